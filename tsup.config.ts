@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  // zod is a devDependency on purpose: it is bundled and tree-shaken (zod/mini), so the gate
+  // costs milliseconds to load. `auth0` is a dependency and stays external; only the clearer
+  // loads it, lazily.
+  noExternal: ['zod'],
+  external: ['auth0'],
+  splitting: false,
+  treeshake: true,
+  sourcemap: false,
+  define: { __PACKAGE_VERSION__: JSON.stringify(version) },
+});
