@@ -17,7 +17,11 @@ export default defineConfig({
   // loads it, lazily.
   noExternal: ['zod'],
   external: ['auth0'],
-  splitting: false,
+  // Split so the Management API code is a separate chunk that only the clearer loads, lazily.
+  splitting: true,
+  minify: true,
+  // Keep function names (`onExecutePostLogin`, error classes) readable in stack traces.
+  keepNames: true,
   treeshake: true,
   sourcemap: false,
   define: { __PACKAGE_VERSION__: JSON.stringify(version) },

@@ -1,0 +1,92 @@
+import * as z from 'zod/mini';
+import type { LogOption } from '../internal/log.js';
+import { logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
+
+/** Names of the `event.secrets` entries holding the M2M application's credentials. */
+export interface ClearerSecretNames {
+  /**
+   * The secret holding the canonical tenant domain, e.g. `acme.eu.auth0.com` (not a custom
+   * domain: the Management API audience must match it). A host with a port is valid too.
+   * @default 'AUTH0_DOMAIN'
+   */
+  domain?: string;
+  /** @default 'AUTH0_CLIENT_ID' */
+  clientId?: string;
+  /** @default 'AUTH0_CLIENT_SECRET' */
+  clientSecret?: string;
+}
+
+/** Options of {@link createPasswordResetClearer}. Every option is optional; unknown keys are rejected. */
+export interface PasswordResetClearerOptions {
+  /**
+   * The `app_metadata` key holding the obligation — the same as the gate's.
+   * @default 'needsPasswordReset'
+   */
+  flag?: string;
+  /** Names of the secrets holding the Management API credentials. */
+  secrets?: ClearerSecretNames;
+  /**
+   * `true`: one JSON line per decision through `console.log`; `false`: silence; a function
+   * receives each entry instead.
+   * @default true
+   */
+  log?: LogOption;
+  /**
+   * The `fetch` every Management API request goes through: for an egress proxy, or for tests
+   * against the local tenant of `auth0-force-password-reset/testing`.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * How long one HTTP request may take before it is abandoned (and retried if time allows).
+   * @default 5000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * The budget of one execution, retries and waits included. Auth0 stops an Action after 20 s.
+   * @default 12000
+   */
+  deadlineMs?: number;
+  /**
+   * Attempts per request; 429, 5xx, timeouts and dropped connections are retried with backoff,
+   * honouring `retry-after` / `x-ratelimit-reset`.
+   * @default 4
+   */
+  maxAttempts?: number;
+}
+
+const secretNameSchema = z
+  .string({ error: 'must be the name of an Action secret' })
+  .check(z.minLength(1, { error: 'must be the name of an Action secret' }));
+
+const integerIn = (min: number, max: number, unit: string) =>
+  z
+    .number({ error: `must be an integer from ${min} to ${max}${unit}` })
+    .check(
+      z.refine((value) => Number.isInteger(value) && value >= min && value <= max, {
+        error: `must be an integer from ${min} to ${max}${unit}`,
+      }),
+    );
+
+/** The schema of {@link PasswordResetClearerOptions}; a type test keeps the two in step. */
+export const passwordResetClearerOptionsSchema = z.strictObject({
+  flag: z.optional(metadataKeySchema),
+  secrets: z.optional(
+    z.strictObject(
+      {
+        domain: z.optional(secretNameSchema),
+        clientId: z.optional(secretNameSchema),
+        clientSecret: z.optional(secretNameSchema),
+      },
+      { error: 'must be an object with domain, clientId and/or clientSecret' },
+    ),
+  ),
+  log: z.optional(logOptionSchema),
+  fetch: z.optional(
+    z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', { error: 'must be a function' }),
+  ),
+  requestTimeoutMs: z.optional(integerIn(100, 15_000, ' (milliseconds)')),
+  deadlineMs: z.optional(integerIn(500, 18_000, ' (milliseconds)')),
+  maxAttempts: z.optional(integerIn(1, 10, '')),
+});
+

@@ -1,0 +1,26 @@
+import { ForcePasswordResetError } from './force-password-reset-error.js';
+
+/** One problem found in the options passed to a factory. */
+export interface OptionsIssue {
+  /** Where, e.g. `options.message.fr`. */
+  path: string;
+  /** What was expected, e.g. `must be a boolean`. */
+  expected: string;
+  /** The validator's own code for the problem (`invalid_type`, `unrecognized_keys`, …). */
+  code: string;
+}
+
+/**
+ * Thrown by `createFirstLoginGate` and `createPasswordResetClearer` when their options are not
+ * valid — that is, when the Action's module loads, before any user logs in.
+ */
+export class OptionsError extends ForcePasswordResetError {
+  override name = 'OptionsError' as const;
+  /** Every problem found, in order; the message names them all. */
+  readonly issues: readonly OptionsIssue[];
+
+  constructor(message: string, issues: readonly OptionsIssue[]) {
+    super('ERR_INVALID_OPTIONS', message);
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,98 @@
+import * as z from 'zod/mini';
+import type { LogOption } from '../internal/log.js';
+import { logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
+
+/**
+ * The deny reason shown to the user: one string, or one per locale with a required `default`.
+ * The locale is `event.transaction.locale`: an exact match wins, then its language part
+ * (`fr-CA` → `fr`), then `default`.
+ */
+export type LocalizedMessage = string | ({ default: string } & Record<string, string>);
+
+/** Options of {@link createFirstLoginGate}. Every option is optional; unknown keys are rejected. */
+export interface FirstLoginGateOptions {
+  /**
+   * The `app_metadata` key holding the obligation. Next to it the library keeps `<flag>At`
+   * (e.g. `needsPasswordResetAt`), the ISO-8601 time the obligation was set.
+   * A non-empty key without `.` or `$`.
+   * @default 'needsPasswordReset'
+   */
+  flag?: string;
+  /**
+   * The deny reason the user's application receives as `error_description`.
+   * @default 'Please reset your password!'
+   */
+  message?: LocalizedMessage;
+  /**
+   * Flag every database user at the first login (`logins_count === 1`) who has not yet chosen a
+   * password. With `false` the gate only enforces flags an administrator set — for tenants with
+   * self-service signup, whose users must not be forced.
+   * @default true
+   */
+  flagOnFirstLogin?: boolean;
+  /**
+   * Names of the database connections to gate. Connections whose strategy is not `auth0` are
+   * never gated, even when listed. Default: every database connection.
+   * @default undefined
+   */
+  connections?: readonly string[];
+  /**
+   * `'enforce'` denies and writes; `'report'` decides and logs as usual but never denies and never
+   * writes — for rolling out on a live tenant.
+   * @default 'enforce'
+   */
+  mode?: 'enforce' | 'report';
+  /**
+   * `true`: one JSON line per decision through `console.log`; `false`: silence; a function
+   * receives each entry instead.
+   * @default true
+   */
+  log?: LogOption;
+}
+
+export const DEFAULT_FLAG = 'needsPasswordReset';
+export const DEFAULT_MESSAGE = 'Please reset your password!';
+
+const messageTextSchema = z
+  .string({ error: 'must be a string' })
+  .check(z.minLength(1, { error: 'must be a non-empty string' }));
+
+const messageSchema = z.union(
+  [
+    messageTextSchema,
+    z.record(z.string(), messageTextSchema).check(
+      z.refine((messages) => typeof messages['default'] === 'string', {
+        error: 'must have a "default" entry when it is an object',
+      }),
+    ),
+  ],
+  { error: 'must be a non-empty string or an object of locale → message with a "default" entry' },
+);
+
+/** The schema of {@link FirstLoginGateOptions}; a type test keeps the two in step. */
+export const firstLoginGateOptionsSchema = z.strictObject({
+  flag: z.optional(metadataKeySchema),
+  message: z.optional(messageSchema),
+  flagOnFirstLogin: z.optional(z.boolean({ error: 'must be true or false' })),
+  connections: z.optional(
+    z
+      .array(messageTextSchema, { error: 'must be an array of connection names' })
+      .check(z.minLength(1, { error: 'must name at least one connection' })),
+  ),
+  mode: z.optional(z.enum(['enforce', 'report'], { error: 'must be "enforce" or "report"' })),
+  log: z.optional(logOptionSchema),
+});
+
+
+/** The options with every default applied, as the decision function takes them. */
+export interface ResolvedGateOptions {
+  flag: string;
+  /** `<flag>At`. */
+  flaggedAtKey: string;
+  message: LocalizedMessage;
+  flagOnFirstLogin: boolean;
+  /** `undefined`: every database connection. */
+  connections: ReadonlySet<string> | undefined;
+  mode: 'enforce' | 'report';
+  log: LogOption;
+}

@@ -1,0 +1,64 @@
+import { VERSION } from '../version.js';
+
+/** The trigger a log entry comes from. */
+export type LogTrigger = 'post-login' | 'post-change-password';
+
+/**
+ * One decision (or warning) of a handler, as passed to a `log` function or printed as one JSON
+ * line. It carries the library version, so a tenant's logs tell which pinned version decided.
+ */
+export interface LogEntry {
+  /** Always `auth0-force-password-reset`: search the tenant logs for it. */
+  lib: 'auth0-force-password-reset';
+  /** The library version that made the decision. */
+  v: string;
+  /** Which trigger's handler logged. */
+  trigger: LogTrigger;
+  /**
+   * Post-login: `allow` or `deny`. Post-change-password: `clear` (flag set to `false`), `keep`
+   * (no write), `skip` (not a database connection) or `fail`. `warn` for a problem that did not
+   * change the outcome (for example a failed cache write).
+   */
+  decision: 'allow' | 'deny' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn';
+  /** Why, as a stable kebab-case code such as `first-login` or `password-changed`. */
+  reason: string;
+  /** The user the decision is about, when known (shortened past 64 characters). */
+  user_id?: string;
+  /** `report` when the gate only reports (never denies, never writes). */
+  mode?: 'enforce' | 'report';
+  /** The `app_metadata` keys written (or, in report mode, that would have been written). */
+  wrote?: string[];
+  /** A short human explanation for failures. Never contains a secret or a token. */
+  detail?: string;
+  /** How long the handler took, in milliseconds (post-change-password only). */
+  ms?: number;
+}
+
+/** What `log` may be: on (one JSON line per decision through `console.log`), off, or your own function. */
+export type LogOption = boolean | ((entry: LogEntry) => void);
+
+const MAX_USER_ID = 64;
+const MAX_DETAIL = 100;
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Builds the emitter a handler uses. Logging never throws into the handler. */
+export function createLogEmitter(
+  log: LogOption,
+  trigger: LogTrigger,
+): (entry: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => void {
+  if (log === false) return () => {};
+  const sink = log === true ? (entry: LogEntry) => console.log(JSON.stringify(entry)) : log;
+  return function emitLogEntry(fields) {
+    const entry: LogEntry = { lib: 'auth0-force-password-reset', v: VERSION, trigger, ...fields };
+    if (entry.user_id !== undefined) entry.user_id = shorten(entry.user_id, MAX_USER_ID);
+    if (entry.detail !== undefined) entry.detail = shorten(entry.detail, MAX_DETAIL);
+    try {
+      sink(entry);
+    } catch {
+      // A broken log sink must not change a login decision.
+    }
+  };
+}

@@ -1,0 +1,81 @@
+import type * as z from 'zod/mini';
+import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** `["message", "fr-CA"]` → `options.message.fr-CA`; `["connections", 0]` → `options.connections[0]`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = 'options';
+  for (const segment of path) {
+    out += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
+  }
+  return out;
+}
+
+/** A short, safe rendering of a rejected value for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const json = JSON.stringify(value);
+  return json.length > 40 ? `${json.slice(0, 37)}…"` : json;
+}
+
+/** The keys an object schema at `path` accepts (optional wrappers unwrapped). */
+function knownKeysAt(schema: z.ZodMiniType, path: readonly PropertyKey[]): string[] {
+  let current: unknown = schema;
+  for (const segment of path) {
+    while ((current as { _zod?: { def?: { type?: string } } })._zod?.def?.type === 'optional') {
+      current = (current as { _zod: { def: { innerType: unknown } } })._zod.def.innerType;
+    }
+    current = (current as { shape?: Record<PropertyKey, unknown> }).shape?.[segment];
+  }
+  while ((current as { _zod?: { def?: { type?: string } } } | undefined)?._zod?.def?.type === 'optional') {
+    current = (current as { _zod: { def: { innerType: unknown } } })._zod.def.innerType;
+  }
+  const shape = (current as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape === undefined ? [] : Object.keys(shape);
+}
+
+function toOptionsIssues(issue: ZodIssue, schema: z.ZodMiniType): OptionsIssue[] {
+  const path = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(schema, issue.path);
+    return issue.keys.map((key) => ({
+      code: issue.code,
+      path: `${path}.${key}`,
+      expected: `is not a known option (known: ${known.join(', ')})`,
+    }));
+  }
+  const expected =
+    issue.message === 'Invalid input' || issue.message.length === 0
+      ? 'is not valid'
+      : issue.message;
+  return [{ code: issue.code, path, expected: `${expected} (got ${describeValue(issue.input)})` }];
+}
+
+/**
+ * Parses a factory's options with its schema, once, when the factory is called. On failure throws
+ * an {@link OptionsError} whose message names the factory, each option path and what was expected:
+ * `[auth0-force-password-reset] createFirstLoginGate: "options.flag" must not contain "." or "$" (got "a.b")`.
+ */
+export function parseOptions<Schema extends z.ZodMiniType>(
+  factory: string,
+  schema: Schema,
+  options: unknown,
+): z.output<Schema> {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    const issue: OptionsIssue = {
+      code: 'invalid_type',
+      path: 'options',
+      expected: `must be an object or undefined (got ${describeValue(options)})`,
+    };
+    throw new OptionsError(`${factory}: "options" ${issue.expected}`, [issue]);
+  }
+  const result = schema.safeParse(options ?? {}, { reportInput: true });
+  if (result.success) return result.data;
+  const issues = result.error.issues.flatMap((issue) => toOptionsIssues(issue, schema));
+  const described = issues.map((issue) => `"${issue.path}" ${issue.expected}`).join('; ');
+  throw new OptionsError(`${factory}: ${described}`, issues);
+}

@@ -1,0 +1,221 @@
+import type { Auth0Cache } from '../auth0/common.js';
+import { ManagementApiError, type ManagementApiStep } from '../errors/management-api-error.js';
+import { createResilientFetch, type RequestOutcome } from './resilient-fetch.js';
+import {
+  deleteCachedToken,
+  isFresh,
+  readCachedToken,
+  readJwtExpiry,
+  tokenCacheKey,
+  writeCachedToken,
+  type TokenRecord,
+} from './token-cache.js';
+
+type Auth0Sdk = typeof import('auth0');
+
+let sdk: Promise<Auth0Sdk> | undefined;
+
+/**
+ * Loads the `auth0` SDK on first use. It costs about half a second in a fresh process, which the
+ * post-login gate must never pay: only the clearer calls this.
+ */
+export function loadAuth0Sdk(): Promise<Auth0Sdk> {
+  sdk ??= import('auth0').catch((error: unknown) => {
+    sdk = undefined;
+    throw error;
+  });
+  return sdk;
+}
+
+/** Tokens kept by one clearer across executions of an Action instance (module scope). */
+export type TokenMemo = Map<string, TokenRecord>;
+
+export interface ManagementSessionOptions {
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+  transport: typeof globalThis.fetch;
+  requestTimeoutMs: number;
+  /** Epoch ms: the whole execution ends by then. */
+  deadline: number;
+  maxAttempts: number;
+  cache: Auth0Cache | undefined;
+  memo: TokenMemo;
+  /** Reports a problem that does not stop the work (e.g. a failed cache write). */
+  warn: (reason: string, detail: string) => void;
+}
+
+/** Where the token of an execution came from; for the log and the tests. */
+export type TokenSource = 'memory' | 'cache' | 'token-endpoint';
+
+export interface ManagementSession {
+  /** Reads the user's `app_metadata`. */
+  readAppMetadata(userId: string): Promise<Record<string, unknown>>;
+  /** Merges `patch` into the user's `app_metadata` (top-level keys only; others are kept). */
+  updateAppMetadata(userId: string, patch: Record<string, unknown>): Promise<void>;
+  /** Where this execution's token came from, once one was needed. */
+  readonly tokenSource: TokenSource | undefined;
+}
+
+const STEP_TEXT: Record<ManagementApiStep, (userId: string) => string> = {
+  'get token': () => 'getting a Management API token',
+  'read user': (userId) => `reading user "${userId}"`,
+  'update user': (userId) => `updating user "${userId}"`,
+};
+
+function hintFor(step: ManagementApiStep, status: number | undefined): string {
+  if (step === 'get token' && (status === 401 || status === 403)) {
+    return ' — check the client id and secret in the Action secrets, and that the application is authorized for the Management API of this domain';
+  }
+  if (status === 403) return ' — grant the application the read:users and update:users scopes';
+  if (status === 404 && step !== 'get token') return ' — no such user';
+  return '';
+}
+
+/** The error text Auth0 put in the response body, if any, without anything secret. */
+function serverMessage(error: unknown, secrets: readonly string[]): string {
+  const body = (error as { body?: unknown } | undefined)?.body;
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (typeof body === 'object' && body !== null) {
+    const fields = body as { error_description?: unknown; message?: unknown; error?: unknown };
+    const candidate = fields.error_description ?? fields.message ?? fields.error;
+    if (typeof candidate === 'string') text = candidate;
+  }
+  if (text === undefined || text.length === 0) return '';
+  for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join('[redacted]');
+  return ` (${text.length > 120 ? `${text.slice(0, 119)}…` : text})`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Opens a Management API session for one clearer execution: the `auth0` SDK for the token
+ * (client credentials) and the users API, with our timeouts, retries and deadline underneath, and
+ * the token reused across executions (module scope) and instances (`api.cache`).
+ */
+export async function openManagementSession(options: ManagementSessionOptions): Promise<ManagementSession> {
+  const { domain, clientId, clientSecret, cache, memo, warn } = options;
+  const { ManagementClient, TokenProvider } = await loadAuth0Sdk();
+  const http = createResilientFetch({
+    transport: options.transport,
+    requestTimeoutMs: options.requestTimeoutMs,
+    deadline: options.deadline,
+    maxAttempts: options.maxAttempts,
+  });
+  const cacheKey = tokenCacheKey(clientId);
+  const memoKey = `${domain}\n${clientId}`;
+  let current: TokenRecord | undefined;
+  let tokenSource: TokenSource | undefined;
+
+  const fail = (step: ManagementApiStep, userId: string, error: unknown): ManagementApiError => {
+    const outcome: RequestOutcome = http.lastOutcome();
+    const status = statusOf(error) ?? outcome.status;
+    const what =
+      outcome.status === undefined && outcome.failure !== undefined
+        ? outcome.failure
+        : status === undefined
+          ? 'request failed'
+          : `HTTP ${status}`;
+    const secrets = [clientSecret, current?.token ?? ''];
+    const attempts = Math.max(outcome.attempts, 1);
+    const message =
+      `createPasswordResetClearer: ${STEP_TEXT[step](userId)} failed: ${what}` +
+      `${outcome.status === undefined ? '' : serverMessage(error, secrets)}` +
+      ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
+      `${outcome.gaveUp === undefined ? '' : ` (gave up: ${outcome.gaveUp})`}${hintFor(step, status)}`;
+    return new ManagementApiError(message, { step, status, attempts });
+  };
+
+  async function obtainToken(userId: string, refresh: boolean): Promise<string> {
+    const now = Date.now();
+    if (refresh) {
+      memo.delete(memoKey);
+      deleteCachedToken(cache, cacheKey);
+    } else {
+      const remembered = memo.get(memoKey);
+      if (isFresh(remembered, now)) {
+        tokenSource = 'memory';
+        current = remembered;
+        return remembered.token;
+      }
+      const cached = readCachedToken(cache, cacheKey, now);
+      if (cached !== undefined) {
+        memo.set(memoKey, cached);
+        tokenSource = 'cache';
+        current = cached;
+        return cached.token;
+      }
+    }
+    const provider = new TokenProvider({
+      domain,
+      clientId,
+      clientSecret,
+      audience: `https://${domain}/api/v2/`,
+      fetch: http.fetch,
+    });
+    let token: string;
+    try {
+      token = await provider.getAccessToken();
+    } catch (error) {
+      throw fail('get token', userId, error);
+    }
+    tokenSource = 'token-endpoint';
+    const expiresAt = readJwtExpiry(token);
+    // A token whose lifetime cannot be read is used for this execution only.
+    current = { token, expiresAt: expiresAt ?? 0 };
+    if (expiresAt !== undefined) {
+      memo.set(memoKey, current);
+      const failure = writeCachedToken(cache, cacheKey, current, Date.now());
+      if (failure !== undefined) warn('cache-write-failed', `api.cache.set failed (${failure}); token kept in memory only`);
+    }
+    return token;
+  }
+
+  let tokenForRequests = '';
+  const client = new ManagementClient({
+    domain,
+    token: () => tokenForRequests,
+    fetch: http.fetch,
+    // Retries, timeouts and the deadline are ours (see resilient-fetch.ts).
+    maxRetries: 0,
+    timeoutInSeconds: 60,
+  });
+
+  /** Runs a users-API call; a rejected token (revoked, rotated) is replaced once. */
+  async function withToken<T>(step: ManagementApiStep, userId: string, call: () => Promise<T>): Promise<T> {
+    tokenForRequests = await obtainToken(userId, false);
+    try {
+      return await call();
+    } catch (error) {
+      if (statusOf(error) !== 401 || tokenSource === 'token-endpoint') throw fail(step, userId, error);
+    }
+    tokenForRequests = await obtainToken(userId, true);
+    try {
+      return await call();
+    } catch (error) {
+      throw fail(step, userId, error);
+    }
+  }
+
+  return {
+    get tokenSource() {
+      return tokenSource;
+    },
+    async readAppMetadata(userId) {
+      const user = await withToken('read user', userId, () =>
+        client.users.get(userId, { fields: 'user_id,app_metadata', include_fields: true }),
+      );
+      const appMetadata = (user as { app_metadata?: unknown }).app_metadata;
+      return typeof appMetadata === 'object' && appMetadata !== null && !Array.isArray(appMetadata)
+        ? (appMetadata as Record<string, unknown>)
+        : {};
+    },
+    async updateAppMetadata(userId, patch) {
+      await withToken('update user', userId, () => client.users.update(userId, { app_metadata: patch }));
+    },
+  };
+}
