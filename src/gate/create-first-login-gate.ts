@@ -39,8 +39,12 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
 }
 
 function readLocale(event: unknown): string | undefined {
-  const locale = (event as PostLoginEvent | undefined)?.transaction?.locale;
-  return typeof locale === 'string' ? locale : undefined;
+  try {
+    const locale = (event as PostLoginEvent | undefined)?.transaction?.locale;
+    return typeof locale === 'string' ? locale : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readUserId(event: unknown): string | undefined {
@@ -76,36 +80,34 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
   const emit = createLogEmitter(resolved.log, 'post-login');
 
   return async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
-    let decision: GateDecision;
+    let userId: string | undefined;
     try {
-      decision = decideFirstLogin(event, resolved, new Date());
-    } catch {
-      decision = { outcome: 'deny', reason: 'internal-error', writes: [] };
-    }
-
-    const userId = readUserId(event);
-    emit({
-      decision: decision.outcome,
-      reason: decision.reason,
-      ...(userId === undefined ? {} : { user_id: userId }),
-      mode: resolved.mode,
-      ...(decision.writes.length === 0 ? {} : { wrote: decision.writes.map(([key]) => key) }),
-      ...(decision.detail === undefined ? {} : { detail: decision.detail }),
-    });
-
-    if (resolved.mode === 'report') return;
-
-    let denyReason: string | undefined;
-    try {
+      userId = readUserId(event);
+      const decision: GateDecision = decideFirstLogin(event, resolved, new Date());
+      emit({
+        decision: decision.outcome,
+        reason: decision.reason,
+        ...(userId === undefined ? {} : { user_id: userId }),
+        mode: resolved.mode,
+        ...(decision.writes.length === 0 ? {} : { wrote: decision.writes.map(([key]) => key) }),
+        ...(decision.detail === undefined ? {} : { detail: decision.detail }),
+      });
+      if (resolved.mode === 'report') return;
       for (const [key, value] of decision.writes) api.user.setAppMetadata(key, value);
-      if (decision.outcome === 'deny') denyReason = selectMessage(resolved.message, readLocale(event));
-    } catch {
-      // A write that cannot be queued must not let a user through who should be stopped, nor
-      // surface Auth0's generic "Extensibility Error": deny instead.
-      emit({ decision: 'deny', reason: 'internal-error', ...(userId === undefined ? {} : { user_id: userId }) });
-      denyReason = selectMessage(resolved.message, readLocale(event));
+      if (decision.outcome === 'allow') return;
+    } catch (error) {
+      // Whatever failed — reading the event, queuing a write — must neither let through a user who
+      // should be stopped nor surface Auth0's generic "Extensibility Error": deny instead.
+      emit({
+        decision: 'deny',
+        reason: 'internal-error',
+        ...(userId === undefined ? {} : { user_id: userId }),
+        mode: resolved.mode,
+        detail: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+      });
+      if (resolved.mode === 'report') return;
     }
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
-    if (denyReason !== undefined) api.access.deny(denyReason);
+    api.access.deny(selectMessage(resolved.message, readLocale(event)));
   };
 }

@@ -37,11 +37,34 @@ export interface LogEntry {
 /** What `log` may be: on (one JSON line per decision through `console.log`), off, or your own function. */
 export type LogOption = boolean | ((entry: LogEntry) => void);
 
+/** Auth0 shows a log line in full only when it is short; keep every entry's line under this. */
+export const MAX_LOG_LINE = 255;
 const MAX_USER_ID = 64;
 const MAX_DETAIL = 100;
 
 function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+}
+
+/** Shortens `detail`, then `user_id`, then `wrote`, until the JSON line fits. */
+function fitToLine(entry: LogEntry): LogEntry {
+  if (entry.user_id !== undefined) entry.user_id = shorten(entry.user_id, MAX_USER_ID);
+  if (entry.detail !== undefined) entry.detail = shorten(entry.detail, MAX_DETAIL);
+  let excess = JSON.stringify(entry).length - MAX_LOG_LINE;
+  if (excess > 0 && entry.detail !== undefined) {
+    entry.detail = shorten(entry.detail, Math.max(20, entry.detail.length - excess));
+    excess = JSON.stringify(entry).length - MAX_LOG_LINE;
+  }
+  if (excess > 0 && entry.user_id !== undefined) {
+    entry.user_id = shorten(entry.user_id, Math.max(16, entry.user_id.length - excess));
+    excess = JSON.stringify(entry).length - MAX_LOG_LINE;
+  }
+  if (excess > 0 && entry.wrote !== undefined) {
+    entry.wrote = entry.wrote.map((key) => shorten(key, 24));
+    excess = JSON.stringify(entry).length - MAX_LOG_LINE;
+  }
+  if (excess > 0 && entry.detail !== undefined) entry.detail = shorten(entry.detail, Math.max(1, entry.detail.length - excess));
+  return entry;
 }
 
 /** Builds the emitter a handler uses. Logging never throws into the handler. */
@@ -52,11 +75,8 @@ export function createLogEmitter(
   if (log === false) return () => {};
   const sink = log === true ? (entry: LogEntry) => console.log(JSON.stringify(entry)) : log;
   return function emitLogEntry(fields) {
-    const entry: LogEntry = { lib: 'auth0-force-password-reset', v: VERSION, trigger, ...fields };
-    if (entry.user_id !== undefined) entry.user_id = shorten(entry.user_id, MAX_USER_ID);
-    if (entry.detail !== undefined) entry.detail = shorten(entry.detail, MAX_DETAIL);
     try {
-      sink(entry);
+      sink(fitToLine({ lib: 'auth0-force-password-reset', v: VERSION, trigger, ...fields }));
     } catch {
       // A broken log sink must not change a login decision.
     }

@@ -1,0 +1,189 @@
+import { auth0ErrorBody } from './http-messages.js';
+import type { TenantRoute } from './request-log.js';
+import { localTenantTypeError } from './local-tenant-error.js';
+
+/**
+ * A failure the local tenant can answer a request with instead of handling it:
+ * - `status`: an HTTP response with this status, optional extra headers and a body (JSON unless it is a
+ *   string; by default an Auth0-shaped error for the status);
+ * - `hang`: the request is accepted and never answered, until the tenant closes;
+ * - `drop`: the connection is destroyed without a response.
+ */
+export type Fault =
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly body?: unknown;
+    }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'drop' };
+
+/** How many requests an injected fault applies to. */
+export interface InjectOptions {
+  /** @default 1 */
+  readonly times?: number;
+}
+
+/** Options of {@link FaultInjector.rateLimit}. */
+export interface RateLimitOptions extends InjectOptions {
+  /** The `retry-after` header, and how far `x-ratelimit-reset` lies ahead of the tenant clock. @default 1 */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Options of {@link FaultInjector.serverError}. */
+export interface ServerErrorOptions extends InjectOptions {
+  /** A status from 500 to 599. @default 503 */
+  readonly status?: number;
+}
+
+/** Which requests an injected fault matches: one route, or `'any'` for all. */
+export type FaultTarget = TenantRoute | 'any';
+
+/**
+ * Makes the local tenant fail on purpose. Each injection applies to the next `times` requests it matches;
+ * injections are used up in the order they were made, before the request is handled at all (so an
+ * injected 429 on `token` issues no token). Every injected fault is recorded in `requests[].fault`.
+ */
+export interface FaultInjector {
+  /** Answers the next matching requests with `fault`. */
+  inject(target: FaultTarget, fault: Fault, options?: InjectOptions): void;
+  /**
+   * Answers the next matching requests like Auth0's rate limiter: 429 with `retry-after`,
+   * `x-ratelimit-limit: 2`, `x-ratelimit-remaining: 0`, `x-ratelimit-reset` (UNIX seconds) and
+   * `{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached"}`.
+   */
+  rateLimit(target: FaultTarget, options?: RateLimitOptions): void;
+  /** Answers the next matching requests with an Auth0-shaped 5xx error. */
+  serverError(target: FaultTarget, options?: ServerErrorOptions): void;
+  /** Leaves the next matching requests unanswered until the tenant closes. */
+  hang(target: FaultTarget, options?: InjectOptions): void;
+  /** Destroys the connection of the next matching requests without answering. */
+  drop(target: FaultTarget, options?: InjectOptions): void;
+  /** How many matching requests the injected faults will still answer. */
+  pending(): number;
+  /** Removes every fault not yet used. Requests already hanging stay hanging. */
+  clear(): void;
+}
+
+/** The injector as the server sees it: it also takes faults off the queue. */
+export interface FaultQueue extends FaultInjector {
+  /** The fault for a request to `route` arriving at `nowMs`, if one is due; uses it up. */
+  take(route: TenantRoute, nowMs: number): Fault | undefined;
+}
+
+interface QueuedFault {
+  readonly target: FaultTarget;
+  /** Built when used, so time-dependent headers such as `x-ratelimit-reset` are computed then. */
+  readonly build: (nowMs: number) => Fault;
+  remaining: number;
+}
+
+const TARGETS: ReadonlySet<string> = new Set<FaultTarget>(['token', 'getUser', 'patchUser', 'other', 'any']);
+
+function requireTimes(where: string, options: InjectOptions): number {
+  const times = options.times ?? 1;
+  if (!Number.isSafeInteger(times) || times < 1) {
+    throw localTenantTypeError(where, `"options.times" must be a positive integer (got ${JSON.stringify(options.times)})`);
+  }
+  return times;
+}
+
+function requireTarget(where: string, target: unknown): FaultTarget {
+  if (typeof target !== 'string' || !TARGETS.has(target)) {
+    throw localTenantTypeError(
+      where,
+      `the route must be one of "token", "getUser", "patchUser", "other" or "any" (got ${JSON.stringify(target)})`,
+    );
+  }
+  return target as FaultTarget;
+}
+
+function requireStatus(where: string, field: string, status: unknown, min: number, max: number): number {
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < min || status > max) {
+    throw localTenantTypeError(where, `"${field}" must be an integer from ${min} to ${max} (got ${JSON.stringify(status)})`);
+  }
+  return status;
+}
+
+function requireFault(where: string, fault: Fault): Fault {
+  switch (fault?.kind) {
+    case 'status':
+      requireStatus(where, 'fault.status', fault.status, 200, 599);
+      return fault;
+    case 'hang':
+    case 'drop':
+      return fault;
+    default:
+      throw localTenantTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify((fault as { kind?: unknown } | undefined)?.kind)})`);
+  }
+}
+
+/** Creates an empty fault queue. */
+export function createFaultQueue(): FaultQueue {
+  let queue: QueuedFault[] = [];
+
+  function enqueue(where: string, target: FaultTarget, options: InjectOptions, build: (nowMs: number) => Fault): void {
+    queue.push({ target: requireTarget(where, target), build, remaining: requireTimes(where, options) });
+  }
+
+  return {
+    inject(target, fault, options = {}) {
+      const where = 'localTenant.faults.inject';
+      const checked = requireFault(where, fault);
+      enqueue(where, target, options, () => checked);
+    },
+
+    rateLimit(target, options = {}) {
+      const where = 'localTenant.faults.rateLimit';
+      const retryAfter = options.retryAfterSeconds ?? 1;
+      if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {
+        throw localTenantTypeError(
+          where,
+          `"options.retryAfterSeconds" must be a non-negative integer (got ${JSON.stringify(options.retryAfterSeconds)})`,
+        );
+      }
+      enqueue(where, target, options, (nowMs) => ({
+        kind: 'status',
+        status: 429,
+        headers: {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-limit': '2',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.floor(nowMs / 1000) + retryAfter),
+        },
+        body: auth0ErrorBody(429, 'Global limit has been reached'),
+      }));
+    },
+
+    serverError(target, options = {}) {
+      const where = 'localTenant.faults.serverError';
+      const status = requireStatus(where, 'options.status', options.status ?? 503, 500, 599);
+      const fault: Fault = { kind: 'status', status, body: auth0ErrorBody(status) };
+      enqueue(where, target, options, () => fault);
+    },
+
+    hang(target, options = {}) {
+      enqueue('localTenant.faults.hang', target, options, () => ({ kind: 'hang' }));
+    },
+
+    drop(target, options = {}) {
+      enqueue('localTenant.faults.drop', target, options, () => ({ kind: 'drop' }));
+    },
+
+    pending: () => queue.reduce((sum, { remaining }) => sum + remaining, 0),
+
+    clear() {
+      queue = [];
+    },
+
+    take(route, nowMs) {
+      const index = queue.findIndex(({ target }) => target === 'any' || target === route);
+      const queued = queue[index];
+      if (queued === undefined) return undefined;
+      queued.remaining -= 1;
+      if (queued.remaining === 0) queue.splice(index, 1);
+      return queued.build(nowMs);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { localTenantTypeError } from './local-tenant-error.js';
+
+/**
+ * Creates the `fetch` of a local tenant: it sends requests for `https://<domain>/…` (or `http://`) to the
+ * tenant over plain HTTP and refuses every other URL with a `TypeError`, the way `fetch` reports network
+ * errors, so nothing a test runs can reach a real tenant or the internet.
+ *
+ * Everything but the scheme passes through unchanged: method, headers, body, signal.
+ *
+ * @param domain - the tenant's `host:port`.
+ */
+export function createLocalFetch(domain: string): typeof globalThis.fetch {
+  return async function localTenantFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const target = new URL(input instanceof Request ? input.url : input);
+    if ((target.protocol !== 'https:' && target.protocol !== 'http:') || target.host !== domain) {
+      // Only the origin is quoted: a query string could hold something secret.
+      throw localTenantTypeError(
+        'localTenant.fetch',
+        `refusing to send a request to ${target.protocol}//${target.host}; a local tenant only reaches https://${domain}/`,
+      );
+    }
+    target.protocol = 'http:';
+    return input instanceof Request ? globalThis.fetch(new Request(target, input), init) : globalThis.fetch(target.href, init);
+  };
+}

@@ -1,0 +1,20 @@
+/** The prefix of every message, matching the rest of the library so a log search finds them all. */
+const MESSAGE_PREFIX = '[auth0-force-password-reset]';
+
+/**
+ * Builds an error about misuse of the local tenant (a wrong argument, an unknown user or connection).
+ *
+ * These are programming errors in a test, not Management API failures: the HTTP API reports problems as
+ * Auth0-shaped responses instead.
+ *
+ * @param where - the API that was called, such as `localTenant.users.create`.
+ * @param problem - what was wrong and, where useful, what to do instead.
+ */
+export function localTenantError(where: string, problem: string): Error {
+  return new Error(`${MESSAGE_PREFIX} ${where}: ${problem}`);
+}
+
+/** Like {@link localTenantError}, for a value of the wrong type or out of range. */
+export function localTenantTypeError(where: string, problem: string): TypeError {
+  return new TypeError(`${MESSAGE_PREFIX} ${where}: ${problem}`);
+}

@@ -1,0 +1,71 @@
+import type { Fault } from './fault-injector.js';
+
+/**
+ * The endpoints the local tenant tells apart. `token` is `POST /oauth/token`, `getUser` and `patchUser`
+ * are `GET` and `PATCH /api/v2/users/{id}`, and `other` is everything else (answered with 404).
+ */
+export type TenantRoute = 'token' | 'getUser' | 'patchUser' | 'other';
+
+/** The bearer token a request carried: none, one the tenant accepts, or one it refuses (bad, expired or revoked). */
+export type RequestAuth = 'none' | 'valid' | 'invalid';
+
+/**
+ * One HTTP request the local tenant received. It never holds a header, a body, a token, a secret or a
+ * password, so it is safe to print.
+ */
+export interface RecordedRequest {
+  readonly method: string;
+  /** The path without the query string, still URL-encoded (`/api/v2/users/auth0%7C…`). */
+  readonly path: string;
+  readonly route: TenantRoute;
+  /** The status sent; absent when the request hung or its connection was dropped. */
+  readonly status?: number;
+  /** The injected fault that answered it, if any. */
+  readonly fault?: Fault['kind'];
+  readonly auth: RequestAuth;
+  /** When it arrived, by the tenant clock. */
+  readonly at: Date;
+}
+
+/** How many requests reached each route, and in all. */
+export interface RequestCounts {
+  readonly token: number;
+  readonly getUser: number;
+  readonly patchUser: number;
+  readonly other: number;
+  readonly total: number;
+}
+
+/** A request being handled: the server fills in `status` and `fault` as it answers. */
+export type PendingRequest = { -readonly [Key in keyof RecordedRequest]: RecordedRequest[Key] };
+
+/** The local tenant's record of requests, in order of arrival. */
+export interface RequestLog {
+  /** Adds a request as it arrives and returns the entry to complete. */
+  add(request: Omit<RecordedRequest, 'status' | 'fault'>): PendingRequest;
+  /** A copy of every entry. */
+  entries(): RecordedRequest[];
+  counts(): RequestCounts;
+  clear(): void;
+}
+
+/** Creates an empty request log. */
+export function createRequestLog(): RequestLog {
+  let entries: PendingRequest[] = [];
+  return {
+    add(request) {
+      const entry: PendingRequest = { ...request };
+      entries.push(entry);
+      return entry;
+    },
+    entries: () => entries.map((entry) => ({ ...entry, at: new Date(entry.at) })),
+    counts() {
+      const counts = { token: 0, getUser: 0, patchUser: 0, other: 0, total: entries.length };
+      for (const { route } of entries) counts[route] += 1;
+      return counts;
+    },
+    clear() {
+      entries = [];
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createConnectionStore, type ConnectionStore } from './connection-store.js';
+import { createFaultQueue, type FaultInjector } from './fault-injector.js';
+import { createLocalFetch } from './local-fetch.js';
+import { createMonotonicClock } from './monotonic-clock.js';
+import { createRequestHandler } from './request-handler.js';
+import { createRequestLog, type RecordedRequest, type RequestCounts } from './request-log.js';
+import { localTenantTypeError } from './local-tenant-error.js';
+import { createTokenIssuer } from './token-issuer.js';
+import { createUserStore, type UserStore } from './user-store.js';
+
+/** Options of {@link startLocalTenant}. */
+export interface LocalTenantOptions {
+  /** The id of the one machine-to-machine client the tenant accepts. @default a random id */
+  readonly clientId?: string;
+  /** That client's secret. @default a random secret */
+  readonly clientSecret?: string;
+  /** The scopes granted to that client. @default ['read:users', 'update:users'] */
+  readonly scopes?: readonly string[];
+  /** How long an access token lives, in seconds. @default 86400 (Auth0's default) */
+  readonly tokenLifetimeSeconds?: number;
+  /**
+   * The tenant clock, in milliseconds since the epoch: it stamps users, issues and expires tokens, and dates
+   * requests. Pass your own to move time in a test.
+   * @default `Date.now`, made strictly monotonic so that no two readings are equal
+   */
+  readonly now?: () => number;
+}
+
+/** The secrets an Action needs to reach the tenant's Management API, named as this library expects them. */
+export interface LocalTenantSecrets {
+  readonly AUTH0_DOMAIN: string;
+  readonly AUTH0_CLIENT_ID: string;
+  readonly AUTH0_CLIENT_SECRET: string;
+}
+
+/**
+ * A running stand-in for an Auth0 tenant: a token endpoint and the Management API users endpoints on
+ * `127.0.0.1`, with the users, connections and clock behind them in the same process.
+ */
+export interface LocalTenant {
+  /** `127.0.0.1:<port>`: what goes into the `AUTH0_DOMAIN` secret. */
+  readonly domain: string;
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  /**
+   * The transport to give the `auth0` SDK (its `fetch` option) or any code under test. It sends
+   * `https://<domain>/…` to the tenant over plain HTTP and rejects every other host with a `TypeError`, so
+   * no request can leave the machine.
+   */
+  readonly fetch: typeof globalThis.fetch;
+  /** The M2M client id the token endpoint accepts. */
+  readonly clientId: string;
+  /** The M2M client secret the token endpoint accepts. */
+  readonly clientSecret: string;
+  /** `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` for `event.secrets`. */
+  readonly secrets: LocalTenantSecrets;
+  /** The tenant's users. */
+  readonly users: UserStore;
+  /** The tenant's connections. */
+  readonly connections: ConnectionStore;
+  /** Makes the tenant fail on purpose: rate limits, server errors, hung and dropped connections. */
+  readonly faults: FaultInjector;
+  /** A copy of every HTTP request received since the start or the last {@link LocalTenant.resetCounts}, in order. */
+  readonly requests: readonly RecordedRequest[];
+  /** How many requests reached each route. */
+  counts(): RequestCounts;
+  /** Forgets every recorded request, so {@link LocalTenant.counts} starts again from zero. */
+  resetCounts(): void;
+  /** Invalidates every access token issued so far (they get 401), as when a client secret is rotated. */
+  revokeTokens(): void;
+  /** The current tenant time. */
+  now(): Date;
+  /** Stops the server, ending hanging requests and open connections. Calling it again does nothing. */
+  close(): Promise<void>;
+  /** The same as {@link LocalTenant.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
+const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'now']);
+const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
+
+interface Settings {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes: readonly string[];
+  readonly tokenLifetimeSeconds: number;
+  readonly now: () => number;
+}
+
+/** Checks the options once, without changing the caller's object. Secrets are never quoted back. */
+function resolveSettings(options: LocalTenantOptions): Settings {
+  const where = 'startLocalTenant';
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw localTenantTypeError(where, `unknown option "options.${key}"; the options are ${[...KNOWN_OPTIONS].join(', ')}`);
+    }
+  }
+  const {
+    clientId = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
+    clientSecret = randomBytes(48).toString('base64url'),
+    scopes = DEFAULT_SCOPES,
+    tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
+    now = createMonotonicClock(),
+  } = options;
+  if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
+    throw localTenantTypeError(where, `"options.clientId" must be a non-empty string of letters and digits (got ${JSON.stringify(clientId)})`);
+  }
+  if (typeof clientSecret !== 'string' || clientSecret === '') {
+    throw localTenantTypeError(where, '"options.clientSecret" must be a non-empty string');
+  }
+  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
+    throw localTenantTypeError(where, `"options.scopes" must be an array of scope names without spaces (got ${JSON.stringify(scopes)})`);
+  }
+  if (!Number.isSafeInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1) {
+    throw localTenantTypeError(where, `"options.tokenLifetimeSeconds" must be a positive integer (got ${JSON.stringify(tokenLifetimeSeconds)})`);
+  }
+  if (typeof now !== 'function') {
+    throw localTenantTypeError(where, '"options.now" must be a function returning milliseconds since the epoch');
+  }
+  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, now };
+}
+
+/**
+ * Starts a local stand-in for an Auth0 tenant on `127.0.0.1` and a random port.
+ *
+ * It serves `POST /oauth/token` (client credentials) and `GET`/`PATCH /api/v2/users/{id}` with Auth0's
+ * response shapes, status codes and scope checks, well enough for the real `auth0` SDK to talk to it
+ * through {@link LocalTenant.fetch}. Close it when done; nothing else keeps the process alive.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient } from 'auth0';
+ * import { startLocalTenant } from 'auth0-force-password-reset/testing';
+ *
+ * await using tenant = await startLocalTenant();
+ * const user = tenant.users.create({ email: 'ada@example.com', app_metadata: { mustChangePassword: true } });
+ *
+ * const client = new ManagementClient({
+ *   domain: tenant.domain,
+ *   clientId: tenant.clientId,
+ *   clientSecret: tenant.clientSecret,
+ *   fetch: tenant.fetch,
+ * });
+ * await client.users.update(user.user_id, { app_metadata: { mustChangePassword: null } });
+ * tenant.users.get(user.user_id)?.app_metadata; // {}
+ * ```
+ *
+ * @throws TypeError when an option is unknown or malformed.
+ */
+export async function startLocalTenant(options: LocalTenantOptions = {}): Promise<LocalTenant> {
+  const settings = resolveSettings(options);
+  const clock = settings.now;
+  const connections = createConnectionStore();
+  const users = createUserStore(connections, clock);
+  const faults = createFaultQueue();
+  const log = createRequestLog();
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const domain = `127.0.0.1:${port}`;
+
+  const tokens = createTokenIssuer({
+    domain,
+    clientId: settings.clientId,
+    scopes: settings.scopes,
+    lifetimeSeconds: settings.tokenLifetimeSeconds,
+    now: clock,
+  });
+  server.on(
+    'request',
+    createRequestHandler({
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      audience: `https://${domain}/api/v2/`,
+      tokens,
+      users,
+      connections,
+      faults,
+      log,
+      now: clock,
+    }),
+  );
+
+  let closed: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closed ??= new Promise((resolve) => {
+      server.close(() => resolve());
+      // Hanging requests and keep-alive connections would otherwise hold close() open forever.
+      server.closeAllConnections();
+    });
+    return closed;
+  }
+
+  return {
+    domain,
+    origin: `http://${domain}`,
+    fetch: createLocalFetch(domain),
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    secrets: Object.freeze({
+      AUTH0_DOMAIN: domain,
+      AUTH0_CLIENT_ID: settings.clientId,
+      AUTH0_CLIENT_SECRET: settings.clientSecret,
+    }),
+    users,
+    connections,
+    faults,
+    get requests() {
+      return log.entries();
+    },
+    counts: () => log.counts(),
+    resetCounts: () => log.clear(),
+    revokeTokens: () => tokens.revokeAll(),
+    now: () => new Date(clock()),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

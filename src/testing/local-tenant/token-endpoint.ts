@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { TenantRequest, TenantResponse } from './http-messages.js';
+import type { TokenIssuer } from './token-issuer.js';
+
+/** What the token endpoint checks a client-credentials request against. */
+export interface TokenEndpointSettings {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The only audience the tenant serves: `https://<domain>/api/v2/`. */
+  readonly audience: string;
+  readonly tokens: TokenIssuer;
+}
+
+// Token responses must not be cached (RFC 6749 §5.1).
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+function oauthError(status: number, error: string, description: string): TenantResponse {
+  return { status, headers: NO_STORE, body: { error, error_description: description } };
+}
+
+/** The request parameters, from a form-encoded or JSON body; `undefined` when the body is malformed. */
+function parseParameters(request: TenantRequest): Map<string, string> | undefined {
+  const contentType = request.headers['content-type'] ?? '';
+  if (!contentType.includes('json')) return new Map(new URLSearchParams(request.body));
+  try {
+    const parsed: unknown = JSON.parse(request.body);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    return new Map(
+      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compares secrets in constant time, whatever their lengths. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * `POST /oauth/token` for the client-credentials grant, with Auth0's error bodies: 401 for a wrong client
+ * or secret, 403 for an audience other than the tenant's Management API.
+ */
+export function handleTokenRequest(request: TenantRequest, settings: TokenEndpointSettings): TenantResponse {
+  const parameters = parseParameters(request);
+  if (parameters === undefined) return oauthError(400, 'invalid_request', 'Invalid request body');
+
+  const grantType = parameters.get('grant_type');
+  if (grantType === undefined) return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
+  if (grantType !== 'client_credentials') {
+    return oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
+  }
+
+  const clientId = parameters.get('client_id') ?? '';
+  const clientSecret = parameters.get('client_secret') ?? '';
+  if (clientId !== settings.clientId || !sameSecret(clientSecret, settings.clientSecret)) {
+    return oauthError(401, 'access_denied', 'Unauthorized');
+  }
+
+  const audience = parameters.get('audience') ?? '';
+  if (audience !== settings.audience) {
+    return oauthError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
+  }
+
+  return { status: 200, headers: NO_STORE, body: settings.tokens.issue() };
+}

@@ -1,0 +1,113 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The claims of an access token the local tenant issues, as in a real Management API token. */
+export interface AccessTokenClaims {
+  /** `https://<domain>/` */
+  readonly iss: string;
+  /** `<clientId>@clients` */
+  readonly sub: string;
+  /** `https://<domain>/api/v2/` */
+  readonly aud: string;
+  /** Issued at, in UNIX seconds. */
+  readonly iat: number;
+  /** Expires at, in UNIX seconds. */
+  readonly exp: number;
+  /** The granted scopes, separated by spaces. */
+  readonly scope: string;
+  readonly gty: 'client-credentials';
+  /** The client the token was issued to. */
+  readonly azp: string;
+}
+
+/** What the token endpoint returns on success (RFC 6749 §5.1). */
+export interface IssuedToken {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly scope: string;
+}
+
+/** The outcome of checking a bearer token. */
+export type TokenVerdict =
+  | { readonly valid: true; readonly scopes: ReadonlySet<string> }
+  | { readonly valid: false; readonly reason: 'invalid' | 'expired' };
+
+/** Issues and verifies the local tenant's access tokens. */
+export interface TokenIssuer {
+  /** A new token for the tenant's one M2M client, valid from the current tenant time. */
+  issue(): IssuedToken;
+  /** Checks the signature, issuer, audience and expiry (against the tenant clock) of a token. */
+  verify(token: string): TokenVerdict;
+  /** Invalidates every token issued so far, by replacing the signing key. */
+  revokeAll(): void;
+}
+
+/** What {@link createTokenIssuer} needs to know about the tenant. */
+export interface TokenIssuerSettings {
+  readonly domain: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly lifetimeSeconds: number;
+  /** The tenant clock, in milliseconds. */
+  readonly now: () => number;
+}
+
+const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+
+function base64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+/**
+ * Creates the token issuer of a local tenant. Tokens are JWT-shaped and HMAC-SHA256-signed with a random
+ * per-tenant key, so tests can decode them but only the tenant can mint them.
+ */
+export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
+  const issuer = `https://${settings.domain}/`;
+  const audience = `https://${settings.domain}/api/v2/`;
+  const scope = settings.scopes.join(' ');
+  let signingKey = randomBytes(32);
+
+  const sign = (signingInput: string): Buffer => createHmac('sha256', signingKey).update(signingInput).digest();
+
+  return {
+    issue() {
+      const issuedAt = Math.floor(settings.now() / 1000);
+      const claims: AccessTokenClaims = {
+        iss: issuer,
+        sub: `${settings.clientId}@clients`,
+        aud: audience,
+        iat: issuedAt,
+        exp: issuedAt + settings.lifetimeSeconds,
+        scope,
+        gty: 'client-credentials',
+        azp: settings.clientId,
+      };
+      const signingInput = `${HEADER}.${base64url(JSON.stringify(claims))}`;
+      return {
+        access_token: `${signingInput}.${sign(signingInput).toString('base64url')}`,
+        token_type: 'Bearer',
+        expires_in: settings.lifetimeSeconds,
+        scope,
+      };
+    },
+
+    verify(token) {
+      const invalid = { valid: false, reason: 'invalid' } as const;
+      const [header, payload, signature, ...rest] = token.split('.');
+      if (header !== HEADER || payload === undefined || signature === undefined || rest.length > 0) return invalid;
+      const expected = sign(`${header}.${payload}`);
+      const given = Buffer.from(signature, 'base64url');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return invalid;
+
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessTokenClaims;
+      if (claims.iss !== issuer || claims.aud !== audience) return invalid;
+      if (claims.exp * 1000 <= settings.now()) return { valid: false, reason: 'expired' };
+      return { valid: true, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
+    },
+
+    revokeAll() {
+      signingKey = randomBytes(32);
+    },
+  };
+}

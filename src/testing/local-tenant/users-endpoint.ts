@@ -1,0 +1,185 @@
+import { connectionKindOf, type ConnectionStore } from './connection-store.js';
+import { errorResponse, type TenantRequest, type TenantResponse } from './http-messages.js';
+import { findInvalidMetadataKey, isPlainObject, type Metadata } from './metadata.js';
+import type { TokenVerdict } from './token-issuer.js';
+import type { TenantUser, UserPatch, UserRecords } from './user-store.js';
+
+/** What the users endpoints work with. */
+export interface UsersEndpointContext {
+  readonly users: UserRecords;
+  readonly connections: ConnectionStore;
+  /** The verdict on the request's bearer token; `undefined` when it carried none. */
+  readonly auth: TokenVerdict | undefined;
+}
+
+const USER_NOT_FOUND = errorResponse(404, 'The user does not exist.', 'inexistent_user');
+const EXPIRED_TOKEN_MESSAGE = 'Expired token received for JSON Web Token validation';
+
+const SUPPORTED_PATCH_FIELDS: ReadonlySet<string> = new Set([
+  'app_metadata', 'user_metadata', 'password', 'connection', 'email_verified', 'blocked',
+]);
+// Fields the Management API accepts in PATCH /api/v2/users/{id} but this stand-in does not model.
+const UNSUPPORTED_PATCH_FIELDS: ReadonlySet<string> = new Set([
+  'client_id', 'email', 'family_name', 'given_name', 'name', 'nickname', 'phone_number', 'phone_verified',
+  'picture', 'username', 'verify_email', 'verify_phone_number',
+]);
+
+type Authentication = { readonly scopes: ReadonlySet<string> } | { readonly refusal: TenantResponse };
+
+/** The scopes of a valid bearer token, or the 401 for a missing, invalid, expired or revoked one. */
+function authenticate(auth: TokenVerdict | undefined): Authentication {
+  if (auth === undefined) return { refusal: errorResponse(401, 'Missing authentication') };
+  if (auth.valid) return { scopes: auth.scopes };
+  return { refusal: errorResponse(401, auth.reason === 'expired' ? EXPIRED_TOKEN_MESSAGE : 'Invalid token') };
+}
+
+/** 403 unless the token carries one of `anyOf`. */
+function checkScope(granted: ReadonlySet<string>, anyOf: readonly string[]): TenantResponse | undefined {
+  if (anyOf.some((scope) => granted.has(scope))) return undefined;
+  return errorResponse(403, `Insufficient scope, expected any of: ${anyOf.join(',')}`, 'insufficient_scope');
+}
+
+/** The user id from the path, or `undefined` when its percent-encoding is malformed. */
+function decodeUserId(encodedId: string): string | undefined {
+  try {
+    return decodeURIComponent(encodedId);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Applies the `fields` and `include_fields` query parameters of the Management API. */
+function selectFields(user: TenantUser, query: URLSearchParams): Partial<TenantUser> {
+  const fields = query.get('fields');
+  if (fields === null || fields.trim() === '') return user;
+  const listed = new Set(fields.split(',').map((field) => field.trim()));
+  const include = query.get('include_fields') !== 'false';
+  return Object.fromEntries(Object.entries(user).filter(([field]) => listed.has(field) === include));
+}
+
+/** `GET /api/v2/users/{id}`: needs `read:users`. */
+export function handleGetUser(
+  request: TenantRequest,
+  encodedId: string,
+  context: UsersEndpointContext,
+): TenantResponse {
+  const authentication = authenticate(context.auth);
+  if ('refusal' in authentication) return authentication.refusal;
+  const refusal = checkScope(authentication.scopes, ['read:users']);
+  if (refusal !== undefined) return refusal;
+
+  const userId = decodeUserId(encodedId);
+  if (userId === undefined) return errorResponse(400, 'Invalid user id', 'invalid_uri');
+  const user = context.users.get(userId);
+  if (user === undefined) return USER_NOT_FOUND;
+  return { status: 200, body: selectFields(user, request.url.searchParams) };
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/** A 400 worded like the Management API's payload validation. */
+function invalidBody(problem: string, property?: string): TenantResponse {
+  const location = property === undefined ? '' : ` on property ${property}`;
+  return errorResponse(400, `Payload validation error: '${problem}'${location}.`, 'invalid_body');
+}
+
+function wrongType(property: string, expected: string, value: unknown): TenantResponse {
+  return invalidBody(`Expected type ${expected} but found type ${typeName(value)}`, property);
+}
+
+/** A PATCH body that passed validation. */
+interface ValidPatch {
+  readonly patch: UserPatch;
+  /** The connection the caller named, if any. */
+  readonly connection: string | undefined;
+}
+
+/** Checks a PATCH body field by field, as the Management API's schema does. */
+function validatePatch(body: Metadata): ValidPatch | TenantResponse {
+  const fields = Object.keys(body);
+  if (fields.length === 0) return invalidBody('Too few properties defined (0), minimum 1');
+  const unsupported = fields.find((field) => UNSUPPORTED_PATCH_FIELDS.has(field));
+  if (unsupported !== undefined) {
+    const supported = [...SUPPORTED_PATCH_FIELDS].join(', ');
+    return errorResponse(400, `The local tenant does not support "${unsupported}"; it supports ${supported}.`, 'invalid_body');
+  }
+  const unknown = fields.find((field) => !SUPPORTED_PATCH_FIELDS.has(field));
+  if (unknown !== undefined) return invalidBody(`Additional properties not allowed: ${unknown}`);
+
+  const patch: UserPatch = {};
+  for (const field of ['app_metadata', 'user_metadata'] as const) {
+    const value = body[field];
+    if (value === undefined) continue;
+    if (!isPlainObject(value)) return wrongType(field, 'object', value);
+    const invalidKey = findInvalidMetadataKey(value);
+    if (invalidKey !== undefined) {
+      return invalidBody(`Invalid key name ${JSON.stringify(invalidKey)}: keys may not contain "." or "$"`, field);
+    }
+    patch[field] = value;
+  }
+  for (const field of ['email_verified', 'blocked'] as const) {
+    const value = body[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') return wrongType(field, 'boolean', value);
+    patch[field] = value;
+  }
+  const { password, connection } = body;
+  if (password !== undefined) {
+    if (typeof password !== 'string') return wrongType('password', 'string', password);
+    if (password === '') return invalidBody('String is too short (0 chars), minimum 1', 'password');
+    patch.password = password;
+  }
+  if (connection !== undefined && typeof connection !== 'string') return wrongType('connection', 'string', connection);
+  return { patch, connection };
+}
+
+/**
+ * `PATCH /api/v2/users/{id}`: merges `app_metadata` and `user_metadata` at the top level (a `null` value
+ * deletes a key), sets `password`, `email_verified` and `blocked`. Needs `update:users`, or
+ * `update:users_app_metadata` when the body holds only `app_metadata`.
+ */
+export function handlePatchUser(
+  request: TenantRequest,
+  encodedId: string,
+  context: UsersEndpointContext,
+): TenantResponse {
+  const authentication = authenticate(context.auth);
+  if ('refusal' in authentication) return authentication.refusal;
+
+  let body: unknown;
+  try {
+    body = JSON.parse(request.body);
+  } catch {
+    return errorResponse(400, 'Invalid request payload JSON format');
+  }
+  if (!isPlainObject(body)) return invalidBody(`Expected type object but found type ${typeName(body)}`);
+
+  // The narrower scope is enough for app_metadata alone, which is all this library's clearer writes.
+  const onlyAppMetadata = Object.keys(body).every((field) => field === 'app_metadata');
+  const scopes = onlyAppMetadata ? ['update:users', 'update:users_app_metadata'] : ['update:users'];
+  const refusal = checkScope(authentication.scopes, scopes);
+  if (refusal !== undefined) return refusal;
+
+  const validation = validatePatch(body);
+  if (!('patch' in validation)) return validation;
+
+  const userId = decodeUserId(encodedId);
+  if (userId === undefined) return errorResponse(400, 'Invalid user id', 'invalid_uri');
+  if (context.users.get(userId) === undefined) return USER_NOT_FOUND;
+
+  const userConnection = context.users.connectionOf(userId);
+  const namedConnection = validation.connection;
+  if (namedConnection !== undefined && namedConnection !== userConnection.name) {
+    return context.connections.get(namedConnection) === undefined
+      ? errorResponse(400, 'The connection does not exist.', 'inexistent_connection')
+      : errorResponse(400, `The user has no identity in connection "${namedConnection}".`, 'invalid_body');
+  }
+  if (validation.patch.password !== undefined && connectionKindOf(userConnection.strategy) !== 'database') {
+    return errorResponse(400, 'Cannot update password for non-database connections', 'operation_not_supported');
+  }
+
+  return { status: 200, body: context.users.applyPatch(userId, validation.patch) };
+}

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { decideFirstLogin, type GateDecision } from '../../src/gate/decide-first-login.js';
+import { resolveGateOptions } from '../../src/gate/create-first-login-gate.js';
+import type { FirstLoginGateOptions } from '../../src/gate/options.js';
+import type { PostLoginEvent } from '../../src/auth0/post-login.js';
+import {
+  buildPostLoginEvent,
+  DATABASE_CONNECTION,
+  GOOGLE_CONNECTION,
+  SAML_CONNECTION,
+  type DeepPartial,
+} from '../../src/testing/events.js';
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const CREATED = '2026-01-15T09:30:00.000Z';
+const FLAGGED = '2026-02-01T10:00:00.000Z';
+const BEFORE_FLAG = '2026-01-20T10:00:00.000Z';
+const AFTER_FLAG = '2026-02-02T10:00:00.000Z';
+
+const decide = (overrides: DeepPartial<PostLoginEvent>, options: FirstLoginGateOptions = {}): GateDecision =>
+  decideFirstLogin(buildPostLoginEvent(overrides), resolveGateOptions({ log: false, ...options }), NOW);
+
+const user = (fields: Record<string, unknown>, appMetadata: Record<string, unknown> = {}) =>
+  ({ created_at: CREATED, ...fields, app_metadata: appMetadata }) as DeepPartial<PostLoginEvent['user']>;
+
+describe('decideFirstLogin — the decision table', () => {
+  describe('rule 3: the first login of a user who never chose a password', () => {
+    it('flags with <flag>At = now and denies', () => {
+      expect(decide({ stats: { logins_count: 1 } })).toEqual({
+        outcome: 'deny',
+        reason: 'first-login',
+        writes: [
+          ['needsPasswordReset', true],
+          ['needsPasswordResetAt', '2026-03-01T12:00:00.000Z'],
+        ],
+      });
+    });
+
+    it('uses the configured flag name for both keys', () => {
+      expect(decide({}, { flag: 'mustChangePassword' }).writes).toEqual([
+        ['mustChangePassword', true],
+        ['mustChangePasswordAt', NOW.toISOString()],
+      ]);
+    });
+
+    it('treats a null flag like an absent one', () => {
+      expect(decide({ user: user({}, { needsPasswordReset: null }) }).reason).toBe('first-login');
+    });
+
+    it('does not force a user who already set a password through "forgot password"', () => {
+      expect(decide({ user: user({ last_password_reset: BEFORE_FLAG }) })).toEqual({
+        outcome: 'allow',
+        reason: 'password-set-before-first-login',
+        writes: [],
+      });
+    });
+
+    it('leaves later logins alone', () => {
+      for (const logins_count of [0, 2, 3, 150]) {
+        expect(decide({ stats: { logins_count } })).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
+      }
+    });
+
+    it('flags nobody with flagOnFirstLogin: false', () => {
+      expect(decide({ stats: { logins_count: 1 } }, { flagOnFirstLogin: false })).toEqual({
+        outcome: 'allow',
+        reason: 'not-flagged',
+        writes: [],
+      });
+    });
+
+    it('ignores a flag in user_metadata, which users can edit themselves', () => {
+      const decision = decide({
+        user: { ...user({}, { needsPasswordReset: false }), user_metadata: { needsPasswordReset: false } },
+      });
+      expect(decision.reason).toBe('obligation-met');
+      expect(
+        decide({ user: { user_metadata: { needsPasswordReset: false } }, stats: { logins_count: 1 } }).reason,
+      ).toBe('first-login');
+    });
+  });
+
+  describe('rule 1: a flag set to false', () => {
+    it('allows, with no writes, whatever else holds', () => {
+      for (const logins_count of [1, 5]) {
+        expect(decide({ user: user({}, { needsPasswordReset: false }), stats: { logins_count } })).toEqual({
+          outcome: 'allow',
+          reason: 'obligation-met',
+          writes: [],
+        });
+      }
+    });
+  });
+
+  describe('rule 2: a flagged user', () => {
+    it('is denied while the password has not changed since the flag was set', () => {
+      expect(decide({ user: user({}, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }), stats: { logins_count: 4 } })).toEqual({
+        outcome: 'deny',
+        reason: 'flagged',
+        writes: [],
+      });
+    });
+
+    it('is denied when the last change came before the flag (an administrator re-flagged)', () => {
+      const decision = decide({
+        user: user({ last_password_reset: BEFORE_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }),
+      });
+      expect(decision).toEqual({ outcome: 'deny', reason: 'flagged', writes: [] });
+    });
+
+    it('is let in, and the flag cleared, when the password changed after the flag (the gate heals itself)', () => {
+      const decision = decide({
+        user: user({ last_password_reset: AFTER_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }),
+        stats: { logins_count: 3 },
+      });
+      expect(decision).toEqual({ outcome: 'allow', reason: 'password-changed', writes: [['needsPasswordReset', false]] });
+    });
+
+    it('measures from created_at when <flag>At is absent (a flag set by hand at creation)', () => {
+      expect(decide({ user: user({ last_password_reset: BEFORE_FLAG }, { needsPasswordReset: true }) }).reason).toBe(
+        'password-changed',
+      );
+      expect(decide({ user: user({}, { needsPasswordReset: true }) }).reason).toBe('flagged');
+      expect(decide({ user: user({ last_password_reset: CREATED }, { needsPasswordReset: true }) }).reason).toBe(
+        'flagged',
+      );
+    });
+
+    it('fails closed on malformed flag values: anything but false/null/absent counts as set', () => {
+      for (const value of [true, 'true', 'false', 0, 1, {}, [], 'yes']) {
+        expect(decide({ user: user({}, { needsPasswordReset: value }), stats: { logins_count: 9 } }).outcome, String(value)).toBe(
+          'deny',
+        );
+      }
+    });
+
+    it('denies when <flag>At is not a time, rather than guess', () => {
+      for (const flaggedAt of ['yesterday', 12345, true, '']) {
+        const decision = decide({
+          user: user({ last_password_reset: AFTER_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: flaggedAt }),
+        });
+        expect(decision, String(flaggedAt)).toEqual({ outcome: 'deny', reason: 'flagged-at-invalid', writes: [] });
+      }
+    });
+
+    it('denies on every protocol, refresh-token and password grants included', () => {
+      for (const protocol of ['oauth2-refresh-token', 'oauth2-password', 'oauth2-resource-owner', 'oidc-basic-profile', 'samlp']) {
+        expect(
+          decide({ user: user({}, { needsPasswordReset: true }), transaction: { protocol } }).outcome,
+          protocol,
+        ).toBe('deny');
+      }
+    });
+  });
+
+  describe('connections', () => {
+    it('never gates social or enterprise users, even flagged, even listed', () => {
+      for (const connection of [GOOGLE_CONNECTION, SAML_CONNECTION]) {
+        for (const options of [{}, { connections: [connection.name] }]) {
+          const decision = decide({ connection, user: user({}, { needsPasswordReset: true }) }, options);
+          expect(decision).toEqual({ outcome: 'allow', reason: 'connection-not-gated', writes: [] });
+        }
+      }
+    });
+
+    it('gates only the listed database connections when `connections` is set', () => {
+      const other = { ...DATABASE_CONNECTION, name: 'Legacy-Users', id: 'con_other' };
+      expect(decide({ connection: other }, { connections: ['Username-Password-Authentication'] }).reason).toBe(
+        'connection-not-gated',
+      );
+      expect(decide({ connection: other }, { connections: ['Legacy-Users'] }).reason).toBe('first-login');
+      expect(decide({ connection: other }).reason).toBe('first-login');
+    });
+  });
+
+  describe('malformed events fail closed', () => {
+    const cases: Array<[string, unknown, string]> = [
+      ['no event', undefined, 'event is not an object'],
+      ['no connection', { user: {}, stats: { logins_count: 1 } }, 'event.connection.strategy is missing'],
+      ['no user', { connection: DATABASE_CONNECTION, stats: { logins_count: 1 } }, 'event.user is missing'],
+      [
+        'app_metadata is a string',
+        { connection: DATABASE_CONNECTION, user: { app_metadata: 'x' }, stats: { logins_count: 1 } },
+        'event.user.app_metadata is not an object',
+      ],
+      [
+        'app_metadata is an array',
+        { connection: DATABASE_CONNECTION, user: { app_metadata: [] }, stats: { logins_count: 1 } },
+        'event.user.app_metadata is not an object',
+      ],
+      ['no stats', { connection: DATABASE_CONNECTION, user: { app_metadata: {} } }, 'event.stats.logins_count is missing'],
+    ];
+    it.each(cases)('%s → deny with a reason', (_name, event, detail) => {
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW)).toEqual({
+        outcome: 'deny',
+        reason: 'malformed-event',
+        writes: [],
+        detail,
+      });
+    });
+
+    it('treats a missing app_metadata as empty, as Auth0 omits it for some users', () => {
+      const event = buildPostLoginEvent({ user: { app_metadata: undefined } });
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW).reason).toBe('first-login');
+    });
+  });
+
+  describe('invariants over every combination', () => {
+    const flagValues = [undefined, null, false, true, 'malformed'];
+    const flaggedAts = [undefined, BEFORE_FLAG, FLAGGED, 'garbage'];
+    const changes = [undefined, BEFORE_FLAG, AFTER_FLAG];
+    const loginCounts = [1, 2];
+    const connections = [DATABASE_CONNECTION, GOOGLE_CONNECTION, SAML_CONNECTION];
+    const combos: Array<{ event: PostLoginEvent; flagOnFirstLogin: boolean }> = [];
+    for (const value of flagValues)
+      for (const flaggedAt of flaggedAts)
+        for (const changed of changes)
+          for (const logins_count of loginCounts)
+            for (const connection of connections)
+              for (const flagOnFirstLogin of [true, false]) {
+                const appMetadata: Record<string, unknown> = { other: 'kept' };
+                if (value !== undefined) appMetadata['needsPasswordReset'] = value;
+                if (flaggedAt !== undefined) appMetadata['needsPasswordResetAt'] = flaggedAt;
+                combos.push({
+                  event: buildPostLoginEvent({
+                    connection,
+                    user: user(changed === undefined ? {} : { last_password_reset: changed }, appMetadata),
+                    stats: { logins_count },
+                  }),
+                  flagOnFirstLogin,
+                });
+              }
+
+    it(`covers ${5 * 4 * 3 * 2 * 3 * 2} combinations`, () => {
+      expect(combos).toHaveLength(720);
+    });
+
+    it('never gates a user without an Auth0 password', () => {
+      for (const { event, flagOnFirstLogin } of combos.filter((c) => c.event.connection.strategy !== 'auth0')) {
+        expect(decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW)).toEqual({
+          outcome: 'allow',
+          reason: 'connection-not-gated',
+          writes: [],
+        });
+      }
+    });
+
+    it('never denies a flagged user whose password changed after the flag was set', () => {
+      let checked = 0;
+      for (const { event, flagOnFirstLogin } of combos) {
+        const flaggedAt = event.user.app_metadata['needsPasswordResetAt'] as string | undefined;
+        const since = Date.parse(flaggedAt ?? event.user.created_at);
+        const changed = Date.parse(event.user.last_password_reset ?? '');
+        if (event.connection.strategy !== 'auth0' || Number.isNaN(since) || !(changed > since)) continue;
+        checked += 1;
+        expect(decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW).outcome).toBe('allow');
+      }
+      expect(checked).toBeGreaterThan(20);
+    });
+
+    it('writes only the flag and <flag>At, and only true/false/now', () => {
+      for (const { event, flagOnFirstLogin } of combos) {
+        for (const [key, value] of decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW).writes) {
+          expect(['needsPasswordReset', 'needsPasswordResetAt']).toContain(key);
+          expect([true, false, NOW.toISOString()]).toContain(value);
+        }
+      }
+    });
+
+    it('denies only flagged users and first logins', () => {
+      for (const { event, flagOnFirstLogin } of combos) {
+        const decision = decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW);
+        if (decision.outcome !== 'deny') continue;
+        const value = event.user.app_metadata['needsPasswordReset'];
+        const flagged = value !== undefined && value !== null && value !== false;
+        const firstLogin = flagOnFirstLogin && event.stats.logins_count === 1 && !event.user.last_password_reset;
+        expect(flagged || firstLogin).toBe(true);
+      }
+    });
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
+import type { LogEntry } from '../../src/internal/log.js';
+import type { PostLoginApi, PostLoginEvent } from '../../src/auth0/post-login.js';
+import { buildPostLoginEvent, GOOGLE_CONNECTION } from '../../src/testing/events.js';
+import { createPostLoginApi } from '../../src/testing/recording-api.js';
+import { VERSION } from '../../src/version.js';
+
+function collectLogs() {
+  const entries: LogEntry[] = [];
+  return { entries, log: (entry: LogEntry) => void entries.push(entry) };
+}
+
+const flaggedUser = { app_metadata: { needsPasswordReset: true, needsPasswordResetAt: '2026-02-01T00:00:00.000Z', plan: 'gold' } };
+
+describe('the post-login handler', () => {
+  it('denies a first login with the default message and queues the flag through api.user.setAppMetadata', async () => {
+    const api = createPostLoginApi();
+    const before = Date.now();
+    await createFirstLoginGate({ log: false })(buildPostLoginEvent(), api);
+    expect(api.denials).toEqual(['Please reset your password!']);
+    expect(api.appMetadataWrites.map(([key]) => key)).toEqual(['needsPasswordReset', 'needsPasswordResetAt']);
+    expect(api.pendingAppMetadata['needsPasswordReset']).toBe(true);
+    const flaggedAt = Date.parse(api.pendingAppMetadata['needsPasswordResetAt'] as string);
+    expect(flaggedAt).toBeGreaterThanOrEqual(before);
+    expect(flaggedAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('uses the localized message for event.transaction.locale', async () => {
+    const gate = createFirstLoginGate({ log: false, message: { default: 'Reset it.', fr: 'Réinitialisez-le.' } });
+    const api = createPostLoginApi();
+    await gate(buildPostLoginEvent({ transaction: { locale: 'fr-CA' } }), api);
+    expect(api.deniedWith).toBe('Réinitialisez-le.');
+  });
+
+  it('heals: lets in a flagged user who changed the password, writing only the flag', async () => {
+    const api = createPostLoginApi();
+    await createFirstLoginGate({ log: false })(
+      buildPostLoginEvent({ user: { ...flaggedUser, last_password_reset: '2026-02-03T00:00:00.000Z' }, stats: { logins_count: 2 } }),
+      api,
+    );
+    expect(api.denials).toEqual([]);
+    expect(api.appMetadataWrites).toEqual([['needsPasswordReset', false]]);
+  });
+
+  it('allows a social user with no writes, even a flagged one', async () => {
+    const api = createPostLoginApi();
+    await createFirstLoginGate({ log: false })(buildPostLoginEvent({ connection: GOOGLE_CONNECTION, user: flaggedUser }), api);
+    expect(api.denials).toEqual([]);
+    expect(api.appMetadataWrites).toEqual([]);
+  });
+
+  it('in report mode decides and logs, but never denies and never writes', async () => {
+    const { entries, log } = collectLogs();
+    const api = createPostLoginApi();
+    await createFirstLoginGate({ mode: 'report', log })(buildPostLoginEvent(), api);
+    expect(api.denials).toEqual([]);
+    expect(api.appMetadataWrites).toEqual([]);
+    expect(entries).toEqual([
+      expect.objectContaining({ decision: 'deny', reason: 'first-login', mode: 'report', wrote: ['needsPasswordReset', 'needsPasswordResetAt'] }),
+    ]);
+  });
+
+  describe('logging', () => {
+    it('prints one JSON line per decision with the decision, reason, user id and version, under 256 characters', async () => {
+      const lines: string[] = [];
+      const original = console.log;
+      console.log = (line: string) => void lines.push(line);
+      try {
+        const longId = `auth0|${'x'.repeat(300)}`;
+        await createFirstLoginGate()(buildPostLoginEvent({ user: { user_id: longId } }), createPostLoginApi());
+      } finally {
+        console.log = original;
+      }
+      expect(lines).toHaveLength(1);
+      const line = lines[0] as string;
+      expect(line.length).toBeLessThan(256);
+      expect(JSON.parse(line)).toMatchObject({
+        lib: 'auth0-force-password-reset',
+        v: VERSION,
+        trigger: 'post-login',
+        decision: 'deny',
+        reason: 'first-login',
+        mode: 'enforce',
+      });
+      expect(JSON.parse(line).user_id).toMatch(/^auth0\|x+…$/);
+    });
+
+    it('is silent with log: false', async () => {
+      const lines: unknown[] = [];
+      const original = console.log;
+      console.log = (line: unknown) => void lines.push(line);
+      try {
+        await createFirstLoginGate({ log: false })(buildPostLoginEvent(), createPostLoginApi());
+      } finally {
+        console.log = original;
+      }
+      expect(lines).toEqual([]);
+    });
+
+    it('survives a log function that throws', async () => {
+      const api = createPostLoginApi();
+      const gate = createFirstLoginGate({
+        log: () => {
+          throw new Error('log sink down');
+        },
+      });
+      await expect(gate(buildPostLoginEvent(), api)).resolves.toBeUndefined();
+      expect(api.deniedWith).toBe('Please reset your password!');
+    });
+  });
+
+  describe('never throws; fails closed', () => {
+    it.each([
+      ['an empty event', {}],
+      ['no user', { connection: { strategy: 'auth0', name: 'db', id: 'c' }, stats: { logins_count: 1 } }],
+      ['app_metadata not an object', buildPostLoginEvent({ user: { app_metadata: 'oops' as never } })],
+    ])('%s → deny with the message and a log line saying why', async (_name, event) => {
+      const { entries, log } = collectLogs();
+      const api = createPostLoginApi();
+      await expect(createFirstLoginGate({ log })(event as PostLoginEvent, api)).resolves.toBeUndefined();
+      expect(api.denials).toEqual(['Please reset your password!']);
+      expect(entries).toEqual([expect.objectContaining({ decision: 'deny', reason: 'malformed-event', detail: expect.any(String) })]);
+    });
+
+    it('denies when the event throws as it is read (an internal fault)', async () => {
+      const { entries, log } = collectLogs();
+      const api = createPostLoginApi();
+      const event = buildPostLoginEvent();
+      Object.defineProperty(event, 'user', {
+        get() {
+          throw new Error('boom');
+        },
+      });
+      await expect(createFirstLoginGate({ log })(event, api)).resolves.toBeUndefined();
+      expect(api.denials).toEqual(['Please reset your password!']);
+      expect(entries[0]).toMatchObject({ decision: 'deny', reason: 'internal-error' });
+    });
+
+    it('denies when api.user.setAppMetadata throws, instead of surfacing an Extensibility Error', async () => {
+      const denials: string[] = [];
+      const api = {
+        access: { deny: (reason: string) => void denials.push(reason) },
+        user: {
+          setAppMetadata: () => {
+            throw new Error('metadata store unavailable');
+          },
+        },
+      } as unknown as PostLoginApi;
+      const event = buildPostLoginEvent({ user: { ...flaggedUser, last_password_reset: '2026-02-03T00:00:00.000Z' } });
+      await expect(createFirstLoginGate({ log: false })(event, api)).resolves.toBeUndefined();
+      expect(denials).toEqual(['Please reset your password!']);
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
+import { OptionsError, isForcePasswordResetError } from '../../src/errors/index.js';
+
+const P = '[auth0-force-password-reset] createFirstLoginGate:';
+
+function messageOf(options: unknown): string {
+  try {
+    createFirstLoginGate(options as never);
+  } catch (error) {
+    expect(error).toBeInstanceOf(OptionsError);
+    expect(isForcePasswordResetError(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected createFirstLoginGate to throw');
+}
+
+describe('createFirstLoginGate options', () => {
+  it('accepts no options, and every documented option', () => {
+    expect(createFirstLoginGate()).toBeTypeOf('function');
+    expect(
+      createFirstLoginGate({
+        flag: 'mustChangePassword',
+        message: { default: 'Please set a new password.', fr: 'Choisissez un nouveau mot de passe.' },
+        flagOnFirstLogin: false,
+        connections: ['Username-Password-Authentication'],
+        mode: 'report',
+        log: () => {},
+      }),
+    ).toBeTypeOf('function');
+  });
+
+  it('returns a named handler, so stack traces read well', () => {
+    expect(createFirstLoginGate({ log: false }).name).toBe('onExecutePostLogin');
+  });
+
+  it.each([
+    [{ flag: 'a.b' }, `${P} "options.flag" must not contain "." or "$" (got "a.b")`],
+    [{ flag: 'a$b' }, `${P} "options.flag" must not contain "." or "$" (got "a$b")`],
+    [{ flag: '' }, `${P} "options.flag" must be a non-empty string (got "")`],
+    [{ flag: 42 }, `${P} "options.flag" must be a string (got 42)`],
+    [{ message: '' }, `${P} "options.message" must be a non-empty string (got "")`],
+    [{ message: 7 }, `${P} "options.message" must be a non-empty string or an object of locale → message with a "default" entry (got 7)`],
+    [{ message: { fr: 'Bonjour' } }, `${P} "options.message" must have a "default" entry when it is an object (got an object)`],
+    [{ flagOnFirstLogin: 'yes' }, `${P} "options.flagOnFirstLogin" must be true or false (got "yes")`],
+    [{ connections: 'Username-Password-Authentication' }, `${P} "options.connections" must be an array of connection names (got "Username-Password-Authentication")`],
+    [{ connections: [] }, `${P} "options.connections" must name at least one connection (got [])`],
+    [{ connections: ['ok', ''] }, `${P} "options.connections[1]" must be a non-empty string (got "")`],
+    [{ mode: 'dry-run' }, `${P} "options.mode" must be "enforce" or "report" (got "dry-run")`],
+    [{ log: 'verbose' }, `${P} "options.log" must be true, false or a function (got "verbose")`],
+    [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log)`],
+    ['needsPasswordReset', `${P} "options" must be an object or undefined (got "needsPasswordReset")`],
+    [null, `${P} "options" must be an object or undefined (got null)`],
+  ])('rejects %j with an exact message', (options, message) => {
+    expect(messageOf(options)).toBe(message);
+  });
+
+  it('names every problem at once, and lists them as issues', () => {
+    try {
+      createFirstLoginGate({ flag: 'a.b', mode: 'x' } as never);
+      expect.unreachable();
+    } catch (error) {
+      const optionsError = error as OptionsError;
+      expect(optionsError.code).toBe('ERR_INVALID_OPTIONS');
+      expect(optionsError.name).toBe('OptionsError');
+      expect(optionsError.issues.map((issue) => issue.path)).toEqual(['options.flag', 'options.mode']);
+      expect(optionsError.message).toBe(
+        `${P} "options.flag" must not contain "." or "$" (got "a.b"); "options.mode" must be "enforce" or "report" (got "x")`,
+      );
+    }
+  });
+
+  it('does not mutate the caller’s options, nor follow later changes to them', () => {
+    const message = { default: 'A', fr: 'B' };
+    const options = Object.freeze({ message: Object.freeze(message), log: false as const });
+    expect(() => createFirstLoginGate(options)).not.toThrow();
+    expect(options).toEqual({ message: { default: 'A', fr: 'B' }, log: false });
+  });
+});
