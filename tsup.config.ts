@@ -24,5 +24,9 @@ export default defineConfig({
   keepNames: true,
   treeshake: true,
   sourcemap: false,
+  esbuildOptions(options, { format }) {
+    // In the CommonJS build, lazy loads must be `require` (as Auth0 runs Actions), not an ESM import().
+    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
   define: { __PACKAGE_VERSION__: JSON.stringify(version) },
 });

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The repository root. */
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Fails loudly when `dist/` is missing: the README's `npm test` builds first. */
+export function assertBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'index.cjs'))) {
+    throw new Error('dist/ is missing: run `npm run build` (npm test does it for you)');
+  }
+}
+
+/**
+ * A throwaway Actions repo whose `node_modules/auth0-force-password-reset` is this package (built),
+ * as a tenant's repo would have it after `npm install`. Returns its path.
+ */
+export function createActionsRepo(): string {
+  assertBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'afpr-actions-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'auth0-force-password-reset'), 'dir');
+  cpSync(join(ROOT, 'examples', 'actions'), join(dir, 'actions'), { recursive: true });
+  cpSync(join(ROOT, 'examples', 'package.json'), join(dir, 'package.json'));
+  return dir;
+}
+
+/** Runs `node -e <script>` (CommonJS unless `--input-type=module` is passed) and parses its JSON output. */
+export function runNode<T>(script: string, options: { cwd?: string; args?: string[] } = {}): T {
+  const out = execFileSync(process.execPath, [...(options.args ?? []), '-e', script], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as T;
+}
