@@ -677,14 +677,18 @@ describe('user store', () => {
     expect(enterprise.identities).toEqual([
       { connection: 'acme-saml', provider: 'samlp', user_id: 'acme-saml|e@acme.example', isSocial: false },
     ]);
-    expect(() => tenant.users.setPassword(social.user_id, 'x')).toThrow('not a database connection');
+    expect(() => tenant.users.setPassword(social.user_id, 'x')).toThrow(
+      '[auth0-force-password-reset] localTenant.users.setPassword: "password" is only for database users; ' +
+        '"google-oauth2" is a social connection',
+    );
   });
 
   it('throws for an unknown connection, naming it', async () => {
     const tenant = await start();
 
     expect(() => tenant.users.create({ connection: 'corp-ldap' })).toThrow(
-      '[auth0-force-password-reset] localTenant.users.create: unknown connection "corp-ldap"',
+      '[auth0-force-password-reset] localTenant.users.create: unknown connection "corp-ldap"; use one of ' +
+        '"Username-Password-Authentication", "google-oauth2", "acme-saml", or add it with connections.add()',
     );
   });
 

@@ -17,7 +17,7 @@ export interface TenantConnection {
 export interface NewConnection {
   /** A name of letters, digits and inner hyphens, unique within the tenant. */
   readonly name: string;
-  /** `auth0` for a database connection, a social provider such as `github`, or an enterprise one such as `waad`. */
+  /** `auth0` (database), a social provider such as `github`, or an enterprise one such as `waad`. */
   readonly strategy: string;
 }
 
@@ -91,10 +91,12 @@ export function createConnectionStore(): ConnectionStore {
     add({ name, strategy }) {
       const where = 'localTenant.connections.add';
       if (typeof name !== 'string' || !CONNECTION_NAME.test(name)) {
-        throw localTenantError(where, `"name" must be letters, digits and inner hyphens (got ${JSON.stringify(name)})`);
+        const problem = `"name" must be letters, digits and inner hyphens (got ${JSON.stringify(name)})`;
+        throw localTenantError(where, problem);
       }
       if (typeof strategy !== 'string' || strategy === '') {
-        throw localTenantError(where, `"strategy" must be a non-empty string such as "auth0" (got ${JSON.stringify(strategy)})`);
+        const problem = `"strategy" must be a non-empty string such as "auth0" (got ${JSON.stringify(strategy)})`;
+        throw localTenantError(where, problem);
       }
       if (byName.has(name)) throw localTenantError(where, `a connection named "${name}" already exists`);
       const connection: TenantConnection = { id: randomConnectionId(), name, strategy };

@@ -84,24 +84,25 @@ const TARGETS: ReadonlySet<string> = new Set<FaultTarget>(['token', 'getUser', '
 function requireTimes(where: string, options: InjectOptions): number {
   const times = options.times ?? 1;
   if (!Number.isSafeInteger(times) || times < 1) {
-    throw localTenantTypeError(where, `"options.times" must be a positive integer (got ${JSON.stringify(options.times)})`);
+    const problem = `"options.times" must be a positive integer (got ${JSON.stringify(options.times)})`;
+    throw localTenantTypeError(where, problem);
   }
   return times;
 }
 
 function requireTarget(where: string, target: unknown): FaultTarget {
   if (typeof target !== 'string' || !TARGETS.has(target)) {
-    throw localTenantTypeError(
-      where,
-      `the route must be one of "token", "getUser", "patchUser", "other" or "any" (got ${JSON.stringify(target)})`,
-    );
+    const routes = '"token", "getUser", "patchUser", "other" or "any"';
+    const problem = `the route must be one of ${routes} (got ${JSON.stringify(target)})`;
+    throw localTenantTypeError(where, problem);
   }
   return target as FaultTarget;
 }
 
 function requireStatus(where: string, field: string, status: unknown, min: number, max: number): number {
   if (typeof status !== 'number' || !Number.isInteger(status) || status < min || status > max) {
-    throw localTenantTypeError(where, `"${field}" must be an integer from ${min} to ${max} (got ${JSON.stringify(status)})`);
+    const problem = `"${field}" must be an integer from ${min} to ${max} (got ${JSON.stringify(status)})`;
+    throw localTenantTypeError(where, problem);
   }
   return status;
 }
@@ -114,8 +115,10 @@ function requireFault(where: string, fault: Fault): Fault {
     case 'hang':
     case 'drop':
       return fault;
-    default:
-      throw localTenantTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify((fault as { kind?: unknown } | undefined)?.kind)})`);
+    default: {
+      const kind: unknown = (fault as { kind?: unknown } | undefined)?.kind;
+      throw localTenantTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify(kind)})`);
+    }
   }
 }
 
@@ -123,7 +126,12 @@ function requireFault(where: string, fault: Fault): Fault {
 export function createFaultQueue(): FaultQueue {
   let queue: QueuedFault[] = [];
 
-  function enqueue(where: string, target: FaultTarget, options: InjectOptions, build: (nowMs: number) => Fault): void {
+  function enqueue(
+    where: string,
+    target: FaultTarget,
+    options: InjectOptions,
+    build: (nowMs: number) => Fault,
+  ): void {
     queue.push({ target: requireTarget(where, target), build, remaining: requireTimes(where, options) });
   }
 
@@ -138,10 +146,8 @@ export function createFaultQueue(): FaultQueue {
       const where = 'localTenant.faults.rateLimit';
       const retryAfter = options.retryAfterSeconds ?? 1;
       if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {
-        throw localTenantTypeError(
-          where,
-          `"options.retryAfterSeconds" must be a non-negative integer (got ${JSON.stringify(options.retryAfterSeconds)})`,
-        );
+        const got = JSON.stringify(options.retryAfterSeconds);
+        throw localTenantTypeError(where, `"options.retryAfterSeconds" must be a non-negative integer (got ${got})`);
       }
       enqueue(where, target, options, (nowMs) => ({
         kind: 'status',

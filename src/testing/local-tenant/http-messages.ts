@@ -16,7 +16,11 @@ export interface TenantResponse {
 }
 
 /** The body Auth0 sends with an error status. */
-export function auth0ErrorBody(status: number, message?: string, errorCode?: string): Record<string, unknown> {
+export function auth0ErrorBody(
+  status: number,
+  message?: string,
+  errorCode?: string,
+): Record<string, unknown> {
   const error = STATUS_CODES[status] ?? 'Error';
   return {
     statusCode: status,
@@ -52,7 +56,10 @@ export async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** Sends a {@link TenantResponse}. */
-export function writeResponse(response: ServerResponse, { status, headers = {}, body }: TenantResponse): void {
+export function writeResponse(
+  response: ServerResponse,
+  { status, headers = {}, body }: TenantResponse,
+): void {
   const isText = typeof body === 'string';
   const payload = isText ? body : JSON.stringify(body);
   response.writeHead(status, {

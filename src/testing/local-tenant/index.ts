@@ -5,7 +5,12 @@
  *
  * @packageDocumentation
  */
-export { startLocalTenant, type LocalTenant, type LocalTenantOptions, type LocalTenantSecrets } from './start-local-tenant.js';
+export {
+  startLocalTenant,
+  type LocalTenant,
+  type LocalTenantOptions,
+  type LocalTenantSecrets,
+} from './start-local-tenant.js';
 export type { CreateUserInput, TenantIdentity, TenantUser, UserStore } from './user-store.js';
 export type { ConnectionStore, NewConnection, TenantConnection } from './connection-store.js';
 export type {

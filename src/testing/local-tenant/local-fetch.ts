@@ -14,12 +14,12 @@ export function createLocalFetch(domain: string): typeof globalThis.fetch {
     const target = new URL(input instanceof Request ? input.url : input);
     if ((target.protocol !== 'https:' && target.protocol !== 'http:') || target.host !== domain) {
       // Only the origin is quoted: a query string could hold something secret.
-      throw localTenantTypeError(
-        'localTenant.fetch',
-        `refusing to send a request to ${target.protocol}//${target.host}; a local tenant only reaches https://${domain}/`,
-      );
+      const refused = `${target.protocol}//${target.host}`;
+      const problem = `refusing to send a request to ${refused}; a local tenant only reaches https://${domain}/`;
+      throw localTenantTypeError('localTenant.fetch', problem);
     }
     target.protocol = 'http:';
-    return input instanceof Request ? globalThis.fetch(new Request(target, input), init) : globalThis.fetch(target.href, init);
+    if (input instanceof Request) return globalThis.fetch(new Request(target, input), init);
+    return globalThis.fetch(target.href, init);
   };
 }

@@ -66,15 +66,18 @@ function recordedAuth(verdict: TokenVerdict | undefined): RequestAuth {
 }
 
 function faultResponse(fault: Extract<Fault, { kind: 'status' }>): TenantResponse {
-  const { body } = errorResponse(fault.status);
-  return { status: fault.status, headers: fault.headers ?? {}, body: fault.body === undefined ? body : fault.body };
+  // An explicit `body: null` is sent as `null`; only a missing body gets Auth0's default.
+  const body = fault.body === undefined ? errorResponse(fault.status).body : fault.body;
+  return { status: fault.status, headers: fault.headers ?? {}, body };
 }
 
 /**
  * Creates the `request` listener of a local tenant's HTTP server: it records each request, applies any
  * injected fault, and otherwise answers like Auth0's token endpoint and Management API users endpoints.
  */
-export function createRequestHandler(context: RequestHandlerContext): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestHandler(
+  context: RequestHandlerContext,
+): (request: IncomingMessage, response: ServerResponse) => void {
   /** Records the request as it arrives and takes the fault due for it, before reading any body. */
   function admit(request: IncomingMessage): AdmittedRequest {
     const arrivedAt = context.now();
@@ -95,7 +98,11 @@ export function createRequestHandler(context: RequestHandlerContext): (request: 
     return { method, url, resolved, auth, entry, fault };
   }
 
-  async function respond(request: IncomingMessage, response: ServerResponse, admitted: AdmittedRequest): Promise<void> {
+  async function respond(
+    request: IncomingMessage,
+    response: ServerResponse,
+    admitted: AdmittedRequest,
+  ): Promise<void> {
     const { method, url, resolved, auth, entry, fault } = admitted;
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'drop') {
@@ -108,7 +115,8 @@ export function createRequestHandler(context: RequestHandlerContext): (request: 
       body = await readBody(request);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      send(entry, response, errorResponse(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
+      const message = `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`;
+      send(entry, response, errorResponse(413, message));
       return;
     }
     if (fault !== undefined) {
@@ -129,7 +137,7 @@ export function createRequestHandler(context: RequestHandlerContext): (request: 
         send(entry, response, handlePatchUser(tenantRequest, resolved.encodedUserId, usersContext));
         return;
       case 'other':
-        send(entry, response, errorResponse(404, `The local tenant does not implement ${method} ${url.pathname}`));
+        send(entry, response, errorResponse(404, `The local tenant does not serve ${method} ${url.pathname}`));
         return;
     }
   }

@@ -6,7 +6,7 @@ import type { Fault } from './fault-injector.js';
  */
 export type TenantRoute = 'token' | 'getUser' | 'patchUser' | 'other';
 
-/** The bearer token a request carried: none, one the tenant accepts, or one it refuses (bad, expired or revoked). */
+/** The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked). */
 export type RequestAuth = 'none' | 'valid' | 'invalid';
 
 /**

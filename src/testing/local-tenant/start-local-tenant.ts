@@ -30,11 +30,12 @@ export interface LocalTenantOptions {
 }
 
 /** The secrets an Action needs to reach the tenant's Management API, named as this library expects them. */
-export interface LocalTenantSecrets {
+// A type alias, not an interface, so it can stand where `event.secrets` (a string record) is expected.
+export type LocalTenantSecrets = {
   readonly AUTH0_DOMAIN: string;
   readonly AUTH0_CLIENT_ID: string;
   readonly AUTH0_CLIENT_SECRET: string;
-}
+};
 
 /**
  * A running stand-in for an Auth0 tenant: a token endpoint and the Management API users endpoints on
@@ -63,7 +64,7 @@ export interface LocalTenant {
   readonly connections: ConnectionStore;
   /** Makes the tenant fail on purpose: rate limits, server errors, hung and dropped connections. */
   readonly faults: FaultInjector;
-  /** A copy of every HTTP request received since the start or the last {@link LocalTenant.resetCounts}, in order. */
+  /** A copy of every HTTP request since the start or the last {@link LocalTenant.resetCounts}, in order. */
   readonly requests: readonly RecordedRequest[];
   /** How many requests reached each route. */
   counts(): RequestCounts;
@@ -81,7 +82,9 @@ export interface LocalTenant {
 
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'now']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'now',
+]);
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 interface Settings {
@@ -97,7 +100,8 @@ function resolveSettings(options: LocalTenantOptions): Settings {
   const where = 'startLocalTenant';
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) {
-      throw localTenantTypeError(where, `unknown option "options.${key}"; the options are ${[...KNOWN_OPTIONS].join(', ')}`);
+      const known = [...KNOWN_OPTIONS].join(', ');
+      throw localTenantTypeError(where, `unknown option "options.${key}"; the options are ${known}`);
     }
   }
   const {
@@ -108,16 +112,22 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     now = createMonotonicClock(),
   } = options;
   if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
-    throw localTenantTypeError(where, `"options.clientId" must be a non-empty string of letters and digits (got ${JSON.stringify(clientId)})`);
+    const got = JSON.stringify(clientId);
+    const problem = `"options.clientId" must be a non-empty string of letters and digits (got ${got})`;
+    throw localTenantTypeError(where, problem);
   }
   if (typeof clientSecret !== 'string' || clientSecret === '') {
     throw localTenantTypeError(where, '"options.clientSecret" must be a non-empty string');
   }
   if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
-    throw localTenantTypeError(where, `"options.scopes" must be an array of scope names without spaces (got ${JSON.stringify(scopes)})`);
+    const got = JSON.stringify(scopes);
+    const problem = `"options.scopes" must be an array of scope names without spaces (got ${got})`;
+    throw localTenantTypeError(where, problem);
   }
   if (!Number.isSafeInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1) {
-    throw localTenantTypeError(where, `"options.tokenLifetimeSeconds" must be a positive integer (got ${JSON.stringify(tokenLifetimeSeconds)})`);
+    const got = JSON.stringify(tokenLifetimeSeconds);
+    const problem = `"options.tokenLifetimeSeconds" must be a positive integer (got ${got})`;
+    throw localTenantTypeError(where, problem);
   }
   if (typeof now !== 'function') {
     throw localTenantTypeError(where, '"options.now" must be a function returning milliseconds since the epoch');

@@ -48,7 +48,9 @@ export function handleTokenRequest(request: TenantRequest, settings: TokenEndpoi
   if (parameters === undefined) return oauthError(400, 'invalid_request', 'Invalid request body');
 
   const grantType = parameters.get('grant_type');
-  if (grantType === undefined) return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
+  if (grantType === undefined) {
+    return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
+  }
   if (grantType !== 'client_credentials') {
     return oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
   }

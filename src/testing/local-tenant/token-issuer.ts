@@ -68,7 +68,8 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
   const scope = settings.scopes.join(' ');
   let signingKey = randomBytes(32);
 
-  const sign = (signingInput: string): Buffer => createHmac('sha256', signingKey).update(signingInput).digest();
+  const sign = (signingInput: string): Buffer =>
+    createHmac('sha256', signingKey).update(signingInput).digest();
 
   return {
     issue() {
@@ -95,7 +96,9 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
     verify(token) {
       const invalid = { valid: false, reason: 'invalid' } as const;
       const [header, payload, signature, ...rest] = token.split('.');
-      if (header !== HEADER || payload === undefined || signature === undefined || rest.length > 0) return invalid;
+      if (header !== HEADER || payload === undefined || signature === undefined || rest.length > 0) {
+        return invalid;
+      }
       const expected = sign(`${header}.${payload}`);
       const given = Buffer.from(signature, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return invalid;

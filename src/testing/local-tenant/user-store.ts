@@ -2,11 +2,16 @@ import { randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto
 import {
   DEFAULT_DATABASE_CONNECTION,
   connectionKindOf,
-  type ConnectionKind,
   type ConnectionStore,
   type TenantConnection,
 } from './connection-store.js';
-import { cloneJson, findInvalidMetadataKey, isPlainObject, mergeMetadata, type Metadata } from './metadata.js';
+import {
+  cloneJson,
+  findInvalidMetadataKey,
+  isPlainObject,
+  mergeMetadata,
+  type Metadata,
+} from './metadata.js';
 import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
 
 /** One entry of {@link TenantUser.identities}, as the Management API returns it. */
@@ -26,7 +31,10 @@ export interface TenantIdentity {
  * `event.user` in an Action. It never contains the password.
  */
 export interface TenantUser {
-  /** `auth0|<24 hex>` (database), `google-oauth2|<21 digits>` (social) or `samlp|acme-saml|<email>` (enterprise). */
+  /**
+   * `auth0|<24 hex>` for database users, `google-oauth2|<21 digits>` for social ones and
+   * `samlp|acme-saml|<email>` for enterprise ones.
+   */
   user_id: string;
   email?: string;
   email_verified: boolean;
@@ -49,7 +57,7 @@ export interface TenantUser {
 /** What {@link UserStore.create} accepts. Every property is optional. */
 export interface CreateUserInput {
   email?: string;
-  /** @default `false` for database users, `true` for social and enterprise users (their provider vouches for it) */
+  /** @default `false` for database users, `true` for social and enterprise users (their provider vouches) */
   email_verified?: boolean;
   /** The connection name. @default "Username-Password-Authentication" */
   connection?: string;
@@ -99,7 +107,10 @@ export interface UserStore {
   updateAppMetadata(userId: string, patch: Record<string, unknown>): TenantUser;
   /** Merges `patch` into `user_metadata` at the top level; a `null` value deletes the key. */
   updateUserMetadata(userId: string, patch: Record<string, unknown>): TenantUser;
-  /** Records a successful login: `logins_count` grows by one and `last_login` becomes the tenant clock. Returns the new count. */
+  /**
+   * Records a successful login: `logins_count` grows by one and `last_login` becomes the tenant clock.
+   * Returns the new count.
+   */
   recordLogin(userId: string): number;
   /** Deletes the user. */
   delete(userId: string): void;
@@ -130,6 +141,7 @@ interface PasswordHash {
 interface UserRecord {
   user: TenantUser;
   connection: TenantConnection;
+  /** Database users only. */
   password?: PasswordHash;
 }
 
@@ -153,8 +165,8 @@ function randomDigits(count: number): string {
 }
 
 /** A `user_id` in the shape Auth0 gives users of this kind of connection. */
-function generateUserId(connection: TenantConnection, kind: ConnectionKind, email: string | undefined): string {
-  switch (kind) {
+function generateUserId(connection: TenantConnection, email: string | undefined): string {
+  switch (connectionKindOf(connection.strategy)) {
     case 'database':
       return `auth0|${randomBytes(12).toString('hex')}`;
     case 'social':
@@ -164,30 +176,30 @@ function generateUserId(connection: TenantConnection, kind: ConnectionKind, emai
   }
 }
 
-function identityOf(userId: string, connection: TenantConnection, kind: ConnectionKind): TenantIdentity {
+function identityOf(userId: string, connection: TenantConnection): TenantIdentity {
   const separator = userId.indexOf('|');
   return {
     connection: connection.name,
     provider: connection.strategy,
     user_id: separator === -1 ? userId : userId.slice(separator + 1),
-    isSocial: kind === 'social',
+    isSocial: connectionKindOf(connection.strategy) === 'social',
   };
 }
 
 function requireIsoDate(where: string, field: string, value: unknown): string {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-    throw localTenantTypeError(where, `"${field}" must be an ISO 8601 date string (got ${JSON.stringify(value)})`);
+    const problem = `"${field}" must be an ISO 8601 date string (got ${JSON.stringify(value)})`;
+    throw localTenantTypeError(where, problem);
   }
   return value;
 }
 
 function requireMetadata(where: string, field: string, value: unknown): Metadata {
-  if (!isPlainObject(value)) {
-    throw localTenantTypeError(where, `"${field}" must be a plain object`);
-  }
+  if (!isPlainObject(value)) throw localTenantTypeError(where, `"${field}" must be a plain object`);
   const invalidKey = findInvalidMetadataKey(value);
   if (invalidKey !== undefined) {
-    throw localTenantError(where, `"${field}" key ${JSON.stringify(invalidKey)} contains "." or "$", which Auth0 refuses`);
+    const problem = `"${field}" key ${JSON.stringify(invalidKey)} contains "." or "$", which Auth0 refuses`;
+    throw localTenantError(where, problem);
   }
   return value;
 }
@@ -197,6 +209,15 @@ function requirePassword(where: string, password: unknown): string {
     throw localTenantTypeError(where, '"password" must be a non-empty string');
   }
   return password;
+}
+
+/** Refuses what only database users can have: a password and a `last_password_reset`. */
+function requireDatabaseConnection(where: string, field: string, connection: TenantConnection): void {
+  const kind = connectionKindOf(connection.strategy);
+  if (kind !== 'database') {
+    const problem = `"${field}" is only for database users; "${connection.name}" is a ${kind} connection`;
+    throw localTenantError(where, problem);
+  }
 }
 
 /**
@@ -215,26 +236,47 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
     return record;
   }
 
+  function connectionNamed(where: string, name: string): TenantConnection {
+    const connection = connections.get(name);
+    if (connection !== undefined) return connection;
+    const known = connections.list().map((existing) => `"${existing.name}"`).join(', ');
+    throw localTenantError(where, `unknown connection "${name}"; use one of ${known}, or add it with connections.add()`);
+  }
+
+  function checkUnique(where: string, userId: string, email: string | undefined, connection: TenantConnection): void {
+    if (records.has(userId)) {
+      throw localTenantError(where, `a user with user_id ${JSON.stringify(userId)} already exists`);
+    }
+    // Auth0 refuses a second database user with the same email in one connection; federated ones may repeat.
+    if (email === undefined || connectionKindOf(connection.strategy) !== 'database') return;
+    const sameEmail = email.toLowerCase();
+    for (const other of records.values()) {
+      if (other.connection.name === connection.name && other.user.email?.toLowerCase() === sameEmail) {
+        throw localTenantError(where, `a user with email "${email}" already exists in "${connection.name}"`);
+      }
+    }
+  }
+
+  function newPassword(where: string, record: UserRecord, password: unknown): PasswordHash {
+    requireDatabaseConnection(where, 'password', record.connection);
+    return hashPassword(requirePassword(where, password));
+  }
+
   function replacePassword(where: string, userId: string, password: unknown): TenantUser {
     const record = recordOf(where, userId);
-    record.password = passwordFor(where, record, requirePassword(where, password));
+    record.password = newPassword(where, record, password);
     const at = isoNow();
     record.user.last_password_reset = at;
     record.user.updated_at = at;
     return cloneJson(record.user);
   }
 
-  function passwordFor(where: string, record: UserRecord, password: string): PasswordHash {
-    if (connectionKindOf(record.connection.strategy) !== 'database') {
-      throw localTenantError(
-        where,
-        `user ${JSON.stringify(record.user.user_id)} belongs to "${record.connection.name}", which is not a database connection, so has no password`,
-      );
-    }
-    return hashPassword(password);
-  }
-
-  function updateMetadata(where: string, field: 'app_metadata' | 'user_metadata', userId: string, patch: unknown): TenantUser {
+  function updateMetadata(
+    where: string,
+    field: 'app_metadata' | 'user_metadata',
+    userId: string,
+    patch: unknown,
+  ): TenantUser {
     const record = recordOf(where, userId);
     record.user[field] = mergeMetadata(record.user[field], requireMetadata(where, 'patch', patch));
     record.user.updated_at = isoNow();
@@ -244,61 +286,47 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
   return {
     create(input = {}) {
       const where = 'localTenant.users.create';
-      const connectionName = input.connection ?? DEFAULT_DATABASE_CONNECTION;
-      const connection = connections.get(connectionName);
-      if (connection === undefined) {
-        const known = connections.list().map(({ name }) => `"${name}"`).join(', ');
-        throw localTenantError(where, `unknown connection "${connectionName}"; add it with localTenant.connections.add() or use one of ${known}`);
+      const connection = connectionNamed(where, input.connection ?? DEFAULT_DATABASE_CONNECTION);
+      const isDatabase = connectionKindOf(connection.strategy) === 'database';
+      const { email, logins_count: loginsCount = 0 } = input;
+      if (email !== undefined && (typeof email !== 'string' || !email.includes('@'))) {
+        throw localTenantTypeError(where, `"email" must be an email address (got ${JSON.stringify(email)})`);
       }
-      const kind = connectionKindOf(connection.strategy);
-      if (input.email !== undefined && (typeof input.email !== 'string' || !input.email.includes('@'))) {
-        throw localTenantTypeError(where, `"email" must be an email address (got ${JSON.stringify(input.email)})`);
+      if (!Number.isSafeInteger(loginsCount) || loginsCount < 0) {
+        const problem = `"logins_count" must be a non-negative integer (got ${JSON.stringify(loginsCount)})`;
+        throw localTenantTypeError(where, problem);
       }
-      if (kind === 'database' && input.email !== undefined) {
-        const email = input.email.toLowerCase();
-        for (const other of records.values()) {
-          if (other.connection.name === connection.name && other.user.email?.toLowerCase() === email) {
-            throw localTenantError(where, `a user with email "${input.email}" already exists in "${connection.name}"`);
-          }
-        }
+      if (input.password !== undefined) requireDatabaseConnection(where, 'password', connection);
+      if (input.last_password_reset !== undefined) {
+        requireDatabaseConnection(where, 'last_password_reset', connection);
       }
-      if (kind !== 'database' && input.password !== undefined) {
-        throw localTenantError(where, `"password" is only for database users; "${connection.name}" is a ${kind} connection`);
-      }
-      if (kind !== 'database' && input.last_password_reset !== undefined) {
-        throw localTenantError(where, `"last_password_reset" is only for database users; "${connection.name}" is a ${kind} connection`);
-      }
-      const logins = input.logins_count ?? 0;
-      if (!Number.isSafeInteger(logins) || logins < 0) {
-        throw localTenantTypeError(where, `"logins_count" must be a non-negative integer (got ${JSON.stringify(input.logins_count)})`);
-      }
-
-      const userId = input.user_id ?? generateUserId(connection, kind, input.email);
+      const userId = input.user_id ?? generateUserId(connection, email);
       if (typeof userId !== 'string' || userId === '') {
-        throw localTenantTypeError(where, `"user_id" must be a non-empty string (got ${JSON.stringify(userId)})`);
+        const problem = `"user_id" must be a non-empty string (got ${JSON.stringify(userId)})`;
+        throw localTenantTypeError(where, problem);
       }
-      if (records.has(userId)) throw localTenantError(where, `a user with user_id ${JSON.stringify(userId)} already exists`);
+      checkUnique(where, userId, email, connection);
 
       const at = isoNow();
       const user: TenantUser = {
         user_id: userId,
-        ...(input.email === undefined ? {} : { email: input.email }),
-        email_verified: input.email_verified ?? kind !== 'database',
+        ...(email === undefined ? {} : { email }),
+        email_verified: input.email_verified ?? !isDatabase,
         created_at: input.created_at === undefined ? at : requireIsoDate(where, 'created_at', input.created_at),
         updated_at: at,
         ...(input.last_password_reset === undefined
           ? {}
           : { last_password_reset: requireIsoDate(where, 'last_password_reset', input.last_password_reset) }),
-        logins_count: logins,
-        identities: [identityOf(userId, connection, kind)],
+        logins_count: loginsCount,
+        identities: [identityOf(userId, connection)],
         app_metadata: cloneJson(requireMetadata(where, 'app_metadata', input.app_metadata ?? {})),
         user_metadata: cloneJson(requireMetadata(where, 'user_metadata', input.user_metadata ?? {})),
       };
       const record: UserRecord = { user, connection };
-      if (kind === 'database') {
-        record.password = hashPassword(
-          input.password === undefined ? randomBytes(18).toString('base64url') : requirePassword(where, input.password),
-        );
+      if (isDatabase) {
+        // Like a user who signed up: there is a password, just not one the test knows.
+        const password = input.password ?? randomBytes(18).toString('base64url');
+        record.password = hashPassword(requirePassword(where, password));
       }
       records.set(userId, record);
       return cloneJson(user);
@@ -313,11 +341,12 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
 
     setPassword: (userId, password) => replacePassword('localTenant.users.setPassword', userId, password),
 
-    changePassword: (userId, password) => replacePassword('localTenant.users.changePassword', userId, password),
+    changePassword: (userId, password) =>
+      replacePassword('localTenant.users.changePassword', userId, password),
 
     verifyPassword(userId, password) {
-      const record = recordOf('localTenant.users.verifyPassword', userId);
-      return record.password !== undefined && typeof password === 'string' && matchesHash(password, record.password);
+      const { password: stored } = recordOf('localTenant.users.verifyPassword', userId);
+      return stored !== undefined && typeof password === 'string' && matchesHash(password, stored);
     },
 
     updateAppMetadata: (userId, patch) =>
@@ -342,11 +371,15 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
       const where = 'PATCH /api/v2/users/{id}';
       const record = recordOf(where, userId);
       // Hash before changing anything, so a refused password leaves the record untouched.
-      const password = patch.password === undefined ? undefined : passwordFor(where, record, patch.password);
+      const password = patch.password === undefined ? undefined : newPassword(where, record, patch.password);
       const at = isoNow();
       const { user } = record;
-      if (patch.app_metadata !== undefined) user.app_metadata = mergeMetadata(user.app_metadata, patch.app_metadata);
-      if (patch.user_metadata !== undefined) user.user_metadata = mergeMetadata(user.user_metadata, patch.user_metadata);
+      if (patch.app_metadata !== undefined) {
+        user.app_metadata = mergeMetadata(user.app_metadata, patch.app_metadata);
+      }
+      if (patch.user_metadata !== undefined) {
+        user.user_metadata = mergeMetadata(user.user_metadata, patch.user_metadata);
+      }
       if (patch.email_verified !== undefined) user.email_verified = patch.email_verified;
       if (patch.blocked !== undefined) user.blocked = patch.blocked;
       if (password !== undefined) {

@@ -104,7 +104,8 @@ function validatePatch(body: Metadata): ValidPatch | TenantResponse {
   const unsupported = fields.find((field) => UNSUPPORTED_PATCH_FIELDS.has(field));
   if (unsupported !== undefined) {
     const supported = [...SUPPORTED_PATCH_FIELDS].join(', ');
-    return errorResponse(400, `The local tenant does not support "${unsupported}"; it supports ${supported}.`, 'invalid_body');
+    const message = `The local tenant does not support "${unsupported}"; it supports ${supported}.`;
+    return errorResponse(400, message, 'invalid_body');
   }
   const unknown = fields.find((field) => !SUPPORTED_PATCH_FIELDS.has(field));
   if (unknown !== undefined) return invalidBody(`Additional properties not allowed: ${unknown}`);
@@ -116,7 +117,8 @@ function validatePatch(body: Metadata): ValidPatch | TenantResponse {
     if (!isPlainObject(value)) return wrongType(field, 'object', value);
     const invalidKey = findInvalidMetadataKey(value);
     if (invalidKey !== undefined) {
-      return invalidBody(`Invalid key name ${JSON.stringify(invalidKey)}: keys may not contain "." or "$"`, field);
+      const problem = `Invalid key name ${JSON.stringify(invalidKey)}: keys may not contain "." or "$"`;
+      return invalidBody(problem, field);
     }
     patch[field] = value;
   }
@@ -132,7 +134,9 @@ function validatePatch(body: Metadata): ValidPatch | TenantResponse {
     if (password === '') return invalidBody('String is too short (0 chars), minimum 1', 'password');
     patch.password = password;
   }
-  if (connection !== undefined && typeof connection !== 'string') return wrongType('connection', 'string', connection);
+  if (connection !== undefined && typeof connection !== 'string') {
+    return wrongType('connection', 'string', connection);
+  }
   return { patch, connection };
 }
 
@@ -178,7 +182,8 @@ export function handlePatchUser(
       : errorResponse(400, `The user has no identity in connection "${namedConnection}".`, 'invalid_body');
   }
   if (validation.patch.password !== undefined && connectionKindOf(userConnection.strategy) !== 'database') {
-    return errorResponse(400, 'Cannot update password for non-database connections', 'operation_not_supported');
+    const message = 'Cannot update password for non-database connections';
+    return errorResponse(400, message, 'operation_not_supported');
   }
 
   return { status: 200, body: context.users.applyPatch(userId, validation.patch) };

@@ -1,0 +1,284 @@
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
+import type { PasswordResetClearerOptions } from '../../src/clearer/options.js';
+import { ManagementApiError, SecretsError } from '../../src/errors/index.js';
+import type { LogEntry } from '../../src/internal/log.js';
+import { buildPostChangePasswordEvent, GOOGLE_CONNECTION } from '../../src/testing/events.js';
+import { createMemoryCache, type MemoryCache } from '../../src/testing/memory-cache.js';
+import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
+
+let tenant: LocalTenant;
+let logs: LogEntry[];
+
+beforeEach(async () => {
+  tenant = await startLocalTenant();
+  logs = [];
+});
+afterEach(async () => {
+  await tenant.close();
+});
+
+/** A clearer wired to the local tenant: the real auth0 SDK, real HTTP on 127.0.0.1. */
+const clearerFor = (options: PasswordResetClearerOptions = {}) =>
+  createPasswordResetClearer({ fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options });
+
+/** A user who was flagged at first login and has just changed the password. */
+let userCount = 0;
+function flaggedUserWhoChangedPassword(extra: Record<string, unknown> = {}) {
+  userCount += 1;
+  const user = tenant.users.create({ email: `user${userCount}@example.com` });
+  tenant.users.updateAppMetadata(user.user_id, {
+    needsPasswordReset: true,
+    needsPasswordResetAt: tenant.now().toISOString(),
+    plan: 'gold',
+    roles: ['editor'],
+    ...extra,
+  });
+  tenant.users.changePassword(user.user_id, 'n3w-Passw0rd!');
+  return tenant.users.get(user.user_id)!;
+}
+
+const eventFor = (
+  user: { user_id: string; last_password_reset?: string },
+  secrets: Record<string, string | undefined> = { ...tenant.secrets },
+) =>
+  buildPostChangePasswordEvent({
+    user: { user_id: user.user_id, last_password_reset: user.last_password_reset },
+    secrets: { ...secrets },
+  });
+
+const apiWith = (cache: MemoryCache = createMemoryCache()) => ({ cache });
+
+describe('the clearer against a local tenant, through the real auth0 SDK', () => {
+  it('gets a token, reads the user and sets only the flag to false', async () => {
+    const user = flaggedUserWhoChangedPassword();
+    await clearerFor()(eventFor(user), apiWith());
+
+    expect(tenant.users.get(user.user_id)!.app_metadata).toEqual({
+      needsPasswordReset: false,
+      needsPasswordResetAt: user.app_metadata['needsPasswordResetAt'],
+      plan: 'gold',
+      roles: ['editor'],
+    });
+    expect(tenant.counts()).toMatchObject({ token: 1, getUser: 1, patchUser: 1 });
+    expect(logs).toEqual([expect.objectContaining({ decision: 'clear', reason: 'password-changed', user_id: user.user_id, wrote: ['needsPasswordReset'] })]);
+  });
+
+  it('uses the configured flag and secret names', async () => {
+    const user = tenant.users.create();
+    tenant.users.updateAppMetadata(user.user_id, { mustChangePassword: true });
+    tenant.users.changePassword(user.user_id, 'n3w-Passw0rd!');
+    const secrets = { MGMT_DOMAIN: tenant.domain, MGMT_ID: tenant.clientId, MGMT_SECRET: tenant.clientSecret };
+    await clearerFor({ flag: 'mustChangePassword', secrets: { domain: 'MGMT_DOMAIN', clientId: 'MGMT_ID', clientSecret: 'MGMT_SECRET' } })(
+      eventFor(tenant.users.get(user.user_id)!, secrets),
+      apiWith(),
+    );
+    expect(tenant.users.get(user.user_id)!.app_metadata).toEqual({ mustChangePassword: false });
+  });
+
+  it('writes nothing for a user who is not flagged: one read, no write', async () => {
+    const user = tenant.users.create({ app_metadata: { plan: 'gold' } });
+    tenant.users.changePassword(user.user_id, 'n3w-Passw0rd!');
+    await clearerFor()(eventFor(tenant.users.get(user.user_id)!), apiWith());
+    expect(tenant.counts()).toMatchObject({ getUser: 1, patchUser: 0 });
+    expect(logs[0]).toMatchObject({ decision: 'keep', reason: 'not-flagged' });
+  });
+
+  it('leaves a flag an administrator set after this password change', async () => {
+    const user = tenant.users.create();
+    tenant.users.setPassword(user.user_id, 'Temp-0rary-1');
+    const changed = tenant.users.get(user.user_id)!;
+    tenant.users.updateAppMetadata(user.user_id, { needsPasswordReset: true, needsPasswordResetAt: tenant.now().toISOString() });
+    await clearerFor()(eventFor(changed), apiWith());
+    expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+    expect(tenant.counts().patchUser).toBe(0);
+    expect(logs[0]).toMatchObject({ decision: 'keep', reason: 'reflagged-after-change' });
+  });
+
+  it('skips a non-database connection without any request', async () => {
+    await clearerFor()(buildPostChangePasswordEvent({ connection: GOOGLE_CONNECTION, secrets: tenant.secrets }), apiWith());
+    expect(tenant.counts().total).toBe(0);
+    expect(logs[0]).toMatchObject({ decision: 'skip', reason: 'not-database-connection' });
+  });
+
+  describe('token reuse', () => {
+    it('costs no token request in steady state: within an instance and across instances via api.cache', async () => {
+      const cache = createMemoryCache();
+      const instanceA = clearerFor();
+      await instanceA(eventFor(flaggedUserWhoChangedPassword()), apiWith(cache));
+      await instanceA(eventFor(flaggedUserWhoChangedPassword()), apiWith(cache));
+      // A second instance (new module scope) sharing the trigger's cache.
+      const instanceB = clearerFor();
+      await instanceB(eventFor(flaggedUserWhoChangedPassword()), apiWith(cache));
+      expect(tenant.counts()).toMatchObject({ token: 1, getUser: 3, patchUser: 3 });
+
+      // An instance whose cache lost the entry must fetch again.
+      await clearerFor()(eventFor(flaggedUserWhoChangedPassword()), apiWith(createMemoryCache()));
+      expect(tenant.counts().token).toBe(2);
+    });
+
+    it('caches with a ttl in milliseconds that ends before the token does', async () => {
+      const cache = createMemoryCache();
+      const before = Date.now();
+      await clearerFor()(eventFor(flaggedUserWhoChangedPassword()), apiWith(cache));
+      const entries = [...cache.entries()];
+      expect(entries).toHaveLength(1);
+      const [key, entry] = entries[0]!;
+      expect(Buffer.byteLength(key)).toBeLessThanOrEqual(64);
+      const lifetime = entry.expires_at - before;
+      // The tenant issues 24 h tokens; Auth0 keeps an entry at most 24 h; ours ends a minute early.
+      expect(lifetime).toBeGreaterThan(23 * 60 * 60 * 1000);
+      expect(lifetime).toBeLessThan(24 * 60 * 60 * 1000);
+    });
+
+    it('logs a failed cache write and carries on', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      const brokenCache = { ...createMemoryCache(), set: () => ({ type: 'error' as const, code: 'CACHE_FULL' }) };
+      await clearerFor()(eventFor(user), { cache: brokenCache as unknown as MemoryCache });
+      expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+      expect(logs.map((entry) => [entry.decision, entry.reason])).toEqual([
+        ['warn', 'cache-write-failed'],
+        ['clear', 'password-changed'],
+      ]);
+    });
+
+    it('replaces a cached token the tenant no longer accepts, once', async () => {
+      const cache = createMemoryCache();
+      const clearer = clearerFor();
+      await clearer(eventFor(flaggedUserWhoChangedPassword()), apiWith(cache));
+      tenant.revokeTokens();
+      const user = flaggedUserWhoChangedPassword();
+      await clearer(eventFor(user), apiWith(cache));
+      expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+      expect(tenant.counts().token).toBe(2);
+    });
+  });
+
+  describe('failures', () => {
+    it('rejects before any request when secrets are missing, naming them and no value', async () => {
+      const error = await clearerFor()(
+        eventFor(flaggedUserWhoChangedPassword(), { AUTH0_DOMAIN: tenant.domain, AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: undefined } as never),
+        apiWith(),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SecretsError);
+      expect((error as SecretsError).missing).toEqual(['AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET']);
+      expect((error as Error).message).not.toContain(tenant.domain);
+      expect(tenant.counts().total).toBe(0);
+    });
+
+    it('rejects a domain secret with a path, naming the secret', async () => {
+      const error = await clearerFor()(
+        eventFor(flaggedUserWhoChangedPassword(), { ...tenant.secrets, AUTH0_DOMAIN: `${tenant.domain}/api/v2` }),
+        apiWith(),
+      ).catch((e: unknown) => e);
+      expect((error as Error).message).toBe(
+        '[auth0-force-password-reset] createPasswordResetClearer: Action secret "AUTH0_DOMAIN" must be the tenant\'s canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path)',
+      );
+    });
+
+    it('reports wrong credentials as a failed token step, without the secret', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      const wrongSecret = 'wrong-secret-3f9a1c';
+      const error = await clearerFor()(eventFor(user, { ...tenant.secrets, AUTH0_CLIENT_SECRET: wrongSecret }), apiWith()).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ManagementApiError);
+      expect(error).toMatchObject({ code: 'ERR_MANAGEMENT_API', step: 'get token', status: 401, attempts: 1 });
+      expect((error as Error).message).toBe(
+        '[auth0-force-password-reset] createPasswordResetClearer: getting a Management API token failed: HTTP 401 (Unauthorized) after 1 attempt — check the client id and secret in the Action secrets, and that the application is authorized for the Management API of this domain',
+      );
+      expect(inspect(error, { depth: 10 })).not.toContain(wrongSecret);
+      expect(JSON.stringify(logs)).not.toContain(wrongSecret);
+      expect(tenant.counts()).toMatchObject({ token: 1, getUser: 0 });
+    });
+
+    it('retries a 429, honouring retry-after, then succeeds', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      tenant.faults.rateLimit('getUser', { retryAfterSeconds: 1 });
+      const started = Date.now();
+      await clearerFor()(eventFor(user), apiWith());
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+      expect(tenant.requests.filter((r) => r.route === 'getUser').map((r) => r.status)).toEqual([429, 200]);
+    });
+
+    it('retries a 429 on the token request too', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      tenant.faults.rateLimit('token', { retryAfterSeconds: 1 });
+      await clearerFor()(eventFor(user), apiWith());
+      expect(tenant.requests.filter((r) => r.route === 'token').map((r) => r.status)).toEqual([429, 200]);
+    });
+
+    it('gives up at once when retry-after is longer than the time left', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      tenant.faults.rateLimit('getUser', { retryAfterSeconds: 30 });
+      const started = Date.now();
+      const error = await clearerFor()(eventFor(user), apiWith()).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(error).toMatchObject({ step: 'read user', status: 429, attempts: 1 });
+      expect((error as Error).message).toMatch(
+        /reading user "auth0\|[0-9a-f]+" failed: HTTP 429 \(Global limit has been reached\) after 1 attempt \(gave up: the server asked to wait 30 s, more than the 1\d s left\)$/,
+      );
+    });
+
+    it('retries 5xx with backoff until attempts run out, then names the step and status', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      tenant.faults.serverError('patchUser', { times: 10, status: 503 });
+      const error = await clearerFor({ maxAttempts: 3 })(eventFor(user), apiWith()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ManagementApiError);
+      expect(error).toMatchObject({ step: 'update user', status: 503, attempts: 3 });
+      expect((error as Error).message).toContain(`updating user "${user.user_id}" failed: HTTP 503`);
+      expect(tenant.counts().patchUser).toBe(3);
+      expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+      expect(logs.at(-1)).toMatchObject({ decision: 'fail', reason: 'management-api', user_id: user.user_id });
+    });
+
+    it('survives a dropped connection', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      tenant.faults.drop('getUser');
+      await clearerFor()(eventFor(user), apiWith());
+      expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+      expect(tenant.counts().getUser).toBe(2);
+    });
+
+    it('abandons a request that hangs after the request timeout, within the deadline', async () => {
+      const user = flaggedUserWhoChangedPassword();
+      tenant.faults.hang('getUser', { times: 10 });
+      const started = Date.now();
+      const error = await clearerFor({ requestTimeoutMs: 300, deadlineMs: 1500 })(eventFor(user), apiWith()).catch((e: unknown) => e);
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeLessThan(2500);
+      expect(error).toMatchObject({ step: 'read user', status: undefined });
+      expect((error as Error).message).toContain('failed: no response within 300 ms after');
+    });
+
+    it('with default settings, ends well inside Auth0’s 20 s limit when the API never answers', { timeout: 30_000 }, async () => {
+      const user = flaggedUserWhoChangedPassword();
+      tenant.faults.hang('any', { times: 100 });
+      const started = Date.now();
+      const error = await clearerFor()(eventFor(user), apiWith()).catch((e: unknown) => e);
+      const elapsed = Date.now() - started;
+      expect(error).toBeInstanceOf(ManagementApiError);
+      expect(elapsed).toBeLessThan(15_000);
+      expect(elapsed).toBeGreaterThan(9_000);
+    });
+
+    it('never puts the secret or the token in an error or a log line', async () => {
+      const cache = createMemoryCache();
+      await clearerFor()(eventFor(flaggedUserWhoChangedPassword()), apiWith(cache));
+      const token = [...cache.entries().values()][0]!.value;
+      tenant.faults.inject(
+        'patchUser',
+        { kind: 'status', status: 500, body: { message: `echo ${token} ${tenant.clientSecret}` } },
+        { times: 10 },
+      );
+      const error = await clearerFor({ maxAttempts: 2 })(eventFor(flaggedUserWhoChangedPassword()), apiWith(cache)).catch((e: unknown) => e);
+      const everything = `${inspect(error, { depth: 10 })}\n${JSON.stringify(logs)}`;
+      expect(error).toBeInstanceOf(ManagementApiError);
+      expect(everything).not.toContain(token);
+      expect(everything).not.toContain(tenant.clientSecret);
+      expect(everything).toContain('[redacted]');
+    });
+  });
+});
