@@ -21,3 +21,4 @@ export {
   type RecordingPostChangePasswordApi,
   type RecordingPostLoginApi,
 } from './recording-api.js';
+export * from './local-tenant/index.js';
