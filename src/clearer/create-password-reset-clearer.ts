@@ -61,7 +61,7 @@ export function createPasswordResetClearer(options?: PasswordResetClearerOptions
     maxAttempts = 4,
   } = parsed;
   const flaggedAtKey = `${flag}At`;
-  const emit = createLogEmitter(log as Parameters<typeof createLogEmitter>[0], 'post-change-password');
+  const emit = createLogEmitter(log, 'post-change-password');
   // Module scope: survives across the executions of one Action instance.
   const tokenMemo: TokenMemo = new Map();
 

@@ -34,7 +34,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     flagOnFirstLogin,
     connections: connections === undefined ? undefined : new Set(connections),
     mode,
-    log: log as ResolvedGateOptions['log'],
+    log,
   };
 }
 

@@ -75,9 +75,11 @@ export const firstLoginGateOptionsSchema = z.strictObject({
   message: z.optional(messageSchema),
   flagOnFirstLogin: z.optional(z.boolean({ error: 'must be true or false' })),
   connections: z.optional(
-    z
-      .array(messageTextSchema, { error: 'must be an array of connection names' })
-      .check(z.minLength(1, { error: 'must name at least one connection' })),
+    z.readonly(
+      z
+        .array(messageTextSchema, { error: 'must be an array of connection names' })
+        .check(z.minLength(1, { error: 'must name at least one connection' })),
+    ),
   ),
   mode: z.optional(z.enum(['enforce', 'report'], { error: 'must be "enforce" or "report"' })),
   log: z.optional(logOptionSchema),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { LogEntry } from './log.js';
 
 /** An `app_metadata` key: Auth0 rejects keys containing `.` or `$`. */
 export const metadataKeySchema = z
@@ -10,6 +11,6 @@ export const metadataKeySchema = z
 
 /** `log`: `true`/`false`, or a function receiving each entry. */
 export const logOptionSchema = z.union(
-  [z.boolean(), z.custom<(entry: never) => void>((value) => typeof value === 'function')],
+  [z.boolean(), z.custom<(entry: LogEntry) => void>((value) => typeof value === 'function')],
   { error: 'must be true, false or a function' },
 );
