@@ -3,24 +3,11 @@ import type {
   PostChangePasswordEvent,
   PostChangePasswordHandler,
 } from '../auth0/post-change-password.js';
-import { InvalidEventError } from '../errors/invalid-event-error.js';
-import { isForcePasswordResetError } from '../errors/force-password-reset-error.js';
-import { SecretsError } from '../errors/secrets-error.js';
 import { DEFAULT_FLAG } from '../gate/options.js';
 import { createLogEmitter } from '../internal/log.js';
 import { parseOptions } from '../internal/parse-options.js';
-import type { TokenMemo } from '../management/management-session.js';
-import { decideClear } from './decide-clear.js';
-import {
-  passwordResetClearerOptionsSchema,
-  type PasswordResetClearerOptions,
-} from './options.js';
-
-/** `https://acme.auth0.com/` → `acme.auth0.com`; `undefined` when it is not a host[:port]. */
-function normalizeDomain(value: string): string | undefined {
-  const domain = value.trim().replace(/^https:\/\//i, '').replace(/\/+$/, '');
-  return /^[a-z0-9.-]+(:\d{1,5})?$/i.test(domain) ? domain : undefined;
-}
+import { passwordResetClearerOptionsSchema, type PasswordResetClearerOptions } from './options.js';
+import type { ClearerConfig } from './run-clearer.js';
 
 /**
  * Creates the post-change-password handler that marks the obligation as met.
@@ -46,94 +33,37 @@ function normalizeDomain(value: string): string | undefined {
  * ```
  */
 export function createPasswordResetClearer(options?: PasswordResetClearerOptions): PostChangePasswordHandler {
-  const parsed = parseOptions(
-    'createPasswordResetClearer',
-    passwordResetClearerOptionsSchema,
-    options,
-  );
   const {
     flag = DEFAULT_FLAG,
-    secrets: { domain: domainSecret = 'AUTH0_DOMAIN', clientId: clientIdSecret = 'AUTH0_CLIENT_ID', clientSecret: clientSecretSecret = 'AUTH0_CLIENT_SECRET' } = {},
+    secrets: {
+      domain = 'AUTH0_DOMAIN',
+      clientId = 'AUTH0_CLIENT_ID',
+      clientSecret = 'AUTH0_CLIENT_SECRET',
+    } = {},
     log = true,
     fetch: transport,
     requestTimeoutMs = 5_000,
     deadlineMs = 12_000,
     maxAttempts = 4,
-  } = parsed;
-  const flaggedAtKey = `${flag}At`;
-  const emit = createLogEmitter(log, 'post-change-password');
-  // Module scope: survives across the executions of one Action instance.
-  const tokenMemo: TokenMemo = new Map();
+  } = parseOptions('createPasswordResetClearer', passwordResetClearerOptionsSchema, options);
+  const config: ClearerConfig = {
+    flag,
+    flaggedAtKey: `${flag}At`,
+    secretNames: { domain, clientId, clientSecret },
+    transport,
+    requestTimeoutMs,
+    deadlineMs,
+    maxAttempts,
+    emit: createLogEmitter(log, 'post-change-password'),
+    tokenMemo: new Map(),
+  };
 
   return async function onExecutePostChangePassword(
     event: PostChangePasswordEvent,
     api: PostChangePasswordApi,
   ): Promise<void> {
-    const startedAt = Date.now();
-    const userId = typeof event?.user?.user_id === 'string' ? event.user.user_id : undefined;
-    const elapsed = () => Date.now() - startedAt;
-    const userField = userId === undefined ? {} : { user_id: userId };
-
-    try {
-      const strategy = event?.connection?.strategy;
-      if (typeof strategy === 'string' && strategy !== 'auth0') {
-        emit({ decision: 'skip', reason: 'not-database-connection', ...userField, ms: elapsed() });
-        return;
-      }
-      if (userId === undefined) {
-        throw new InvalidEventError('createPasswordResetClearer: event.user.user_id is missing');
-      }
-
-      const secretValues = event.secrets ?? {};
-      const read = (name: string) => {
-        const value = secretValues[name];
-        return typeof value === 'string' && value.trim().length > 0 ? value : undefined;
-      };
-      const missing = [domainSecret, clientIdSecret, clientSecretSecret].filter((name) => read(name) === undefined);
-      if (missing.length > 0) {
-        const list = missing.map((name) => `"${name}"`).join(', ');
-        throw new SecretsError(
-          `createPasswordResetClearer: missing Action secret${missing.length === 1 ? '' : 's'} ${list} — add ${missing.length === 1 ? 'it' : 'them'} under the Action's Secrets (the M2M application's domain, client id and client secret)`,
-          { missing, invalid: [] },
-        );
-      }
-      const domain = normalizeDomain(read(domainSecret) as string);
-      if (domain === undefined) {
-        throw new SecretsError(
-          `createPasswordResetClearer: Action secret "${domainSecret}" must be the tenant's canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path)`,
-          { missing: [], invalid: [domainSecret] },
-        );
-      }
-
-      // The Management API code (and through it the `auth0` SDK) loads on first use only.
-      const { openManagementSession } = await import('../management/management-session.js');
-      const session = await openManagementSession({
-        domain,
-        clientId: read(clientIdSecret) as string,
-        clientSecret: read(clientSecretSecret) as string,
-        transport: transport ?? globalThis.fetch,
-        requestTimeoutMs,
-        deadline: startedAt + deadlineMs,
-        maxAttempts,
-        cache: api?.cache,
-        memo: tokenMemo,
-        warn: (reason, detail) => emit({ decision: 'warn', reason, ...userField, detail }),
-      });
-
-      const appMetadata = await session.readAppMetadata(userId);
-      const changed = Date.parse(event.user.last_password_reset ?? '');
-      const decision = decideClear(appMetadata, flag, flaggedAtKey, Number.isNaN(changed) ? startedAt : changed);
-      if (decision.action === 'clear') {
-        await session.updateAppMetadata(userId, { [flag]: false });
-        emit({ decision: 'clear', reason: decision.reason, ...userField, wrote: [flag], ms: elapsed() });
-      } else {
-        emit({ decision: 'keep', reason: decision.reason, ...userField, ms: elapsed() });
-      }
-    } catch (error) {
-      const reason = isForcePasswordResetError(error) ? error.code.slice(4).toLowerCase().replaceAll('_', '-') : 'internal-error';
-      const detail = isForcePasswordResetError(error) ? error.message.replace(/^\[[^\]]+\] createPasswordResetClearer: /, '') : 'unexpected error';
-      emit({ decision: 'fail', reason, ...userField, detail, ms: elapsed() });
-      throw error;
-    }
+    // The execution code (and through it the `auth0` SDK) loads on first use only.
+    const { runClearer } = await import('./run-clearer.js');
+    return runClearer(config, event, api);
   };
 }

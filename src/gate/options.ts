@@ -7,7 +7,7 @@ import { logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
  * The locale is `event.transaction.locale`: an exact match wins, then its language part
  * (`fr-CA` → `fr`), then `default`.
  */
-export type LocalizedMessage = string | ({ default: string } & Record<string, string>);
+export type LocalizedMessage = string | { default: string; [locale: string]: string };
 
 /** Options of {@link createFirstLoginGate}. Every option is optional; unknown keys are rejected. */
 export interface FirstLoginGateOptions {
@@ -60,10 +60,16 @@ const messageTextSchema = z
 const messageSchema = z.union(
   [
     messageTextSchema,
-    z.record(z.string(), messageTextSchema).check(
-      z.refine((messages) => typeof messages['default'] === 'string', {
-        error: 'must have a "default" entry when it is an object',
+    // An object of locale → message; the object schema is already loaded, a record schema would
+    // add weight to every cold start.
+    z.catchall(
+      z.object({
+        default: z.string({
+          error: (issue) =>
+            issue.input === undefined ? 'is required when "options.message" is an object' : 'must be a string',
+        }).check(z.minLength(1, { error: 'must be a non-empty string' })),
       }),
+      messageTextSchema,
     ),
   ],
   { error: 'must be a non-empty string or an object of locale → message with a "default" entry' },

@@ -40,6 +40,20 @@ function knownKeysAt(schema: z.ZodMiniType, path: readonly PropertyKey[]): strin
 
 function toOptionsIssues(issue: ZodIssue, schema: z.ZodMiniType): OptionsIssue[] {
   const path = formatPath(issue.path);
+  if (issue.code === 'invalid_union') {
+    // When the value has the type of exactly one alternative (an object for `message`), that
+    // alternative's own complaints say more than "must be a string or an object".
+    const sameType = issue.errors.filter(
+      (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+    );
+    const [branch] = sameType;
+    const saysMore = branch?.some((inner) => inner.path.length > 0 || inner.message !== 'Invalid input') ?? false;
+    if (sameType.length === 1 && branch !== undefined && saysMore) {
+      return branch.flatMap((inner) =>
+        toOptionsIssues({ ...inner, path: [...issue.path, ...inner.path] } as ZodIssue, schema),
+      );
+    }
+  }
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(schema, issue.path);
     return issue.keys.map((key) => ({
@@ -52,7 +66,8 @@ function toOptionsIssues(issue: ZodIssue, schema: z.ZodMiniType): OptionsIssue[]
     issue.message === 'Invalid input' || issue.message.length === 0
       ? 'is not valid'
       : issue.message;
-  return [{ code: issue.code, path, expected: `${expected} (got ${describeValue(issue.input)})` }];
+  const got = expected.startsWith('is required') ? '' : ` (got ${describeValue(issue.input)})`;
+  return [{ code: issue.code, path, expected: `${expected}${got}` }];
 }
 
 /**
