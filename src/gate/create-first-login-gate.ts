@@ -78,13 +78,15 @@ function readUserId(event: unknown): string | undefined {
 export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLoginHandler {
   const resolved = resolveGateOptions(options);
   const emit = createLogEmitter(resolved.log, 'post-login');
+  const logging = resolved.log !== false;
 
   return async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
     let userId: string | undefined;
     try {
       userId = readUserId(event);
-      const decision: GateDecision = decideFirstLogin(event, resolved, new Date());
-      emit({
+      const decision: GateDecision = decideFirstLogin(event, resolved, Date.now());
+      // With logging off, build no entry at all: this runs on every login.
+      if (logging) emit({
         decision: decision.outcome,
         reason: decision.reason,
         ...(userId === undefined ? {} : { user_id: userId }),
@@ -93,7 +95,11 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
         ...(decision.detail === undefined ? {} : { detail: decision.detail }),
       });
       if (resolved.mode === 'report') return;
-      for (const [key, value] of decision.writes) api.user.setAppMetadata(key, value);
+      const { writes } = decision;
+      for (let i = 0; i < writes.length; i += 1) {
+        const write = writes[i] as (typeof writes)[number];
+        api.user.setAppMetadata(write[0], write[1]);
+      }
       if (decision.outcome === 'allow') return;
     } catch (error) {
       // Whatever failed — reading the event, queuing a write — must neither let through a user who

@@ -1,4 +1,5 @@
 import type { MetadataValue } from '../auth0/common.js';
+import { formatIsoUtc } from '../internal/format-iso.js';
 import type { ResolvedGateOptions } from './options.js';
 
 /** Why the gate decided as it did. Stable codes: they appear in the tenant logs. */
@@ -44,13 +45,41 @@ function toTime(value: unknown): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
+/** `2026-02-01T10:00:00.000Z`: the form Auth0 and `toISOString()` write. */
+const isCanonicalIso = (value: string) => value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84; /* T */
+
+/**
+ * Whether `changed` is a time later than `since`. Canonical ISO strings in UTC compare correctly as
+ * text, which spares two date parses on a flagged user's every login; anything else is parsed.
+ */
+function isLater(changed: unknown, since: string): boolean | undefined {
+  if (isCanonicalIso(since)) {
+    if (changed === undefined || changed === null) return false;
+    if (typeof changed === 'string' && isCanonicalIso(changed)) return changed > since;
+  }
+  const sinceTime = toTime(since);
+  if (sinceTime === undefined) return undefined;
+  const changedTime = toTime(changed);
+  return changedTime !== undefined && changedTime > sinceTime;
+}
+
 function malformed(detail: string): GateDecision {
   return { outcome: 'deny', reason: 'malformed-event', writes: [], detail };
 }
 
+/** The outcomes that write nothing, allocated once: the gate runs on every login. */
+const constant = (outcome: GateDecision['outcome'], reason: GateReason): GateDecision =>
+  Object.freeze({ outcome, reason, writes: Object.freeze([]) });
+const NOT_GATED = constant('allow', 'connection-not-gated');
+const OBLIGATION_MET = constant('allow', 'obligation-met');
+const NOT_FLAGGED = constant('allow', 'not-flagged');
+const PASSWORD_SET_BEFORE_FIRST_LOGIN = constant('allow', 'password-set-before-first-login');
+const FLAGGED = constant('deny', 'flagged');
+const FLAGGED_AT_INVALID = constant('deny', 'flagged-at-invalid');
+
 /**
  * The gate's decision for one post-login event: a pure function of the event, the resolved
- * options and the current time. It never throws; an event it cannot read is a `deny`.
+ * options and the current time (epoch milliseconds). It never throws; an event it cannot read is a `deny`.
  *
  * For a login on a gated connection, with `value = app_metadata[flag]`,
  * `changed = user.last_password_reset` and `since = app_metadata[<flag>At] ?? user.created_at`:
@@ -61,7 +90,7 @@ function malformed(detail: string): GateDecision {
  *    `<flag>At`, and deny.
  * 4. otherwise allow.
  */
-export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: Date): GateDecision {
+export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: number): GateDecision {
   if (!isRecord(event)) return malformed('event is not an object');
   const { connection, user, stats } = event;
   if (!isRecord(connection) || typeof connection['strategy'] !== 'string') {
@@ -72,7 +101,7 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     connection['strategy'] === 'auth0' &&
     (options.connections === undefined ||
       (typeof connection['name'] === 'string' && options.connections.has(connection['name'])));
-  if (!isGated) return { outcome: 'allow', reason: 'connection-not-gated', writes: [] };
+  if (!isGated) return NOT_GATED;
 
   if (!isRecord(user)) return malformed('event.user is missing');
   const appMetadata = user['app_metadata'] ?? {};
@@ -81,33 +110,33 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
   const value = appMetadata[options.flag];
   const changed = user['last_password_reset'];
 
-  if (value === false) return { outcome: 'allow', reason: 'obligation-met', writes: [] };
+  if (value === false) return OBLIGATION_MET;
 
   if (value !== undefined && value !== null) {
     const flaggedAt = appMetadata[options.flaggedAtKey];
-    const since = flaggedAt === undefined || flaggedAt === null ? toTime(user['created_at']) : toTime(flaggedAt);
-    if (since === undefined) return { outcome: 'deny', reason: 'flagged-at-invalid', writes: [] };
-    const changedAt = toTime(changed);
-    if (changedAt !== undefined && changedAt > since) {
+    const since = flaggedAt === undefined || flaggedAt === null ? user['created_at'] : flaggedAt;
+    const later = typeof since === 'string' ? isLater(changed, since) : undefined;
+    if (later === undefined) return FLAGGED_AT_INVALID;
+    if (later) {
       // The user did change the password and the clearer has not run (or failed): heal.
       return { outcome: 'allow', reason: 'password-changed', writes: [[options.flag, false]] };
     }
-    return { outcome: 'deny', reason: 'flagged', writes: [] };
+    return FLAGGED;
   }
 
-  if (!options.flagOnFirstLogin) return { outcome: 'allow', reason: 'not-flagged', writes: [] };
+  if (!options.flagOnFirstLogin) return NOT_FLAGGED;
   const loginsCount = isRecord(stats) ? stats['logins_count'] : undefined;
   if (typeof loginsCount !== 'number') return malformed('event.stats.logins_count is missing');
-  if (loginsCount !== 1) return { outcome: 'allow', reason: 'not-flagged', writes: [] };
+  if (loginsCount !== 1) return NOT_FLAGGED;
   if (changed !== undefined && changed !== null && changed !== '') {
-    return { outcome: 'allow', reason: 'password-set-before-first-login', writes: [] };
+    return PASSWORD_SET_BEFORE_FIRST_LOGIN;
   }
   return {
     outcome: 'deny',
     reason: 'first-login',
     writes: [
       [options.flag, true],
-      [options.flaggedAtKey, now.toISOString()],
+      [options.flaggedAtKey, formatIsoUtc(now)],
     ],
   };
 }

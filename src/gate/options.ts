@@ -87,7 +87,12 @@ export const firstLoginGateOptionsSchema = z.strictObject({
         .check(z.minLength(1, { error: 'must name at least one connection' })),
     ),
   ),
-  mode: z.optional(z.enum(['enforce', 'report'], { error: 'must be "enforce" or "report"' })),
+  // A custom check rather than z.enum: same result, and one schema class less on every cold start.
+  mode: z.optional(
+    z.custom<'enforce' | 'report'>((value) => value === 'enforce' || value === 'report', {
+      error: 'must be "enforce" or "report"',
+    }),
+  ),
   log: z.optional(logOptionSchema),
 });
 

@@ -46,24 +46,17 @@ function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 }
 
-/** Shortens `detail`, then `user_id`, then `wrote`, until the JSON line fits. */
+/** Shortens `detail`, then `user_id`, then drops `wrote`, until the JSON line fits. */
 function fitToLine(entry: LogEntry): LogEntry {
   if (entry.user_id !== undefined) entry.user_id = shorten(entry.user_id, MAX_USER_ID);
   if (entry.detail !== undefined) entry.detail = shorten(entry.detail, MAX_DETAIL);
-  let excess = JSON.stringify(entry).length - MAX_LOG_LINE;
-  if (excess > 0 && entry.detail !== undefined) {
-    entry.detail = shorten(entry.detail, Math.max(20, entry.detail.length - excess));
-    excess = JSON.stringify(entry).length - MAX_LOG_LINE;
+  for (const field of ['detail', 'user_id'] as const) {
+    const value = entry[field];
+    const excess = JSON.stringify(entry).length - MAX_LOG_LINE;
+    if (excess > 0 && value !== undefined) entry[field] = shorten(value, Math.max(16, value.length - excess));
   }
-  if (excess > 0 && entry.user_id !== undefined) {
-    entry.user_id = shorten(entry.user_id, Math.max(16, entry.user_id.length - excess));
-    excess = JSON.stringify(entry).length - MAX_LOG_LINE;
-  }
-  if (excess > 0 && entry.wrote !== undefined) {
-    entry.wrote = entry.wrote.map((key) => shorten(key, 24));
-    excess = JSON.stringify(entry).length - MAX_LOG_LINE;
-  }
-  if (excess > 0 && entry.detail !== undefined) entry.detail = shorten(entry.detail, Math.max(1, entry.detail.length - excess));
+  // Only a very long custom flag name can still overflow: the keys are in the options anyway.
+  if (JSON.stringify(entry).length > MAX_LOG_LINE) delete entry.wrote;
   return entry;
 }
 

@@ -86,6 +86,15 @@ describe('the post-login handler', () => {
       expect(JSON.parse(line).user_id).toMatch(/^auth0\|x+…$/);
     });
 
+    it('keeps the line under 256 characters with a very long flag name and user id', async () => {
+      const entries: string[] = [];
+      const gate = createFirstLoginGate({ flag: 'f'.repeat(200), log: (entry) => void entries.push(JSON.stringify(entry)) });
+      await gate(buildPostLoginEvent({ user: { user_id: `auth0|${'9'.repeat(200)}` } }), createPostLoginApi());
+      expect(entries).toHaveLength(1);
+      expect((entries[0] as string).length).toBeLessThan(256);
+      expect(JSON.parse(entries[0] as string)).toMatchObject({ decision: 'deny', reason: 'first-login' });
+    });
+
     it('is silent with log: false', async () => {
       const lines: unknown[] = [];
       const original = console.log;
