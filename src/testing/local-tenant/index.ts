@@ -2,6 +2,8 @@
  * A local stand-in for an Auth0 tenant, for tests and demos: a token endpoint and the Management API users
  * endpoints over real HTTP on `127.0.0.1`, with the users, connections, clock and injected faults in the
  * same process.
+ * It also runs your handlers as Auth0's triggers would: `runLogin` (post-login) and `runPasswordChange`
+ * (post-change-password).
  *
  * @packageDocumentation
  */
@@ -10,7 +12,22 @@ export {
   type LocalTenant,
   type LocalTenantOptions,
   type LocalTenantSecrets,
+  type TriggerCaches,
 } from './start-local-tenant.js';
+export type {
+  LoginOutcome,
+  MetadataWrites,
+  PostLoginActionHandler,
+  PostLoginHandlers,
+  RunLoginOptions,
+} from './run-login.js';
+export type {
+  PasswordChangeCompletion,
+  PasswordChangeRun,
+  PostChangePasswordActionHandler,
+  PostChangePasswordHandlers,
+  RunPasswordChangeOptions,
+} from './run-password-change.js';
 export type { CreateUserInput, TenantIdentity, TenantUser, UserStore } from './user-store.js';
 export type { ConnectionStore, NewConnection, TenantConnection } from './connection-store.js';
 export type {

@@ -9,9 +9,10 @@ const MESSAGE_PREFIX = '[auth0-force-password-reset]';
  *
  * @param where - the API that was called, such as `localTenant.users.create`.
  * @param problem - what was wrong and, where useful, what to do instead.
+ * @param options - `cause`, when the problem wraps another error.
  */
-export function localTenantError(where: string, problem: string): Error {
-  return new Error(`${MESSAGE_PREFIX} ${where}: ${problem}`);
+export function localTenantError(where: string, problem: string, options?: ErrorOptions): Error {
+  return new Error(`${MESSAGE_PREFIX} ${where}: ${problem}`, options);
 }
 
 /** Like {@link localTenantError}, for a value of the wrong type or out of range. */

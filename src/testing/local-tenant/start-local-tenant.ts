@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createMemoryCache, type MemoryCache } from '../memory-cache.js';
 import { createConnectionStore, type ConnectionStore } from './connection-store.js';
 import { createFaultQueue, type FaultInjector } from './fault-injector.js';
 import { createLocalFetch } from './local-fetch.js';
@@ -8,7 +9,15 @@ import { createMonotonicClock } from './monotonic-clock.js';
 import { createRequestHandler } from './request-handler.js';
 import { createRequestLog, type RecordedRequest, type RequestCounts } from './request-log.js';
 import { localTenantTypeError } from './local-tenant-error.js';
+import { createLoginRunner, type LoginOutcome, type PostLoginHandlers, type RunLoginOptions } from './run-login.js';
+import {
+  createPasswordChangeRunner,
+  type PasswordChangeRun,
+  type PostChangePasswordHandlers,
+  type RunPasswordChangeOptions,
+} from './run-password-change.js';
 import { createTokenIssuer } from './token-issuer.js';
+import { LOCAL_TENANT_ID } from './trigger-context.js';
 import { createUserStore, type UserStore } from './user-store.js';
 
 /** Options of {@link startLocalTenant}. */
@@ -36,6 +45,12 @@ export type LocalTenantSecrets = {
   readonly AUTH0_CLIENT_ID: string;
   readonly AUTH0_CLIENT_SECRET: string;
 };
+
+/** The `api.cache` of each trigger: shared by every run of that trigger on the tenant, separate between triggers. */
+export interface TriggerCaches {
+  readonly postLogin: MemoryCache;
+  readonly postChangePassword: MemoryCache;
+}
 
 /**
  * A running stand-in for an Auth0 tenant: a token endpoint and the Management API users endpoints on
@@ -74,6 +89,61 @@ export interface LocalTenant {
   revokeTokens(): void;
   /** The current tenant time. */
   now(): Date;
+  /**
+   * Each trigger's `api.cache`, as the runners hand it to handlers. Entries persist across runs, expire by
+   * the tenant clock and keep Auth0's limits; `clear()` one to model Auth0 dropping entries.
+   */
+  readonly caches: TriggerCaches;
+  /**
+   * Runs a login of this user through a post-login handler (or the handlers of a flow, in order), the
+   * way Auth0 does:
+   * - the login is counted first: `event.stats.logins_count` is `1` at the first login, and denied
+   *   logins count too;
+   * - `event` is built from the store: the user (metadata, `created_at`, `last_password_reset`,
+   *   identities), the user's connection, `transaction.protocol` and `locale`, `request.hostname`
+   *   (the tenant domain), `client`, `tenant` and `secrets`;
+   * - `api.user.setAppMetadata(key, value)` writes are batched and saved once after the last handler,
+   *   on a deny too (`null` deletes the key); later handlers see them in `event.user.app_metadata`;
+   * - `api.access.deny(reason)` stops the flow after the current handler;
+   * - a handler that throws ends the login with `error: 'Extensibility Error'`, and nothing is saved;
+   * - `api.cache` is {@link LocalTenant.caches}`.postLogin`.
+   *
+   * Redirects (`api.redirect.sendUserTo`) are not modelled: calling it throws.
+   *
+   * @example
+   * ```ts
+   * const gate = createFirstLoginGate({ log: false });
+   * const user = tenant.users.create({ email: 'ada@example.com' });
+   * const first = await tenant.runLogin(user.user_id, gate);
+   * first.deniedWith; // 'Please reset your password!'
+   * first.user.app_metadata.needsPasswordReset; // true
+   * ```
+   *
+   * Rejects, before the login is counted, when the user is unknown or an argument is malformed.
+   */
+  runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome>;
+  /**
+   * Changes a database user's password, then runs the post-change-password handler(s) the way Auth0
+   * does: asynchronously, after the change, with an event that has no `app_metadata` and an `api` with
+   * only `api.cache` ({@link LocalTenant.caches}`.postChangePassword`). A failing handler does not undo
+   * the change. It returns at once; `await` its `completion` to wait for the handlers.
+   *
+   * @example
+   * ```ts
+   * const clearer = createPasswordResetClearer({ fetch: tenant.fetch, log: false });
+   * const result = await tenant.runPasswordChange(user.user_id, 'n3w-Passw0rd!', clearer).completion;
+   * result.ok; // true: the flag is now false
+   * ```
+   *
+   * @throws Error, before anything changes, when the user is unknown or not a database user (social and
+   * enterprise users have no Auth0 password), or an argument is malformed.
+   */
+  runPasswordChange(
+    userId: string,
+    newPassword: string,
+    handlers: PostChangePasswordHandlers,
+    options?: RunPasswordChangeOptions,
+  ): PasswordChangeRun;
   /** Stops the server, ending hanging requests and open connections. Calling it again does nothing. */
   close(): Promise<void>;
   /** The same as {@link LocalTenant.close}, for `await using`. */
@@ -203,6 +273,19 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     }),
   );
 
+  const caches: TriggerCaches = Object.freeze({
+    postLogin: createMemoryCache(clock),
+    postChangePassword: createMemoryCache(clock),
+  });
+  const secrets: LocalTenantSecrets = Object.freeze({
+    AUTH0_DOMAIN: domain,
+    AUTH0_CLIENT_ID: settings.clientId,
+    AUTH0_CLIENT_SECRET: settings.clientSecret,
+  });
+  const trigger = { domain, tenantId: LOCAL_TENANT_ID, users };
+  const runLogin = createLoginRunner({ ...trigger, cache: caches.postLogin });
+  const runPasswordChange = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
+
   let closed: Promise<void> | undefined;
   function close(): Promise<void> {
     closed ??= new Promise((resolve) => {
@@ -219,11 +302,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     fetch: createLocalFetch(domain),
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
-    secrets: Object.freeze({
-      AUTH0_DOMAIN: domain,
-      AUTH0_CLIENT_ID: settings.clientId,
-      AUTH0_CLIENT_SECRET: settings.clientSecret,
-    }),
+    secrets,
     users,
     connections,
     faults,
@@ -234,6 +313,9 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     resetCounts: () => log.clear(),
     revokeTokens: () => tokens.revokeAll(),
     now: () => new Date(clock()),
+    caches,
+    runLogin,
+    runPasswordChange,
     close,
     [Symbol.asyncDispose]: close,
   };

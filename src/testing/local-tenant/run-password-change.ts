@@ -1,0 +1,160 @@
+import type { PostChangePasswordApi, PostChangePasswordEvent } from '../../auth0/post-change-password.js';
+import { connectionKindOf } from './connection-store.js';
+import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
+import {
+  connectionView,
+  randomId,
+  requestFrom,
+  requireHandlers,
+  requireOptions,
+  requireSecrets,
+  requireUser,
+  type TriggerContext,
+} from './trigger-context.js';
+import type { TenantUser } from './user-store.js';
+
+/**
+ * A post-change-password Action handler as `runPasswordChange` runs it:
+ * `exports.onExecutePostChangePassword`. Handlers that return nothing are accepted too.
+ */
+export type PostChangePasswordActionHandler = (
+  event: PostChangePasswordEvent,
+  api: PostChangePasswordApi,
+) => Promise<void> | void;
+
+/** One post-change-password handler, or the Actions of the flow in the order Auth0 runs them. */
+export type PostChangePasswordHandlers = PostChangePasswordActionHandler | readonly PostChangePasswordActionHandler[];
+
+/** Options of {@link LocalTenant.runPasswordChange}. */
+export interface RunPasswordChangeOptions {
+  /**
+   * Who changes the password: `'user'` (a reset link, the "change password" page) or `'administrator'`
+   * (the Dashboard or `PATCH /api/v2/users/{id}`, e.g. to set a temporary password). Both stamp
+   * `last_password_reset` and both run the trigger.
+   * @default 'user'
+   */
+  readonly by?: 'user' | 'administrator';
+  /**
+   * `event.secrets`: the Action's secrets. Copied, so a handler cannot change the caller's object.
+   * @default the tenant's own `secrets` (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET)
+   */
+  readonly secrets?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * How the trigger ended. It never rejects: as in Auth0, a failing handler only leaves a log entry and
+ * does not undo the password change.
+ */
+export type PasswordChangeCompletion =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** What the handler threw (a non-`Error` is wrapped, with it as `cause`). Later handlers did not run. */
+      readonly error: Error;
+    };
+
+/** What {@link LocalTenant.runPasswordChange} returns, at once: the change is made, the trigger runs later. */
+export interface PasswordChangeRun {
+  /** `last_password_reset` of this change: ISO 8601, by the tenant clock. */
+  readonly changedAt: string;
+  /** The user as stored right after the change, before any handler ran: a copy. */
+  readonly user: TenantUser;
+  /** The event the handlers receive. As in Auth0 it has no `app_metadata`. */
+  readonly event: PostChangePasswordEvent;
+  /** Settles once every handler has run, or one failed. Never rejects. */
+  readonly completion: Promise<PasswordChangeCompletion>;
+}
+
+const KNOWN_OPTIONS = ['by', 'secrets'] as const;
+const WHERE = 'localTenant.runPasswordChange';
+
+/** Builds `event` for a password change of `user`. Auth0 passes no metadata to this trigger. */
+function buildPasswordChangeEvent(
+  context: TriggerContext,
+  user: TenantUser,
+  secrets: Record<string, string | undefined>,
+): PostChangePasswordEvent {
+  return {
+    user: {
+      user_id: user.user_id,
+      ...(user.email === undefined ? {} : { email: user.email }),
+      email_verified: user.email_verified,
+      ...(user.last_password_reset === undefined ? {} : { last_password_reset: user.last_password_reset }),
+    },
+    connection: connectionView(context.users.connectionOf(user.user_id)),
+    request: requestFrom(context.domain, 'en'),
+    tenant: { id: context.tenantId },
+    secrets,
+    transaction: { id: randomId('txn_') },
+  };
+}
+
+/** The post-change-password trigger starts after the change is acknowledged, not within it. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function runFlow(
+  flow: readonly PostChangePasswordActionHandler[],
+  event: PostChangePasswordEvent,
+  api: PostChangePasswordApi,
+): Promise<PasswordChangeCompletion> {
+  await nextTurn();
+  for (const handler of flow) {
+    try {
+      // Each Action gets its own copy of the event.
+      await handler(structuredClone(event), api);
+    } catch (thrown) {
+      const error =
+        thrown instanceof Error
+          ? thrown
+          : localTenantError(WHERE, 'a post-change-password handler threw a value that is not an Error', { cause: thrown });
+      return { ok: false, error };
+    }
+  }
+  return { ok: true };
+}
+
+/**
+ * Creates {@link LocalTenant.runPasswordChange} for a tenant: a password change, then the
+ * post-change-password trigger, asynchronous and non-blocking as in Auth0.
+ *
+ * @param context - the tenant's users, domain and post-change-password `api.cache`.
+ * @param defaultSecrets - `event.secrets` when the caller passes none.
+ */
+export function createPasswordChangeRunner(
+  context: TriggerContext,
+  defaultSecrets: Readonly<Record<string, string>>,
+) {
+  return function runPasswordChange(
+    userId: string,
+    newPassword: string,
+    handlers: PostChangePasswordHandlers,
+    options?: RunPasswordChangeOptions,
+  ): PasswordChangeRun {
+    const flow = requireHandlers(WHERE, handlers);
+    const { by = 'user', secrets = defaultSecrets } = requireOptions(WHERE, options, KNOWN_OPTIONS);
+    if (by !== 'user' && by !== 'administrator') {
+      throw localTenantTypeError(WHERE, `"options.by" must be "user" or "administrator" (got ${JSON.stringify(by)})`);
+    }
+    const secretValues = requireSecrets(WHERE, secrets);
+    requireUser(WHERE, context.users, userId);
+    const connection = context.users.connectionOf(userId);
+    const kind = connectionKindOf(connection.strategy);
+    if (kind !== 'database') {
+      const problem = `user ${JSON.stringify(userId)} belongs to "${connection.name}", a ${kind} connection: only database users have an Auth0 password, and Auth0 runs post-change-password for them alone`;
+      throw localTenantError(WHERE, problem);
+    }
+
+    const user =
+      by === 'administrator'
+        ? context.users.setPassword(userId, newPassword)
+        : context.users.changePassword(userId, newPassword);
+    const event = buildPasswordChangeEvent(context, user, secretValues);
+    const api: PostChangePasswordApi = { cache: context.cache };
+    return {
+      changedAt: user.last_password_reset as string,
+      user,
+      event: structuredClone(event),
+      completion: runFlow(flow, event, api),
+    };
+  };
+}
