@@ -58,7 +58,7 @@ export function createPasswordResetClearer(options?: PasswordResetClearerOptions
     tokenMemo: new Map(),
   };
 
-  return async function onExecutePostChangePassword(
+  const onExecutePostChangePassword = async function onExecutePostChangePassword(
     event: PostChangePasswordEvent,
     api: PostChangePasswordApi,
   ): Promise<void> {
@@ -66,4 +66,6 @@ export function createPasswordResetClearer(options?: PasswordResetClearerOptions
     const { runClearer } = await import('./run-clearer.js');
     return runClearer(config, event, api);
   };
+  // The build is minified; keep the name in stack traces and in `handler.name`.
+  return Object.defineProperty(onExecutePostChangePassword, 'name', { value: 'onExecutePostChangePassword' });
 }

@@ -80,7 +80,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
   const emit = createLogEmitter(resolved.log, 'post-login');
   const logging = resolved.log !== false;
 
-  return async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
+  const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
     let userId: string | undefined;
     try {
       userId = readUserId(event);
@@ -116,4 +116,6 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
     api.access.deny(selectMessage(resolved.message, readLocale(event)));
   };
+  // The build is minified; keep the name in stack traces and in `handler.name`.
+  return Object.defineProperty(onExecutePostLogin, 'name', { value: 'onExecutePostLogin' });
 }
