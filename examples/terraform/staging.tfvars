@@ -1,0 +1,3 @@
+auth0_domain           = "acme-staging.eu.auth0.com"
+password_reset_flag    = "mustChangePassword"
+password_reset_message = "[staging] Please set a new password."
