@@ -70,6 +70,17 @@ describe('the built package (dist/)', () => {
     expect(esm.some((url) => url.includes('/node_modules/zod/'))).toBe(false);
   });
 
+  it('loads at most 30 KiB of code for the gate (the benchmark’s budget; sizes are deterministic)', () => {
+    const loaded = runNode<{ files: number; bytes: number }>(`
+      const { createFirstLoginGate } = require('auth0-force-password-reset');
+      createFirstLoginGate({ flag: 'mustChangePassword' });
+      const files = Object.keys(require.cache);
+      console.log(JSON.stringify({ files: files.length, bytes: files.reduce((n, f) => n + require('fs').statSync(f).size, 0) }));
+    `);
+    expect(loaded.bytes).toBeLessThanOrEqual(30 * 1024);
+    expect(loaded.files).toBeLessThanOrEqual(3);
+  });
+
   it('loads auth0 lazily, only when the clearer runs', () => {
     const result = runNode<{ afterCreate: boolean; afterRun: boolean }>(`
       const { createPasswordResetClearer } = require('auth0-force-password-reset');
