@@ -215,14 +215,54 @@ try {
     };
   });
 
+  // —— Beyond the recipe: the reset link comes by email ——————————————————————————————————————————————
+  console.log('\nBeyond the recipe: the reset link comes by email (sendResetEmail)');
+  const emailGate = createFirstLoginGate({ log, sendResetEmail: true, fetch: tenant.fetch, ...(sabotage ? { mode: 'report' } : {}) });
+  const EMAIL_SENT = 'Please reset your password! We have emailed you a link to set a new password.';
+  const dave = tenant.users.create({ email: 'dave@example.com' });
+  await step(async () => {
+    const outcome = await tenant.runLogin(dave.user_id, emailGate);
+    const emails = tenant.resetEmails.filter((email) => email.userId === dave.user_id);
+    return {
+      line: `${dave.email}'s 1st login is denied: "${EMAIL_SENT}" — Auth0 emailed him a reset link${lastReason('post-login')}`,
+      problem:
+        outcome.deniedWith !== EMAIL_SENT
+          ? `the login was ${describeLogin(outcome)}`
+          : emails.length === 1 ? undefined : `${emails.length} emails were sent`,
+    };
+  });
+  await step(async () => {
+    const outcome = await tenant.runLogin(dave.user_id, emailGate);
+    const emails = tenant.resetEmails.filter((email) => email.userId === dave.user_id);
+    return {
+      line: `${nameOf(dave)} tries again at once: denied, and no second email within the 15-minute cooldown`,
+      problem: outcome.allowed ? 'the login was allowed' : emails.length === 1 ? undefined : `${emails.length} emails were sent`,
+    };
+  });
+  await step(async () => {
+    const [email] = tenant.resetEmails.filter((sent) => sent.userId === dave.user_id);
+    if (email === undefined) return { line: `${nameOf(dave)} follows the link in the email`, problem: 'there is no email' };
+    const completion = await tenant.redeemResetLink(email.link, 'Dave-Chose-This-1', onExecutePostChangePassword).completion;
+    return {
+      line: `${nameOf(dave)} follows the link (${email.link.replace(/ticket=[^#]+/, 'ticket=…')}) and sets a new password; the clearer sets ${FLAG} = false${lastReason('post-change-password')}`,
+      problem: !completion.ok
+        ? `the clearer failed: ${completion.error.message}`
+        : flagOf(dave.user_id) === false ? undefined : `${FLAG} is ${flagOf(dave.user_id)}`,
+    };
+  });
+  await step(async () => {
+    const outcome = await tenant.runLogin(dave.user_id, emailGate);
+    return { line: `${nameOf(dave)}'s next login is allowed${lastReason('post-login')}`, problem: loginProblem(outcome, 'allowed') };
+  });
+
   // —— What it cost ————————————————————————————————————————————————————————————————————————————
   console.log('');
   await step(() => {
     const counts = tenant.counts();
     const { token, getUser, patchUser } = counts;
     const failedReads = tenant.requests.filter((request) => request.route === 'getUser' && request.status === 503).length;
-    // 4 clearer runs, 5 reads (carol's was tried twice), 1 write: the clearer writes only a flag it clears.
-    const expected = { token: 1, getUser: 5, patchUser: 1 };
+    // 5 clearer runs, 6 reads (carol's was tried twice), 2 writes: the clearer writes only a flag it clears.
+    const expected = { token: 1, getUser: 6, patchUser: 2 };
     const off = Object.entries(expected).filter(([route, count]) => counts[route] !== count);
     return {
       line: `Management API requests: token ${token}, read ${getUser} (${failedReads} answered 503), patch ${patchUser} — one token, shared through api.cache`,

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { LogOption } from '../internal/log.js';
-import { logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
+import { fetchOptionSchema, integerIn, logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
 
 /** Names of the `event.secrets` entries holding the M2M application's credentials. */
 export interface ClearerSecretNames {
@@ -59,13 +59,6 @@ const secretNameSchema = z
   .string({ error: 'must be the name of an Action secret' })
   .check(z.minLength(1, { error: 'must be the name of an Action secret' }));
 
-// A custom check rather than z.number(): the gate's module loads this schema too, and every
-// schema class avoided is weight a post-login cold start does not carry.
-const integerIn = (min: number, max: number, unit: string) =>
-  z.custom<number>((value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max, {
-    error: `must be an integer from ${min} to ${max}${unit}`,
-  });
-
 /** The schema of {@link PasswordResetClearerOptions}; a type test keeps the two in step. */
 export const passwordResetClearerOptionsSchema = z.strictObject({
   flag: z.optional(metadataKeySchema),
@@ -80,11 +73,9 @@ export const passwordResetClearerOptionsSchema = z.strictObject({
     ),
   ),
   log: z.optional(logOptionSchema),
-  fetch: z.optional(
-    z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', { error: 'must be a function' }),
-  ),
+  fetch: z.optional(fetchOptionSchema),
   requestTimeoutMs: z.optional(integerIn(100, 15_000, ' (milliseconds)')),
   deadlineMs: z.optional(integerIn(500, 18_000, ' (milliseconds)')),
   maxAttempts: z.optional(integerIn(1, 10, '')),
-});
+}, { error: 'must be an object or undefined' });
 

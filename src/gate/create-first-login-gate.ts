@@ -4,12 +4,18 @@ import { parseOptions } from '../internal/parse-options.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
   DEFAULT_FLAG,
+  DEFAULT_EMAIL_SENT_MESSAGE,
   DEFAULT_MESSAGE,
   firstLoginGateOptionsSchema,
   type FirstLoginGateOptions,
   type ResolvedGateOptions,
 } from './options.js';
 import { selectMessage } from './select-message.js';
+import type { ResetEmailResult } from './send-reset-email.js';
+import { formatIsoUtc } from '../internal/format-iso.js';
+
+/** The denials that are about the password, and so may come with a reset email. */
+const EMAIL_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged', 'flagged-at-invalid']);
 
 /** Applies the defaults; exported for the decision-table tests. */
 export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGateOptions {
@@ -25,7 +31,11 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     connections,
     mode = 'enforce',
     log = true,
+    sendResetEmail = false,
+    emailSentMessage = DEFAULT_EMAIL_SENT_MESSAGE,
+    fetch,
   } = parsed;
+  const { cooldownMinutes = 15, timeoutMs = 2500 } = sendResetEmail === true ? {} : sendResetEmail || {};
   return {
     flag,
     flaggedAtKey: `${flag}At`,
@@ -35,6 +45,16 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     connections: connections === undefined ? undefined : new Set(connections),
     mode,
     log,
+    resetEmail:
+      sendResetEmail === false
+        ? undefined
+        : {
+            cooldownMs: cooldownMinutes * 60_000,
+            timeoutMs,
+            emailedAtKey: `${flag}EmailedAt`,
+            sentMessage: emailSentMessage,
+            fetch,
+          },
   };
 }
 
@@ -82,24 +102,41 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
 
   const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
     let userId: string | undefined;
+    let message = resolved.message;
     try {
       userId = readUserId(event);
-      const decision: GateDecision = decideFirstLogin(event, resolved, Date.now());
+      const now = Date.now();
+      const decision: GateDecision = decideFirstLogin(event, resolved, now);
+      const enforce = resolved.mode === 'enforce';
+      const { resetEmail } = resolved;
+      let email: ResetEmailResult | undefined;
+      if (enforce && resetEmail !== undefined && EMAIL_REASONS.has(decision.reason)) {
+        // Loaded here, not with the module: only denied logins with emails enabled pay for it.
+        const { sendResetEmail } = await import('./send-reset-email.js');
+        email = await sendResetEmail(event, resetEmail, now);
+        if (email.outcome === 'sent' || email.outcome === 'cooldown') message = resetEmail.sentMessage;
+      }
+      const wrote = decision.writes.map(([key]) => key);
+      if (email?.outcome === 'sent' && resetEmail !== undefined) wrote.push(resetEmail.emailedAtKey);
       // With logging off, build no entry at all: this runs on every login.
-      if (logging) emit({
-        decision: decision.outcome,
-        reason: decision.reason,
-        ...(userId === undefined ? {} : { user_id: userId }),
-        mode: resolved.mode,
-        ...(decision.writes.length === 0 ? {} : { wrote: decision.writes.map(([key]) => key) }),
-        ...(decision.detail === undefined ? {} : { detail: decision.detail }),
-      });
-      if (resolved.mode === 'report') return;
+      if (logging) {
+        emit({
+          decision: decision.outcome,
+          reason: decision.reason,
+          ...(userId === undefined ? {} : { user_id: userId }),
+          mode: resolved.mode,
+          ...(wrote.length === 0 ? {} : { wrote }),
+          ...(email === undefined ? {} : { email: email.outcome }),
+          ...(decision.detail ?? email?.detail) === undefined ? {} : { detail: (decision.detail ?? email?.detail) as string },
+        });
+      }
+      if (!enforce) return;
       const { writes } = decision;
       for (let i = 0; i < writes.length; i += 1) {
         const write = writes[i] as (typeof writes)[number];
         api.user.setAppMetadata(write[0], write[1]);
       }
+      if (email?.outcome === 'sent' && resetEmail !== undefined) api.user.setAppMetadata(resetEmail.emailedAtKey, formatIsoUtc(now));
       if (decision.outcome === 'allow') return;
     } catch (error) {
       // Whatever failed — reading the event, queuing a write — must neither let through a user who
@@ -114,7 +151,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
       if (resolved.mode === 'report') return;
     }
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
-    api.access.deny(selectMessage(resolved.message, readLocale(event)));
+    api.access.deny(selectMessage(message, readLocale(event)));
   };
   // The build is minified; keep the name in stack traces and in `handler.name`.
   return Object.defineProperty(onExecutePostLogin, 'name', { value: 'onExecutePostLogin' });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { LogOption } from '../internal/log.js';
-import { logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
+import { fetchOptionSchema, integerIn, logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
 
 /**
  * The deny reason shown to the user: one string, or one per locale with a required `default`.
@@ -48,10 +48,44 @@ export interface FirstLoginGateOptions {
    * @default true
    */
   log?: LogOption;
+  /**
+   * When the gate denies a flagged user, ask Auth0 to email them a link to set a new password
+   * (`POST https://{event.request.hostname}/dbconnections/change_password`; no credentials needed), at
+   * most once per cooldown, recorded as `<flag>EmailedAt`. Never in report mode, never for a user with
+   * no email address. The request's failure is logged and changes nothing else.
+   * `true` uses the defaults of {@link ResetEmailOptions}.
+   * @default false
+   */
+  sendResetEmail?: boolean | ResetEmailOptions;
+  /**
+   * The deny reason when a reset email was sent (now, or within the cooldown), localized like `message`.
+   * @default 'Please reset your password! We have emailed you a link to set a new password.'
+   */
+  emailSentMessage?: LocalizedMessage;
+  /**
+   * The `fetch` the reset-email request goes through (an egress proxy; tests).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** How the gate sends reset emails. */
+export interface ResetEmailOptions {
+  /**
+   * At most one email per this many minutes per user (Auth0 itself allows about one a minute per address).
+   * @default 15
+   */
+  cooldownMinutes?: number;
+  /**
+   * How long the email request may take; the login waits for it.
+   * @default 2500
+   */
+  timeoutMs?: number;
 }
 
 export const DEFAULT_FLAG = 'needsPasswordReset';
 export const DEFAULT_MESSAGE = 'Please reset your password!';
+export const DEFAULT_EMAIL_SENT_MESSAGE = 'Please reset your password! We have emailed you a link to set a new password.';
 
 const messageTextSchema = z
   .string({ error: 'must be a string' })
@@ -80,12 +114,12 @@ export const firstLoginGateOptionsSchema = z.strictObject({
   flag: z.optional(metadataKeySchema),
   message: z.optional(messageSchema),
   flagOnFirstLogin: z.optional(z.boolean({ error: 'must be true or false' })),
+  // The interface says readonly (the gate never changes the caller's array); z.readonly would add a
+  // schema class to every cold start for no check.
   connections: z.optional(
-    z.readonly(
-      z
-        .array(messageTextSchema, { error: 'must be an array of connection names' })
-        .check(z.minLength(1, { error: 'must name at least one connection' })),
-    ),
+    z
+      .array(messageTextSchema, { error: 'must be an array of connection names' })
+      .check(z.minLength(1, { error: 'must name at least one connection' })),
   ),
   // A custom check rather than z.enum: same result, and one schema class less on every cold start.
   mode: z.optional(
@@ -94,7 +128,21 @@ export const firstLoginGateOptionsSchema = z.strictObject({
     }),
   ),
   log: z.optional(logOptionSchema),
-});
+  sendResetEmail: z.optional(
+    z.union(
+      [
+        z.boolean(),
+        z.strictObject({
+          cooldownMinutes: z.optional(integerIn(1, 1440, ' (minutes)')),
+          timeoutMs: z.optional(integerIn(100, 5000, ' (milliseconds)')),
+        }),
+      ],
+      { error: 'must be true, false or { cooldownMinutes?, timeoutMs? }' },
+    ),
+  ),
+  emailSentMessage: z.optional(messageSchema),
+  fetch: z.optional(fetchOptionSchema),
+}, { error: 'must be an object or undefined' });
 
 
 /** The options with every default applied, as the decision function takes them. */
@@ -108,4 +156,16 @@ export interface ResolvedGateOptions {
   connections: ReadonlySet<string> | undefined;
   mode: 'enforce' | 'report';
   log: LogOption;
+  /** `undefined`: no reset emails. */
+  resetEmail: ResolvedResetEmail | undefined;
+}
+
+/** The reset-email settings with defaults applied. */
+export interface ResolvedResetEmail {
+  cooldownMs: number;
+  timeoutMs: number;
+  /** `<flag>EmailedAt`. */
+  emailedAtKey: string;
+  sentMessage: LocalizedMessage;
+  fetch: typeof globalThis.fetch | undefined;
 }

@@ -22,20 +22,21 @@ export function describeValue(value: unknown): string {
   return json.length > 40 ? `${json.slice(0, 37)}…"` : json;
 }
 
-/** The keys an object schema at `path` accepts (optional wrappers unwrapped). */
+type SchemaNode = {
+  _zod?: { def?: { type?: string; innerType?: SchemaNode; options?: SchemaNode[] } };
+  shape?: Record<PropertyKey, SchemaNode>;
+};
+
+/** The keys an object schema at `path` accepts (optional wrappers and unions unwrapped). */
 function knownKeysAt(schema: z.ZodMiniType, path: readonly PropertyKey[]): string[] {
-  let current: unknown = schema;
-  for (const segment of path) {
-    while ((current as { _zod?: { def?: { type?: string } } })._zod?.def?.type === 'optional') {
-      current = (current as { _zod: { def: { innerType: unknown } } })._zod.def.innerType;
-    }
-    current = (current as { shape?: Record<PropertyKey, unknown> }).shape?.[segment];
-  }
-  while ((current as { _zod?: { def?: { type?: string } } } | undefined)?._zod?.def?.type === 'optional') {
-    current = (current as { _zod: { def: { innerType: unknown } } })._zod.def.innerType;
-  }
-  const shape = (current as { shape?: Record<string, unknown> } | undefined)?.shape;
-  return shape === undefined ? [] : Object.keys(shape);
+  const unwrap = (node: SchemaNode | undefined): SchemaNode | undefined => {
+    const def = node?._zod?.def;
+    if (def?.type === 'optional') return unwrap(def.innerType);
+    return def?.type === 'union' ? def.options?.find((option) => option.shape !== undefined) : node;
+  };
+  let node = unwrap(schema as SchemaNode);
+  for (const segment of path) node = unwrap(node?.shape?.[segment]);
+  return Object.keys(node?.shape ?? {});
 }
 
 function toOptionsIssues(issue: ZodIssue, schema: z.ZodMiniType): OptionsIssue[] {
@@ -80,15 +81,7 @@ export function parseOptions<Schema extends z.ZodMiniType>(
   schema: Schema,
   options: unknown,
 ): z.output<Schema> {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    const issue: OptionsIssue = {
-      code: 'invalid_type',
-      path: 'options',
-      expected: `must be an object or undefined (got ${describeValue(options)})`,
-    };
-    throw new OptionsError(`${factory}: "options" ${issue.expected}`, [issue]);
-  }
-  const result = schema.safeParse(options ?? {}, { reportInput: true });
+  const result = schema.safeParse(options === undefined ? {} : options, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.flatMap((issue) => toOptionsIssues(issue, schema));
   const described = issues.map((issue) => `"${issue.path}" ${issue.expected}`).join('; ');

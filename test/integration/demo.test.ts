@@ -57,8 +57,12 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
       /^ {2}✔ carol's next login is allowed: the gate sees the password change .* {2}\[gate: password-changed\]$/m,
       /^ {2}✔ The clearer leaves that flag alone: it was set after the password change {2}\[clearer: reflagged-after-change\]$/m,
       /^ {2}✔ ada's next login is denied: "Please reset your password!" — the administrator's flag holds {2}\[gate: flagged\]$/m,
-      /^ {2}✔ Management API requests: token 1, read 5 \(2 answered 503\), patch 1/m,
-      /^✔ All 16 steps behaved as described\.$/m,
+      /^ {2}✔ dave@example\.com's 1st login is denied: "Please reset your password! We have emailed you a link to set a new password\." — Auth0 emailed him a reset link {2}\[gate: first-login\]$/m,
+      /^ {2}✔ dave tries again at once: denied, and no second email within the 15-minute cooldown$/m,
+      /^ {2}✔ dave follows the link \(https:\/\/127\.0\.0\.1:\d+\/lo\/reset\?ticket=…#\) and sets a new password; the clearer sets needsPasswordReset = false {2}\[clearer: password-changed\]$/m,
+      /^ {2}✔ dave's next login is allowed {2}\[gate: obligation-met\]$/m,
+      /^ {2}✔ Management API requests: token 1, read 6 \(2 answered 503\), patch 2/m,
+      /^✔ All 20 steps behaved as described\.$/m,
     ];
     for (const line of expectedLines) expect(run.stdout).toMatch(line);
     expect(run.stdout).not.toContain('✘');
@@ -71,6 +75,6 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
     expect(run.code, report(run)).toBe(1);
     expect(run.stdout).toMatch(/^ {2}✘ ada's 1st login .* — but the login was allowed$/m);
     expect(run.stdout).toMatch(/^ {2}✘ ada's next login is denied: .* — but the login was allowed$/m);
-    expect(run.stdout).toMatch(/^✘ \d+ of 16 steps did not behave as described\.$/m);
+    expect(run.stdout).toMatch(/^✘ \d+ of 20 steps did not behave as described\.$/m);
   });
 });

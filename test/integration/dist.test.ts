@@ -81,6 +81,19 @@ describe('the built package (dist/)', () => {
     expect(loaded.files).toBeLessThanOrEqual(3);
   });
 
+  it('loads the reset-email code only when a gate with sendResetEmail denies', () => {
+    const result = runNode<{ afterCreate: boolean; afterAllow: boolean }>(`
+      const { createFirstLoginGate } = require('auth0-force-password-reset');
+      const loaded = () => Object.keys(require.cache).some((file) => file.includes('send-reset-email'));
+      const gate = createFirstLoginGate({ sendResetEmail: true, log: false });
+      const afterCreate = loaded();
+      const api = { access: { deny() {} }, user: { setAppMetadata() {} } };
+      const event = { connection: { strategy: 'auth0', name: 'db' }, user: { user_id: 'auth0|1', app_metadata: { needsPasswordReset: false } }, stats: { logins_count: 4 } };
+      gate(event, api).then(() => console.log(JSON.stringify({ afterCreate, afterAllow: loaded() })));
+    `);
+    expect(result).toEqual({ afterCreate: false, afterAllow: false });
+  });
+
   it('loads auth0 lazily, only when the clearer runs', () => {
     const result = runNode<{ afterCreate: boolean; afterRun: boolean }>(`
       const { createPasswordResetClearer } = require('auth0-force-password-reset');

@@ -10,7 +10,12 @@ import {
   type PasswordResetClearerOptions,
 } from '../../src/clearer/options.js';
 
-type GateSchema = z.input<typeof firstLoginGateOptionsSchema>;
+/** The schema's input, with `connections` readonly as the interface promises. */
+type GateSchema = {
+  [K in keyof z.input<typeof firstLoginGateOptionsSchema>]: K extends 'connections'
+    ? readonly string[] | undefined
+    : z.input<typeof firstLoginGateOptionsSchema>[K];
+};
 type ClearerSchema = z.input<typeof passwordResetClearerOptionsSchema>;
 /** Each property without `undefined`, for a like-for-like comparison under exactOptionalPropertyTypes. */
 type Defined<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };

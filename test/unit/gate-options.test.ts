@@ -50,7 +50,7 @@ describe('createFirstLoginGate options', () => {
     [{ connections: ['ok', ''] }, `${P} "options.connections[1]" must be a non-empty string (got "")`],
     [{ mode: 'dry-run' }, `${P} "options.mode" must be "enforce" or "report" (got "dry-run")`],
     [{ log: 'verbose' }, `${P} "options.log" must be true, false or a function (got "verbose")`],
-    [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log)`],
+    [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log, sendResetEmail, emailSentMessage, fetch)`],
     ['needsPasswordReset', `${P} "options" must be an object or undefined (got "needsPasswordReset")`],
     [null, `${P} "options" must be an object or undefined (got null)`],
   ])('rejects %j with an exact message', (options, message) => {
@@ -77,5 +77,18 @@ describe('createFirstLoginGate options', () => {
     const options = Object.freeze({ message: Object.freeze(message), log: false as const });
     expect(() => createFirstLoginGate(options)).not.toThrow();
     expect(options).toEqual({ message: { default: 'A', fr: 'B' }, log: false });
+  });
+});
+
+describe('createFirstLoginGate reset-email options', () => {
+  it.each([
+    [{ sendResetEmail: 'yes' }, `${P} "options.sendResetEmail" must be true, false or { cooldownMinutes?, timeoutMs? } (got "yes")`],
+    [{ sendResetEmail: { cooldownMinutes: 0 } }, `${P} "options.sendResetEmail.cooldownMinutes" must be an integer from 1 to 1440 (minutes) (got 0)`],
+    [{ sendResetEmail: { timeoutMs: 60_000 } }, `${P} "options.sendResetEmail.timeoutMs" must be an integer from 100 to 5000 (milliseconds) (got 60000)`],
+    [{ sendResetEmail: { cooldown: 5 } }, `${P} "options.sendResetEmail.cooldown" is not a known option (known: cooldownMinutes, timeoutMs)`],
+    [{ emailSentMessage: { fr: 'x' } }, `${P} "options.emailSentMessage.default" is required when "options.message" is an object`],
+    [{ fetch: 'undici' }, `${P} "options.fetch" must be a function (got "undici")`],
+  ])('rejects %j with an exact message', (options, message) => {
+    expect(messageOf(options)).toBe(message);
   });
 });

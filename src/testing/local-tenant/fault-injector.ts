@@ -79,7 +79,7 @@ interface QueuedFault {
   remaining: number;
 }
 
-const TARGETS: ReadonlySet<string> = new Set<FaultTarget>(['token', 'getUser', 'patchUser', 'other', 'any']);
+const TARGETS: ReadonlySet<string> = new Set<FaultTarget>(['token', 'getUser', 'patchUser', 'resetEmail', 'other', 'any']);
 
 function requireTimes(where: string, options: InjectOptions): number {
   const times = options.times ?? 1;

@@ -39,4 +39,5 @@ export type {
   ServerErrorOptions,
 } from './fault-injector.js';
 export type { RecordedRequest, RequestAuth, RequestCounts, TenantRoute } from './request-log.js';
+export type { ResetEmail } from './reset-email-outbox.js';
 export type { AccessTokenClaims } from './token-issuer.js';

@@ -14,6 +14,7 @@ import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
 import type { UserRecords } from './user-store.js';
+import type { ResetEmailOutbox } from './reset-email-outbox.js';
 
 /** Everything the HTTP side of a local tenant works with. */
 export interface RequestHandlerContext {
@@ -25,6 +26,7 @@ export interface RequestHandlerContext {
   readonly connections: ConnectionStore;
   readonly faults: FaultQueue;
   readonly log: RequestLog;
+  readonly resetEmails: ResetEmailOutbox;
   /** The tenant clock, in milliseconds. */
   readonly now: () => number;
 }
@@ -41,12 +43,13 @@ interface AdmittedRequest {
 
 type ResolvedRoute =
   | { readonly route: Extract<TenantRoute, 'getUser' | 'patchUser'>; readonly encodedUserId: string }
-  | { readonly route: Extract<TenantRoute, 'token' | 'other'> };
+  | { readonly route: Extract<TenantRoute, 'token' | 'resetEmail' | 'other'> };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
 
 function resolveRoute(method: string, path: string): ResolvedRoute {
   if (method === 'POST' && path === '/oauth/token') return { route: 'token' };
+  if (method === 'POST' && path === '/dbconnections/change_password') return { route: 'resetEmail' };
   const encodedUserId = USER_PATH.exec(path)?.[1];
   if (encodedUserId !== undefined) {
     if (method === 'GET') return { route: 'getUser', encodedUserId };
@@ -135,6 +138,9 @@ export function createRequestHandler(
         return;
       case 'patchUser':
         send(entry, response, handlePatchUser(tenantRequest, resolved.encodedUserId, usersContext));
+        return;
+      case 'resetEmail':
+        send(entry, response, context.resetEmails.handle(body, request.headers['content-type']));
         return;
       case 'other':
         send(entry, response, errorResponse(404, `The local tenant does not serve ${method} ${url.pathname}`));

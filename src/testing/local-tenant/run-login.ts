@@ -155,11 +155,9 @@ function requireMetadataWrite(where: string, key: unknown, value: MetadataValue 
  * Creates {@link LocalTenant.runLogin} for a tenant: the post-login trigger, run the way Auth0 runs it.
  *
  * @param context - the tenant's users, domain and post-login `api.cache`.
+ * @param clientId - the tenant application's client id, `event.client.client_id`.
  */
-export function createLoginRunner(context: TriggerContext) {
-  // One application per tenant, as if every login came from the same app.
-  const clientId = randomId('', 24).slice(0, 32);
-
+export function createLoginRunner(context: TriggerContext, clientId: string) {
   return async function runLogin(
     userId: string,
     handlers: PostLoginHandlers,

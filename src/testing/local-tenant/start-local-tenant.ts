@@ -8,7 +8,8 @@ import { createLocalFetch } from './local-fetch.js';
 import { createMonotonicClock } from './monotonic-clock.js';
 import { createRequestHandler } from './request-handler.js';
 import { createRequestLog, type RecordedRequest, type RequestCounts } from './request-log.js';
-import { localTenantTypeError } from './local-tenant-error.js';
+import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
+import { createResetEmailOutbox, type ResetEmail } from './reset-email-outbox.js';
 import { createLoginRunner, type LoginOutcome, type PostLoginHandlers, type RunLoginOptions } from './run-login.js';
 import {
   createPasswordChangeRunner,
@@ -144,6 +145,31 @@ export interface LocalTenant {
     handlers: PostChangePasswordHandlers,
     options?: RunPasswordChangeOptions,
   ): PasswordChangeRun;
+  /**
+   * The client id of the tenant's application: every {@link LocalTenant.runLogin} event carries it as
+   * `event.client.client_id`, and `POST /dbconnections/change_password` accepts it.
+   */
+  readonly appClientId: string;
+  /**
+   * Every "reset your password" email the tenant sent through `POST /dbconnections/change_password`
+   * (the Authentication API endpoint the gate's `sendResetEmail` calls), oldest first. Like Auth0, the
+   * endpoint answers 200 for unknown addresses but sends nothing, and answers 429 to a second request for
+   * the same address within a minute.
+   */
+  readonly resetEmails: readonly ResetEmail[];
+  /**
+   * The user follows the link of a reset email and sets `newPassword`: the ticket is checked (it works
+   * once, for 5 days) and then the change runs exactly as {@link LocalTenant.runPasswordChange} with
+   * `by: 'user'`.
+   *
+   * @throws Error when the link is not one the tenant sent, was used already, or expired.
+   */
+  redeemResetLink(
+    link: string,
+    newPassword: string,
+    handlers: PostChangePasswordHandlers,
+    options?: Omit<RunPasswordChangeOptions, 'by'>,
+  ): PasswordChangeRun;
   /** Stops the server, ending hanging requests and open connections. Calling it again does nothing. */
   close(): Promise<void>;
   /** The same as {@link LocalTenant.close}, for `await using`. */
@@ -239,6 +265,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const users = createUserStore(connections, clock);
   const faults = createFaultQueue();
   const log = createRequestLog();
+  // One application per tenant, as if every login came from the same app.
+  const appClientId = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x').slice(0, 32);
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -258,9 +286,17 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     lifetimeSeconds: settings.tokenLifetimeSeconds,
     now: clock,
   });
+  const resetEmails = createResetEmailOutbox({
+    domain,
+    clientIds: new Set([appClientId]),
+    users,
+    connections,
+    now: clock,
+  });
   server.on(
     'request',
     createRequestHandler({
+      resetEmails,
       clientId: settings.clientId,
       clientSecret: settings.clientSecret,
       audience: `https://${domain}/api/v2/`,
@@ -283,7 +319,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     AUTH0_CLIENT_SECRET: settings.clientSecret,
   });
   const trigger = { domain, tenantId: LOCAL_TENANT_ID, users };
-  const runLogin = createLoginRunner({ ...trigger, cache: caches.postLogin });
+  const runLogin = createLoginRunner({ ...trigger, cache: caches.postLogin }, appClientId);
   const runPasswordChange = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
 
   let closed: Promise<void> | undefined;
@@ -316,6 +352,17 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     caches,
     runLogin,
     runPasswordChange,
+    appClientId,
+    get resetEmails() {
+      return resetEmails.sent();
+    },
+    redeemResetLink(link, newPassword, handlers, options) {
+      const redeemed = resetEmails.redeem(link);
+      if ('refused' in redeemed) {
+        throw localTenantError('localTenant.redeemResetLink', `cannot use this link: ${redeemed.refused}`);
+      }
+      return runPasswordChange(redeemed.email.userId, newPassword, handlers, { ...options, by: 'user' });
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

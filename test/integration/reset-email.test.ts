@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
+import type { FirstLoginGateOptions } from '../../src/gate/options.js';
+import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
+import type { LogEntry } from '../../src/internal/log.js';
+import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
+
+const SENT = 'Please reset your password! We have emailed you a link to set a new password.';
+const PLAIN = 'Please reset your password!';
+
+let tenant: LocalTenant;
+let logs: LogEntry[];
+beforeEach(async () => {
+  tenant = await startLocalTenant();
+  logs = [];
+});
+afterEach(() => tenant.close());
+
+const gateWith = (options: FirstLoginGateOptions = {}) =>
+  createFirstLoginGate({ sendResetEmail: true, fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options });
+
+function flaggedUser(email: string | null = 'ada@example.com', extra: Record<string, unknown> = {}) {
+  const user = tenant.users.create(email === null ? {} : { email });
+  tenant.users.updateAppMetadata(user.user_id, {
+    needsPasswordReset: true,
+    needsPasswordResetAt: tenant.now().toISOString(),
+    ...extra,
+  });
+  return user.user_id;
+}
+
+describe('sendResetEmail: the gate emails a reset link when it denies', () => {
+  it('sends one on a flagged login, records <flag>EmailedAt and says so in the deny message', async () => {
+    const userId = flaggedUser();
+    const outcome = await tenant.runLogin(userId, gateWith());
+    expect(outcome.deniedWith).toBe(SENT);
+    expect(tenant.resetEmails).toEqual([
+      expect.objectContaining({ to: 'ada@example.com', userId, connection: 'Username-Password-Authentication' }),
+    ]);
+    expect(typeof outcome.user.app_metadata['needsPasswordResetEmailedAt']).toBe('string');
+    expect(tenant.counts().resetEmail).toBe(1);
+    expect(logs).toEqual([
+      expect.objectContaining({ decision: 'deny', reason: 'flagged', email: 'sent', wrote: ['needsPasswordResetEmailedAt'] }),
+    ]);
+  });
+
+  it('sends one at the first login too, with the flag', async () => {
+    const { user_id: userId } = tenant.users.create({ email: 'bob@example.com' });
+    const outcome = await tenant.runLogin(userId, gateWith());
+    expect(outcome.deniedWith).toBe(SENT);
+    expect(Object.keys(outcome.user.app_metadata).sort()).toEqual([
+      'needsPasswordReset',
+      'needsPasswordResetAt',
+      'needsPasswordResetEmailedAt',
+    ]);
+    expect(tenant.resetEmails).toHaveLength(1);
+  });
+
+  it('sends at most one per cooldown: a retry within it neither sends nor spams, and still says an email went out', async () => {
+    const userId = flaggedUser();
+    const gate = gateWith();
+    await tenant.runLogin(userId, gate);
+    const second = await tenant.runLogin(userId, gate);
+    const third = await tenant.runLogin(userId, gate);
+    expect(second.deniedWith).toBe(SENT);
+    expect(third.deniedWith).toBe(SENT);
+    expect(tenant.counts().resetEmail).toBe(1);
+    expect(logs.map((entry) => entry.email)).toEqual(['sent', 'cooldown', 'cooldown']);
+  });
+
+  it('sends again once the cooldown is over', async () => {
+    const longAgo = new Date(tenant.now().getTime() - 3 * 60_000).toISOString();
+    const userId = flaggedUser('ada@example.com', { needsPasswordResetEmailedAt: longAgo });
+    await tenant.runLogin(userId, gateWith({ sendResetEmail: { cooldownMinutes: 2 } }));
+    expect(tenant.counts().resetEmail).toBe(1);
+    expect(tenant.users.get(userId)!.app_metadata['needsPasswordResetEmailedAt']).not.toBe(longAgo);
+  });
+
+  it('sends nothing to a user without an email address', async () => {
+    const userId = flaggedUser(null);
+    const outcome = await tenant.runLogin(userId, gateWith());
+    expect(outcome.deniedWith).toBe(PLAIN);
+    expect(tenant.counts().resetEmail).toBe(0);
+    expect(logs[0]).toMatchObject({ email: 'no-address' });
+  });
+
+  it('sends nothing in report mode (and neither denies nor writes)', async () => {
+    const userId = flaggedUser();
+    const outcome = await tenant.runLogin(userId, gateWith({ mode: 'report' }));
+    expect(outcome.allowed).toBe(true);
+    expect(tenant.counts().resetEmail).toBe(0);
+    expect(outcome.appMetadataWrites).toEqual([]);
+  });
+
+  it('sends nothing when the login is allowed, nor for a social user', async () => {
+    const { user_id: google } = tenant.users.create({ connection: 'google-oauth2', email: 'grace@example.com' });
+    tenant.users.updateAppMetadata(google, { needsPasswordReset: true });
+    const outcome = await tenant.runLogin(google, gateWith());
+    expect(outcome.allowed).toBe(true);
+    const { user_id: met } = tenant.users.create({ email: 'met@example.com', app_metadata: { needsPasswordReset: false } });
+    expect((await tenant.runLogin(met, gateWith())).allowed).toBe(true);
+    expect(tenant.counts().resetEmail).toBe(0);
+  });
+
+  it.each([
+    ['a 429 from Auth0', (t: LocalTenant) => t.faults.rateLimit('resetEmail'), 'HTTP 429'],
+    ['a 503', (t: LocalTenant) => t.faults.serverError('resetEmail'), 'HTTP 503'],
+    ['a request that never answers', (t: LocalTenant) => t.faults.hang('resetEmail'), 'no answer within 200 ms'],
+    ['a dropped connection', (t: LocalTenant) => t.faults.drop('resetEmail'), 'request failed'],
+  ])('still denies, with the plain message and no record, after %s', async (_name, inject, detail) => {
+    const userId = flaggedUser();
+    inject(tenant);
+    const started = Date.now();
+    const outcome = await tenant.runLogin(userId, gateWith({ sendResetEmail: { timeoutMs: 200 } }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(outcome.deniedWith).toBe(PLAIN);
+    expect(outcome.user.app_metadata).not.toHaveProperty('needsPasswordResetEmailedAt');
+    expect(logs[0]).toMatchObject({ decision: 'deny', email: 'failed', detail });
+  });
+
+  it('answers Auth0’s own one-a-minute limit: a second gate instance within a minute gets a 429, logged, no throw', async () => {
+    const userId = flaggedUser();
+    await tenant.runLogin(userId, gateWith({ sendResetEmail: { cooldownMinutes: 1 } }));
+    // Someone cleared the record by hand: the gate asks again, and Auth0 refuses.
+    tenant.users.updateAppMetadata(userId, { needsPasswordResetEmailedAt: null });
+    const outcome = await tenant.runLogin(userId, gateWith());
+    expect(outcome.deniedWith).toBe(PLAIN);
+    expect(logs.at(-1)).toMatchObject({ email: 'failed', detail: 'HTTP 429' });
+  });
+
+  it('localizes the "email sent" message', async () => {
+    const userId = flaggedUser();
+    const outcome = await tenant.runLogin(
+      userId,
+      gateWith({ emailSentMessage: { default: SENT, fr: 'Nous vous avons envoyé un lien.' } }),
+      { locale: 'fr-CA' },
+    );
+    expect(outcome.deniedWith).toBe('Nous vous avons envoyé un lien.');
+  });
+
+  it('completes the loop: the user follows the link, sets a password, and gets in', async () => {
+    const { user_id: userId } = tenant.users.create({ email: 'carol@example.com' });
+    const gate = gateWith();
+    expect((await tenant.runLogin(userId, gate)).deniedWith).toBe(SENT);
+    const [email] = tenant.resetEmails;
+    const clearer = createPasswordResetClearer({ fetch: tenant.fetch, log: false });
+    expect(await tenant.redeemResetLink(email!.link, 'Car0l-s-own-passw0rd', clearer).completion).toEqual({ ok: true });
+    expect(() => tenant.redeemResetLink(email!.link, 'again', clearer)).toThrow(/already used/);
+    expect((await tenant.runLogin(userId, gate)).allowed).toBe(true);
+  });
+});
