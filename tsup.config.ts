@@ -19,14 +19,13 @@ export default defineConfig({
   external: ['auth0'],
   // Split so the Management API code is a separate chunk that only the clearer loads, lazily.
   splitting: true,
-  // Minified: the gate's whole load is zod/mini plus our gate code, about 30 KB. Error classes set
+  // Minified: the gate's whole load is zod/mini plus our gate code, under 30 KB. Error classes set
   // `name` explicitly, and every message says where it comes from, so nothing relies on identifiers.
   minify: true,
   treeshake: true,
   sourcemap: false,
-  esbuildOptions(options, { format }) {
-    // In the CommonJS build, lazy loads must be `require` (as Auth0 runs Actions), not an ESM import().
-    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
-  },
+  // Lazy loads of our own chunks stay `import()` in both builds (Node imports a CommonJS chunk from
+  // CommonJS fine), so the gate's load needs no interop helpers; `auth0` itself is loaded with
+  // `module.require` in the CommonJS build (see management-session.ts), as Auth0 runs Actions.
   define: { __PACKAGE_VERSION__: JSON.stringify(version) },
 });

@@ -106,7 +106,7 @@ export interface PostLoginEvent {
   secrets: Record<string, string | undefined>;
 }
 
-/** The `api` of the post-login trigger (the parts this library uses, plus common neighbours). */
+/** The `api` of the post-login trigger (the parts this library uses, and their common neighbours). */
 export interface PostLoginApi {
   access: {
     /** Deny the login: the app receives `error=access_denied&error_description=<reason>`. */
@@ -115,12 +115,25 @@ export interface PostLoginApi {
   user: {
     /** Queue a change to `app_metadata`; saved once at the end of the trigger. `null` deletes. */
     setAppMetadata(key: string, value: MetadataValue | undefined): PostLoginApi;
+    /** Queue a change to `user_metadata`; saved once at the end of the trigger. `null` deletes. */
     setUserMetadata(key: string, value: MetadataValue | undefined): PostLoginApi;
   };
+  /** A key-value store shared by the executions of this trigger. */
   cache: Auth0Cache;
-  idToken?: { setCustomClaim(name: string, value: unknown): PostLoginApi };
-  accessToken?: { setCustomClaim(name: string, value: unknown): PostLoginApi };
-  redirect?: {
+  idToken: { setCustomClaim(name: string, value: unknown): PostLoginApi };
+  accessToken: {
+    setCustomClaim(name: string, value: unknown): PostLoginApi;
+    addScope?(scope: string): PostLoginApi;
+    removeScope?(scope: string): PostLoginApi;
+  };
+  multifactor: {
+    enable(provider: string, options?: { allowRememberBrowser?: boolean; providerOptions?: Record<string, unknown> }): PostLoginApi;
+  };
+  /**
+   * Redirects do not work for refresh-token exchange, resource-owner grants or `prompt=none`, and a
+   * redirect straight to a password-change ticket breaks under New Universal Login.
+   */
+  redirect: {
     sendUserTo(url: string, options?: { query?: Record<string, string> }): PostLoginApi;
   };
 }

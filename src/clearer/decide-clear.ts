@@ -16,7 +16,7 @@ const toTime = (value: unknown): number | undefined => {
  * administrator who sets a temporary password and then flags the user — is left alone: that
  * obligation is for the next change. A `<flag>At` that is absent or not a time counts as "before".
  *
- * @param changedAt `event.user.last_password_reset`, or the execution time when Auth0 omits it.
+ * @param changedAt `event.user.last_password_reset`, in epoch milliseconds.
  */
 export function decideClear(
   appMetadata: Record<string, unknown>,

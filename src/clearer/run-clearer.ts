@@ -74,6 +74,13 @@ export async function runClearer(
       );
     }
 
+    const changed = Date.parse(event.user.last_password_reset ?? '');
+    if (Number.isNaN(changed)) {
+      // Without the time of the change, a flag set after it cannot be told apart: keep it. The gate
+      // still lets the user in once it sees the password changed after the flag.
+      emit({ decision: 'keep', reason: 'change-time-missing', ...userField, detail: 'event.user.last_password_reset is missing', ms: elapsed() });
+      return;
+    }
     const session = await openManagementSession({
       domain,
       clientId: read(secretNames.clientId) as string,
@@ -88,11 +95,17 @@ export async function runClearer(
     });
 
     const appMetadata = await session.readAppMetadata(userId);
-    const changed = Date.parse(event.user.last_password_reset ?? '');
-    // Auth0 always sends last_password_reset here; if it ever does not, the change is "now".
-    const decision = decideClear(appMetadata, flag, flaggedAtKey, Number.isNaN(changed) ? startedAt : changed);
+    const decision = decideClear(appMetadata, flag, flaggedAtKey, changed);
     if (decision.action === 'clear') {
-      await session.updateAppMetadata(userId, { [flag]: false });
+      const after = await session.updateAppMetadata(userId, { [flag]: false });
+      // PATCH cannot be conditional. If an administrator re-flagged the user between our read and our
+      // write (set a temporary password, then the flag), our write just erased that obligation: the
+      // answer shows a <flag>At later than this change, so put the flag back.
+      if (decideClear({ ...after, [flag]: true }, flag, flaggedAtKey, changed).action === 'keep') {
+        await session.updateAppMetadata(userId, { [flag]: true });
+        emit({ decision: 'keep', reason: 'reflagged-after-change', ...userField, detail: 'restored a flag set while clearing', ms: elapsed() });
+        return;
+      }
       emit({ decision: 'clear', reason: decision.reason, ...userField, wrote: [flag], ms: elapsed() });
     } else {
       emit({ decision: 'keep', reason: decision.reason, ...userField, ms: elapsed() });

@@ -1,11 +1,15 @@
 import { ForcePasswordResetError } from './force-password-reset-error.js';
 
-/** The Management API step that failed. */
-export type ManagementApiStep = 'get token' | 'read user' | 'update user';
+/**
+ * The Management API step that failed. The clearer uses the first three; the administrator tools
+ * (`auth0-force-password-reset/admin`) also search users and set temporary passwords.
+ */
+export type ManagementApiStep = 'get token' | 'read user' | 'update user' | 'set password' | 'search users';
 
 /**
- * A Management API request of the clearer failed for good (after retries). The message names
- * the step and the HTTP status (or the network failure) — never the token or the secret.
+ * A Management API request of the clearer or of the administrator tools failed for good (after
+ * retries). The message names the step and the HTTP status (or the network failure) — never the
+ * token, the secret or a password.
  */
 export class ManagementApiError extends ForcePasswordResetError {
   override name = 'ManagementApiError' as const;

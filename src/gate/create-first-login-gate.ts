@@ -15,7 +15,7 @@ import type { ResetEmailResult } from './send-reset-email.js';
 import { formatIsoUtc } from '../internal/format-iso.js';
 
 /** The denials that are about the password, and so may come with a reset email. */
-const EMAIL_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged', 'flagged-at-invalid']);
+const EMAIL_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged']);
 
 /** Applies the defaults; exported for the decision-table tests. */
 export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGateOptions {
@@ -52,6 +52,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
             cooldownMs: cooldownMinutes * 60_000,
             timeoutMs,
             emailedAtKey: `${flag}EmailedAt`,
+            flaggedAtKey: `${flag}At`,
             sentMessage: emailSentMessage,
             fetch,
           },

@@ -12,8 +12,6 @@ export type GateReason =
   | 'password-changed'
   /** Flagged, and the password has not changed since. */
   | 'flagged'
-  /** Flagged, and `<flag>At` is not a time, so the gate cannot tell whether the password changed. */
-  | 'flagged-at-invalid'
   /** The first login of a user who never chose a password: the gate sets the flag. */
   | 'first-login'
   /** Not flagged, and not a login the gate flags. */
@@ -75,7 +73,6 @@ const OBLIGATION_MET = constant('allow', 'obligation-met');
 const NOT_FLAGGED = constant('allow', 'not-flagged');
 const PASSWORD_SET_BEFORE_FIRST_LOGIN = constant('allow', 'password-set-before-first-login');
 const FLAGGED = constant('deny', 'flagged');
-const FLAGGED_AT_INVALID = constant('deny', 'flagged-at-invalid');
 
 /**
  * The gate's decision for one post-login event: a pure function of the event, the resolved
@@ -114,13 +111,23 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
 
   if (value !== undefined && value !== null) {
     const flaggedAt = appMetadata[options.flaggedAtKey];
-    const since = flaggedAt === undefined || flaggedAt === null ? user['created_at'] : flaggedAt;
-    const later = typeof since === 'string' ? isLater(changed, since) : undefined;
-    if (later === undefined) return FLAGGED_AT_INVALID;
+    const createdAt = user['created_at'];
+    const measured = flaggedAt === undefined || flaggedAt === null ? createdAt : flaggedAt;
+    let later = typeof measured === 'string' ? isLater(changed, measured) : undefined;
+    let detail: string | undefined;
+    if (later === undefined && measured !== createdAt) {
+      // A <flag>At set by hand that is not a time: measure from created_at, as when it is absent (as
+      // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
+      detail = `${options.flaggedAtKey} is not a time; measured from created_at`;
+      later = typeof createdAt === 'string' ? isLater(changed, createdAt) : undefined;
+    }
     if (later) {
       // The user did change the password and the clearer has not run (or failed): heal.
-      return { outcome: 'allow', reason: 'password-changed', writes: [[options.flag, false]] };
+      const healed: GateDecision = { outcome: 'allow', reason: 'password-changed', writes: [[options.flag, false]] };
+      return detail === undefined ? healed : { ...healed, detail };
     }
+    if (later === undefined) detail ??= 'created_at is not a time';
+    if (detail !== undefined) return { outcome: 'deny', reason: 'flagged', writes: [], detail };
     return FLAGGED;
   }
 

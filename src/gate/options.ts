@@ -49,10 +49,12 @@ export interface FirstLoginGateOptions {
    */
   log?: LogOption;
   /**
-   * When the gate denies a flagged user, ask Auth0 to email them a link to set a new password
-   * (`POST https://{event.request.hostname}/dbconnections/change_password`; no credentials needed), at
-   * most once per cooldown, recorded as `<flag>EmailedAt`. Never in report mode, never for a user with
-   * no email address. The request's failure is logged and changes nothing else.
+   * When the gate denies a flagged user on an interactive login, ask Auth0 to email them a link to set
+   * a new password (`POST https://{event.request.hostname}/dbconnections/change_password`; no
+   * credentials needed), at most once per cooldown, recorded as `<flag>EmailedAt`. Never in report
+   * mode, never for a user with no email address, never for refresh-token or password grants or
+   * `prompt=none` (an app refreshing tokens in the background must not send mail). The request's
+   * failure is logged and changes nothing else.
    * `true` uses the defaults of {@link ResetEmailOptions}.
    * @default false
    */
@@ -91,28 +93,32 @@ const messageTextSchema = z
   .string({ error: 'must be a string' })
   .check(z.minLength(1, { error: 'must be a non-empty string' }));
 
-const messageSchema = z.union(
-  [
-    messageTextSchema,
-    // An object of locale → message; the object schema is already loaded, a record schema would
-    // add weight to every cold start.
-    z.catchall(
-      z.object({
-        default: z.string({
-          error: (issue) =>
-            issue.input === undefined ? 'is required when "options.message" is an object' : 'must be a string',
-        }).check(z.minLength(1, { error: 'must be a non-empty string' })),
-      }),
+/** A string, or an object of locale → message with a `default`; `option` names it in errors. */
+const localizedMessageSchema = (option: string) =>
+  z.union(
+    [
       messageTextSchema,
-    ),
-  ],
-  { error: 'must be a non-empty string or an object of locale → message with a "default" entry' },
-);
+      // An object of locale → message; the object schema is already loaded, a record schema would
+      // add weight to every cold start.
+      z.catchall(
+        z.object({
+          default: z
+            .string({
+              error: (issue) =>
+                issue.input === undefined ? `is required when "options.${option}" is an object` : 'must be a string',
+            })
+            .check(z.minLength(1, { error: 'must be a non-empty string' })),
+        }),
+        messageTextSchema,
+      ),
+    ],
+    { error: 'must be a non-empty string or an object of locale → message with a "default" entry' },
+  );
 
 /** The schema of {@link FirstLoginGateOptions}; a type test keeps the two in step. */
 export const firstLoginGateOptionsSchema = z.strictObject({
   flag: z.optional(metadataKeySchema),
-  message: z.optional(messageSchema),
+  message: z.optional(localizedMessageSchema('message')),
   flagOnFirstLogin: z.optional(z.boolean({ error: 'must be true or false' })),
   // The interface says readonly (the gate never changes the caller's array); z.readonly would add a
   // schema class to every cold start for no check.
@@ -140,7 +146,7 @@ export const firstLoginGateOptionsSchema = z.strictObject({
       { error: 'must be true, false or { cooldownMinutes?, timeoutMs? }' },
     ),
   ),
-  emailSentMessage: z.optional(messageSchema),
+  emailSentMessage: z.optional(localizedMessageSchema('emailSentMessage')),
   fetch: z.optional(fetchOptionSchema),
 }, { error: 'must be an object or undefined' });
 
@@ -166,6 +172,8 @@ export interface ResolvedResetEmail {
   timeoutMs: number;
   /** `<flag>EmailedAt`. */
   emailedAtKey: string;
+  /** `<flag>At`: an email sent before the current obligation was set does not count. */
+  flaggedAtKey: string;
   sentMessage: LocalizedMessage;
   fetch: typeof globalThis.fetch | undefined;
 }

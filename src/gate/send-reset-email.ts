@@ -1,12 +1,24 @@
 import type { PostLoginEvent } from '../auth0/post-login.js';
 import type { ResolvedResetEmail } from './options.js';
 
-/** What became of a reset email: `sent`, not needed (`cooldown`), impossible (`no-address`) or `failed`. */
+/**
+ * What became of a reset email: `sent`; not needed (`cooldown`); not for this kind of login
+ * (`not-interactive`); impossible (`no-address`); or `failed`.
+ */
 export interface ResetEmailResult {
-  outcome: 'sent' | 'cooldown' | 'no-address' | 'failed';
+  outcome: 'sent' | 'cooldown' | 'not-interactive' | 'no-address' | 'failed';
   /** For `failed`: why, e.g. `HTTP 429` or `no answer within 2500 ms`. */
   detail?: string;
 }
+
+/** Logins with a person at a screen (`event.transaction.protocol`). */
+const INTERACTIVE_PROTOCOLS: ReadonlySet<string> = new Set([
+  'oidc-basic-profile',
+  'oidc-implicit-profile',
+  'oidc-hybrid-profile',
+  'samlp',
+  'wsfed',
+]);
 
 /**
  * Asks Auth0 to email the user a link to set a new password, through the Authentication API's
@@ -23,14 +35,24 @@ export async function sendResetEmail(
   now: number,
 ): Promise<ResetEmailResult> {
   try {
+    // Refresh-token and password grants, and silent authentication, have no user at a screen: an app
+    // refreshing tokens in the background would otherwise mail the user every cooldown, forever.
+    const protocol = event.transaction?.protocol;
+    const silent = event.transaction?.prompt?.includes('none') ?? false;
+    if (protocol === undefined || !INTERACTIVE_PROTOCOLS.has(protocol) || silent) return { outcome: 'not-interactive' };
+
     const { email, app_metadata: appMetadata } = event.user;
     if (typeof email !== 'string' || !email.includes('@')) return { outcome: 'no-address' };
 
     // Auth0 limits this endpoint to about one request a minute per address; repeated login attempts
-    // must neither spam the user nor hit that limit.
+    // must neither spam the user nor hit that limit. An email sent for an earlier obligation does
+    // not count.
     const last = appMetadata?.[settings.emailedAtKey];
     const lastTime = typeof last === 'string' ? Date.parse(last) : Number.NaN;
-    if (lastTime <= now && now - lastTime < settings.cooldownMs) return { outcome: 'cooldown' };
+    const flaggedAt = appMetadata?.[settings.flaggedAtKey];
+    const flaggedTime = typeof flaggedAt === 'string' ? Date.parse(flaggedAt) : Number.NaN;
+    const forThisObligation = !(flaggedTime > lastTime);
+    if (forThisObligation && lastTime <= now && now - lastTime < settings.cooldownMs) return { outcome: 'cooldown' };
 
     const hostname = event.request?.hostname;
     if (typeof hostname !== 'string' || hostname.length === 0) {

@@ -28,8 +28,11 @@ export interface LogEntry {
   mode?: 'enforce' | 'report';
   /** The `app_metadata` keys written (or, in report mode, that would have been written). */
   wrote?: string[];
-  /** The reset email of a deny, when `sendResetEmail` is on: `sent`, `cooldown`, `no-address` or `failed`. */
-  email?: 'sent' | 'cooldown' | 'no-address' | 'failed';
+  /**
+   * The reset email of a deny, when `sendResetEmail` is on: `sent`, `cooldown`, `not-interactive`,
+   * `no-address` or `failed`.
+   */
+  email?: 'sent' | 'cooldown' | 'not-interactive' | 'no-address' | 'failed';
   /** A short human explanation for failures. Never contains a secret or a token. */
   detail?: string;
   /** How long the handler took, in milliseconds (post-change-password only). */

@@ -20,10 +20,19 @@ let sdk: Promise<Auth0Sdk> | undefined;
  * post-login gate must never pay: only the clearer calls this.
  */
 export function loadAuth0Sdk(): Promise<Auth0Sdk> {
-  sdk ??= import('auth0').catch((error: unknown) => {
-    sdk = undefined;
-    throw error;
-  });
+  // A CommonJS Action (as Auth0 runs them) gets auth0's CommonJS build through require; the ESM
+  // build of this package imports auth0's ESM build.
+  const commonJsModule = typeof module === 'object' ? (module as { require?: (id: string) => unknown }) : undefined;
+  sdk ??= (
+    typeof commonJsModule?.require === 'function'
+      ? Promise.resolve(commonJsModule.require('auth0') as Auth0Sdk)
+      : import('auth0')
+  ).catch(
+    (error: unknown) => {
+      sdk = undefined;
+      throw error;
+    },
+  );
   return sdk;
 }
 
@@ -51,8 +60,11 @@ export type TokenSource = 'memory' | 'cache' | 'token-endpoint';
 export interface ManagementSession {
   /** Reads the user's `app_metadata`. */
   readAppMetadata(userId: string): Promise<Record<string, unknown>>;
-  /** Merges `patch` into the user's `app_metadata` (top-level keys only; others are kept). */
-  updateAppMetadata(userId: string, patch: Record<string, unknown>): Promise<void>;
+  /**
+   * Merges `patch` into the user's `app_metadata` (top-level keys only; others are kept) and returns
+   * the `app_metadata` the API answered with, after the write.
+   */
+  updateAppMetadata(userId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Where this execution's token came from, once one was needed. */
   readonly tokenSource: TokenSource | undefined;
 }
@@ -61,6 +73,8 @@ const STEP_TEXT: Record<ManagementApiStep, (userId: string) => string> = {
   'get token': () => 'getting a Management API token',
   'read user': (userId) => `reading user "${userId}"`,
   'update user': (userId) => `updating user "${userId}"`,
+  'set password': (userId) => `setting the password of user "${userId}"`,
+  'search users': () => 'searching users',
 };
 
 function hintFor(step: ManagementApiStep, status: number | undefined): string {
@@ -73,7 +87,7 @@ function hintFor(step: ManagementApiStep, status: number | undefined): string {
 }
 
 /** The error text Auth0 put in the response body, if any, without anything secret. */
-function serverMessage(error: unknown, secrets: readonly string[]): string {
+export function serverMessage(error: unknown, secrets: readonly string[]): string {
   const body = (error as { body?: unknown } | undefined)?.body;
   let text: string | undefined;
   if (typeof body === 'string') text = body;
@@ -87,7 +101,7 @@ function serverMessage(error: unknown, secrets: readonly string[]): string {
   return ` (${text.length > 120 ? `${text.slice(0, 119)}…` : text})`;
 }
 
-function statusOf(error: unknown): number | undefined {
+export function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }
@@ -113,7 +127,8 @@ export async function openManagementSession(options: ManagementSessionOptions): 
 
   const fail = (step: ManagementApiStep, userId: string, error: unknown): ManagementApiError => {
     const outcome: RequestOutcome = http.lastOutcome();
-    const status = statusOf(error) ?? outcome.status;
+    // When no response arrived, a status on the SDK's error is its own invention (408 for a timeout).
+    const status = outcome.status ?? (outcome.failure === undefined ? statusOf(error) : undefined);
     const what =
       outcome.status === undefined && outcome.failure !== undefined
         ? outcome.failure
@@ -215,7 +230,11 @@ export async function openManagementSession(options: ManagementSessionOptions): 
         : {};
     },
     async updateAppMetadata(userId, patch) {
-      await withToken('update user', userId, () => client.users.update(userId, { app_metadata: patch }));
+      const user = await withToken('update user', userId, () => client.users.update(userId, { app_metadata: patch }));
+      const appMetadata = (user as { app_metadata?: unknown } | undefined)?.app_metadata;
+      return typeof appMetadata === 'object' && appMetadata !== null && !Array.isArray(appMetadata)
+        ? (appMetadata as Record<string, unknown>)
+        : {};
     },
   };
 }

@@ -43,8 +43,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 
-/** The wait a 429/5xx asks for, in ms, or `undefined` when it names none. */
-export function requestedDelayMs(headers: Headers, now: number): number | undefined {
+/**
+ * The wait a 429/5xx asks for, in ms, or `undefined` when it names none. `retry-after` counts for
+ * any status; `x-ratelimit-reset` only for a 429 or when no requests remain, because Auth0 sends the
+ * rate-limit headers on ordinary responses too, and a 503 is not a reason to wait for the window.
+ */
+export function requestedDelayMs(headers: Headers, now: number, status: number): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null) {
     const seconds = Number(retryAfter);
@@ -53,7 +57,7 @@ export function requestedDelayMs(headers: Headers, now: number): number | undefi
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
   const reset = headers.get('x-ratelimit-reset');
-  if (reset !== null) {
+  if (reset !== null && (status === 429 || headers.get('x-ratelimit-remaining') === '0')) {
     const resetSeconds = Number(reset);
     if (Number.isFinite(resetSeconds)) return Math.max(0, resetSeconds * 1000 - now);
   }
@@ -94,7 +98,12 @@ export function createResilientFetch(options: ResilientFetchOptions): ResilientF
       try {
         response = await transport(input, { ...init, signal });
       } catch (error) {
-        if (init?.signal?.aborted) throw error;
+        if (init?.signal?.aborted) {
+          // The SDK's own signal: its token request stops after 10 s whatever our settings say.
+          outcome.status = undefined;
+          outcome.failure = timeout.aborted ? `no response within ${timeoutMs} ms` : 'the auth0 SDK abandoned the request (its token requests stop after 10 s)';
+          throw error;
+        }
         outcome.status = undefined;
         outcome.failure = describeNetworkFailure(error, timeout.aborted, timeoutMs);
         if (attempt >= maxAttempts) throw error;
@@ -110,7 +119,7 @@ export function createResilientFetch(options: ResilientFetchOptions): ResilientF
       outcome.status = response.status;
       outcome.failure = undefined;
       if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return response;
-      const requested = requestedDelayMs(response.headers, Date.now());
+      const requested = requestedDelayMs(response.headers, Date.now(), response.status);
       waitMs = requested === undefined ? backoffMs(attempt) : Math.max(requested, 50);
       const left = deadline - Date.now();
       if (waitMs + MIN_ATTEMPT_MS > left) {

@@ -59,6 +59,7 @@ export function createPostLoginApi(options: RecordingApiOptions = {}): Recording
     },
     idToken: { setCustomClaim: () => api },
     accessToken: { setCustomClaim: () => api },
+    multifactor: { enable: () => api },
     redirect: { sendUserTo: () => api },
     get deniedWith() {
       return denials[0];

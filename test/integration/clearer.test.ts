@@ -96,6 +96,30 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
     expect(logs[0]).toMatchObject({ decision: 'keep', reason: 'reflagged-after-change' });
   });
 
+  it('puts the flag back when an administrator re-flags the user between its read and its write', async () => {
+    const userId = flaggedUserWhoChangedPassword().user_id;
+    const changed = tenant.users.get(userId)!;
+    // The administrator's write lands while the clearer's PATCH is on its way.
+    const racingFetch: typeof fetch = async (input, init) => {
+      if (init?.method === 'PATCH' && String(init.body).includes('"needsPasswordReset":false')) {
+        tenant.users.updateAppMetadata(userId, { needsPasswordReset: true, needsPasswordResetAt: tenant.now().toISOString() });
+      }
+      return tenant.fetch(input, init);
+    };
+    await clearerFor({ fetch: racingFetch })(eventFor(changed), apiWith());
+    expect(tenant.users.get(userId)!.app_metadata['needsPasswordReset']).toBe(true);
+    expect(tenant.counts().patchUser).toBe(2);
+    expect(logs.at(-1)).toMatchObject({ decision: 'keep', reason: 'reflagged-after-change', detail: 'restored a flag set while clearing' });
+  });
+
+  it('keeps the flag, without a request, when the event has no time for the change', async () => {
+    const user = flaggedUserWhoChangedPassword();
+    const event = buildPostChangePasswordEvent({ user: { user_id: user.user_id, last_password_reset: undefined }, secrets: { ...tenant.secrets } });
+    await clearerFor()(event, apiWith());
+    expect(tenant.counts().total).toBe(0);
+    expect(logs[0]).toMatchObject({ decision: 'keep', reason: 'change-time-missing' });
+  });
+
   it('skips a non-database connection without any request', async () => {
     await clearerFor()(buildPostChangePasswordEvent({ connection: GOOGLE_CONNECTION, secrets: tenant.secrets }), apiWith());
     expect(tenant.counts().total).toBe(0);

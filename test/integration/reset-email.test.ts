@@ -76,6 +76,29 @@ describe('sendResetEmail: the gate emails a reset link when it denies', () => {
     expect(tenant.users.get(userId)!.app_metadata['needsPasswordResetEmailedAt']).not.toBe(longAgo);
   });
 
+  it('sends nothing on refresh-token or password grants, nor on prompt=none: nobody is at a screen', async () => {
+    const userId = flaggedUser();
+    for (const protocol of ['oauth2-refresh-token', 'oauth2-password', 'oauth2-resource-owner']) {
+      const outcome = await tenant.runLogin(userId, gateWith(), { protocol });
+      expect(outcome.deniedWith).toBe(PLAIN);
+    }
+    const silent = gateWith();
+    const event = (await tenant.runLogin(userId, gateWith(), { protocol: 'oauth2-refresh-token' })).event;
+    const api = { access: { deny: () => api }, user: { setAppMetadata: () => api } } as never;
+    await silent({ ...event, transaction: { ...event.transaction, protocol: 'oidc-basic-profile', prompt: ['none'] } }, api);
+    expect(tenant.counts().resetEmail).toBe(0);
+    expect(logs.every((entry) => entry.email === 'not-interactive')).toBe(true);
+  });
+
+  it('does not count an email sent for an earlier obligation', async () => {
+    const recently = new Date(tenant.now().getTime() - 60_000).toISOString();
+    const userId = flaggedUser('ada@example.com', { needsPasswordResetEmailedAt: recently });
+    // The obligation (needsPasswordResetAt, set now) is newer than that email.
+    await tenant.runLogin(userId, gateWith());
+    expect(tenant.counts().resetEmail).toBe(1);
+    expect(logs[0]).toMatchObject({ email: 'sent' });
+  });
+
   it('sends nothing to a user without an email address', async () => {
     const userId = flaggedUser(null);
     const outcome = await tenant.runLogin(userId, gateWith());

@@ -135,13 +135,31 @@ describe('decideFirstLogin — the decision table', () => {
       }
     });
 
-    it('denies when <flag>At is not a time, rather than guess', () => {
+    it('measures from created_at when <flag>At is not a time, as when it is absent (never a lockout)', () => {
       for (const flaggedAt of ['yesterday', 12345, true, '']) {
-        const decision = decide({
+        const healed = decide({
           user: user({ last_password_reset: AFTER_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: flaggedAt }),
         });
-        expect(decision, String(flaggedAt)).toEqual({ outcome: 'deny', reason: 'flagged-at-invalid', writes: [] });
+        expect(healed, String(flaggedAt)).toEqual({
+          outcome: 'allow',
+          reason: 'password-changed',
+          writes: [['needsPasswordReset', false]],
+          detail: 'needsPasswordResetAt is not a time; measured from created_at',
+        });
+        const stillFlagged = decide({ user: user({}, { needsPasswordReset: true, needsPasswordResetAt: flaggedAt }) });
+        expect(stillFlagged, String(flaggedAt)).toEqual({
+          outcome: 'deny',
+          reason: 'flagged',
+          writes: [],
+          detail: 'needsPasswordResetAt is not a time; measured from created_at',
+        });
       }
+    });
+
+    it('compares times, not only canonical strings: offsets and missing milliseconds work', () => {
+      const flagged = { needsPasswordReset: true, needsPasswordResetAt: '2026-02-01T10:00:00Z' };
+      expect(decide({ user: user({ last_password_reset: '2026-02-01T11:00:00.000+01:00' }, flagged) }).reason).toBe('flagged');
+      expect(decide({ user: user({ last_password_reset: '2026-02-01T10:00:00.001Z' }, flagged) }).reason).toBe('password-changed');
     });
 
     it('denies on every protocol, refresh-token and password grants included', () => {
@@ -232,8 +250,19 @@ describe('decideFirstLogin — the decision table', () => {
                 });
               }
 
-    it(`covers ${5 * 4 * 3 * 2 * 3 * 2} combinations`, () => {
-      expect(combos).toHaveLength(720);
+    it('reaches every reason a login can have over the 720 combinations', () => {
+      const reasons = new Set(
+        combos.map(({ event, flagOnFirstLogin }) => decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW).reason),
+      );
+      expect([...reasons].sort()).toEqual([
+        'connection-not-gated',
+        'first-login',
+        'flagged',
+        'not-flagged',
+        'obligation-met',
+        'password-changed',
+        'password-set-before-first-login',
+      ]);
     });
 
     it('never gates a user without an Auth0 password', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import { OptionsError, isForcePasswordResetError } from '../../src/errors/index.js';
+import { buildPostLoginEvent } from '../../src/testing/events.js';
+import { createPostLoginApi } from '../../src/testing/recording-api.js';
 
 const P = '[auth0-force-password-reset] createFirstLoginGate:';
 
@@ -72,11 +74,24 @@ describe('createFirstLoginGate options', () => {
     }
   });
 
-  it('does not mutate the caller’s options, nor follow later changes to them', () => {
+  it('does not mutate the caller’s options', () => {
     const message = { default: 'A', fr: 'B' };
     const options = Object.freeze({ message: Object.freeze(message), log: false as const });
     expect(() => createFirstLoginGate(options)).not.toThrow();
     expect(options).toEqual({ message: { default: 'A', fr: 'B' }, log: false });
+  });
+
+  it('does not follow later changes to the caller’s options', async () => {
+    const message: { default: string; [locale: string]: string } = { default: 'Set a password.', fr: 'Choisissez.' };
+    const connections = ['Username-Password-Authentication'];
+    const options = { message, connections, log: false as const };
+    const gate = createFirstLoginGate(options);
+    message.default = 'Changed later';
+    connections.length = 0;
+    options.message = { default: 'Replaced' };
+    const api = createPostLoginApi();
+    await gate(buildPostLoginEvent(), api);
+    expect(api.deniedWith).toBe('Set a password.');
   });
 });
 
@@ -86,7 +101,7 @@ describe('createFirstLoginGate reset-email options', () => {
     [{ sendResetEmail: { cooldownMinutes: 0 } }, `${P} "options.sendResetEmail.cooldownMinutes" must be an integer from 1 to 1440 (minutes) (got 0)`],
     [{ sendResetEmail: { timeoutMs: 60_000 } }, `${P} "options.sendResetEmail.timeoutMs" must be an integer from 100 to 5000 (milliseconds) (got 60000)`],
     [{ sendResetEmail: { cooldown: 5 } }, `${P} "options.sendResetEmail.cooldown" is not a known option (known: cooldownMinutes, timeoutMs)`],
-    [{ emailSentMessage: { fr: 'x' } }, `${P} "options.emailSentMessage.default" is required when "options.message" is an object`],
+    [{ emailSentMessage: { fr: 'x' } }, `${P} "options.emailSentMessage.default" is required when "options.emailSentMessage" is an object`],
     [{ fetch: 'undici' }, `${P} "options.fetch" must be a function (got "undici")`],
   ])('rejects %j with an exact message', (options, message) => {
     expect(messageOf(options)).toBe(message);

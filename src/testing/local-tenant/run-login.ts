@@ -233,6 +233,11 @@ export function createLoginRunner(context: TriggerContext, clientId: string) {
             return api;
           },
         },
+        multifactor: {
+          enable() {
+            throw localTenantError('api.multifactor.enable', 'runLogin does not model multifactor; test it with createPostLoginApi() instead');
+          },
+        },
         redirect: {
           sendUserTo() {
             throw localTenantError('api.redirect.sendUserTo', 'runLogin does not model redirects; test the redirect with createPostLoginApi() instead');
