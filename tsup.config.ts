@@ -1,15 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { readFileSync, rmSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
 
-export default defineConfig({
+const library: Options = {
   entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
+  // dist/ is emptied once, below: tsup runs the three builds at once, and a build's own `clean`
+  // (its .d.ts clean above all) could delete what another one has already written.
+  clean: false,
   target: 'node20',
   platform: 'node',
   // zod is a devDependency on purpose: it is bundled and tree-shaken (zod/mini), so the gate
@@ -28,4 +30,29 @@ export default defineConfig({
   // CommonJS fine), so the gate's load needs no interop helpers; `auth0` itself is loaded with
   // `module.require` in the CommonJS build (see management-session.ts), as Auth0 runs Actions.
   define: { __PACKAGE_VERSION__: JSON.stringify(version) },
+};
+
+// The administrator tools (`auth0-force-password-reset/admin`) are built apart: in the library's
+// build they would share chunks with the gate, and the chunk boundaries alone would grow what a
+// post-login cold start loads. Self-contained, with their own copy of the error classes (re-exported
+// from /admin; `isForcePasswordResetError` recognizes either copy).
+const admin: Options = {
+  ...library,
+  entry: { admin: 'src/admin/index.ts' },
+  splitting: false,
+};
+
+// The `auth0-force-password-reset` bin: one self-contained ESM file (its `#!` line comes from the
+// source, and tsup makes it executable), loading `auth0` lazily like the library.
+const cli: Options = {
+  ...library,
+  entry: { cli: 'src/cli/main.ts' },
+  format: ['esm'],
+  dts: false,
+  splitting: false,
+};
+
+export default defineConfig((overrides) => {
+  if (overrides.watch === undefined || overrides.watch === false) rmSync('dist', { recursive: true, force: true });
+  return [library, admin, cli];
 });

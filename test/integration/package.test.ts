@@ -29,7 +29,10 @@ describe('the packed tarball', () => {
     const outsideDist = packedFiles.filter((path) => !path.startsWith('dist/'));
     expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
     expect(packedFiles.filter((path) => path.startsWith('dist/')).every((path) => /\.(c?js|d\.c?ts)$/.test(path))).toBe(true);
-    for (const entry of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs']) {
+    for (const entry of [
+      'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs',
+      'dist/admin.js', 'dist/admin.cjs', 'dist/admin.d.ts', 'dist/admin.d.cts', 'dist/cli.js',
+    ]) {
       expect(packedFiles).toContain(entry);
     }
   });
@@ -45,8 +48,8 @@ describe('the packed tarball', () => {
     };
     const problems = Object.values(report.problems).flat();
     expect(problems.filter((problem) => problem.resolutionKind !== 'node10')).toEqual([]);
-    // The one node10 finding: the /testing subpath, which needs `exports` (Node >= 12.7) anyway.
-    expect(problems.map((problem) => problem.entrypoint)).toEqual(problems.length === 0 ? [] : ['./testing']);
+    // The only node10 findings: the /testing and /admin subpaths, which need `exports` (Node >= 12.7) anyway.
+    expect(problems.map((problem) => problem.entrypoint).sort()).toEqual(problems.length === 0 ? [] : ['./admin', './testing']);
   });
 
   it('installs into an empty folder with production dependencies only, and loads through require and import on Node 20 and 22', { timeout: 240_000 }, () => {
@@ -57,6 +60,12 @@ describe('the packed tarball', () => {
       version: string;
     };
     expect(installed.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    // The bin, as `npx auth0-force-password-reset` runs it, and the /admin entry through both loaders.
+    expect(run(join(app, 'node_modules', '.bin', 'auth0-force-password-reset'), ['--version'], app).trim()).toBe(installed.version);
+    const adminExports = `console.log(JSON.stringify([typeof require('auth0-force-password-reset/admin').requirePasswordChange]))`;
+    expect(run(process.execPath, ['-e', adminExports], app).trim()).toBe('["function"]');
+    const adminImport = `const m = await import('auth0-force-password-reset/admin'); console.log(typeof m.waivePasswordChange)`;
+    expect(run(process.execPath, ['--input-type=module', '-e', adminImport], app).trim()).toBe('function');
 
     const cjs = `const m = require('auth0-force-password-reset'); const t = require('auth0-force-password-reset/testing');
       const gate = m.createFirstLoginGate({ log: false }); const api = t.createPostLoginApi();

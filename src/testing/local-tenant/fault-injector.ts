@@ -79,7 +79,9 @@ interface QueuedFault {
   remaining: number;
 }
 
-const TARGETS: ReadonlySet<string> = new Set<FaultTarget>(['token', 'getUser', 'patchUser', 'resetEmail', 'other', 'any']);
+const TARGETS: ReadonlySet<string> = new Set<FaultTarget>([
+  'token', 'getUser', 'patchUser', 'listUsers', 'resetEmail', 'other', 'any',
+]);
 
 function requireTimes(where: string, options: InjectOptions): number {
   const times = options.times ?? 1;
@@ -92,7 +94,7 @@ function requireTimes(where: string, options: InjectOptions): number {
 
 function requireTarget(where: string, target: unknown): FaultTarget {
   if (typeof target !== 'string' || !TARGETS.has(target)) {
-    const routes = '"token", "getUser", "patchUser", "other" or "any"';
+    const routes = '"token", "getUser", "patchUser", "listUsers", "resetEmail", "other" or "any"';
     const problem = `the route must be one of ${routes} (got ${JSON.stringify(target)})`;
     throw localTenantTypeError(where, problem);
   }

@@ -13,6 +13,7 @@ import type { PendingRequest, RequestAuth, RequestLog, TenantRoute } from './req
 import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
+import { handleListUsers } from './users-search-endpoint.js';
 import type { UserRecords } from './user-store.js';
 import type { ResetEmailOutbox } from './reset-email-outbox.js';
 
@@ -43,13 +44,14 @@ interface AdmittedRequest {
 
 type ResolvedRoute =
   | { readonly route: Extract<TenantRoute, 'getUser' | 'patchUser'>; readonly encodedUserId: string }
-  | { readonly route: Extract<TenantRoute, 'token' | 'resetEmail' | 'other'> };
+  | { readonly route: Extract<TenantRoute, 'token' | 'listUsers' | 'resetEmail' | 'other'> };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
 
 function resolveRoute(method: string, path: string): ResolvedRoute {
   if (method === 'POST' && path === '/oauth/token') return { route: 'token' };
   if (method === 'POST' && path === '/dbconnections/change_password') return { route: 'resetEmail' };
+  if (method === 'GET' && path === '/api/v2/users') return { route: 'listUsers' };
   const encodedUserId = USER_PATH.exec(path)?.[1];
   if (encodedUserId !== undefined) {
     if (method === 'GET') return { route: 'getUser', encodedUserId };
@@ -138,6 +140,9 @@ export function createRequestHandler(
         return;
       case 'patchUser':
         send(entry, response, handlePatchUser(tenantRequest, resolved.encodedUserId, usersContext));
+        return;
+      case 'listUsers':
+        send(entry, response, handleListUsers(tenantRequest, usersContext));
         return;
       case 'resetEmail':
         send(entry, response, context.resetEmails.handle(body, request.headers['content-type']));

@@ -2,10 +2,11 @@ import type { Fault } from './fault-injector.js';
 
 /**
  * The endpoints the local tenant tells apart. `token` is `POST /oauth/token`, `getUser` and `patchUser`
- * are `GET` and `PATCH /api/v2/users/{id}`, `resetEmail` is the Authentication API's
- * `POST /dbconnections/change_password`, and `other` is everything else (answered with 404).
+ * are `GET` and `PATCH /api/v2/users/{id}`, `listUsers` is `GET /api/v2/users` (list and search),
+ * `resetEmail` is the Authentication API's `POST /dbconnections/change_password`, and `other` is
+ * everything else (answered with 404).
  */
-export type TenantRoute = 'token' | 'getUser' | 'patchUser' | 'resetEmail' | 'other';
+export type TenantRoute = 'token' | 'getUser' | 'patchUser' | 'listUsers' | 'resetEmail' | 'other';
 
 /** The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked). */
 export type RequestAuth = 'none' | 'valid' | 'invalid';
@@ -33,6 +34,7 @@ export interface RequestCounts {
   readonly token: number;
   readonly getUser: number;
   readonly patchUser: number;
+  readonly listUsers: number;
   readonly resetEmail: number;
   readonly other: number;
   readonly total: number;
@@ -62,7 +64,7 @@ export function createRequestLog(): RequestLog {
     },
     entries: () => entries.map((entry) => ({ ...entry, at: new Date(entry.at) })),
     counts() {
-      const counts = { token: 0, getUser: 0, patchUser: 0, resetEmail: 0, other: 0, total: entries.length };
+      const counts = { token: 0, getUser: 0, patchUser: 0, listUsers: 0, resetEmail: 0, other: 0, total: entries.length };
       for (const { route } of entries) counts[route] += 1;
       return counts;
     },

@@ -234,9 +234,10 @@ function resolveSettings(options: LocalTenantOptions): Settings {
 /**
  * Starts a local stand-in for an Auth0 tenant on `127.0.0.1` and a random port.
  *
- * It serves `POST /oauth/token` (client credentials) and `GET`/`PATCH /api/v2/users/{id}` with Auth0's
- * response shapes, status codes and scope checks, well enough for the real `auth0` SDK to talk to it
- * through {@link LocalTenant.fetch}. Close it when done; nothing else keeps the process alive.
+ * It serves `POST /oauth/token` (client credentials), `GET`/`PATCH /api/v2/users/{id}` and
+ * `GET /api/v2/users` (list, and user search v3 with a documented subset of the query syntax) with
+ * Auth0's response shapes, status codes and scope checks, well enough for the real `auth0` SDK to talk
+ * to it through {@link LocalTenant.fetch}. Close it when done; nothing else keeps the process alive.
  *
  * @example
  * ```ts

@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { isUserId } from '../admin/options.js';
+import { quote, UsageError } from './parse-arguments.js';
+
+const MAX_REPORTED_LINES = 5;
+
+/**
+ * Reads a file of user ids: one per line; blank lines, `#` comment lines and trailing `# comments`
+ * are ignored, as are surrounding spaces, a BOM and CRLF line ends. Any other line that is not a
+ * user id makes the whole file unusable — before anything is changed.
+ *
+ * @throws UsageError naming the file, and the line numbers of the first malformed lines.
+ */
+export async function readIdFile(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? 'unreadable');
+    throw new UsageError(`cannot read --file ${quote(path, 80)}: ${why}`);
+  }
+  const userIds: string[] = [];
+  const problems: string[] = [];
+  for (const [index, rawLine] of text.replace(/^\uFEFF/, '').split(/\r?\n/).entries()) {
+    const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
+    if (line === '') continue;
+    if (isUserId(line)) userIds.push(line);
+    else problems.push(`line ${index + 1}: ${quote(line)}`);
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_REPORTED_LINES).join('; ');
+    const more = problems.length > MAX_REPORTED_LINES ? `; and ${problems.length - MAX_REPORTED_LINES} more` : '';
+    throw new UsageError(
+      `${quote(path, 80)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed): ${shown}${more}`,
+    );
+  }
+  if (userIds.length === 0) throw new UsageError(`${quote(path, 80)} lists no user ids`);
+  return [...new Set(userIds)];
+}

@@ -1,0 +1,256 @@
+import { normalizeDomain, resolveJobConfig, type PasswordChangeJobConfig } from '../admin/job-config.js';
+import type { RequirePasswordChangeOptions } from '../admin/options.js';
+import type { PasswordChangeReport } from '../admin/report.js';
+import { runPasswordChangeJob, systemClock, type JobClock } from '../admin/run-password-change-job.js';
+import { ManagementApiError } from '../errors/management-api-error.js';
+import { MESSAGE_PREFIX } from '../errors/force-password-reset-error.js';
+import { OptionsError } from '../errors/options-error.js';
+import { DEFAULT_FLAG } from '../gate/options.js';
+import { VERSION } from '../version.js';
+import { parseArguments, quote, UsageError, USAGE, type RunArguments } from './parse-arguments.js';
+import { createProgressReporter, type OutputStream } from './progress.js';
+import { readIdFile } from './read-id-file.js';
+import { openStateFile, type StateFile } from './state-file.js';
+
+/** The exit codes a script can rely on. */
+export const EXIT_CODES = {
+  /** Every user done or skipped (or none selected). */
+  ok: 0,
+  /** At least one user failed; the others were processed. */
+  someFailed: 1,
+  /** Bad usage or input: nothing was changed. */
+  usage: 2,
+  /** No token (wrong credentials, wrong domain), or the API refused it. */
+  authentication: 3,
+  /** Stopped by Ctrl-C (SIGINT) after the user in progress. */
+  interrupted: 130,
+} as const;
+
+/** What the tool runs with: the process's, or a test's. */
+export interface CliEnvironment {
+  /** Where AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and the temporary password are read. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Epoch milliseconds: `<flag>At` and the state file's times. @default Date.now */
+  readonly now?: () => number;
+  /** How to wait (retries, rate limit). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Stops the run after the user in progress (the bin wires SIGINT to it). */
+  readonly signal?: AbortSignal;
+}
+
+const CREDENTIAL_VARIABLES = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'] as const;
+const NAME = 'auth0-force-password-reset';
+
+/** Our messages carry the library's prefix and the function's name; on a terminal they are noise. */
+function plainMessage(error: Error): string {
+  return error.message
+    .replace(`${MESSAGE_PREFIX} `, '')
+    .replace(/^(requirePasswordChange|waivePasswordChange): /, '')
+    .replaceAll('"options.users.query"', '--query')
+    .replaceAll('"options.domain"', 'AUTH0_DOMAIN')
+    .replaceAll('"options.clientId"', 'AUTH0_CLIENT_ID')
+    .replaceAll('"options.clientSecret"', 'AUTH0_CLIENT_SECRET')
+    .replaceAll('"options.temporaryPassword"', 'the temporary password');
+}
+
+interface RunSummary {
+  readonly report: PasswordChangeReport;
+  readonly earlier: readonly string[];
+}
+
+function reportAsJson(run: RunArguments, domain: string, flag: string, { report, earlier }: RunSummary, exitCode: number) {
+  return {
+    command: run.command,
+    domain,
+    flag,
+    dryRun: report.dryRun,
+    done: report.done.map(({ userId, writes, flaggedAt }) => ({ userId, writes, ...(flaggedAt === undefined ? {} : { flaggedAt }) })),
+    skipped: report.skipped.map(({ userId, reason, detail }) => ({ userId, reason, detail })),
+    failed: report.failed.map(({ userId, error, writes }) => ({
+      userId,
+      step: error.step,
+      status: error.status ?? null,
+      message: plainMessage(error),
+      writes,
+    })),
+    earlier,
+    interrupted: report.interrupted,
+    exitCode,
+  };
+}
+
+function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlier }: RunSummary): string {
+  const lines: string[] = [];
+  const password = run.temporaryPasswordEnv === undefined ? '' : `, temporary password from $${run.temporaryPasswordEnv}`;
+  lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password})`);
+  const row = (label: string, count: number) => `  ${label.padEnd(13)}${String(count).padStart(5)}`;
+  lines.push(row(report.dryRun ? 'would change' : 'done', report.done.length));
+  lines.push(row('skipped', report.skipped.length));
+  for (const { userId, detail } of report.skipped) lines.push(`    ${userId}  ${detail}`);
+  lines.push(row('failed', report.failed.length));
+  for (const { userId, error, writes } of report.failed) {
+    const written = writes.length > 0 ? ` (already written: ${writes.join(', ')}; run again)` : '';
+    lines.push(`    ${userId}  ${plainMessage(error)}${written}`);
+  }
+  if (earlier.length > 0) lines.push(`${row('earlier', earlier.length)}  done or skipped by an earlier run (${run.state})`);
+  if (report.interrupted) lines.push('Interrupted: the users not listed above were not touched.');
+  if ((report.failed.length > 0 || report.interrupted) && !report.dryRun) {
+    lines.push(
+      run.state === undefined
+        ? 'To continue, run again with the users not done (next time, --state <file> makes a run resumable).'
+        : `Run the same command again to continue: ${run.state} skips the users already done.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const codeOf = (error: unknown) => String((error as { code?: unknown } | undefined)?.code ?? 'failed');
+
+async function selectUsers(run: RunArguments): Promise<RequirePasswordChangeOptions['users']> {
+  if (run.query !== undefined) return { query: run.query };
+  if (run.file !== undefined) return readIdFile(run.file);
+  return run.userIds;
+}
+
+/**
+ * The command-line tool, callable in-process: `argv` without the node and script paths. Resolves to
+ * the exit code; never rejects for a problem of the input or the tenant (those are messages on
+ * stderr and exit codes). The bin (`dist/cli.js`) is this with the process's values.
+ *
+ * @example
+ * ```js
+ * const code = await runCli(['require-change', 'auth0|64b7…', '--dry-run'], {
+ *   env: process.env, stdout: process.stdout, stderr: process.stderr,
+ * });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliEnvironment): Promise<number> {
+  const { env, stdout, stderr } = io;
+  const clock: JobClock = { now: io.now ?? systemClock.now, sleep: io.sleep ?? systemClock.sleep };
+  const usageError = (message: string) => {
+    stderr.write(`${NAME}: ${message}\nRun ${NAME} --help for the usage.\n`);
+    return EXIT_CODES.usage;
+  };
+  const progress = createProgressReporter(stderr);
+  let earlier: string[] = [];
+
+  // 1. Everything that can be checked without the tenant, before anything is read or written.
+  let run: RunArguments;
+  let domain: string;
+  let flag: string;
+  let state: StateFile | undefined;
+  let config: PasswordChangeJobConfig;
+  try {
+    const commandLine = parseArguments(argv);
+    if (commandLine.kind === 'help') {
+      stdout.write(USAGE);
+      return EXIT_CODES.ok;
+    }
+    if (commandLine.kind === 'version') {
+      stdout.write(`${VERSION}\n`);
+      return EXIT_CODES.ok;
+    }
+    run = commandLine.run;
+    const missing = CREDENTIAL_VARIABLES.filter((name) => (env[name] ?? '').trim() === '');
+    if (missing.length > 0) {
+      return usageError(
+        `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users`,
+      );
+    }
+    const normalized = normalizeDomain(env['AUTH0_DOMAIN'] as string);
+    if (normalized === undefined) {
+      return usageError('AUTH0_DOMAIN must be the tenant’s canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path)');
+    }
+    domain = normalized;
+    let temporaryPassword: string | undefined;
+    if (run.temporaryPasswordEnv !== undefined) {
+      temporaryPassword = env[run.temporaryPasswordEnv];
+      if (temporaryPassword === undefined || temporaryPassword === '') {
+        return usageError(`the environment variable ${run.temporaryPasswordEnv} (--temporary-password-from-env) is not set or is empty`);
+      }
+    }
+    flag = run.flag ?? DEFAULT_FLAG;
+    const users = await selectUsers(run);
+    if (run.state !== undefined) {
+      state = await openStateFile(run.state, { command: run.command, domain, flag }, { now: clock.now });
+    }
+    const finished = state?.finished ?? new Set<string>();
+    const current = run;
+    const options: RequirePasswordChangeOptions = {
+      domain,
+      clientId: env['AUTH0_CLIENT_ID'] as string,
+      clientSecret: env['AUTH0_CLIENT_SECRET'] as string,
+      users,
+      flag,
+      dryRun: run.dryRun,
+      exclude: [...finished],
+      ...(run.rate === undefined ? {} : { rate: run.rate }),
+      ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+      ...(temporaryPassword === undefined ? {} : { temporaryPassword }),
+      onStart: ({ userIds, excluded }) => {
+        earlier = [...excluded];
+        const source = current.query === undefined ? '' : ' matching the query';
+        const resumed = excluded.length > 0 ? `, ${excluded.length} more done or skipped by an earlier run` : '';
+        const mode = current.dryRun ? ' (dry run: nothing will be written)' : '';
+        stderr.write(`${current.command}: ${userIds.length} user${userIds.length === 1 ? '' : 's'}${source} on ${normalized}${resumed}${mode}\n`);
+        progress.start(userIds.length);
+      },
+      onUser: async (outcome, position) => {
+        const message = outcome.status === 'failed' ? plainMessage(outcome.error) : '';
+        if (state !== undefined && !current.dryRun) await state.record(outcome, message);
+        progress.user(outcome, position, message);
+      },
+    };
+    config = resolveJobConfig(run.command === 'require-change' ? 'requirePasswordChange' : 'waivePasswordChange', options);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message);
+    if (error instanceof OptionsError) return usageError(plainMessage(error));
+    throw error;
+  }
+  if (state !== undefined && !run.dryRun) {
+    try {
+      // Learn now, before any change, that the file cannot be written.
+      await state.save();
+    } catch (error) {
+      return usageError(`cannot write --state ${quote(state.path, 80)}: ${codeOf(error)}`);
+    }
+  }
+
+  // 2. The run.
+  try {
+    const report = await runPasswordChangeJob(config, clock);
+    progress.finish();
+    const exitCode = report.interrupted
+      ? EXIT_CODES.interrupted
+      : report.failed.length > 0
+        ? EXIT_CODES.someFailed
+        : EXIT_CODES.ok;
+    const summary = { report, earlier };
+    stdout.write(
+      run.json
+        ? `${JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2)}\n`
+        : reportAsText(run, domain, flag, summary),
+    );
+    return exitCode;
+  } catch (error) {
+    progress.finish();
+    if (error instanceof OptionsError) return usageError(plainMessage(error));
+    if (error instanceof ManagementApiError) {
+      stderr.write(`${NAME}: ${plainMessage(error)}\n`);
+      if (error.step === 'get token') return EXIT_CODES.authentication;
+      if (error.step === 'search users' && (error.status === 401 || error.status === 403)) return EXIT_CODES.authentication;
+      if (error.step === 'search users' && error.status === 400) return EXIT_CODES.usage;
+      return EXIT_CODES.someFailed;
+    }
+    if (error instanceof Error && 'syscall' in error && state !== undefined) {
+      stderr.write(`${NAME}: cannot write --state ${quote(state.path, 80)} (${codeOf(error)}); stopped — the users reported above were processed\n`);
+      return EXIT_CODES.someFailed;
+    }
+    throw error;
+  }
+}

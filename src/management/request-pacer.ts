@@ -1,0 +1,57 @@
+/**
+ * Keeps a long run of Management API requests under the tenant's rate limit, instead of running
+ * into it: requests start at most `rate` per second, and when a response says the bucket is empty
+ * (`x-ratelimit-remaining: 0`) nothing starts before `x-ratelimit-reset`. Auth0's free plan allows
+ * 2 requests per second; 429 responses carry `x-ratelimit-limit`, `x-ratelimit-remaining` and
+ * `x-ratelimit-reset` (UNIX seconds). Retries of 429/5xx are left to the resilient fetch, which
+ * honours `retry-after`; its waits end with {@link RequestPacer.acquire} too.
+ */
+export interface RequestPacer {
+  /** Waits until a request may start, and books that start. */
+  acquire(): Promise<void>;
+  /** Reads the rate-limit headers of a response. */
+  observe(headers: Headers): void;
+  /** Milliseconds spent waiting so far, for the report. */
+  readonly waitedMs: number;
+}
+
+export interface RequestPacerOptions {
+  /** Requests per second. */
+  rate: number;
+  /** A monotonic clock in milliseconds. */
+  clock: () => number;
+  /** Wall-clock epoch milliseconds, to read `x-ratelimit-reset` against. */
+  epochNow: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** A reset further away than this is taken as a wrong header, not a reason to stall a run. */
+const MAX_PAUSE_MS = 120_000;
+
+export function createRequestPacer({ rate, clock, epochNow, sleep }: RequestPacerOptions): RequestPacer {
+  const intervalMs = 1000 / rate;
+  let nextStartAt = Number.NEGATIVE_INFINITY;
+  let pausedUntil = Number.NEGATIVE_INFINITY;
+  let waitedMs = 0;
+
+  return {
+    get waitedMs() {
+      return waitedMs;
+    },
+    async acquire() {
+      const waitMs = Math.max(nextStartAt, pausedUntil) - clock();
+      if (waitMs > 0) {
+        waitedMs += waitMs;
+        await sleep(waitMs);
+      }
+      nextStartAt = Math.max(clock(), nextStartAt) + intervalMs;
+    },
+    observe(headers) {
+      if (headers.get('x-ratelimit-remaining')?.trim() !== '0') return;
+      const resetSeconds = Number(headers.get('x-ratelimit-reset'));
+      if (!Number.isFinite(resetSeconds)) return;
+      const pauseMs = Math.min(resetSeconds * 1000 - epochNow(), MAX_PAUSE_MS);
+      if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, clock() + pauseMs);
+    },
+  };
+}

@@ -1,0 +1,426 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
+import { startLocalTenant, type LocalTenant, type TenantUser } from '../../src/testing/local-tenant/index.js';
+
+const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
+
+let tenant: LocalTenant;
+let dir: string;
+let userCount = 0;
+
+beforeEach(async () => {
+  tenant = await startLocalTenant();
+  dir = mkdtempSync(join(tmpdir(), 'afpr-cli-'));
+});
+afterEach(async () => {
+  await tenant.close();
+});
+
+function databaseUser(appMetadata: Record<string, unknown> = {}): TenantUser {
+  userCount += 1;
+  return tenant.users.create({ email: `user${userCount}@example.com`, app_metadata: appMetadata });
+}
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Every wait the tool asked for, in ms (the tests do not wait). */
+  sleeps: number[];
+}
+
+interface CliOptions {
+  env?: Record<string, string | undefined>;
+  fetch?: typeof globalThis.fetch;
+  tty?: boolean;
+  signal?: AbortSignal;
+  realTime?: boolean;
+}
+
+/** Runs the tool in-process against the local tenant, with the tenant's credentials in the environment. */
+async function cli(argv: string[], options: CliOptions = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const sleeps: number[] = [];
+  const code = await runCli(argv, {
+    env: options.env ?? { ...tenant.secrets, TEMP_PASSWORD: TEMPORARY_PASSWORD },
+    fetch: options.fetch ?? tenant.fetch,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false, columns: 120 },
+    ...(options.realTime === true ? {} : { sleep: async (ms: number) => void sleeps.push(ms) }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { code, stdout, stderr, sleeps };
+}
+
+const readState = (path: string) =>
+  JSON.parse(readFileSync(path, 'utf8')) as { command: string; domain: string; flag: string; users: Record<string, { status: string; reason?: string; error?: string }> };
+
+/** A transport that lets a test inject a fault for requests about one user, just before they arrive. */
+function transportWithFaults(onRequest: (method: string, userId: string | undefined) => void): typeof globalThis.fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const match = /^\/api\/v2\/users\/([^/]+)$/.exec(url.pathname);
+    onRequest(init?.method ?? 'GET', match?.[1] === undefined ? undefined : decodeURIComponent(match[1]));
+    return tenant.fetch(input, init);
+  };
+}
+
+describe('require-change', () => {
+  it('changes database users given by id, skips others, reports an unknown id as failed, exit 1', async () => {
+    const ada = databaseUser({ plan: 'gold' });
+    const google = tenant.users.create({ connection: 'google-oauth2' });
+    const run = await cli(['require-change', ada.user_id, google.user_id, 'auth0|000000000000000000000000', '--temporary-password-from-env', 'TEMP_PASSWORD']);
+
+    expect(run.code).toBe(1);
+    expect(tenant.users.verifyPassword(ada.user_id, TEMPORARY_PASSWORD)).toBe(true);
+    expect(tenant.users.get(ada.user_id)!.app_metadata).toMatchObject({ plan: 'gold', needsPasswordReset: true });
+    expect(tenant.users.get(google.user_id)!.app_metadata).toEqual({});
+    expect(run.stdout).toBe(
+      [
+        `require-change on ${tenant.domain} (flag needsPasswordReset, temporary password from $TEMP_PASSWORD)`,
+        '  done             1',
+        '  skipped          1',
+        `    ${google.user_id}  primary identity is google-oauth2 (connection "google-oauth2"): no Auth0 password to change`,
+        '  failed           1',
+        '    auth0|000000000000000000000000  reading user "auth0|000000000000000000000000" failed: HTTP 404 (The user does not exist.) after 1 attempt — no such user',
+        'To continue, run again with the users not done (next time, --state <file> makes a run resumable).',
+        '',
+      ].join('\n'),
+    );
+    // Not a terminal: one progress line per user on stderr.
+    expect(run.stderr.split('\n').slice(0, 4)).toEqual([
+      `require-change: 3 users on ${tenant.domain}`,
+      `[1/3] done ${ada.user_id} (password, needsPasswordReset, needsPasswordResetAt)`,
+      `[2/3] skipped ${google.user_id}: primary identity is google-oauth2 (connection "google-oauth2"): no Auth0 password to change`,
+      '[3/3] failed auth0|000000000000000000000000: reading user "auth0|000000000000000000000000" failed: HTTP 404 (The user does not exist.) after 1 attempt — no such user',
+    ]);
+    const login = await tenant.runLogin(ada.user_id, createFirstLoginGate({ log: false }));
+    expect(login.deniedWith).toBe('Please reset your password!');
+  });
+
+  it('exits 0 when every user is done or skipped, with the configured flag', async () => {
+    const ada = databaseUser();
+    const run = await cli(['require-change', ada.user_id, '--flag', 'mustChangePassword']);
+    expect(run.code).toBe(0);
+    expect(tenant.users.get(ada.user_id)!.app_metadata).toEqual({
+      mustChangePassword: true,
+      mustChangePasswordAt: expect.any(String),
+    });
+  });
+
+  it('reads ids from a file, ignoring blank lines and # comments', async () => {
+    const [ada, grace] = [databaseUser(), databaseUser()];
+    const file = join(dir, 'ids.txt');
+    writeFileSync(file, `\uFEFF# contractors, March\n${ada.user_id}\r\n\n   ${grace.user_id}   # Grace\n${ada.user_id}\n`);
+    const run = await cli(['require-change', '--file', file]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('require-change: 2 users on');
+    for (const user of [ada, grace]) expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+  });
+
+  it('refuses a file with a malformed line — naming it — and changes nothing, exit 2', async () => {
+    const ada = databaseUser();
+    const file = join(dir, 'ids.txt');
+    writeFileSync(file, `${ada.user_id}\nada@example.com\nauth0|abc def\n`);
+    const run = await cli(['require-change', '--file', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `auth0-force-password-reset: ${JSON.stringify(file)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed): line 2: "ada@example.com"; line 3: "auth0|abc def"\nRun auth0-force-password-reset --help for the usage.\n`,
+    );
+    expect(run.stdout).toBe('');
+    expect(tenant.counts().total).toBe(0);
+  });
+
+  it('selects users with a search query', async () => {
+    const contractor = tenant.users.create({ email: 'ann@contractor.example' });
+    const staff = databaseUser();
+    const run = await cli(['require-change', '--query', 'email:*@contractor.example']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('require-change: 1 user matching the query on');
+    expect(tenant.users.get(contractor.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+    expect(tenant.users.get(staff.user_id)!.app_metadata).toEqual({});
+  });
+
+  it('reports a query the API rejects with its 400, changes nothing, exit 2', async () => {
+    databaseUser();
+    const run = await cli(['require-change', '--query', 'email:ada@example.com OR']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'auth0-force-password-reset: searching users failed: HTTP 400 (Query validation error: the query ends where a term was expected) after 1 attempt — check the query (Lucene syntax, user search v3)\n',
+    );
+    expect(tenant.counts()).toMatchObject({ listUsers: 1, getUser: 0, patchUser: 0 });
+  });
+
+  it('in a dry run reads, reports what it would change, writes nothing — not even the state file', async () => {
+    const ada = databaseUser();
+    const before = tenant.users.get(ada.user_id);
+    const state = join(dir, 'state.json');
+    const run = await cli(['require-change', ada.user_id, '--dry-run', '--temporary-password-from-env', 'TEMP_PASSWORD', '--state', state]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+      `Dry run, nothing written: require-change on ${tenant.domain} (flag needsPasswordReset, temporary password from $TEMP_PASSWORD)`,
+      '  would change     1',
+    ]);
+    expect(run.stderr).toContain(`[1/1] would change ${ada.user_id} (password, needsPasswordReset, needsPasswordResetAt)`);
+    expect(tenant.counts()).toMatchObject({ getUser: 1, patchUser: 0 });
+    expect(tenant.users.get(ada.user_id)).toEqual(before);
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('prints the report as JSON with --json', async () => {
+    const ada = databaseUser();
+    const run = await cli(['require-change', ada.user_id, 'auth0|000000000000000000000000', '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      command: 'require-change',
+      domain: tenant.domain,
+      flag: 'needsPasswordReset',
+      dryRun: false,
+      done: [{ userId: ada.user_id, writes: ['needsPasswordReset', 'needsPasswordResetAt'], flaggedAt: expect.any(String) }],
+      skipped: [],
+      failed: [
+        {
+          userId: 'auth0|000000000000000000000000',
+          step: 'read user',
+          status: 404,
+          message: 'reading user "auth0|000000000000000000000000" failed: HTTP 404 (The user does not exist.) after 1 attempt — no such user',
+          writes: [],
+        },
+      ],
+      earlier: [],
+      interrupted: false,
+      exitCode: 1,
+    });
+  });
+
+  it('draws a progress bar on a terminal, printing skipped and failed users above it', async () => {
+    const users = [databaseUser(), tenant.users.create({ connection: 'google-oauth2' }), databaseUser()];
+    const run = await cli(['require-change', ...users.map((user) => user.user_id)], { tty: true });
+    expect(run.code).toBe(0);
+    const frames = run.stderr.split('\r\x1b[2K');
+    expect(frames[1]).toBe('[........................] 0/3  done 0  skipped 0  failed 0');
+    expect(frames).toContain(`skipped ${users[1]!.user_id}: primary identity is google-oauth2 (connection "google-oauth2"): no Auth0 password to change\n`);
+    expect(frames.at(-1)).toBe('[########################] 3/3  done 2  skipped 1  failed 0\n');
+  });
+});
+
+describe('waive', () => {
+  it('sets the flag to false and keeps the other keys', async () => {
+    const ada = databaseUser({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
+    const run = await cli(['waive', ada.user_id]);
+    expect(run.code).toBe(0);
+    expect(tenant.users.get(ada.user_id)!.app_metadata).toEqual({
+      needsPasswordReset: false,
+      needsPasswordResetAt: '2026-01-01T00:00:00.000Z',
+      plan: 'gold',
+    });
+  });
+
+  it('refuses a temporary password', async () => {
+    const run = await cli(['waive', 'auth0|1', '--temporary-password-from-env', 'TEMP_PASSWORD']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--temporary-password-from-env is for require-change only');
+  });
+});
+
+describe('rate limits, faults and resuming', () => {
+  it('survives a 429 (waiting as retry-after says), retries a dropped connection, fails a user on persistent 5xx — then resumes from the state file', async () => {
+    const users = Array.from({ length: 5 }, () => databaseUser());
+    const [u1, u2, u3, u4, u5] = users.map((user) => user.user_id) as [string, string, string, string, string];
+    const state = join(dir, 'state.json');
+    let limited = false;
+    let dropped = false;
+    const faulty = transportWithFaults((method, userId) => {
+      if (userId === u2 && method === 'PATCH' && !limited) {
+        limited = true;
+        tenant.faults.rateLimit('patchUser', { retryAfterSeconds: 3 });
+      }
+      if (userId === u3 && method === 'GET') tenant.faults.serverError('getUser', { status: 503 });
+      if (userId === u4 && method === 'GET' && !dropped) {
+        dropped = true;
+        tenant.faults.drop('getUser');
+      }
+    });
+    const first = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state], { fetch: faulty });
+
+    expect(first.code).toBe(1);
+    // The 429 was waited out as asked (3 s), and u2 was done on the next attempt.
+    expect(first.sleeps).toContain(3000);
+    expect(tenant.requests.filter((request) => request.route === 'patchUser' && request.path.includes(encodeURIComponent(u2))).map((request) => request.status)).toEqual([429, 200]);
+    expect(tenant.requests.filter((request) => request.route === 'getUser' && request.path.includes(encodeURIComponent(u3))).map((request) => request.status)).toEqual([503, 503, 503, 503, 503]);
+    expect(first.stdout).toContain(`    ${u3}  reading user "${u3}" failed: HTTP 503 (Service Unavailable) after 5 attempts`);
+    expect(readState(state)).toEqual({
+      tool: 'auth0-force-password-reset',
+      version: 1,
+      command: 'require-change',
+      domain: tenant.domain,
+      flag: 'needsPasswordReset',
+      users: {
+        [u1]: { status: 'done', at: expect.any(String) },
+        [u2]: { status: 'done', at: expect.any(String) },
+        [u3]: { status: 'failed', at: expect.any(String), error: expect.stringContaining('HTTP 503') },
+        [u4]: { status: 'done', at: expect.any(String) },
+        [u5]: { status: 'done', at: expect.any(String) },
+      },
+    });
+    const flaggedAt = (userId: string) => tenant.users.get(userId)!.app_metadata['needsPasswordResetAt'];
+    const before = Object.fromEntries([u1, u2, u4, u5].map((userId) => [userId, flaggedAt(userId)]));
+    expect(flaggedAt(u3)).toBeUndefined();
+
+    // The same command again, the tenant healthy: only the failed user is touched.
+    tenant.resetCounts();
+    const second = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state]);
+    expect(second.code).toBe(0);
+    expect(second.stderr.split('\n')[0]).toBe(`require-change: 1 user on ${tenant.domain}, 4 more done or skipped by an earlier run`);
+    expect(tenant.requests.filter((request) => request.route !== 'token').every((request) => request.path.includes(encodeURIComponent(u3)))).toBe(true);
+    expect(second.stdout).toContain(`  earlier          4  done or skipped by an earlier run (${state})`);
+    expect(flaggedAt(u3)).toEqual(expect.any(String));
+    for (const [userId, stamp] of Object.entries(before)) expect(flaggedAt(userId)).toBe(stamp);
+    expect(readState(state).users[u3]!.status).toBe('done');
+  });
+
+  it('stops after the user in progress when interrupted (exit 130), and the next run finishes', async () => {
+    const users = Array.from({ length: 4 }, () => databaseUser());
+    const state = join(dir, 'state.json');
+    const interrupt = new AbortController();
+    let reads = 0;
+    const transport = transportWithFaults((method) => {
+      if (method === 'GET' && ++reads === 2) interrupt.abort();
+    });
+    const first = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state], { fetch: transport, signal: interrupt.signal });
+    expect(first.code).toBe(130);
+    expect(first.stdout).toContain('Interrupted: the users not listed above were not touched.');
+    expect(Object.keys(readState(state).users)).toEqual([users[0]!.user_id, users[1]!.user_id]);
+    expect(tenant.users.get(users[2]!.user_id)!.app_metadata).toEqual({});
+
+    const second = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state]);
+    expect(second.code).toBe(0);
+    expect(Object.values(readState(state).users).map((entry) => entry.status)).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  it('paces requests to --rate per second, in real time', async () => {
+    const users = Array.from({ length: 3 }, () => databaseUser({ needsPasswordReset: true }));
+    const started = performance.now();
+    const run = await cli(['waive', ...users.map((user) => user.user_id), '--rate', '20'], { realTime: true });
+    const elapsed = performance.now() - started;
+    expect(run.code).toBe(0);
+    // Six Management API requests (a read and a write per user) at 20/s: five gaps of 50 ms.
+    expect(tenant.counts()).toMatchObject({ getUser: 3, patchUser: 3 });
+    expect(elapsed).toBeGreaterThanOrEqual(245);
+  });
+
+  it('refuses a state file of another run, before anything is read', async () => {
+    const ada = databaseUser();
+    const state = join(dir, 'state.json');
+    expect((await cli(['waive', ada.user_id, '--state', state])).code).toBe(0);
+    tenant.resetCounts();
+    const run = await cli(['require-change', ada.user_id, '--state', state]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`belongs to another run (waive on ${tenant.domain}, flag needsPasswordReset); use another file for require-change on ${tenant.domain}, flag needsPasswordReset`);
+    expect(tenant.counts().total).toBe(0);
+  });
+
+  it('refuses a file that is not a state file', async () => {
+    const state = join(dir, 'state.json');
+    writeFileSync(state, '{"users": []}');
+    const run = await cli(['require-change', 'auth0|1', '--state', state]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is not a state file of this tool; give a new path, or remove the file');
+  });
+});
+
+describe('credentials and secrets', () => {
+  it('refuses credentials and passwords on the command line without repeating them, exit 2', async () => {
+    for (const argv of [
+      ['require-change', 'auth0|1', '--client-secret', 's3cr3t-value'],
+      ['require-change', 'auth0|1', '--client-secret=s3cr3t-value'],
+      ['require-change', 'auth0|1', '--temporary-password', 's3cr3t-value'],
+      ['require-change', 'auth0|1', '--temporary-password-from-env', 's3cr3t-value!'],
+    ]) {
+      const run = await cli(argv);
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toContain('s3cr3t-value');
+    }
+    const secret = await cli(['require-change', 'auth0|1', '--client-secret', 'x']);
+    expect(secret.stderr.split('\n')[0]).toBe(
+      'auth0-force-password-reset: refusing --client-secret: credentials come from the environment only (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET), never from arguments, which end up in shell history and process lists',
+    );
+    expect(tenant.counts().total).toBe(0);
+  });
+
+  it('asks for the missing environment variables, exit 2', async () => {
+    const run = await cli(['require-change', 'auth0|1'], { env: { AUTH0_DOMAIN: tenant.domain } });
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(
+      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users',
+    );
+    const noPassword = await cli(['require-change', 'auth0|1', '--temporary-password-from-env', 'NOT_SET']);
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toContain('the environment variable NOT_SET (--temporary-password-from-env) is not set or is empty');
+  });
+
+  it('exits 3 when it cannot authenticate, before any user is read', async () => {
+    const ada = databaseUser();
+    const run = await cli(['require-change', ada.user_id], { env: { ...tenant.secrets, AUTH0_CLIENT_SECRET: 'wrong-secret-51c0' } });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(
+      'auth0-force-password-reset: getting a Management API token failed: HTTP 401 (Unauthorized) after 1 attempt — check the client id and secret, and that the application is authorized for the Management API of this domain (the canonical *.auth0.com domain, not a custom one)\n',
+    );
+    expect(run.stderr).not.toContain('wrong-secret-51c0');
+    expect(tenant.counts()).toMatchObject({ token: 1, getUser: 0 });
+  });
+
+  it('never writes the client secret, the token or the temporary password to stdout, stderr or the state file', async () => {
+    const [ada, grace] = [databaseUser(), databaseUser()];
+    const state = join(dir, 'state.json');
+    let token = '';
+    const transport = transportWithFaults(() => {});
+    const spying: typeof globalThis.fetch = (input, init) => {
+      token = new Headers(init?.headers).get('authorization')?.replace(/^Bearer /, '') ?? token;
+      return transport(input, init);
+    };
+    // Auth0 refusing the password, echoing what it got.
+    tenant.faults.inject(
+      'patchUser',
+      { kind: 'status', status: 400, body: { message: `PasswordStrengthError: ${TEMPORARY_PASSWORD} / ${tenant.clientSecret}` } },
+    );
+    const run = await cli(['require-change', ada.user_id, grace.user_id, '--temporary-password-from-env', 'TEMP_PASSWORD', '--state', state, '--json'], {
+      fetch: spying,
+    });
+    expect(run.code).toBe(1);
+    const everything = `${run.stdout}\n${run.stderr}\n${readFileSync(state, 'utf8')}`;
+    expect(token.length).toBeGreaterThan(20);
+    for (const secret of [TEMPORARY_PASSWORD, tenant.clientSecret, token]) expect(everything).not.toContain(secret);
+    expect(everything).toContain('PasswordStrengthError: [redacted] / [redacted]');
+  });
+});
+
+describe('usage', () => {
+  it('prints the usage with --help, exit 0', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: auth0-force-password-reset <command> \[user ids…\] \[options\]/);
+    expect(run.stdout).toContain('Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);');
+  });
+
+  it.each([
+    [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change or waive'],
+    [['require-change'], 'no users: give user ids, --file <path> or --query <query>'],
+    [['require-change', 'auth0|1', '--query', 'email:x'], 'give the users one way only: user ids, --file or --query'],
+    [['require-change', 'ada@example.com'], 'not a user id: "ada@example.com" (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces)'],
+    [['require-change', 'auth0|1', '--rate', '0'], '--rate must be a number of requests per second, above 0 and at most 100 (got "0")'],
+    [['require-change', 'auth0|1', '--flag', 'a.b'], '--flag must be an app_metadata key without "." or "$" (got "a.b")'],
+    [['require-change', 'auth0|1', '--bogus=1'], 'unknown option --bogus'],
+    [['require-change', 'auth0|1', '--state'], '--state needs a value'],
+  ])('refuses %j, exit 2', async (argv, message) => {
+    const run = await cli(argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`auth0-force-password-reset: ${message}\nRun auth0-force-password-reset --help for the usage.\n`);
+    expect(tenant.counts().total).toBe(0);
+  });
+});

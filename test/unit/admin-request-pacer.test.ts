@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createRequestPacer } from '../../src/management/request-pacer.js';
+
+/** A pacer on a fake clock: sleeping moves the clock, so the test sees exactly when each request starts. */
+function pacedAt(rate: number, epochStart = 1_800_000_000_000) {
+  let clock = 0;
+  const waits: number[] = [];
+  const pacer = createRequestPacer({
+    rate,
+    clock: () => clock,
+    epochNow: () => epochStart + clock,
+    sleep: async (ms) => {
+      waits.push(ms);
+      clock += ms;
+    },
+  });
+  const starts: number[] = [];
+  const start = async () => {
+    await pacer.acquire();
+    starts.push(clock);
+  };
+  return { pacer, starts, waits, start, advance: (ms: number) => void (clock += ms), epochStart };
+}
+
+const rateLimitHeaders = (remaining: string, resetEpochSeconds: number) =>
+  new Headers({ 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': remaining, 'x-ratelimit-reset': String(resetEpochSeconds) });
+
+describe('the request pacer of the administrator tools', () => {
+  it('starts at most `rate` requests per second: 2/s is one every 500 ms', async () => {
+    const { start, starts, pacer } = pacedAt(2);
+    for (let index = 0; index < 4; index += 1) await start();
+    expect(starts).toEqual([0, 500, 1000, 1500]);
+    expect(pacer.waitedMs).toBe(1500);
+  });
+
+  it('does not wait when requests are already slower than the rate', async () => {
+    const { start, starts, waits, advance } = pacedAt(2);
+    await start();
+    advance(800);
+    await start();
+    expect(starts).toEqual([0, 800]);
+    expect(waits).toEqual([]);
+  });
+
+  it('waits for x-ratelimit-reset when a response says the bucket is empty', async () => {
+    const { start, starts, pacer, epochStart } = pacedAt(100);
+    await start();
+    pacer.observe(rateLimitHeaders('0', epochStart / 1000 + 3));
+    await start();
+    expect(starts).toEqual([0, 3000]);
+  });
+
+  it('ignores x-ratelimit-reset while requests remain, and a reset in the past', async () => {
+    const { start, starts, pacer, epochStart } = pacedAt(100);
+    await start();
+    pacer.observe(rateLimitHeaders('1', epochStart / 1000 + 3));
+    pacer.observe(rateLimitHeaders('0', epochStart / 1000 - 3));
+    pacer.observe(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': 'soon' }));
+    await start();
+    expect(starts).toEqual([0, 10]);
+  });
+
+  it('takes a reset more than two minutes away for a wrong header: waits two minutes at most', async () => {
+    const { start, starts, pacer, epochStart } = pacedAt(100);
+    await start();
+    pacer.observe(rateLimitHeaders('0', epochStart / 1000 + 86_400));
+    await start();
+    expect(starts).toEqual([0, 120_000]);
+  });
+});
