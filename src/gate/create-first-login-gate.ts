@@ -117,10 +117,10 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
         email = await sendResetEmail(event, resetEmail, now);
         if (email.outcome === 'sent' || email.outcome === 'cooldown') message = resetEmail.sentMessage;
       }
-      const wrote = decision.writes.map(([key]) => key);
-      if (email?.outcome === 'sent' && resetEmail !== undefined) wrote.push(resetEmail.emailedAtKey);
       // With logging off, build no entry at all: this runs on every login.
       if (logging) {
+        const wrote = decision.writes.map(([key]) => key);
+        if (email?.outcome === 'sent' && resetEmail !== undefined) wrote.push(resetEmail.emailedAtKey);
         emit({
           decision: decision.outcome,
           reason: decision.reason,
