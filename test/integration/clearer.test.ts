@@ -274,7 +274,11 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
       const elapsed = Date.now() - started;
       expect(elapsed).toBeLessThan(2500);
       expect(error).toMatchObject({ step: 'read user', status: undefined });
-      expect((error as Error).message).toContain('failed: no response within 300 ms after');
+      // The last attempt may get less than 300 ms: it never runs past the deadline.
+      const match = /failed: no response within (\d+) ms after (\d) attempts/.exec((error as Error).message);
+      expect(match, (error as Error).message).not.toBeNull();
+      expect(Number(match![1])).toBeLessThanOrEqual(300);
+      expect(Number(match![2])).toBeGreaterThanOrEqual(2);
     });
 
     it('with default settings, ends well inside Auth0’s 20 s limit when the API never answers', { timeout: 30_000 }, async () => {
