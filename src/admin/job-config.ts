@@ -8,6 +8,7 @@ import {
   type RequirePasswordChangeOptions,
 } from './options.js';
 import type { PasswordChangeAction } from './report.js';
+import { normalizeDomain } from '../management/domain.js';
 
 /** The public functions, as named in messages. */
 export type AdminCaller = 'requirePasswordChange' | 'waivePasswordChange';
@@ -32,12 +33,6 @@ export interface PasswordChangeJobConfig {
   readonly signal: AbortSignal | undefined;
   readonly onStart: PasswordChangeAdminOptions['onStart'];
   readonly onUser: PasswordChangeAdminOptions['onUser'];
-}
-
-/** `https://acme.auth0.com/` → `acme.auth0.com`; `undefined` when it is not a host[:port]. */
-export function normalizeDomain(value: string): string | undefined {
-  const domain = value.trim().replace(/^https:\/\//i, '').replace(/\/+$/, '');
-  return /^[a-z0-9.-]+(:\d{1,5})?$/i.test(domain) ? domain : undefined;
 }
 
 const SECRET_OPTIONS = ['clientSecret', 'temporaryPassword'] as const;

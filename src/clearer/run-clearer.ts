@@ -3,6 +3,7 @@ import { InvalidEventError } from '../errors/invalid-event-error.js';
 import { isForcePasswordResetError } from '../errors/force-password-reset-error.js';
 import { SecretsError } from '../errors/secrets-error.js';
 import type { LogEntry } from '../internal/log.js';
+import { normalizeDomain } from '../management/domain.js';
 import { openManagementSession, type TokenMemo } from '../management/management-session.js';
 import { decideClear } from './decide-clear.js';
 
@@ -18,12 +19,6 @@ export interface ClearerConfig {
   emit: (entry: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => void;
   /** Module scope: survives across the executions of one Action instance. */
   tokenMemo: TokenMemo;
-}
-
-/** `https://acme.auth0.com/` → `acme.auth0.com`; `undefined` when it is not a host[:port]. */
-function normalizeDomain(value: string): string | undefined {
-  const domain = value.trim().replace(/^https:\/\//i, '').replace(/\/+$/, '');
-  return /^[a-z0-9.-]+(:\d{1,5})?$/i.test(domain) ? domain : undefined;
 }
 
 /**

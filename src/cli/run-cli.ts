@@ -1,4 +1,5 @@
-import { normalizeDomain, resolveJobConfig, type PasswordChangeJobConfig } from '../admin/job-config.js';
+import { resolveJobConfig, type PasswordChangeJobConfig } from '../admin/job-config.js';
+import { normalizeDomain } from '../management/domain.js';
 import type { RequirePasswordChangeOptions } from '../admin/options.js';
 import type { PasswordChangeReport } from '../admin/report.js';
 import { runPasswordChangeJob, systemClock, type JobClock } from '../admin/run-password-change-job.js';

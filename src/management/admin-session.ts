@@ -1,5 +1,6 @@
-import { ManagementApiError, type ManagementApiStep } from '../errors/management-api-error.js';
-import { loadAuth0Sdk, serverMessage, statusOf } from './management-session.js';
+import type { ManagementApiStep } from '../errors/management-api-error.js';
+import { managementApiFailure, statusOf } from './management-api-failure.js';
+import { loadAuth0Sdk } from './management-session.js';
 import { createRequestPacer } from './request-pacer.js';
 import { createResilientFetch, type ResilientFetch } from './resilient-fetch.js';
 
@@ -56,14 +57,6 @@ export interface AdminSession {
   /** Milliseconds spent waiting to stay under the rate limit. */
   readonly pacedMs: number;
 }
-
-const STEP_TEXT: Record<ManagementApiStep, (subject: string) => string> = {
-  'get token': () => 'getting a Management API token',
-  'read user': (userId) => `reading user "${userId}"`,
-  'update user': (userId) => `updating user "${userId}"`,
-  'set password': (userId) => `setting the password of user "${userId}"`,
-  'search users': () => 'searching users',
-};
 
 function hintFor(step: ManagementApiStep, status: number | undefined): string {
   if (step === 'get token' && (status === 401 || status === 403)) {
@@ -135,24 +128,16 @@ export async function openAdminSession(options: AdminSessionOptions): Promise<Ad
     timeoutInSeconds: Math.ceil(options.requestBudgetMs / 1000) + SDK_TIMEOUT_MARGIN_SECONDS,
   });
 
-  const fail = (step: ManagementApiStep, subject: string, error: unknown, used: ResilientFetch) => {
-    const outcome = used.lastOutcome();
-    const status = statusOf(error) ?? outcome.status;
-    const what =
-      outcome.status === undefined && outcome.failure !== undefined
-        ? outcome.failure
-        : status === undefined
-          ? 'request failed'
-          : `HTTP ${status}`;
-    const attempts = Math.max(outcome.attempts, 1);
-    const secrets = [clientSecret, token, ...options.redact];
-    const message =
-      `${caller}: ${STEP_TEXT[step](subject)} failed: ${what}` +
-      `${status === undefined ? '' : serverMessage(error, secrets)}` +
-      ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
-      `${outcome.gaveUp === undefined ? '' : ` (gave up: ${outcome.gaveUp})`}${hintFor(step, status)}`;
-    return new ManagementApiError(message, { step, status, attempts });
-  };
+  const fail = (step: ManagementApiStep, subject: string, error: unknown, used: ResilientFetch) =>
+    managementApiFailure({
+      caller,
+      step,
+      subject,
+      error,
+      outcome: used.lastOutcome(),
+      secrets: [clientSecret, token, ...options.redact],
+      hint: hintFor,
+    });
 
   async function obtainToken(refresh: boolean): Promise<void> {
     if (refresh) tokens = newTokenProvider();

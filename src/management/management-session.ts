@@ -1,6 +1,7 @@
 import type { Auth0Cache } from '../auth0/common.js';
-import { ManagementApiError, type ManagementApiStep } from '../errors/management-api-error.js';
-import { createResilientFetch, type RequestOutcome } from './resilient-fetch.js';
+import type { ManagementApiStep } from '../errors/management-api-error.js';
+import { managementApiFailure, statusOf } from './management-api-failure.js';
+import { createResilientFetch } from './resilient-fetch.js';
 import {
   deleteCachedToken,
   isFresh,
@@ -69,14 +70,6 @@ export interface ManagementSession {
   readonly tokenSource: TokenSource | undefined;
 }
 
-const STEP_TEXT: Record<ManagementApiStep, (userId: string) => string> = {
-  'get token': () => 'getting a Management API token',
-  'read user': (userId) => `reading user "${userId}"`,
-  'update user': (userId) => `updating user "${userId}"`,
-  'set password': (userId) => `setting the password of user "${userId}"`,
-  'search users': () => 'searching users',
-};
-
 function hintFor(step: ManagementApiStep, status: number | undefined): string {
   if (step === 'get token' && (status === 401 || status === 403)) {
     return ' — check the client id and secret in the Action secrets, and that the application is authorized for the Management API of this domain';
@@ -84,26 +77,6 @@ function hintFor(step: ManagementApiStep, status: number | undefined): string {
   if (status === 403) return ' — grant the application the read:users and update:users scopes';
   if (status === 404 && step !== 'get token') return ' — no such user';
   return '';
-}
-
-/** The error text Auth0 put in the response body, if any, without anything secret. */
-export function serverMessage(error: unknown, secrets: readonly string[]): string {
-  const body = (error as { body?: unknown } | undefined)?.body;
-  let text: string | undefined;
-  if (typeof body === 'string') text = body;
-  else if (typeof body === 'object' && body !== null) {
-    const fields = body as { error_description?: unknown; message?: unknown; error?: unknown };
-    const candidate = fields.error_description ?? fields.message ?? fields.error;
-    if (typeof candidate === 'string') text = candidate;
-  }
-  if (text === undefined || text.length === 0) return '';
-  for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join('[redacted]');
-  return ` (${text.length > 120 ? `${text.slice(0, 119)}…` : text})`;
-}
-
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
 }
 
 /**
@@ -125,25 +98,16 @@ export async function openManagementSession(options: ManagementSessionOptions): 
   let current: TokenRecord | undefined;
   let tokenSource: TokenSource | undefined;
 
-  const fail = (step: ManagementApiStep, userId: string, error: unknown): ManagementApiError => {
-    const outcome: RequestOutcome = http.lastOutcome();
-    // When no response arrived, a status on the SDK's error is its own invention (408 for a timeout).
-    const status = outcome.status ?? (outcome.failure === undefined ? statusOf(error) : undefined);
-    const what =
-      outcome.status === undefined && outcome.failure !== undefined
-        ? outcome.failure
-        : status === undefined
-          ? 'request failed'
-          : `HTTP ${status}`;
-    const secrets = [clientSecret, current?.token ?? ''];
-    const attempts = Math.max(outcome.attempts, 1);
-    const message =
-      `createPasswordResetClearer: ${STEP_TEXT[step](userId)} failed: ${what}` +
-      `${outcome.status === undefined ? '' : serverMessage(error, secrets)}` +
-      ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
-      `${outcome.gaveUp === undefined ? '' : ` (gave up: ${outcome.gaveUp})`}${hintFor(step, status)}`;
-    return new ManagementApiError(message, { step, status, attempts });
-  };
+  const fail = (step: ManagementApiStep, userId: string, error: unknown) =>
+    managementApiFailure({
+      caller: 'createPasswordResetClearer',
+      step,
+      subject: userId,
+      error,
+      outcome: http.lastOutcome(),
+      secrets: [clientSecret, current?.token ?? ''],
+      hint: hintFor,
+    });
 
   async function obtainToken(userId: string, refresh: boolean): Promise<string> {
     const now = Date.now();

@@ -27,14 +27,14 @@ const UNSUPPORTED_PATCH_FIELDS: ReadonlySet<string> = new Set([
 type Authentication = { readonly scopes: ReadonlySet<string> } | { readonly refusal: TenantResponse };
 
 /** The scopes of a valid bearer token, or the 401 for a missing, invalid, expired or revoked one. */
-function authenticate(auth: TokenVerdict | undefined): Authentication {
+export function authenticate(auth: TokenVerdict | undefined): Authentication {
   if (auth === undefined) return { refusal: errorResponse(401, 'Missing authentication') };
   if (auth.valid) return { scopes: auth.scopes };
   return { refusal: errorResponse(401, auth.reason === 'expired' ? EXPIRED_TOKEN_MESSAGE : 'Invalid token') };
 }
 
 /** 403 unless the token carries one of `anyOf`. */
-function checkScope(granted: ReadonlySet<string>, anyOf: readonly string[]): TenantResponse | undefined {
+export function checkScope(granted: ReadonlySet<string>, anyOf: readonly string[]): TenantResponse | undefined {
   if (anyOf.some((scope) => granted.has(scope))) return undefined;
   return errorResponse(403, `Insufficient scope, expected any of: ${anyOf.join(',')}`, 'insufficient_scope');
 }
@@ -49,7 +49,7 @@ function decodeUserId(encodedId: string): string | undefined {
 }
 
 /** Applies the `fields` and `include_fields` query parameters of the Management API. */
-function selectFields(user: TenantUser, query: URLSearchParams): Partial<TenantUser> {
+export function selectFields(user: TenantUser, query: URLSearchParams): Partial<TenantUser> {
   const fields = query.get('fields');
   if (fields === null || fields.trim() === '') return user;
   const listed = new Set(fields.split(',').map((field) => field.trim()));

@@ -1,20 +1,11 @@
 import { errorResponse, type TenantRequest, type TenantResponse } from './http-messages.js';
 import { parseUserSearchQuery, UserSearchSyntaxError, type UserSearchPredicate } from './user-search-query.js';
-import type { TenantUser } from './user-store.js';
-import type { UsersEndpointContext } from './users-endpoint.js';
+import { authenticate, checkScope, selectFields, type UsersEndpointContext } from './users-endpoint.js';
 
 /** Auth0 lets a search page through the first 1000 matches only. */
 export const SEARCH_RESULT_LIMIT = 1000;
 const MAX_PER_PAGE = 100;
 const DEFAULT_PER_PAGE = 50;
-
-function selectFields(user: TenantUser, query: URLSearchParams): Partial<TenantUser> {
-  const fields = query.get('fields');
-  if (fields === null || fields.trim() === '') return user;
-  const listed = new Set(fields.split(',').map((field) => field.trim()));
-  const include = query.get('include_fields') !== 'false';
-  return Object.fromEntries(Object.entries(user).filter(([field]) => listed.has(field) === include));
-}
 
 /** A non-negative integer query parameter, or the 400 for a malformed one. */
 function integerParameter(query: URLSearchParams, name: string, fallback: number, max: number): number | TenantResponse {
@@ -35,15 +26,10 @@ function integerParameter(query: URLSearchParams, name: string, fallback: number
  * described in `user-search-query.ts`; anything else is a 400 that says what is not supported.
  */
 export function handleListUsers(request: TenantRequest, context: UsersEndpointContext): TenantResponse {
-  const { auth } = context;
-  if (auth === undefined) return errorResponse(401, 'Missing authentication');
-  if (!auth.valid) {
-    const message = auth.reason === 'expired' ? 'Expired token received for JSON Web Token validation' : 'Invalid token';
-    return errorResponse(401, message);
-  }
-  if (!auth.scopes.has('read:users')) {
-    return errorResponse(403, 'Insufficient scope, expected any of: read:users', 'insufficient_scope');
-  }
+  const authentication = authenticate(context.auth);
+  if ('refusal' in authentication) return authentication.refusal;
+  const refusal = checkScope(authentication.scopes, ['read:users']);
+  if (refusal !== undefined) return refusal;
 
   const params = request.url.searchParams;
   const engine = params.get('search_engine');
