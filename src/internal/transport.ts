@@ -7,7 +7,7 @@
  *
  * `Symbol.for`, so that the CommonJS and ESM copies of the library agree on it.
  */
-export const TRANSPORT_KEY: unique symbol = Symbol.for('auth0-force-password-reset.transport') as never;
+export const TRANSPORT_KEY: unique symbol = Symbol.for('auth0-force-password-reset.transport');
 
 /** The transport an `api` object carries under {@link TRANSPORT_KEY}, if any. Never throws. */
 export function transportOf(api: unknown): typeof globalThis.fetch | undefined {
