@@ -25,7 +25,7 @@ export interface MemoryCache extends Auth0Cache {
  *
  * @param now The clock, in epoch milliseconds.
  */
-export function createMemoryCache(now: () => number = Date.now): MemoryCache {
+export function createMemoryCache(now: () => number = () => Date.now()): MemoryCache {
   const store = new Map<string, Auth0CacheEntry>();
 
   const prune = () => {

@@ -9,7 +9,7 @@
  * @param readTime - the underlying clock in milliseconds since the epoch.
  * @returns a clock in milliseconds since the epoch.
  */
-export function createMonotonicClock(readTime: () => number = Date.now): () => number {
+export function createMonotonicClock(readTime: () => number = () => Date.now()): () => number {
   let lastReading = Number.NEGATIVE_INFINITY;
   return function readMonotonicTime() {
     lastReading = Math.max(readTime(), lastReading + 1);
