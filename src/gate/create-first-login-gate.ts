@@ -157,7 +157,12 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
         });
       }
       if (!enforce) return;
-      for (const [key, value] of decision.writes) api.user.setAppMetadata(key, value);
+      // An index loop: no iterator on every login (`npm run bench` measures it).
+      const { writes } = decision;
+      for (let index = 0; index < writes.length; index += 1) {
+        const [key, value] = writes[index] as (typeof writes)[number];
+        api.user.setAppMetadata(key, value);
+      }
       if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now) as string);
       if (decision.outcome === 'allow') return;
     } catch (error) {

@@ -18,34 +18,41 @@ const ISO_DATE_TIME =
 const daysInMonth = (year: number, month: number): number =>
   month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 
-/** The number in `text[start, end)` when it is all digits, else `NaN`. */
-function digits(text: string, start: number, end: number): number {
-  let value = 0;
-  for (let index = start; index < end; index += 1) {
-    const digit = text.charCodeAt(index) - 48;
-    if (digit < 0 || digit > 9) return Number.NaN;
-    value = value * 10 + digit;
-  }
-  return value;
+/** The two digits at `index` as a number, or `NaN`. */
+function twoDigits(text: string, index: number): number {
+  const tens = text.charCodeAt(index) - 48;
+  const units = text.charCodeAt(index + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : Number.NaN;
+}
+
+/** Days since 1970-01-01 of a civil date, after Howard Hinnant's `days_from_civil`. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const shiftedYear = month <= 2 ? year - 1 : year;
+  const era = Math.floor(shiftedYear / 400);
+  const yearOfEra = shiftedYear - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** `YYYY-MM-DDTHH:mm:ss.sssZ`, every field in range; `undefined` for anything else. */
 function parseCanonical(value: string): number | undefined {
-  if (value.length !== 24 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[19] !== '.' || value[23] !== 'Z') {
+  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[19] !== '.') {
     return undefined;
   }
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 7);
-  const day = digits(value, 8, 10);
-  const hours = digits(value, 11, 13);
-  const minutes = digits(value, 14, 16);
-  const seconds = digits(value, 17, 19);
-  const ms = digits(value, 20, 23);
+  const year = twoDigits(value, 0) * 100 + twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hours = twoDigits(value, 11);
+  const minutes = twoDigits(value, 14);
+  const seconds = twoDigits(value, 17);
+  const lastDigit = value.charCodeAt(22) - 48;
+  const ms = twoDigits(value, 20) * 10 + (lastDigit >= 0 && lastDigit <= 9 ? lastDigit : Number.NaN);
   // NaN fails every comparison below.
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hours <= 23 && minutes <= 59 && seconds <= 59 && ms >= 0)) {
     return undefined;
   }
-  return Date.UTC(year, month - 1, day, hours, minutes, seconds, ms);
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
 }
 
 /**
@@ -64,7 +71,8 @@ export function parseIsoTime(value: unknown): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-const pad = (value: number, width: number) => String(value).padStart(width, '0');
+const pad2 = (value: number) => (value < 10 ? `0${value}` : `${value}`);
+const pad3 = (value: number) => (value < 10 ? `00${value}` : value < 100 ? `0${value}` : `${value}`);
 
 /** Years 1970 to 9999: what `toISOString()` writes there without a sign. */
 const MAX_FAST_MS = 253_402_300_800_000;
@@ -89,5 +97,5 @@ export function formatIsoTime(ms: number): string | undefined {
   const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
   const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${pad(month, 2)}-${pad(day, 2)}T${pad(Math.floor(msOfDay / 3_600_000), 2)}:${pad(Math.floor(msOfDay / 60_000) % 60, 2)}:${pad(Math.floor(msOfDay / 1000) % 60, 2)}.${pad(msOfDay % 1000, 3)}Z`;
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(Math.floor(msOfDay / 3_600_000))}:${pad2(Math.floor(msOfDay / 60_000) % 60)}:${pad2(Math.floor(msOfDay / 1000) % 60)}.${pad3(msOfDay % 1000)}Z`;
 }
