@@ -253,7 +253,7 @@ describe('runLogin', () => {
   });
 
   describe('the rest of the api', () => {
-    it('records custom claims, and refuses redirects, which it does not model', async () => {
+    it('records custom claims, and suspends the flow at a redirect, saving the metadata first', async () => {
       const user = tenant.users.create();
       const claims = await tenant.runLogin(user.user_id, (_event, api) => {
         api.idToken?.setCustomClaim('https://example.com/roles', ['editor']);
@@ -264,11 +264,19 @@ describe('runLogin', () => {
         idTokenClaims: { 'https://example.com/roles': ['editor'] },
         accessTokenClaims: { 'https://example.com/plan': 'gold' },
       });
-      const redirect = await tenant.runLogin(user.user_id, (_event, api) => {
-        api.redirect?.sendUserTo('https://example.com/change-password');
-      });
-      expect(redirect).toMatchObject({ allowed: false, error: 'Extensibility Error' });
-      expect(String(redirect.thrown)).toContain('runLogin does not model redirects');
+      const later = vi.fn();
+      const redirect = await tenant.runLogin(user.user_id, [
+        (_event, api) => {
+          api.user.setAppMetadata('redirectedAt', 'now');
+          api.redirect.sendUserTo('https://example.com/change-password', { query: { session_token: 't' } });
+        },
+        later,
+      ]);
+      expect(redirect).toMatchObject({ allowed: false, handlersRun: 1, metadataSaved: true });
+      expect(redirect.redirect?.url).toBe(`https://example.com/change-password?session_token=t&state=${redirect.redirect?.state}`);
+      expect(later).not.toHaveBeenCalled();
+      expect(tenant.users.get(user.user_id)?.app_metadata).toEqual({ redirectedAt: 'now' });
+      expect(redirect).not.toHaveProperty('error');
     });
   });
 

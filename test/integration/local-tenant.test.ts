@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../src/testing/local-tenant/index.js';
 
 const tenants: LocalTenant[] = [];
@@ -10,16 +10,21 @@ async function start(options?: LocalTenantOptions): Promise<LocalTenant> {
 }
 
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(tenants.splice(0).map((tenant) => tenant.close()));
 });
 
-/** A clock the test moves by hand. */
+/**
+ * The system clock, frozen and moved by hand with the test runner's fake `Date` — the one clock the
+ * tenant and the handlers share.
+ */
 function manualClock(start = Date.parse('2025-03-01T12:00:00.000Z')) {
-  let current = start;
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(start);
   return {
-    now: () => current,
+    now: () => Date.now(),
     advance(milliseconds: number) {
-      current += milliseconds;
+      vi.setSystemTime(Date.now() + milliseconds);
     },
   };
 }
@@ -88,7 +93,7 @@ function patchUser(tenant: LocalTenant, userId: string, call: ApiCall): Promise<
 describe('token endpoint', () => {
   it('issues a JWT-shaped client-credentials token for the Management API audience', async () => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now, tokenLifetimeSeconds: 600 });
+    const tenant = await start({ tokenLifetimeSeconds: 600 });
 
     const response = await requestToken(tenant);
     const body = (await response.json()) as Record<string, unknown>;
@@ -276,7 +281,7 @@ describe('GET /api/v2/users/{id}', () => {
 
   it('answers 401 to a token that expired by the tenant clock', async () => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now, tokenLifetimeSeconds: 60 });
+    const tenant = await start({ tokenLifetimeSeconds: 60 });
     const user = tenant.users.create();
     const token = await accessToken(tenant);
 
@@ -448,8 +453,8 @@ describe('other routes', () => {
 
 describe('fault injection', () => {
   it('rate-limits the token endpoint without issuing a token, with Auth0 headers and body', async () => {
-    const clock = manualClock(Date.parse('2025-03-01T12:00:00.500Z'));
-    const tenant = await start({ now: clock.now });
+    manualClock(Date.parse('2025-03-01T12:00:00.500Z'));
+    const tenant = await start();
     tenant.faults.rateLimit('token', { retryAfterSeconds: 3 });
 
     const limited = await requestToken(tenant);
@@ -548,7 +553,7 @@ describe('fault injection', () => {
     const tenant = await start();
 
     expect(() => tenant.faults.hang('getUsers' as 'getUser')).toThrow(
-      '[auth0-force-password-reset] localTenant.faults.hang: the route must be one of "token", "getUser", "patchUser", "listUsers", "resetEmail", "other" or "any" (got "getUsers")',
+      '[auth0-force-password-reset] localTenant.faults.hang: the route must be one of "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "resetEmail", "other" or "any" (got "getUsers")',
     );
     expect(() => tenant.faults.serverError('any', { status: 404 })).toThrow('"options.status" must be an integer from 500 to 599 (got 404)');
     expect(() => tenant.faults.drop('any', { times: 0 })).toThrow('"options.times" must be a positive integer (got 0)');
@@ -565,12 +570,12 @@ describe('request log', () => {
     await patchUser(tenant, user.user_id, { token, body: { app_metadata: { a: 1 } } });
     await tenant.fetch(`https://${tenant.domain}/api/v2/roles`);
 
-    expect(tenant.counts()).toEqual({ token: 1, getUser: 2, patchUser: 1, listUsers: 0, resetEmail: 0, other: 1, total: 5 });
+    expect(tenant.counts()).toEqual({ token: 1, getUser: 2, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, resetEmail: 0, other: 1, total: 5 });
     expect(tenant.requests.map(({ route }) => route)).toEqual(['token', 'getUser', 'getUser', 'patchUser', 'other']);
 
     tenant.resetCounts();
 
-    expect(tenant.counts()).toEqual({ token: 0, getUser: 0, patchUser: 0, listUsers: 0, resetEmail: 0, other: 0, total: 0 });
+    expect(tenant.counts()).toEqual({ token: 0, getUser: 0, patchUser: 0, listUsers: 0, getConnection: 0, listConnections: 0, resetEmail: 0, other: 0, total: 0 });
     expect(tenant.requests).toEqual([]);
   });
 
@@ -636,8 +641,8 @@ describe('fetch transport', () => {
 
 describe('user store', () => {
   it('creates database users shaped like Auth0 users', async () => {
-    const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+    manualClock();
+    const tenant = await start();
 
     const user = tenant.users.create({ email: 'ada@example.com' });
 
@@ -714,7 +719,7 @@ describe('user store', () => {
 
   it('distinguishes nothing on the record between setPassword and changePassword', async () => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+    const tenant = await start();
     const user = tenant.users.create({ password: 'first-Passw0rd' });
 
     clock.advance(1_000);
@@ -739,12 +744,13 @@ describe('user store', () => {
 
   it('merges app_metadata with Auth0 semantics and records logins', async () => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+    const tenant = await start();
     const user = tenant.users.create({ app_metadata: { a: 1, b: { c: 2 } } });
 
     const updated = tenant.users.updateAppMetadata(user.user_id, { a: null, b: { d: 3 }, e: 'x' });
-    clock.advance(5_000);
+    clock.advance(4_000);
     const firstCount = tenant.users.recordLogin(user.user_id);
+    clock.advance(1_000);
     const secondCount = tenant.users.recordLogin(user.user_id);
 
     expect(updated.app_metadata).toEqual({ b: { d: 3 }, e: 'x' });
@@ -808,19 +814,21 @@ describe('clock', () => {
     const tenant = await start();
 
     const readings = Array.from({ length: 200 }, () => tenant.now().getTime());
-    const users = Array.from({ length: 20 }, () => tenant.users.create({ password: 'p' }));
+    const users = Array.from({ length: 20 }, () => tenant.users.create({ password: 'Passw0rd-of-a-test' }));
 
     expect(readings.every((reading, index) => index === 0 || reading > (readings[index - 1] ?? Infinity))).toBe(true);
     expect(new Set(users.map(({ created_at }) => created_at)).size).toBe(users.length);
   });
 
-  it('follows the clock it is given', async () => {
+  it('follows the system clock, a fake one included, forwards and backwards', async () => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+    const tenant = await start();
 
     clock.advance(3_600_000);
-
     expect(tenant.now().toISOString()).toBe('2025-03-01T13:00:00.000Z');
+    vi.setSystemTime(Date.parse('2024-03-01T12:00:00.000Z'));
+    expect(tenant.now().toISOString()).toBe('2024-03-01T12:00:00.000Z');
+    expect(tenant.users.create().created_at).toBe('2024-03-01T12:00:00.001Z');
   });
 });
 
@@ -866,7 +874,7 @@ describe('with the real auth0 SDK', () => {
     expect(updated.app_metadata).toEqual({ plan: 'pro', clearedAt: 'now' });
     expect(tenant.users.get(user.user_id)?.app_metadata).toEqual({ plan: 'pro', clearedAt: 'now' });
     // One token, reused by the SDK for both calls.
-    expect(tenant.counts()).toEqual({ token: 1, getUser: 1, patchUser: 1, listUsers: 0, resetEmail: 0, other: 0, total: 3 });
+    expect(tenant.counts()).toEqual({ token: 1, getUser: 1, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, resetEmail: 0, other: 0, total: 3 });
     expect(tenant.requests.every(({ route, auth }) => route === 'token' || auth === 'valid')).toBe(true);
   });
 

@@ -1,13 +1,13 @@
 import { auth0ErrorBody } from './http-messages.js';
-import type { TenantRoute } from './request-log.js';
-import { localTenantTypeError } from './local-tenant-error.js';
+import { TENANT_ROUTES, type TenantRoute } from './request-log.js';
+import { testingTypeError } from '../testing-error.js';
 
 /**
  * A failure the local tenant can answer a request with instead of handling it:
  * - `status`: an HTTP response with this status, optional extra headers and a body (JSON unless it is a
  *   string; by default an Auth0-shaped error for the status);
- * - `hang`: the request is accepted and never answered, until the tenant closes;
- * - `drop`: the connection is destroyed without a response.
+ * - `hang`: the request is never answered: only the caller's abort signal (or closing the tenant) ends it;
+ * - `drop`: the connection is closed without a response; `fetch` rejects with `TypeError: fetch failed`.
  */
 export type Fault =
   | {
@@ -79,24 +79,23 @@ interface QueuedFault {
   remaining: number;
 }
 
-const TARGETS: ReadonlySet<string> = new Set<FaultTarget>([
-  'token', 'getUser', 'patchUser', 'listUsers', 'resetEmail', 'other', 'any',
-]);
+const TARGETS: readonly FaultTarget[] = [...TENANT_ROUTES, 'any'];
 
 function requireTimes(where: string, options: InjectOptions): number {
   const times = options.times ?? 1;
   if (!Number.isSafeInteger(times) || times < 1) {
     const problem = `"options.times" must be a positive integer (got ${JSON.stringify(options.times)})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return times;
 }
 
 function requireTarget(where: string, target: unknown): FaultTarget {
-  if (typeof target !== 'string' || !TARGETS.has(target)) {
-    const routes = '"token", "getUser", "patchUser", "listUsers", "resetEmail", "other" or "any"';
+  if (typeof target !== 'string' || !TARGETS.includes(target as FaultTarget)) {
+    const quoted = TARGETS.map((route) => `"${route}"`);
+    const routes = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
     const problem = `the route must be one of ${routes} (got ${JSON.stringify(target)})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return target as FaultTarget;
 }
@@ -104,7 +103,7 @@ function requireTarget(where: string, target: unknown): FaultTarget {
 function requireStatus(where: string, field: string, status: unknown, min: number, max: number): number {
   if (typeof status !== 'number' || !Number.isInteger(status) || status < min || status > max) {
     const problem = `"${field}" must be an integer from ${min} to ${max} (got ${JSON.stringify(status)})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return status;
 }
@@ -119,7 +118,7 @@ function requireFault(where: string, fault: Fault): Fault {
       return fault;
     default: {
       const kind: unknown = (fault as { kind?: unknown } | undefined)?.kind;
-      throw localTenantTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify(kind)})`);
+      throw testingTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify(kind)})`);
     }
   }
 }
@@ -149,7 +148,7 @@ export function createFaultQueue(): FaultQueue {
       const retryAfter = options.retryAfterSeconds ?? 1;
       if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {
         const got = JSON.stringify(options.retryAfterSeconds);
-        throw localTenantTypeError(where, `"options.retryAfterSeconds" must be a non-negative integer (got ${got})`);
+        throw testingTypeError(where, `"options.retryAfterSeconds" must be a non-negative integer (got ${got})`);
       }
       enqueue(where, target, options, (nowMs) => ({
         kind: 'status',

@@ -1,12 +1,18 @@
 import type { Fault } from './fault-injector.js';
 
+/** Every {@link TenantRoute}, in the order {@link RequestCounts} lists them. */
+export const TENANT_ROUTES = [
+  'token', 'getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'resetEmail', 'other',
+] as const;
+
 /**
  * The endpoints the local tenant tells apart. `token` is `POST /oauth/token`, `getUser` and `patchUser`
  * are `GET` and `PATCH /api/v2/users/{id}`, `listUsers` is `GET /api/v2/users` (list and search),
+ * `getConnection` and `listConnections` are `GET /api/v2/connections/{id}` and `GET /api/v2/connections`,
  * `resetEmail` is the Authentication API's `POST /dbconnections/change_password`, and `other` is
  * everything else (answered with 404).
  */
-export type TenantRoute = 'token' | 'getUser' | 'patchUser' | 'listUsers' | 'resetEmail' | 'other';
+export type TenantRoute = (typeof TENANT_ROUTES)[number];
 
 /** The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked). */
 export type RequestAuth = 'none' | 'valid' | 'invalid';
@@ -30,15 +36,7 @@ export interface RecordedRequest {
 }
 
 /** How many requests reached each route, and in all. */
-export interface RequestCounts {
-  readonly token: number;
-  readonly getUser: number;
-  readonly patchUser: number;
-  readonly listUsers: number;
-  readonly resetEmail: number;
-  readonly other: number;
-  readonly total: number;
-}
+export type RequestCounts = { readonly [Route in TenantRoute | 'total']: number };
 
 /** A request being handled: the server fills in `status` and `fault` as it answers. */
 export type PendingRequest = { -readonly [Key in keyof RecordedRequest]: RecordedRequest[Key] };
@@ -64,9 +62,9 @@ export function createRequestLog(): RequestLog {
     },
     entries: () => entries.map((entry) => ({ ...entry, at: new Date(entry.at) })),
     counts() {
-      const counts = { token: 0, getUser: 0, patchUser: 0, listUsers: 0, resetEmail: 0, other: 0, total: entries.length };
+      const counts = Object.fromEntries(TENANT_ROUTES.map((route) => [route, 0])) as Record<TenantRoute, number>;
       for (const { route } of entries) counts[route] += 1;
-      return counts;
+      return { ...counts, total: entries.length };
     },
     clear() {
       entries = [];

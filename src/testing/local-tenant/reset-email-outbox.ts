@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TenantResponse } from './http-messages.js';
-import { connectionKindOf, type ConnectionStore } from './connection-store.js';
+import { connectionKindOf } from '../connection-kind.js';
+import type { ConnectionStore } from './connection-store.js';
 import type { UserRecords } from './user-store.js';
 
 /** One "reset your password" email the local tenant sent. */

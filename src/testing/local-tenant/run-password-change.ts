@@ -1,9 +1,11 @@
+import { setImmediate } from 'node:timers/promises';
 import type { PostChangePasswordApi, PostChangePasswordEvent } from '../../auth0/post-change-password.js';
-import { connectionKindOf } from './connection-store.js';
-import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
+import { connectionKindOf } from '../connection-kind.js';
+import { buildPostChangePasswordEvent } from '../events.js';
+import { attachTransport } from '../attach-transport.js';
+import { testingError, testingTypeError } from '../testing-error.js';
 import {
   connectionView,
-  randomId,
   requestFrom,
   requireHandlers,
   requireOptions,
@@ -30,7 +32,7 @@ export interface RunPasswordChangeOptions {
   /**
    * Who changes the password: `'user'` (a reset link, the "change password" page) or `'administrator'`
    * (the Dashboard or `PATCH /api/v2/users/{id}`, e.g. to set a temporary password). Both stamp
-   * `last_password_reset` and both run the trigger.
+   * `last_password_reset`, both must meet the connection's password policy, and both run the trigger.
    * @default 'user'
    */
   readonly by?: 'user' | 'administrator';
@@ -68,36 +70,37 @@ export interface PasswordChangeRun {
 const KNOWN_OPTIONS = ['by', 'secrets'] as const;
 const WHERE = 'localTenant.runPasswordChange';
 
-/** Builds `event` for a password change of `user`. Auth0 passes no metadata to this trigger. */
+/**
+ * Builds `event` for a password change of `user`, with the public builder. Auth0 passes no metadata to
+ * this trigger.
+ */
 function buildPasswordChangeEvent(
   context: TriggerContext,
   user: TenantUser,
   secrets: Record<string, string | undefined>,
 ): PostChangePasswordEvent {
-  return {
+  return buildPostChangePasswordEvent({
     user: {
       user_id: user.user_id,
-      ...(user.email === undefined ? {} : { email: user.email }),
+      email: user.email,
       email_verified: user.email_verified,
-      ...(user.last_password_reset === undefined ? {} : { last_password_reset: user.last_password_reset }),
+      last_password_reset: user.last_password_reset,
     },
     connection: connectionView(context.users.connectionOf(user.user_id)),
-    request: requestFrom(context.domain, 'en'),
+    request: { ...requestFrom(context.domain, 'en'), method: 'POST' },
     tenant: { id: context.tenantId },
     secrets,
-    transaction: { id: randomId('txn_') },
-  };
+  });
 }
-
-/** The post-change-password trigger starts after the change is acknowledged, not within it. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function runFlow(
   flow: readonly PostChangePasswordActionHandler[],
   event: PostChangePasswordEvent,
   api: PostChangePasswordApi,
 ): Promise<PasswordChangeCompletion> {
-  await nextTurn();
+  // The trigger starts after the change is acknowledged, not within it. `node:timers/promises`, not the
+  // global, so that a test's fake timers (`vi.useFakeTimers()`) cannot stall it.
+  await setImmediate();
   for (const handler of flow) {
     try {
       // Each Action gets its own copy of the event.
@@ -106,7 +109,7 @@ async function runFlow(
       const error =
         thrown instanceof Error
           ? thrown
-          : localTenantError(WHERE, 'a post-change-password handler threw a value that is not an Error', { cause: thrown });
+          : testingError(WHERE, 'a post-change-password handler threw a value that is not an Error', { cause: thrown });
       return { ok: false, error };
     }
   }
@@ -133,7 +136,7 @@ export function createPasswordChangeRunner(
     const flow = requireHandlers(WHERE, handlers);
     const { by = 'user', secrets = defaultSecrets } = requireOptions(WHERE, options, KNOWN_OPTIONS);
     if (by !== 'user' && by !== 'administrator') {
-      throw localTenantTypeError(WHERE, `"options.by" must be "user" or "administrator" (got ${JSON.stringify(by)})`);
+      throw testingTypeError(WHERE, `"options.by" must be "user" or "administrator" (got ${JSON.stringify(by)})`);
     }
     const secretValues = requireSecrets(WHERE, secrets);
     requireUser(WHERE, context.users, userId);
@@ -141,7 +144,7 @@ export function createPasswordChangeRunner(
     const kind = connectionKindOf(connection.strategy);
     if (kind !== 'database') {
       const problem = `user ${JSON.stringify(userId)} belongs to "${connection.name}", a ${kind} connection: only database users have an Auth0 password, and Auth0 runs post-change-password for them alone`;
-      throw localTenantError(WHERE, problem);
+      throw testingError(WHERE, problem);
     }
 
     const user =
@@ -149,7 +152,8 @@ export function createPasswordChangeRunner(
         ? context.users.setPassword(userId, newPassword)
         : context.users.changePassword(userId, newPassword);
     const event = buildPasswordChangeEvent(context, user, secretValues);
-    const api: PostChangePasswordApi = { cache: context.cache };
+    // Only `api.cache`, as in Auth0, with the tenant's transport for this library's clearer.
+    const api: PostChangePasswordApi = attachTransport({ cache: context.cache }, context.fetch);
     return {
       changedAt: user.last_password_reset as string,
       user,
