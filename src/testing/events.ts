@@ -66,6 +66,11 @@ export const SAML_CONNECTION: Readonly<Auth0Connection> = Object.freeze({
  * The host name the builders put in `event.request.hostname`. Under `.test`, a top-level domain
  * reserved for testing (RFC 6761) that never resolves, so that code which derives a URL from the
  * event cannot reach a real Auth0 tenant from a test.
+ *
+ * @example
+ * ```ts
+ * expect(api.blockedRequests[0]?.url).toBe(`https://${TEST_HOSTNAME}/dbconnections/change_password`);
+ * ```
  */
 export const TEST_HOSTNAME = 'acme.auth0.test';
 

@@ -12,6 +12,11 @@ import { testingError, testingTypeError } from './testing-error.js';
 /**
  * One call a handler made on a recording `api`, such as
  * `{ method: 'authentication.challengeWith', args: [{ type: 'otp' }] }`. The arguments are copies.
+ *
+ * @example
+ * ```ts
+ * const [call]: readonly RecordedApiCall[] = api.calls; // { method: 'multifactor.enable', args: ['any'] }
+ * ```
  */
 export interface RecordedApiCall {
   /** The member path under `api`, e.g. `access.deny` or `redirect.sendUserTo`. */
@@ -22,6 +27,13 @@ export interface RecordedApiCall {
 /**
  * A request a handler tried to send through a recording `api`'s transport, which refused it. Only the
  * method and the URL without its query string are kept: a query could hold a secret.
+ *
+ * @example
+ * ```ts
+ * const api = createPostLoginApi();
+ * await gate(buildPostLoginEvent(), api); // sendResetEmail on, no fetch option
+ * api.blockedRequests; // [{ method: 'POST', url: 'https://acme.auth0.test/dbconnections/change_password' }]
+ * ```
  */
 export interface BlockedRequest {
   readonly method: string;
@@ -29,7 +41,15 @@ export interface BlockedRequest {
   readonly url: string;
 }
 
-/** Where `api.redirect.sendUserTo` sent the user. */
+/**
+ * Where `api.redirect.sendUserTo` sent the user.
+ *
+ * @example
+ * ```ts
+ * api.redirect.sendUserTo('https://page.acme.test/', { query: { session_token: token } });
+ * api.redirectedTo; // { url: 'https://page.acme.test/?session_token=…&state=…', state: '…' }
+ * ```
+ */
 export interface RecordedRedirect {
   /** The URL as Auth0 would send the browser to it: the `query` option applied and `state` appended. */
   readonly url: string;
@@ -37,10 +57,26 @@ export interface RecordedRedirect {
   readonly state: string;
 }
 
-/** `[key, value]` of one `api.user.setAppMetadata` or `setUserMetadata` call. */
+/**
+ * `[key, value]` of one `api.user.setAppMetadata` or `setUserMetadata` call.
+ *
+ * @example
+ * ```ts
+ * const [key, value]: MetadataWrite = api.appMetadataWrites[0]!; // ['needsPasswordReset', true]
+ * ```
+ */
 export type MetadataWrite = readonly [key: string, value: MetadataValue | undefined];
 
-/** Options of {@link createPostChangePasswordApi}, and the base of those of {@link createPostLoginApi}. */
+/**
+ * Options of {@link createPostChangePasswordApi}, and the base of those of {@link createPostLoginApi}.
+ *
+ * @example
+ * ```ts
+ * const cache = createMemoryCache();
+ * const first = createPostChangePasswordApi({ cache, fetch: tenant.fetch });
+ * const second = createPostChangePasswordApi({ cache, fetch: tenant.fetch }); // one trigger's shared cache
+ * ```
+ */
 export interface RecordingApiOptions {
   /** The `api.cache`; share one between calls to model one trigger's cache. @default a new one */
   cache?: MemoryCache;
@@ -52,7 +88,16 @@ export interface RecordingApiOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** Options of {@link createPostLoginApi}. */
+/**
+ * Options of {@link createPostLoginApi}.
+ *
+ * @example
+ * ```ts
+ * const event = buildPostLoginEvent({ transaction: { protocol: 'oauth2-refresh-token' } });
+ * const api = createPostLoginApi({ event, fetch: tenant.fetch });
+ * api.redirect.canRedirect(); // false
+ * ```
+ */
 export interface PostLoginApiOptions extends RecordingApiOptions {
   /**
    * The event the handler receives. `api.redirect` reads it as Auth0 does: `encodeToken` signs the
@@ -66,7 +111,16 @@ export interface PostLoginApiOptions extends RecordingApiOptions {
   state?: string;
 }
 
-/** A post-login `api` that records what a handler asked of it. */
+/**
+ * A post-login `api` that records what a handler asked of it.
+ *
+ * @example
+ * ```ts
+ * const api: RecordingPostLoginApi = createPostLoginApi();
+ * await onExecutePostLogin(buildPostLoginEvent(), api);
+ * expect(api.deniedWith).toBe('Please reset your password!');
+ * ```
+ */
 export interface RecordingPostLoginApi extends PostLoginApi {
   readonly cache: MemoryCache;
   /** The reason of the first `api.access.deny` call, or `undefined` when the login was not denied. */
@@ -95,7 +149,16 @@ export interface RecordingPostLoginApi extends PostLoginApi {
   readonly blockedRequests: readonly BlockedRequest[];
 }
 
-/** A post-change-password `api`: only `api.cache`, as in Auth0, plus what the test needs to see. */
+/**
+ * A post-change-password `api`: only `api.cache`, as in Auth0, plus what the test needs to see.
+ *
+ * @example
+ * ```ts
+ * const api: RecordingPostChangePasswordApi = createPostChangePasswordApi();
+ * await clearer(buildPostChangePasswordEvent({ secrets }), api).catch(() => {});
+ * api.blockedRequests; // the token request it refused
+ * ```
+ */
 export interface RecordingPostChangePasswordApi extends PostChangePasswordApi {
   readonly cache: MemoryCache;
   /** Requests the default transport refused (empty when a `fetch` option was given). */

@@ -8,7 +8,14 @@ import {
 import { connectionKindOf } from '../connection-kind.js';
 import { testingError } from '../testing-error.js';
 
-/** A connection of the local tenant, shaped like `event.connection` in an Action. */
+/**
+ * A connection of the local tenant, shaped like `event.connection` in an Action.
+ *
+ * @example
+ * ```ts
+ * const { id }: TenantConnection = tenant.connections.get('Username-Password-Authentication')!;
+ * ```
+ */
 export interface TenantConnection {
   /** `con_` followed by 16 letters and digits, like Auth0's connection ids. */
   readonly id: string;
@@ -18,7 +25,15 @@ export interface TenantConnection {
   readonly strategy: string;
 }
 
-/** What {@link ConnectionStore.add} needs to create a connection. */
+/**
+ * What {@link ConnectionStore.add} needs to create a connection.
+ *
+ * @example
+ * ```ts
+ * const staff: NewConnection = { name: 'staff', strategy: 'auth0', passwordPolicy: 'good', minLength: 12 };
+ * tenant.connections.add(staff);
+ * ```
+ */
 export interface NewConnection {
   /** A name of letters, digits and inner hyphens, unique within the tenant. */
   readonly name: string;
@@ -39,6 +54,13 @@ export interface NewConnection {
  * The connections of a local tenant. It starts with `Username-Password-Authentication` (database, with
  * the `good` password policy that Auth0 gives the default connection of a new tenant),
  * `google-oauth2` (social) and `acme-saml` (enterprise, SAML). Every connection returned is a copy.
+ *
+ * @example
+ * ```ts
+ * tenant.connections.add({ name: 'staff', strategy: 'auth0', passwordPolicy: 'excellent' });
+ * tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordHistorySize: 5 });
+ * tenant.connections.passwordPolicyOf('staff'); // { passwordPolicy: 'excellent' }
+ * ```
  */
 export interface ConnectionStore {
   /** Every connection, in the order they were added. */

@@ -8,6 +8,12 @@ import { testingTypeError } from '../testing-error.js';
  *   string; by default an Auth0-shaped error for the status);
  * - `hang`: the request is never answered: only the caller's abort signal (or closing the tenant) ends it;
  * - `drop`: the connection is closed without a response; `fetch` rejects with `TypeError: fetch failed`.
+ *
+ * @example
+ * ```ts
+ * const teapot: Fault = { kind: 'status', status: 418, headers: { 'x-test': 'yes' }, body: { teapot: true } };
+ * tenant.faults.inject('token', teapot);
+ * ```
  */
 export type Fault =
   | {
@@ -19,31 +25,68 @@ export type Fault =
   | { readonly kind: 'hang' }
   | { readonly kind: 'drop' };
 
-/** How many requests an injected fault applies to. */
+/**
+ * How many requests an injected fault applies to.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.serverError('getUser', { times: 3 }); // the next three user reads get a 503
+ * ```
+ */
 export interface InjectOptions {
   /** @default 1 */
   readonly times?: number;
 }
 
-/** Options of {@link FaultInjector.rateLimit}. */
+/**
+ * Options of {@link FaultInjector.rateLimit}.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.rateLimit('token', { retryAfterSeconds: 3, times: 2 });
+ * ```
+ */
 export interface RateLimitOptions extends InjectOptions {
   /** The `retry-after` header, and how far `x-ratelimit-reset` lies ahead of the tenant clock. @default 1 */
   readonly retryAfterSeconds?: number;
 }
 
-/** Options of {@link FaultInjector.serverError}. */
+/**
+ * Options of {@link FaultInjector.serverError}.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.serverError('getUser', { status: 502, times: 2 });
+ * ```
+ */
 export interface ServerErrorOptions extends InjectOptions {
   /** A status from 500 to 599. @default 503 */
   readonly status?: number;
 }
 
-/** Which requests an injected fault matches: one route, or `'any'` for all. */
+/**
+ * Which requests an injected fault matches: one route, or `'any'` for all.
+ *
+ * @example
+ * ```ts
+ * const target: FaultTarget = 'patchUser';
+ * tenant.faults.drop(target);
+ * tenant.faults.drop('any', { times: 3 });
+ * ```
+ */
 export type FaultTarget = TenantRoute | 'any';
 
 /**
  * Makes the local tenant fail on purpose. Each injection applies to the next `times` requests it matches;
  * injections are used up in the order they were made, before the request is handled at all (so an
  * injected 429 on `token` issues no token). Every injected fault is recorded in `requests[].fault`.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.rateLimit('getUser', { retryAfterSeconds: 2 });
+ * tenant.faults.serverError('patchUser', { times: 2 });
+ * tenant.faults.hang('token'); // only the caller's abort signal ends it
+ * ```
  */
 export interface FaultInjector {
   /** Answers the next matching requests with `fault`. */

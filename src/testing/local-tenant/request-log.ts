@@ -11,15 +11,34 @@ export const TENANT_ROUTES = [
  * `getConnection` and `listConnections` are `GET /api/v2/connections/{id}` and `GET /api/v2/connections`,
  * `resetEmail` is the Authentication API's `POST /dbconnections/change_password`, and `other` is
  * everything else (answered with 404).
+ *
+ * @example
+ * ```ts
+ * const route: TenantRoute = 'getConnection';
+ * expect(tenant.counts()[route]).toBe(1);
+ * ```
  */
 export type TenantRoute = (typeof TENANT_ROUTES)[number];
 
-/** The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked). */
+/**
+ * The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked).
+ *
+ * @example
+ * ```ts
+ * const refused: RequestAuth = 'invalid';
+ * expect(tenant.requests.some(({ auth }) => auth === refused)).toBe(false);
+ * ```
+ */
 export type RequestAuth = 'none' | 'valid' | 'invalid';
 
 /**
  * One HTTP request the local tenant received. It never holds a header, a body, a token, a secret or a
  * password, so it is safe to print.
+ *
+ * @example
+ * ```ts
+ * const [first]: readonly RecordedRequest[] = tenant.requests; // { method: 'POST', path: '/oauth/token', route: 'token', status: 200, auth: 'none', at }
+ * ```
  */
 export interface RecordedRequest {
   readonly method: string;
@@ -35,7 +54,14 @@ export interface RecordedRequest {
   readonly at: Date;
 }
 
-/** How many requests reached each route, and in all. */
+/**
+ * How many requests reached each route, and in all.
+ *
+ * @example
+ * ```ts
+ * const counts: RequestCounts = tenant.counts(); // { token: 1, getUser: 1, patchUser: 1, …, total: 3 }
+ * ```
+ */
 export type RequestCounts = { readonly [Route in TenantRoute | 'total']: number };
 
 /** A request being handled: the server fills in `status` and `fault` as it answers. */

@@ -20,13 +20,35 @@ import type { TenantUser } from './user-store.js';
 /**
  * A post-login Action handler as `runLogin` runs it: `exports.onExecutePostLogin`. Handlers that return
  * nothing are accepted too.
+ *
+ * @example
+ * ```ts
+ * const addRoles: PostLoginActionHandler = (event, api) => {
+ *   api.idToken.setCustomClaim('https://acme.example/roles', event.authorization?.roles ?? []);
+ * };
+ * ```
  */
 export type PostLoginActionHandler = (event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void;
 
-/** One post-login handler, or the Actions of a post-login flow in the order Auth0 runs them. */
+/**
+ * One post-login handler, or the Actions of a post-login flow in the order Auth0 runs them.
+ *
+ * @example
+ * ```ts
+ * const flow: PostLoginHandlers = [gate, addRoles]; // in the order Auth0 runs them
+ * await tenant.runLogin(user.user_id, flow);
+ * ```
+ */
 export type PostLoginHandlers = PostLoginActionHandler | readonly PostLoginActionHandler[];
 
-/** Options of {@link LocalTenant.runLogin}. */
+/**
+ * Options of {@link LocalTenant.runLogin}.
+ *
+ * @example
+ * ```ts
+ * await tenant.runLogin(user.user_id, gate, { protocol: 'oauth2-refresh-token', locale: 'fr-CA', secrets: { PAGE_SECRET: 's' } });
+ * ```
+ */
 export interface RunLoginOptions {
   /**
    * `event.transaction.protocol`: how the user authenticated, e.g. `oauth2-refresh-token` for a
@@ -46,10 +68,25 @@ export interface RunLoginOptions {
   readonly secrets?: Readonly<Record<string, string | undefined>>;
 }
 
-/** What `api.user.setAppMetadata` / `setUserMetadata` were called with, in order. */
+/**
+ * What `api.user.setAppMetadata` / `setUserMetadata` were called with, in order.
+ *
+ * @example
+ * ```ts
+ * const writes: MetadataWrites = (await tenant.runLogin(user.user_id, gate)).appMetadataWrites;
+ * ```
+ */
 export type MetadataWrites = readonly MetadataWrite[];
 
-/** The outcome of {@link LocalTenant.runLogin}. */
+/**
+ * The outcome of {@link LocalTenant.runLogin}.
+ *
+ * @example
+ * ```ts
+ * const outcome: LoginOutcome = await tenant.runLogin(user.user_id, gate);
+ * if (!outcome.allowed) console.log(outcome.deniedWith ?? outcome.redirect?.url ?? outcome.error);
+ * ```
+ */
 export interface LoginOutcome {
   /** Whether the user gets in: every handler ran, and none denied, redirected, failed validation or threw. */
   readonly allowed: boolean;

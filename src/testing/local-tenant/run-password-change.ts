@@ -18,16 +18,37 @@ import type { TenantUser } from './user-store.js';
 /**
  * A post-change-password Action handler as `runPasswordChange` runs it:
  * `exports.onExecutePostChangePassword`. Handlers that return nothing are accepted too.
+ *
+ * @example
+ * ```ts
+ * const recordChange: PostChangePasswordActionHandler = (event) => {
+ *   console.log(event.user.user_id);
+ * };
+ * ```
  */
 export type PostChangePasswordActionHandler = (
   event: PostChangePasswordEvent,
   api: PostChangePasswordApi,
 ) => Promise<void> | void;
 
-/** One post-change-password handler, or the Actions of the flow in the order Auth0 runs them. */
+/**
+ * One post-change-password handler, or the Actions of the flow in the order Auth0 runs them.
+ *
+ * @example
+ * ```ts
+ * const flow: PostChangePasswordHandlers = [clearer, recordChange]; // in the order Auth0 runs them
+ * ```
+ */
 export type PostChangePasswordHandlers = PostChangePasswordActionHandler | readonly PostChangePasswordActionHandler[];
 
-/** Options of {@link LocalTenant.runPasswordChange}. */
+/**
+ * Options of {@link LocalTenant.runPasswordChange}.
+ *
+ * @example
+ * ```ts
+ * tenant.runPasswordChange(user.user_id, 'Temp-0rary-Passw0rd', clearer, { by: 'administrator' });
+ * ```
+ */
 export interface RunPasswordChangeOptions {
   /**
    * Who changes the password: `'user'` (a reset link, the "change password" page) or `'administrator'`
@@ -46,6 +67,12 @@ export interface RunPasswordChangeOptions {
 /**
  * How the trigger ended. It never rejects: as in Auth0, a failing handler only leaves a log entry and
  * does not undo the password change.
+ *
+ * @example
+ * ```ts
+ * const completion: PasswordChangeCompletion = await tenant.runPasswordChange(user.user_id, 'A-new-Passw0rd', clearer).completion;
+ * if (!completion.ok) throw completion.error;
+ * ```
  */
 export type PasswordChangeCompletion =
   | { readonly ok: true }
@@ -55,7 +82,16 @@ export type PasswordChangeCompletion =
       readonly error: Error;
     };
 
-/** What {@link LocalTenant.runPasswordChange} returns, at once: the change is made, the trigger runs later. */
+/**
+ * What {@link LocalTenant.runPasswordChange} returns, at once: the change is made, the trigger runs later.
+ *
+ * @example
+ * ```ts
+ * const run: PasswordChangeRun = tenant.runPasswordChange(user.user_id, 'A-new-Passw0rd', clearer);
+ * run.changedAt; // last_password_reset, at once
+ * await run.completion; // once the handlers ran
+ * ```
+ */
 export interface PasswordChangeRun {
   /** `last_password_reset` of this change: ISO 8601, by the tenant clock. */
   readonly changedAt: string;

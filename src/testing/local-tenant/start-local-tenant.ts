@@ -20,7 +20,14 @@ import { createTokenIssuer } from './token-issuer.js';
 import { LOCAL_TENANT_ID } from './trigger-context.js';
 import { createUserStore, type UserStore } from './user-store.js';
 
-/** Options of {@link startLocalTenant}. */
+/**
+ * Options of {@link startLocalTenant}.
+ *
+ * @example
+ * ```ts
+ * const tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'], tokenLifetimeSeconds: 60 });
+ * ```
+ */
 export interface LocalTenantOptions {
   /** The id of the one machine-to-machine client the tenant accepts. @default a random id */
   readonly clientId?: string;
@@ -37,15 +44,29 @@ export interface LocalTenantOptions {
   readonly tokenLifetimeSeconds?: number;
 }
 
-/** The secrets an Action needs to reach the tenant's Management API, named as this library expects them. */
-// A type alias, not an interface, so it can stand where `event.secrets` (a string record) is expected.
+/**
+ * The secrets an Action needs to reach the tenant's Management API, named as this library expects them.
+ *
+ * @example
+ * ```ts
+ * const event = buildPostChangePasswordEvent({ secrets: tenant.secrets }); // AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET
+ * ```
+ */
+// (A type alias, not an interface, so it can stand where `event.secrets`, a string record, is expected.)
 export type LocalTenantSecrets = {
   readonly AUTH0_DOMAIN: string;
   readonly AUTH0_CLIENT_ID: string;
   readonly AUTH0_CLIENT_SECRET: string;
 };
 
-/** The `api.cache` of each trigger: shared by every run of that trigger on the tenant, separate between triggers. */
+/**
+ * The `api.cache` of each trigger: shared by every run of that trigger on the tenant, separate between triggers.
+ *
+ * @example
+ * ```ts
+ * tenant.caches.postChangePassword.clear(); // as Auth0 may drop entries at any time
+ * ```
+ */
 export interface TriggerCaches {
   readonly postLogin: MemoryCache;
   readonly postChangePassword: MemoryCache;
@@ -57,6 +78,13 @@ export interface TriggerCaches {
  * them in the same process. At heart it is a Web-standard handler ({@link LocalTenantCore.handle});
  * {@link LocalTenantCore.fetch} calls it in process, and a listener on `127.0.0.1` serves it over HTTP
  * for clients that need a socket.
+ *
+ * @example
+ * ```ts
+ * const tenant: LocalTenantCore = await startLocalTenant();
+ * const response = await tenant.fetch(`https://${tenant.domain}/api/v2/users`); // 401: no token
+ * await tenant.close();
+ * ```
  */
 export interface LocalTenantCore {
   /** `127.0.0.1:<port>`: what goes into the `AUTH0_DOMAIN` secret. */
@@ -197,10 +225,26 @@ export interface LocalTenantCore {
 // `await using` where the symbol is, and these declarations still compile where it is not.
 type AsyncDisposeKey = SymbolConstructor extends { readonly asyncDispose: infer Key extends symbol } ? Key : never;
 
-/** The same as {@link LocalTenantCore.close}, for `await using tenant = await startLocalTenant()`. */
+/**
+ * The same as {@link LocalTenantCore.close}, for `await using tenant = await startLocalTenant()`.
+ *
+ * @example
+ * ```ts
+ * await using tenant = await startLocalTenant(); // closed at the end of the block
+ * ```
+ */
 export type LocalTenantDisposal = { readonly [Key in AsyncDisposeKey]: () => Promise<void> };
 
-/** A running local tenant: see {@link LocalTenantCore}. Disposable with `await using`. */
+/**
+ * A running local tenant: see {@link LocalTenantCore}. Disposable with `await using`.
+ *
+ * @example
+ * ```ts
+ * await using tenant = await startLocalTenant();
+ * const user = tenant.users.create({ email: 'ada@example.com' });
+ * const outcome = await tenant.runLogin(user.user_id, createFirstLoginGate({ log: false }));
+ * ```
+ */
 export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];

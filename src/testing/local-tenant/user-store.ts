@@ -11,7 +11,14 @@ import {
 } from '../metadata.js';
 import { testingError, testingTypeError } from '../testing-error.js';
 
-/** One entry of {@link TenantUser.identities}, as the Management API returns it. */
+/**
+ * One entry of {@link TenantUser.identities}, as the Management API returns it.
+ *
+ * @example
+ * ```ts
+ * const [identity]: TenantIdentity[] = tenant.users.create().identities; // { connection, provider: 'auth0', user_id, isSocial: false }
+ * ```
+ */
 export interface TenantIdentity {
   /** The connection name. */
   connection: string;
@@ -26,6 +33,12 @@ export interface TenantIdentity {
 /**
  * A user of the local tenant, shaped like the Management API's `GET /api/v2/users/{id}` response and
  * `event.user` in an Action. It never contains the password.
+ *
+ * @example
+ * ```ts
+ * const user: TenantUser = tenant.users.create({ email: 'ada@example.com' });
+ * user.user_id; // 'auth0|…'
+ * ```
  */
 export interface TenantUser {
   /**
@@ -51,7 +64,15 @@ export interface TenantUser {
   user_metadata: Record<string, unknown>;
 }
 
-/** What {@link UserStore.create} accepts. Every property is optional. */
+/**
+ * What {@link UserStore.create} accepts. Every property is optional.
+ *
+ * @example
+ * ```ts
+ * const input: CreateUserInput = { email: 'ada@example.com', password: 'Initial-Passw0rd', app_metadata: { needsPasswordReset: true } };
+ * const user = tenant.users.create(input);
+ * ```
+ */
 export interface CreateUserInput {
   email?: string;
   /** @default `false` for database users, `true` for social and enterprise users (their provider vouches) */
@@ -79,6 +100,13 @@ export interface CreateUserInput {
 /**
  * The users of a local tenant. Every user returned is a deep copy: changing it never changes the store.
  * Every method that takes an id throws when no user has it.
+ *
+ * @example
+ * ```ts
+ * const user = tenant.users.create({ email: 'ada@example.com', password: 'Initial-Passw0rd' });
+ * tenant.users.setPassword(user.user_id, 'Temp-0rary-Passw0rd');
+ * tenant.users.verifyPassword(user.user_id, 'Temp-0rary-Passw0rd'); // true
+ * ```
  */
 export interface UserStore {
   /**
