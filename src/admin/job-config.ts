@@ -1,6 +1,7 @@
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { DEFAULT_FLAG } from '../gate/options.js';
 import { parseOptions } from '../internal/parse-options.js';
+import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
+import { DEFAULT_FLAG, obligationKeys, type ObligationKeys } from '../obligation/obligation.js';
 import {
   requirePasswordChangeOptionsSchema,
   waivePasswordChangeOptionsSchema,
@@ -8,7 +9,6 @@ import {
   type RequirePasswordChangeOptions,
 } from './options.js';
 import type { PasswordChangeAction } from './report.js';
-import { normalizeDomain } from '../management/domain.js';
 
 /** The public functions, as named in messages. */
 export type AdminCaller = 'requirePasswordChange' | 'waivePasswordChange';
@@ -17,12 +17,11 @@ export type AdminCaller = 'requirePasswordChange' | 'waivePasswordChange';
 export interface PasswordChangeJobConfig {
   readonly caller: AdminCaller;
   readonly action: PasswordChangeAction;
-  readonly domain: string;
+  readonly domain: TenantDomain;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly selection: { readonly userIds: readonly string[] } | { readonly query: string };
-  readonly flag: string;
-  readonly flaggedAtKey: string;
+  readonly keys: ObligationKeys;
   readonly temporaryPassword: string | undefined;
   readonly dryRun: boolean;
   readonly exclude: ReadonlySet<string>;
@@ -63,21 +62,15 @@ function secretIssues(caller: AdminCaller, options: Record<string, unknown>): Op
 export function resolveJobConfig(caller: AdminCaller, options: unknown): PasswordChangeJobConfig {
   const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
   const issues = isObject ? secretIssues(caller, options as Record<string, unknown>) : [];
-  if (issues.length > 0) {
-    const described = issues.map((issue) => `"${issue.path}" ${issue.expected}`).join('; ');
-    throw new OptionsError(`${caller}: ${described}`, issues);
-  }
+  if (issues.length > 0) throw new OptionsError(caller, issues);
   const schema = caller === 'requirePasswordChange' ? requirePasswordChangeOptionsSchema : waivePasswordChangeOptionsSchema;
   // Not an object: parseOptions says so. Undefined: parsed as {}, so every required option is named.
   const parsed = parseOptions(caller, schema, options) as RequirePasswordChangeOptions;
-  const domain = normalizeDomain(parsed.domain);
-  if (domain === undefined) {
-    const issue: OptionsIssue = {
-      code: 'invalid_format',
-      path: 'options.domain',
-      expected: `must be the tenant's canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path) (got ${JSON.stringify(parsed.domain.slice(0, 60))})`,
-    };
-    throw new OptionsError(`${caller}: "${issue.path}" ${issue.expected}`, [issue]);
+  const domain = parseTenantDomain(parsed.domain);
+  if ('problem' in domain) {
+    // Never quoted: swapped environment variables put the client secret here.
+    const expected = `${domain.problem}: it must be ${DOMAIN_EXPECTED}`;
+    throw new OptionsError(caller, [{ code: 'invalid_format', path: 'options.domain', expected }]);
   }
   const {
     users,
@@ -101,8 +94,7 @@ export function resolveJobConfig(caller: AdminCaller, options: unknown): Passwor
         : 'query' in users
           ? { query: users.query }
           : { userIds: [...new Set(users)] },
-    flag,
-    flaggedAtKey: `${flag}At`,
+    keys: obligationKeys(flag),
     temporaryPassword: parsed.temporaryPassword,
     dryRun,
     exclude: new Set(exclude),

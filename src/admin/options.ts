@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { fetchOptionSchema, integerIn, metadataKeySchema } from '../internal/schemas.js';
+import { fetchOptionSchema, integerIn, flagSchema } from '../internal/schemas.js';
 import type { PasswordChangeRunStart, PasswordChangeRunProgress, UserOutcome } from './report.js';
 
 /**
@@ -16,7 +16,10 @@ export interface PasswordChangeAdminOptions {
    * API audience must match it). `https://` and a trailing `/` are tolerated.
    */
   domain: string;
-  /** The client id of an M2M application granted `read:users` and `update:users`. */
+  /**
+   * The client id of an M2M application granted `read:users` and `update:users_app_metadata` —
+   * and `update:users` when a temporary password is set.
+   */
   clientId: string;
   /** Its client secret. Never appears in an error, a report or a log line. */
   clientSecret: string;
@@ -121,10 +124,16 @@ const usersSchema = z.union(
   { error: 'must be a user id, an array of user ids, or { query: "<user search query>" }' },
 );
 
-/** Requests per second: Auth0's plans range from 2 to a few hundred per second tenant-wide. */
+/** The slowest pace: one request every 10 s (slower pacing would be a mistake, and overflows timers). */
+export const MIN_RATE = 0.1;
+/** The fastest: Auth0's plans range from 2 to a few hundred requests per second tenant-wide. */
+export const MAX_RATE = 100;
+export const RATE_EXPECTED = `must be a number of requests per second from ${MIN_RATE} to ${MAX_RATE}`;
+
+/** Requests per second. */
 const rateSchema = z.custom<number>(
-  (value) => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 100,
-  { error: 'must be a number of requests per second, above 0 and at most 100' },
+  (value) => typeof value === 'number' && Number.isFinite(value) && value >= MIN_RATE && value <= MAX_RATE,
+  { error: RATE_EXPECTED },
 );
 
 const commonShape = {
@@ -133,7 +142,7 @@ const commonShape = {
   // Checked before the schema runs, so that no message ever quotes it.
   clientSecret: z.string(),
   users: usersSchema,
-  flag: z.optional(metadataKeySchema),
+  flag: z.optional(flagSchema),
   dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
   exclude: z.optional(z.array(z.string({ error: 'must be a user id' }), { error: 'must be an array of user ids' })),
   rate: z.optional(rateSchema),

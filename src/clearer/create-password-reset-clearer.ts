@@ -3,11 +3,15 @@ import type {
   PostChangePasswordEvent,
   PostChangePasswordHandler,
 } from '../auth0/post-change-password.js';
-import { DEFAULT_FLAG } from '../gate/options.js';
+import { OptionsError } from '../errors/options-error.js';
 import { createLogEmitter } from '../internal/log.js';
 import { parseOptions } from '../internal/parse-options.js';
+import type { TokenMemo } from '../management/token-store.js';
+import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
 import { passwordResetClearerOptionsSchema, type PasswordResetClearerOptions } from './options.js';
 import type { ClearerConfig } from './run-clearer.js';
+
+const CLEARER = 'createPasswordResetClearer';
 
 /**
  * Creates the post-change-password handler that marks the obligation as met.
@@ -17,13 +21,14 @@ import type { ClearerConfig } from './run-clearer.js';
  * flag was set before this password change, sets it to `false` — that key only; every other
  * `app_metadata` key stays as it was. A flag an administrator set after the change is left alone.
  *
- * The Management API token is reused across executions of an instance and, through `api.cache`,
- * across instances. 429 and 5xx are retried within a deadline well inside Auth0's 20 s limit.
- * When it fails for good the handler rejects with an error naming the step and the status (never a
- * secret or a token) — and the user is still not locked out: the gate clears a flag itself when it
- * sees the password changed after the flag was set.
+ * The Management API token is reused across executions of an instance (concurrent executions share
+ * one token request) and, through `api.cache`, across instances. 429 and 5xx are retried within a
+ * deadline well inside Auth0's 20 s limit. When it fails for good the handler rejects with an error
+ * naming the step and the status (never a secret or a token) — and the user is still not locked
+ * out: the gate clears a flag itself when it sees the password changed after the flag was set.
  *
- * The `auth0` SDK is loaded on the first execution, not when the module loads.
+ * The `auth0` SDK is loaded on the first execution, not when the module loads. The M2M application
+ * needs the `read:users` and `update:users_app_metadata` scopes, no more.
  *
  * @example
  * ```js
@@ -42,20 +47,31 @@ export function createPasswordResetClearer(options?: PasswordResetClearerOptions
     } = {},
     log = true,
     fetch: transport,
-    requestTimeoutMs = 5_000,
+    requestTimeoutMs: requestedTimeoutMs,
     deadlineMs = 12_000,
     maxAttempts = 4,
-  } = parseOptions('createPasswordResetClearer', passwordResetClearerOptionsSchema, options);
+  } = parseOptions(CLEARER, passwordResetClearerOptionsSchema, options);
+  // The default request timeout shrinks to a shorter deadline; a timeout given explicitly must fit.
+  const requestTimeoutMs = requestedTimeoutMs ?? Math.min(5_000, deadlineMs);
+  if (requestTimeoutMs > deadlineMs) {
+    throw new OptionsError(CLEARER, [
+      {
+        code: 'custom',
+        path: 'options.requestTimeoutMs',
+        expected: `must not be longer than "options.deadlineMs" (got ${requestTimeoutMs} with a deadline of ${deadlineMs})`,
+      },
+    ]);
+  }
   const config: ClearerConfig = {
-    flag,
-    flaggedAtKey: `${flag}At`,
+    keys: obligationKeys(flag),
     secretNames: { domain, clientId, clientSecret },
     transport,
     requestTimeoutMs,
     deadlineMs,
     maxAttempts,
     emit: createLogEmitter(log, 'post-change-password'),
-    tokenMemo: new Map(),
+    // Built here rather than with token-store's helper: the gate's module must not load that code.
+    tokenMemo: { tokens: new Map(), pending: new Map() } satisfies TokenMemo,
   };
 
   const onExecutePostChangePassword = async function onExecutePostChangePassword(

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { LogOption } from '../internal/log.js';
-import { fetchOptionSchema, integerIn, logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
+import { checked, fetchOptionSchema, flagSchema, integerIn, logOptionSchema } from '../internal/schemas.js';
 
 /** Names of the `event.secrets` entries holding the M2M application's credentials. */
 export interface ClearerSecretNames {
@@ -38,8 +38,9 @@ export interface PasswordResetClearerOptions {
    */
   fetch?: typeof globalThis.fetch;
   /**
-   * How long one HTTP request may take before it is abandoned (and retried if time allows).
-   * @default 5000
+   * How long one HTTP request may take before it is abandoned (and retried if time allows). At
+   * most `deadlineMs`.
+   * @default 5000, or `deadlineMs` when that is shorter
    */
   requestTimeoutMs?: number;
   /**
@@ -55,13 +56,13 @@ export interface PasswordResetClearerOptions {
   maxAttempts?: number;
 }
 
-const secretNameSchema = z
-  .string({ error: 'must be the name of an Action secret' })
-  .check(z.minLength(1, { error: 'must be the name of an Action secret' }));
+const secretNameSchema = checked<string>((value, report) => {
+  if (typeof value !== 'string' || value.length === 0) report('must be the name of an Action secret', value);
+});
 
 /** The schema of {@link PasswordResetClearerOptions}; a type test keeps the two in step. */
 export const passwordResetClearerOptionsSchema = z.strictObject({
-  flag: z.optional(metadataKeySchema),
+  flag: z.optional(flagSchema),
   secrets: z.optional(
     z.strictObject(
       {

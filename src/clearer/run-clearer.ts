@@ -1,16 +1,25 @@
 import type { PostChangePasswordApi, PostChangePasswordEvent } from '../auth0/post-change-password.js';
-import { InvalidEventError } from '../errors/invalid-event-error.js';
 import { isForcePasswordResetError } from '../errors/force-password-reset-error.js';
+import { InvalidEventError } from '../errors/invalid-event-error.js';
 import { SecretsError } from '../errors/secrets-error.js';
 import type { LogEntry } from '../internal/log.js';
-import { normalizeDomain } from '../management/domain.js';
-import { openManagementSession, type TokenMemo } from '../management/management-session.js';
+import { transportOf } from '../internal/transport.js';
+import { DOMAIN_EXPECTED, parseTenantDomain } from '../management/domain.js';
+import type { FailureHint } from '../management/management-api-failure.js';
+import { openManagementClient } from '../management/management-client.js';
+import { createActionTokenStore, type TokenMemo } from '../management/token-store.js';
+import type { ObligationKeys } from '../obligation/obligation.js';
+import { parseIsoTime } from '../obligation/time.js';
 import { decideClear } from './decide-clear.js';
+
+const CALLER = 'createPasswordResetClearer';
+
+/** The scopes the clearer's M2M application needs, and no more. */
+export const CLEARER_SCOPES = ['read:users', 'update:users_app_metadata'] as const;
 
 /** The clearer's options with defaults applied, plus its per-instance state. */
 export interface ClearerConfig {
-  flag: string;
-  flaggedAtKey: string;
+  keys: ObligationKeys;
   secretNames: { domain: string; clientId: string; clientSecret: string };
   transport: typeof globalThis.fetch | undefined;
   requestTimeoutMs: number;
@@ -21,6 +30,20 @@ export interface ClearerConfig {
   tokenMemo: TokenMemo;
 }
 
+const hint: FailureHint = (failure) => {
+  if (failure.status === 403 && failure.step !== 'get token') {
+    const missing = failure.requiredScopes === undefined ? 'the scope it names' : `the ${failure.requiredScopes.join(' or ')} scope`;
+    return `grant the M2M application ${missing}: the clearer needs ${CLEARER_SCOPES.join(' and ')}`;
+  }
+  if (failure.step === 'get token' && (failure.status === 401 || failure.status === 403)) {
+    return 'check the client id and secret in the Action secrets, and that the application is authorized for the Management API of this domain (the canonical *.auth0.com domain, not a custom one)';
+  }
+  return undefined;
+};
+
+/** `ERR_MANAGEMENT_API` → `management-api`, for a log line's `reason`. */
+const reasonOf = (code: string) => code.slice(4).toLowerCase().replaceAll('_', '-');
+
 /**
  * One execution of the post-change-password handler. Kept apart from the factory, and loaded on
  * the first execution, so that an Action that only uses the gate never loads this code.
@@ -30,10 +53,10 @@ export async function runClearer(
   event: PostChangePasswordEvent,
   api: PostChangePasswordApi,
 ): Promise<void> {
-  const { emit, secretNames, flag, flaggedAtKey } = config;
-  const startedAt = Date.now();
+  const { emit, secretNames, keys } = config;
+  const startedAt = performance.now();
+  const elapsed = () => Math.round(performance.now() - startedAt);
   const userId = typeof event?.user?.user_id === 'string' ? event.user.user_id : undefined;
-  const elapsed = () => Date.now() - startedAt;
   const userField = userId === undefined ? {} : { user_id: userId };
 
   try {
@@ -42,77 +65,79 @@ export async function runClearer(
       emit({ decision: 'skip', reason: 'not-database-connection', ...userField, ms: elapsed() });
       return;
     }
-    if (userId === undefined) {
-      throw new InvalidEventError('createPasswordResetClearer: event.user.user_id is missing');
-    }
+    if (userId === undefined) throw new InvalidEventError(CALLER, 'event.user.user_id', 'event.user.user_id is missing');
 
-    const secretValues = event.secrets ?? {};
+    const secretValues: Record<string, unknown> = event.secrets ?? {};
     const read = (name: string) => {
-      const value = secretValues[name];
+      const value = Object.hasOwn(secretValues, name) ? secretValues[name] : undefined;
       return typeof value === 'string' && value.trim().length > 0 ? value : undefined;
     };
-    const missing = [secretNames.domain, secretNames.clientId, secretNames.clientSecret].filter(
-      (name) => read(name) === undefined,
-    );
+    const missing = [secretNames.domain, secretNames.clientId, secretNames.clientSecret].filter((name) => read(name) === undefined);
     if (missing.length > 0) {
       const list = missing.map((name) => `"${name}"`).join(', ');
       throw new SecretsError(
-        `createPasswordResetClearer: missing Action secret${missing.length === 1 ? '' : 's'} ${list} — add ${missing.length === 1 ? 'it' : 'them'} under the Action's Secrets (the M2M application's domain, client id and client secret)`,
+        CALLER,
+        `missing Action secret${missing.length === 1 ? '' : 's'} ${list} — add ${missing.length === 1 ? 'it' : 'them'} under the Action's Secrets (the M2M application's domain, client id and client secret)`,
         { missing, invalid: [] },
       );
     }
-    const domain = normalizeDomain(read(secretNames.domain) as string);
-    if (domain === undefined) {
-      throw new SecretsError(
-        `createPasswordResetClearer: Action secret "${secretNames.domain}" must be the tenant's canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path)`,
-        { missing: [], invalid: [secretNames.domain] },
-      );
+    const domain = parseTenantDomain(read(secretNames.domain) as string);
+    if ('problem' in domain) {
+      // The value is never quoted: swapped secrets put the client secret here.
+      throw new SecretsError(CALLER, `Action secret "${secretNames.domain}" ${domain.problem}: it must be ${DOMAIN_EXPECTED}`, {
+        missing: [],
+        invalid: [secretNames.domain],
+      });
     }
 
-    const changed = Date.parse(event.user.last_password_reset ?? '');
-    if (Number.isNaN(changed)) {
+    const changedAt = parseIsoTime(event.user.last_password_reset);
+    if (changedAt === undefined) {
       // Without the time of the change, a flag set after it cannot be told apart: keep it. The gate
       // still lets the user in once it sees the password changed after the flag.
-      emit({ decision: 'keep', reason: 'change-time-missing', ...userField, detail: 'event.user.last_password_reset is missing', ms: elapsed() });
+      const detail = `event.user.last_password_reset is ${event.user.last_password_reset === undefined ? 'missing' : 'not a time'}`;
+      emit({ decision: 'keep', reason: 'change-time-missing', ...userField, detail, ms: elapsed() });
       return;
     }
-    const session = await openManagementSession({
+    const clientId = read(secretNames.clientId) as string;
+    const client = await openManagementClient({
+      caller: CALLER,
       domain,
-      clientId: read(secretNames.clientId) as string,
+      clientId,
       clientSecret: read(secretNames.clientSecret) as string,
-      transport: config.transport ?? globalThis.fetch,
+      transport: config.transport ?? transportOf(api) ?? globalThis.fetch,
+      tokens: createActionTokenStore(config.tokenMemo, `${domain.host}\n${clientId}`, api?.cache, clientId),
       requestTimeoutMs: config.requestTimeoutMs,
-      deadline: startedAt + config.deadlineMs,
       maxAttempts: config.maxAttempts,
-      cache: api?.cache,
-      memo: config.tokenMemo,
+      deadline: startedAt + config.deadlineMs,
+      hint,
       warn: (reason, detail) => emit({ decision: 'warn', reason, ...userField, detail }),
     });
 
-    const appMetadata = await session.readAppMetadata(userId);
-    const decision = decideClear(appMetadata, flag, flaggedAtKey, changed);
-    if (decision.action === 'clear') {
-      const after = await session.updateAppMetadata(userId, { [flag]: false });
-      // PATCH cannot be conditional. If an administrator re-flagged the user between our read and our
-      // write (set a temporary password, then the flag), our write just erased that obligation: the
-      // answer shows a <flag>At later than this change, so put the flag back.
-      if (decideClear({ ...after, [flag]: true }, flag, flaggedAtKey, changed).action === 'keep') {
-        await session.updateAppMetadata(userId, { [flag]: true });
-        emit({ decision: 'keep', reason: 'reflagged-after-change', ...userField, detail: 'restored a flag set while clearing', ms: elapsed() });
-        return;
-      }
-      emit({ decision: 'clear', reason: decision.reason, ...userField, wrote: [flag], ms: elapsed() });
-    } else {
+    const user = await client.readUser(userId, ['app_metadata', 'created_at']);
+    const decision = decideClear(user.appMetadata, keys, user.createdAt, changedAt);
+    if (decision.action === 'keep') {
       emit({ decision: 'keep', reason: decision.reason, ...userField, ms: elapsed() });
+      return;
     }
+    const after = await client.updateAppMetadata(userId, { [keys.flag]: false });
+    // PATCH cannot be conditional. If an administrator re-flagged the user between our read and our
+    // write (set a temporary password, then the flag), our write just erased that obligation: the
+    // answer shows a <flag>At later than this change, so put the flag back.
+    const reflagged = { ...after.appMetadata, [keys.flag]: true };
+    if (decideClear(reflagged, keys, user.createdAt, changedAt).action === 'keep') {
+      await client.updateAppMetadata(userId, { [keys.flag]: true });
+      emit({ decision: 'keep', reason: 'reflagged-after-change', ...userField, detail: 'restored a flag set while clearing', ms: elapsed() });
+      return;
+    }
+    emit({ decision: 'clear', reason: decision.reason, ...userField, wrote: [keys.flag], ms: elapsed() });
   } catch (error) {
     const known = isForcePasswordResetError(error);
     emit({
       decision: 'fail',
-      // ERR_MANAGEMENT_API → management-api
-      reason: known ? error.code.slice(4).toLowerCase().replaceAll('_', '-') : 'internal-error',
+      reason: known ? reasonOf(error.code) : 'internal-error',
       ...userField,
-      detail: known ? error.message.replace(/^\[[^\]]+\] createPasswordResetClearer: /, '') : 'unexpected error',
+      // From the fields, never by editing the message.
+      detail: known ? error.detail : 'unexpected error',
       ms: elapsed(),
     });
     throw error;

@@ -1,12 +1,11 @@
 import { resolveJobConfig, type PasswordChangeJobConfig } from '../admin/job-config.js';
-import { normalizeDomain } from '../management/domain.js';
+import { DOMAIN_EXPECTED, parseTenantDomain } from '../management/domain.js';
 import type { RequirePasswordChangeOptions } from '../admin/options.js';
 import type { PasswordChangeReport } from '../admin/report.js';
 import { runPasswordChangeJob, systemClock, type JobClock } from '../admin/run-password-change-job.js';
 import { ManagementApiError } from '../errors/management-api-error.js';
-import { MESSAGE_PREFIX } from '../errors/force-password-reset-error.js';
 import { OptionsError } from '../errors/options-error.js';
-import { DEFAULT_FLAG } from '../gate/options.js';
+import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { VERSION } from '../version.js';
 import { parseArguments, quote, UsageError, USAGE, type RunArguments } from './parse-arguments.js';
 import { createProgressReporter, type OutputStream } from './progress.js';
@@ -46,16 +45,24 @@ export interface CliEnvironment {
 const CREDENTIAL_VARIABLES = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'] as const;
 const NAME = 'auth0-force-password-reset';
 
-/** Our messages carry the library's prefix and the function's name; on a terminal they are noise. */
-function plainMessage(error: Error): string {
-  return error.message
-    .replace(`${MESSAGE_PREFIX} `, '')
-    .replace(/^(requirePasswordChange|waivePasswordChange): /, '')
-    .replaceAll('"options.users.query"', '--query')
-    .replaceAll('"options.domain"', 'AUTH0_DOMAIN')
-    .replaceAll('"options.clientId"', 'AUTH0_CLIENT_ID')
-    .replaceAll('"options.clientSecret"', 'AUTH0_CLIENT_SECRET')
-    .replaceAll('"options.temporaryPassword"', 'the temporary password');
+/** The tool's names for the options of `/admin` that it fills in. */
+const CLI_NAMES: Readonly<Record<string, string>> = {
+  'options.users.query': '--query',
+  'options.domain': 'AUTH0_DOMAIN',
+  'options.clientId': 'AUTH0_CLIENT_ID',
+  'options.clientSecret': 'AUTH0_CLIENT_SECRET',
+  'options.temporaryPassword': 'the temporary password',
+};
+
+/**
+ * A library error as the tool shows it, rendered from its fields: without the library's prefix and
+ * the function's name (noise on a terminal), and with option paths named as the tool's inputs.
+ */
+function plainMessage(error: OptionsError | ManagementApiError): string {
+  if (error instanceof OptionsError) {
+    return error.issues.map((issue) => `${CLI_NAMES[issue.path] ?? `"${issue.path}"`} ${issue.expected}`).join('; ');
+  }
+  return error.detail;
 }
 
 interface RunSummary {
@@ -162,11 +169,11 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users`,
       );
     }
-    const normalized = normalizeDomain(env['AUTH0_DOMAIN'] as string);
-    if (normalized === undefined) {
-      return usageError('AUTH0_DOMAIN must be the tenant’s canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path)');
-    }
-    domain = normalized;
+    const parsedDomain = parseTenantDomain(env['AUTH0_DOMAIN'] as string);
+    // Never quoted: swapped environment variables put the client secret here.
+    if ('problem' in parsedDomain) return usageError(`AUTH0_DOMAIN ${parsedDomain.problem}: it must be ${DOMAIN_EXPECTED}`);
+    domain = parsedDomain.host;
+    const normalized = parsedDomain.host;
     let temporaryPassword: string | undefined;
     if (run.temporaryPasswordEnv !== undefined) {
       temporaryPassword = env[run.temporaryPasswordEnv];

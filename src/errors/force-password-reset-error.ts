@@ -11,17 +11,25 @@ export const MESSAGE_PREFIX = '[auth0-force-password-reset]';
 /**
  * The base class of every error this library throws or rejects with.
  *
- * Each carries a machine-readable `code` and, where another error led to it, that error as `cause`.
- * Messages never contain a secret or a token.
+ * Each carries a machine-readable `code`, the public function it comes from (`caller`) and the
+ * bare `detail`, so that log lines and the command-line tool render from fields rather than by
+ * editing `message`; and, where another error led to it, that error as `cause`. The message is
+ * `[auth0-force-password-reset] <caller>: <detail>`. Messages never contain a secret or a token.
  */
 export class ForcePasswordResetError extends Error {
   override name: string = 'ForcePasswordResetError';
   /** A stable, machine-readable code. */
   readonly code: ForcePasswordResetErrorCode;
+  /** The public function the error comes from, such as `createPasswordResetClearer`. */
+  readonly caller: string;
+  /** What went wrong and what to do, without the prefix and the caller. */
+  readonly detail: string;
 
-  constructor(code: ForcePasswordResetErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${MESSAGE_PREFIX} ${message}`, options);
+  constructor(code: ForcePasswordResetErrorCode, caller: string, detail: string, options?: { cause?: unknown }) {
+    super(`${MESSAGE_PREFIX} ${caller}: ${detail}`, options);
     this.code = code;
+    this.caller = caller;
+    this.detail = detail;
   }
 }
 

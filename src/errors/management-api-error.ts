@@ -1,33 +1,67 @@
 import { ForcePasswordResetError } from './force-password-reset-error.js';
 
 /**
- * The Management API step that failed. The clearer uses the first three; the administrator tools
- * (`auth0-force-password-reset/admin`) also search users and set temporary passwords.
+ * The Management API (or Authentication API) step that failed. The clearer uses the first three;
+ * the administrator tools (`auth0-force-password-reset/admin`) also search users and set
+ * temporary passwords.
  */
 export type ManagementApiStep = 'get token' | 'read user' | 'update user' | 'set password' | 'search users';
 
-/**
- * A Management API request of the clearer or of the administrator tools failed for good (after
- * retries). The message names the step and the HTTP status (or the network failure) — never the
- * token, the secret or a password.
- */
-export class ManagementApiError extends ForcePasswordResetError {
-  override name = 'ManagementApiError' as const;
-  /** Which request failed. */
-  readonly step: ManagementApiStep;
+/** What a {@link ManagementApiError} is made of; every field is safe to print. */
+export interface ManagementApiFailure {
+  step: ManagementApiStep;
+  /** The user the step was about, if any. */
+  userId: string | undefined;
   /** The last HTTP status received, if any response arrived. */
-  readonly status: number | undefined;
+  status: number | undefined;
   /** How many attempts were made. */
-  readonly attempts: number;
+  attempts: number;
+  /**
+   * What went wrong, for people: `HTTP 503`, `no response within 5000 ms`, `connection failed
+   * (ECONNREFUSED)`, `redirect refused (HTTP 307)`, `malformed answer: not JSON`.
+   */
+  reason: string;
+  /** The error text the server sent, shortened, with every secret redacted. */
+  serverMessage: string | undefined;
+  /** Why retrying stopped early, e.g. `the server asked to wait 30 s, more than the 4 s left`. */
+  gaveUp: string | undefined;
+  /** The scopes Auth0 said the request needs, from a 403 `insufficient_scope` answer. */
+  requiredScopes: readonly string[] | undefined;
+  /** What to do about it, e.g. `grant the application the read:users scope`. */
+  hint: string | undefined;
+}
 
-  constructor(
-    message: string,
-    details: { step: ManagementApiStep; status: number | undefined; attempts: number },
-    options?: { cause?: unknown },
-  ) {
-    super('ERR_MANAGEMENT_API', message, options);
-    this.step = details.step;
-    this.status = details.status;
-    this.attempts = details.attempts;
+/**
+ * A Management API request of the clearer, the change-password page or the administrator tools
+ * failed for good (after retries). The fields say which step, the HTTP status (or the network
+ * failure), how often it was tried and what to do — never the token, the secret or a password.
+ */
+export class ManagementApiError extends ForcePasswordResetError implements ManagementApiFailure {
+  override name = 'ManagementApiError' as const;
+  readonly step: ManagementApiStep;
+  readonly userId: string | undefined;
+  readonly status: number | undefined;
+  readonly attempts: number;
+  readonly reason: string;
+  readonly serverMessage: string | undefined;
+  readonly gaveUp: string | undefined;
+  readonly requiredScopes: readonly string[] | undefined;
+  readonly hint: string | undefined;
+
+  /**
+   * @param detail - the failure in words, rendered from its fields (`describeManagementApiFailure`
+   *   in the Management API code, which only code that talks to Auth0 loads).
+   */
+  constructor(caller: string, failure: ManagementApiFailure, detail: string) {
+    super('ERR_MANAGEMENT_API', caller, detail);
+    this.step = failure.step;
+    this.userId = failure.userId;
+    this.status = failure.status;
+    this.attempts = failure.attempts;
+    this.reason = failure.reason;
+    this.serverMessage = failure.serverMessage;
+    this.gaveUp = failure.gaveUp;
+    this.requiredScopes = failure.requiredScopes;
+    this.hint = failure.hint;
   }
 }

@@ -10,17 +10,22 @@ export interface OptionsIssue {
   code: string;
 }
 
+/** `"options.flag" must not contain "." or "$" (got "a.b"); "options.log" …` */
+export function describeIssues(issues: readonly OptionsIssue[]): string {
+  return issues.map((issue) => `"${issue.path}" ${issue.expected}`).join('; ');
+}
+
 /**
- * Thrown by `createFirstLoginGate` and `createPasswordResetClearer` when their options are not
- * valid — that is, when the Action's module loads, before any user logs in.
+ * Thrown by the factories and the administrator tools when their options are not valid — for the
+ * Actions, that is when the Action's module loads, before any user logs in.
  */
 export class OptionsError extends ForcePasswordResetError {
   override name = 'OptionsError' as const;
   /** Every problem found, in order; the message names them all. */
   readonly issues: readonly OptionsIssue[];
 
-  constructor(message: string, issues: readonly OptionsIssue[]) {
-    super('ERR_INVALID_OPTIONS', message);
+  constructor(caller: string, issues: readonly OptionsIssue[]) {
+    super('ERR_INVALID_OPTIONS', caller, describeIssues(issues));
     this.issues = issues;
   }
 }

@@ -1,7 +1,7 @@
 import { ForcePasswordResetError } from './force-password-reset-error.js';
 
 /**
- * The clearer's Action lacks a secret holding the Management API credentials, or one holds
+ * An Action lacks a secret it needs (the clearer's Management API credentials), or one holds
  * something unusable. The message names the entries — never a value.
  */
 export class SecretsError extends ForcePasswordResetError {
@@ -11,8 +11,8 @@ export class SecretsError extends ForcePasswordResetError {
   /** The names of entries present but unusable (e.g. a domain with a path). */
   readonly invalid: readonly string[];
 
-  constructor(message: string, details: { missing: readonly string[]; invalid: readonly string[] }) {
-    super('ERR_SECRETS', message);
+  constructor(caller: string, detail: string, details: { missing: readonly string[]; invalid: readonly string[] }) {
+    super('ERR_SECRETS', caller, detail);
     this.missing = details.missing;
     this.invalid = details.invalid;
   }

@@ -1,29 +1,48 @@
 import type { PostLoginApi, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
+import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { createLogEmitter } from '../internal/log.js';
 import { parseOptions } from '../internal/parse-options.js';
+import { transportOf } from '../internal/transport.js';
+import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
-  DEFAULT_FLAG,
   DEFAULT_EMAIL_SENT_MESSAGE,
   DEFAULT_MESSAGE,
   firstLoginGateOptionsSchema,
   type FirstLoginGateOptions,
+  type LocalizedMessage,
   type ResolvedGateOptions,
 } from './options.js';
 import { selectMessage } from './select-message.js';
 import type { ResetEmailResult } from './send-reset-email.js';
-import { formatIsoUtc } from '../internal/format-iso.js';
+
+const CALLER = 'createFirstLoginGate';
 
 /** The denials that are about the password, and so may come with a reset email. */
 const EMAIL_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged']);
 
+/** The locales of a localized message, lower-cased; a plain string has none. */
+const localesOf = (message: LocalizedMessage): string[] =>
+  typeof message === 'string' ? [] : Object.keys(message).map((locale) => locale.toLowerCase());
+
+/**
+ * Options that are each valid but contradict each other: a user must not get the deny message in
+ * their language and the email-sent message in English.
+ */
+function contradictions(message: LocalizedMessage, emailSentMessage: LocalizedMessage | undefined, emails: boolean): OptionsIssue[] {
+  if (!emails || typeof message === 'string') return [];
+  const localized = localesOf(message).filter((locale) => locale !== 'default');
+  if (localized.length === 0) return [];
+  const covered = new Set(emailSentMessage === undefined ? [] : localesOf(emailSentMessage));
+  const missing = localized.filter((locale) => !covered.has(locale));
+  if (missing.length === 0) return [];
+  const expected = `must have the locales of "options.message" (missing: ${missing.join(', ')}); the default is in English only`;
+  return [{ code: 'custom', path: 'options.emailSentMessage', expected }];
+}
+
 /** Applies the defaults; exported for the decision-table tests. */
 export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGateOptions {
-  const parsed = parseOptions(
-    'createFirstLoginGate',
-    firstLoginGateOptionsSchema,
-    options,
-  );
+  const parsed = parseOptions(CALLER, firstLoginGateOptionsSchema, options);
   const {
     flag = DEFAULT_FLAG,
     message = DEFAULT_MESSAGE,
@@ -32,15 +51,17 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     mode = 'enforce',
     log = true,
     sendResetEmail = false,
-    emailSentMessage = DEFAULT_EMAIL_SENT_MESSAGE,
+    emailSentMessage,
     fetch,
   } = parsed;
+  const issues = contradictions(message, emailSentMessage, sendResetEmail !== false);
+  if (issues.length > 0) throw new OptionsError(CALLER, issues);
   const { cooldownMinutes = 15, timeoutMs = 2500 } = sendResetEmail === true ? {} : sendResetEmail || {};
+  // Copied, so later changes to the caller's objects cannot change the gate.
+  const copy = (text: LocalizedMessage) => (typeof text === 'string' ? text : ({ ...text } as LocalizedMessage));
   return {
-    flag,
-    flaggedAtKey: `${flag}At`,
-    // Copied, so later changes to the caller's objects cannot change the gate.
-    message: typeof message === 'string' ? message : ({ ...message } as ResolvedGateOptions['message']),
+    keys: obligationKeys(flag),
+    message: copy(message),
     flagOnFirstLogin,
     connections: connections === undefined ? undefined : new Set(connections),
     mode,
@@ -51,9 +72,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
         : {
             cooldownMs: cooldownMinutes * 60_000,
             timeoutMs,
-            emailedAtKey: `${flag}EmailedAt`,
-            flaggedAtKey: `${flag}At`,
-            sentMessage: emailSentMessage,
+            sentMessage: copy(emailSentMessage ?? DEFAULT_EMAIL_SENT_MESSAGE),
             fetch,
           },
   };
@@ -72,6 +91,9 @@ function readUserId(event: unknown): string | undefined {
   const userId = (event as PostLoginEvent | undefined)?.user?.user_id;
   return typeof userId === 'string' ? userId : undefined;
 }
+
+/** `TypeError: …`, for a log line's `detail`. */
+const describeThrown = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown');
 
 /**
  * Creates the post-login handler that forces database users to replace their initial password.
@@ -98,8 +120,10 @@ function readUserId(event: unknown): string | undefined {
  */
 export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLoginHandler {
   const resolved = resolveGateOptions(options);
+  const { keys, resetEmail } = resolved;
   const emit = createLogEmitter(resolved.log, 'post-login');
   const logging = resolved.log !== false;
+  const enforce = resolved.mode === 'enforce';
 
   const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
     let userId: string | undefined;
@@ -108,19 +132,19 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
       userId = readUserId(event);
       const now = Date.now();
       const decision: GateDecision = decideFirstLogin(event, resolved, now);
-      const enforce = resolved.mode === 'enforce';
-      const { resetEmail } = resolved;
       let email: ResetEmailResult | undefined;
       if (enforce && resetEmail !== undefined && EMAIL_REASONS.has(decision.reason)) {
         // Loaded here, not with the module: only denied logins with emails enabled pay for it.
         const { sendResetEmail } = await import('./send-reset-email.js');
-        email = await sendResetEmail(event, resetEmail, now);
+        const transport = resetEmail.fetch ?? transportOf(api) ?? globalThis.fetch;
+        email = await sendResetEmail(event, resetEmail, keys, transport, now);
         if (email.outcome === 'sent' || email.outcome === 'cooldown') message = resetEmail.sentMessage;
       }
       // With logging off, build no entry at all: this runs on every login.
       if (logging) {
         const wrote = decision.writes.map(([key]) => key);
-        if (email?.outcome === 'sent' && resetEmail !== undefined) wrote.push(resetEmail.emailedAtKey);
+        if (email?.outcome === 'sent') wrote.push(keys.emailedAtKey);
+        const detail = decision.detail ?? email?.detail;
         emit({
           decision: decision.outcome,
           reason: decision.reason,
@@ -128,16 +152,12 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
           mode: resolved.mode,
           ...(wrote.length === 0 ? {} : { wrote }),
           ...(email === undefined ? {} : { email: email.outcome }),
-          ...(decision.detail ?? email?.detail) === undefined ? {} : { detail: (decision.detail ?? email?.detail) as string },
+          ...(detail === undefined ? {} : { detail }),
         });
       }
       if (!enforce) return;
-      const { writes } = decision;
-      for (let i = 0; i < writes.length; i += 1) {
-        const write = writes[i] as (typeof writes)[number];
-        api.user.setAppMetadata(write[0], write[1]);
-      }
-      if (email?.outcome === 'sent' && resetEmail !== undefined) api.user.setAppMetadata(resetEmail.emailedAtKey, formatIsoUtc(now));
+      for (const [key, value] of decision.writes) api.user.setAppMetadata(key, value);
+      if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, new Date(now).toISOString());
       if (decision.outcome === 'allow') return;
     } catch (error) {
       // Whatever failed — reading the event, queuing a write — must neither let through a user who
@@ -147,12 +167,24 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
         reason: 'internal-error',
         ...(userId === undefined ? {} : { user_id: userId }),
         mode: resolved.mode,
-        detail: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+        detail: describeThrown(error),
       });
-      if (resolved.mode === 'report') return;
+      if (!enforce) return;
     }
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
-    api.access.deny(selectMessage(message, readLocale(event)));
+    try {
+      api.access.deny(selectMessage(message, readLocale(event)));
+    } catch (error) {
+      // An `api` that cannot deny: nothing safer is left to do, and a throw would only show the
+      // user Auth0's "Extensibility Error". Say so in the log; never reject.
+      emit({
+        decision: 'warn',
+        reason: 'deny-failed',
+        ...(userId === undefined ? {} : { user_id: userId }),
+        mode: resolved.mode,
+        detail: describeThrown(error),
+      });
+    }
   };
   // The build is minified; keep the name in stack traces and in `handler.name`.
   return Object.defineProperty(onExecutePostLogin, 'name', { value: 'onExecutePostLogin' });

@@ -1,5 +1,12 @@
 import type { MetadataValue } from '../auth0/common.js';
-import { formatIsoUtc } from '../internal/format-iso.js';
+import {
+  changedSince,
+  isFlagValue,
+  isRecord,
+  obligationStart,
+  ownValue,
+} from '../obligation/obligation.js';
+import { parseIsoTime } from '../obligation/time.js';
 import type { ResolvedGateOptions } from './options.js';
 
 /** Why the gate decided as it did. Stable codes: they appear in the tenant logs. */
@@ -18,7 +25,7 @@ export type GateReason =
   | 'not-flagged'
   /** First login, but the user already chose a password (for example through "forgot password"). */
   | 'password-set-before-first-login'
-  /** The event lacks something the decision needs: fail closed. */
+  /** The event lacks something the decision needs, or holds something impossible: fail closed. */
   | 'malformed-event'
   /** The handler itself failed unexpectedly: fail closed. */
   | 'internal-error';
@@ -29,36 +36,8 @@ export interface GateDecision {
   reason: GateReason;
   /** `app_metadata` writes, in order, as `[key, value]`. */
   writes: ReadonlyArray<readonly [key: string, value: MetadataValue]>;
-  /** For `malformed-event`: which part of the event was wrong. */
+  /** Which part of the event was wrong (`malformed-event`), or how a time was measured. */
   detail?: string;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Milliseconds since the epoch, or `undefined` when `value` is not a readable time. */
-function toTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value.length === 0) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : time;
-}
-
-/** `2026-02-01T10:00:00.000Z`: the form Auth0 and `toISOString()` write. */
-const isCanonicalIso = (value: string) => value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84; /* T */
-
-/**
- * Whether `changed` is a time later than `since`. Canonical ISO strings in UTC compare correctly as
- * text, which spares two date parses on a flagged user's every login; anything else is parsed.
- */
-function isLater(changed: unknown, since: string): boolean | undefined {
-  if (isCanonicalIso(since)) {
-    if (changed === undefined || changed === null) return false;
-    if (typeof changed === 'string' && isCanonicalIso(changed)) return changed > since;
-  }
-  const sinceTime = toTime(since);
-  if (sinceTime === undefined) return undefined;
-  const changedTime = toTime(changed);
-  return changedTime !== undefined && changedTime > sinceTime;
 }
 
 function malformed(detail: string): GateDecision {
@@ -74,11 +53,16 @@ const NOT_FLAGGED = constant('allow', 'not-flagged');
 const PASSWORD_SET_BEFORE_FIRST_LOGIN = constant('allow', 'password-set-before-first-login');
 const FLAGGED = constant('deny', 'flagged');
 
+const isAbsent = (value: unknown) => value === undefined || value === null;
+const CHANGED_NOT_A_TIME = 'event.user.last_password_reset is not a time';
+
 /**
  * The gate's decision for one post-login event: a pure function of the event, the resolved
- * options and the current time (epoch milliseconds). It never throws; an event it cannot read is a `deny`.
+ * options and the current time (epoch milliseconds). It never throws; an event it cannot read, or
+ * one that holds something impossible, is a `deny` with reason `malformed-event` and a `detail`.
+ * Each event field is read once.
  *
- * For a login on a gated connection, with `value = app_metadata[flag]`,
+ * For a login on a gated connection, with `value = app_metadata[flag]` (own property only),
  * `changed = user.last_password_reset` and `since = app_metadata[<flag>At] ?? user.created_at`:
  * 1. `value === false` → allow.
  * 2. any other non-null `value` (malformed ones included: fail closed) → allow and set the flag to
@@ -90,60 +74,61 @@ const FLAGGED = constant('deny', 'flagged');
 export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: number): GateDecision {
   if (!isRecord(event)) return malformed('event is not an object');
   const { connection, user, stats } = event;
-  if (!isRecord(connection) || typeof connection['strategy'] !== 'string') {
-    return malformed('event.connection.strategy is missing');
-  }
+  if (!isRecord(connection)) return malformed('event.connection is missing');
+  const { strategy, name } = connection;
+  if (typeof strategy !== 'string') return malformed('event.connection.strategy is missing');
   // Only database connections hold an Auth0 password; gating anyone else locks them out for good.
-  const isGated =
-    connection['strategy'] === 'auth0' &&
-    (options.connections === undefined ||
-      (typeof connection['name'] === 'string' && options.connections.has(connection['name'])));
-  if (!isGated) return NOT_GATED;
+  if (strategy !== 'auth0') return NOT_GATED;
+  if (options.connections !== undefined) {
+    // The option names connections; a database login whose connection has no name cannot be
+    // placed in or out of the list: fail closed.
+    if (typeof name !== 'string') return malformed('event.connection.name is missing');
+    if (!options.connections.has(name)) return NOT_GATED;
+  }
 
   if (!isRecord(user)) return malformed('event.user is missing');
-  const appMetadata = user['app_metadata'] ?? {};
+  const { app_metadata: rawAppMetadata, last_password_reset: changed, created_at: createdAt } = user;
+  const appMetadata = rawAppMetadata ?? {};
   if (!isRecord(appMetadata)) return malformed('event.user.app_metadata is not an object');
 
-  const value = appMetadata[options.flag];
-  const changed = user['last_password_reset'];
-
+  const { keys } = options;
+  const value = ownValue(appMetadata, keys.flag);
   if (value === false) return OBLIGATION_MET;
 
-  if (value !== undefined && value !== null) {
-    const flaggedAt = appMetadata[options.flaggedAtKey];
-    const createdAt = user['created_at'];
-    const measured = flaggedAt === undefined || flaggedAt === null ? createdAt : flaggedAt;
-    let later = typeof measured === 'string' ? isLater(changed, measured) : undefined;
-    let detail: string | undefined;
-    if (later === undefined && measured !== createdAt) {
-      // A <flag>At set by hand that is not a time: measure from created_at, as when it is absent (as
-      // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
-      detail = `${options.flaggedAtKey} is not a time; measured from created_at`;
-      later = typeof createdAt === 'string' ? isLater(changed, createdAt) : undefined;
-    }
-    if (later) {
+  // Read once; it matters only to a flagged user and at a first login, where it must be a time.
+  const changedAt = parseIsoTime(changed);
+  const changedIsMalformed = changedAt === undefined && !isAbsent(changed);
+
+  if (isFlagValue(value)) {
+    if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
+    const since = obligationStart(appMetadata, keys, createdAt);
+    if (since.at === undefined) return malformed('event.user.created_at is not a time');
+    // A <flag>At set by hand that is not a time: measured from created_at, as when it is absent (as
+    // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
+    const detail = since.from === 'created-at-instead' ? `${keys.flaggedAtKey} is not a time; measured from created_at` : undefined;
+    if (changedSince(changedAt, since.at)) {
       // The user did change the password and the clearer has not run (or failed): heal.
-      const healed: GateDecision = { outcome: 'allow', reason: 'password-changed', writes: [[options.flag, false]] };
+      const healed: GateDecision = { outcome: 'allow', reason: 'password-changed', writes: [[keys.flag, false]] };
       return detail === undefined ? healed : { ...healed, detail };
     }
-    if (later === undefined) detail ??= 'created_at is not a time';
-    if (detail !== undefined) return { outcome: 'deny', reason: 'flagged', writes: [], detail };
-    return FLAGGED;
+    return detail === undefined ? FLAGGED : { ...FLAGGED, writes: [], detail };
   }
 
   if (!options.flagOnFirstLogin) return NOT_FLAGGED;
   const loginsCount = isRecord(stats) ? stats['logins_count'] : undefined;
-  if (typeof loginsCount !== 'number') return malformed('event.stats.logins_count is missing');
-  if (loginsCount !== 1) return NOT_FLAGGED;
-  if (changed !== undefined && changed !== null && changed !== '') {
-    return PASSWORD_SET_BEFORE_FIRST_LOGIN;
+  // Auth0 counts the current login before the Action runs: a real count is a positive integer.
+  if (typeof loginsCount !== 'number' || !Number.isSafeInteger(loginsCount) || loginsCount < 1) {
+    return malformed('event.stats.logins_count is not a positive integer');
   }
+  if (loginsCount !== 1) return NOT_FLAGGED;
+  if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
+  if (changedAt !== undefined) return PASSWORD_SET_BEFORE_FIRST_LOGIN;
   return {
     outcome: 'deny',
     reason: 'first-login',
     writes: [
-      [options.flag, true],
-      [options.flaggedAtKey, formatIsoUtc(now)],
+      [keys.flag, true],
+      [keys.flaggedAtKey, new Date(now).toISOString()],
     ],
   };
 }

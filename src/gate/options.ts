@@ -1,6 +1,17 @@
 import * as z from 'zod/mini';
 import type { LogOption } from '../internal/log.js';
-import { fetchOptionSchema, integerIn, logOptionSchema, metadataKeySchema } from '../internal/schemas.js';
+import type { ObligationKeys } from '../obligation/obligation.js';
+import {
+  booleanSchema,
+  checked,
+  checkInteger,
+  checkObject,
+  checkText,
+  fetchOptionSchema,
+  flagSchema,
+  logOptionSchema,
+  type IntegerRange,
+} from '../internal/schemas.js';
 
 /**
  * The deny reason shown to the user: one string, or one per locale with a required `default`.
@@ -61,6 +72,9 @@ export interface FirstLoginGateOptions {
   sendResetEmail?: boolean | ResetEmailOptions;
   /**
    * The deny reason when a reset email was sent (now, or within the cooldown), localized like `message`.
+   * When `message` is localized and `sendResetEmail` is on, set this too, with at least the same
+   * locales: the default is English only, and a user must not get one message in their language
+   * and the other in English.
    * @default 'Please reset your password! We have emailed you a link to set a new password.'
    */
   emailSentMessage?: LocalizedMessage;
@@ -85,49 +99,40 @@ export interface ResetEmailOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_FLAG = 'needsPasswordReset';
 export const DEFAULT_MESSAGE = 'Please reset your password!';
 export const DEFAULT_EMAIL_SENT_MESSAGE = 'Please reset your password! We have emailed you a link to set a new password.';
 
-const messageTextSchema = z
-  .string({ error: 'must be a string' })
-  .check(z.minLength(1, { error: 'must be a non-empty string' }));
+const LOCALIZED_EXPECTED = 'must be a non-empty string or an object of locale → message with a "default" entry';
 
 /** A string, or an object of locale → message with a `default`; `option` names it in errors. */
 const localizedMessageSchema = (option: string) =>
-  z.union(
-    [
-      messageTextSchema,
-      // An object of locale → message; the object schema is already loaded, a record schema would
-      // add weight to every cold start.
-      z.catchall(
-        z.object({
-          default: z
-            .string({
-              error: (issue) =>
-                issue.input === undefined ? `is required when "options.${option}" is an object` : 'must be a string',
-            })
-            .check(z.minLength(1, { error: 'must be a non-empty string' })),
-        }),
-        messageTextSchema,
-      ),
-    ],
-    { error: 'must be a non-empty string or an object of locale → message with a "default" entry' },
-  );
+  checked<LocalizedMessage>((value, report) => {
+    if (typeof value === 'string') {
+      checkText(value, report);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return report(LOCALIZED_EXPECTED, value);
+    const messages = value as Record<string, unknown>;
+    if (!Object.hasOwn(messages, 'default')) report(`is required when "options.${option}" is an object`, undefined, ['default']);
+    for (const [locale, text] of Object.entries(messages)) checkText(text, report, [locale]);
+  });
+
+const RESET_EMAIL_KEYS = ['cooldownMinutes', 'timeoutMs'] as const;
+const COOLDOWN_MINUTES: IntegerRange = [1, 1440, ' (minutes)'];
+const EMAIL_TIMEOUT_MS: IntegerRange = [100, 5000, ' (milliseconds)'];
 
 /** The schema of {@link FirstLoginGateOptions}; a type test keeps the two in step. */
 export const firstLoginGateOptionsSchema = z.strictObject({
-  flag: z.optional(metadataKeySchema),
+  flag: z.optional(flagSchema),
   message: z.optional(localizedMessageSchema('message')),
-  flagOnFirstLogin: z.optional(z.boolean({ error: 'must be true or false' })),
-  // The interface says readonly (the gate never changes the caller's array); z.readonly would add a
-  // schema class to every cold start for no check.
+  flagOnFirstLogin: z.optional(booleanSchema),
   connections: z.optional(
-    z
-      .array(messageTextSchema, { error: 'must be an array of connection names' })
-      .check(z.minLength(1, { error: 'must name at least one connection' })),
+    checked<readonly string[]>((value, report) => {
+      if (!Array.isArray(value)) return report('must be an array of connection names', value);
+      if (value.length === 0) return report('must name at least one connection', value);
+      value.forEach((name, index) => checkText(name, report, [index]));
+    }),
   ),
-  // A custom check rather than z.enum: same result, and one schema class less on every cold start.
   mode: z.optional(
     z.custom<'enforce' | 'report'>((value) => value === 'enforce' || value === 'report', {
       error: 'must be "enforce" or "report"',
@@ -135,16 +140,12 @@ export const firstLoginGateOptionsSchema = z.strictObject({
   ),
   log: z.optional(logOptionSchema),
   sendResetEmail: z.optional(
-    z.union(
-      [
-        z.boolean(),
-        z.strictObject({
-          cooldownMinutes: z.optional(integerIn(1, 1440, ' (minutes)')),
-          timeoutMs: z.optional(integerIn(100, 5000, ' (milliseconds)')),
-        }),
-      ],
-      { error: 'must be true, false or { cooldownMinutes?, timeoutMs? }' },
-    ),
+    checked<boolean | ResetEmailOptions>((value, report) => {
+      if (typeof value === 'boolean') return;
+      const settings = checkObject(value, report, RESET_EMAIL_KEYS, 'must be true, false or { cooldownMinutes?, timeoutMs? }');
+      if (settings?.['cooldownMinutes'] !== undefined) checkInteger(settings['cooldownMinutes'], report, COOLDOWN_MINUTES, ['cooldownMinutes']);
+      if (settings?.['timeoutMs'] !== undefined) checkInteger(settings['timeoutMs'], report, EMAIL_TIMEOUT_MS, ['timeoutMs']);
+    }),
   ),
   emailSentMessage: z.optional(localizedMessageSchema('emailSentMessage')),
   fetch: z.optional(fetchOptionSchema),
@@ -153,9 +154,8 @@ export const firstLoginGateOptionsSchema = z.strictObject({
 
 /** The options with every default applied, as the decision function takes them. */
 export interface ResolvedGateOptions {
-  flag: string;
-  /** `<flag>At`. */
-  flaggedAtKey: string;
+  /** The flag and its companion keys. */
+  keys: ObligationKeys;
   message: LocalizedMessage;
   flagOnFirstLogin: boolean;
   /** `undefined`: every database connection. */
@@ -170,10 +170,7 @@ export interface ResolvedGateOptions {
 export interface ResolvedResetEmail {
   cooldownMs: number;
   timeoutMs: number;
-  /** `<flag>EmailedAt`. */
-  emailedAtKey: string;
-  /** `<flag>At`: an email sent before the current obligation was set does not count. */
-  flaggedAtKey: string;
   sentMessage: LocalizedMessage;
+  /** The `fetch` option; `undefined`: the test api's transport, else `globalThis.fetch`. */
   fetch: typeof globalThis.fetch | undefined;
 }

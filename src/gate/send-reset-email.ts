@@ -1,4 +1,7 @@
 import type { PostLoginEvent } from '../auth0/post-login.js';
+import { ownValue, type ObligationKeys } from '../obligation/obligation.js';
+import { parseIsoTime } from '../obligation/time.js';
+import { isInteractiveLogin } from './interactive-login.js';
 import type { ResolvedResetEmail } from './options.js';
 
 /**
@@ -10,15 +13,6 @@ export interface ResetEmailResult {
   /** For `failed`: why, e.g. `HTTP 429` or `no answer within 2500 ms`. */
   detail?: string;
 }
-
-/** Logins with a person at a screen (`event.transaction.protocol`). */
-const INTERACTIVE_PROTOCOLS: ReadonlySet<string> = new Set([
-  'oidc-basic-profile',
-  'oidc-implicit-profile',
-  'oidc-hybrid-profile',
-  'samlp',
-  'wsfed',
-]);
 
 /**
  * Asks Auth0 to email the user a link to set a new password, through the Authentication API's
@@ -32,14 +26,12 @@ const INTERACTIVE_PROTOCOLS: ReadonlySet<string> = new Set([
 export async function sendResetEmail(
   event: PostLoginEvent,
   settings: ResolvedResetEmail,
+  keys: ObligationKeys,
+  transport: typeof globalThis.fetch,
   now: number,
 ): Promise<ResetEmailResult> {
   try {
-    // Refresh-token and password grants, and silent authentication, have no user at a screen: an app
-    // refreshing tokens in the background would otherwise mail the user every cooldown, forever.
-    const protocol = event.transaction?.protocol;
-    const silent = event.transaction?.prompt?.includes('none') ?? false;
-    if (protocol === undefined || !INTERACTIVE_PROTOCOLS.has(protocol) || silent) return { outcome: 'not-interactive' };
+    if (!isInteractiveLogin(event)) return { outcome: 'not-interactive' };
 
     const { email, app_metadata: appMetadata } = event.user;
     if (typeof email !== 'string' || !email.includes('@')) return { outcome: 'no-address' };
@@ -47,24 +39,27 @@ export async function sendResetEmail(
     // Auth0 limits this endpoint to about one request a minute per address; repeated login attempts
     // must neither spam the user nor hit that limit. An email sent for an earlier obligation does
     // not count.
-    const last = appMetadata?.[settings.emailedAtKey];
-    const lastTime = typeof last === 'string' ? Date.parse(last) : Number.NaN;
-    const flaggedAt = appMetadata?.[settings.flaggedAtKey];
-    const flaggedTime = typeof flaggedAt === 'string' ? Date.parse(flaggedAt) : Number.NaN;
-    const forThisObligation = !(flaggedTime > lastTime);
-    if (forThisObligation && lastTime <= now && now - lastTime < settings.cooldownMs) return { outcome: 'cooldown' };
+    const lastTime = parseIsoTime(ownValue(appMetadata, keys.emailedAtKey));
+    const flaggedTime = parseIsoTime(ownValue(appMetadata, keys.flaggedAtKey));
+    if (lastTime !== undefined) {
+      const forThisObligation = flaggedTime === undefined || lastTime >= flaggedTime;
+      if (forThisObligation && lastTime <= now && now - lastTime < settings.cooldownMs) return { outcome: 'cooldown' };
+    }
 
     const hostname = event.request?.hostname;
     if (typeof hostname !== 'string' || hostname.length === 0) {
       return { outcome: 'failed', detail: 'event.request.hostname is missing' };
     }
-    const response = await (settings.fetch ?? globalThis.fetch)(`https://${hostname}/dbconnections/change_password`, {
+    const response = await transport(`https://${hostname}/dbconnections/change_password`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ client_id: event.client.client_id, email, connection: event.connection.name }),
+      // The user's address goes to the login's own host, never to wherever a redirect points.
+      redirect: 'manual',
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
     await response.body?.cancel().catch(() => {});
+    if (response.status >= 300 && response.status < 400) return { outcome: 'failed', detail: `redirect refused (HTTP ${response.status})` };
     return response.ok ? { outcome: 'sent' } : { outcome: 'failed', detail: `HTTP ${response.status}` };
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';

@@ -51,7 +51,11 @@ function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 }
 
-/** Shortens `detail`, then `user_id`, then drops `wrote`, until the JSON line fits. */
+/**
+ * Shortens `detail`, then `user_id`, then drops `wrote`, until the JSON line fits. Measured on the
+ * JSON text, not the characters: a `user_id` of quotes or control characters grows up to six times
+ * when escaped. Removing `n` characters shortens the line by at least `n`, so one cut per field fits.
+ */
 function fitToLine(entry: LogEntry): LogEntry {
   if (entry.user_id !== undefined) entry.user_id = shorten(entry.user_id, MAX_USER_ID);
   if (entry.detail !== undefined) entry.detail = shorten(entry.detail, MAX_DETAIL);
@@ -62,6 +66,14 @@ function fitToLine(entry: LogEntry): LogEntry {
   }
   // Only a very long custom flag name can still overflow: the keys are in the options anyway.
   if (JSON.stringify(entry).length > MAX_LOG_LINE) delete entry.wrote;
+  // Sixteen characters that each escape to six can still overflow: keep what fits, then drop it.
+  for (const field of ['detail', 'user_id'] as const) {
+    while (JSON.stringify(entry).length > MAX_LOG_LINE && entry[field] !== undefined) {
+      const value = entry[field] as string;
+      if (value.length <= 2) delete entry[field];
+      else entry[field] = shorten(value, Math.floor(value.length / 2));
+    }
+  }
   return entry;
 }
 

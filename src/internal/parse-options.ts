@@ -67,7 +67,7 @@ function toOptionsIssues(issue: ZodIssue, schema: z.ZodMiniType): OptionsIssue[]
     issue.message === 'Invalid input' || issue.message.length === 0
       ? 'is not valid'
       : issue.message;
-  const got = expected.startsWith('is required') ? '' : ` (got ${describeValue(issue.input)})`;
+  const got = expected.startsWith('is required') || expected.startsWith('is not a known option') ? '' : ` (got ${describeValue(issue.input)})`;
   return [{ code: issue.code, path, expected: `${expected}${got}` }];
 }
 
@@ -83,7 +83,5 @@ export function parseOptions<Schema extends z.ZodMiniType>(
 ): z.output<Schema> {
   const result = schema.safeParse(options === undefined ? {} : options, { reportInput: true });
   if (result.success) return result.data;
-  const issues = result.error.issues.flatMap((issue) => toOptionsIssues(issue, schema));
-  const described = issues.map((issue) => `"${issue.path}" ${issue.expected}`).join('; ');
-  throw new OptionsError(`${factory}: ${described}`, issues);
+  throw new OptionsError(factory, result.error.issues.flatMap((issue) => toOptionsIssues(issue, schema)));
 }

@@ -1,27 +1,75 @@
-import { ManagementApiError, type ManagementApiStep } from '../errors/management-api-error.js';
-import type { RequestOutcome } from './resilient-fetch.js';
+import { ManagementApiError, type ManagementApiFailure, type ManagementApiStep } from '../errors/management-api-error.js';
+import type { AttemptRecord } from './resilient-fetch.js';
 
-const STEP_TEXT: Record<ManagementApiStep, (subject: string) => string> = {
+const MAX_SERVER_MESSAGE = 120;
+
+const STEP_TEXT: Record<ManagementApiStep, (userId: string | undefined) => string> = {
   'get token': () => 'getting a Management API token',
-  'read user': (userId) => `reading user "${userId}"`,
-  'update user': (userId) => `updating user "${userId}"`,
-  'set password': (userId) => `setting the password of user "${userId}"`,
+  'read user': (userId) => `reading user "${userId ?? ''}"`,
+  'update user': (userId) => `updating user "${userId ?? ''}"`,
+  'set password': (userId) => `setting the password of user "${userId ?? ''}"`,
   'search users': () => 'searching users',
 };
 
-/** The error text Auth0 put in the response body, if any, without anything secret. */
-function serverMessage(error: unknown, secrets: readonly string[]): string {
-  const body = (error as { body?: unknown } | undefined)?.body;
-  let text: string | undefined;
-  if (typeof body === 'string') text = body;
-  else if (typeof body === 'object' && body !== null) {
-    const fields = body as { error_description?: unknown; message?: unknown; error?: unknown };
-    const candidate = fields.error_description ?? fields.message ?? fields.error;
-    if (typeof candidate === 'string') text = candidate;
+/** `reading user "auth0|…" failed: HTTP 503 (Service Unavailable) after 4 attempts — …`, from the fields. */
+export function describeManagementApiFailure(failure: ManagementApiFailure): string {
+  const { step, userId, reason, serverMessage, attempts, gaveUp, hint } = failure;
+  return (
+    `${STEP_TEXT[step](userId)} failed: ${reason}` +
+    `${serverMessage === undefined ? '' : ` (${serverMessage})`}` +
+    ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
+    `${gaveUp === undefined ? '' : ` (gave up: ${gaveUp})`}` +
+    `${hint === undefined ? '' : ` — ${hint}`}`
+  );
+}
+
+/** A {@link ManagementApiError} from its fields. */
+export function createManagementApiError(caller: string, failure: ManagementApiFailure): ManagementApiError {
+  return new ManagementApiError(caller, failure, describeManagementApiFailure(failure));
+}
+
+/**
+ * Every form a secret may take in text a server sends back: as given, JSON-escaped, and
+ * URL-encoded (`%2B`, or `+` for a space, as in a form body).
+ */
+function secretForms(secret: string): string[] {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  return [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every form of every secret replaced by `[redacted]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    for (const form of secretForms(secret)) out = out.split(form).join('[redacted]');
   }
-  if (text === undefined || text.length === 0) return '';
-  for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join('[redacted]');
-  return ` (${text.length > 120 ? `${text.slice(0, 119)}…` : text})`;
+  return out;
+}
+
+/** The error text in an Auth0 answer (`message`, `error_description` or `error`), if any. */
+function serverText(body: string | undefined): string | undefined {
+  if (body === undefined || body.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (typeof parsed === 'string') return parsed;
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const fields = parsed as { error_description?: unknown; message?: unknown; error?: unknown };
+  const text = fields.error_description ?? fields.message ?? fields.error;
+  return typeof text === 'string' && text.length > 0 ? text : undefined;
+}
+
+/** `Insufficient scope, expected any of: read:users,update:users` → `['read:users', 'update:users']`. */
+export function requiredScopesIn(text: string | undefined): string[] | undefined {
+  const match = /expected any of:\s*([^\s].*)$/i.exec(text ?? '');
+  if (match === null) return undefined;
+  const scopes = (match[1] as string).split(/[,\s]+/).filter((scope) => /^[a-z_]+:[a-z_]+$/i.test(scope));
+  return scopes.length === 0 ? undefined : scopes;
 }
 
 /** The HTTP status on an `auth0` SDK error, if any. */
@@ -30,42 +78,64 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-export interface FailureDetails {
-  /** Who failed, e.g. `createPasswordResetClearer`: the message starts with it. */
-  caller: string;
-  step: ManagementApiStep;
-  /** The user id the step was about, if any. */
-  subject: string;
-  /** What the SDK threw. */
-  error: unknown;
-  /** What the resilient fetch saw of the step's last request. */
-  outcome: RequestOutcome;
-  /** Values to redact from any text the server sent back (the client secret, the token…). */
-  secrets: readonly string[];
-  /** What the caller advises for this step and status, e.g. ` — grant … scopes`, or `''`. */
-  hint: (step: ManagementApiStep, status: number | undefined) => string;
+/** A caller's advice for a failure, or `undefined` to use the general one. */
+export type FailureHint = (failure: Omit<ManagementApiFailure, 'hint'>) => string | undefined;
+
+/** The general advice, which names no part of the library; callers add their own first. */
+function generalHint(failure: Omit<ManagementApiFailure, 'hint'>): string | undefined {
+  const { step, status, requiredScopes } = failure;
+  if (step === 'get token' && (status === 401 || status === 403)) {
+    return 'check the client id and secret, and that the application is authorized for the Management API of this domain (the canonical *.auth0.com domain, not a custom one)';
+  }
+  if (status === 403 && requiredScopes !== undefined) return `grant the application the ${requiredScopes.join(' or ')} scope`;
+  if (status === 404 && step !== 'get token' && step !== 'search users') return 'no such user';
+  if (status === 429) return "the tenant's rate limit: try again later";
+  return undefined;
+}
+
+export interface FailureInput {
+  /** The public function on whose behalf the request was made; the message starts with it. */
+  readonly caller: string;
+  readonly step: ManagementApiStep;
+  readonly userId: string | undefined;
+  /** What the request's attempts came to. */
+  readonly record: AttemptRecord;
+  /** What the SDK (or our own code) threw. */
+  readonly error: unknown;
+  /** A reason of our own, for an answer that arrived but cannot be used (`malformed answer: …`). */
+  readonly malformed?: string;
+  /** Values to redact from any text the server sent back (the client secret, the token, a password). */
+  readonly secrets: readonly string[];
+  /** The caller's own advice, tried before the general one. */
+  readonly hint: FailureHint | undefined;
 }
 
 /**
- * The error for a Management API step that failed for good, shared by the clearer and the
- * administrator tools: it names the step and the HTTP status (or the network failure), the number of
- * attempts and why retrying stopped — never the token, the secret or a password.
+ * The error for a request that failed for good, for every part of the library that talks to Auth0:
+ * the step, the HTTP status (or the network failure, or why the answer was refused), the attempts,
+ * why retrying stopped, Auth0's own message (redacted), the scopes a 403 asks for, and advice.
+ * It does not name its callers: they pass their name and hints.
  */
-export function managementApiFailure(details: FailureDetails): ManagementApiError {
-  const { caller, step, subject, error, outcome, secrets, hint } = details;
+export function managementApiFailure(input: FailureInput): ManagementApiError {
+  const { caller, step, userId, record, error, malformed, secrets, hint } = input;
   // When no response arrived, a status on the SDK's error is its own invention (408 for a timeout).
-  const status = outcome.status ?? (outcome.failure === undefined ? statusOf(error) : undefined);
-  const what =
-    outcome.status === undefined && outcome.failure !== undefined
-      ? outcome.failure
-      : status === undefined
-        ? 'request failed'
-        : `HTTP ${status}`;
-  const attempts = Math.max(outcome.attempts, 1);
-  const message =
-    `${caller}: ${STEP_TEXT[step](subject)} failed: ${what}` +
-    `${outcome.status === undefined ? '' : serverMessage(error, secrets)}` +
-    ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
-    `${outcome.gaveUp === undefined ? '' : ` (gave up: ${outcome.gaveUp})`}${hint(step, status)}`;
-  return new ManagementApiError(message, { step, status, attempts });
+  const status = record.status ?? (record.failure === undefined && record.attempts === 0 ? statusOf(error) : undefined);
+  const reason =
+    malformed ?? record.failure ?? (status === undefined ? 'request failed' : `HTTP ${status}`);
+  const text = status === undefined || malformed !== undefined ? undefined : serverText(record.body);
+  const shown = text === undefined ? undefined : redact(text, secrets);
+  const failure: Omit<ManagementApiFailure, 'hint'> = {
+    step,
+    userId,
+    status,
+    attempts: Math.max(record.attempts, 1),
+    reason,
+    serverMessage:
+      shown === undefined ? undefined : shown.length > MAX_SERVER_MESSAGE ? `${shown.slice(0, MAX_SERVER_MESSAGE - 1)}…` : shown,
+    gaveUp: record.gaveUp,
+    requiredScopes: status === 403 ? requiredScopesIn(text) : undefined,
+  };
+  // No `cause`: the SDK's error holds the raw answer, which a hostile server could fill with a secret
+  // it was sent. Everything worth knowing is in the fields, redacted.
+  return createManagementApiError(caller, { ...failure, hint: hint?.(failure) ?? generalHint(failure) });
 }

@@ -1,37 +1,53 @@
+import { setTimeout as wait } from 'node:timers/promises';
+
 /**
- * The fetch the clearer hands to the `auth0` SDK: every request gets a timeout, 429 and 5xx are
- * retried with backoff (honouring `retry-after` and `x-ratelimit-reset`), and nothing waits past
- * the execution's deadline — Auth0 stops an Action after 20 s.
+ * One logical request to Auth0 (a token request, or one SDK call): every attempt gets a timeout
+ * that covers the body too; 429, 5xx, timeouts and dropped connections are retried with backoff,
+ * honouring `retry-after` and `x-ratelimit-reset`; nothing waits past the deadline. Redirects are
+ * never followed — a request carrying a client secret or a bearer token must not be re-sent to
+ * wherever a `Location` header points — and a success whose body is not JSON is not a success.
  *
- * The SDK's own retries are turned off (`maxRetries: 0`): its backoff honours a `retry-after` of up
- * to 60 s, and its token request does not retry at all.
+ * The `auth0` SDK's own retries are turned off (`maxRetries: 0`): its backoff honours a
+ * `retry-after` of up to 60 s, past Auth0's 20 s limit on an Action.
  */
 
-/** What happened to the last request made through a {@link ResilientFetch}. */
-export interface RequestOutcome {
+/** What became of the attempts of one request; every field is safe to print. */
+export interface AttemptRecord {
   attempts: number;
   /** The last HTTP status received, if any. */
   status: number | undefined;
-  /** Why the last attempt failed without a status, e.g. `no response within 5000 ms`. */
+  /** Why the last attempt failed, when it did, e.g. `no response within 5000 ms`, `redirect refused (HTTP 307)`. */
   failure: string | undefined;
-  /** Why it stopped retrying, when it did so early, e.g. `retry-after of 30 s exceeds the 4 s left`. */
+  /** Why it stopped retrying, when it did so early, e.g. `the server asked to wait 30 s, more than the 4 s left`. */
   gaveUp: string | undefined;
+  /** The body of the last response, as text (an error's body carries Auth0's message). */
+  body: string | undefined;
 }
 
-export interface ResilientFetchOptions {
+export interface RetryPolicy {
+  /** The `fetch` that sends each attempt. */
   transport: typeof globalThis.fetch;
   requestTimeoutMs: number;
-  /** Epoch milliseconds after which no attempt starts and no wait ends. */
+  /** `performance.now()` milliseconds after which no attempt starts and no wait ends. */
   deadline: number;
   maxAttempts: number;
-  /** For tests: how to wait. */
+  /** How to wait between attempts. @default `node:timers/promises` setTimeout (immune to fake timers) */
   sleep?: (ms: number) => Promise<void>;
+  /** Called before every attempt, retries included: a rate-limit pacer waits here. */
+  beforeAttempt?: () => Promise<void>;
+  /** Called with the headers of every response: a rate-limit pacer reads them. */
+  observe?: (headers: Headers) => void;
 }
 
-export interface ResilientFetch {
-  fetch: typeof globalThis.fetch;
-  /** The outcome of the most recent request (requests of one execution are sequential). */
-  lastOutcome(): RequestOutcome;
+/** A `fetch` for one logical request, and what became of it. */
+export interface RetryingFetch {
+  readonly fetch: typeof globalThis.fetch;
+  readonly record: AttemptRecord;
+}
+
+/** An answer this library refuses to use: a redirect, or a success that is not JSON. Not retried. */
+export class RefusedAnswerError extends Error {
+  override name = 'RefusedAnswerError' as const;
 }
 
 const BASE_BACKOFF_MS = 250;
@@ -39,27 +55,28 @@ const MAX_BACKOFF_MS = 2_000;
 /** Time kept back for the attempt after a wait: no point waiting to start an attempt with no time. */
 const MIN_ATTEMPT_MS = 250;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number) => wait(ms);
 
 const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+const isRedirect = (status: number) => status >= 300 && status < 400;
 
 /**
  * The wait a 429/5xx asks for, in ms, or `undefined` when it names none. `retry-after` counts for
  * any status; `x-ratelimit-reset` only for a 429 or when no requests remain, because Auth0 sends the
  * rate-limit headers on ordinary responses too, and a 503 is not a reason to wait for the window.
  */
-export function requestedDelayMs(headers: Headers, now: number, status: number): number | undefined {
+export function requestedDelayMs(headers: Headers, epochNow: number, status: number): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null) {
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    if (retryAfter.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
     const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
+    if (!Number.isNaN(date)) return Math.max(0, date - epochNow);
   }
   const reset = headers.get('x-ratelimit-reset');
   if (reset !== null && (status === 429 || headers.get('x-ratelimit-remaining') === '0')) {
     const resetSeconds = Number(reset);
-    if (Number.isFinite(resetSeconds)) return Math.max(0, resetSeconds * 1000 - now);
+    if (reset.trim() !== '' && Number.isFinite(resetSeconds)) return Math.max(0, resetSeconds * 1000 - epochNow);
   }
   return undefined;
 }
@@ -76,64 +93,123 @@ function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: nu
   return code === undefined ? 'connection failed' : `connection failed (${code})`;
 }
 
-export function createResilientFetch(options: ResilientFetchOptions): ResilientFetch {
-  const { transport, requestTimeoutMs, deadline, maxAttempts, sleep = defaultSleep } = options;
-  let outcome: RequestOutcome = { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined };
+/**
+ * The body as text, or a rejection once `signal` aborts: a `fetch` of our own passes the signal to
+ * the body too, but a transport given as an option may not, and a body that never ends must still
+ * end the attempt.
+ */
+function readText(response: Response, signal: AbortSignal): Promise<string> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<string>((resolve, reject) => {
+    const onAbort = () => {
+      response.body?.cancel().catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    response.text().then(
+      (text) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(text);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
 
-  async function resilientFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    outcome = { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined };
+const isJson = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Creates the `fetch` for one logical request. It may be called more than once (the SDK calls it
+ * once per SDK call, as its retries are off); the record describes the latest call.
+ */
+export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
+  const { transport, requestTimeoutMs, deadline, maxAttempts, sleep = defaultSleep, beforeAttempt, observe } = policy;
+  const record: AttemptRecord = { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined };
+
+  async function retryingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    Object.assign(record, { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined });
     for (let attempt = 1; ; attempt += 1) {
-      const remaining = deadline - Date.now();
+      if (beforeAttempt !== undefined) await beforeAttempt();
+      const remaining = deadline - performance.now();
       if (remaining <= 0) {
-        outcome.gaveUp = 'the execution deadline passed';
-        throw new Error(outcome.failure ?? 'deadline passed');
+        record.gaveUp = 'the deadline passed';
+        throw new Error(record.failure ?? 'deadline passed');
       }
-      const timeoutMs = Math.min(requestTimeoutMs, remaining);
+      const timeoutMs = Math.min(requestTimeoutMs, Math.ceil(remaining));
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-      outcome.attempts = attempt;
+      record.attempts = attempt;
 
-      let response: Response | undefined;
-      let waitMs: number;
+      let status: number | undefined;
+      let retryWait: number;
       try {
-        response = await transport(input, { ...init, signal });
+        const response = await transport(input, { ...init, signal, redirect: 'manual' });
+        status = response.status;
+        record.status = status;
+        record.failure = undefined;
+        observe?.(response.headers);
+        // `opaqueredirect` (status 0): a fetch that follows the WHATWG spec to the letter.
+        if (isRedirect(status) || response.redirected || response.type === 'opaqueredirect') {
+          await response.body?.cancel().catch(() => {});
+          record.failure = `redirect refused (HTTP ${status})`;
+          throw new RefusedAnswerError(record.failure);
+        }
+        // The body is read under the same timeout: an answer that drips in is a timeout, not a 200.
+        const text = await readText(response, signal);
+        record.body = text;
+        if (response.ok && text.length > 0 && !isJson(text)) {
+          record.failure = `malformed answer: not JSON (HTTP ${status})`;
+          throw new RefusedAnswerError(record.failure);
+        }
+        const answer = new Response(response.ok || text.length > 0 ? text : null, {
+          status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+        if (!isRetryableStatus(status) || attempt >= maxAttempts) return answer;
+        const requested = requestedDelayMs(response.headers, Date.now(), status);
+        retryWait = requested === undefined ? backoffMs(attempt) : Math.max(requested, 50);
+        const left = deadline - performance.now();
+        if (retryWait + MIN_ATTEMPT_MS > left) {
+          record.gaveUp =
+            requested === undefined
+              ? 'no time left for another attempt'
+              : `the server asked to wait ${Math.ceil(requested / 1000)} s, more than the ${Math.max(0, Math.floor(left / 1000))} s left`;
+          return answer;
+        }
       } catch (error) {
-        if (init?.signal?.aborted) {
-          // The SDK's own signal: its token request stops after 10 s whatever our settings say.
-          outcome.status = undefined;
-          outcome.failure = timeout.aborted ? `no response within ${timeoutMs} ms` : 'the auth0 SDK abandoned the request (its token requests stop after 10 s)';
+        if (error instanceof RefusedAnswerError) throw error;
+        if (init?.signal?.aborted === true && !timeout.aborted) {
+          record.failure = 'the request was abandoned';
           throw error;
         }
-        outcome.status = undefined;
-        outcome.failure = describeNetworkFailure(error, timeout.aborted, timeoutMs);
+        record.failure =
+          status === undefined
+            ? describeNetworkFailure(error, timeout.aborted, timeoutMs)
+            : timeout.aborted
+              ? `the answer did not arrive in full within ${timeoutMs} ms (HTTP ${status})`
+              : `the answer broke off (HTTP ${status})`;
+        record.status = undefined;
         if (attempt >= maxAttempts) throw error;
-        waitMs = backoffMs(attempt);
-        if (Date.now() + waitMs + MIN_ATTEMPT_MS > deadline) {
-          outcome.gaveUp = 'no time left for another attempt';
+        retryWait = backoffMs(attempt);
+        if (performance.now() + retryWait + MIN_ATTEMPT_MS > deadline) {
+          record.gaveUp = 'no time left for another attempt';
           throw error;
         }
-        await sleep(waitMs);
-        continue;
       }
-
-      outcome.status = response.status;
-      outcome.failure = undefined;
-      if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return response;
-      const requested = requestedDelayMs(response.headers, Date.now(), response.status);
-      waitMs = requested === undefined ? backoffMs(attempt) : Math.max(requested, 50);
-      const left = deadline - Date.now();
-      if (waitMs + MIN_ATTEMPT_MS > left) {
-        outcome.gaveUp =
-          requested === undefined
-            ? 'no time left for another attempt'
-            : `the server asked to wait ${Math.ceil(requested / 1000)} s, more than the ${Math.max(0, Math.floor(left / 1000))} s left`;
-        return response;
-      }
-      // Free the connection before waiting.
-      await response.body?.cancel().catch(() => {});
-      await sleep(waitMs);
+      await sleep(retryWait);
     }
   }
 
-  return { fetch: resilientFetch as typeof globalThis.fetch, lastOutcome: () => ({ ...outcome }) };
+  return { fetch: retryingFetch as typeof globalThis.fetch, record };
 }

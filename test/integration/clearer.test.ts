@@ -197,7 +197,7 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
         apiWith(),
       ).catch((e: unknown) => e);
       expect((error as Error).message).toBe(
-        '[auth0-force-password-reset] createPasswordResetClearer: Action secret "AUTH0_DOMAIN" must be the tenant\'s canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path)',
+        '[auth0-force-password-reset] createPasswordResetClearer: Action secret "AUTH0_DOMAIN" has a path, a query or a fragment: it must be the tenant\'s canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; https:// may be given, http:// only for a loopback host such as 127.0.0.1)',
       );
     });
 
@@ -210,7 +210,7 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
       expect(error).toBeInstanceOf(ManagementApiError);
       expect(error).toMatchObject({ code: 'ERR_MANAGEMENT_API', step: 'get token', status: 401, attempts: 1 });
       expect((error as Error).message).toBe(
-        '[auth0-force-password-reset] createPasswordResetClearer: getting a Management API token failed: HTTP 401 (Unauthorized) after 1 attempt — check the client id and secret in the Action secrets, and that the application is authorized for the Management API of this domain',
+        '[auth0-force-password-reset] createPasswordResetClearer: getting a Management API token failed: HTTP 401 (Unauthorized) after 1 attempt — check the client id and secret in the Action secrets, and that the application is authorized for the Management API of this domain (the canonical *.auth0.com domain, not a custom one)',
       );
       expect(inspect(error, { depth: 10 })).not.toContain(wrongSecret);
       expect(JSON.stringify(logs)).not.toContain(wrongSecret);
@@ -242,7 +242,7 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
       expect(Date.now() - started).toBeLessThan(2000);
       expect(error).toMatchObject({ step: 'read user', status: 429, attempts: 1 });
       expect((error as Error).message).toMatch(
-        /reading user "auth0\|[0-9a-f]+" failed: HTTP 429 \(Global limit has been reached\) after 1 attempt \(gave up: the server asked to wait 30 s, more than the 1\d s left\)$/,
+        /reading user "auth0\|[0-9a-f]+" failed: HTTP 429 \(Global limit has been reached\) after 1 attempt \(gave up: the server asked to wait 30 s, more than the 1?\d s left\) — the tenant's rate limit: try again later$/,
       );
     });
 

@@ -90,6 +90,26 @@ describe('sendResetEmail: the gate emails a reset link when it denies', () => {
     expect(logs.every((entry) => entry.email === 'not-interactive')).toBe(true);
   });
 
+  // Issue 10, item 15: "interactive" is one list (gate/interactive-login.ts), used by the email and
+  // the page alike: a person at a screen, on a second device included.
+  it.each(['oidc-basic-profile', 'oidc-implicit-profile', 'oidc-hybrid-profile', 'samlp', 'wsfed', 'oauth2-device-code', 'oidc-ciba'])(
+    'sends one on a %s login: a person is at a screen',
+    async (protocol) => {
+      const userId = flaggedUser();
+      expect((await tenant.runLogin(userId, gateWith(), { protocol })).deniedWith).toBe(SENT);
+      expect(tenant.resetEmails).toHaveLength(1);
+    },
+  );
+
+  it.each(['oauth2-token-exchange', 'oauth2-access-token', 'oauth2-resource-owner-jwt-bearer', 'oauth2-webauthn', 'something-new'])(
+    'sends none on a %s login',
+    async (protocol) => {
+      const userId = flaggedUser();
+      expect((await tenant.runLogin(userId, gateWith(), { protocol })).deniedWith).toBe(PLAIN);
+      expect(tenant.counts().resetEmail).toBe(0);
+    },
+  );
+
   it('does not count an email sent for an earlier obligation', async () => {
     const recently = new Date(tenant.now().getTime() - 60_000).toISOString();
     const userId = flaggedUser('ada@example.com', { needsPasswordResetEmailedAt: recently });

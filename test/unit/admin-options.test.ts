@@ -23,6 +23,9 @@ function messageOf(call: () => unknown): string {
   throw new Error('expected an OptionsError');
 }
 
+const MUST_BE_DOMAIN =
+  "must be the tenant's canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; https:// may be given, http:// only for a loopback host such as 127.0.0.1)";
+
 const requireMessage = (options: unknown) => messageOf(() => resolveJobConfig('requirePasswordChange', options));
 
 describe('options of requirePasswordChange and waivePasswordChange', () => {
@@ -32,10 +35,9 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
     const config = resolveJobConfig('requirePasswordChange', frozen);
     expect(config).toMatchObject({
       action: 'require',
-      domain: 'acme.eu.auth0.com',
+      domain: { host: 'acme.eu.auth0.com', origin: 'https://acme.eu.auth0.com' },
       selection: { userIds: [valid.users] },
-      flag: 'needsPasswordReset',
-      flaggedAtKey: 'needsPasswordResetAt',
+      keys: { flag: 'needsPasswordReset', flaggedAtKey: 'needsPasswordResetAt', emailedAtKey: 'needsPasswordResetEmailedAt' },
       temporaryPassword: undefined,
       dryRun: false,
       rate: 2,
@@ -47,7 +49,7 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
 
   it('accepts a domain written as a URL, and a query', () => {
     const config = resolveJobConfig('waivePasswordChange', { ...valid, domain: 'https://acme.eu.auth0.com/', users: { query: 'email:*@x.example' } });
-    expect(config).toMatchObject({ action: 'waive', domain: 'acme.eu.auth0.com', selection: { query: 'email:*@x.example' } });
+    expect(config).toMatchObject({ action: 'waive', domain: { host: 'acme.eu.auth0.com' }, selection: { query: 'email:*@x.example' } });
   });
 
   it.each([
@@ -57,8 +59,11 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
     [{ ...valid, users: { query: '' } }, '"options.users.query" must be a non-empty user search query (Lucene syntax) (got "")'],
     [{ ...valid, users: 42 }, '"options.users" must be a user id, an array of user ids, or { query: "<user search query>" } (got 42)'],
     [{ ...valid, flag: 'a.b' }, '"options.flag" must not contain "." or "$" (got "a.b")'],
-    [{ ...valid, rate: 0 }, '"options.rate" must be a number of requests per second, above 0 and at most 100 (got 0)'],
-    [{ ...valid, domain: 'acme.auth0.com/api/v2' }, '"options.domain" must be the tenant\'s canonical domain, such as acme.eu.auth0.com (a host, optionally with a port; no path) (got "acme.auth0.com/api/v2")'],
+    [{ ...valid, rate: 0 }, '"options.rate" must be a number of requests per second from 0.1 to 100 (got 0)'],
+    // Issue 10, item 10: a tiny rate overflowed the timer and turned pacing off.
+    [{ ...valid, rate: 1e-7 }, '"options.rate" must be a number of requests per second from 0.1 to 100 (got 1e-7)'],
+    [{ ...valid, domain: 'acme.auth0.com/api/v2' }, `"options.domain" has a path, a query or a fragment: it ${MUST_BE_DOMAIN}`],
+    [{ ...valid, flag: 'constructor' }, '"options.flag" must not be a name JavaScript objects already have ("constructor") (got "constructor")'],
     [{ ...valid, dryrun: true }, '"options.dryrun" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, onStart, onUser, temporaryPassword)'],
   ])('rejects %j with a message naming the option', (options, expected) => {
     expect(requireMessage(options)).toBe(`[auth0-force-password-reset] requirePasswordChange: ${expected}`);
@@ -71,6 +76,37 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
     expect(requireMessage({ ...valid, clientSecret: undefined })).toBe(
       '[auth0-force-password-reset] requirePasswordChange: "options.clientSecret" is required: a non-empty string',
     );
+  });
+
+  // Issue 10, items 7 and 8: a wrong domain is named by its problem, never quoted (swapped
+  // environment variables put the client secret there), in time linear in its length.
+  it.each([
+    ['hK3x9_Q-longRandomClientSecretValue0123456789abcdefABCDEF-_xyz', 'is not a host name'],
+    ['acme.auth0.com:0', 'has a port outside 1–65535'],
+    ['acme.auth0.com:99999', 'has a port outside 1–65535'],
+    ['.', 'is not a host name'],
+    ['..', 'is not a host name'],
+    ['-', 'is not a host name'],
+    ['http://acme.auth0.com', 'uses http://, which only a loopback host (a local tenant) may'],
+    ['ftp://acme.auth0.com', 'has a scheme other than https://'],
+    ['user:pw@acme.auth0.com', 'has credentials in it'],
+    [`acme.auth0.com${'/'.repeat(160_000)}x`, 'is too long to be a domain'],
+  ])('rejects domain %#, naming the problem without quoting it', (domain, problem) => {
+    const message = requireMessage({ ...valid, domain });
+    expect(message).toBe(`[auth0-force-password-reset] requirePasswordChange: "options.domain" ${problem}: it ${MUST_BE_DOMAIN}`);
+    if (domain.length >= 8) expect(message).not.toContain(domain.slice(0, 12));
+  });
+
+  it('tolerates many trailing slashes, in linear time (a regex took 27 s for 160,000)', () => {
+    // The length cap answers first for long input; the trailing-slash loop is linear below it.
+    const config = resolveJobConfig('waivePasswordChange', { ...valid, domain: `https://acme.eu.auth0.com${'/'.repeat(250)}` });
+    expect(config.domain).toEqual({ host: 'acme.eu.auth0.com', origin: 'https://acme.eu.auth0.com' });
+  });
+
+  it('takes a loopback host over plain HTTP (a local tenant), and nothing else', () => {
+    expect(resolveJobConfig('waivePasswordChange', { ...valid, domain: '127.0.0.1:4000' }).domain).toEqual({ host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000' });
+    expect(resolveJobConfig('waivePasswordChange', { ...valid, domain: 'http://localhost:4000/' }).domain).toEqual({ host: 'localhost:4000', origin: 'http://localhost:4000' });
+    expect(resolveJobConfig('waivePasswordChange', { ...valid, domain: 'https://127.0.0.1:4000' }).domain.origin).toBe('https://127.0.0.1:4000');
   });
 
   it('rejects a temporary password for waive: it is not an option there', () => {

@@ -57,7 +57,7 @@ describe('decideFirstLogin — the decision table', () => {
     });
 
     it('leaves later logins alone', () => {
-      for (const logins_count of [0, 2, 3, 150]) {
+      for (const logins_count of [2, 3, 150]) {
         expect(decide({ stats: { logins_count } })).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
       }
     });
@@ -195,7 +195,8 @@ describe('decideFirstLogin — the decision table', () => {
   describe('malformed events fail closed', () => {
     const cases: Array<[string, unknown, string]> = [
       ['no event', undefined, 'event is not an object'],
-      ['no connection', { user: {}, stats: { logins_count: 1 } }, 'event.connection.strategy is missing'],
+      ['no connection', { user: {}, stats: { logins_count: 1 } }, 'event.connection is missing'],
+      ['no strategy', { connection: { name: 'x' }, user: {}, stats: { logins_count: 1 } }, 'event.connection.strategy is missing'],
       ['no user', { connection: DATABASE_CONNECTION, stats: { logins_count: 1 } }, 'event.user is missing'],
       [
         'app_metadata is a string',
@@ -207,7 +208,7 @@ describe('decideFirstLogin — the decision table', () => {
         { connection: DATABASE_CONNECTION, user: { app_metadata: [] }, stats: { logins_count: 1 } },
         'event.user.app_metadata is not an object',
       ],
-      ['no stats', { connection: DATABASE_CONNECTION, user: { app_metadata: {} } }, 'event.stats.logins_count is missing'],
+      ['no stats', { connection: DATABASE_CONNECTION, user: { app_metadata: {} } }, 'event.stats.logins_count is not a positive integer'],
     ];
     it.each(cases)('%s → deny with a reason', (_name, event, detail) => {
       expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW)).toEqual({
@@ -218,9 +219,102 @@ describe('decideFirstLogin — the decision table', () => {
       });
     });
 
+    // Issue 10, item 2: each of these was let through before.
+    it.each([Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 1.5, '1', null])(
+      'logins_count %j → malformed-event, not a login the gate lets through',
+      (loginsCount) => {
+        expect(decide({ stats: { logins_count: loginsCount as number } })).toEqual({
+          outcome: 'deny',
+          reason: 'malformed-event',
+          writes: [],
+          detail: 'event.stats.logins_count is not a positive integer',
+        });
+      },
+    );
+
+    it.each(['x', ' ', '', 0, false, {}, '2026-13-01T00:00:00.000Z', '2026-02-30T10:00:00.000Z'])(
+      'a first login whose last_password_reset is %j (present, not a time) → malformed-event',
+      (changed) => {
+        expect(decide({ user: user({ last_password_reset: changed }) })).toEqual({
+          outcome: 'deny',
+          reason: 'malformed-event',
+          writes: [],
+          detail: 'event.user.last_password_reset is not a time',
+        });
+      },
+    );
+
+    it('a flagged user whose last_password_reset is an impossible time is not let in (no text comparison)', () => {
+      // '2026-13-01…' sorts after '2026-02-01…' as text: the old fast path healed this user.
+      const decision = decide({ user: user({ last_password_reset: '2026-13-01T00:00:00.000Z' }, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }) });
+      expect(decision).toEqual({ outcome: 'deny', reason: 'malformed-event', writes: [], detail: 'event.user.last_password_reset is not a time' });
+    });
+
+    it('an impossible <flag>At is not a time: measured from created_at, as the table says', () => {
+      const decision = decide({
+        user: user({ last_password_reset: BEFORE_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: '2026-13-01T00:00:00.000Z' }),
+      });
+      expect(decision).toEqual({
+        outcome: 'allow',
+        reason: 'password-changed',
+        writes: [['needsPasswordReset', false]],
+        detail: 'needsPasswordResetAt is not a time; measured from created_at',
+      });
+    });
+
+    it('with `connections` set, a database login whose connection has no name → malformed-event', () => {
+      for (const name of [undefined, 42, null]) {
+        const event = buildPostLoginEvent({ stats: { logins_count: 2 } });
+        (event.connection as unknown as Record<string, unknown>)['name'] = name;
+        expect(decideFirstLogin(event, resolveGateOptions({ log: false, connections: ['Username-Password-Authentication'] }), NOW)).toEqual({
+          outcome: 'deny',
+          reason: 'malformed-event',
+          writes: [],
+          detail: 'event.connection.name is missing',
+        });
+      }
+    });
+
+    it('a user whose created_at is not a time, flagged without <flag>At → malformed-event', () => {
+      expect(decide({ user: user({ created_at: 'yesterday' }, { needsPasswordReset: true }) })).toEqual({
+        outcome: 'deny',
+        reason: 'malformed-event',
+        writes: [],
+        detail: 'event.user.created_at is not a time',
+      });
+    });
+
     it('treats a missing app_metadata as empty, as Auth0 omits it for some users', () => {
       const event = buildPostLoginEvent({ user: { app_metadata: undefined } });
       expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW).reason).toBe('first-login');
+    });
+  });
+
+  // Issue 10, item 1: the flag is read from the record's own properties only.
+  describe('a polluted prototype never counts as a flag, nor as false', () => {
+    it('an inherited flag is not a flag: a returning user is let in', () => {
+      const appMetadata = Object.create({ needsPasswordReset: true, needsPasswordResetAt: FLAGGED }) as Record<string, unknown>;
+      const event = buildPostLoginEvent({ stats: { logins_count: 5 } });
+      event.user.app_metadata = appMetadata as PostLoginEvent['user']['app_metadata'];
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW)).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
+    });
+
+    it('an inherited false is not "obligation met": a first login is still flagged', () => {
+      const event = buildPostLoginEvent({ stats: { logins_count: 1 } });
+      event.user.app_metadata = Object.create({ needsPasswordReset: false }) as PostLoginEvent['user']['app_metadata'];
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW).reason).toBe('first-login');
+    });
+
+    it('a key added to Object.prototype itself changes nothing', () => {
+      const options = resolveGateOptions({ log: false });
+      const event = buildPostLoginEvent({ stats: { logins_count: 5 } });
+      const prototype = Object.prototype as Record<string, unknown>;
+      prototype['needsPasswordReset'] = true;
+      try {
+        expect(decideFirstLogin(event, options, NOW)).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
+      } finally {
+        delete prototype['needsPasswordReset'];
+      }
     });
   });
 

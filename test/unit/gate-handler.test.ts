@@ -95,6 +95,21 @@ describe('the post-login handler', () => {
       expect(JSON.parse(entries[0] as string)).toMatchObject({ decision: 'deny', reason: 'first-login' });
     });
 
+    // Issue 10, item 12: escaping grows the line; the cut must count the JSON, not the characters.
+    it.each([
+      ['quotes', '"'.repeat(240)],
+      ['backslashes', '\\'.repeat(240)],
+      ['control characters', '\u0001'.repeat(240)],
+      ['a short id of control characters', '\u0007'.repeat(40)],
+    ])('keeps the line within 255 characters when user_id holds %s', async (_name, tail) => {
+      const lines: string[] = [];
+      const gate = createFirstLoginGate({ log: (entry) => void lines.push(JSON.stringify(entry)) });
+      await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}` } }), createPostLoginApi());
+      expect(lines).toHaveLength(1);
+      expect((lines[0] as string).length).toBeLessThanOrEqual(255);
+      expect(JSON.parse(lines[0] as string)).toMatchObject({ decision: 'deny', reason: 'first-login' });
+    });
+
     it('is silent with log: false', async () => {
       const lines: unknown[] = [];
       const original = console.log;
@@ -144,6 +159,18 @@ describe('the post-login handler', () => {
       await expect(createFirstLoginGate({ log })(event, api)).resolves.toBeUndefined();
       expect(api.denials).toEqual(['Please reset your password!']);
       expect(entries[0]).toMatchObject({ decision: 'deny', reason: 'internal-error' });
+    });
+
+    // Issue 10, item 3: the deny itself was outside the try.
+    it.each([
+      ['an api without access', {}],
+      ['an access without deny', { access: {} }],
+      ['a deny that throws', { access: { deny: () => { throw new Error('deny unavailable'); } } }],
+    ])('resolves with %s, and says so in the log', async (_name, parts) => {
+      const { entries, log } = collectLogs();
+      const api = { user: { setAppMetadata: () => api }, ...parts } as unknown as PostLoginApi;
+      await expect(createFirstLoginGate({ log })(buildPostLoginEvent(), api)).resolves.toBeUndefined();
+      expect(entries.at(-1)).toMatchObject({ decision: 'warn', reason: 'deny-failed', detail: expect.stringMatching(/Error/) });
     });
 
     it('denies when api.user.setAppMetadata throws, instead of surfacing an Extensibility Error', async () => {

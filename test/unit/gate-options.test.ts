@@ -107,3 +107,52 @@ describe('createFirstLoginGate reset-email options', () => {
     expect(messageOf(options)).toBe(message);
   });
 });
+
+// Issue 10, item 1: such a name was read through the prototype chain and locked out every user.
+describe('flag names that JavaScript objects already have', () => {
+  it.each([
+    ['constructor', 'constructor'],
+    ['toString', 'toString'],
+    ['valueOf', 'valueOf'],
+    ['hasOwnProperty', 'hasOwnProperty'],
+    ['__proto__', '__proto__'],
+    ['isPrototypeOf', 'isPrototypeOf'],
+  ])('rejects flag %j', (flag, key) => {
+    expect(messageOf({ flag })).toBe(`${P} "options.flag" must not be a name JavaScript objects already have ("${key}") (got "${flag}")`);
+  });
+
+  it('rejects a flag whose companion key is one (<flag>At, <flag>EmailedAt)', () => {
+    expect(messageOf({ flag: '__defineGetter__' })).toContain('must not be a name JavaScript objects already have');
+  });
+});
+
+// Issue 10, item 14: options valid one by one that contradict each other.
+describe('options that contradict each other', () => {
+  it('rejects a localized message with the default (English) emailSentMessage when emails are on', () => {
+    expect(messageOf({ message: { default: 'Reset it.', es: 'Restablézcala.' }, sendResetEmail: true })).toBe(
+      `${P} "options.emailSentMessage" must have the locales of "options.message" (missing: es); the default is in English only`,
+    );
+  });
+
+  it('rejects an emailSentMessage that lacks a locale of message', () => {
+    expect(
+      messageOf({
+        message: { default: 'Reset it.', es: 'Restablézcala.', fr: 'Réinitialisez-le.' },
+        emailSentMessage: { default: 'Check your email.', fr: 'Vérifiez vos courriels.' },
+        sendResetEmail: true,
+      }),
+    ).toBe(`${P} "options.emailSentMessage" must have the locales of "options.message" (missing: es); the default is in English only`);
+  });
+
+  it('accepts a localized message when both are localized alike, or when emails are off', () => {
+    expect(() =>
+      createFirstLoginGate({
+        message: { default: 'Reset it.', es: 'Restablézcala.' },
+        emailSentMessage: { default: 'Check your email.', ES: 'Revise su correo.' },
+        sendResetEmail: true,
+        log: false,
+      }),
+    ).not.toThrow();
+    expect(() => createFirstLoginGate({ message: { default: 'Reset it.', es: 'Restablézcala.' }, log: false })).not.toThrow();
+  });
+});

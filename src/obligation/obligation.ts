@@ -1,0 +1,99 @@
+import { parseIsoTime } from './time.js';
+
+/**
+ * The one definition of the obligation "change your password at the next sign-in": where it is
+ * kept, what counts as set, and when a password change meets it. The gate, the clearer and the
+ * administrator tools all decide through this module.
+ */
+
+/** The `app_metadata` key holding the obligation unless an option names another. */
+export const DEFAULT_FLAG = 'needsPasswordReset';
+
+/** The `app_metadata` keys of one obligation. */
+export interface ObligationKeys {
+  /** The flag itself. */
+  readonly flag: string;
+  /** `<flag>At`: when the obligation began, ISO 8601. */
+  readonly flaggedAtKey: string;
+  /** `<flag>EmailedAt`: when the gate last had Auth0 email the user a reset link, ISO 8601. */
+  readonly emailedAtKey: string;
+}
+
+/** The flag and its companion keys. */
+export function obligationKeys(flag: string): ObligationKeys {
+  return { flag, flaggedAtKey: `${flag}At`, emailedAtKey: `${flag}EmailedAt` };
+}
+
+/** `Object.prototype`'s members: a flag of that name would be read through the prototype chain. */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+
+/**
+ * Why `flag` cannot name an obligation, or `undefined` when it can. Auth0 refuses metadata keys with
+ * `.` or `$`; a member of `Object.prototype` (`constructor`, `toString`, `__proto__`, …), for the
+ * flag or a companion key, would make every user without the key look flagged to careless code.
+ */
+export function flagNameProblem(flag: string): string | undefined {
+  if (flag.length === 0) return 'must be a non-empty string';
+  if (/[.$]/.test(flag)) return 'must not contain "." or "$"';
+  const { flaggedAtKey, emailedAtKey } = obligationKeys(flag);
+  for (const key of [flag, flaggedAtKey, emailedAtKey]) {
+    if (PROTOTYPE_NAMES.has(key)) return `must not be a name JavaScript objects already have ("${key}")`;
+  }
+  return undefined;
+}
+
+/** Whether `value` is a plain record (an object, not an array, not null). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `record[key]` when `record` has it as its own property, else `undefined`: a key inherited from a
+ * (possibly polluted) prototype never counts as a flag, nor as `false`.
+ */
+export function ownValue(record: unknown, key: string): unknown {
+  return isRecord(record) && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * Whether a flag's value sets the obligation: anything but absent, `null` and `false`. A malformed
+ * value (`"yes"`, `1`, `{}`) counts as set: fail closed.
+ */
+export const isFlagValue = (value: unknown): boolean => value !== undefined && value !== null && value !== false;
+
+/** When an obligation began, and what it was measured from. */
+export interface ObligationStart {
+  /** Epoch milliseconds; `undefined` when neither `<flag>At` nor `created_at` is a time. */
+  readonly at: number | undefined;
+  /**
+   * `flagged-at` when `<flag>At` is a time; `created-at` when it is absent; `created-at-instead`
+   * when it is present but not a time (set by hand, wrongly), so measured from `created_at`.
+   */
+  readonly from: 'flagged-at' | 'created-at' | 'created-at-instead';
+}
+
+/**
+ * When the obligation began: `<flag>At` when it is a time, otherwise the user's `created_at` — an
+ * obligation cannot predate the user, and a `<flag>At` set wrongly by hand must not lock anyone out.
+ */
+export function obligationStart(appMetadata: unknown, keys: ObligationKeys, createdAt: unknown): ObligationStart {
+  const flaggedAt = ownValue(appMetadata, keys.flaggedAtKey);
+  const at = parseIsoTime(flaggedAt);
+  if (at !== undefined) return { at, from: 'flagged-at' };
+  const from = flaggedAt === undefined || flaggedAt === null ? 'created-at' : 'created-at-instead';
+  return { at: parseIsoTime(createdAt), from };
+}
+
+/**
+ * Whether a password change at `changedAt` meets an obligation that began at `since` (both epoch
+ * milliseconds): only a change strictly later does. At the same millisecond, the obligation stands.
+ */
+export const changedSince = (changedAt: number | undefined, since: number): boolean =>
+  changedAt !== undefined && changedAt > since;
+
+/**
+ * How far after a temporary password's `last_password_reset` an administrator's `<flag>At` is
+ * stamped. The post-change-password event and the Management API's answer are written by different
+ * Auth0 components; should one of them see the change a little later than the other, the temporary
+ * password must still predate the obligation, or the clearer would count it as the user's own change.
+ */
+export const ADMIN_FLAG_MARGIN_MS = 2_000;
