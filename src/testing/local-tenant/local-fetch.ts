@@ -27,8 +27,9 @@ const isTenantUrl = (target: URL, domain: string) =>
 
 /** Sets the `url` and `redirected` a network response would have. */
 function asFetched(response: Response, url: string, redirected: boolean): Response {
-  Object.defineProperty(response, 'url', { value: url });
-  Object.defineProperty(response, 'redirected', { value: redirected });
+  // Configurable, as a test may wrap this fetch and redefine them in turn.
+  Object.defineProperty(response, 'url', { value: url, configurable: true });
+  Object.defineProperty(response, 'redirected', { value: redirected, configurable: true });
   return response;
 }
 
