@@ -31,6 +31,7 @@ export {
 export {
   startLocalTenant,
   type ConnectionStore,
+  type ContinueLoginOptions,
   type CreateUserInput,
   type Fault,
   type FaultInjector,
@@ -49,6 +50,7 @@ export {
   type PostChangePasswordActionHandler,
   type PostChangePasswordHandlers,
   type PostLoginActionHandler,
+  type PostLoginContinueActionHandler,
   type PostLoginHandlers,
   type RateLimitOptions,
   type RecordedRequest,

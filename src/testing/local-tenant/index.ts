@@ -17,9 +17,11 @@ export {
   type TriggerCaches,
 } from './start-local-tenant.js';
 export type {
+  ContinueLoginOptions,
   LoginOutcome,
   MetadataWrites,
   PostLoginActionHandler,
+  PostLoginContinueActionHandler,
   PostLoginHandlers,
   RunLoginOptions,
 } from './run-login.js';

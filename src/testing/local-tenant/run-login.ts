@@ -4,7 +4,7 @@ import { connectionKindOf } from '../connection-kind.js';
 import { buildPostLoginEvent } from '../events.js';
 import { mergeMetadata, type Metadata } from '../metadata.js';
 import { createPostLoginApi, type MetadataWrite, type RecordedApiCall, type RecordedRedirect } from '../recording-api.js';
-import { testingTypeError } from '../testing-error.js';
+import { testingError, testingTypeError } from '../testing-error.js';
 import {
   connectionView,
   randomId,
@@ -18,17 +18,34 @@ import {
 import type { TenantUser } from './user-store.js';
 
 /**
+ * `exports.onContinuePostLogin` as the local tenant runs it. Handlers that return nothing are accepted too.
+ *
+ * @example
+ * ```ts
+ * const onContinuePostLogin: PostLoginContinueActionHandler = (event, api) => {
+ *   const claims = api.redirect.validateToken({ secret: event.secrets['PAGE_SECRET'] ?? '' });
+ *   if (claims['accepted'] !== true) api.access.deny('Terms not accepted');
+ * };
+ * ```
+ */
+export type PostLoginContinueActionHandler = (event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void;
+
+/**
  * A post-login Action handler as `runLogin` runs it: `exports.onExecutePostLogin`. Handlers that return
- * nothing are accepted too.
+ * nothing are accepted too. An Action that redirects gives its handler its `onContinuePostLogin` as a
+ * property (the gate's handler carries one), which {@link LocalTenantCore.continueLogin} runs.
  *
  * @example
  * ```ts
  * const addRoles: PostLoginActionHandler = (event, api) => {
  *   api.idToken.setCustomClaim('https://acme.example/roles', event.authorization?.roles ?? []);
  * };
+ * const termsAction: PostLoginActionHandler = Object.assign(onExecutePostLogin, { onContinuePostLogin });
  * ```
  */
-export type PostLoginActionHandler = (event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void;
+export type PostLoginActionHandler = ((event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void) & {
+  readonly onContinuePostLogin?: PostLoginContinueActionHandler;
+};
 
 /**
  * One post-login handler, or the Actions of a post-login flow in the order Auth0 runs them.
@@ -69,6 +86,24 @@ export interface RunLoginOptions {
 }
 
 /**
+ * The request that brings the browser back to `/continue` after a redirect: the `state` goes in the
+ * query (as Auth0's docs show it), the page's token wherever the page sends it.
+ *
+ * @example
+ * ```ts
+ * await tenant.continueLogin(outcome.redirect!.state, { method: 'POST', body: { session_token: token } });
+ * ```
+ */
+export interface ContinueLoginOptions {
+  /** @default 'POST' */
+  readonly method?: 'GET' | 'POST';
+  /** Query parameters besides `state`. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** Form fields of a POST, e.g. `{ session_token }`. */
+  readonly body?: Readonly<Record<string, string>>;
+}
+
+/**
  * What `api.user.setAppMetadata` / `setUserMetadata` were called with, in order.
  *
  * @example
@@ -99,7 +134,8 @@ export interface LoginOutcome {
   readonly validationError?: { readonly errorCode: string; readonly errorMessage: string };
   /**
    * Where `api.redirect.sendUserTo` sent the user: the flow is suspended after that handler (the
-   * metadata written so far is saved first, as in Auth0), to resume at `/continue`.
+   * metadata written so far is saved first, as in Auth0), to resume with
+   * {@link LocalTenantCore.continueLogin}`(redirect.state, …)`.
    */
   readonly redirect?: RecordedRedirect;
   /**
@@ -109,7 +145,10 @@ export interface LoginOutcome {
   readonly error?: 'Extensibility Error';
   /** What the handler threw — in Auth0 it only reaches the tenant logs. Present with {@link error}. */
   readonly thrown?: unknown;
-  /** How many handlers ran: a deny, redirect, validation error or throw stops the flow after the current handler. */
+  /**
+   * How many handlers ran (an `onContinuePostLogin` counts as one): a deny, redirect, validation error
+   * or throw stops the flow after the current handler.
+   */
   readonly handlersRun: number;
   /** Every `api.user.setAppMetadata(key, value)` call of the flow, in order, saved or not. */
   readonly appMetadataWrites: MetadataWrites;
@@ -201,17 +240,132 @@ function stopOf(calls: readonly RecordedApiCall[], redirect: RecordedRedirect | 
   return redirect === undefined ? undefined : { redirect };
 }
 
+/** One step of a flow: a handler of the Action at `index`, its `onExecutePostLogin` or its `onContinuePostLogin`. */
+interface FlowStep {
+  readonly index: number;
+  readonly run: PostLoginContinueActionHandler;
+}
+
+/** A login suspended by a redirect, waiting for `/continue`. */
+interface SuspendedLogin {
+  readonly userId: string;
+  readonly flow: readonly PostLoginActionHandler[];
+  /** The Action that redirected. */
+  readonly index: number;
+  readonly event: PostLoginEvent;
+  readonly locale: string;
+}
+
 /**
- * Creates {@link LocalTenant.runLogin} for a tenant: the post-login trigger, run the way Auth0 runs it.
+ * Runs `steps` the way Auth0 runs a post-login flow, from the user as stored, and saves the metadata
+ * batch at the end (a deny or a redirect saves it too; a throw does not).
+ */
+async function runFlow(
+  context: TriggerContext,
+  userId: string,
+  event: PostLoginEvent,
+  steps: readonly FlowStep[],
+  suspend: (index: number, redirect: RecordedRedirect, event: PostLoginEvent) => void,
+): Promise<LoginOutcome> {
+  const stored = requireUser(WHERE, context.users, userId);
+  const appMetadataWrites: MetadataWrite[] = [];
+  const userMetadataWrites: MetadataWrite[] = [];
+  // Auth0 batches the writes of the whole flow and saves them once, at the end of the trigger.
+  let appPatch: Metadata = {};
+  let userPatch: Metadata = {};
+  let transactionMetadata = event.transaction?.metadata ?? {};
+  const idTokenClaims: Record<string, unknown> = {};
+  const accessTokenClaims: Record<string, unknown> = {};
+  const apiCalls: RecordedApiCall[] = [];
+  let stop: FlowStop | undefined;
+  let handlersRun = 0;
+
+  for (const step of steps) {
+    // Each Action gets its own copy of the event, showing the writes earlier Actions queued.
+    const view = structuredClone(event);
+    view.user.app_metadata = mergeMetadata(stored.app_metadata, appPatch) as PostLoginEvent['user']['app_metadata'];
+    view.user.user_metadata = mergeMetadata(stored.user_metadata, userPatch) as PostLoginEvent['user']['user_metadata'];
+    if (view.transaction !== undefined) view.transaction.metadata = { ...transactionMetadata };
+    const api = createPostLoginApi({ event: view, cache: context.cache, fetch: context.fetch });
+
+    handlersRun += 1;
+    let thrown: { value: unknown } | undefined;
+    try {
+      await step.run(view, api);
+    } catch (value) {
+      thrown = { value };
+    }
+    appMetadataWrites.push(...api.appMetadataWrites);
+    userMetadataWrites.push(...api.userMetadataWrites);
+    appPatch = { ...appPatch, ...api.pendingAppMetadata };
+    userPatch = { ...userPatch, ...api.pendingUserMetadata };
+    transactionMetadata = api.transactionMetadata;
+    Object.assign(idTokenClaims, api.idTokenClaims);
+    Object.assign(accessTokenClaims, api.accessTokenClaims);
+    apiCalls.push(...api.calls);
+    stop = thrown === undefined ? stopOf(api.calls, api.redirectedTo) : { thrown: thrown.value };
+    if (stop !== undefined && 'redirect' in stop) {
+      // Transaction metadata survives the redirect; the rest of the event is rebuilt at /continue.
+      const suspended = structuredClone(event);
+      if (suspended.transaction !== undefined) suspended.transaction.metadata = { ...transactionMetadata };
+      suspend(step.index, stop.redirect, suspended);
+    }
+    // A deny, a validation error or a redirect ends (or suspends) the flow once the current Action returns.
+    if (stop !== undefined) break;
+  }
+
+  // A throw discards the batch: the user sees "Extensibility Error" and nothing is saved. A redirect
+  // saves it before the browser leaves (auth0.com/docs/manage-users/user-accounts/metadata).
+  const hasWrites = appMetadataWrites.length > 0 || userMetadataWrites.length > 0;
+  const metadataSaved = !(stop !== undefined && 'thrown' in stop) && hasWrites;
+  if (metadataSaved) {
+    if (appMetadataWrites.length > 0) context.users.updateAppMetadata(userId, appPatch as Record<string, MetadataValue>);
+    if (userMetadataWrites.length > 0) context.users.updateUserMetadata(userId, userPatch as Record<string, MetadataValue>);
+  }
+
+  const common = {
+    handlersRun,
+    appMetadataWrites,
+    userMetadataWrites,
+    metadataSaved,
+    idTokenClaims,
+    accessTokenClaims,
+    apiCalls,
+    user: requireUser(WHERE, context.users, userId),
+    event,
+  };
+  if (stop === undefined) return { allowed: true, ...common };
+  if ('thrown' in stop) return { allowed: false, error: 'Extensibility Error', thrown: stop.thrown, ...common };
+  return { allowed: false, ...stop, ...common };
+}
+
+const CONTINUE_WHERE = 'localTenant.continueLogin';
+const CONTINUE_OPTIONS = ['method', 'query', 'body'] as const;
+
+function requireParameters(field: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((item) => typeof item === 'string')) {
+    throw testingTypeError(CONTINUE_WHERE, `"options.${field}" must be an object of parameter name → string`);
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+/**
+ * Creates {@link LocalTenantCore.runLogin} and {@link LocalTenantCore.continueLogin} for a tenant: the
+ * post-login trigger, run the way Auth0 runs it, redirects and `/continue` included.
  *
  * @param context - the tenant's users, domain, transport and post-login `api.cache`.
  */
 export function createLoginRunner(context: TriggerContext) {
-  return async function runLogin(
-    userId: string,
-    handlers: PostLoginHandlers,
-    options?: RunLoginOptions,
-  ): Promise<LoginOutcome> {
+  // Logins suspended by a redirect, by the `state` Auth0 appended to it; each resumes once.
+  const suspended = new Map<string, SuspendedLogin>();
+  const suspendFor =
+    (userId: string, flow: readonly PostLoginActionHandler[], locale: string) =>
+    (index: number, redirect: RecordedRedirect, event: PostLoginEvent) => {
+      suspended.set(redirect.state, { userId, flow, index, event, locale });
+    };
+
+  async function runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome> {
     // Everything is checked before the login is counted, so a mistaken call leaves the store as it was.
     const flow = requireHandlers(WHERE, handlers);
     const { protocol = 'oidc-basic-profile', locale = 'en', secrets = {} } = requireOptions(WHERE, options, KNOWN_OPTIONS);
@@ -227,69 +381,47 @@ export function createLoginRunner(context: TriggerContext) {
     context.users.recordLogin(userId);
     const stored = requireUser(WHERE, context.users, userId);
     const event = buildLoginEvent(context, stored, { protocol, locale, secrets: secretValues });
+    const steps = flow.map((handler, index) => ({ index, run: handler }));
+    return runFlow(context, userId, event, steps, suspendFor(userId, flow, locale));
+  }
 
-    const appMetadataWrites: MetadataWrite[] = [];
-    const userMetadataWrites: MetadataWrite[] = [];
-    // Auth0 batches the writes of the whole flow and saves them once, at the end of the trigger.
-    let appPatch: Metadata = {};
-    let userPatch: Metadata = {};
-    let transactionMetadata = event.transaction?.metadata ?? {};
-    const idTokenClaims: Record<string, unknown> = {};
-    const accessTokenClaims: Record<string, unknown> = {};
-    const apiCalls: RecordedApiCall[] = [];
-    let stop: FlowStop | undefined;
-    let handlersRun = 0;
-
-    for (const handler of flow) {
-      // Each Action gets its own copy of the event, showing the writes earlier Actions queued.
-      const view = structuredClone(event);
-      view.user.app_metadata = mergeMetadata(stored.app_metadata, appPatch) as PostLoginEvent['user']['app_metadata'];
-      view.user.user_metadata = mergeMetadata(stored.user_metadata, userPatch) as PostLoginEvent['user']['user_metadata'];
-      if (view.transaction !== undefined) view.transaction.metadata = { ...transactionMetadata };
-      const api = createPostLoginApi({ event: view, cache: context.cache, fetch: context.fetch });
-
-      handlersRun += 1;
-      let thrown: { value: unknown } | undefined;
-      try {
-        await handler(view, api);
-      } catch (value) {
-        thrown = { value };
-      }
-      appMetadataWrites.push(...api.appMetadataWrites);
-      userMetadataWrites.push(...api.userMetadataWrites);
-      appPatch = { ...appPatch, ...api.pendingAppMetadata };
-      userPatch = { ...userPatch, ...api.pendingUserMetadata };
-      transactionMetadata = api.transactionMetadata;
-      Object.assign(idTokenClaims, api.idTokenClaims);
-      Object.assign(accessTokenClaims, api.accessTokenClaims);
-      apiCalls.push(...api.calls);
-      stop = thrown === undefined ? stopOf(api.calls, api.redirectedTo) : { thrown: thrown.value };
-      // A deny, a validation error or a redirect ends (or suspends) the flow once the current Action returns.
-      if (stop !== undefined) break;
+  async function continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome> {
+    const { method = 'POST', query, body } = requireOptions(CONTINUE_WHERE, options, CONTINUE_OPTIONS);
+    if (method !== 'GET' && method !== 'POST') {
+      throw testingTypeError(CONTINUE_WHERE, `"options.method" must be "GET" or "POST" (got ${JSON.stringify(method)})`);
     }
-
-    // A throw discards the batch: the user sees "Extensibility Error" and nothing is saved. A redirect
-    // saves it before the browser leaves (auth0.com/docs/manage-users/user-accounts/metadata).
-    const hasWrites = appMetadataWrites.length > 0 || userMetadataWrites.length > 0;
-    const metadataSaved = !(stop !== undefined && 'thrown' in stop) && hasWrites;
-    if (metadataSaved) {
-      if (appMetadataWrites.length > 0) context.users.updateAppMetadata(userId, appPatch as Record<string, MetadataValue>);
-      if (userMetadataWrites.length > 0) context.users.updateUserMetadata(userId, userPatch as Record<string, MetadataValue>);
+    const queryParameters = requireParameters('query', query);
+    const bodyParameters = requireParameters('body', body);
+    const login = typeof state === 'string' ? suspended.get(state) : undefined;
+    if (login === undefined) {
+      // Auth0 answers `/continue` with an unknown or reused state with `invalid_request`.
+      throw testingError(CONTINUE_WHERE, `no login is waiting for this state (Auth0 would answer invalid_request): pass outcome.redirect.state of a login that redirected, once`);
     }
+    suspended.delete(state);
 
-    const common = {
-      handlersRun,
-      appMetadataWrites,
-      userMetadataWrites,
-      metadataSaved,
-      idTokenClaims,
-      accessTokenClaims,
-      apiCalls,
-      user: requireUser(WHERE, context.users, userId),
-      event,
+    // The same login, with the metadata saved before the redirect and a new `event.request`: the
+    // `/continue` request, whose query and body `api.redirect.validateToken` reads.
+    const stored = requireUser(CONTINUE_WHERE, context.users, login.userId);
+    const resumed = structuredClone(login.event);
+    resumed.user.app_metadata = structuredClone(stored.app_metadata) as PostLoginEvent['user']['app_metadata'];
+    resumed.user.user_metadata = structuredClone(stored.user_metadata) as PostLoginEvent['user']['user_metadata'];
+    resumed.request = {
+      ...requestFrom(context.domain, login.locale),
+      method,
+      query: { ...queryParameters, state },
+      body: method === 'POST' ? bodyParameters : {},
+      geoip: { ...resumed.request.geoip },
     };
-    if (stop === undefined) return { allowed: true, ...common };
-    if ('thrown' in stop) return { allowed: false, error: 'Extensibility Error', thrown: stop.thrown, ...common };
-    return { allowed: false, ...stop, ...common };
-  };
+
+    const redirecting = login.flow[login.index];
+    const onContinue = redirecting?.onContinuePostLogin;
+    const steps: FlowStep[] = [
+      // An Action without `onContinuePostLogin` just lets the flow go on, as in Auth0.
+      ...(typeof onContinue === 'function' ? [{ index: login.index, run: onContinue }] : []),
+      ...login.flow.slice(login.index + 1).map((handler, offset) => ({ index: login.index + 1 + offset, run: handler })),
+    ];
+    return runFlow(context, login.userId, resumed, steps, suspendFor(login.userId, login.flow, login.locale));
+  }
+
+  return { runLogin, continueLogin };
 }

@@ -8,7 +8,13 @@ import { createMonotonicClock } from './monotonic-clock.js';
 import { createRequestHandler, type TenantRequestHandler } from './request-handler.js';
 import { createRequestLog, type RecordedRequest, type RequestCounts } from './request-log.js';
 import { createResetEmailOutbox, type ResetEmail } from './reset-email-outbox.js';
-import { createLoginRunner, type LoginOutcome, type PostLoginHandlers, type RunLoginOptions } from './run-login.js';
+import {
+  createLoginRunner,
+  type ContinueLoginOptions,
+  type LoginOutcome,
+  type PostLoginHandlers,
+  type RunLoginOptions,
+} from './run-login.js';
 import {
   createPasswordChangeRunner,
   type PasswordChangeRun,
@@ -163,6 +169,25 @@ export interface LocalTenantCore {
    * Rejects, before the login is counted, when the user is unknown or an argument is malformed.
    */
   runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome>;
+  /**
+   * Resumes a login that a handler suspended with `api.redirect.sendUserTo`, as the browser's return to
+   * `https://{domain}/continue?state=…` does: the redirecting Action's `onContinuePostLogin` (a property
+   * of its handler) runs with the same login's event — the metadata saved before the redirect included —
+   * and a new `event.request` (the `/continue` request: `state` in the query, `options.body` in the body,
+   * which `api.redirect.validateToken` reads); then the Actions after it run their `onExecutePostLogin`.
+   * The login is not counted again. Each `state` resumes once.
+   *
+   * @example
+   * ```ts
+   * const redirected = await tenant.runLogin(user.user_id, gate);
+   * const token = signedByThePage(redirected.redirect!); // what the page sends back
+   * const resumed = await tenant.continueLogin(redirected.redirect!.state, { body: { session_token: token } });
+   * resumed.allowed; // true
+   * ```
+   *
+   * @throws Error when no login waits for `state` (Auth0 answers `invalid_request`), or an option is malformed.
+   */
+  continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome>;
   /**
    * Changes a database user's password, then runs the post-change-password handler(s) the way Auth0
    * does: asynchronously, after the change, with an event that has no `app_metadata` and an `api` with
@@ -381,7 +406,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     AUTH0_CLIENT_SECRET: settings.clientSecret,
   });
   const trigger = { domain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
-  const runLogin = createLoginRunner({ ...trigger, cache: caches.postLogin });
+  const { runLogin, continueLogin } = createLoginRunner({ ...trigger, cache: caches.postLogin });
   const runPasswordChange = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
 
   function close(): Promise<void> {
@@ -409,6 +434,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     now: () => new Date(clock()),
     caches,
     runLogin,
+    continueLogin,
     runPasswordChange,
     appClientId,
     get resetEmails() {
