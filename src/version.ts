@@ -5,4 +5,4 @@ declare const __PACKAGE_VERSION__: string | undefined;
  * so a tenant's logs tell which pinned version made a decision.
  */
 export const VERSION: string =
-  typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-development';
+  typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-dev';

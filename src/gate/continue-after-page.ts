@@ -7,11 +7,6 @@ import type { GateDecision } from './decide-first-login.js';
 import type { ResolvedGateOptions } from './options.js';
 import { readPageSecret } from './page-redirect.js';
 
-/** The part of `api.redirect` the return uses. */
-interface ValidateTokenApi {
-  validateToken(options: { secret: string; tokenParameterName?: string }): unknown;
-}
-
 /** What `onContinuePostLogin` concluded: let the login go on, or deny it and why. */
 export type ContinueOutcome =
   | { readonly outcome: 'allow'; readonly reason: 'page-password-changed'; readonly writes: GateDecision['writes'] }
@@ -53,7 +48,7 @@ export function continueAfterPage(
 
   let claims: unknown;
   try {
-    claims = (api.redirect as unknown as ValidateTokenApi).validateToken({ secret, tokenParameterName: SESSION_TOKEN_PARAMETER });
+    claims = api.redirect.validateToken({ secret, tokenParameterName: SESSION_TOKEN_PARAMETER });
   } catch (error) {
     // Auth0's reasons name no token ("The session token is invalid: …"); cut them short all the same.
     const reason = error instanceof Error ? error.message.slice(0, 80) : 'not an Error';

@@ -1,4 +1,4 @@
-import type { PostLoginApi, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
+import type { PostLoginApi, PostLoginContinueHandler, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { createLogEmitter, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
@@ -129,7 +129,7 @@ export interface FirstLoginGate extends PostLoginHandler {
    * password changed after the obligation began — clearing the flag — and denies otherwise. Without
    * `changePasswordPage` it denies. Never throws.
    */
-  readonly onContinuePostLogin: PostLoginHandler;
+  readonly onContinuePostLogin: PostLoginContinueHandler;
 }
 
 /**

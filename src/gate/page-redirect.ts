@@ -4,13 +4,6 @@ import type { ObligationKeys } from '../obligation/obligation.js';
 import { isInteractiveLogin } from './interactive-login.js';
 import type { ResolvedPage } from './options.js';
 
-/** The part of `api.redirect` the gate uses (auth0.com/docs/customize/actions/redirect-with-actions). */
-interface RedirectApi {
-  encodeToken(options: { secret: string; payload: Record<string, unknown>; expiresInSeconds?: number }): string;
-  sendUserTo(url: string, options?: { query?: Record<string, string> }): unknown;
-  canRedirect?(): boolean;
-}
-
 /** What became of a redirect to the page: `sent`, or why not (the login is then denied as without the page). */
 export type PageRedirectResult =
   | { readonly outcome: 'sent' }
@@ -46,9 +39,9 @@ export function redirectToPage(
   try {
     // The one meaning of "interactive", shared with the reset email: a person at a screen, not prompt=none.
     if (!isInteractiveLogin(event)) return { outcome: 'not-possible', detail: 'not an interactive login' };
-    const redirect = api.redirect as unknown as RedirectApi | undefined;
+    const { redirect } = api;
     // Auth0's canRedirect is deprecated as the last word, but a "no" is still a no.
-    if (typeof redirect?.canRedirect === 'function' && redirect.canRedirect() === false) {
+    if (typeof redirect.canRedirect === 'function' && redirect.canRedirect() === false) {
       return { outcome: 'not-possible', detail: 'api.redirect.canRedirect() says no' };
     }
     const secret = readPageSecret(event, page);
@@ -64,8 +57,8 @@ export function redirectToPage(
       reason,
       ...(typeof locale === 'string' && locale.length > 0 ? { locale } : {}),
     };
-    const token = redirect!.encodeToken({ secret, payload: { ...payload }, expiresInSeconds: page.expiresInSeconds });
-    redirect!.sendUserTo(page.url, { query: { [SESSION_TOKEN_PARAMETER]: token } });
+    const token = redirect.encodeToken({ secret, payload: { ...payload }, expiresInSeconds: page.expiresInSeconds });
+    redirect.sendUserTo(page.url, { query: { [SESSION_TOKEN_PARAMETER]: token } });
     return { outcome: 'sent' };
   } catch (error) {
     // The name only: a message could quote the URL, token included.

@@ -63,6 +63,8 @@ export async function sendResetEmail(
     return response.ok ? { outcome: 'sent' } : { outcome: 'failed', detail: `HTTP ${response.status}` };
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    return { outcome: 'failed', detail: timedOut ? `no answer within ${settings.timeoutMs} ms` : 'request failed' };
+    const refusedByTest = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code === 'AFPR_TEST_NETWORK_REFUSED';
+    const detail = timedOut ? `no answer within ${settings.timeoutMs} ms` : refusedByTest ? 'a test api refused the network: give it a fetch' : 'request failed';
+    return { outcome: 'failed', detail };
   }
 }

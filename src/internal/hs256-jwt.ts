@@ -2,7 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * HS256 JSON Web Tokens (RFC 7519 with RFC 7515's HMAC-SHA256), signed and verified with one shared
- * key — the form Auth0's `api.redirect.encodeToken` and `validateToken` use. Only `HS256` is ever
+ * key — the form Auth0's `api.redirect.encodeToken` and `validateToken` use. The change-password page
+ * signs and checks its session tokens with it, and the test doubles of Auth0 (the local tenant's
+ * access tokens, the recording api's `api.redirect`) sign theirs. Only `HS256` is ever
  * accepted: a token whose header names another algorithm (`none` above all) is refused before its
  * signature is looked at.
  */
@@ -16,10 +18,10 @@ const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toStrin
 /** A little tolerance for clocks that disagree, on `exp` and `nbf`. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-const sign = (input: string, key: string) => createHmac('sha256', key).update(input).digest();
+const sign = (input: string, key: string | Buffer) => createHmac('sha256', key).update(input).digest();
 
 /** Signs `claims` (which should hold `exp`) with `key`. */
-export function signHs256(claims: Readonly<Record<string, unknown>>, key: string): string {
+export function signHs256(claims: Readonly<Record<string, unknown>>, key: string | Buffer): string {
   const input = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${input}.${sign(input, key).toString('base64url')}`;
 }
@@ -36,18 +38,18 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Verifies a token: its form, `alg` (HS256 only), the signature (in constant time), `exp` (required)
- * and `nbf` against `nowSeconds`. Returns the claims, or why it was refused. Never throws.
+ * The claims of `token` when it is an HS256 JWT signed with `key` — its form, `alg` (HS256 only) and
+ * the signature (in constant time); expiry and the other claims are the caller's to check.
  */
-export function verifyHs256(
+export function verifyHs256Signature(
   token: unknown,
-  key: string,
-  nowSeconds: number,
-): { readonly claims: Record<string, unknown> } | { readonly refused: TokenRefusal } {
+  key: string | Buffer,
+): { readonly claims: Record<string, unknown> } | { readonly refused: 'malformed' | 'algorithm' | 'signature' } {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { refused: 'malformed' };
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return { refused: 'malformed' };
   const [encodedHeader, encodedClaims, encodedSignature] = parts as [string, string, string];
+  // Other JWT libraries may order or space the header differently: read it, do not compare bytes.
   const header = decodeJson(encodedHeader);
   if (!isRecord(header)) return { refused: 'malformed' };
   if (header['alg'] !== 'HS256' || (header['typ'] !== undefined && header['typ'] !== 'JWT')) return { refused: 'algorithm' };
@@ -55,7 +57,22 @@ export function verifyHs256(
   const given = Buffer.from(encodedSignature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { refused: 'signature' };
   const claims = decodeJson(encodedClaims);
-  if (!isRecord(claims) || typeof claims['exp'] !== 'number') return { refused: 'malformed' };
+  return isRecord(claims) ? { claims } : { refused: 'malformed' };
+}
+
+/**
+ * Verifies a token as {@link verifyHs256Signature} does, then `exp` (required) and `nbf` against
+ * `nowSeconds`. Returns the claims, or why it was refused. Never throws.
+ */
+export function verifyHs256(
+  token: unknown,
+  key: string | Buffer,
+  nowSeconds: number,
+): { readonly claims: Record<string, unknown> } | { readonly refused: TokenRefusal } {
+  const verified = verifyHs256Signature(token, key);
+  if ('refused' in verified) return verified;
+  const { claims } = verified;
+  if (typeof claims['exp'] !== 'number') return { refused: 'malformed' };
   if (claims['exp'] + CLOCK_TOLERANCE_SECONDS <= nowSeconds) return { refused: 'expired' };
   if (typeof claims['nbf'] === 'number' && claims['nbf'] - CLOCK_TOLERANCE_SECONDS > nowSeconds) return { refused: 'not-yet-valid' };
   return { claims };

@@ -86,10 +86,25 @@ function backoffMs(attempt: number): number {
   return exponential * (0.8 + Math.random() * 0.4);
 }
 
-function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: number): string {
+/** The `cause.code` of a network error (`ECONNREFUSED`, …), if any. */
+const causeCode = (error: unknown): string | undefined => {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/**
+ * The code with which a test `api` of `auth0-force-password-reset/testing` refuses the network
+ * (its default transport): final, never retried, and said plainly.
+ */
+export const TEST_NETWORK_REFUSED = 'AFPR_TEST_NETWORK_REFUSED';
+
+/** What a request that got no answer came to, for people. */
+export function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: number): string {
   if (timedOut) return `no response within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const code = causeCode(error);
+  if (code === TEST_NETWORK_REFUSED) {
+    return 'refused by a test api (opt in with its fetch option)';
+  }
   return code === undefined ? 'connection failed' : `connection failed (${code})`;
 }
 
@@ -200,7 +215,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
               ? `the answer did not arrive in full within ${timeoutMs} ms (HTTP ${status})`
               : `the answer broke off (HTTP ${status})`;
         record.status = undefined;
-        if (attempt >= maxAttempts) throw error;
+        if (attempt >= maxAttempts || causeCode(error) === TEST_NETWORK_REFUSED) throw error;
         retryWait = backoffMs(attempt);
         if (performance.now() + retryWait + MIN_ATTEMPT_MS > deadline) {
           record.gaveUp = 'no time left for another attempt';

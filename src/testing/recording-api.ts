@@ -4,7 +4,7 @@ import type { PostChangePasswordApi } from '../auth0/post-change-password.js';
 import type { PostLoginApi, PostLoginEvent, RedirectTokenPayload } from '../auth0/post-login.js';
 import { attachTransport } from './attach-transport.js';
 import { buildPostLoginEvent } from './events.js';
-import { signHs256Jwt, verifyHs256Jwt } from './hs256-jwt.js';
+import { signHs256, verifyHs256Signature } from '../internal/hs256-jwt.js';
 import { createMemoryCache, type MemoryCache } from './memory-cache.js';
 import { cloneJson, findInvalidMetadataKey, isPlainObject } from './metadata.js';
 import { testingError, testingTypeError } from './testing-error.js';
@@ -239,7 +239,7 @@ function validateSessionToken(event: PostLoginEvent, secret: unknown, parameter:
   if (typeof secret !== 'string' || secret === '') {
     throw testingTypeError('api.redirect.validateToken', '"secret" must be a non-empty string');
   }
-  const verified = verifyHs256Jwt(token, secret);
+  const verified = verifyHs256Signature(token, secret);
   if ('refused' in verified) throw invalidSessionToken('Failed signature validation');
   const { claims } = verified;
   const { sub, iss, exp } = claims;
@@ -374,7 +374,7 @@ export function createPostLoginApi(options: PostLoginApiOptions = {}): Recording
           ip: event.request?.ip,
           ...payload,
         };
-        return signHs256Jwt(claims, secret);
+        return signHs256(claims, secret);
       },
       validateToken({ secret, tokenParameterName = DEFAULT_TOKEN_PARAMETER }) {
         record('redirect.validateToken', [{ secret: '(redacted)', tokenParameterName }]);

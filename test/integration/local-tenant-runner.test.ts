@@ -5,7 +5,7 @@ import { createPasswordResetClearer } from '../../src/clearer/create-password-re
 import { ManagementApiError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
-import { signHs256Jwt } from '../../src/testing/hs256-jwt.js';
+import { signHs256 } from '../../src/internal/hs256-jwt.js';
 import {
   startLocalTenant,
   type LocalTenant,
@@ -323,7 +323,7 @@ describe('continueLogin: the return to /continue after a redirect', () => {
   /** The token the page sends back: sub, iss, exp and the state, signed with the shared secret. */
   function pageToken(userId: string, state: string, accepted: boolean): string {
     const now = Math.floor(Date.now() / 1000);
-    return signHs256Jwt({ sub: userId, iss: tenant.domain, iat: now, exp: now + 60, state, accepted }, SECRET);
+    return signHs256({ sub: userId, iss: tenant.domain, iat: now, exp: now + 60, state, accepted }, SECRET);
   }
 
   it('runs the redirecting Action’s onContinuePostLogin, then the Actions after it, on the same login', async () => {

@@ -197,3 +197,15 @@ describe('item 7: no form of the secret in any error', () => {
     }
   });
 });
+
+describe('a test api that refuses the network', () => {
+  it('is final: the clearer does not retry it, and says how to opt in', async () => {
+    const { createPostChangePasswordApi } = await import('../../src/testing/recording-api.js');
+    const clearer = createPasswordResetClearer({ log: (entry) => void logs.push(entry), maxAttempts: 4 });
+    const error = (await clearer(eventFor(flaggedUserWhoChangedPassword()), createPostChangePasswordApi()).catch((e: unknown) => e)) as ManagementApiError;
+    expect(error).toMatchObject({ step: 'get token', attempts: 1 });
+    expect(error.reason).toBe('refused by a test api (opt in with its fetch option)');
+    expect(logs.at(-1)?.detail).toMatch(/refused by a test api/);
+    expect(tenant.counts().total).toBe(0);
+  });
+});

@@ -5,12 +5,11 @@ import type { FirstLoginGateOptions } from '../../src/gate/options.js';
 import { signHs256, verifyHs256 } from '../../src/internal/hs256-jwt.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { buildPostLoginEvent, type DeepPartial } from '../../src/testing/events.js';
-import { createPostLoginApi } from '../../src/testing/recording-api.js';
-import { auth0Redirect } from '../helpers/auth0-redirect.js';
+import { createPostLoginApi, type RecordingPostLoginApi } from '../../src/testing/recording-api.js';
 
 /**
  * The gate's half of the change-password page (issue 12): the redirect instead of a deny, and
- * `onContinuePostLogin` on the way back. Auth0's `api.redirect` is modelled by test/helpers.
+ * `onContinuePostLogin` on the way back, against the toolkit's `api.redirect` (Auth0's rules).
  */
 const KEY = 'k'.repeat(48);
 const PAGE = 'https://login-help.example.com/change-password';
@@ -20,14 +19,13 @@ function setup(options: FirstLoginGateOptions = {}, overrides: DeepPartial<PostL
   const logs: LogEntry[] = [];
   const gate = createFirstLoginGate({ changePasswordPage: { url: PAGE }, log: (entry) => void logs.push(entry), ...options });
   const event = buildPostLoginEvent({ secrets: { CHANGE_PASSWORD_PAGE_SECRET: KEY }, ...overrides });
-  const api = createPostLoginApi();
-  const redirect = auth0Redirect(event);
-  Object.assign(api, { redirect });
-  return { gate, event, api: api as typeof api & { redirect: typeof redirect }, redirect, logs };
+  const api = createPostLoginApi({ event });
+  return { gate, event, api, logs };
 }
 
-const sessionOf = (redirect: ReturnType<typeof auth0Redirect>) => {
-  const token = redirect.sent[0]?.query['session_token'];
+/** The session token of the redirect, verified with the shared key. */
+const sessionOf = (api: RecordingPostLoginApi) => {
+  const token = new URL(api.redirectedTo!.url).searchParams.get('session_token');
   const verified = verifyHs256(token, KEY, Math.floor(Date.now() / 1000));
   if ('refused' in verified) throw new Error(`token refused: ${verified.refused}`);
   return verified.claims;
@@ -35,13 +33,14 @@ const sessionOf = (redirect: ReturnType<typeof auth0Redirect>) => {
 
 describe('the redirect to the change-password page', () => {
   it('sends a first login to the page with a signed token, writes the flag, and does not deny', async () => {
-    const { gate, event, api, redirect, logs } = setup({}, { transaction: { locale: 'fr-CA' } });
+    const { gate, event, api, logs } = setup({}, { transaction: { locale: 'fr-CA' } });
     await gate(event, api);
     expect(api.denials).toEqual([]);
     expect(api.appMetadataWrites.map(([key]) => key)).toEqual(['needsPasswordReset', 'needsPasswordResetAt']);
-    expect(redirect.sent).toHaveLength(1);
-    expect(redirect.sent[0]!.url).toBe(PAGE);
-    const claims = sessionOf(redirect);
+    const target = new URL(api.redirectedTo!.url);
+    expect(`${target.origin}${target.pathname}`).toBe(PAGE);
+    expect([...target.searchParams.keys()]).toEqual(['session_token', 'state']);
+    const claims = sessionOf(api);
     expect(claims).toMatchObject({
       sub: event.user.user_id,
       iss: event.request.hostname,
@@ -58,13 +57,13 @@ describe('the redirect to the change-password page', () => {
   });
 
   it('sends a flagged user, with the obligation’s start and the configured lifetime', async () => {
-    const { gate, event, api, redirect } = setup(
+    const { gate, event, api } = setup(
       { changePasswordPage: { url: PAGE, secret: 'PAGE_KEY', expiresInSeconds: 120 } },
       { stats: { logins_count: 4 }, user: { app_metadata: { needsPasswordReset: true, needsPasswordResetAt: FLAGGED_AT } }, secrets: { PAGE_KEY: KEY } },
     );
     await gate(event, api);
     expect(api.denials).toEqual([]);
-    const claims = sessionOf(redirect);
+    const claims = sessionOf(api);
     expect(claims).toMatchObject({ reason: 'flagged', since: FLAGGED_AT });
     expect((claims['exp'] as number) - (claims['iat'] as number)).toBe(120);
   });
@@ -76,12 +75,10 @@ describe('the redirect to the change-password page', () => {
     ['a login without the secret', { secrets: {} }, 'secret-unusable'],
     ['a login whose secret is 31 bytes', { secrets: { CHANGE_PASSWORD_PAGE_SECRET: 'x'.repeat(31) } }, 'secret-unusable'],
   ] as const)('denies %s as without the page, saying why', async (_name, overrides, outcome) => {
-    const { gate, api, redirect, logs } = setup();
-    const event = buildPostLoginEvent({ secrets: { CHANGE_PASSWORD_PAGE_SECRET: KEY }, ...(overrides as DeepPartial<PostLoginEvent>) });
-    Object.assign(redirect, auth0Redirect(event));
+    const { gate, event, api, logs } = setup({}, overrides as DeepPartial<PostLoginEvent>);
     await gate(event, api);
     expect(api.denials).toEqual(['Please reset your password!']);
-    expect(redirect.sent).toEqual([]);
+    expect(api.redirectedTo).toBeUndefined();
     expect(logs[0]).toMatchObject({ decision: 'deny', reason: 'first-login', page: outcome });
     expect(JSON.stringify(logs)).not.toContain('x'.repeat(31));
   });
@@ -89,16 +86,16 @@ describe('the redirect to the change-password page', () => {
   it('never redirects a login the obligation does not stop, nor in report mode', async () => {
     const returning = setup({}, { stats: { logins_count: 9 } });
     await returning.gate(returning.event, returning.api);
-    expect(returning.redirect.sent).toEqual([]);
+    expect(returning.api.redirectedTo).toBeUndefined();
     const report = setup({ mode: 'report' });
     await report.gate(report.event, report.api);
-    expect(report.redirect.sent).toEqual([]);
+    expect(report.api.redirectedTo).toBeUndefined();
     expect(report.api.denials).toEqual([]);
   });
 
   it('denies, and never throws, when api.redirect fails', async () => {
     const { gate, event, api, logs } = setup();
-    Object.assign(api, { redirect: { encodeToken: () => { throw new TypeError(`bad url ${KEY}`); }, sendUserTo: () => api } });
+    Object.assign(api.redirect, { encodeToken: () => { throw new TypeError(`bad url ${KEY}`); } });
     await expect(gate(event, api)).resolves.toBeUndefined();
     expect(api.denials).toEqual(['Please reset your password!']);
     expect(logs[0]).toMatchObject({ page: 'failed', detail: 'api.redirect failed (TypeError)' });
@@ -147,9 +144,7 @@ describe('onContinuePostLogin: back from the page', () => {
     const token = signHs256({ sub: event.user.user_id, iss: event.request.hostname, iat, exp: iat + 60, state: STATE, purpose: 'afpr:password-changed', password_changed_at: '2026-02-02T00:00:00.000Z', ...claims }, KEY);
     event.request.query = { state: STATE };
     event.request.body = { session_token: token };
-    const api = createPostLoginApi();
-    Object.assign(api, { redirect: auth0Redirect(event) });
-    return { gate, event, api: api as PostLoginApi & typeof api, logs };
+    return { gate, event, api: createPostLoginApi({ event }), logs };
   }
 
   it('lets the login go on and clears the flag when the page changed the password after the obligation began', async () => {
@@ -179,7 +174,7 @@ describe('onContinuePostLogin: back from the page', () => {
     const forged = back({});
     forged.event.request.body = { session_token: signHs256({ sub: forged.event.user.user_id, exp: 2e9, state: STATE }, 'x'.repeat(48)) };
     await forged.gate.onContinuePostLogin(forged.event, forged.api);
-    expect(forged.logs[0]).toMatchObject({ decision: 'deny', reason: 'page-token-invalid', detail: 'The session token is invalid: signature' });
+    expect(forged.logs[0]).toMatchObject({ decision: 'deny', reason: 'page-token-invalid', detail: expect.stringMatching(/^The session token is invalid: Failed signature/) });
     const missing = back({});
     missing.event.request.body = {};
     await missing.gate.onContinuePostLogin(missing.event, missing.api);

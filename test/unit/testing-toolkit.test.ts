@@ -7,7 +7,7 @@ import {
   SAML_CONNECTION,
   TEST_HOSTNAME,
 } from '../../src/testing/events.js';
-import { signHs256Jwt } from '../../src/testing/hs256-jwt.js';
+import { signHs256 } from '../../src/internal/hs256-jwt.js';
 import { AUTH0_CACHE_LIMITS, createMemoryCache } from '../../src/testing/memory-cache.js';
 import { createPostChangePasswordApi, createPostLoginApi, NETWORK_REFUSED_CODE } from '../../src/testing/recording-api.js';
 
@@ -206,13 +206,13 @@ describe('api.redirect of a recording api, as Auth0 documents it', () => {
     const continueWith = (token: string, body: Record<string, unknown> = {}) =>
       createPostLoginApi({ event: { ...event, request: { ...event.request, query: { state: 'st4te' }, body: { session_token: token, ...body } } } });
 
-    expect(continueWith(signHs256Jwt(claims, secret)).redirect.validateToken({ secret })).toEqual(claims);
+    expect(continueWith(signHs256(claims, secret)).redirect.validateToken({ secret })).toEqual(claims);
     const invalid = (token: string) => () => continueWith(token).redirect.validateToken({ secret });
-    expect(invalid(signHs256Jwt(claims, 'another-secret'))).toThrow('The session token is invalid: Failed signature validation');
-    expect(invalid(signHs256Jwt({ ...claims, exp: now - 1 }, secret))).toThrow('The session token is invalid: Token has expired.');
-    expect(invalid(signHs256Jwt({ ...claims, sub: 'auth0|other' }, secret))).toThrow('The session token is invalid: The sub claim does not match the user_id.');
-    expect(invalid(signHs256Jwt({ ...claims, iss: 'evil.example.com' }, secret))).toThrow('The session token is invalid: The iss claim does not match the hostname.');
-    expect(invalid(signHs256Jwt({ ...claims, state: 'other' }, secret))).toThrow('The session token is invalid: State in the token does not match the /continue state.');
+    expect(invalid(signHs256(claims, 'another-secret'))).toThrow('The session token is invalid: Failed signature validation');
+    expect(invalid(signHs256({ ...claims, exp: now - 1 }, secret))).toThrow('The session token is invalid: Token has expired.');
+    expect(invalid(signHs256({ ...claims, sub: 'auth0|other' }, secret))).toThrow('The session token is invalid: The sub claim does not match the user_id.');
+    expect(invalid(signHs256({ ...claims, iss: 'evil.example.com' }, secret))).toThrow('The session token is invalid: The iss claim does not match the hostname.');
+    expect(invalid(signHs256({ ...claims, state: 'other' }, secret))).toThrow('The session token is invalid: State in the token does not match the /continue state.');
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
     expect(invalid(unsigned)).toThrow('The session token is invalid: Failed signature validation');
     expect(() => createPostLoginApi({ event }).redirect.validateToken({ secret, tokenParameterName: 'token' })).toThrow(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signHs256Jwt, verifyHs256Jwt } from '../hs256-jwt.js';
+import { signHs256, verifyHs256Signature } from '../../internal/hs256-jwt.js';
 
 /** The claims of an access token the local tenant issues, as in a real Management API token. */
 export interface AccessTokenClaims {
@@ -77,7 +77,7 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
         azp: settings.clientId,
       };
       return {
-        access_token: signHs256Jwt({ ...claims }, signingKey),
+        access_token: signHs256({ ...claims }, signingKey),
         token_type: 'Bearer',
         expires_in: settings.lifetimeSeconds,
         scope,
@@ -85,7 +85,7 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
     },
 
     verify(token) {
-      const verified = verifyHs256Jwt(token, signingKey);
+      const verified = verifyHs256Signature(token, signingKey);
       if ('refused' in verified) return { valid: false, reason: 'invalid' };
       const { iss, aud, exp, scope: granted } = verified.claims;
       if (iss !== issuer || aud !== audience || typeof exp !== 'number' || typeof granted !== 'string') {
