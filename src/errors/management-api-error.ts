@@ -3,15 +3,17 @@ import { ForcePasswordResetError } from './force-password-reset-error.js';
 /**
  * The Management API (or Authentication API) step that failed. The clearer uses the first three;
  * the administrator tools (`auth0-force-password-reset/admin`) also search users and set
- * temporary passwords.
+ * temporary passwords; the change-password page sets passwords and reads the connection's policy.
  */
-export type ManagementApiStep = 'get token' | 'read user' | 'update user' | 'set password' | 'search users';
+export type ManagementApiStep = 'get token' | 'read user' | 'update user' | 'set password' | 'search users' | 'read connection';
 
 /** What a {@link ManagementApiError} is made of; every field is safe to print. */
 export interface ManagementApiFailure {
   step: ManagementApiStep;
   /** The user the step was about, if any. */
   userId: string | undefined;
+  /** The connection the step was about (`read connection`). */
+  connection?: string | undefined;
   /** The last HTTP status received, if any response arrived. */
   status: number | undefined;
   /** How many attempts were made. */
@@ -40,6 +42,7 @@ export class ManagementApiError extends ForcePasswordResetError implements Manag
   override name = 'ManagementApiError' as const;
   readonly step: ManagementApiStep;
   readonly userId: string | undefined;
+  readonly connection: string | undefined;
   readonly status: number | undefined;
   readonly attempts: number;
   readonly reason: string;
@@ -56,6 +59,7 @@ export class ManagementApiError extends ForcePasswordResetError implements Manag
     super('ERR_MANAGEMENT_API', caller, detail);
     this.step = failure.step;
     this.userId = failure.userId;
+    this.connection = failure.connection;
     this.status = failure.status;
     this.attempts = failure.attempts;
     this.reason = failure.reason;

@@ -3,19 +3,20 @@ import type { AttemptRecord } from './resilient-fetch.js';
 
 const MAX_SERVER_MESSAGE = 120;
 
-const STEP_TEXT: Record<ManagementApiStep, (userId: string | undefined) => string> = {
+const STEP_TEXT: Record<ManagementApiStep, (subject: string | undefined) => string> = {
   'get token': () => 'getting a Management API token',
   'read user': (userId) => `reading user "${userId ?? ''}"`,
   'update user': (userId) => `updating user "${userId ?? ''}"`,
   'set password': (userId) => `setting the password of user "${userId ?? ''}"`,
   'search users': () => 'searching users',
+  'read connection': (name) => `reading connection "${name ?? ''}"`,
 };
 
 /** `reading user "auth0|…" failed: HTTP 503 (Service Unavailable) after 4 attempts — …`, from the fields. */
 export function describeManagementApiFailure(failure: ManagementApiFailure): string {
-  const { step, userId, reason, serverMessage, attempts, gaveUp, hint } = failure;
+  const { step, userId, connection, reason, serverMessage, attempts, gaveUp, hint } = failure;
   return (
-    `${STEP_TEXT[step](userId)} failed: ${reason}` +
+    `${STEP_TEXT[step](userId ?? connection)} failed: ${reason}` +
     `${serverMessage === undefined ? '' : ` (${serverMessage})`}` +
     ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
     `${gaveUp === undefined ? '' : ` (gave up: ${gaveUp})`}` +
@@ -88,7 +89,7 @@ function generalHint(failure: Omit<ManagementApiFailure, 'hint'>): string | unde
     return 'check the client id and secret, and that the application is authorized for the Management API of this domain (the canonical *.auth0.com domain, not a custom one)';
   }
   if (status === 403 && requiredScopes !== undefined) return `grant the application the ${requiredScopes.join(' or ')} scope`;
-  if (status === 404 && step !== 'get token' && step !== 'search users') return 'no such user';
+  if (status === 404 && (step === 'read user' || step === 'update user' || step === 'set password')) return 'no such user';
   if (status === 429) return "the tenant's rate limit: try again later";
   return undefined;
 }
@@ -98,6 +99,8 @@ export interface FailureInput {
   readonly caller: string;
   readonly step: ManagementApiStep;
   readonly userId: string | undefined;
+  /** The connection, for `read connection`. */
+  readonly connection?: string;
   /** What the request's attempts came to. */
   readonly record: AttemptRecord;
   /** What the SDK (or our own code) threw. */
@@ -117,7 +120,7 @@ export interface FailureInput {
  * It does not name its callers: they pass their name and hints.
  */
 export function managementApiFailure(input: FailureInput): ManagementApiError {
-  const { caller, step, userId, record, error, malformed, secrets, hint } = input;
+  const { caller, step, userId, connection, record, error, malformed, secrets, hint } = input;
   // When no response arrived, a status on the SDK's error is its own invention (408 for a timeout).
   const status = record.status ?? (record.failure === undefined && record.attempts === 0 ? statusOf(error) : undefined);
   const reason =
@@ -127,6 +130,7 @@ export function managementApiFailure(input: FailureInput): ManagementApiError {
   const failure: Omit<ManagementApiFailure, 'hint'> = {
     step,
     userId,
+    ...(connection === undefined ? {} : { connection }),
     status,
     attempts: Math.max(record.attempts, 1),
     reason,

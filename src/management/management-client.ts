@@ -67,6 +67,18 @@ export interface UserSearchPage {
   readonly total: number;
 }
 
+/** A database connection as read, checked. */
+export interface ConnectionSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly strategy: string;
+  /**
+   * `options` as Auth0 sent it — absent (`undefined`) when the token lacks
+   * `read:connections_options`: Auth0 then answers without it, which is not "no password policy".
+   */
+  readonly options: Record<string, unknown> | undefined;
+}
+
 export interface ManagementClient {
   /** Gets a token now (so that wrong credentials stop a run before anything is read). */
   authenticate(): Promise<TokenRecord>;
@@ -77,6 +89,12 @@ export interface ManagementClient {
   setPassword(userId: string, password: string, connection: string): Promise<UserSnapshot>;
   /** One page of `GET /api/v2/users?q=…&search_engine=v3`, user ids only. */
   searchUsers(query: string, page: number, perPage: number): Promise<UserSearchPage>;
+  /**
+   * The database connection named `name` (`GET /api/v2/connections?name=…&strategy=auth0`), with its
+   * `options` when the token may see them. Scopes: `read:connections`, and `read:connections_options`
+   * for `options`.
+   */
+  readConnection(name: string): Promise<ConnectionSnapshot>;
   /** Where the token in use came from, once one was needed. */
   readonly tokenOrigin: TokenOrigin | undefined;
 }
@@ -157,8 +175,18 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       ...(paced && pacer !== undefined ? { beforeAttempt: () => pacer.acquire(), observe: (headers: Headers) => pacer.observe(headers) } : {}),
     });
 
-  const fail = (step: ManagementApiStep, userId: string | undefined, record: AttemptRecord, error: unknown, malformed?: string) =>
-    managementApiFailure({ caller, step, userId, record, error, ...(malformed === undefined ? {} : { malformed }), secrets: secrets(), hint: options.hint });
+  /** `subject`: the user id, or the connection name of `read connection`. */
+  const fail = (step: ManagementApiStep, subject: string | undefined, record: AttemptRecord, error: unknown, malformed?: string) =>
+    managementApiFailure({
+      caller,
+      step,
+      ...(step === 'read connection' ? { userId: undefined, connection: subject as string } : { userId: subject }),
+      record,
+      error,
+      ...(malformed === undefined ? {} : { malformed }),
+      secrets: secrets(),
+      hint: options.hint,
+    });
 
   /** `POST /oauth/token` (client credentials): the token, its scopes and its lifetime. */
   async function requestToken(): Promise<TokenRecord> {
@@ -238,7 +266,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
   }
 
   /** One SDK call, with its own retrying transport; a rejected token is replaced once. */
-  async function call<T>(step: ManagementApiStep, userId: string | undefined, run: (client: SdkClient) => Promise<T>): Promise<{ answer: T; record: AttemptRecord }> {
+  async function call<T>(step: ManagementApiStep, subject: string | undefined, run: (client: SdkClient) => Promise<T>): Promise<{ answer: T; record: AttemptRecord }> {
     await obtainToken(false);
     const attempt = async () => {
       const deadline = requestDeadline();
@@ -264,7 +292,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       await obtainToken(true);
       result = await attempt();
     }
-    if ('error' in result) throw fail(step, userId, result.record, result.error);
+    if ('error' in result) throw fail(step, subject, result.record, result.error);
     return result;
   }
 
@@ -309,6 +337,18 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       }
       const userIds = users.flatMap((user) => (isRecord(user) && typeof user['user_id'] === 'string' ? [user['user_id']] : []));
       return { userIds, total };
+    },
+    async readConnection(name) {
+      const { answer, record } = await call('read connection', name, (client) =>
+        client.connections.list({ name, strategy: ['auth0'], fields: 'id,name,strategy,options', include_fields: true }),
+      );
+      const found: unknown = Array.isArray(answer.data) ? answer.data.find((connection) => isRecord(connection) && connection['name'] === name) : undefined;
+      if (!isRecord(found) || typeof found['id'] !== 'string' || found['strategy'] !== 'auth0') {
+        throw fail('read connection', name, record, undefined, Array.isArray(answer.data) ? 'no database connection has that name' : 'malformed answer: no list of connections');
+      }
+      const options = found['options'];
+      if (options !== undefined && !isRecord(options)) throw fail('read connection', name, record, undefined, 'malformed answer: options is not an object');
+      return { id: found['id'], name, strategy: 'auth0', options };
     },
   };
 }
