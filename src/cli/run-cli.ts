@@ -7,7 +7,8 @@ import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { VERSION } from '../version.js';
-import { parseArguments, quote, UsageError, USAGE, type RunArguments } from './parse-arguments.js';
+import { helpText, scopesNeeded } from './help-text.js';
+import { parseArguments, quote, UsageError, type RunArguments } from './parse-arguments.js';
 import { createProgressReporter, type OutputStream } from './progress.js';
 import { readIdFile } from './read-id-file.js';
 import { openStateFile, type StateFile } from './state-file.js';
@@ -48,6 +49,8 @@ const NAME = 'auth0-force-password-reset';
 /** The tool's names for the options of `/admin` that it fills in. */
 const CLI_NAMES: Readonly<Record<string, string>> = {
   'options.users.query': '--query',
+  'options.flag': '--flag',
+  'options.rate': '--rate',
   'options.domain': 'AUTH0_DOMAIN',
   'options.clientId': 'AUTH0_CLIENT_ID',
   'options.clientSecret': 'AUTH0_CLIENT_SECRET',
@@ -93,6 +96,8 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
 
 function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlier }: RunSummary): string {
   const lines: string[] = [];
+  // The variable's name is shown only here, once it named a variable that is set: a password typed
+  // in its place names none, and is refused without being repeated.
   const password = run.temporaryPasswordEnv === undefined ? '' : `, temporary password from $${run.temporaryPasswordEnv}`;
   lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password})`);
   const row = (label: string, count: number) => `  ${label.padEnd(13)}${String(count).padStart(5)}`;
@@ -155,7 +160,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   try {
     const commandLine = parseArguments(argv);
     if (commandLine.kind === 'help') {
-      stdout.write(USAGE);
+      stdout.write(helpText(commandLine.command));
       return EXIT_CODES.ok;
     }
     if (commandLine.kind === 'version') {
@@ -166,7 +171,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     const missing = CREDENTIAL_VARIABLES.filter((name) => (env[name] ?? '').trim() === '');
     if (missing.length > 0) {
       return usageError(
-        `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users`,
+        `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with ${scopesNeeded(run.command)}`,
       );
     }
     const parsedDomain = parseTenantDomain(env['AUTH0_DOMAIN'] as string);
@@ -178,7 +183,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     if (run.temporaryPasswordEnv !== undefined) {
       temporaryPassword = env[run.temporaryPasswordEnv];
       if (temporaryPassword === undefined || temporaryPassword === '') {
-        return usageError(`the environment variable ${run.temporaryPasswordEnv} (--temporary-password-from-env) is not set or is empty`);
+        // The variable's name is not repeated: it may be the password itself, typed in the wrong place.
+        return usageError('the environment variable named by --temporary-password-from-env is not set, or is empty');
       }
     }
     flag = run.flag ?? DEFAULT_FLAG;

@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import { startLocalTenant, type LocalTenant, type TenantUser } from '../../src/testing/local-tenant/index.js';
 
 const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
+const USAGE_HINT = 'Run auth0-force-password-reset --help for the usage.';
 
 let tenant: LocalTenant;
 let dir: string;
@@ -38,7 +39,6 @@ interface CliOptions {
   fetch?: typeof globalThis.fetch;
   tty?: boolean;
   signal?: AbortSignal;
-  realTime?: boolean;
 }
 
 /** Runs the tool in-process against the local tenant, with the tenant's credentials in the environment. */
@@ -51,7 +51,11 @@ async function cli(argv: string[], options: CliOptions = {}): Promise<CliRun> {
     fetch: options.fetch ?? tenant.fetch,
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false, columns: 120 },
-    ...(options.realTime === true ? {} : { sleep: async (ms: number) => void sleeps.push(ms) }),
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      // A test that fakes the pacer's clock (performance.now) sees the wait pass.
+      if (vi.isFakeTimers()) vi.advanceTimersByTime(ms);
+    },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   return { code, stdout, stderr, sleeps };
@@ -123,16 +127,44 @@ describe('require-change', () => {
     for (const user of [ada, grace]) expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
   });
 
-  it('refuses a file with a malformed line — naming it — and changes nothing, exit 2', async () => {
+  it('refuses a file with malformed lines — saying which and what is wrong, never their content — and changes nothing, exit 2', async () => {
     const ada = databaseUser();
     const file = join(dir, 'ids.txt');
     writeFileSync(file, `${ada.user_id}\nada@example.com\nauth0|abc def\n`);
     const run = await cli(['require-change', '--file', file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `auth0-force-password-reset: ${JSON.stringify(file)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed): line 2: "ada@example.com"; line 3: "auth0|abc def"\nRun auth0-force-password-reset --help for the usage.\n`,
+      `auth0-force-password-reset: ${JSON.stringify(file)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed, and the lines are not shown): line 2: not a user id (it looks like an email address); line 3: not a user id (it has a space in it)\n${USAGE_HINT}\n`,
     );
     expect(run.stdout).toBe('');
+    expect(tenant.counts().total).toBe(0);
+  });
+
+  it('given an .env file by mistake, prints none of its lines', async () => {
+    const file = join(dir, '.env');
+    const secret = 'kX9-secret-value-Qz7';
+    writeFileSync(
+      file,
+      [
+        '# the tenant',
+        `AUTH0_DOMAIN=${tenant.domain}`,
+        `export AUTH0_CLIENT_SECRET="${secret}"`,
+        `TEMP_PASSWORD = ${TEMPORARY_PASSWORD}`,
+        `{"clientSecret": "${secret}"}`,
+        `${secret}`,
+        `Bearer ${secret}`,
+        '',
+      ].join('\n'),
+    );
+    const run = await cli(['require-change', '--file', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `auth0-force-password-reset: ${JSON.stringify(file)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed, and the lines are not shown): ` +
+        'line 2: not a user id (it looks like NAME=value); line 3: not a user id (it looks like NAME=value); line 4: not a user id (it looks like NAME=value); ' +
+        'line 5: not a user id (it looks like JSON); line 6: not a user id (it has no "|" between provider and id); and 1 more' +
+        `\n${USAGE_HINT}\n`,
+    );
+    for (const leaked of [secret, TEMPORARY_PASSWORD, tenant.domain]) expect(run.stderr).not.toContain(leaked);
     expect(tenant.counts().total).toBe(0);
   });
 
@@ -303,15 +335,19 @@ describe('rate limits, faults and resuming', () => {
     expect(Object.values(readState(state).users).map((entry) => entry.status)).toEqual(['done', 'done', 'done', 'done']);
   });
 
-  it('paces requests to --rate per second, in real time', async () => {
+  it('paces requests to --rate per second: the waits it asks for', async () => {
     const users = Array.from({ length: 3 }, () => databaseUser({ needsPasswordReset: true }));
-    const started = performance.now();
-    const run = await cli(['waive', ...users.map((user) => user.user_id), '--rate', '20'], { realTime: true });
-    const elapsed = performance.now() - started;
-    expect(run.code).toBe(0);
-    // Six Management API requests (a read and a write per user) at 20/s: five gaps of 50 ms.
-    expect(tenant.counts()).toMatchObject({ getUser: 3, patchUser: 3 });
-    expect(elapsed).toBeGreaterThanOrEqual(245);
+    // The pacer reads performance.now(); faked, it moves only when the tool waits.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const run = await cli(['waive', ...users.map((user) => user.user_id), '--rate', '0.1']);
+      expect(run.code).toBe(0);
+      // Six Management API requests (a read and a write per user) at 0.1/s: five gaps of 10 s.
+      expect(tenant.counts()).toMatchObject({ getUser: 3, patchUser: 3 });
+      expect(run.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a state file of another run, before anything is read', async () => {
@@ -357,11 +393,22 @@ describe('credentials and secrets', () => {
     const run = await cli(['require-change', 'auth0|1'], { env: { AUTH0_DOMAIN: tenant.domain } });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(
-      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users',
+      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata, plus update:users when a temporary password is set',
     );
-    const noPassword = await cli(['require-change', 'auth0|1', '--temporary-password-from-env', 'NOT_SET']);
-    expect(noPassword.code).toBe(2);
-    expect(noPassword.stderr).toContain('the environment variable NOT_SET (--temporary-password-from-env) is not set or is empty');
+    const waive = await cli(['waive', 'auth0|1'], { env: {} });
+    expect(waive.stderr.split('\n')[0]).toBe(
+      'auth0-force-password-reset: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata',
+    );
+  });
+
+  it('never repeats the value of --temporary-password-from-env: it may be the password itself', async () => {
+    // A password that happens to look like a variable name, and names none that is set.
+    const run = await cli(['require-change', 'auth0|1', '--temporary-password-from-env', 'Summer2026']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `auth0-force-password-reset: the environment variable named by --temporary-password-from-env is not set, or is empty\n${USAGE_HINT}\n`,
+    );
+    expect(tenant.counts().total).toBe(0);
   });
 
   it('exits 3 when it cannot authenticate, before any user is read', async () => {
@@ -401,26 +448,66 @@ describe('credentials and secrets', () => {
 });
 
 describe('usage', () => {
-  it('prints the usage with --help, exit 0', async () => {
+  it('prints the overview with --help, exit 0', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: auth0-force-password-reset <command> \[user ids…\] \[options\]/);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    expect(lines.slice(0, 9)).toEqual([
+      'Usage: auth0-force-password-reset <command> [user ids…] [options]',
+      '',
+      'Require existing Auth0 database users to choose a new password at their next sign-in, or waive it.',
+      '',
+      'Commands:',
+      '  require-change   require a password change at the next sign-in (database users only)',
+      '  waive            waive a pending change: set the flag to false',
+      '',
+      'Run auth0-force-password-reset <command> --help for the command\'s users and options.',
+    ]);
+    expect(run.stdout).toContain(
+      [
+        '  AUTH0_DOMAIN                       the tenant\'s canonical domain (acme.eu.auth0.com, not a custom',
+        '                                     domain); http://127.0.0.1:PORT rehearses against a local tenant',
+        '                                     (plain HTTP is accepted for loopback hosts only)',
+      ].join('\n'),
+    );
     expect(run.stdout).toContain('Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);');
+    expect(run.stdout).not.toContain('--temporary-password-from-env');
+  });
+
+  it('prints a command’s help with <command> --help: its users, options and scopes', async () => {
+    const requireChange = await cli(['require-change', '--help']);
+    expect(requireChange.code).toBe(0);
+    expect(requireChange.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset require-change <user id>… [options]');
+    expect(requireChange.stdout).toContain('  --temporary-password-from-env <VAR>\n');
+    expect(requireChange.stdout).toContain('  --rate <n>                         Management API requests per second, 0.1 to 100\n');
+    expect(requireChange.stdout).toContain(
+      '                                     an M2M application authorized for the Management API with\n' +
+        '                                     read:users and update:users_app_metadata, plus update:users when a temporary password is set\n',
+    );
+    const waive = await cli(['waive', '-h']);
+    expect(waive.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset waive <user id>… [options]');
+    expect(waive.stdout).not.toContain('--temporary-password-from-env');
+    expect(waive.stdout).toContain('                                     read:users and update:users_app_metadata\n');
+    expect(tenant.counts().total).toBe(0);
   });
 
   it.each([
     [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change or waive'],
     [['require-change'], 'no users: give user ids, --file <path> or --query <query>'],
     [['require-change', 'auth0|1', '--query', 'email:x'], 'give the users one way only: user ids, --file or --query'],
-    [['require-change', 'ada@example.com'], 'not a user id: "ada@example.com" (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces)'],
-    [['require-change', 'auth0|1', '--rate', '0'], '--rate must be a number of requests per second, above 0 and at most 100 (got "0")'],
+    [['require-change', 'ada@example.com'], 'argument 2: not a user id (it looks like an email address) — a user id is provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces'],
+    [['require-change', 'auth0|1', '--rate', '0'], '--rate must be a number of requests per second from 0.1 to 100 (got "0")'],
+    [['require-change', 'auth0|1', '--rate', '1e-7'], '--rate must be a number of requests per second from 0.1 to 100 (got "1e-7")'],
     [['require-change', 'auth0|1', '--flag', 'a.b'], '--flag must be an app_metadata key without "." or "$" (got "a.b")'],
+    [['require-change', 'auth0|1', '--flag', 'constructor'], '--flag must not be a name JavaScript objects already have ("constructor") (got "constructor")'],
     [['require-change', 'auth0|1', '--bogus=1'], 'unknown option --bogus'],
+    [['require-change', 'auth0|1', '--dryrun'], 'unknown option --dryrun: did you mean --dry-run?'],
     [['require-change', 'auth0|1', '--state'], '--state needs a value'],
   ])('refuses %j, exit 2', async (argv, message) => {
     const run = await cli(argv);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`auth0-force-password-reset: ${message}\nRun auth0-force-password-reset --help for the usage.\n`);
+    expect(run.stderr).toBe(`auth0-force-password-reset: ${message}\n${USAGE_HINT}\n`);
     expect(tenant.counts().total).toBe(0);
   });
 });
