@@ -79,6 +79,9 @@ const COMMAND_LIKE = /^[a-z][a-z-]{0,30}$/;
 /** At most `max` characters of something the user typed, quoted, for an error message. */
 export const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** A path the user gave (`--file`, `--state`), quoted: shown whole unless absurdly long, as paths are no secrets. */
+export const quotePath = (path: string) => quote(path, 240);
+
 /**
  * Refuses, before anything else is looked at, an argument that names an option made for a secret —
  * in any form (`--client-secret x`, `--client-secret=x`, `--clientSecret`), anywhere (after `--`

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { quote, UsageError } from './parse-arguments.js';
+import { quotePath, UsageError } from './parse-arguments.js';
 import { USER_ID_FORM, userIdProblem } from './user-id-problem.js';
 
 const MAX_REPORTED_LINES = 5;
@@ -19,7 +19,7 @@ export async function readIdFile(path: string): Promise<string[]> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? 'unreadable');
-    throw new UsageError(`cannot read --file ${quote(path, 80)}: ${why}`);
+    throw new UsageError(`cannot read --file ${quotePath(path)}: ${why}`);
   }
   const userIds: string[] = [];
   const problems: string[] = [];
@@ -34,9 +34,9 @@ export async function readIdFile(path: string): Promise<string[]> {
     const shown = problems.slice(0, MAX_REPORTED_LINES).join('; ');
     const more = problems.length > MAX_REPORTED_LINES ? `; and ${problems.length - MAX_REPORTED_LINES} more` : '';
     throw new UsageError(
-      `${quote(path, 80)} has lines that are not user ids (expected ${USER_ID_FORM}, one per line; nothing was changed, and the lines are not shown): ${shown}${more}`,
+      `${quotePath(path)} has lines that are not user ids (expected ${USER_ID_FORM}, one per line; nothing was changed, and the lines are not shown): ${shown}${more}`,
     );
   }
-  if (userIds.length === 0) throw new UsageError(`${quote(path, 80)} lists no user ids`);
+  if (userIds.length === 0) throw new UsageError(`${quotePath(path)} lists no user ids`);
   return [...new Set(userIds)];
 }

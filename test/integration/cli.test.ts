@@ -1,10 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import type { StateFileSystem } from '../../src/cli/state-file-system.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import { startLocalTenant, type LocalTenant, type TenantUser } from '../../src/testing/local-tenant/index.js';
+import { assertBuilt, ROOT } from '../helpers/built-package.js';
+import { createMemoryFileSystem } from '../helpers/memory-file-system.js';
 
 const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
 const USAGE_HINT = 'Run auth0-force-password-reset --help for the usage.';
@@ -39,6 +43,9 @@ interface CliOptions {
   fetch?: typeof globalThis.fetch;
   tty?: boolean;
   signal?: AbortSignal;
+  /** Epoch milliseconds the tool reads (`<flag>At`, the state file's and its lock's times). */
+  now?: () => number;
+  stateFileSystem?: StateFileSystem;
 }
 
 /** Runs the tool in-process against the local tenant, with the tenant's credentials in the environment. */
@@ -57,6 +64,8 @@ async function cli(argv: string[], options: CliOptions = {}): Promise<CliRun> {
       if (vi.isFakeTimers()) vi.advanceTimersByTime(ms);
     },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.stateFileSystem === undefined ? {} : { stateFileSystem: options.stateFileSystem }),
   });
   return { code, stdout, stderr, sleeps };
 }
@@ -361,6 +370,14 @@ describe('rate limits, faults and resuming', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
+  it('refuses a state file it cannot write, before anything is read', async () => {
+    const state = join(dir, 'no-such-directory', 'state.json');
+    const run = await cli(['require-change', 'auth0|1', '--state', state]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`auth0-force-password-reset: cannot write --state ${JSON.stringify(state)}: ENOENT\n${USAGE_HINT}\n`);
+    expect(tenant.counts().total).toBe(0);
+  });
+
   it('refuses a file that is not a state file', async () => {
     const state = join(dir, 'state.json');
     writeFileSync(state, '{"users": []}');
@@ -368,6 +385,176 @@ describe('rate limits, faults and resuming', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('is not a state file of this tool; give a new path, or remove the file');
   });
+});
+
+describe('one run at a time per state file', () => {
+  const STARTED = Date.parse('2026-03-01T10:00:00.000Z');
+
+  it('refuses a second run while the first is under way, naming its pid and start time; the first loses nothing', async () => {
+    const users = Array.from({ length: 3 }, () => databaseUser());
+    const ids = users.map((user) => user.user_id);
+    const state = join(dir, 'state.json');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let blocked!: () => void;
+    const isBlocked = new Promise<void>((resolve) => (blocked = resolve));
+    let reads = 0;
+    const stalling: typeof globalThis.fetch = async (input, init) => {
+      if ((init?.method ?? 'GET') === 'GET' && /\/api\/v2\/users\//.test(String(input instanceof Request ? input.url : input)) && ++reads === 2) {
+        blocked();
+        await released;
+      }
+      return tenant.fetch(input, init);
+    };
+    const first = cli(['require-change', ...ids, '--state', state], { fetch: stalling, now: () => STARTED });
+    await isBlocked;
+
+    const requestsBefore = tenant.requests.length;
+    const second = await cli(['require-change', ...ids, '--state', state]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} is in use by another run (pid ${process.pid}, started 2026-03-01T10:00:00.000Z): wait for it to finish, or stop it with Ctrl-C; two runs on one state file would lose each other's records\n`,
+    );
+    expect(tenant.requests.length).toBe(requestsBefore);
+
+    release();
+    expect((await first).code).toBe(0);
+    expect(Object.values(readState(state).users).map((entry) => entry.status)).toEqual(['done', 'done', 'done']);
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('takes over the lock of a run whose process is gone, with a note', async () => {
+    const ada = databaseUser();
+    const state = join(dir, 'state.json');
+    // A real process of this host, run to its end: its pid no longer exists.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(`${state}.lock`, `${JSON.stringify({ pid: gone, host: hostname(), startedAt: '2026-02-28T09:00:00.000Z' })}\n`);
+    const run = await cli(['require-change', ada.user_id, '--state', state]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(
+      `auth0-force-password-reset: note: --state ${JSON.stringify(state)} was locked by a run that no longer exists (pid ${gone}, started 2026-02-28T09:00:00.000Z): taking it over`,
+    );
+    expect(readState(state).users[ada.user_id]?.status).toBe('done');
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('refuses a lock held on another machine, and one it cannot read, changing nothing', async () => {
+    const ada = databaseUser();
+    const state = join(dir, 'state.json');
+    const lock = `${state}.lock`;
+    writeFileSync(lock, `${JSON.stringify({ pid: 4242, host: 'build-7', startedAt: '2026-02-28T09:00:00.000Z' })}\n`);
+    const elsewhere = await cli(['require-change', ada.user_id, '--state', state]);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} is in use by a run on another machine (pid 4242 on "build-7", started 2026-02-28T09:00:00.000Z): if that run is over, remove ${JSON.stringify(lock)} and run again\n`,
+    );
+    writeFileSync(lock, '');
+    const unreadable = await cli(['require-change', ada.user_id, '--state', state]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} is locked, but its lock file ${JSON.stringify(lock)} cannot be read: if no other run is using this state file, remove the lock file and run again\n`,
+    );
+    expect(tenant.counts().total).toBe(0);
+    expect(readdirSync(dir)).toEqual(['state.json.lock']);
+  });
+
+  it('writes one journal line and one fsync per user, and the state file once', async () => {
+    const users = Array.from({ length: 5 }, () => databaseUser());
+    const fs = createMemoryFileSystem();
+    const run = await cli(['require-change', ...users.map((user) => user.user_id), '--state', '/runs/state.json'], { stateFileSystem: fs });
+    expect(run.code).toBe(0);
+    const on = (path: string) => fs.operations.filter((operation) => operation.path === path).map((operation) => operation.op);
+    expect(on('/runs/state.json.journal')).toEqual([
+      'readText',
+      'remove', // the start's rewrite
+      'open',
+      ...Array.from({ length: 5 }, () => ['append', 'sync']).flat(),
+      'close',
+      'remove', // the end's rewrite
+    ]);
+    // The state file is written at the start (a new file: it says which run it belongs to) and once at the end.
+    expect(fs.operations.filter((operation) => operation.op === 'rename')).toHaveLength(2);
+    expect([...fs.files.keys()]).toEqual(['/runs/state.json']);
+  });
+
+  it('stops after the user whose outcome cannot be recorded, exit 1, and keeps what was recorded', async () => {
+    const users = Array.from({ length: 3 }, () => databaseUser());
+    const fs = createMemoryFileSystem();
+    const run = await cli(['require-change', ...users.map((user) => user.user_id), '--state', '/runs/state.json'], {
+      stateFileSystem: {
+        ...fs,
+        async open(path, flags) {
+          const file = await fs.open(path, flags);
+          if (!path.endsWith('.journal')) return file;
+          let appends = 0;
+          return { ...file, append: async (text) => (++appends === 2 ? fs.failNext('append', 'ENOSPC') : undefined, file.append(text)) };
+        },
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n').slice(-2)).toEqual([
+      'auth0-force-password-reset: cannot write --state "/runs/state.json" (ENOSPC); stopped — the users reported above were processed',
+      '',
+    ]);
+    expect(tenant.users.get(users[2]!.user_id)!.app_metadata).toEqual({});
+    expect(Object.keys((JSON.parse(fs.files.get('/runs/state.json') ?? '') as { users: object }).users)).toEqual([users[0]!.user_id]);
+  });
+
+  it(
+    'resumes a run killed mid-way (SIGKILL): the users it recorded are left alone — a password they chose since is not overwritten',
+    { timeout: 60_000 },
+    async () => {
+      assertBuilt();
+      const users = Array.from({ length: 20 }, () => databaseUser());
+      const ids = users.map((user) => user.user_id);
+      const state = join(dir, 'state.json');
+      const argv = ['require-change', ...ids, '--state', state, '--temporary-password-from-env', 'TEMP_PASSWORD'];
+      // The bin, in a process of its own, over HTTP to the local tenant; paced so it can be killed mid-way.
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...argv, '--rate', '10'], {
+        env: { ...tenant.secrets, TEMP_PASSWORD: TEMPORARY_PASSWORD, PATH: process.env['PATH'] },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let progress = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        progress += chunk.toString();
+        if (progress.includes('[3/20]')) child.kill('SIGKILL');
+      });
+      const signal = await new Promise((resolve) => child.on('exit', (_code, exitSignal) => resolve(exitSignal)));
+      expect(signal).toBe('SIGKILL');
+
+      const lock = JSON.parse(readFileSync(`${state}.lock`, 'utf8')) as { pid: number; startedAt: string };
+      expect(lock.pid).toBe(child.pid);
+      const recorded = readFileSync(`${state}.journal`, 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith('}'))
+        .map((line) => (JSON.parse(line) as { userId: string }).userId);
+      expect(recorded.length).toBeGreaterThanOrEqual(3);
+      expect(recorded.length).toBeLessThan(20);
+      // Meanwhile, the users already done choose their own passwords.
+      for (const userId of recorded) tenant.users.changePassword(userId, `Chosen-by-${userId}`);
+
+      tenant.resetCounts();
+      const requestsBefore = tenant.requests.length;
+      const resumed = await cli(argv);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stderr.split('\n').slice(0, 3)).toEqual([
+        `auth0-force-password-reset: note: --state ${JSON.stringify(state)} was locked by a run that no longer exists (pid ${child.pid}, started ${lock.startedAt}): taking it over`,
+        // (A record the kill cut short would add a note that its user is processed again.)
+        expect.stringContaining(
+          `auth0-force-password-reset: note: the previous run on --state ${JSON.stringify(state)} did not finish: its journal's ${recorded.length} outcomes are now in the state file`,
+        ),
+        `require-change: ${20 - recorded.length} users on ${tenant.domain}, ${recorded.length} more done or skipped by an earlier run`,
+      ]);
+      const paths = tenant.requests.slice(requestsBefore).map((request) => request.path);
+      const touched = (userId: string) => paths.some((path) => path.includes(encodeURIComponent(userId)));
+      expect(ids.filter(touched)).toEqual(ids.filter((userId) => !recorded.includes(userId)));
+      for (const userId of recorded) expect(tenant.users.verifyPassword(userId, `Chosen-by-${userId}`)).toBe(true);
+      for (const userId of ids) expect(tenant.users.get(userId)!.app_metadata['needsPasswordReset']).toBe(true);
+      expect(Object.values(readState(state).users).every((entry) => entry.status === 'done')).toBe(true);
+      expect(Object.keys(readState(state).users)).toHaveLength(20);
+      expect(readdirSync(dir)).toEqual(['state.json']);
+    },
+  );
 });
 
 describe('credentials and secrets', () => {
