@@ -14,14 +14,15 @@ const library: Options = {
   clean: false,
   target: 'node20',
   platform: 'node',
-  // zod is a devDependency on purpose: it is bundled and tree-shaken (zod/mini), so the gate
+  // zod is a devDependency on purpose: the administrator tools bundle it (zod/mini, tree-shaken);
+  // the Actions' entry checks its options without it (see src/internal/check-options.ts), so the gate
   // costs milliseconds to load. `auth0` is a dependency and stays external; only the clearer
   // loads it, lazily.
   noExternal: ['zod'],
   external: ['auth0'],
   // Split so the Management API code is a separate chunk that only the clearer loads, lazily.
   splitting: true,
-  // Minified: the gate's whole load is zod/mini plus our gate code, under 30 KB. Error classes set
+  // Minified: the gate's whole load is our gate code, well under 30 KB. Error classes set
   // `name` explicitly, and every message says where it comes from, so nothing relies on identifiers.
   minify: true,
   treeshake: true,

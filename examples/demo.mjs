@@ -66,7 +66,8 @@ function loginProblem(outcome, expected) {
   return got === wanted ? undefined : `the login was ${got}`;
 }
 
-const tenant = await startLocalTenant();
+// The clearer's M2M application gets the narrowest scopes that do the job, as the README asks.
+const tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
 try {
   // One clearer, as one Action instance would be; it reaches the tenant only through `tenant.fetch`.
   const onExecutePostChangePassword = createPasswordResetClearer({ fetch: tenant.fetch, log });

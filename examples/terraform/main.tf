@@ -41,7 +41,8 @@ resource "auth0_client_credentials" "password_reset" {
 resource "auth0_client_grant" "password_reset" {
   client_id = auth0_client.password_reset.id
   audience  = "https://${var.auth0_domain}/api/v2/"
-  scopes    = ["read:users", "update:users"]
+  # The clearer reads a user and merges one app_metadata key: no more than that.
+  scopes    = ["read:users", "update:users_app_metadata"]
 }
 
 # --- The Actions ----------------------------------------------------------------------------------

@@ -5,10 +5,10 @@ import type {
 } from '../auth0/post-change-password.js';
 import { OptionsError } from '../errors/options-error.js';
 import { createLogEmitter } from '../internal/log.js';
-import { parseOptions } from '../internal/parse-options.js';
+import { checkOptions } from '../internal/check-options.js';
 import type { TokenMemo } from '../management/token-store.js';
 import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
-import { passwordResetClearerOptionsSchema, type PasswordResetClearerOptions } from './options.js';
+import { passwordResetClearerOptionChecks, type PasswordResetClearerOptions } from './options.js';
 import type { ClearerConfig } from './run-clearer.js';
 
 const CLEARER = 'createPasswordResetClearer';
@@ -50,7 +50,7 @@ export function createPasswordResetClearer(options?: PasswordResetClearerOptions
     requestTimeoutMs: requestedTimeoutMs,
     deadlineMs = 12_000,
     maxAttempts = 4,
-  } = parseOptions(CLEARER, passwordResetClearerOptionsSchema, options);
+  } = checkOptions(CLEARER, passwordResetClearerOptionChecks, options);
   // The default request timeout shrinks to a shorter deadline; a timeout given explicitly must fit.
   const requestTimeoutMs = requestedTimeoutMs ?? Math.min(5_000, deadlineMs);
   if (requestTimeoutMs > deadlineMs) {

@@ -1,6 +1,13 @@
-import * as z from 'zod/mini';
 import type { LogOption } from '../internal/log.js';
-import { checked, fetchOptionSchema, flagSchema, integerIn, logOptionSchema } from '../internal/schemas.js';
+import {
+  checkFields,
+  fetchCheck,
+  flagCheck,
+  integerCheck,
+  logCheck,
+  type Check,
+  type OptionChecks,
+} from '../internal/check-options.js';
 
 /** Names of the `event.secrets` entries holding the M2M application's credentials. */
 export interface ClearerSecretNames {
@@ -56,27 +63,24 @@ export interface PasswordResetClearerOptions {
   maxAttempts?: number;
 }
 
-const secretNameSchema = checked<string>((value, report) => {
+const secretNameCheck: Check<string> = (value, report) => {
   if (typeof value !== 'string' || value.length === 0) report('must be the name of an Action secret', value);
-});
+};
 
-/** The schema of {@link PasswordResetClearerOptions}; a type test keeps the two in step. */
-export const passwordResetClearerOptionsSchema = z.strictObject({
-  flag: z.optional(flagSchema),
-  secrets: z.optional(
-    z.strictObject(
-      {
-        domain: z.optional(secretNameSchema),
-        clientId: z.optional(secretNameSchema),
-        clientSecret: z.optional(secretNameSchema),
-      },
-      { error: 'must be an object with domain, clientId and/or clientSecret' },
-    ),
-  ),
-  log: z.optional(logOptionSchema),
-  fetch: z.optional(fetchOptionSchema),
-  requestTimeoutMs: z.optional(integerIn(100, 15_000, ' (milliseconds)')),
-  deadlineMs: z.optional(integerIn(500, 18_000, ' (milliseconds)')),
-  maxAttempts: z.optional(integerIn(1, 10, '')),
-}, { error: 'must be an object or undefined' });
+const secretNameChecks: OptionChecks<ClearerSecretNames> = {
+  domain: secretNameCheck,
+  clientId: secretNameCheck,
+  clientSecret: secretNameCheck,
+};
 
+/** The checks of {@link PasswordResetClearerOptions}: one per option, typed against the interface. */
+export const passwordResetClearerOptionChecks: OptionChecks<PasswordResetClearerOptions> = {
+  flag: flagCheck,
+  secrets: (value, report) =>
+    void checkFields(value, report, secretNameChecks, 'must be an object with domain, clientId and/or clientSecret'),
+  log: logCheck,
+  fetch: fetchCheck,
+  requestTimeoutMs: integerCheck(100, 15_000, ' (milliseconds)'),
+  deadlineMs: integerCheck(500, 18_000, ' (milliseconds)'),
+  maxAttempts: integerCheck(1, 10, ''),
+};

@@ -1,14 +1,15 @@
 import type { PostLoginApi, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { createLogEmitter } from '../internal/log.js';
-import { parseOptions } from '../internal/parse-options.js';
+import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
+import { formatIsoTime } from '../obligation/time.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
   DEFAULT_EMAIL_SENT_MESSAGE,
   DEFAULT_MESSAGE,
-  firstLoginGateOptionsSchema,
+  firstLoginGateOptionChecks,
   type FirstLoginGateOptions,
   type LocalizedMessage,
   type ResolvedGateOptions,
@@ -42,7 +43,7 @@ function contradictions(message: LocalizedMessage, emailSentMessage: LocalizedMe
 
 /** Applies the defaults; exported for the decision-table tests. */
 export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGateOptions {
-  const parsed = parseOptions(CALLER, firstLoginGateOptionsSchema, options);
+  const parsed = checkOptions(CALLER, firstLoginGateOptionChecks, options);
   const {
     flag = DEFAULT_FLAG,
     message = DEFAULT_MESSAGE,
@@ -156,8 +157,13 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
         });
       }
       if (!enforce) return;
-      for (const [key, value] of decision.writes) api.user.setAppMetadata(key, value);
-      if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, new Date(now).toISOString());
+      // An index loop: no iterator on every login (`npm run bench` measures it).
+      const { writes } = decision;
+      for (let index = 0; index < writes.length; index += 1) {
+        const [key, value] = writes[index] as (typeof writes)[number];
+        api.user.setAppMetadata(key, value);
+      }
+      if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now) as string);
       if (decision.outcome === 'allow') return;
     } catch (error) {
       // Whatever failed — reading the event, queuing a write — must neither let through a user who

@@ -6,7 +6,7 @@ import {
   obligationStart,
   ownValue,
 } from '../obligation/obligation.js';
-import { parseIsoTime } from '../obligation/time.js';
+import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
 import type { ResolvedGateOptions } from './options.js';
 
 /** Why the gate decided as it did. Stable codes: they appear in the tenant logs. */
@@ -123,12 +123,14 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
   if (loginsCount !== 1) return NOT_FLAGGED;
   if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
   if (changedAt !== undefined) return PASSWORD_SET_BEFORE_FIRST_LOGIN;
+  const flaggedAt = formatIsoTime(now);
+  if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: [], detail: 'the clock does not read a time' };
   return {
     outcome: 'deny',
     reason: 'first-login',
     writes: [
       [keys.flag, true],
-      [keys.flaggedAtKey, new Date(now).toISOString()],
+      [keys.flaggedAtKey, flaggedAt],
     ],
   };
 }

@@ -1,17 +1,16 @@
-import * as z from 'zod/mini';
 import type { LogOption } from '../internal/log.js';
 import type { ObligationKeys } from '../obligation/obligation.js';
 import {
-  booleanSchema,
-  checked,
-  checkInteger,
-  checkObject,
+  booleanCheck,
+  checkFields,
   checkText,
-  fetchOptionSchema,
-  flagSchema,
-  logOptionSchema,
-  type IntegerRange,
-} from '../internal/schemas.js';
+  fetchCheck,
+  flagCheck,
+  integerCheck,
+  logCheck,
+  type Check,
+  type OptionChecks,
+} from '../internal/check-options.js';
 
 /**
  * The deny reason shown to the user: one string, or one per locale with a required `default`.
@@ -105,8 +104,9 @@ export const DEFAULT_EMAIL_SENT_MESSAGE = 'Please reset your password! We have e
 const LOCALIZED_EXPECTED = 'must be a non-empty string or an object of locale → message with a "default" entry';
 
 /** A string, or an object of locale → message with a `default`; `option` names it in errors. */
-const localizedMessageSchema = (option: string) =>
-  checked<LocalizedMessage>((value, report) => {
+const localizedMessageCheck =
+  (option: string): Check<LocalizedMessage> =>
+  (value, report) => {
     if (typeof value === 'string') {
       checkText(value, report);
       return;
@@ -115,42 +115,33 @@ const localizedMessageSchema = (option: string) =>
     const messages = value as Record<string, unknown>;
     if (!Object.hasOwn(messages, 'default')) report(`is required when "options.${option}" is an object`, undefined, ['default']);
     for (const [locale, text] of Object.entries(messages)) checkText(text, report, [locale]);
-  });
+  };
 
-const RESET_EMAIL_KEYS = ['cooldownMinutes', 'timeoutMs'] as const;
-const COOLDOWN_MINUTES: IntegerRange = [1, 1440, ' (minutes)'];
-const EMAIL_TIMEOUT_MS: IntegerRange = [100, 5000, ' (milliseconds)'];
+const resetEmailChecks: OptionChecks<ResetEmailOptions> = {
+  cooldownMinutes: integerCheck(1, 1440, ' (minutes)'),
+  timeoutMs: integerCheck(100, 5000, ' (milliseconds)'),
+};
 
-/** The schema of {@link FirstLoginGateOptions}; a type test keeps the two in step. */
-export const firstLoginGateOptionsSchema = z.strictObject({
-  flag: z.optional(flagSchema),
-  message: z.optional(localizedMessageSchema('message')),
-  flagOnFirstLogin: z.optional(booleanSchema),
-  connections: z.optional(
-    checked<readonly string[]>((value, report) => {
-      if (!Array.isArray(value)) return report('must be an array of connection names', value);
-      if (value.length === 0) return report('must name at least one connection', value);
-      value.forEach((name, index) => checkText(name, report, [index]));
-    }),
-  ),
-  mode: z.optional(
-    z.custom<'enforce' | 'report'>((value) => value === 'enforce' || value === 'report', {
-      error: 'must be "enforce" or "report"',
-    }),
-  ),
-  log: z.optional(logOptionSchema),
-  sendResetEmail: z.optional(
-    checked<boolean | ResetEmailOptions>((value, report) => {
-      if (typeof value === 'boolean') return;
-      const settings = checkObject(value, report, RESET_EMAIL_KEYS, 'must be true, false or { cooldownMinutes?, timeoutMs? }');
-      if (settings?.['cooldownMinutes'] !== undefined) checkInteger(settings['cooldownMinutes'], report, COOLDOWN_MINUTES, ['cooldownMinutes']);
-      if (settings?.['timeoutMs'] !== undefined) checkInteger(settings['timeoutMs'], report, EMAIL_TIMEOUT_MS, ['timeoutMs']);
-    }),
-  ),
-  emailSentMessage: z.optional(localizedMessageSchema('emailSentMessage')),
-  fetch: z.optional(fetchOptionSchema),
-}, { error: 'must be an object or undefined' });
-
+/** The checks of {@link FirstLoginGateOptions}: one per option, typed against the interface. */
+export const firstLoginGateOptionChecks: OptionChecks<FirstLoginGateOptions> = {
+  flag: flagCheck,
+  message: localizedMessageCheck('message'),
+  flagOnFirstLogin: booleanCheck,
+  connections: (value, report) => {
+    if (!Array.isArray(value)) return report('must be an array of connection names', value);
+    if (value.length === 0) return report('must name at least one connection', value);
+    value.forEach((name, index) => checkText(name, report, [index]));
+  },
+  mode: (value, report) => {
+    if (value !== 'enforce' && value !== 'report') report('must be "enforce" or "report"', value);
+  },
+  log: logCheck,
+  sendResetEmail: (value, report) => {
+    if (typeof value !== 'boolean') checkFields(value, report, resetEmailChecks, 'must be true, false or { cooldownMinutes?, timeoutMs? }');
+  },
+  emailSentMessage: localizedMessageCheck('emailSentMessage'),
+  fetch: fetchCheck,
+};
 
 /** The options with every default applied, as the decision function takes them. */
 export interface ResolvedGateOptions {

@@ -81,6 +81,9 @@ export interface ManagementClient {
   readonly tokenOrigin: TokenOrigin | undefined;
 }
 
+/** A client keeps using its token until this close to its expiry (then the store's rules apply). */
+const CURRENT_TOKEN_MARGIN_MS = 5_000;
+
 /** The SDK's own timeout must never fire before ours: our budget covers retries and waits. */
 const SDK_TIMEOUT_MARGIN_SECONDS = 30;
 
@@ -199,7 +202,11 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
 
   async function obtainToken(refresh: boolean): Promise<TokenRecord> {
     if (refresh) tokens.forget();
-    else {
+    else if (current !== undefined && (current.expiresAt === 0 || current.expiresAt - CURRENT_TOKEN_MARGIN_MS > Date.now())) {
+      // This client's own token serves its next call — one of unknown lifetime included — even when
+      // too close to expiry to be shared with the next execution.
+      return current;
+    } else {
       const found = tokens.read(Date.now());
       if (found !== undefined) {
         current = found.record;

@@ -93,6 +93,32 @@ function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: nu
   return code === undefined ? 'connection failed' : `connection failed (${code})`;
 }
 
+/**
+ * The body as text, or a rejection once `signal` aborts: a `fetch` of our own passes the signal to
+ * the body too, but a transport given as an option may not, and a body that never ends must still
+ * end the attempt.
+ */
+function readText(response: Response, signal: AbortSignal): Promise<string> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<string>((resolve, reject) => {
+    const onAbort = () => {
+      response.body?.cancel().catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    response.text().then(
+      (text) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(text);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 const isJson = (text: string) => {
   try {
     JSON.parse(text);
@@ -139,7 +165,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
           throw new RefusedAnswerError(record.failure);
         }
         // The body is read under the same timeout: an answer that drips in is a timeout, not a 200.
-        const text = await response.text();
+        const text = await readText(response, signal);
         record.body = text;
         if (response.ok && text.length > 0 && !isJson(text)) {
           record.failure = `malformed answer: not JSON (HTTP ${status})`;

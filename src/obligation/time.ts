@@ -1,32 +1,101 @@
 /**
- * ISO 8601 date-times as Auth0 writes them (`2026-02-01T10:00:00.000Z`), with or without seconds
- * and fractions, in UTC or with an offset. The ranges are checked below, so that an ISO-shaped but
- * impossible time (`2026-13-01T00:00:00.000Z`, `2026-02-30T…`) is not a time.
+ * Times as Auth0 writes them, read strictly and written fast. Every time this library reads from an
+ * event, `app_metadata` or a Management API answer goes through {@link parseIsoTime}; the gate
+ * stamps `<flag>At` with {@link formatIsoTime}.
+ *
+ * Both have a fast path for the one form Auth0 and `toISOString()` write
+ * (`2026-02-01T10:00:00.000Z`), because the gate runs on every login and the benchmark (`npm run
+ * bench`) holds it to a quarter of the original recipe's rate: measured on one machine, a regex
+ * parse costs about 0.35 µs and `toISOString()` as much, against tens of nanoseconds for these. The
+ * fast paths check every field's range — unlike a text comparison, which let `2026-13-01…` through —
+ * and a property test compares them with the built-ins over random instants.
  */
+
+/** Other ISO 8601 date-times: with or without seconds and fractions, in UTC or with an offset. */
 const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+
+/** The two digits at `index` as a number, or `NaN`. */
+function twoDigits(text: string, index: number): number {
+  const tens = text.charCodeAt(index) - 48;
+  const units = text.charCodeAt(index + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : Number.NaN;
+}
+
+/** Days since 1970-01-01 of a civil date, after Howard Hinnant's `days_from_civil`. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const shiftedYear = month <= 2 ? year - 1 : year;
+  const era = Math.floor(shiftedYear / 400);
+  const yearOfEra = shiftedYear - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, every field in range; `undefined` for anything else. */
+function parseCanonical(value: string): number | undefined {
+  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[19] !== '.') {
+    return undefined;
+  }
+  const year = twoDigits(value, 0) * 100 + twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hours = twoDigits(value, 11);
+  const minutes = twoDigits(value, 14);
+  const seconds = twoDigits(value, 17);
+  const lastDigit = value.charCodeAt(22) - 48;
+  const ms = twoDigits(value, 20) * 10 + (lastDigit >= 0 && lastDigit <= 9 ? lastDigit : Number.NaN);
+  // NaN fails every comparison below.
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hours <= 23 && minutes <= 59 && seconds <= 59 && ms >= 0)) {
+    return undefined;
+  }
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
+}
+
 /**
  * Milliseconds since the epoch of an ISO 8601 date-time, or `undefined` when `value` is not one —
- * not a string, another format, or a date that does not exist. Every time this library reads from
- * an event, `app_metadata` or a Management API answer goes through here.
+ * not a string, another format, or a date that does not exist (`2026-13-01…`, `2026-02-30…`).
  */
 export function parseIsoTime(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.length > 40) return undefined;
+  if (value.length === 24 && value[23] === 'Z') return parseCanonical(value);
   const match = ISO_DATE_TIME.exec(value);
   if (match === null) return undefined;
-  const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
-  // Date.UTC rolls an impossible day over (February 30 → March 2): it must come back unchanged.
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(match[1]), month)) return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : time;
 }
 
-/** `new Date(ms).toISOString()`, or `undefined` for an instant outside the range of `Date`. */
+const pad2 = (value: number) => (value < 10 ? `0${value}` : `${value}`);
+const pad3 = (value: number) => (value < 10 ? `00${value}` : value < 100 ? `0${value}` : `${value}`);
+
+/** Years 1970 to 9999: what `toISOString()` writes there without a sign. */
+const MAX_FAST_MS = 253_402_300_800_000;
+
+/**
+ * `new Date(ms).toISOString()`, or `undefined` for an instant `Date` cannot hold. Days to a civil
+ * date after Howard Hinnant's `civil_from_days`.
+ */
 export function formatIsoTime(ms: number): string | undefined {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  if (!(ms >= 0 && ms < MAX_FAST_MS) || !Number.isInteger(ms)) {
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
+  const days = Math.floor(ms / 86_400_000);
+  const msOfDay = ms - days * 86_400_000;
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(Math.floor(msOfDay / 3_600_000))}:${pad2(Math.floor(msOfDay / 60_000) % 60)}:${pad2(Math.floor(msOfDay / 1000) % 60)}.${pad3(msOfDay % 1000)}Z`;
 }

@@ -58,7 +58,7 @@ const TRIGGERS = {
   },
 } as const;
 const CLEARER_SECRETS = ['AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'AUTH0_DOMAIN'];
-const GRANT_SCOPES = ['read:users', 'update:users'];
+const GRANT_SCOPES = ['read:users', 'update:users_app_metadata'];
 
 const canonicalCode = {
   gate: readText(join(CANONICAL_ACTIONS_DIR, 'post-login.js')),
@@ -249,7 +249,7 @@ describe('examples/deploy-cli (Auth0 Deploy CLI)', () => {
       }
     });
 
-    it('creates the M2M application and grants it exactly read:users and update:users on the Management API', () => {
+    it('creates the M2M application and grants it exactly read:users and update:users_app_metadata on the Management API', () => {
       const { clients = [], clientGrants = [] } = loaded[tenant];
       const m2m = (clients ?? []).filter((client) => client['app_type'] === 'non_interactive');
       expect(m2m).toHaveLength(1);
@@ -466,7 +466,7 @@ describe('examples/terraform', () => {
     }
   });
 
-  it('creates the M2M application and grants it exactly read:users and update:users on the Management API', () => {
+  it('creates the M2M application and grants it exactly read:users and update:users_app_metadata on the Management API', () => {
     const [client, block] = m2mClient();
     expect(block['grant_types']).toContain('client_credentials');
     const grants = Object.values(resources(main, 'auth0_client_grant')).filter(

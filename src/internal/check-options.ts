@@ -1,0 +1,125 @@
+import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
+import { flagNameProblem } from '../obligation/obligation.js';
+import type { LogEntry } from './log.js';
+
+/**
+ * Option checking for the two Action factories, whose module every post-login cold start loads.
+ * Measured: zod/mini, bundled, is about 14 KB of that load whatever schemas are used, and the gate
+ * must load under 30 KB in all. So the factories check their options with these small functions,
+ * which report each problem with its path and what was expected, as zod would; the administrator
+ * tools, which no Action loads, keep their zod schemas (`internal/schemas.ts`).
+ *
+ * The tables of checks are typed against the option interfaces ({@link OptionChecks}): one check
+ * per option, no more, no less, each accepting exactly the option's type, or the build fails.
+ */
+
+/** Reports one problem: what was expected, the value found, and where below the option it is. */
+export type Report = (expected: string, input: unknown, path?: readonly PropertyKey[]) => void;
+
+/** Checks one option's value, reporting every problem. `T` is the type it accepts (compile time only). */
+export interface Check<T> {
+  (value: unknown, report: Report): void;
+  /** Never set: makes `Check<T>` invariant in `T`, so a table of checks must match its interface exactly. */
+  readonly accepts?: (value: T) => T;
+}
+
+/** One check per option of `Options` — no more, no less — each accepting exactly that option's type. */
+export type OptionChecks<Options> = { readonly [Key in keyof Options]-?: Check<Exclude<Options[Key], undefined>> };
+
+/** A short, safe rendering of a rejected value for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const json = JSON.stringify(value);
+  return json.length > 40 ? `${json.slice(0, 37)}…"` : json;
+}
+
+/** `["message", "fr-CA"]` → `options.message.fr-CA`; `["connections", 0]` → `options.connections[0]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = 'options';
+  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
+  return out;
+}
+
+/** The issue for a problem, with ` (got …)` unless the value says nothing (missing, unknown key). */
+export function toIssue(path: readonly PropertyKey[], expected: string, input: unknown, code = 'custom'): OptionsIssue {
+  const silent = expected.startsWith('is required') || expected.startsWith('is not a known option');
+  return { code, path: formatPath(path), expected: silent ? expected : `${expected} (got ${describeValue(input)})` };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks an object against a table: unknown keys first (zod's order), then each key present. Returns
+ * `false`, after a report, when `value` is not an object.
+ */
+export function checkFields<Options>(value: unknown, report: Report, checks: OptionChecks<Options>, typeError: string): boolean {
+  if (!isPlainObject(value)) {
+    report(typeError, value);
+    return false;
+  }
+  const known = Object.keys(checks);
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) report(`is not a known option (known: ${known.join(', ')})`, undefined, [key]);
+  }
+  for (const key of known) {
+    const field = value[key];
+    if (field === undefined) continue;
+    (checks as Record<string, Check<unknown>>)[key]?.(field, (expected, input, path = []) => report(expected, input, [key, ...path]));
+  }
+  return true;
+}
+
+/**
+ * Checks a factory's options once, when it is called, without changing them. Throws an
+ * {@link OptionsError} naming the factory, each option path and what was expected:
+ * `[auth0-force-password-reset] createFirstLoginGate: "options.flag" must not contain "." or "$" (got "a.b")`.
+ */
+export function checkOptions<Options extends object>(caller: string, checks: OptionChecks<Options>, options: unknown): Options {
+  const issues: OptionsIssue[] = [];
+  const report: Report = (expected, input, path = []) => void issues.push(toIssue(path, expected, input));
+  checkFields(options === undefined ? {} : options, report, checks, 'must be an object or undefined');
+  if (issues.length > 0) throw new OptionsError(caller, issues);
+  return (options ?? {}) as Options;
+}
+
+/** A non-empty string, or a report. */
+export function checkText(value: unknown, report: Report, path: readonly PropertyKey[] = []): value is string {
+  if (typeof value !== 'string') report('must be a string', value, path);
+  else if (value.length === 0) report('must be a non-empty string', value, path);
+  else return true;
+  return false;
+}
+
+export const booleanCheck: Check<boolean> = (value, report) => {
+  if (typeof value !== 'boolean') report('must be true or false', value);
+};
+
+/** The `flag` option: an `app_metadata` key that can name an obligation (see `flagNameProblem`). */
+export const flagCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string') return report('must be a string', value);
+  const problem = flagNameProblem(value);
+  if (problem !== undefined) report(problem, value);
+};
+
+/** `log`: `true`/`false`, or a function receiving each entry. */
+export const logCheck: Check<boolean | ((entry: LogEntry) => void)> = (value, report) => {
+  if (typeof value !== 'boolean' && typeof value !== 'function') report('must be true, false or a function', value);
+};
+
+/** A `fetch` implementation. */
+export const fetchCheck: Check<typeof globalThis.fetch> = (value, report) => {
+  if (typeof value !== 'function') report('must be a function', value);
+};
+
+/** An integer from `min` to `max`, in `unit` (` (minutes)`). */
+export const integerCheck =
+  (min: number, max: number, unit: string): Check<number> =>
+  (value, report) => {
+    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+      report(`must be an integer from ${min} to ${max}${unit}`, value);
+    }
+  };

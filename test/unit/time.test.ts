@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { formatIsoTime, parseIsoTime } from '../../src/obligation/time.js';
+
+/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const YEAR_10000 = 253_402_300_800_000;
+
+describe('formatIsoTime: toISOString, fast', () => {
+  it('matches Date#toISOString for 50,000 random instants from 1970 to 9999, and at the edges', () => {
+    const next = random(20261201);
+    const instants = [0, 1, 951_782_400_000 /* 2000-02-29 */, 4_107_542_399_999, YEAR_10000 - 1];
+    for (let index = 0; index < 50_000; index += 1) instants.push(Math.floor(next() * YEAR_10000));
+    for (const ms of instants) if (formatIsoTime(ms) !== new Date(ms).toISOString()) expect(formatIsoTime(ms), `for ${ms}`).toBe(new Date(ms).toISOString());
+  });
+
+  it('falls back to toISOString outside that range, and answers undefined where Date cannot', () => {
+    expect(formatIsoTime(-1)).toBe('1969-12-31T23:59:59.999Z');
+    expect(formatIsoTime(YEAR_10000)).toBe('+010000-01-01T00:00:00.000Z');
+    expect(formatIsoTime(Number.NaN)).toBeUndefined();
+    expect(formatIsoTime(8.64e15 + 1)).toBeUndefined();
+  });
+});
+
+describe('parseIsoTime: strict', () => {
+  it('reads back every canonical instant formatIsoTime writes (50,000 random ones)', () => {
+    const next = random(7);
+    for (let index = 0; index < 50_000; index += 1) {
+      const ms = Math.floor(next() * YEAR_10000);
+      const text = new Date(ms).toISOString();
+      if (parseIsoTime(text) !== ms) expect(parseIsoTime(text), text).toBe(ms);
+    }
+  });
+
+  it.each([
+    ['2026-02-01T10:00:00.000Z', Date.parse('2026-02-01T10:00:00.000Z')],
+    ['2024-02-29T00:00:00.000Z', Date.parse('2024-02-29T00:00:00.000Z')],
+    ['2026-02-01T10:00Z', Date.parse('2026-02-01T10:00:00.000Z')],
+    ['2026-02-01T10:00:00Z', Date.parse('2026-02-01T10:00:00.000Z')],
+    ['2026-02-01T12:00:00.000+02:00', Date.parse('2026-02-01T10:00:00.000Z')],
+    ['2026-02-01T10:00:00.123456Z', Date.parse('2026-02-01T10:00:00.123Z')],
+  ])('reads %s', (text, expected) => {
+    expect(parseIsoTime(text)).toBe(expected);
+  });
+
+  it.each([
+    '2026-13-01T00:00:00.000Z',
+    '2026-00-10T00:00:00.000Z',
+    '2026-02-30T00:00:00.000Z',
+    '2025-02-29T00:00:00.000Z',
+    '2100-02-29T00:00:00.000Z',
+    '2026-04-31T10:00:00.000Z',
+    '2026-02-01T24:00:00.000Z',
+    '2026-02-01T10:60:00.000Z',
+    '2026-02-01T10:00:60.000Z',
+    '2026-02-01T10:00:00.0a0Z',
+    '2026-02-01 10:00:00.000Z',
+    '2026-02-01',
+    'x',
+    ' ',
+    '',
+    '2026-02-01T10:00:00.000+24:00',
+  ])('refuses %j', (text) => {
+    expect(parseIsoTime(text)).toBeUndefined();
+  });
+
+  it.each([0, false, null, undefined, {}, [], 1_769_940_000_000])('refuses a non-string %j', (value) => {
+    expect(parseIsoTime(value)).toBeUndefined();
+  });
+});
