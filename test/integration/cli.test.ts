@@ -423,7 +423,7 @@ describe('one run at a time per state file', () => {
     expect(readdirSync(dir)).toEqual(['state.json']);
   });
 
-  it('takes over the lock of a run whose process is gone, with a note', async () => {
+  it('takes over the lock of a run whose process is gone, with a note', { timeout: 30_000 }, async () => {
     const ada = databaseUser();
     const state = join(dir, 'state.json');
     // A real process of this host, run to its end: its pid no longer exists.

@@ -41,7 +41,8 @@ async function lockRefusal(promise: Promise<unknown>): Promise<RunLockedError> {
 }
 
 describe('the journal: a constant cost per user', () => {
-  it('records each of 20,000 outcomes with one append of the same size and one fsync, and rewrites the state file once, at the end', async () => {
+  // CPU-bound, well under a second alone: the timeout is for a busy 2-core CI machine.
+  it('records each of 20,000 outcomes with one append of the same size and one fsync, and rewrites the state file once, at the end', { timeout: 30_000 }, async () => {
     const fs = createMemoryFileSystem();
     const state = await open(fs);
     const costs = new Set<string>();
