@@ -14,13 +14,15 @@ const TEMPORARY_PASSWORD = `  --temporary-password-from-env <VAR>
                                      first set the password held in environment variable VAR
                                      (the password itself never goes on the command line)`;
 
-const COMMON_OPTIONS = `  --flag <key>                       the app_metadata key of the obligation (default needsPasswordReset)
+const COMMON_OPTIONS = `  --flag <key>                       the app_metadata key of the obligation
+                                     (default needsPasswordReset)
   --dry-run                          read the users and report what would change; write nothing
   --rate <n>                         Management API requests per second, ${MIN_RATE} to ${MAX_RATE}
                                      (default 2, Auth0's free plan)
-  --state <file.json>                record each user's outcome there as it happens; a re-run with
-                                     the same file skips the users done or skipped, retries the
-                                     failed. One run at a time per file (a lock file sits next to it)
+  --state <file.json>                record each user's outcome there as it happens; a re-run
+                                     with the same file skips the users done or skipped and
+                                     retries the failed. One run at a time per file: a lock file
+                                     sits next to it
   --json                             print the final report as JSON
   -h, --help                         this help`;
 
@@ -29,13 +31,25 @@ const SCOPES = {
   waive: 'read:users and update:users_app_metadata',
 } as const satisfies Record<CliCommand, string>;
 
+const DESCRIPTION_COLUMN = 37;
+
+/** Words as lines that end by column 100, indented to the column where option descriptions start. */
+function indented(text: string): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && DESCRIPTION_COLUMN + last.length + 1 + word.length <= 100) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.map((line) => `${' '.repeat(DESCRIPTION_COLUMN)}${line}`).join('\n');
+}
+
 const credentials = (scopes: string) => `Credentials come from the environment only, never from arguments:
   AUTH0_DOMAIN                       the tenant's canonical domain (acme.eu.auth0.com, not a custom
                                      domain); http://127.0.0.1:PORT rehearses against a local tenant
                                      (plain HTTP is accepted for loopback hosts only)
   AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET
-                                     an M2M application authorized for the Management API with
-                                     ${scopes}`;
+${indented(`an M2M application authorized for the Management API with ${scopes}`)}`;
 
 const EXIT_CODES = `Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);
 3 could not authenticate; 130 interrupted.`;
@@ -54,7 +68,7 @@ Options:
   -h, --help                         this help; after a command, that command's help
   --version                          the version
 
-${credentials(`${SCOPES.waive} —\n                                     plus update:users when require-change sets a temporary password`)}
+${credentials(`${SCOPES.waive}, plus update:users when require-change sets a temporary password`)}
 
 ${EXIT_CODES}
 `;

@@ -660,6 +660,14 @@ describe('usage', () => {
     );
     expect(run.stdout).toContain('Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);');
     expect(run.stdout).not.toContain('--temporary-password-from-env');
+    expect(run.stdout).toContain('read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password\n');
+  });
+
+  it('keeps every help line within 100 columns', async () => {
+    for (const argv of [['--help'], ['require-change', '--help'], ['waive', '--help']]) {
+      const { stdout } = await cli(argv);
+      expect(stdout.split('\n').filter((line) => line.length > 100)).toEqual([]);
+    }
   });
 
   it('prints a command’s help with <command> --help: its users, options and scopes', async () => {
@@ -670,7 +678,8 @@ describe('usage', () => {
     expect(requireChange.stdout).toContain('  --rate <n>                         Management API requests per second, 0.1 to 100\n');
     expect(requireChange.stdout).toContain(
       '                                     an M2M application authorized for the Management API with\n' +
-        '                                     read:users and update:users_app_metadata, plus update:users when a temporary password is set\n',
+        '                                     read:users and update:users_app_metadata, plus update:users\n' +
+        '                                     when a temporary password is set\n',
     );
     const waive = await cli(['waive', '-h']);
     expect(waive.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset waive <user id>… [options]');
