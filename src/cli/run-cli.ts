@@ -156,7 +156,7 @@ function recoveryNotes(path: string, { staleLock, journalRecords, tornRecord, te
   }
   if (journalRecords > 0 || tornRecord) {
     const cut = tornRecord ? '; its last record was cut short, so that user will be processed again' : '';
-    notes.push(`the previous run on ${named} did not finish: its journal's ${journalRecords} outcome${journalRecords === 1 ? '' : 's'} are now in the state file${cut}`);
+    notes.push(`the previous run on ${named} did not finish: its journal's ${journalRecords} outcome${journalRecords === 1 ? ' is' : 's are'} now in the state file${cut}`);
   }
   if (temporaryFiles > 0) {
     notes.push(`removed ${temporaryFiles} temporary file${temporaryFiles === 1 ? '' : 's'} of an interrupted rewrite of ${named}`);
