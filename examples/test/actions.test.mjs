@@ -29,16 +29,11 @@ describe('post-login', () => {
 });
 
 describe('the whole lifecycle on a local tenant', () => {
-  const realFetch = globalThis.fetch;
   let tenant;
   beforeEach(async () => {
     tenant = await startLocalTenant();
-    // The clearer calls the Management API with the global fetch, as in Auth0. Point it at the
-    // local tenant (its fetch refuses every other host, so nothing leaves the machine).
-    globalThis.fetch = tenant.fetch;
   });
   afterEach(async () => {
-    globalThis.fetch = realFetch;
     await tenant.close();
   });
 
@@ -49,7 +44,8 @@ describe('the whole lifecycle on a local tenant', () => {
     expect(first.deniedWith).toBe('Please set a new password.');
     expect(first.user.app_metadata.mustChangePassword).toBe(true);
 
-    // The clearer gets AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET from tenant.secrets.
+    // The clearer gets AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET from tenant.secrets and
+    // reaches the tenant through the api the runner hands it: no fetch option, no global to replace.
     const change = tenant.runPasswordChange(user_id, 'A-new-passw0rd!', onExecutePostChangePassword);
     expect(await change.completion).toEqual({ ok: true });
     expect(tenant.users.get(user_id).app_metadata.mustChangePassword).toBe(false);

@@ -1,6 +1,6 @@
 import type { PostLoginApi, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { createLogEmitter } from '../internal/log.js';
+import { createLogEmitter, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
@@ -15,12 +15,15 @@ import {
   type ResolvedGateOptions,
 } from './options.js';
 import { selectMessage } from './select-message.js';
+import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 
 const CALLER = 'createFirstLoginGate';
+/** The Action secret that holds the page's key unless `changePasswordPage.secret` names another. */
+const DEFAULT_PAGE_SECRET = 'CHANGE_PASSWORD_PAGE_SECRET';
 
-/** The denials that are about the password, and so may come with a reset email. */
-const EMAIL_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged']);
+/** The denials because of the obligation: they may come with the page or a reset email. */
+const OBLIGATION_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged']);
 
 /** The locales of a localized message, lower-cased; a plain string has none. */
 const localesOf = (message: LocalizedMessage): string[] =>
@@ -54,6 +57,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     sendResetEmail = false,
     emailSentMessage,
     fetch,
+    changePasswordPage,
   } = parsed;
   const issues = contradictions(message, emailSentMessage, sendResetEmail !== false);
   if (issues.length > 0) throw new OptionsError(CALLER, issues);
@@ -76,6 +80,14 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
             sentMessage: copy(emailSentMessage ?? DEFAULT_EMAIL_SENT_MESSAGE),
             fetch,
           },
+    page:
+      changePasswordPage === undefined
+        ? undefined
+        : {
+            url: changePasswordPage.url,
+            secretName: changePasswordPage.secret ?? DEFAULT_PAGE_SECRET,
+            expiresInSeconds: changePasswordPage.expiresInSeconds ?? 600,
+          },
   };
 }
 
@@ -96,6 +108,30 @@ function readUserId(event: unknown): string | undefined {
 /** `TypeError: …`, for a log line's `detail`. */
 const describeThrown = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown');
 
+/** A handler and what it says: one log entry's fields and, for a deny, the message. */
+type Emit = ReturnType<typeof createLogEmitter>;
+
+/** Denies with the (localized) message; an `api` that cannot deny is logged, never thrown at. */
+function deny(api: PostLoginApi, event: PostLoginEvent, message: LocalizedMessage, emit: Emit, base: Pick<LogEntry, 'mode'> & { user_id?: string }): void {
+  try {
+    api.access.deny(selectMessage(message, readLocale(event)));
+  } catch (error) {
+    // Nothing safer is left to do, and a throw would only show the user Auth0's "Extensibility Error".
+    emit({ decision: 'warn', reason: 'deny-failed', ...base, detail: describeThrown(error) });
+  }
+}
+
+/** What {@link createFirstLoginGate} returns: the post-login handler, with the handler for the return from the page. */
+export interface FirstLoginGate extends PostLoginHandler {
+  /**
+   * `exports.onContinuePostLogin`: when the user comes back from the change-password page
+   * (`changePasswordPage`), checks the page's signed token and lets the login go on only if the
+   * password changed after the obligation began — clearing the flag — and denies otherwise. Without
+   * `changePasswordPage` it denies. Never throws.
+   */
+  readonly onContinuePostLogin: PostLoginHandler;
+}
+
 /**
  * Creates the post-login handler that forces database users to replace their initial password.
  *
@@ -103,25 +139,30 @@ const describeThrown = (error: unknown) => (error instanceof Error ? `${error.na
  * `app_metadata[flag] = true` and `<flag>At`, and denies; while the flag is set it denies every
  * login — refresh-token and password grants included — until the password changes. A user whose
  * password changed after the flag was set is let in and the flag cleared, even when the
- * post-change-password clearer never ran. Social and enterprise users are never gated.
+ * post-change-password clearer never ran. Social and enterprise users are never gated. With
+ * `changePasswordPage`, an interactive login that would be denied goes to your page instead, and
+ * comes back through `onContinuePostLogin`.
  *
  * Options are checked here, once, when the Action's module loads; bad options throw an
- * {@link OptionsError}. The returned handler never throws: a malformed event or an internal fault
+ * {@link OptionsError}. The returned handlers never throw: a malformed event or an internal fault
  * ends in a deny with the message and a log line saying why.
  *
  * @example
  * ```js
  * // post-login Action
  * const { createFirstLoginGate } = require('auth0-force-password-reset');
- * exports.onExecutePostLogin = createFirstLoginGate({
+ * const gate = createFirstLoginGate({
  *   flag: 'mustChangePassword',
  *   message: { default: 'Please set a new password.', fr: 'Veuillez choisir un nouveau mot de passe.' },
+ *   changePasswordPage: { url: 'https://login-help.example.com/change-password' },
  * });
+ * exports.onExecutePostLogin = gate;
+ * exports.onContinuePostLogin = gate.onContinuePostLogin;
  * ```
  */
-export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLoginHandler {
+export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLoginGate {
   const resolved = resolveGateOptions(options);
-  const { keys, resetEmail } = resolved;
+  const { keys, resetEmail, page } = resolved;
   const emit = createLogEmitter(resolved.log, 'post-login');
   const logging = resolved.log !== false;
   const enforce = resolved.mode === 'enforce';
@@ -133,9 +174,15 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
       userId = readUserId(event);
       const now = Date.now();
       const decision: GateDecision = decideFirstLogin(event, resolved, now);
+      const obligation = enforce && OBLIGATION_REASONS.has(decision.reason) && decision.since !== undefined;
+      let redirect: PageRedirectResult | undefined;
+      if (obligation && page !== undefined) {
+        // Loaded here, not with the module: only logins the obligation stops pay for it.
+        const { redirectToPage } = await import('./page-redirect.js');
+        redirect = redirectToPage(event, api, page, keys, decision.reason, formatIsoTime(decision.since as number) as string);
+      }
       let email: ResetEmailResult | undefined;
-      if (enforce && resetEmail !== undefined && EMAIL_REASONS.has(decision.reason)) {
-        // Loaded here, not with the module: only denied logins with emails enabled pay for it.
+      if (obligation && redirect?.outcome !== 'sent' && resetEmail !== undefined) {
         const { sendResetEmail } = await import('./send-reset-email.js');
         const transport = resetEmail.fetch ?? transportOf(api) ?? globalThis.fetch;
         email = await sendResetEmail(event, resetEmail, keys, transport, now);
@@ -145,26 +192,28 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
       if (logging) {
         const wrote = decision.writes.map(([key]) => key);
         if (email?.outcome === 'sent') wrote.push(keys.emailedAtKey);
-        const detail = decision.detail ?? email?.detail;
+        const detail = decision.detail ?? (redirect?.outcome === 'sent' ? undefined : redirect?.detail) ?? email?.detail;
         emit({
-          decision: decision.outcome,
+          decision: redirect?.outcome === 'sent' ? 'redirect' : decision.outcome,
           reason: decision.reason,
           ...(userId === undefined ? {} : { user_id: userId }),
           mode: resolved.mode,
           ...(wrote.length === 0 ? {} : { wrote }),
+          ...(redirect === undefined ? {} : { page: redirect.outcome }),
           ...(email === undefined ? {} : { email: email.outcome }),
           ...(detail === undefined ? {} : { detail }),
         });
       }
       if (!enforce) return;
-      // An index loop: no iterator on every login (`npm run bench` measures it).
+      // An index loop: no iterator on every login (`npm run bench` measures it). Auth0 saves the
+      // writes before a redirect, as at the end of the trigger.
       const { writes } = decision;
       for (let index = 0; index < writes.length; index += 1) {
         const [key, value] = writes[index] as (typeof writes)[number];
         api.user.setAppMetadata(key, value);
       }
       if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now) as string);
-      if (decision.outcome === 'allow') return;
+      if (decision.outcome === 'allow' || redirect?.outcome === 'sent') return;
     } catch (error) {
       // Whatever failed — reading the event, queuing a write — must neither let through a user who
       // should be stopped nor surface Auth0's generic "Extensibility Error": deny instead.
@@ -178,20 +227,34 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): PostLogin
       if (!enforce) return;
     }
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
-    try {
-      api.access.deny(selectMessage(message, readLocale(event)));
-    } catch (error) {
-      // An `api` that cannot deny: nothing safer is left to do, and a throw would only show the
-      // user Auth0's "Extensibility Error". Say so in the log; never reject.
-      emit({
-        decision: 'warn',
-        reason: 'deny-failed',
-        ...(userId === undefined ? {} : { user_id: userId }),
-        mode: resolved.mode,
-        detail: describeThrown(error),
-      });
-    }
+    deny(api, event, message, emit, { mode: resolved.mode, ...(userId === undefined ? {} : { user_id: userId }) });
   };
-  // The build is minified; keep the name in stack traces and in `handler.name`.
-  return Object.defineProperty(onExecutePostLogin, 'name', { value: 'onExecutePostLogin' });
+
+  const onContinuePostLogin = async function onContinuePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
+    let userId: string | undefined;
+    try {
+      userId = readUserId(event);
+      const { continueAfterPage, continueLogFields } = await import('./continue-after-page.js');
+      const result = continueAfterPage(event, api, resolved, decideFirstLogin, Date.now());
+      const fields = continueLogFields(result);
+      const wrote = result.outcome === 'allow' ? result.writes.map(([key]) => key) : [];
+      emit({ ...fields, ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, ...(wrote.length === 0 ? {} : { wrote }) });
+      if (!enforce) return;
+      if (result.outcome === 'allow') {
+        for (const [key, value] of result.writes) api.user.setAppMetadata(key, value);
+        return;
+      }
+    } catch (error) {
+      emit({ decision: 'deny', reason: 'internal-error', ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, detail: describeThrown(error) });
+      if (!enforce) return;
+    }
+    deny(api, event, resolved.message, emit, { mode: resolved.mode, ...(userId === undefined ? {} : { user_id: userId }) });
+  };
+
+  // The build is minified; keep the names in stack traces and in `handler.name`.
+  Object.defineProperty(onContinuePostLogin, 'name', { value: 'onContinuePostLogin' });
+  return Object.defineProperties(onExecutePostLogin, {
+    name: { value: 'onExecutePostLogin' },
+    onContinuePostLogin: { value: onContinuePostLogin, enumerable: true },
+  }) as FirstLoginGate;
 }

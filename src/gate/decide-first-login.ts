@@ -38,6 +38,8 @@ export interface GateDecision {
   writes: ReadonlyArray<readonly [key: string, value: MetadataValue]>;
   /** Which part of the event was wrong (`malformed-event`), or how a time was measured. */
   detail?: string;
+  /** For a deny because of the obligation: when it began, epoch milliseconds. */
+  since?: number;
 }
 
 function malformed(detail: string): GateDecision {
@@ -51,7 +53,7 @@ const NOT_GATED = constant('allow', 'connection-not-gated');
 const OBLIGATION_MET = constant('allow', 'obligation-met');
 const NOT_FLAGGED = constant('allow', 'not-flagged');
 const PASSWORD_SET_BEFORE_FIRST_LOGIN = constant('allow', 'password-set-before-first-login');
-const FLAGGED = constant('deny', 'flagged');
+const NO_WRITES: GateDecision['writes'] = Object.freeze([]);
 
 const isAbsent = (value: unknown) => value === undefined || value === null;
 const CHANGED_NOT_A_TIME = 'event.user.last_password_reset is not a time';
@@ -111,7 +113,7 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
       const healed: GateDecision = { outcome: 'allow', reason: 'password-changed', writes: [[keys.flag, false]] };
       return detail === undefined ? healed : { ...healed, detail };
     }
-    return detail === undefined ? FLAGGED : { ...FLAGGED, writes: [], detail };
+    return { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at, ...(detail === undefined ? {} : { detail }) };
   }
 
   if (!options.flagOnFirstLogin) return NOT_FLAGGED;
@@ -132,5 +134,6 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
       [keys.flag, true],
       [keys.flaggedAtKey, flaggedAt],
     ],
+    since: now,
   };
 }

@@ -8,6 +8,7 @@ import {
   flagCheck,
   integerCheck,
   logCheck,
+  NOT_SHOWN,
   type Check,
   type OptionChecks,
 } from '../internal/check-options.js';
@@ -78,10 +79,40 @@ export interface FirstLoginGateOptions {
    */
   emailSentMessage?: LocalizedMessage;
   /**
+   * Let the user set the new password inside the sign-in, on a page you host
+   * (`auth0-force-password-reset/page`), and continue into the application — instead of a deny. On an
+   * interactive login that the obligation would deny, the gate writes what it writes today and sends
+   * the browser to `url` with a signed `session_token` (Auth0's `api.redirect.encodeToken`); the page
+   * sets the password and sends the browser back to Auth0's `/continue`, where the gate's
+   * `onContinuePostLogin` checks the page's token and clears the flag. Every other login — refresh
+   * tokens, password grants, `prompt=none`, or a login where the secret is unusable — is decided as
+   * without it. Export `gate.onContinuePostLogin` as `exports.onContinuePostLogin` in the same Action.
+   * @default undefined — denied logins are denied
+   */
+  changePasswordPage?: ChangePasswordPageOptions;
+  /**
    * The `fetch` the reset-email request goes through (an egress proxy; tests).
    * @default globalThis.fetch
    */
   fetch?: typeof globalThis.fetch;
+}
+
+/** Where the gate sends users to change the password in the sign-in. */
+export interface ChangePasswordPageOptions {
+  /** The page's URL: `https://…`; plain `http://` only for a loopback host (a local rehearsal). */
+  url: string;
+  /**
+   * The name of the Action secret that holds the key shared with the page (its `sessionSecret`): at
+   * least 32 bytes. A missing or shorter key is logged at the first login that needs it, and that
+   * login is denied as without the page.
+   * @default 'CHANGE_PASSWORD_PAGE_SECRET'
+   */
+  secret?: string;
+  /**
+   * How long the page's session lasts, in seconds: the time a user has to choose a password.
+   * @default 600
+   */
+  expiresInSeconds?: number;
 }
 
 /** How the gate sends reset emails. */
@@ -117,6 +148,29 @@ const localizedMessageCheck =
     for (const [locale, text] of Object.entries(messages)) checkText(text, report, [locale]);
   };
 
+const isLoopbackHost = (hostname: string) =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+
+const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
+  url: (value, report) => {
+    let url: URL | undefined;
+    try {
+      url = typeof value === 'string' ? new URL(value) : undefined;
+    } catch {
+      url = undefined;
+    }
+    const expected = 'must be an https:// URL (http:// only for a loopback host such as 127.0.0.1)';
+    if (url === undefined) return report(expected, value);
+    if (url.username !== '' || url.password !== '') return report('must not hold credentials (the value is not shown)', NOT_SHOWN);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return report(expected, value);
+    if (url.hash !== '') report('must not have a #fragment (Auth0 adds the state to the query)', value);
+  },
+  secret: (value, report) => {
+    if (typeof value !== 'string' || value.length === 0) report('must be the name of an Action secret', value);
+  },
+  expiresInSeconds: integerCheck(60, 3600, ' (seconds)'),
+};
+
 const resetEmailChecks: OptionChecks<ResetEmailOptions> = {
   cooldownMinutes: integerCheck(1, 1440, ' (minutes)'),
   timeoutMs: integerCheck(100, 5000, ' (milliseconds)'),
@@ -140,6 +194,8 @@ export const firstLoginGateOptionChecks: OptionChecks<FirstLoginGateOptions> = {
     if (typeof value !== 'boolean') checkFields(value, report, resetEmailChecks, 'must be true, false or { cooldownMinutes?, timeoutMs? }');
   },
   emailSentMessage: localizedMessageCheck('emailSentMessage'),
+  changePasswordPage: (value, report) =>
+    void checkFields(value, report, changePasswordPageChecks, 'must be { url, secret?, expiresInSeconds? }'),
   fetch: fetchCheck,
 };
 
@@ -155,6 +211,8 @@ export interface ResolvedGateOptions {
   log: LogOption;
   /** `undefined`: no reset emails. */
   resetEmail: ResolvedResetEmail | undefined;
+  /** `undefined`: no change-password page. */
+  page: ResolvedPage | undefined;
 }
 
 /** The reset-email settings with defaults applied. */
@@ -164,4 +222,12 @@ export interface ResolvedResetEmail {
   sentMessage: LocalizedMessage;
   /** The `fetch` option; `undefined`: the test api's transport, else `globalThis.fetch`. */
   fetch: typeof globalThis.fetch | undefined;
+}
+
+/** The change-password page settings with defaults applied. */
+export interface ResolvedPage {
+  readonly url: string;
+  /** The name of the Action secret holding the shared key. */
+  readonly secretName: string;
+  readonly expiresInSeconds: number;
 }

@@ -43,9 +43,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** The issue for a problem, with ` (got …)` unless the value says nothing (missing, unknown key). */
+/** Pass as the input of a report whose value must never appear in a message (it may hold a secret). */
+export const NOT_SHOWN: unique symbol = Symbol('not shown');
+
+/** The issue for a problem, with ` (got …)` unless the value says nothing (missing, unknown key) or must not be shown. */
 export function toIssue(path: readonly PropertyKey[], expected: string, input: unknown, code = 'custom'): OptionsIssue {
-  const silent = expected.startsWith('is required') || expected.startsWith('is not a known option');
+  const silent = input === NOT_SHOWN || expected.startsWith('is required') || expected.startsWith('is not a known option');
   return { code, path: formatPath(path), expected: silent ? expected : `${expected} (got ${describeValue(input)})` };
 }
 

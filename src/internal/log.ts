@@ -15,11 +15,11 @@ export interface LogEntry {
   /** Which trigger's handler logged. */
   trigger: LogTrigger;
   /**
-   * Post-login: `allow` or `deny`. Post-change-password: `clear` (flag set to `false`), `keep`
+   * Post-login: `allow`, `deny`, or `redirect` (to the change-password page). Post-change-password: `clear` (flag set to `false`), `keep`
    * (no write), `skip` (not a database connection) or `fail`. `warn` for a problem that did not
    * change the outcome (for example a failed cache write).
    */
-  decision: 'allow' | 'deny' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn';
+  decision: 'allow' | 'deny' | 'redirect' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn';
   /** Why, as a stable kebab-case code such as `first-login` or `password-changed`. */
   reason: string;
   /** The user the decision is about, when known (shortened past 64 characters). */
@@ -28,6 +28,11 @@ export interface LogEntry {
   mode?: 'enforce' | 'report';
   /** The `app_metadata` keys written (or, in report mode, that would have been written). */
   wrote?: string[];
+  /**
+   * The change-password page, when `changePasswordPage` is set and the obligation stopped the login:
+   * `sent` (decision `redirect`), or why the login was denied instead.
+   */
+  page?: 'sent' | 'not-possible' | 'secret-unusable' | 'failed';
   /**
    * The reset email of a deny, when `sendResetEmail` is on: `sent`, `cooldown`, `not-interactive`,
    * `no-address` or `failed`.
@@ -52,20 +57,20 @@ function shorten(text: string, max: number): string {
 }
 
 /**
- * Shortens `detail`, then `user_id`, then drops `wrote`, until the JSON line fits. Measured on the
- * JSON text, not the characters: a `user_id` of quotes or control characters grows up to six times
- * when escaped. Removing `n` characters shortens the line by at least `n`, so one cut per field fits.
+ * Drops `wrote` (the keys are in the options and follow from `reason`), then shortens `detail`, then
+ * `user_id`, until the JSON line fits. Measured on the JSON text, not the characters: a `user_id` of
+ * quotes or control characters grows up to six times when escaped. Removing `n` characters shortens
+ * the line by at least `n`, so one cut per field fits.
  */
 function fitToLine(entry: LogEntry): LogEntry {
   if (entry.user_id !== undefined) entry.user_id = shorten(entry.user_id, MAX_USER_ID);
   if (entry.detail !== undefined) entry.detail = shorten(entry.detail, MAX_DETAIL);
+  if (JSON.stringify(entry).length > MAX_LOG_LINE) delete entry.wrote;
   for (const field of ['detail', 'user_id'] as const) {
     const value = entry[field];
     const excess = JSON.stringify(entry).length - MAX_LOG_LINE;
     if (excess > 0 && value !== undefined) entry[field] = shorten(value, Math.max(16, value.length - excess));
   }
-  // Only a very long custom flag name can still overflow: the keys are in the options anyway.
-  if (JSON.stringify(entry).length > MAX_LOG_LINE) delete entry.wrote;
   // Sixteen characters that each escape to six can still overflow: keep what fits, then drop it.
   for (const field of ['detail', 'user_id'] as const) {
     while (JSON.stringify(entry).length > MAX_LOG_LINE && entry[field] !== undefined) {

@@ -1,7 +1,8 @@
 /**
- * `auth0-force-password-reset/testing`: a toolkit for testing your own thin action files —
- * event builders for both triggers, recording `api` objects, and a local tenant that serves the
- * Management API over real HTTP. Not loaded by the main entry.
+ * `auth0-force-password-reset/testing`: a toolkit for testing your own thin action files — event
+ * builders for both triggers, recording `api` objects that refuse the network, an Auth0-like
+ * `api.cache`, and a local tenant (token endpoint, Management API, password policies, the triggers
+ * run as Auth0 runs them). Not loaded by the main entry.
  *
  * @packageDocumentation
  */
@@ -11,14 +12,59 @@ export {
   DATABASE_CONNECTION,
   GOOGLE_CONNECTION,
   SAML_CONNECTION,
+  TEST_HOSTNAME,
   type DeepPartial,
 } from './events.js';
 export { AUTH0_CACHE_LIMITS, createMemoryCache, type MemoryCache } from './memory-cache.js';
 export {
   createPostChangePasswordApi,
   createPostLoginApi,
+  type BlockedRequest,
+  type MetadataWrite,
+  type PostLoginApiOptions,
+  type RecordedApiCall,
+  type RecordedRedirect,
   type RecordingApiOptions,
   type RecordingPostChangePasswordApi,
   type RecordingPostLoginApi,
 } from './recording-api.js';
-export * from './local-tenant/index.js';
+export {
+  startLocalTenant,
+  type ConnectionStore,
+  type ContinueLoginOptions,
+  type CreateUserInput,
+  type Fault,
+  type FaultInjector,
+  type FaultTarget,
+  type InjectOptions,
+  type LocalTenant,
+  type LocalTenantCore,
+  type LocalTenantDisposal,
+  type LocalTenantOptions,
+  type LocalTenantSecrets,
+  type LoginOutcome,
+  type MetadataWrites,
+  type NewConnection,
+  type PasswordChangeCompletion,
+  type PasswordChangeRun,
+  type PostChangePasswordActionHandler,
+  type PostChangePasswordHandlers,
+  type PostLoginActionHandler,
+  type PostLoginContinueActionHandler,
+  type PostLoginHandlers,
+  type RateLimitOptions,
+  type RecordedRequest,
+  type RequestAuth,
+  type RequestCounts,
+  type ResetEmail,
+  type RunLoginOptions,
+  type RunPasswordChangeOptions,
+  type ServerErrorOptions,
+  type TenantConnection,
+  type TenantIdentity,
+  type TenantRoute,
+  type TenantUser,
+  type TriggerCaches,
+  type UserStore,
+} from './local-tenant/index.js';
+export type { PasswordPolicy, PasswordStrength } from '../auth0/password-policy.js';

@@ -5,6 +5,7 @@ import { createPasswordResetClearer } from '../../src/clearer/create-password-re
 import { ManagementApiError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
+import { signHs256Jwt } from '../../src/testing/hs256-jwt.js';
 import {
   startLocalTenant,
   type LocalTenant,
@@ -253,7 +254,7 @@ describe('runLogin', () => {
   });
 
   describe('the rest of the api', () => {
-    it('records custom claims, and refuses redirects, which it does not model', async () => {
+    it('records custom claims, and suspends the flow at a redirect, saving the metadata first', async () => {
       const user = tenant.users.create();
       const claims = await tenant.runLogin(user.user_id, (_event, api) => {
         api.idToken?.setCustomClaim('https://example.com/roles', ['editor']);
@@ -264,11 +265,19 @@ describe('runLogin', () => {
         idTokenClaims: { 'https://example.com/roles': ['editor'] },
         accessTokenClaims: { 'https://example.com/plan': 'gold' },
       });
-      const redirect = await tenant.runLogin(user.user_id, (_event, api) => {
-        api.redirect?.sendUserTo('https://example.com/change-password');
-      });
-      expect(redirect).toMatchObject({ allowed: false, error: 'Extensibility Error' });
-      expect(String(redirect.thrown)).toContain('runLogin does not model redirects');
+      const later = vi.fn();
+      const redirect = await tenant.runLogin(user.user_id, [
+        (_event, api) => {
+          api.user.setAppMetadata('redirectedAt', 'now');
+          api.redirect.sendUserTo('https://example.com/change-password', { query: { session_token: 't' } });
+        },
+        later,
+      ]);
+      expect(redirect).toMatchObject({ allowed: false, handlersRun: 1, metadataSaved: true });
+      expect(redirect.redirect?.url).toBe(`https://example.com/change-password?session_token=t&state=${redirect.redirect?.state}`);
+      expect(later).not.toHaveBeenCalled();
+      expect(tenant.users.get(user.user_id)?.app_metadata).toEqual({ redirectedAt: 'now' });
+      expect(redirect).not.toHaveProperty('error');
     });
   });
 
@@ -287,6 +296,97 @@ describe('runLogin', () => {
       );
       expect(tenant.users.get(user.user_id)!.logins_count).toBe(0);
     });
+  });
+});
+
+describe('continueLogin: the return to /continue after a redirect', () => {
+  const SECRET = 'a-page-secret-of-at-least-32-bytes-long';
+
+  /** An Action that sends the user to a terms page and, back at /continue, reads the page's token. */
+  function termsAction(seen: PostLoginEvent[]): PostLoginActionHandler {
+    const onExecutePostLogin: PostLoginActionHandler = (event, api) => {
+      if (event.user.app_metadata['acceptedTerms'] === true) return;
+      api.user.setAppMetadata('termsShownAt', 'now');
+      api.transaction.setMetadata('asked', true);
+      api.redirect.sendUserTo('https://terms.acme.test/', { query: { session_token: api.redirect.encodeToken({ secret: SECRET, payload: {} }) } });
+    };
+    return Object.assign(onExecutePostLogin, {
+      onContinuePostLogin: (event: PostLoginEvent, api: Parameters<PostLoginActionHandler>[1]) => {
+        seen.push(event);
+        const claims = api.redirect.validateToken({ secret: SECRET });
+        if (claims['accepted'] === true) api.user.setAppMetadata('acceptedTerms', true);
+        else api.access.deny('You must accept the terms.');
+      },
+    });
+  }
+
+  /** The token the page sends back: sub, iss, exp and the state, signed with the shared secret. */
+  function pageToken(userId: string, state: string, accepted: boolean): string {
+    const now = Math.floor(Date.now() / 1000);
+    return signHs256Jwt({ sub: userId, iss: tenant.domain, iat: now, exp: now + 60, state, accepted }, SECRET);
+  }
+
+  it('runs the redirecting Action’s onContinuePostLogin, then the Actions after it, on the same login', async () => {
+    const user = tenant.users.create();
+    const seen: PostLoginEvent[] = [];
+    const after = vi.fn<PostLoginActionHandler>();
+
+    const redirected = await tenant.runLogin(user.user_id, [termsAction(seen), after]);
+    expect(redirected).toMatchObject({ allowed: false, handlersRun: 1, metadataSaved: true });
+    expect(after).not.toHaveBeenCalled();
+    const { state } = redirected.redirect!;
+
+    const resumed = await tenant.continueLogin(state, { body: { session_token: pageToken(user.user_id, state, true) } });
+
+    expect(resumed).toMatchObject({ allowed: true, handlersRun: 2 });
+    expect(after).toHaveBeenCalledTimes(1);
+    expect(tenant.users.get(user.user_id)).toMatchObject({ logins_count: 1, app_metadata: { termsShownAt: 'now', acceptedTerms: true } });
+    // The same login, with a new request: the /continue one.
+    const [event] = seen;
+    expect(event?.stats.logins_count).toBe(1);
+    expect(event?.transaction?.id).toBe(redirected.event.transaction?.id);
+    expect(event?.transaction?.metadata).toEqual({ asked: true });
+    expect(event?.user.app_metadata).toMatchObject({ termsShownAt: 'now' });
+    expect(event?.request).toMatchObject({ method: 'POST', query: { state }, body: { session_token: expect.any(String) } });
+  });
+
+  it('lets onContinuePostLogin deny, as when the page’s token says no', async () => {
+    const user = tenant.users.create();
+    const { redirect } = await tenant.runLogin(user.user_id, termsAction([]));
+
+    const resumed = await tenant.continueLogin(redirect!.state, { body: { session_token: pageToken(user.user_id, redirect!.state, false) } });
+
+    expect(resumed).toMatchObject({ allowed: false, deniedWith: 'You must accept the terms.' });
+  });
+
+  it('ends in an Extensibility Error when the token is not the page’s (another state), as validateToken throws', async () => {
+    const user = tenant.users.create();
+    const { redirect } = await tenant.runLogin(user.user_id, termsAction([]));
+
+    const resumed = await tenant.continueLogin(redirect!.state, { body: { session_token: pageToken(user.user_id, 'another-state', true) } });
+
+    expect(resumed).toMatchObject({ allowed: false, error: 'Extensibility Error' });
+    expect(String(resumed.thrown)).toContain('The session token is invalid: State in the token does not match the /continue state.');
+  });
+
+  it('goes on with the next Action when the redirecting one has no onContinuePostLogin', async () => {
+    const user = tenant.users.create();
+    const after = vi.fn<PostLoginActionHandler>();
+    const { redirect } = await tenant.runLogin(user.user_id, [(_event, api) => void api.redirect.sendUserTo('https://page.acme.test/'), after]);
+
+    expect(await tenant.continueLogin(redirect!.state, { method: 'GET' })).toMatchObject({ allowed: true, handlersRun: 1 });
+    expect(after).toHaveBeenCalledTimes(1);
+  });
+
+  it('resumes each state once, and refuses a state no login waits for', async () => {
+    const user = tenant.users.create();
+    const { redirect } = await tenant.runLogin(user.user_id, (_event, api) => void api.redirect.sendUserTo('https://page.acme.test/'));
+    await tenant.continueLogin(redirect!.state);
+
+    const refused = '[auth0-force-password-reset] localTenant.continueLogin: no login is waiting for this state (Auth0 would answer invalid_request): pass outcome.redirect.state of a login that redirected, once';
+    await expect(tenant.continueLogin(redirect!.state)).rejects.toThrow(refused);
+    await expect(tenant.continueLogin('forged')).rejects.toThrow(refused);
+    await expect(tenant.continueLogin('x', { method: 'PUT' as 'GET' })).rejects.toThrow('"options.method" must be "GET" or "POST" (got "PUT")');
   });
 });
 

@@ -1,25 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
 import { startLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../src/testing/local-tenant/index.js';
+import { accessTokenOf as accessToken, tenantTest as it } from '../helpers/local-tenant.js';
 
-const tenants: LocalTenant[] = [];
-
-async function start(options?: LocalTenantOptions): Promise<LocalTenant> {
-  const tenant = await startLocalTenant(options);
-  tenants.push(tenant);
-  return tenant;
-}
-
-afterEach(async () => {
-  await Promise.all(tenants.splice(0).map((tenant) => tenant.close()));
+afterEach(() => {
+  vi.useRealTimers();
 });
 
-/** A clock the test moves by hand. */
+/**
+ * The system clock, frozen and moved by hand with the test runner's fake `Date` — the one clock the
+ * tenant and the handlers share.
+ */
 function manualClock(start = Date.parse('2025-03-01T12:00:00.000Z')) {
-  let current = start;
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(start);
   return {
-    now: () => current,
+    now: () => Date.now(),
     advance(milliseconds: number) {
-      current += milliseconds;
+      vi.setSystemTime(Date.now() + milliseconds);
     },
   };
 }
@@ -46,11 +43,6 @@ function requestToken(tenant: LocalTenant, overrides: TokenRequest = {}): Promis
   });
 }
 
-async function accessToken(tenant: LocalTenant): Promise<string> {
-  const response = await requestToken(tenant);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 function decodeJwtPart(part: string | undefined): Record<string, unknown> {
   return JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -86,9 +78,9 @@ function patchUser(tenant: LocalTenant, userId: string, call: ApiCall): Promise<
 }
 
 describe('token endpoint', () => {
-  it('issues a JWT-shaped client-credentials token for the Management API audience', async () => {
+  it('issues a JWT-shaped client-credentials token for the Management API audience', async ({ startTenant: start }) => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now, tokenLifetimeSeconds: 600 });
+    const tenant = await start({ tokenLifetimeSeconds: 600 });
 
     const response = await requestToken(tenant);
     const body = (await response.json()) as Record<string, unknown>;
@@ -117,7 +109,7 @@ describe('token endpoint', () => {
     expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it('accepts a JSON body as well as a form-encoded one', async () => {
+  it('accepts a JSON body as well as a form-encoded one', async ({ startTenant: start }) => {
     const tenant = await start({ clientId: 'jsonClient', clientSecret: 'json-secret', scopes: ['read:users'] });
 
     const response = await tenant.fetch(`https://${tenant.domain}/oauth/token`, {
@@ -135,7 +127,7 @@ describe('token endpoint', () => {
     expect(await response.json()).toMatchObject({ token_type: 'Bearer', scope: 'read:users' });
   });
 
-  it('refuses a wrong client secret with 401 access_denied', async () => {
+  it('refuses a wrong client secret with 401 access_denied', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const response = await requestToken(tenant, { client_secret: 'not-the-secret' });
@@ -144,7 +136,7 @@ describe('token endpoint', () => {
     expect(await response.json()).toEqual({ error: 'access_denied', error_description: 'Unauthorized' });
   });
 
-  it('refuses a wrong client id with 401 access_denied', async () => {
+  it('refuses a wrong client id with 401 access_denied', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const response = await requestToken(tenant, { client_id: 'someoneElse' });
@@ -153,7 +145,7 @@ describe('token endpoint', () => {
     expect(await response.json()).toEqual({ error: 'access_denied', error_description: 'Unauthorized' });
   });
 
-  it('refuses another audience with 403 naming it', async () => {
+  it('refuses another audience with 403 naming it', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const response = await requestToken(tenant, { audience: 'https://tenant.eu.auth0.com/api/v2/' });
@@ -165,7 +157,7 @@ describe('token endpoint', () => {
     });
   });
 
-  it('refuses any grant but client_credentials', async () => {
+  it('refuses any grant but client_credentials', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const response = await requestToken(tenant, { grant_type: 'password' });
@@ -179,7 +171,7 @@ describe('token endpoint', () => {
 });
 
 describe('GET /api/v2/users/{id}', () => {
-  it('returns the user, with the id URL-encoded in the path', async () => {
+  it('returns the user, with the id URL-encoded in the path', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({ email: 'ada@example.com', app_metadata: { plan: 'pro' } });
     const token = await accessToken(tenant);
@@ -197,7 +189,7 @@ describe('GET /api/v2/users/{id}', () => {
     });
   });
 
-  it('applies fields and include_fields', async () => {
+  it('applies fields and include_fields', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({ email: 'ada@example.com', app_metadata: { plan: 'pro' } });
     const token = await accessToken(tenant);
@@ -211,7 +203,7 @@ describe('GET /api/v2/users/{id}', () => {
     ]);
   });
 
-  it('answers 404 inexistent_user for an unknown id', async () => {
+  it('answers 404 inexistent_user for an unknown id', async ({ startTenant: start }) => {
     const tenant = await start();
     const token = await accessToken(tenant);
 
@@ -226,7 +218,7 @@ describe('GET /api/v2/users/{id}', () => {
     });
   });
 
-  it('answers 401 without a bearer token', async () => {
+  it('answers 401 without a bearer token', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
 
@@ -237,7 +229,7 @@ describe('GET /api/v2/users/{id}', () => {
     expect(tenant.requests.at(-1)).toMatchObject({ auth: 'none', status: 401 });
   });
 
-  it('answers 401 to a forged token', async () => {
+  it('answers 401 to a forged token', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
     const [header, payload] = (await accessToken(tenant)).split('.');
@@ -250,7 +242,7 @@ describe('GET /api/v2/users/{id}', () => {
     expect(tenant.requests.at(-1)).toMatchObject({ auth: 'invalid' });
   });
 
-  it('answers 401 to a token from another tenant', async () => {
+  it('answers 401 to a token from another tenant', async ({ startTenant: start }) => {
     const tenant = await start();
     const other = await start();
     const user = tenant.users.create();
@@ -260,7 +252,7 @@ describe('GET /api/v2/users/{id}', () => {
     expect(response.status).toBe(401);
   });
 
-  it('answers 401 to every token issued before revokeTokens(), and accepts new ones', async () => {
+  it('answers 401 to every token issued before revokeTokens(), and accepts new ones', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
     const oldToken = await accessToken(tenant);
@@ -274,9 +266,9 @@ describe('GET /api/v2/users/{id}', () => {
     expect(accepted.status).toBe(200);
   });
 
-  it('answers 401 to a token that expired by the tenant clock', async () => {
+  it('answers 401 to a token that expired by the tenant clock', async ({ startTenant: start }) => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now, tokenLifetimeSeconds: 60 });
+    const tenant = await start({ tokenLifetimeSeconds: 60 });
     const user = tenant.users.create();
     const token = await accessToken(tenant);
 
@@ -294,7 +286,7 @@ describe('GET /api/v2/users/{id}', () => {
     expect(tenant.requests.at(-1)).toMatchObject({ auth: 'invalid' });
   });
 
-  it('answers 403 insufficient_scope without read:users', async () => {
+  it('answers 403 insufficient_scope without read:users', async ({ startTenant: start }) => {
     const tenant = await start({ scopes: ['update:users'] });
     const user = tenant.users.create();
 
@@ -311,7 +303,7 @@ describe('GET /api/v2/users/{id}', () => {
 });
 
 describe('PATCH /api/v2/users/{id}', () => {
-  it('merges app_metadata at the top level, deletes keys set to null and keeps the others', async () => {
+  it('merges app_metadata at the top level, deletes keys set to null and keeps the others', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({
       app_metadata: { mustChangePassword: true, flaggedAt: '2025-01-01', plan: { tier: 'pro', seats: 3 } },
@@ -332,7 +324,7 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(Date.parse(String(updated['updated_at']))).toBeGreaterThan(Date.parse(user.updated_at));
   });
 
-  it('sets the password like an administrator, stamping last_password_reset', async () => {
+  it('sets the password like an administrator, stamping last_password_reset', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({ password: 'initial-Passw0rd' });
     const token = await accessToken(tenant);
@@ -350,7 +342,7 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(tenant.users.verifyPassword(user.user_id, 'initial-Passw0rd')).toBe(false);
   });
 
-  it('sets email_verified and blocked', async () => {
+  it('sets email_verified and blocked', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({ email: 'ada@example.com' });
 
@@ -362,14 +354,14 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(await response.json()).toMatchObject({ email_verified: true, blocked: true });
   });
 
-  it.each([
+  it.for([
     ['a metadata key with "."', { app_metadata: { 'a.b': 1 } }],
     ['a metadata key with "$"', { user_metadata: { $set: 1 } }],
     ['an unknown field', { app_metadata: {}, favourite_colour: 'blue' }],
     ['a field the stand-in does not model', { email: 'new@example.com' }],
     ['an empty body', {}],
     ['metadata that is not an object', { app_metadata: ['a'] }],
-  ])('answers 400 to %s and changes nothing', async (_case, body) => {
+  ] as const)('answers 400 to %s and changes nothing', async ([, body], { startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({ app_metadata: { keep: true } });
 
@@ -380,7 +372,7 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(tenant.users.get(user.user_id)).toEqual(user);
   });
 
-  it('answers 400 to a password for a social user', async () => {
+  it('answers 400 to a password for a social user', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({ connection: 'google-oauth2' });
 
@@ -390,7 +382,7 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(await response.json()).toMatchObject({ errorCode: 'operation_not_supported' });
   });
 
-  it('answers 404 for an unknown user', async () => {
+  it('answers 404 for an unknown user', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const response = await patchUser(tenant, 'auth0|nobody', { token: await accessToken(tenant), body: { app_metadata: { a: 1 } } });
@@ -399,7 +391,7 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(await response.json()).toMatchObject({ errorCode: 'inexistent_user' });
   });
 
-  it('answers 403 without update:users', async () => {
+  it('answers 403 without update:users', async ({ startTenant: start }) => {
     const tenant = await start({ scopes: ['read:users'] });
     const user = tenant.users.create();
 
@@ -410,7 +402,7 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(tenant.users.get(user.user_id)?.app_metadata).toEqual({});
   });
 
-  it('accepts update:users_app_metadata for a body of app_metadata alone, and only then', async () => {
+  it('accepts update:users_app_metadata for a body of app_metadata alone, and only then', async ({ startTenant: start }) => {
     const tenant = await start({ scopes: ['update:users_app_metadata'] });
     const user = tenant.users.create();
     const token = await accessToken(tenant);
@@ -423,7 +415,7 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(tenant.users.get(user.user_id)?.app_metadata).toEqual({ a: 1 });
   });
 
-  it('answers 401 without a token, before looking at the body', async () => {
+  it('answers 401 without a token, before looking at the body', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
 
@@ -435,7 +427,7 @@ describe('PATCH /api/v2/users/{id}', () => {
 });
 
 describe('other routes', () => {
-  it('answers 404 in Auth0 error shape', async () => {
+  it('answers 404 in Auth0 error shape', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const response = await tenant.fetch(`https://${tenant.domain}/api/v2/clients`);
@@ -447,9 +439,9 @@ describe('other routes', () => {
 });
 
 describe('fault injection', () => {
-  it('rate-limits the token endpoint without issuing a token, with Auth0 headers and body', async () => {
-    const clock = manualClock(Date.parse('2025-03-01T12:00:00.500Z'));
-    const tenant = await start({ now: clock.now });
+  it('rate-limits the token endpoint without issuing a token, with Auth0 headers and body', async ({ startTenant: start }) => {
+    manualClock(Date.parse('2025-03-01T12:00:00.500Z'));
+    const tenant = await start();
     tenant.faults.rateLimit('token', { retryAfterSeconds: 3 });
 
     const limited = await requestToken(tenant);
@@ -469,7 +461,7 @@ describe('fault injection', () => {
     expect((await requestToken(tenant)).status).toBe(200);
   });
 
-  it('answers server errors for the given number of requests, then recovers', async () => {
+  it('answers server errors for the given number of requests, then recovers', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
     const token = await accessToken(tenant);
@@ -483,7 +475,7 @@ describe('fault injection', () => {
     expect(tenant.faults.pending()).toBe(0);
   });
 
-  it('uses injections in order, each only on the routes it matches', async () => {
+  it('uses injections in order, each only on the routes it matches', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
     tenant.faults.serverError('getUser', { status: 500 });
@@ -499,7 +491,7 @@ describe('fault injection', () => {
     expect(await userResponse.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' });
   });
 
-  it('hangs a request until the client gives up', async () => {
+  it('hangs a request until the client gives up', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
     const token = await accessToken(tenant);
@@ -513,7 +505,7 @@ describe('fault injection', () => {
     expect((await getUser(tenant, user.user_id, { token })).status).toBe(200);
   });
 
-  it('ends hanging requests on close()', async () => {
+  it('ends hanging requests on close()', async ({ startTenant: start }) => {
     const tenant = await start();
     tenant.faults.hang('any');
 
@@ -525,7 +517,7 @@ describe('fault injection', () => {
     await tenant.close();
   });
 
-  it('drops the connection without a response', async () => {
+  it('drops the connection without a response', async ({ startTenant: start }) => {
     const tenant = await start();
     tenant.faults.drop('token');
 
@@ -535,7 +527,7 @@ describe('fault injection', () => {
     expect((await requestToken(tenant)).status).toBe(200);
   });
 
-  it('clear() removes faults not yet used', async () => {
+  it('clear() removes faults not yet used', async ({ startTenant: start }) => {
     const tenant = await start();
     tenant.faults.drop('any', { times: 5 });
     tenant.faults.clear();
@@ -544,11 +536,11 @@ describe('fault injection', () => {
     expect((await requestToken(tenant)).status).toBe(200);
   });
 
-  it('rejects malformed injections with a message saying what is expected', async () => {
+  it('rejects malformed injections with a message saying what is expected', async ({ startTenant: start }) => {
     const tenant = await start();
 
     expect(() => tenant.faults.hang('getUsers' as 'getUser')).toThrow(
-      '[auth0-force-password-reset] localTenant.faults.hang: the route must be one of "token", "getUser", "patchUser", "listUsers", "resetEmail", "other" or "any" (got "getUsers")',
+      '[auth0-force-password-reset] localTenant.faults.hang: the route must be one of "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "resetEmail", "other" or "any" (got "getUsers")',
     );
     expect(() => tenant.faults.serverError('any', { status: 404 })).toThrow('"options.status" must be an integer from 500 to 599 (got 404)');
     expect(() => tenant.faults.drop('any', { times: 0 })).toThrow('"options.times" must be a positive integer (got 0)');
@@ -556,7 +548,7 @@ describe('fault injection', () => {
 });
 
 describe('request log', () => {
-  it('counts requests per route and resets them', async () => {
+  it('counts requests per route and resets them', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
     const token = await accessToken(tenant);
@@ -565,16 +557,16 @@ describe('request log', () => {
     await patchUser(tenant, user.user_id, { token, body: { app_metadata: { a: 1 } } });
     await tenant.fetch(`https://${tenant.domain}/api/v2/roles`);
 
-    expect(tenant.counts()).toEqual({ token: 1, getUser: 2, patchUser: 1, listUsers: 0, resetEmail: 0, other: 1, total: 5 });
+    expect(tenant.counts()).toEqual({ token: 1, getUser: 2, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, resetEmail: 0, other: 1, total: 5 });
     expect(tenant.requests.map(({ route }) => route)).toEqual(['token', 'getUser', 'getUser', 'patchUser', 'other']);
 
     tenant.resetCounts();
 
-    expect(tenant.counts()).toEqual({ token: 0, getUser: 0, patchUser: 0, listUsers: 0, resetEmail: 0, other: 0, total: 0 });
+    expect(tenant.counts()).toEqual({ token: 0, getUser: 0, patchUser: 0, listUsers: 0, getConnection: 0, listConnections: 0, resetEmail: 0, other: 0, total: 0 });
     expect(tenant.requests).toEqual([]);
   });
 
-  it('never holds a token, secret or password', async () => {
+  it('never holds a token, secret or password', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
     const token = await accessToken(tenant);
@@ -587,7 +579,7 @@ describe('request log', () => {
     expect(recorded).not.toContain('hunter2');
   });
 
-  it('returns a copy that later requests and callers cannot change', async () => {
+  it('returns a copy that later requests and callers cannot change', async ({ startTenant: start }) => {
     const tenant = await start();
     await requestToken(tenant);
     const snapshot = tenant.requests;
@@ -600,7 +592,7 @@ describe('request log', () => {
 });
 
 describe('fetch transport', () => {
-  it('reaches the tenant through https://<domain> URLs, URL objects and Request objects', async () => {
+  it('reaches the tenant through https://<domain> URLs, URL objects and Request objects', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const viaUrl = await tenant.fetch(new URL(`https://${tenant.domain}/api/v2/nothing`));
@@ -611,12 +603,12 @@ describe('fetch transport', () => {
     expect(tenant.requests.map(({ method }) => method)).toEqual(['GET', 'DELETE']);
   });
 
-  it.each([
+  it.for([
     ['another host', 'https://tenant.eu.auth0.com/api/v2/users/x'],
     ['another port on the same address', 'https://127.0.0.1:1/oauth/token'],
     ['the same port under another name', 'https://localhost:PORT/oauth/token'],
     ['another scheme', 'ftp://DOMAIN/'],
-  ])('rejects %s with a TypeError before sending anything', async (_case, url) => {
+  ] as const)('rejects %s with a TypeError before sending anything', async ([, url], { startTenant: start }) => {
     const tenant = await start();
     const target = url.replace('PORT', String(new URL(tenant.origin).port)).replace('DOMAIN', tenant.domain);
 
@@ -625,7 +617,7 @@ describe('fetch transport', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it('exposes the domain, origin and Action secrets', async () => {
+  it('exposes the domain, origin and Action secrets', async ({ startTenant: start }) => {
     const tenant = await start({ clientId: 'myClient', clientSecret: 'my-secret' });
 
     expect(tenant.domain).toMatch(/^127\.0\.0\.1:\d+$/);
@@ -635,9 +627,9 @@ describe('fetch transport', () => {
 });
 
 describe('user store', () => {
-  it('creates database users shaped like Auth0 users', async () => {
-    const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+  it('creates database users shaped like Auth0 users', async ({ startTenant: start }) => {
+    manualClock();
+    const tenant = await start();
 
     const user = tenant.users.create({ email: 'ada@example.com' });
 
@@ -662,7 +654,7 @@ describe('user store', () => {
     expect(user).not.toHaveProperty('last_password_reset');
   });
 
-  it('creates social and enterprise users with their id shapes', async () => {
+  it('creates social and enterprise users with their id shapes', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const social = tenant.users.create({ connection: 'google-oauth2', email: 'g@example.com' });
@@ -683,7 +675,7 @@ describe('user store', () => {
     );
   });
 
-  it('throws for an unknown connection, naming it', async () => {
+  it('throws for an unknown connection, naming it', async ({ startTenant: start }) => {
     const tenant = await start();
 
     expect(() => tenant.users.create({ connection: 'corp-ldap' })).toThrow(
@@ -692,7 +684,7 @@ describe('user store', () => {
     );
   });
 
-  it('accepts a given user_id, created_at, last_password_reset and logins_count', async () => {
+  it('accepts a given user_id, created_at, last_password_reset and logins_count', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const user = tenant.users.create({
@@ -712,9 +704,9 @@ describe('user store', () => {
     expect(() => tenant.users.create({ user_id: 'auth0|fixture' })).toThrow('already exists');
   });
 
-  it('distinguishes nothing on the record between setPassword and changePassword', async () => {
+  it('distinguishes nothing on the record between setPassword and changePassword', async ({ startTenant: start }) => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+    const tenant = await start();
     const user = tenant.users.create({ password: 'first-Passw0rd' });
 
     clock.advance(1_000);
@@ -729,7 +721,7 @@ describe('user store', () => {
     expect(tenant.users.verifyPassword(user.user_id, 'second-Passw0rd')).toBe(false);
   });
 
-  it('gives database users a random password when none is given', async () => {
+  it('gives database users a random password when none is given', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create();
 
@@ -737,14 +729,15 @@ describe('user store', () => {
     expect(tenant.users.verifyPassword(user.user_id, 'undefined')).toBe(false);
   });
 
-  it('merges app_metadata with Auth0 semantics and records logins', async () => {
+  it('merges app_metadata with Auth0 semantics and records logins', async ({ startTenant: start }) => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+    const tenant = await start();
     const user = tenant.users.create({ app_metadata: { a: 1, b: { c: 2 } } });
 
     const updated = tenant.users.updateAppMetadata(user.user_id, { a: null, b: { d: 3 }, e: 'x' });
-    clock.advance(5_000);
+    clock.advance(4_000);
     const firstCount = tenant.users.recordLogin(user.user_id);
+    clock.advance(1_000);
     const secondCount = tenant.users.recordLogin(user.user_id);
 
     expect(updated.app_metadata).toEqual({ b: { d: 3 }, e: 'x' });
@@ -753,7 +746,7 @@ describe('user store', () => {
     expect(() => tenant.users.updateAppMetadata(user.user_id, { 'a.b': 1 })).toThrow('contains "." or "$"');
   });
 
-  it('lists and deletes users', async () => {
+  it('lists and deletes users', async ({ startTenant: start }) => {
     const tenant = await start();
     const first = tenant.users.create();
     const second = tenant.users.create();
@@ -765,7 +758,7 @@ describe('user store', () => {
     expect(() => tenant.users.delete(first.user_id)).toThrow('no user has the id');
   });
 
-  it('returns copies: changing them, or the input, never changes the store', async () => {
+  it('returns copies: changing them, or the input, never changes the store', async ({ startTenant: start }) => {
     const tenant = await start();
     const input = { app_metadata: { nested: { flag: true } } };
     const user = tenant.users.create(input);
@@ -785,7 +778,7 @@ describe('user store', () => {
 });
 
 describe('connections', () => {
-  it('starts with a database, a social and an enterprise connection, and accepts more', async () => {
+  it('starts with a database, a social and an enterprise connection, and accepts more', async ({ startTenant: start }) => {
     const tenant = await start();
 
     expect(tenant.connections.list()).toEqual([
@@ -804,28 +797,30 @@ describe('connections', () => {
 });
 
 describe('clock', () => {
-  it('is strictly monotonic by default', async () => {
+  it('is strictly monotonic by default', async ({ startTenant: start }) => {
     const tenant = await start();
 
     const readings = Array.from({ length: 200 }, () => tenant.now().getTime());
-    const users = Array.from({ length: 20 }, () => tenant.users.create({ password: 'p' }));
+    const users = Array.from({ length: 20 }, () => tenant.users.create({ password: 'Passw0rd-of-a-test' }));
 
     expect(readings.every((reading, index) => index === 0 || reading > (readings[index - 1] ?? Infinity))).toBe(true);
     expect(new Set(users.map(({ created_at }) => created_at)).size).toBe(users.length);
   });
 
-  it('follows the clock it is given', async () => {
+  it('follows the system clock, a fake one included, forwards and backwards', async ({ startTenant: start }) => {
     const clock = manualClock();
-    const tenant = await start({ now: clock.now });
+    const tenant = await start();
 
     clock.advance(3_600_000);
-
     expect(tenant.now().toISOString()).toBe('2025-03-01T13:00:00.000Z');
+    vi.setSystemTime(Date.parse('2024-03-01T12:00:00.000Z'));
+    expect(tenant.now().toISOString()).toBe('2024-03-01T12:00:00.000Z');
+    expect(tenant.users.create().created_at).toBe('2024-03-01T12:00:00.001Z');
   });
 });
 
 describe('options', () => {
-  it('rejects unknown and malformed options without quoting secrets', async () => {
+  it('rejects unknown and malformed options without quoting secrets, and the removed now option with its replacement', async () => {
     await expect(startLocalTenant({ tokenLifetime: 5 } as LocalTenantOptions)).rejects.toThrow(
       '[auth0-force-password-reset] startLocalTenant: unknown option "options.tokenLifetime"',
     );
@@ -833,6 +828,10 @@ describe('options', () => {
       '"options.tokenLifetimeSeconds" must be a positive integer (got 0)',
     );
     await expect(startLocalTenant({ clientSecret: '' })).rejects.toThrow('"options.clientSecret" must be a non-empty string');
+    await expect(startLocalTenant({ now: () => 0 } as LocalTenantOptions)).rejects.toThrow(
+      '[auth0-force-password-reset] startLocalTenant: "options.now" was removed: the tenant follows the system clock, so move it with ' +
+        "your test runner's fake clock (vi.useFakeTimers({ toFake: ['Date'] }) and vi.setSystemTime(…)), which the handlers read too",
+    );
   });
 
   it('is closable twice and with await using', async () => {
@@ -845,7 +844,7 @@ describe('options', () => {
 });
 
 describe('with the real auth0 SDK', () => {
-  it('gets and updates a user through ManagementClient over HTTP', async () => {
+  it('gets and updates a user through ManagementClient over HTTP', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({
       email: 'ada@example.com',
@@ -866,11 +865,11 @@ describe('with the real auth0 SDK', () => {
     expect(updated.app_metadata).toEqual({ plan: 'pro', clearedAt: 'now' });
     expect(tenant.users.get(user.user_id)?.app_metadata).toEqual({ plan: 'pro', clearedAt: 'now' });
     // One token, reused by the SDK for both calls.
-    expect(tenant.counts()).toEqual({ token: 1, getUser: 1, patchUser: 1, listUsers: 0, resetEmail: 0, other: 0, total: 3 });
+    expect(tenant.counts()).toEqual({ token: 1, getUser: 1, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, resetEmail: 0, other: 0, total: 3 });
     expect(tenant.requests.every(({ route, auth }) => route === 'token' || auth === 'valid')).toBe(true);
   });
 
-  it('surfaces the stand-in errors as the SDK error classes', async () => {
+  it('surfaces the stand-in errors as the SDK error classes', async ({ startTenant: start }) => {
     const tenant = await start();
     const { ManagementClient, ManagementError } = await import('auth0');
     const client = new ManagementClient({

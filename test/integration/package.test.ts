@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,19 +37,72 @@ describe('the packed tarball', () => {
     }
   });
 
-  it('passes publint --strict', () => {
+  it('passes publint --strict', { timeout: 60_000 }, () => {
     expect(run(bin('publint'), ['run', tarball, '--strict'])).toContain('All good!');
   });
 
-  it('passes @arethetypeswrong/cli for every entry (node16 profile: no supported Node uses node10 resolution)', () => {
-    // attw exits non-zero on any problem outside the profile (execFileSync would throw).
-    const report = JSON.parse(run(bin('attw'), [tarball, '--profile', 'node16', '--format', 'json'])) as {
+  it('passes @arethetypeswrong/cli for every entry under every resolution, node10 included', { timeout: 120_000 }, () => {
+    // The default profile: TypeScript's older resolution too (typesVersions serves the subpaths there).
+    // attw exits non-zero on any problem (execFileSync would throw).
+    const report = JSON.parse(run(bin('attw'), [tarball, '--format', 'json'])) as {
       problems: Record<string, { entrypoint: string; resolutionKind: string }[]>;
+      analysis: { entrypoints: Record<string, unknown> };
     };
-    const problems = Object.values(report.problems).flat();
-    expect(problems.filter((problem) => problem.resolutionKind !== 'node10')).toEqual([]);
-    // The only node10 findings: the /testing and /admin subpaths, which need `exports` (Node >= 12.7) anyway.
-    expect(problems.map((problem) => problem.entrypoint).sort()).toEqual(problems.length === 0 ? [] : ['./admin', './testing']);
+    expect(Object.values(report.problems).flat()).toEqual([]);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './admin', './package.json', './testing']);
+  });
+
+  /** A user's TypeScript project with the packed package in its node_modules; returns tsc's output. */
+  function typeCheckUserProject(compilerOptions: Record<string, unknown>, source: string): string {
+    const project = mkdtempSync(join(tmpdir(), 'afpr-ts-user-'));
+    const installed = join(project, 'node_modules', 'auth0-force-password-reset');
+    mkdirSync(installed, { recursive: true });
+    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+    // No skipLibCheck, no @types: the published declarations are checked as they are.
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], ...compilerOptions }, files: ['index.ts'] }));
+    writeFileSync(join(project, 'index.ts'), source);
+    try {
+      return execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8' });
+    } catch (error) {
+      return String((error as { stdout?: string }).stdout);
+    }
+  }
+
+  it('type-checks every entry in a CommonJS project on TypeScript\'s default resolution, targeting ES2022, without skipLibCheck', { timeout: 120_000 }, () => {
+    const output = typeCheckUserProject(
+      { target: 'ES2022', module: 'commonjs', exactOptionalPropertyTypes: true },
+      `import { createFirstLoginGate, type PostLoginEvent, type PostLoginApi } from 'auth0-force-password-reset';
+import { buildPostLoginEvent, createPostLoginApi, startLocalTenant, type LocalTenant } from 'auth0-force-password-reset/testing';
+import { requirePasswordChange } from 'auth0-force-password-reset/admin';
+
+const gate = createFirstLoginGate({ log: false });
+export async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
+  api.authentication.challengeWith({ type: 'otp' });
+  await gate(event, api);
+}
+export async function check(): Promise<string | undefined> {
+  const tenant: LocalTenant = await startLocalTenant();
+  const api = createPostLoginApi();
+  await onExecutePostLogin(buildPostLoginEvent(), api);
+  await tenant.close();
+  return api.deniedWith;
+}
+export const admin: typeof requirePasswordChange = requirePasswordChange;
+`,
+    );
+    expect(output).toBe('');
+  });
+
+  it('lets a project whose lib has Symbol.asyncDispose write \`await using tenant\`', { timeout: 120_000 }, () => {
+    const source = `import { startLocalTenant } from 'auth0-force-password-reset/testing';
+export async function check(): Promise<string> {
+  await using tenant = await startLocalTenant();
+  return tenant.domain;
+}
+`;
+    expect(typeCheckUserProject({ target: 'ES2022', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], module: 'nodenext' }, source)).toBe('');
+    // Without that lib, \`await using\` is the project's error, not the package's declarations'.
+    expect(typeCheckUserProject({ target: 'ES2022', module: 'nodenext' }, source)).not.toContain('node_modules');
   });
 
   it('installs into an empty folder with production dependencies only, and loads through require and import on Node 20 and 22', { timeout: 240_000 }, () => {

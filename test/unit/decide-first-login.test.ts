@@ -34,6 +34,7 @@ describe('decideFirstLogin — the decision table', () => {
           ['needsPasswordReset', true],
           ['needsPasswordResetAt', '2026-03-01T12:00:00.000Z'],
         ],
+        since: NOW,
       });
     });
 
@@ -99,6 +100,7 @@ describe('decideFirstLogin — the decision table', () => {
         outcome: 'deny',
         reason: 'flagged',
         writes: [],
+        since: Date.parse(FLAGGED),
       });
     });
 
@@ -106,7 +108,7 @@ describe('decideFirstLogin — the decision table', () => {
       const decision = decide({
         user: user({ last_password_reset: BEFORE_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }),
       });
-      expect(decision).toEqual({ outcome: 'deny', reason: 'flagged', writes: [] });
+      expect(decision).toEqual({ outcome: 'deny', reason: 'flagged', writes: [], since: Date.parse(FLAGGED) });
     });
 
     it('is let in, and the flag cleared, when the password changed after the flag (the gate heals itself)', () => {
@@ -151,6 +153,7 @@ describe('decideFirstLogin — the decision table', () => {
           outcome: 'deny',
           reason: 'flagged',
           writes: [],
+          since: Date.parse(CREATED),
           detail: 'needsPasswordResetAt is not a time; measured from created_at',
         });
       }

@@ -1,13 +1,19 @@
 import { auth0ErrorBody } from './http-messages.js';
-import type { TenantRoute } from './request-log.js';
-import { localTenantTypeError } from './local-tenant-error.js';
+import { TENANT_ROUTES, type TenantRoute } from './request-log.js';
+import { testingTypeError } from '../testing-error.js';
 
 /**
  * A failure the local tenant can answer a request with instead of handling it:
  * - `status`: an HTTP response with this status, optional extra headers and a body (JSON unless it is a
  *   string; by default an Auth0-shaped error for the status);
- * - `hang`: the request is accepted and never answered, until the tenant closes;
- * - `drop`: the connection is destroyed without a response.
+ * - `hang`: the request is never answered: only the caller's abort signal (or closing the tenant) ends it;
+ * - `drop`: the connection is closed without a response; `fetch` rejects with `TypeError: fetch failed`.
+ *
+ * @example
+ * ```ts
+ * const teapot: Fault = { kind: 'status', status: 418, headers: { 'x-test': 'yes' }, body: { teapot: true } };
+ * tenant.faults.inject('token', teapot);
+ * ```
  */
 export type Fault =
   | {
@@ -19,31 +25,68 @@ export type Fault =
   | { readonly kind: 'hang' }
   | { readonly kind: 'drop' };
 
-/** How many requests an injected fault applies to. */
+/**
+ * How many requests an injected fault applies to.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.serverError('getUser', { times: 3 }); // the next three user reads get a 503
+ * ```
+ */
 export interface InjectOptions {
   /** @default 1 */
   readonly times?: number;
 }
 
-/** Options of {@link FaultInjector.rateLimit}. */
+/**
+ * Options of {@link FaultInjector.rateLimit}.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.rateLimit('token', { retryAfterSeconds: 3, times: 2 });
+ * ```
+ */
 export interface RateLimitOptions extends InjectOptions {
   /** The `retry-after` header, and how far `x-ratelimit-reset` lies ahead of the tenant clock. @default 1 */
   readonly retryAfterSeconds?: number;
 }
 
-/** Options of {@link FaultInjector.serverError}. */
+/**
+ * Options of {@link FaultInjector.serverError}.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.serverError('getUser', { status: 502, times: 2 });
+ * ```
+ */
 export interface ServerErrorOptions extends InjectOptions {
   /** A status from 500 to 599. @default 503 */
   readonly status?: number;
 }
 
-/** Which requests an injected fault matches: one route, or `'any'` for all. */
+/**
+ * Which requests an injected fault matches: one route, or `'any'` for all.
+ *
+ * @example
+ * ```ts
+ * const target: FaultTarget = 'patchUser';
+ * tenant.faults.drop(target);
+ * tenant.faults.drop('any', { times: 3 });
+ * ```
+ */
 export type FaultTarget = TenantRoute | 'any';
 
 /**
  * Makes the local tenant fail on purpose. Each injection applies to the next `times` requests it matches;
  * injections are used up in the order they were made, before the request is handled at all (so an
  * injected 429 on `token` issues no token). Every injected fault is recorded in `requests[].fault`.
+ *
+ * @example
+ * ```ts
+ * tenant.faults.rateLimit('getUser', { retryAfterSeconds: 2 });
+ * tenant.faults.serverError('patchUser', { times: 2 });
+ * tenant.faults.hang('token'); // only the caller's abort signal ends it
+ * ```
  */
 export interface FaultInjector {
   /** Answers the next matching requests with `fault`. */
@@ -79,24 +122,23 @@ interface QueuedFault {
   remaining: number;
 }
 
-const TARGETS: ReadonlySet<string> = new Set<FaultTarget>([
-  'token', 'getUser', 'patchUser', 'listUsers', 'resetEmail', 'other', 'any',
-]);
+const TARGETS: readonly FaultTarget[] = [...TENANT_ROUTES, 'any'];
 
 function requireTimes(where: string, options: InjectOptions): number {
   const times = options.times ?? 1;
   if (!Number.isSafeInteger(times) || times < 1) {
     const problem = `"options.times" must be a positive integer (got ${JSON.stringify(options.times)})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return times;
 }
 
 function requireTarget(where: string, target: unknown): FaultTarget {
-  if (typeof target !== 'string' || !TARGETS.has(target)) {
-    const routes = '"token", "getUser", "patchUser", "listUsers", "resetEmail", "other" or "any"';
+  if (typeof target !== 'string' || !TARGETS.includes(target as FaultTarget)) {
+    const quoted = TARGETS.map((route) => `"${route}"`);
+    const routes = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
     const problem = `the route must be one of ${routes} (got ${JSON.stringify(target)})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return target as FaultTarget;
 }
@@ -104,7 +146,7 @@ function requireTarget(where: string, target: unknown): FaultTarget {
 function requireStatus(where: string, field: string, status: unknown, min: number, max: number): number {
   if (typeof status !== 'number' || !Number.isInteger(status) || status < min || status > max) {
     const problem = `"${field}" must be an integer from ${min} to ${max} (got ${JSON.stringify(status)})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return status;
 }
@@ -119,7 +161,7 @@ function requireFault(where: string, fault: Fault): Fault {
       return fault;
     default: {
       const kind: unknown = (fault as { kind?: unknown } | undefined)?.kind;
-      throw localTenantTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify(kind)})`);
+      throw testingTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify(kind)})`);
     }
   }
 }
@@ -149,7 +191,7 @@ export function createFaultQueue(): FaultQueue {
       const retryAfter = options.retryAfterSeconds ?? 1;
       if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {
         const got = JSON.stringify(options.retryAfterSeconds);
-        throw localTenantTypeError(where, `"options.retryAfterSeconds" must be a non-negative integer (got ${got})`);
+        throw testingTypeError(where, `"options.retryAfterSeconds" must be a non-negative integer (got ${got})`);
       }
       enqueue(where, target, options, (nowMs) => ({
         kind: 'status',

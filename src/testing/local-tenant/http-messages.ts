@@ -1,10 +1,10 @@
-import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 
 /** A request, read in full, as the endpoint handlers see it. */
 export interface TenantRequest {
   readonly method: string;
   readonly url: URL;
-  readonly headers: IncomingHttpHeaders;
+  readonly headers: Headers;
   readonly body: string;
 }
 
@@ -43,29 +43,33 @@ export class BodyTooLargeError extends Error {
 /** The largest request body the tenant reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads the whole request body as UTF-8. */
-export async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
+/** Reads the whole request body as UTF-8, refusing more than {@link MAX_BODY_BYTES}. */
+export async function readBody(request: Request): Promise<string> {
+  if (request.body === null) return '';
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
     if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Sends a {@link TenantResponse}. */
-export function writeResponse(
-  response: ServerResponse,
-  { status, headers = {}, body }: TenantResponse,
-): void {
+// Statuses whose responses carry no body, by the Fetch standard.
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/** A {@link TenantResponse} as a Web `Response`, with the headers Auth0 sends. */
+export function toResponse({ status, headers = {}, body }: TenantResponse): Response {
   const isText = typeof body === 'string';
   const payload = isText ? body : JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(payload)),
-    ...headers,
+  if (NULL_BODY_STATUSES.has(status)) return new Response(null, { status, headers });
+  return new Response(payload, {
+    status,
+    headers: {
+      'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(payload)),
+      ...headers,
+    },
   });
-  response.end(payload);
 }

@@ -1,23 +1,27 @@
 /**
- * A local stand-in for an Auth0 tenant, for tests and demos: a token endpoint and the Management API users
- * endpoints over real HTTP on `127.0.0.1`, with the users, connections, clock and injected faults in the
- * same process.
- * It also runs your handlers as Auth0's triggers would: `runLogin` (post-login) and `runPasswordChange`
- * (post-change-password).
+ * A local stand-in for an Auth0 tenant, for tests and demos: at heart a Web-standard handler serving the
+ * token endpoint, the Management API (users, connections) and `/dbconnections/change_password`, reached
+ * in process through `tenant.fetch` or over HTTP on `127.0.0.1`, with the users, connections (and their
+ * password policies) and injected faults in the same process. It also runs your handlers as Auth0's
+ * triggers would: `runLogin` (post-login) and `runPasswordChange` (post-change-password).
  *
  * @packageDocumentation
  */
 export {
   startLocalTenant,
   type LocalTenant,
+  type LocalTenantCore,
+  type LocalTenantDisposal,
   type LocalTenantOptions,
   type LocalTenantSecrets,
   type TriggerCaches,
 } from './start-local-tenant.js';
 export type {
+  ContinueLoginOptions,
   LoginOutcome,
   MetadataWrites,
   PostLoginActionHandler,
+  PostLoginContinueActionHandler,
   PostLoginHandlers,
   RunLoginOptions,
 } from './run-login.js';
@@ -40,4 +44,3 @@ export type {
 } from './fault-injector.js';
 export type { RecordedRequest, RequestAuth, RequestCounts, TenantRoute } from './request-log.js';
 export type { ResetEmail } from './reset-email-outbox.js';
-export type { AccessTokenClaims } from './token-issuer.js';

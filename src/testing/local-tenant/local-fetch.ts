@@ -1,29 +1,82 @@
-import { localTenantTypeError } from './local-tenant-error.js';
+import { testingTypeError } from '../testing-error.js';
+import { connectionRefused, fetchFailed, unlessAborted } from './network-errors.js';
+import type { TenantRequestHandler } from './request-handler.js';
+
+/** What {@link createLocalFetch} needs. */
+export interface LocalFetchSettings {
+  /** The tenant's `host:port`: the only host this fetch reaches. */
+  readonly domain: string;
+  /** The tenant's application. */
+  readonly handle: TenantRequestHandler;
+  /** Aborts when the tenant closes: from then on every request fails as a refused connection. */
+  readonly closing: AbortSignal;
+}
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+// The Fetch standard's limit.
+const MAX_REDIRECTS = 20;
+
+function refuseHost(domain: string, target: URL, what: string): TypeError {
+  // Only the origin is quoted: a query string could hold something secret.
+  const refused = `${target.protocol}//${target.host}`;
+  return testingTypeError('localTenant.fetch', `refusing ${what} ${refused}; a local tenant only reaches https://${domain}/`);
+}
+
+const isTenantUrl = (target: URL, domain: string) =>
+  (target.protocol === 'https:' || target.protocol === 'http:') && target.host === domain;
+
+/** Sets the `url` and `redirected` a network response would have. */
+function asFetched(response: Response, url: string, redirected: boolean): Response {
+  // Configurable, as a test may wrap this fetch and redefine them in turn.
+  Object.defineProperty(response, 'url', { value: url, configurable: true });
+  Object.defineProperty(response, 'redirected', { value: redirected, configurable: true });
+  return response;
+}
 
 /**
- * Creates the `fetch` of a local tenant: it sends requests for `https://<domain>/…` (or `http://`) to the
- * tenant over plain HTTP and refuses every other URL with a `TypeError`, the way `fetch` reports network
- * errors, so nothing a test runs can reach a real tenant or the internet.
+ * Creates the `fetch` of a local tenant: it hands requests for `https://<domain>/…` (or `http://`) to the
+ * tenant's application in the same process — no socket — and refuses every other URL with a `TypeError`,
+ * the way `fetch` reports network errors, so nothing a test runs can reach a real tenant or the internet.
  *
- * Everything but the scheme passes through unchanged: method, headers, body, signal. It may be
- * installed as `globalThis.fetch` for code that uses the global fetch (as the clearer does by default).
- *
- * @param domain - the tenant's `host:port`.
+ * It behaves as `fetch` does: the caller's `signal` aborts a request at any time (a hanging one
+ * included) with the signal's reason; redirects are followed (`redirect: 'follow'`), returned
+ * (`'manual'`) or refused (`'error'`), but a redirect to another host is always refused, so a request,
+ * its body and its credentials never leave the tenant. It may be installed as `globalThis.fetch`.
  */
-export function createLocalFetch(domain: string): typeof globalThis.fetch {
-  // Captured now, so a test may install this fetch as `globalThis.fetch` (as code under test that
-  // uses the global fetch needs) without it calling itself.
-  const networkFetch = globalThis.fetch;
+export function createLocalFetch({ domain, handle, closing }: LocalFetchSettings): typeof globalThis.fetch {
   return async function localTenantFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const target = new URL(input instanceof Request ? input.url : input);
-    if ((target.protocol !== 'https:' && target.protocol !== 'http:') || target.host !== domain) {
-      // Only the origin is quoted: a query string could hold something secret.
-      const refused = `${target.protocol}//${target.host}`;
-      const problem = `refusing to send a request to ${refused}; a local tenant only reaches https://${domain}/`;
-      throw localTenantTypeError('localTenant.fetch', problem);
+    const first = new URL(input instanceof Request ? input.url : String(input));
+    if (!isTenantUrl(first, domain)) throw refuseHost(domain, first, 'to send a request to');
+
+    const original = new Request(input, init);
+    const { signal } = original;
+    if (signal.aborted) throw signal.reason;
+    // Read once, so that a 307/308 can send it again (to the tenant only).
+    let body: ArrayBuffer | null = original.body === null ? null : await unlessAborted(original.arrayBuffer(), signal);
+    let method = original.method;
+    const headers = new Headers(original.headers);
+    let url = first;
+
+    for (let redirects = 0; ; redirects += 1) {
+      if (closing.aborted) throw fetchFailed(connectionRefused(domain));
+      const request = new Request(url, { method, headers, body, signal, redirect: 'manual' });
+      const response = await unlessAborted(handle(request), signal);
+      const location = response.headers.get('location');
+      if (!REDIRECT_STATUSES.has(response.status) || location === null || original.redirect === 'manual') {
+        return asFetched(response, url.href, redirects > 0);
+      }
+      await response.body?.cancel();
+      if (original.redirect === 'error') throw fetchFailed(new Error('unexpected redirect'));
+      if (redirects >= MAX_REDIRECTS) throw fetchFailed(new Error('redirect count exceeded'));
+      const next = new URL(location, url);
+      if (!isTenantUrl(next, domain)) throw refuseHost(domain, next, `to follow a redirect from ${url.origin} to`);
+      // As the Fetch standard: a 303, or a 301/302 after a POST, becomes a GET without a body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        if (method !== 'HEAD') method = 'GET';
+        body = null;
+        for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) headers.delete(name);
+      }
+      url = next;
     }
-    target.protocol = 'http:';
-    if (input instanceof Request) return networkFetch(new Request(target, input), init);
-    return networkFetch(target.href, init);
   };
 }

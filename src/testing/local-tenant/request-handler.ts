@@ -1,21 +1,22 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ConnectionStore } from './connection-store.js';
+import type { ConnectionRecords } from './connection-store.js';
+import { handleGetConnection, handleListConnections } from './connections-endpoint.js';
 import type { Fault, FaultQueue } from './fault-injector.js';
 import {
   BodyTooLargeError,
   MAX_BODY_BYTES,
   errorResponse,
   readBody,
-  writeResponse,
+  toResponse,
   type TenantResponse,
 } from './http-messages.js';
+import { fetchFailed, socketClosed } from './network-errors.js';
 import type { PendingRequest, RequestAuth, RequestLog, TenantRoute } from './request-log.js';
+import type { ResetEmailOutbox } from './reset-email-outbox.js';
 import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
 import { handleListUsers } from './users-search-endpoint.js';
 import type { UserRecords } from './user-store.js';
-import type { ResetEmailOutbox } from './reset-email-outbox.js';
 
 /** Everything the HTTP side of a local tenant works with. */
 export interface RequestHandlerContext {
@@ -24,43 +25,42 @@ export interface RequestHandlerContext {
   readonly audience: string;
   readonly tokens: TokenIssuer;
   readonly users: UserRecords;
-  readonly connections: ConnectionStore;
+  readonly connections: ConnectionRecords;
   readonly faults: FaultQueue;
   readonly log: RequestLog;
   readonly resetEmails: ResetEmailOutbox;
   /** The tenant clock, in milliseconds. */
   readonly now: () => number;
+  /** Aborts when the tenant closes: requests left hanging then fail as a closed connection would. */
+  readonly closing: AbortSignal;
 }
 
-/** A request as recorded on arrival, with the fault due for it. */
-interface AdmittedRequest {
-  readonly method: string;
-  readonly url: URL;
-  readonly resolved: ResolvedRoute;
-  readonly auth: TokenVerdict | undefined;
-  readonly entry: PendingRequest;
-  readonly fault: Fault | undefined;
-}
+/** The local tenant as a Web-standard application. */
+export type TenantRequestHandler = (request: Request) => Promise<Response>;
 
 type ResolvedRoute =
-  | { readonly route: Extract<TenantRoute, 'getUser' | 'patchUser'>; readonly encodedUserId: string }
-  | { readonly route: Extract<TenantRoute, 'token' | 'listUsers' | 'resetEmail' | 'other'> };
+  | { readonly route: Extract<TenantRoute, 'getUser' | 'patchUser' | 'getConnection'>; readonly encodedId: string }
+  | { readonly route: Exclude<TenantRoute, 'getUser' | 'patchUser' | 'getConnection'> };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
+const CONNECTION_PATH = /^\/api\/v2\/connections\/([^/]+)$/;
 
 function resolveRoute(method: string, path: string): ResolvedRoute {
   if (method === 'POST' && path === '/oauth/token') return { route: 'token' };
   if (method === 'POST' && path === '/dbconnections/change_password') return { route: 'resetEmail' };
   if (method === 'GET' && path === '/api/v2/users') return { route: 'listUsers' };
-  const encodedUserId = USER_PATH.exec(path)?.[1];
-  if (encodedUserId !== undefined) {
-    if (method === 'GET') return { route: 'getUser', encodedUserId };
-    if (method === 'PATCH') return { route: 'patchUser', encodedUserId };
+  if (method === 'GET' && path === '/api/v2/connections') return { route: 'listConnections' };
+  const userId = USER_PATH.exec(path)?.[1];
+  if (userId !== undefined) {
+    if (method === 'GET') return { route: 'getUser', encodedId: userId };
+    if (method === 'PATCH') return { route: 'patchUser', encodedId: userId };
   }
+  const connectionId = CONNECTION_PATH.exec(path)?.[1];
+  if (connectionId !== undefined && method === 'GET') return { route: 'getConnection', encodedId: connectionId };
   return { route: 'other' };
 }
 
-function bearerTokenOf(authorization: string | undefined): string | undefined {
+function bearerTokenOf(authorization: string | null): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1];
 }
@@ -76,100 +76,89 @@ function faultResponse(fault: Extract<Fault, { kind: 'status' }>): TenantRespons
   return { status: fault.status, headers: fault.headers ?? {}, body };
 }
 
+/** A promise that never settles on its own: only the request's abort signal or the tenant closing end it. */
+function hang(request: Request, closing: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    const onAbort = () => reject(request.signal.reason as Error);
+    const onClose = () => reject(fetchFailed(socketClosed()));
+    if (request.signal.aborted) onAbort();
+    else if (closing.aborted) onClose();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    closing.addEventListener('abort', onClose, { once: true });
+  });
+}
+
 /**
- * Creates the `request` listener of a local tenant's HTTP server: it records each request, applies any
- * injected fault, and otherwise answers like Auth0's token endpoint and Management API users endpoints.
+ * Creates the local tenant's application: a `(request: Request) => Promise<Response>` function, as a
+ * Web-standard server handler. It records each request, applies any injected fault, and otherwise
+ * answers like Auth0's token endpoint, Management API (users, connections) and
+ * `/dbconnections/change_password`. A `hang` fault never settles until the request's signal aborts
+ * (or the tenant closes); a `drop` rejects with `TypeError: fetch failed`, as `fetch` would on a closed
+ * connection. Everything else resolves with a response — a bug in the stand-in with a 500.
  */
-export function createRequestHandler(
-  context: RequestHandlerContext,
-): (request: IncomingMessage, response: ServerResponse) => void {
-  /** Records the request as it arrives and takes the fault due for it, before reading any body. */
-  function admit(request: IncomingMessage): AdmittedRequest {
-    const arrivedAt = context.now();
-    const method = request.method ?? 'GET';
-    const url = new URL(request.url ?? '/', 'http://local-tenant.invalid');
-    const resolved = resolveRoute(method, url.pathname);
-    const bearer = bearerTokenOf(request.headers.authorization);
-    const auth = bearer === undefined ? undefined : context.tokens.verify(bearer);
-    const entry = context.log.add({
-      method,
-      path: url.pathname,
-      route: resolved.route,
-      auth: recordedAuth(auth),
-      at: new Date(arrivedAt),
-    });
-    const fault = context.faults.take(resolved.route, arrivedAt);
-    if (fault !== undefined) entry.fault = fault.kind;
-    return { method, url, resolved, auth, entry, fault };
+export function createRequestHandler(context: RequestHandlerContext): TenantRequestHandler {
+  function send(entry: PendingRequest, tenantResponse: TenantResponse): Response {
+    // Record before answering, so a client that has its response also sees the status in `requests`.
+    entry.status = tenantResponse.status;
+    return toResponse(tenantResponse);
   }
 
-  async function respond(
-    request: IncomingMessage,
-    response: ServerResponse,
-    admitted: AdmittedRequest,
-  ): Promise<void> {
-    const { method, url, resolved, auth, entry, fault } = admitted;
-    if (fault?.kind === 'hang') return;
-    if (fault?.kind === 'drop') {
-      request.socket.destroy();
-      return;
-    }
+  async function respond(request: Request, entry: PendingRequest, resolved: ResolvedRoute, auth: TokenVerdict | undefined, fault: Fault | undefined): Promise<Response> {
+    if (fault?.kind === 'hang') return hang(request, context.closing);
+    if (fault?.kind === 'drop') throw fetchFailed(socketClosed());
 
     let body: string;
     try {
       body = await readBody(request);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      const message = `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`;
-      send(entry, response, errorResponse(413, message));
-      return;
+      return send(entry, errorResponse(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
     }
-    if (fault !== undefined) {
-      send(entry, response, faultResponse(fault));
-      return;
-    }
+    if (fault !== undefined) return send(entry, faultResponse(fault));
 
-    const tenantRequest = { method, url, headers: request.headers, body };
+    const url = new URL(request.url);
+    const tenantRequest = { method: request.method, url, headers: request.headers, body };
     const usersContext = { users: context.users, connections: context.connections, auth };
     switch (resolved.route) {
       case 'token':
-        send(entry, response, handleTokenRequest(tenantRequest, context));
-        return;
+        return send(entry, handleTokenRequest(tenantRequest, context));
       case 'getUser':
-        send(entry, response, handleGetUser(tenantRequest, resolved.encodedUserId, usersContext));
-        return;
+        return send(entry, handleGetUser(tenantRequest, resolved.encodedId, usersContext));
       case 'patchUser':
-        send(entry, response, handlePatchUser(tenantRequest, resolved.encodedUserId, usersContext));
-        return;
+        return send(entry, handlePatchUser(tenantRequest, resolved.encodedId, usersContext));
       case 'listUsers':
-        send(entry, response, handleListUsers(tenantRequest, usersContext));
-        return;
+        return send(entry, handleListUsers(tenantRequest, usersContext));
+      case 'getConnection':
+        return send(entry, handleGetConnection(tenantRequest, resolved.encodedId, usersContext));
+      case 'listConnections':
+        return send(entry, handleListConnections(tenantRequest, usersContext));
       case 'resetEmail':
-        send(entry, response, context.resetEmails.handle(body, request.headers['content-type']));
-        return;
+        return send(entry, context.resetEmails.handle(body, request.headers.get('content-type') ?? undefined));
       case 'other':
-        send(entry, response, errorResponse(404, `The local tenant does not serve ${method} ${url.pathname}`));
-        return;
+        return send(entry, errorResponse(404, `The local tenant does not serve ${request.method} ${url.pathname}`));
     }
   }
 
-  function send(entry: PendingRequest, response: ServerResponse, tenantResponse: TenantResponse): void {
-    // Record before answering, so a client that has its response also sees the status in `requests`.
-    entry.status = tenantResponse.status;
-    writeResponse(response, tenantResponse);
-  }
+  return async function handleLocalTenantRequest(request: Request): Promise<Response> {
+    // Recorded as it arrives, with the fault due for it taken before any body is read.
+    const arrivedAt = context.now();
+    const { pathname } = new URL(request.url);
+    const resolved = resolveRoute(request.method, pathname);
+    const bearer = bearerTokenOf(request.headers.get('authorization'));
+    const auth = bearer === undefined ? undefined : context.tokens.verify(bearer);
+    const entry = context.log.add({ method: request.method, path: pathname, route: resolved.route, auth: recordedAuth(auth), at: new Date(arrivedAt) });
+    const fault = context.faults.take(resolved.route, arrivedAt);
+    if (fault !== undefined) entry.fault = fault.kind;
 
-  return function handleLocalTenantRequest(request, response) {
-    const admitted = admit(request);
-    respond(request, response, admitted).catch((error: unknown) => {
-      // A client that went away mid-body, or a bug in the stand-in: answer 500 rather than leave the
-      // client waiting. The message is the stand-in's own and never holds a secret.
-      if (response.headersSent || response.destroyed) {
-        response.destroy();
-        return;
-      }
+    try {
+      return await respond(request, entry, resolved, auth, fault);
+    } catch (error) {
+      // Hangs and drops end as network failures; so does a client that went away mid-body.
+      if (fault?.kind === 'hang' || fault?.kind === 'drop' || request.signal.aborted) throw error;
+      // A bug in the stand-in: answer 500 rather than leave the client waiting. The message is the
+      // stand-in's own and never holds a secret.
       const message = error instanceof Error ? error.message : String(error);
-      send(admitted.entry, response, errorResponse(500, `Local tenant error: ${message}`));
-    });
+      return send(entry, errorResponse(500, `Local tenant error: ${message}`));
+    }
   };
 }

@@ -1,19 +1,44 @@
 import type { Fault } from './fault-injector.js';
 
+/** Every {@link TenantRoute}, in the order {@link RequestCounts} lists them. */
+export const TENANT_ROUTES = [
+  'token', 'getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'resetEmail', 'other',
+] as const;
+
 /**
  * The endpoints the local tenant tells apart. `token` is `POST /oauth/token`, `getUser` and `patchUser`
  * are `GET` and `PATCH /api/v2/users/{id}`, `listUsers` is `GET /api/v2/users` (list and search),
+ * `getConnection` and `listConnections` are `GET /api/v2/connections/{id}` and `GET /api/v2/connections`,
  * `resetEmail` is the Authentication API's `POST /dbconnections/change_password`, and `other` is
  * everything else (answered with 404).
+ *
+ * @example
+ * ```ts
+ * const route: TenantRoute = 'getConnection';
+ * expect(tenant.counts()[route]).toBe(1);
+ * ```
  */
-export type TenantRoute = 'token' | 'getUser' | 'patchUser' | 'listUsers' | 'resetEmail' | 'other';
+export type TenantRoute = (typeof TENANT_ROUTES)[number];
 
-/** The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked). */
+/**
+ * The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked).
+ *
+ * @example
+ * ```ts
+ * const refused: RequestAuth = 'invalid';
+ * expect(tenant.requests.some(({ auth }) => auth === refused)).toBe(false);
+ * ```
+ */
 export type RequestAuth = 'none' | 'valid' | 'invalid';
 
 /**
  * One HTTP request the local tenant received. It never holds a header, a body, a token, a secret or a
  * password, so it is safe to print.
+ *
+ * @example
+ * ```ts
+ * const [first]: readonly RecordedRequest[] = tenant.requests; // { method: 'POST', path: '/oauth/token', route: 'token', status: 200, auth: 'none', at }
+ * ```
  */
 export interface RecordedRequest {
   readonly method: string;
@@ -29,16 +54,15 @@ export interface RecordedRequest {
   readonly at: Date;
 }
 
-/** How many requests reached each route, and in all. */
-export interface RequestCounts {
-  readonly token: number;
-  readonly getUser: number;
-  readonly patchUser: number;
-  readonly listUsers: number;
-  readonly resetEmail: number;
-  readonly other: number;
-  readonly total: number;
-}
+/**
+ * How many requests reached each route, and in all.
+ *
+ * @example
+ * ```ts
+ * const counts: RequestCounts = tenant.counts(); // { token: 1, getUser: 1, patchUser: 1, …, total: 3 }
+ * ```
+ */
+export type RequestCounts = { readonly [Route in TenantRoute | 'total']: number };
 
 /** A request being handled: the server fills in `status` and `fault` as it answers. */
 export type PendingRequest = { -readonly [Key in keyof RecordedRequest]: RecordedRequest[Key] };
@@ -64,9 +88,9 @@ export function createRequestLog(): RequestLog {
     },
     entries: () => entries.map((entry) => ({ ...entry, at: new Date(entry.at) })),
     counts() {
-      const counts = { token: 0, getUser: 0, patchUser: 0, listUsers: 0, resetEmail: 0, other: 0, total: entries.length };
+      const counts = Object.fromEntries(TENANT_ROUTES.map((route) => [route, 0])) as Record<TenantRoute, number>;
       for (const { route } of entries) counts[route] += 1;
-      return counts;
+      return { ...counts, total: entries.length };
     },
     clear() {
       entries = [];

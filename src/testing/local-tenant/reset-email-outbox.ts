@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { TenantResponse } from './http-messages.js';
-import { connectionKindOf, type ConnectionStore } from './connection-store.js';
+import { connectionKindOf } from '../connection-kind.js';
+import type { ConnectionStore } from './connection-store.js';
 import type { UserRecords } from './user-store.js';
 
-/** One "reset your password" email the local tenant sent. */
+/**
+ * One "reset your password" email the local tenant sent.
+ *
+ * @example
+ * ```ts
+ * const [email]: readonly ResetEmail[] = tenant.resetEmails;
+ * await tenant.redeemResetLink(email!.link, 'A-new-Passw0rd', clearer).completion;
+ * ```
+ */
 export interface ResetEmail {
   /** The address it went to. */
   readonly to: string;

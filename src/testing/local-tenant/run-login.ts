@@ -1,8 +1,10 @@
 import type { MetadataValue } from '../../auth0/common.js';
 import type { PostLoginApi, PostLoginEvent, PostLoginProtocol } from '../../auth0/post-login.js';
-import { connectionKindOf } from './connection-store.js';
-import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
-import { cloneJson, findInvalidMetadataKey, mergeMetadata, type Metadata } from './metadata.js';
+import { connectionKindOf } from '../connection-kind.js';
+import { buildPostLoginEvent } from '../events.js';
+import { mergeMetadata, type Metadata } from '../metadata.js';
+import { createPostLoginApi, type MetadataWrite, type RecordedApiCall, type RecordedRedirect } from '../recording-api.js';
+import { testingError, testingTypeError } from '../testing-error.js';
 import {
   connectionView,
   randomId,
@@ -16,15 +18,54 @@ import {
 import type { TenantUser } from './user-store.js';
 
 /**
- * A post-login Action handler as `runLogin` runs it: `exports.onExecutePostLogin`. Handlers that return
- * nothing are accepted too.
+ * `exports.onContinuePostLogin` as the local tenant runs it. Handlers that return nothing are accepted too.
+ *
+ * @example
+ * ```ts
+ * const onContinuePostLogin: PostLoginContinueActionHandler = (event, api) => {
+ *   const claims = api.redirect.validateToken({ secret: event.secrets['PAGE_SECRET'] ?? '' });
+ *   if (claims['accepted'] !== true) api.access.deny('Terms not accepted');
+ * };
+ * ```
  */
-export type PostLoginActionHandler = (event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void;
+export type PostLoginContinueActionHandler = (event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void;
 
-/** One post-login handler, or the Actions of a post-login flow in the order Auth0 runs them. */
+/**
+ * A post-login Action handler as `runLogin` runs it: `exports.onExecutePostLogin`. Handlers that return
+ * nothing are accepted too. An Action that redirects gives its handler its `onContinuePostLogin` as a
+ * property (the gate's handler carries one), which {@link LocalTenantCore.continueLogin} runs.
+ *
+ * @example
+ * ```ts
+ * const addRoles: PostLoginActionHandler = (event, api) => {
+ *   api.idToken.setCustomClaim('https://acme.example/roles', event.authorization?.roles ?? []);
+ * };
+ * const termsAction: PostLoginActionHandler = Object.assign(onExecutePostLogin, { onContinuePostLogin });
+ * ```
+ */
+export type PostLoginActionHandler = ((event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void) & {
+  readonly onContinuePostLogin?: PostLoginContinueActionHandler;
+};
+
+/**
+ * One post-login handler, or the Actions of a post-login flow in the order Auth0 runs them.
+ *
+ * @example
+ * ```ts
+ * const flow: PostLoginHandlers = [gate, addRoles]; // in the order Auth0 runs them
+ * await tenant.runLogin(user.user_id, flow);
+ * ```
+ */
 export type PostLoginHandlers = PostLoginActionHandler | readonly PostLoginActionHandler[];
 
-/** Options of {@link LocalTenant.runLogin}. */
+/**
+ * Options of {@link LocalTenant.runLogin}.
+ *
+ * @example
+ * ```ts
+ * await tenant.runLogin(user.user_id, gate, { protocol: 'oauth2-refresh-token', locale: 'fr-CA', secrets: { PAGE_SECRET: 's' } });
+ * ```
+ */
 export interface RunLoginOptions {
   /**
    * `event.transaction.protocol`: how the user authenticated, e.g. `oauth2-refresh-token` for a
@@ -44,18 +85,59 @@ export interface RunLoginOptions {
   readonly secrets?: Readonly<Record<string, string | undefined>>;
 }
 
-/** What `api.user.setAppMetadata` / `setUserMetadata` were called with, in order. */
-export type MetadataWrites = ReadonlyArray<readonly [key: string, value: MetadataValue | undefined]>;
+/**
+ * The request that brings the browser back to `/continue` after a redirect: the `state` goes in the
+ * query (as Auth0's docs show it), the page's token wherever the page sends it.
+ *
+ * @example
+ * ```ts
+ * await tenant.continueLogin(outcome.redirect!.state, { method: 'POST', body: { session_token: token } });
+ * ```
+ */
+export interface ContinueLoginOptions {
+  /** @default 'POST' */
+  readonly method?: 'GET' | 'POST';
+  /** Query parameters besides `state`. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** Form fields of a POST, e.g. `{ session_token }`. */
+  readonly body?: Readonly<Record<string, string>>;
+}
 
-/** The outcome of {@link LocalTenant.runLogin}. */
+/**
+ * What `api.user.setAppMetadata` / `setUserMetadata` were called with, in order.
+ *
+ * @example
+ * ```ts
+ * const writes: MetadataWrites = (await tenant.runLogin(user.user_id, gate)).appMetadataWrites;
+ * ```
+ */
+export type MetadataWrites = readonly MetadataWrite[];
+
+/**
+ * The outcome of {@link LocalTenant.runLogin}.
+ *
+ * @example
+ * ```ts
+ * const outcome: LoginOutcome = await tenant.runLogin(user.user_id, gate);
+ * if (!outcome.allowed) console.log(outcome.deniedWith ?? outcome.redirect?.url ?? outcome.error);
+ * ```
+ */
 export interface LoginOutcome {
-  /** Whether the user gets in: every handler ran, none denied and none threw. */
+  /** Whether the user gets in: every handler ran, and none denied, redirected, failed validation or threw. */
   readonly allowed: boolean;
   /**
-   * The reason of the first `api.access.deny(reason)`: what the application receives as
-   * `error_description`. Absent when the login was allowed, or when a handler threw.
+   * The reason of the first `api.access.deny(reason)` (or `api.session.revoke` / `api.refreshToken.revoke`):
+   * what the application receives as `error_description`. Absent when the login was not denied.
    */
   readonly deniedWith?: string;
+  /** What `api.validation.error(errorCode, errorMessage)` stopped the login with, if it did. */
+  readonly validationError?: { readonly errorCode: string; readonly errorMessage: string };
+  /**
+   * Where `api.redirect.sendUserTo` sent the user: the flow is suspended after that handler (the
+   * metadata written so far is saved first, as in Auth0), to resume with
+   * {@link LocalTenantCore.continueLogin}`(redirect.state, …)`.
+   */
+  readonly redirect?: RecordedRedirect;
   /**
    * `'Extensibility Error'` when a handler threw: all Auth0 shows the user. The flow stopped there and no
    * metadata was saved.
@@ -63,7 +145,10 @@ export interface LoginOutcome {
   readonly error?: 'Extensibility Error';
   /** What the handler threw — in Auth0 it only reaches the tenant logs. Present with {@link error}. */
   readonly thrown?: unknown;
-  /** How many handlers ran: a deny or a throw stops the flow after the current handler. */
+  /**
+   * How many handlers ran (an `onContinuePostLogin` counts as one): a deny, redirect, validation error
+   * or throw stops the flow after the current handler.
+   */
   readonly handlersRun: number;
   /** Every `api.user.setAppMetadata(key, value)` call of the flow, in order, saved or not. */
   readonly appMetadataWrites: MetadataWrites;
@@ -71,13 +156,18 @@ export interface LoginOutcome {
   readonly userMetadataWrites: MetadataWrites;
   /**
    * Whether the metadata writes were saved to the store: `true` when there were writes and no handler
-   * threw (a deny saves them too), `false` otherwise.
+   * threw (a deny or a redirect saves them too), `false` otherwise.
    */
   readonly metadataSaved: boolean;
   /** The claims set with `api.idToken.setCustomClaim`, last value per name. */
   readonly idTokenClaims: Readonly<Record<string, unknown>>;
   /** The claims set with `api.accessToken.setCustomClaim`, last value per name. */
   readonly accessTokenClaims: Readonly<Record<string, unknown>>;
+  /**
+   * Every call the handlers made on their `api` (but `cache`), in order: MFA challenges (treated as
+   * met), scopes, sessions, SAML and the rest.
+   */
+  readonly apiCalls: readonly RecordedApiCall[];
   /** The user as stored after the login (and after the metadata was saved): a copy. */
   readonly user: TenantUser;
   /** The event as built from the store before any handler ran, with `stats.logins_count` already counted. */
@@ -87,40 +177,34 @@ export interface LoginOutcome {
 const KNOWN_OPTIONS = ['protocol', 'locale', 'secrets'] as const;
 const WHERE = 'localTenant.runLogin';
 
-/** Builds `event` for a login of `user`, whose `logins_count` already counts this login. */
+/** Builds `event` for a login of `user`, whose `logins_count` already counts this login, with the public builder. */
 function buildLoginEvent(
   context: TriggerContext,
-  clientId: string,
   user: TenantUser,
   settings: { protocol: string; locale: string; secrets: Record<string, string | undefined> },
 ): PostLoginEvent {
   const connection = context.users.connectionOf(user.user_id);
   const at = user.last_login ?? user.updated_at;
   const isDatabase = connectionKindOf(connection.strategy) === 'database';
-  // Auth0 derives these from the email for database users; federated providers send their own.
-  const profile =
-    user.email === undefined
-      ? {}
-      : {
-          name: user.email,
-          nickname: user.email.slice(0, user.email.indexOf('@')),
-          picture: 'https://s.gravatar.com/avatar/0?s=480&r=pg&d=mp',
-        };
-  return {
+  const { email } = user;
+  return buildPostLoginEvent({
     user: {
       user_id: user.user_id,
-      ...(user.email === undefined ? {} : { email: user.email }),
+      email,
       email_verified: user.email_verified,
-      ...profile,
-      app_metadata: cloneJson(user.app_metadata) as PostLoginEvent['user']['app_metadata'],
-      user_metadata: cloneJson(user.user_metadata) as PostLoginEvent['user']['user_metadata'],
+      // Auth0 derives these from the email for database users; federated providers send their own.
+      name: email,
+      nickname: email?.slice(0, email.indexOf('@')),
+      picture: email === undefined ? undefined : 'https://example.com/avatars/default.png',
+      app_metadata: user.app_metadata as PostLoginEvent['user']['app_metadata'],
+      user_metadata: user.user_metadata as PostLoginEvent['user']['user_metadata'],
       created_at: user.created_at,
       updated_at: user.updated_at,
-      ...(user.last_password_reset === undefined ? {} : { last_password_reset: user.last_password_reset }),
-      identities: cloneJson(user.identities),
+      last_password_reset: user.last_password_reset,
+      identities: user.identities,
     },
     connection: connectionView(connection),
-    client: { client_id: clientId, name: 'Local Tenant App', metadata: {} },
+    client: { client_id: context.appClientId, name: 'Local Tenant App', metadata: {} },
     request: { ...requestFrom(context.domain, settings.locale), method: 'POST', query: {}, body: {} },
     // Auth0 counts the login before the Action runs: the first login sees 1.
     stats: { logins_count: user.logins_count },
@@ -128,156 +212,216 @@ function buildLoginEvent(
       id: randomId('txn_'),
       protocol: settings.protocol,
       locale: settings.locale,
-      requested_scopes: ['openid', 'profile', 'email'],
+      redirect_uri: undefined,
+      metadata: {},
     },
     authentication: { methods: [{ name: isDatabase ? 'pwd' : 'federated', timestamp: at }] },
     session: { id: randomId('', 16) },
     tenant: { id: context.tenantId },
     secrets: settings.secrets,
-  };
+  });
 }
 
-/** Checks one `setAppMetadata` / `setUserMetadata` call and returns the value as it would be saved. */
-function requireMetadataWrite(where: string, key: unknown, value: MetadataValue | undefined): [string, MetadataValue | undefined] {
-  if (typeof key !== 'string' || key === '') {
-    throw localTenantTypeError(where, `"key" must be a non-empty string (got ${JSON.stringify(key)}); the value is the second argument, not a user id`);
+/** How one handler ended the flow, if it did. */
+type FlowStop =
+  | { readonly deniedWith: string }
+  | { readonly validationError: { readonly errorCode: string; readonly errorMessage: string } }
+  | { readonly redirect: RecordedRedirect }
+  | { readonly thrown: unknown };
+
+/** The call among `calls` that ends a login the way Auth0 ends it, if any. */
+function stopOf(calls: readonly RecordedApiCall[], redirect: RecordedRedirect | undefined): FlowStop | undefined {
+  for (const { method, args } of calls) {
+    if (method === 'access.deny' || method === 'session.revoke' || method === 'refreshToken.revoke') {
+      return { deniedWith: String(args[0]) };
+    }
+    if (method === 'validation.error') return { validationError: { errorCode: String(args[0]), errorMessage: String(args[1]) } };
   }
-  const copy = value === undefined ? undefined : cloneJson(value);
-  // Checked now rather than at the save, so the mistake surfaces in the handler that made it.
-  const invalid = findInvalidMetadataKey({ [key]: copy });
-  if (invalid !== undefined) {
-    throw localTenantError(where, `key ${JSON.stringify(invalid)} contains "." or "$", which Auth0 refuses`);
-  }
-  return [key, copy];
+  return redirect === undefined ? undefined : { redirect };
+}
+
+/** One step of a flow: a handler of the Action at `index`, its `onExecutePostLogin` or its `onContinuePostLogin`. */
+interface FlowStep {
+  readonly index: number;
+  readonly run: PostLoginContinueActionHandler;
+}
+
+/** A login suspended by a redirect, waiting for `/continue`. */
+interface SuspendedLogin {
+  readonly userId: string;
+  readonly flow: readonly PostLoginActionHandler[];
+  /** The Action that redirected. */
+  readonly index: number;
+  readonly event: PostLoginEvent;
+  readonly locale: string;
 }
 
 /**
- * Creates {@link LocalTenant.runLogin} for a tenant: the post-login trigger, run the way Auth0 runs it.
- *
- * @param context - the tenant's users, domain and post-login `api.cache`.
- * @param clientId - the tenant application's client id, `event.client.client_id`.
+ * Runs `steps` the way Auth0 runs a post-login flow, from the user as stored, and saves the metadata
+ * batch at the end (a deny or a redirect saves it too; a throw does not).
  */
-export function createLoginRunner(context: TriggerContext, clientId: string) {
-  return async function runLogin(
-    userId: string,
-    handlers: PostLoginHandlers,
-    options?: RunLoginOptions,
-  ): Promise<LoginOutcome> {
+async function runFlow(
+  context: TriggerContext,
+  userId: string,
+  event: PostLoginEvent,
+  steps: readonly FlowStep[],
+  suspend: (index: number, redirect: RecordedRedirect, event: PostLoginEvent) => void,
+): Promise<LoginOutcome> {
+  const stored = requireUser(WHERE, context.users, userId);
+  const appMetadataWrites: MetadataWrite[] = [];
+  const userMetadataWrites: MetadataWrite[] = [];
+  // Auth0 batches the writes of the whole flow and saves them once, at the end of the trigger.
+  let appPatch: Metadata = {};
+  let userPatch: Metadata = {};
+  let transactionMetadata = event.transaction?.metadata ?? {};
+  const idTokenClaims: Record<string, unknown> = {};
+  const accessTokenClaims: Record<string, unknown> = {};
+  const apiCalls: RecordedApiCall[] = [];
+  let stop: FlowStop | undefined;
+  let handlersRun = 0;
+
+  for (const step of steps) {
+    // Each Action gets its own copy of the event, showing the writes earlier Actions queued.
+    const view = structuredClone(event);
+    view.user.app_metadata = mergeMetadata(stored.app_metadata, appPatch) as PostLoginEvent['user']['app_metadata'];
+    view.user.user_metadata = mergeMetadata(stored.user_metadata, userPatch) as PostLoginEvent['user']['user_metadata'];
+    if (view.transaction !== undefined) view.transaction.metadata = { ...transactionMetadata };
+    const api = createPostLoginApi({ event: view, cache: context.cache, fetch: context.fetch });
+
+    handlersRun += 1;
+    let thrown: { value: unknown } | undefined;
+    try {
+      await step.run(view, api);
+    } catch (value) {
+      thrown = { value };
+    }
+    appMetadataWrites.push(...api.appMetadataWrites);
+    userMetadataWrites.push(...api.userMetadataWrites);
+    appPatch = { ...appPatch, ...api.pendingAppMetadata };
+    userPatch = { ...userPatch, ...api.pendingUserMetadata };
+    transactionMetadata = api.transactionMetadata;
+    Object.assign(idTokenClaims, api.idTokenClaims);
+    Object.assign(accessTokenClaims, api.accessTokenClaims);
+    apiCalls.push(...api.calls);
+    stop = thrown === undefined ? stopOf(api.calls, api.redirectedTo) : { thrown: thrown.value };
+    if (stop !== undefined && 'redirect' in stop) {
+      // Transaction metadata survives the redirect; the rest of the event is rebuilt at /continue.
+      const suspended = structuredClone(event);
+      if (suspended.transaction !== undefined) suspended.transaction.metadata = { ...transactionMetadata };
+      suspend(step.index, stop.redirect, suspended);
+    }
+    // A deny, a validation error or a redirect ends (or suspends) the flow once the current Action returns.
+    if (stop !== undefined) break;
+  }
+
+  // A throw discards the batch: the user sees "Extensibility Error" and nothing is saved. A redirect
+  // saves it before the browser leaves (auth0.com/docs/manage-users/user-accounts/metadata).
+  const hasWrites = appMetadataWrites.length > 0 || userMetadataWrites.length > 0;
+  const metadataSaved = !(stop !== undefined && 'thrown' in stop) && hasWrites;
+  if (metadataSaved) {
+    if (appMetadataWrites.length > 0) context.users.updateAppMetadata(userId, appPatch as Record<string, MetadataValue>);
+    if (userMetadataWrites.length > 0) context.users.updateUserMetadata(userId, userPatch as Record<string, MetadataValue>);
+  }
+
+  const common = {
+    handlersRun,
+    appMetadataWrites,
+    userMetadataWrites,
+    metadataSaved,
+    idTokenClaims,
+    accessTokenClaims,
+    apiCalls,
+    user: requireUser(WHERE, context.users, userId),
+    event,
+  };
+  if (stop === undefined) return { allowed: true, ...common };
+  if ('thrown' in stop) return { allowed: false, error: 'Extensibility Error', thrown: stop.thrown, ...common };
+  return { allowed: false, ...stop, ...common };
+}
+
+const CONTINUE_WHERE = 'localTenant.continueLogin';
+const CONTINUE_OPTIONS = ['method', 'query', 'body'] as const;
+
+function requireParameters(field: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((item) => typeof item === 'string')) {
+    throw testingTypeError(CONTINUE_WHERE, `"options.${field}" must be an object of parameter name → string`);
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+/**
+ * Creates {@link LocalTenantCore.runLogin} and {@link LocalTenantCore.continueLogin} for a tenant: the
+ * post-login trigger, run the way Auth0 runs it, redirects and `/continue` included.
+ *
+ * @param context - the tenant's users, domain, transport and post-login `api.cache`.
+ */
+export function createLoginRunner(context: TriggerContext) {
+  // Logins suspended by a redirect, by the `state` Auth0 appended to it; each resumes once.
+  const suspended = new Map<string, SuspendedLogin>();
+  const suspendFor =
+    (userId: string, flow: readonly PostLoginActionHandler[], locale: string) =>
+    (index: number, redirect: RecordedRedirect, event: PostLoginEvent) => {
+      suspended.set(redirect.state, { userId, flow, index, event, locale });
+    };
+
+  async function runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome> {
     // Everything is checked before the login is counted, so a mistaken call leaves the store as it was.
     const flow = requireHandlers(WHERE, handlers);
     const { protocol = 'oidc-basic-profile', locale = 'en', secrets = {} } = requireOptions(WHERE, options, KNOWN_OPTIONS);
     if (typeof protocol !== 'string' || protocol === '') {
-      throw localTenantTypeError(WHERE, `"options.protocol" must be a protocol such as "oidc-basic-profile" (got ${JSON.stringify(protocol)})`);
+      throw testingTypeError(WHERE, `"options.protocol" must be a protocol such as "oidc-basic-profile" (got ${JSON.stringify(protocol)})`);
     }
     if (typeof locale !== 'string' || locale === '') {
-      throw localTenantTypeError(WHERE, `"options.locale" must be a language tag such as "fr-CA" (got ${JSON.stringify(locale)})`);
+      throw testingTypeError(WHERE, `"options.locale" must be a language tag such as "fr-CA" (got ${JSON.stringify(locale)})`);
     }
     const secretValues = requireSecrets(WHERE, secrets);
     requireUser(WHERE, context.users, userId);
 
     context.users.recordLogin(userId);
     const stored = requireUser(WHERE, context.users, userId);
-    const event = buildLoginEvent(context, clientId, stored, { protocol, locale, secrets: secretValues });
+    const event = buildLoginEvent(context, stored, { protocol, locale, secrets: secretValues });
+    const steps = flow.map((handler, index) => ({ index, run: handler }));
+    return runFlow(context, userId, event, steps, suspendFor(userId, flow, locale));
+  }
 
-    const appMetadataWrites: Array<readonly [string, MetadataValue | undefined]> = [];
-    const userMetadataWrites: Array<readonly [string, MetadataValue | undefined]> = [];
-    // Auth0 batches the writes of the whole flow and saves them once, at the end of the trigger.
-    let appPatch: Metadata = {};
-    let userPatch: Metadata = {};
-    const idTokenClaims: Record<string, unknown> = {};
-    const accessTokenClaims: Record<string, unknown> = {};
-    let deniedWith: string | undefined;
-    let failure: { thrown: unknown } | undefined;
-    let handlersRun = 0;
-
-    for (const handler of flow) {
-      // Each Action gets its own copy of the event, showing the writes earlier Actions queued.
-      const view = structuredClone(event);
-      view.user.app_metadata = mergeMetadata(stored.app_metadata, appPatch) as PostLoginEvent['user']['app_metadata'];
-      view.user.user_metadata = mergeMetadata(stored.user_metadata, userPatch) as PostLoginEvent['user']['user_metadata'];
-
-      const api: PostLoginApi = {
-        access: {
-          deny(reason) {
-            if (typeof reason !== 'string') {
-              throw localTenantTypeError('api.access.deny', `"reason" must be a string (got ${JSON.stringify(reason)})`);
-            }
-            deniedWith ??= reason;
-            return api;
-          },
-        },
-        user: {
-          setAppMetadata(key, value) {
-            const [checked, copy] = requireMetadataWrite('api.user.setAppMetadata', key, value);
-            appMetadataWrites.push([checked, copy]);
-            appPatch = { ...appPatch, [checked]: copy };
-            return api;
-          },
-          setUserMetadata(key, value) {
-            const [checked, copy] = requireMetadataWrite('api.user.setUserMetadata', key, value);
-            userMetadataWrites.push([checked, copy]);
-            userPatch = { ...userPatch, [checked]: copy };
-            return api;
-          },
-        },
-        cache: context.cache,
-        idToken: {
-          setCustomClaim(name, value) {
-            idTokenClaims[name] = cloneJson(value);
-            return api;
-          },
-        },
-        accessToken: {
-          setCustomClaim(name, value) {
-            accessTokenClaims[name] = cloneJson(value);
-            return api;
-          },
-        },
-        multifactor: {
-          enable() {
-            throw localTenantError('api.multifactor.enable', 'runLogin does not model multifactor; test it with createPostLoginApi() instead');
-          },
-        },
-        redirect: {
-          sendUserTo() {
-            throw localTenantError('api.redirect.sendUserTo', 'runLogin does not model redirects; test the redirect with createPostLoginApi() instead');
-          },
-        },
-      };
-
-      handlersRun += 1;
-      try {
-        await handler(view, api);
-      } catch (thrown) {
-        failure = { thrown };
-        break;
-      }
-      // `api.access.deny` ends the flow once the current Action returns.
-      if (deniedWith !== undefined) break;
+  async function continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome> {
+    const { method = 'POST', query, body } = requireOptions(CONTINUE_WHERE, options, CONTINUE_OPTIONS);
+    if (method !== 'GET' && method !== 'POST') {
+      throw testingTypeError(CONTINUE_WHERE, `"options.method" must be "GET" or "POST" (got ${JSON.stringify(method)})`);
     }
-
-    // A throw discards the batch: the user sees "Extensibility Error" and nothing is saved.
-    const hasWrites = appMetadataWrites.length > 0 || userMetadataWrites.length > 0;
-    const metadataSaved = failure === undefined && hasWrites;
-    if (metadataSaved) {
-      if (appMetadataWrites.length > 0) context.users.updateAppMetadata(userId, appPatch);
-      if (userMetadataWrites.length > 0) context.users.updateUserMetadata(userId, userPatch);
+    const queryParameters = requireParameters('query', query);
+    const bodyParameters = requireParameters('body', body);
+    const login = typeof state === 'string' ? suspended.get(state) : undefined;
+    if (login === undefined) {
+      // Auth0 answers `/continue` with an unknown or reused state with `invalid_request`.
+      throw testingError(CONTINUE_WHERE, `no login is waiting for this state (Auth0 would answer invalid_request): pass outcome.redirect.state of a login that redirected, once`);
     }
+    suspended.delete(state);
 
-    const common = {
-      handlersRun,
-      appMetadataWrites,
-      userMetadataWrites,
-      metadataSaved,
-      idTokenClaims,
-      accessTokenClaims,
-      user: requireUser(WHERE, context.users, userId),
-      event,
+    // The same login, with the metadata saved before the redirect and a new `event.request`: the
+    // `/continue` request, whose query and body `api.redirect.validateToken` reads.
+    const stored = requireUser(CONTINUE_WHERE, context.users, login.userId);
+    const resumed = structuredClone(login.event);
+    resumed.user.app_metadata = structuredClone(stored.app_metadata) as PostLoginEvent['user']['app_metadata'];
+    resumed.user.user_metadata = structuredClone(stored.user_metadata) as PostLoginEvent['user']['user_metadata'];
+    resumed.request = {
+      ...requestFrom(context.domain, login.locale),
+      method,
+      query: { ...queryParameters, state },
+      body: method === 'POST' ? bodyParameters : {},
+      geoip: { ...resumed.request.geoip },
     };
-    if (failure !== undefined) {
-      return { allowed: false, error: 'Extensibility Error', thrown: failure.thrown, ...common };
-    }
-    if (deniedWith !== undefined) return { allowed: false, deniedWith, ...common };
-    return { allowed: true, ...common };
-  };
+
+    const redirecting = login.flow[login.index];
+    const onContinue = redirecting?.onContinuePostLogin;
+    const steps: FlowStep[] = [
+      // An Action without `onContinuePostLogin` just lets the flow go on, as in Auth0.
+      ...(typeof onContinue === 'function' ? [{ index: login.index, run: onContinue }] : []),
+      ...login.flow.slice(login.index + 1).map((handler, offset) => ({ index: login.index + 1 + offset, run: handler })),
+    ];
+    return runFlow(context, login.userId, resumed, steps, suspendFor(login.userId, login.flow, login.locale));
+  }
+
+  return { runLogin, continueLogin };
 }

@@ -1,9 +1,11 @@
+import { setImmediate } from 'node:timers/promises';
 import type { PostChangePasswordApi, PostChangePasswordEvent } from '../../auth0/post-change-password.js';
-import { connectionKindOf } from './connection-store.js';
-import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
+import { connectionKindOf } from '../connection-kind.js';
+import { buildPostChangePasswordEvent } from '../events.js';
+import { attachTransport } from '../attach-transport.js';
+import { testingError, testingTypeError } from '../testing-error.js';
 import {
   connectionView,
-  randomId,
   requestFrom,
   requireHandlers,
   requireOptions,
@@ -16,21 +18,42 @@ import type { TenantUser } from './user-store.js';
 /**
  * A post-change-password Action handler as `runPasswordChange` runs it:
  * `exports.onExecutePostChangePassword`. Handlers that return nothing are accepted too.
+ *
+ * @example
+ * ```ts
+ * const recordChange: PostChangePasswordActionHandler = (event) => {
+ *   console.log(event.user.user_id);
+ * };
+ * ```
  */
 export type PostChangePasswordActionHandler = (
   event: PostChangePasswordEvent,
   api: PostChangePasswordApi,
 ) => Promise<void> | void;
 
-/** One post-change-password handler, or the Actions of the flow in the order Auth0 runs them. */
+/**
+ * One post-change-password handler, or the Actions of the flow in the order Auth0 runs them.
+ *
+ * @example
+ * ```ts
+ * const flow: PostChangePasswordHandlers = [clearer, recordChange]; // in the order Auth0 runs them
+ * ```
+ */
 export type PostChangePasswordHandlers = PostChangePasswordActionHandler | readonly PostChangePasswordActionHandler[];
 
-/** Options of {@link LocalTenant.runPasswordChange}. */
+/**
+ * Options of {@link LocalTenant.runPasswordChange}.
+ *
+ * @example
+ * ```ts
+ * tenant.runPasswordChange(user.user_id, 'Temp-0rary-Passw0rd', clearer, { by: 'administrator' });
+ * ```
+ */
 export interface RunPasswordChangeOptions {
   /**
    * Who changes the password: `'user'` (a reset link, the "change password" page) or `'administrator'`
    * (the Dashboard or `PATCH /api/v2/users/{id}`, e.g. to set a temporary password). Both stamp
-   * `last_password_reset` and both run the trigger.
+   * `last_password_reset`, both must meet the connection's password policy, and both run the trigger.
    * @default 'user'
    */
   readonly by?: 'user' | 'administrator';
@@ -44,6 +67,12 @@ export interface RunPasswordChangeOptions {
 /**
  * How the trigger ended. It never rejects: as in Auth0, a failing handler only leaves a log entry and
  * does not undo the password change.
+ *
+ * @example
+ * ```ts
+ * const completion: PasswordChangeCompletion = await tenant.runPasswordChange(user.user_id, 'A-new-Passw0rd', clearer).completion;
+ * if (!completion.ok) throw completion.error;
+ * ```
  */
 export type PasswordChangeCompletion =
   | { readonly ok: true }
@@ -53,7 +82,16 @@ export type PasswordChangeCompletion =
       readonly error: Error;
     };
 
-/** What {@link LocalTenant.runPasswordChange} returns, at once: the change is made, the trigger runs later. */
+/**
+ * What {@link LocalTenant.runPasswordChange} returns, at once: the change is made, the trigger runs later.
+ *
+ * @example
+ * ```ts
+ * const run: PasswordChangeRun = tenant.runPasswordChange(user.user_id, 'A-new-Passw0rd', clearer);
+ * run.changedAt; // last_password_reset, at once
+ * await run.completion; // once the handlers ran
+ * ```
+ */
 export interface PasswordChangeRun {
   /** `last_password_reset` of this change: ISO 8601, by the tenant clock. */
   readonly changedAt: string;
@@ -68,36 +106,37 @@ export interface PasswordChangeRun {
 const KNOWN_OPTIONS = ['by', 'secrets'] as const;
 const WHERE = 'localTenant.runPasswordChange';
 
-/** Builds `event` for a password change of `user`. Auth0 passes no metadata to this trigger. */
+/**
+ * Builds `event` for a password change of `user`, with the public builder. Auth0 passes no metadata to
+ * this trigger.
+ */
 function buildPasswordChangeEvent(
   context: TriggerContext,
   user: TenantUser,
   secrets: Record<string, string | undefined>,
 ): PostChangePasswordEvent {
-  return {
+  return buildPostChangePasswordEvent({
     user: {
       user_id: user.user_id,
-      ...(user.email === undefined ? {} : { email: user.email }),
+      email: user.email,
       email_verified: user.email_verified,
-      ...(user.last_password_reset === undefined ? {} : { last_password_reset: user.last_password_reset }),
+      last_password_reset: user.last_password_reset,
     },
     connection: connectionView(context.users.connectionOf(user.user_id)),
-    request: requestFrom(context.domain, 'en'),
+    request: { ...requestFrom(context.domain, 'en'), method: 'POST' },
     tenant: { id: context.tenantId },
     secrets,
-    transaction: { id: randomId('txn_') },
-  };
+  });
 }
-
-/** The post-change-password trigger starts after the change is acknowledged, not within it. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function runFlow(
   flow: readonly PostChangePasswordActionHandler[],
   event: PostChangePasswordEvent,
   api: PostChangePasswordApi,
 ): Promise<PasswordChangeCompletion> {
-  await nextTurn();
+  // The trigger starts after the change is acknowledged, not within it. `node:timers/promises`, not the
+  // global, so that a test's fake timers (`vi.useFakeTimers()`) cannot stall it.
+  await setImmediate();
   for (const handler of flow) {
     try {
       // Each Action gets its own copy of the event.
@@ -106,7 +145,7 @@ async function runFlow(
       const error =
         thrown instanceof Error
           ? thrown
-          : localTenantError(WHERE, 'a post-change-password handler threw a value that is not an Error', { cause: thrown });
+          : testingError(WHERE, 'a post-change-password handler threw a value that is not an Error', { cause: thrown });
       return { ok: false, error };
     }
   }
@@ -133,7 +172,7 @@ export function createPasswordChangeRunner(
     const flow = requireHandlers(WHERE, handlers);
     const { by = 'user', secrets = defaultSecrets } = requireOptions(WHERE, options, KNOWN_OPTIONS);
     if (by !== 'user' && by !== 'administrator') {
-      throw localTenantTypeError(WHERE, `"options.by" must be "user" or "administrator" (got ${JSON.stringify(by)})`);
+      throw testingTypeError(WHERE, `"options.by" must be "user" or "administrator" (got ${JSON.stringify(by)})`);
     }
     const secretValues = requireSecrets(WHERE, secrets);
     requireUser(WHERE, context.users, userId);
@@ -141,7 +180,7 @@ export function createPasswordChangeRunner(
     const kind = connectionKindOf(connection.strategy);
     if (kind !== 'database') {
       const problem = `user ${JSON.stringify(userId)} belongs to "${connection.name}", a ${kind} connection: only database users have an Auth0 password, and Auth0 runs post-change-password for them alone`;
-      throw localTenantError(WHERE, problem);
+      throw testingError(WHERE, problem);
     }
 
     const user =
@@ -149,7 +188,8 @@ export function createPasswordChangeRunner(
         ? context.users.setPassword(userId, newPassword)
         : context.users.changePassword(userId, newPassword);
     const event = buildPasswordChangeEvent(context, user, secretValues);
-    const api: PostChangePasswordApi = { cache: context.cache };
+    // Only `api.cache`, as in Auth0, with the tenant's transport for this library's clearer.
+    const api: PostChangePasswordApi = attachTransport({ cache: context.cache }, context.fetch);
     return {
       changedAt: user.last_password_reset as string,
       user,

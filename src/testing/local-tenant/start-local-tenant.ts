@@ -1,73 +1,115 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createMemoryCache, type MemoryCache } from '../memory-cache.js';
+import { testingError, testingTypeError } from '../testing-error.js';
 import { createConnectionStore, type ConnectionStore } from './connection-store.js';
 import { createFaultQueue, type FaultInjector } from './fault-injector.js';
 import { createLocalFetch } from './local-fetch.js';
 import { createMonotonicClock } from './monotonic-clock.js';
-import { createRequestHandler } from './request-handler.js';
+import { createRequestHandler, type TenantRequestHandler } from './request-handler.js';
 import { createRequestLog, type RecordedRequest, type RequestCounts } from './request-log.js';
-import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
 import { createResetEmailOutbox, type ResetEmail } from './reset-email-outbox.js';
-import { createLoginRunner, type LoginOutcome, type PostLoginHandlers, type RunLoginOptions } from './run-login.js';
+import {
+  createLoginRunner,
+  type ContinueLoginOptions,
+  type LoginOutcome,
+  type PostLoginHandlers,
+  type RunLoginOptions,
+} from './run-login.js';
 import {
   createPasswordChangeRunner,
   type PasswordChangeRun,
   type PostChangePasswordHandlers,
   type RunPasswordChangeOptions,
 } from './run-password-change.js';
+import { serveOverHttp } from './serve-over-http.js';
 import { createTokenIssuer } from './token-issuer.js';
 import { LOCAL_TENANT_ID } from './trigger-context.js';
 import { createUserStore, type UserStore } from './user-store.js';
 
-/** Options of {@link startLocalTenant}. */
+/**
+ * Options of {@link startLocalTenant}.
+ *
+ * @example
+ * ```ts
+ * const tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'], tokenLifetimeSeconds: 60 });
+ * ```
+ */
 export interface LocalTenantOptions {
   /** The id of the one machine-to-machine client the tenant accepts. @default a random id */
   readonly clientId?: string;
   /** That client's secret. @default a random secret */
   readonly clientSecret?: string;
-  /** The scopes granted to that client. @default ['read:users', 'update:users'] */
+  /**
+   * The scopes granted to that client; the Management API checks them per route as Auth0 does
+   * (`read:users`, `update:users` or `update:users_app_metadata`, `read:connections`,
+   * `read:connections_options`).
+   * @default ['read:users', 'update:users']
+   */
   readonly scopes?: readonly string[];
   /** How long an access token lives, in seconds. @default 86400 (Auth0's default) */
   readonly tokenLifetimeSeconds?: number;
-  /**
-   * The tenant clock, in milliseconds since the epoch: it stamps users, issues and expires tokens, and dates
-   * requests. Pass your own to move time in a test.
-   * @default `Date.now`, made strictly monotonic so that no two readings are equal
-   */
-  readonly now?: () => number;
 }
 
-/** The secrets an Action needs to reach the tenant's Management API, named as this library expects them. */
-// A type alias, not an interface, so it can stand where `event.secrets` (a string record) is expected.
+/**
+ * The secrets an Action needs to reach the tenant's Management API, named as this library expects them.
+ *
+ * @example
+ * ```ts
+ * const event = buildPostChangePasswordEvent({ secrets: tenant.secrets }); // AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET
+ * ```
+ */
+// (A type alias, not an interface, so it can stand where `event.secrets`, a string record, is expected.)
 export type LocalTenantSecrets = {
   readonly AUTH0_DOMAIN: string;
   readonly AUTH0_CLIENT_ID: string;
   readonly AUTH0_CLIENT_SECRET: string;
 };
 
-/** The `api.cache` of each trigger: shared by every run of that trigger on the tenant, separate between triggers. */
+/**
+ * The `api.cache` of each trigger: shared by every run of that trigger on the tenant, separate between triggers.
+ *
+ * @example
+ * ```ts
+ * tenant.caches.postChangePassword.clear(); // as Auth0 may drop entries at any time
+ * ```
+ */
 export interface TriggerCaches {
   readonly postLogin: MemoryCache;
   readonly postChangePassword: MemoryCache;
 }
 
 /**
- * A running stand-in for an Auth0 tenant: a token endpoint and the Management API users endpoints on
- * `127.0.0.1`, with the users, connections and clock behind them in the same process.
+ * A running stand-in for an Auth0 tenant: the token endpoint, the Management API (users and
+ * connections) and `/dbconnections/change_password`, with the users, connections and clock behind
+ * them in the same process. At heart it is a Web-standard handler ({@link LocalTenantCore.handle});
+ * {@link LocalTenantCore.fetch} calls it in process, and a listener on `127.0.0.1` serves it over HTTP
+ * for clients that need a socket.
+ *
+ * @example
+ * ```ts
+ * const tenant: LocalTenantCore = await startLocalTenant();
+ * const response = await tenant.fetch(`https://${tenant.domain}/api/v2/users`); // 401: no token
+ * await tenant.close();
+ * ```
  */
-export interface LocalTenant {
+export interface LocalTenantCore {
   /** `127.0.0.1:<port>`: what goes into the `AUTH0_DOMAIN` secret. */
   readonly domain: string;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`: the HTTP listener, for clients that need a real socket. */
   readonly origin: string;
   /**
-   * The transport to give the `auth0` SDK (its `fetch` option) or any code under test. It sends
-   * `https://<domain>/…` to the tenant over plain HTTP and rejects every other host with a `TypeError`, so
-   * no request can leave the machine.
+   * The transport to give the `auth0` SDK (its `fetch` option) or any code under test. It hands
+   * `https://<domain>/…` (or `http://`) to the tenant in process — no socket — and rejects every other
+   * host with a `TypeError`, redirects to another host included, so no request can leave the machine.
+   * It behaves as `fetch`: an abort signal ends a request (a hanging one too), a dropped connection is
+   * `TypeError: fetch failed`.
    */
   readonly fetch: typeof globalThis.fetch;
+  /**
+   * The tenant itself, as a Web-standard handler: `(request: Request) => Promise<Response>`. Mount it
+   * behind any server that speaks Fetch (the HTTP listener at {@link LocalTenantCore.origin} is one).
+   */
+  readonly handle: (request: Request) => Promise<Response>;
   /** The M2M client id the token endpoint accepts. */
   readonly clientId: string;
   /** The M2M client secret the token endpoint accepts. */
@@ -80,15 +122,18 @@ export interface LocalTenant {
   readonly connections: ConnectionStore;
   /** Makes the tenant fail on purpose: rate limits, server errors, hung and dropped connections. */
   readonly faults: FaultInjector;
-  /** A copy of every HTTP request since the start or the last {@link LocalTenant.resetCounts}, in order. */
+  /** A copy of every HTTP request since the start or the last {@link LocalTenantCore.resetCounts}, in order. */
   readonly requests: readonly RecordedRequest[];
   /** How many requests reached each route. */
   counts(): RequestCounts;
-  /** Forgets every recorded request, so {@link LocalTenant.counts} starts again from zero. */
+  /** Forgets every recorded request, so {@link LocalTenantCore.counts} starts again from zero. */
   resetCounts(): void;
   /** Invalidates every access token issued so far (they get 401), as when a client secret is rotated. */
   revokeTokens(): void;
-  /** The current tenant time. */
+  /**
+   * The current tenant time: the system clock (so a test's fake `Date`, `vi.setSystemTime`, moves it
+   * together with the handlers' clock), never repeating a millisecond.
+   */
   now(): Date;
   /**
    * Each trigger's `api.cache`, as the runners hand it to handlers. Entries persist across runs, expire by
@@ -107,9 +152,10 @@ export interface LocalTenant {
    *   on a deny too (`null` deletes the key); later handlers see them in `event.user.app_metadata`;
    * - `api.access.deny(reason)` stops the flow after the current handler;
    * - a handler that throws ends the login with `error: 'Extensibility Error'`, and nothing is saved;
-   * - `api.cache` is {@link LocalTenant.caches}`.postLogin`.
-   *
-   * Redirects (`api.redirect.sendUserTo`) are not modelled: calling it throws.
+   * - `api.cache` is {@link LocalTenantCore.caches}`.postLogin`, and the `api` carries {@link LocalTenantCore.fetch}
+   *   as its transport, so the gate's `sendResetEmail` reaches this tenant without a `fetch` option;
+   * - `api.redirect.sendUserTo` suspends the flow after the current handler (the outcome's `redirect`);
+   *   MFA requests are recorded in `apiCalls` and treated as met.
    *
    * @example
    * ```ts
@@ -124,20 +170,42 @@ export interface LocalTenant {
    */
   runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome>;
   /**
-   * Changes a database user's password, then runs the post-change-password handler(s) the way Auth0
-   * does: asynchronously, after the change, with an event that has no `app_metadata` and an `api` with
-   * only `api.cache` ({@link LocalTenant.caches}`.postChangePassword`). A failing handler does not undo
-   * the change. It returns at once; `await` its `completion` to wait for the handlers.
+   * Resumes a login that a handler suspended with `api.redirect.sendUserTo`, as the browser's return to
+   * `https://{domain}/continue?state=…` does: the redirecting Action's `onContinuePostLogin` (a property
+   * of its handler) runs with the same login's event — the metadata saved before the redirect included —
+   * and a new `event.request` (the `/continue` request: `state` in the query, `options.body` in the body,
+   * which `api.redirect.validateToken` reads); then the Actions after it run their `onExecutePostLogin`.
+   * The login is not counted again. Each `state` resumes once.
    *
    * @example
    * ```ts
-   * const clearer = createPasswordResetClearer({ fetch: tenant.fetch, log: false });
+   * const redirected = await tenant.runLogin(user.user_id, gate);
+   * const token = signedByThePage(redirected.redirect!); // what the page sends back
+   * const resumed = await tenant.continueLogin(redirected.redirect!.state, { body: { session_token: token } });
+   * resumed.allowed; // true
+   * ```
+   *
+   * @throws Error when no login waits for `state` (Auth0 answers `invalid_request`), or an option is malformed.
+   */
+  continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome>;
+  /**
+   * Changes a database user's password, then runs the post-change-password handler(s) the way Auth0
+   * does: asynchronously, after the change, with an event that has no `app_metadata` and an `api` with
+   * only `api.cache` ({@link LocalTenantCore.caches}`.postChangePassword`) — and {@link LocalTenantCore.fetch} as
+   * its transport, so the clearer reaches this tenant's Management API without a `fetch` option. A
+   * failing handler does not undo the change. It returns at once; `await` its `completion` to wait for
+   * the handlers.
+   *
+   * @example
+   * ```ts
+   * const clearer = createPasswordResetClearer({ log: false });
    * const result = await tenant.runPasswordChange(user.user_id, 'n3w-Passw0rd!', clearer).completion;
    * result.ok; // true: the flag is now false
    * ```
    *
    * @throws Error, before anything changes, when the user is unknown or not a database user (social and
-   * enterprise users have no Auth0 password), or an argument is malformed.
+   * enterprise users have no Auth0 password), the password does not meet the connection's password
+   * policy, or an argument is malformed.
    */
   runPasswordChange(
     userId: string,
@@ -146,7 +214,7 @@ export interface LocalTenant {
     options?: RunPasswordChangeOptions,
   ): PasswordChangeRun;
   /**
-   * The client id of the tenant's application: every {@link LocalTenant.runLogin} event carries it as
+   * The client id of the tenant's application: every {@link LocalTenantCore.runLogin} event carries it as
    * `event.client.client_id`, and `POST /dbconnections/change_password` accepts it.
    */
   readonly appClientId: string;
@@ -159,7 +227,7 @@ export interface LocalTenant {
   readonly resetEmails: readonly ResetEmail[];
   /**
    * The user follows the link of a reset email and sets `newPassword`: the ticket is checked (it works
-   * once, for 5 days) and then the change runs exactly as {@link LocalTenant.runPasswordChange} with
+   * once, for 5 days) and then the change runs exactly as {@link LocalTenantCore.runPasswordChange} with
    * `by: 'user'`.
    *
    * @throws Error when the link is not one the tenant sent, was used already, or expired.
@@ -170,17 +238,43 @@ export interface LocalTenant {
     handlers: PostChangePasswordHandlers,
     options?: Omit<RunPasswordChangeOptions, 'by'>,
   ): PasswordChangeRun;
-  /** Stops the server, ending hanging requests and open connections. Calling it again does nothing. */
+  /**
+   * Stops the tenant: hanging requests fail, later requests are refused, the HTTP listener closes.
+   * Calling it again does nothing.
+   */
   close(): Promise<void>;
-  /** The same as {@link LocalTenant.close}, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void>;
 }
+
+// `Symbol.asyncDispose` exists only where the project's `lib` has it (esnext, es2024 with
+// `esnext.disposable`, or @types/node). Keyed through a conditional type, the member is there for
+// `await using` where the symbol is, and these declarations still compile where it is not.
+type AsyncDisposeKey = SymbolConstructor extends { readonly asyncDispose: infer Key extends symbol } ? Key : never;
+
+/**
+ * The same as {@link LocalTenantCore.close}, for `await using tenant = await startLocalTenant()`.
+ *
+ * @example
+ * ```ts
+ * await using tenant = await startLocalTenant(); // closed at the end of the block
+ * ```
+ */
+export type LocalTenantDisposal = { readonly [Key in AsyncDisposeKey]: () => Promise<void> };
+
+/**
+ * A running local tenant: see {@link LocalTenantCore}. Disposable with `await using`.
+ *
+ * @example
+ * ```ts
+ * await using tenant = await startLocalTenant();
+ * const user = tenant.users.create({ email: 'ada@example.com' });
+ * const outcome = await tenant.runLogin(user.user_id, createFirstLoginGate({ log: false }));
+ * ```
+ */
+export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'now',
-]);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds']);
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 interface Settings {
@@ -188,16 +282,19 @@ interface Settings {
   readonly clientSecret: string;
   readonly scopes: readonly string[];
   readonly tokenLifetimeSeconds: number;
-  readonly now: () => number;
 }
 
 /** Checks the options once, without changing the caller's object. Secrets are never quoted back. */
 function resolveSettings(options: LocalTenantOptions): Settings {
   const where = 'startLocalTenant';
   for (const key of Object.keys(options)) {
+    if (key === 'now') {
+      const problem = '"options.now" was removed: the tenant follows the system clock, so move it with your test runner\'s fake clock (vi.useFakeTimers({ toFake: [\'Date\'] }) and vi.setSystemTime(…)), which the handlers read too';
+      throw testingTypeError(where, problem);
+    }
     if (!KNOWN_OPTIONS.has(key)) {
       const known = [...KNOWN_OPTIONS].join(', ');
-      throw localTenantTypeError(where, `unknown option "options.${key}"; the options are ${known}`);
+      throw testingTypeError(where, `unknown option "options.${key}"; the options are ${known}`);
     }
   }
   const {
@@ -205,39 +302,37 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     clientSecret = randomBytes(48).toString('base64url'),
     scopes = DEFAULT_SCOPES,
     tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
-    now = createMonotonicClock(),
   } = options;
   if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
     const got = JSON.stringify(clientId);
     const problem = `"options.clientId" must be a non-empty string of letters and digits (got ${got})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   if (typeof clientSecret !== 'string' || clientSecret === '') {
-    throw localTenantTypeError(where, '"options.clientSecret" must be a non-empty string');
+    throw testingTypeError(where, '"options.clientSecret" must be a non-empty string');
   }
   if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
     const got = JSON.stringify(scopes);
     const problem = `"options.scopes" must be an array of scope names without spaces (got ${got})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   if (!Number.isSafeInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1) {
     const got = JSON.stringify(tokenLifetimeSeconds);
     const problem = `"options.tokenLifetimeSeconds" must be a positive integer (got ${got})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
-  if (typeof now !== 'function') {
-    throw localTenantTypeError(where, '"options.now" must be a function returning milliseconds since the epoch');
-  }
-  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, now };
+  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds };
 }
 
 /**
- * Starts a local stand-in for an Auth0 tenant on `127.0.0.1` and a random port.
+ * Starts a local stand-in for an Auth0 tenant, with an HTTP listener on `127.0.0.1` and a random port.
  *
- * It serves `POST /oauth/token` (client credentials), `GET`/`PATCH /api/v2/users/{id}` and
- * `GET /api/v2/users` (list, and user search v3 with a documented subset of the query syntax) with
- * Auth0's response shapes, status codes and scope checks, well enough for the real `auth0` SDK to talk
- * to it through {@link LocalTenant.fetch}. Close it when done; nothing else keeps the process alive.
+ * It serves `POST /oauth/token` (client credentials), `GET`/`PATCH /api/v2/users/{id}`, `GET /api/v2/users`
+ * (list, and user search v3 with a documented subset of the query syntax), `GET /api/v2/connections/{id}`
+ * and `GET /api/v2/connections`, and `POST /dbconnections/change_password`, with Auth0's response shapes,
+ * status codes, scope checks and password policies, well enough for the real `auth0` SDK to talk to it
+ * through {@link LocalTenantCore.fetch}. Its clock is the system clock: move it with the test runner's fake
+ * clock. Close it when done; nothing else keeps the process alive.
  *
  * @example
  * ```ts
@@ -261,24 +356,22 @@ function resolveSettings(options: LocalTenantOptions): Settings {
  */
 export async function startLocalTenant(options: LocalTenantOptions = {}): Promise<LocalTenant> {
   const settings = resolveSettings(options);
-  const clock = settings.now;
+  // One clock for the tenant, the runners and the handlers: the system's, read at every call.
+  const clock = createMonotonicClock();
   const connections = createConnectionStore();
   const users = createUserStore(connections, clock);
   const faults = createFaultQueue();
   const log = createRequestLog();
+  const closing = new AbortController();
   // One application per tenant, as if every login came from the same app.
   const appClientId = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x').slice(0, 32);
 
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const domain = `127.0.0.1:${port}`;
+  // The application needs the domain, which is known once the listener listens: until then (never in
+  // practice) a request is answered 503.
+  let app: TenantRequestHandler = async () => new Response(null, { status: 503 });
+  const handle: TenantRequestHandler = (request) => app(request);
+  const listener = await serveOverHttp(handle);
+  const { domain } = listener;
 
   const tokens = createTokenIssuer({
     domain,
@@ -287,28 +380,21 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     lifetimeSeconds: settings.tokenLifetimeSeconds,
     now: clock,
   });
-  const resetEmails = createResetEmailOutbox({
-    domain,
-    clientIds: new Set([appClientId]),
+  const resetEmails = createResetEmailOutbox({ domain, clientIds: new Set([appClientId]), users, connections, now: clock });
+  app = createRequestHandler({
+    resetEmails,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    audience: `https://${domain}/api/v2/`,
+    tokens,
     users,
     connections,
+    faults,
+    log,
     now: clock,
+    closing: closing.signal,
   });
-  server.on(
-    'request',
-    createRequestHandler({
-      resetEmails,
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
-      audience: `https://${domain}/api/v2/`,
-      tokens,
-      users,
-      connections,
-      faults,
-      log,
-      now: clock,
-    }),
-  );
+  const fetch = createLocalFetch({ domain, handle, closing: closing.signal });
 
   const caches: TriggerCaches = Object.freeze({
     postLogin: createMemoryCache(clock),
@@ -319,24 +405,20 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     AUTH0_CLIENT_ID: settings.clientId,
     AUTH0_CLIENT_SECRET: settings.clientSecret,
   });
-  const trigger = { domain, tenantId: LOCAL_TENANT_ID, users };
-  const runLogin = createLoginRunner({ ...trigger, cache: caches.postLogin }, appClientId);
+  const trigger = { domain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
+  const { runLogin, continueLogin } = createLoginRunner({ ...trigger, cache: caches.postLogin });
   const runPasswordChange = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
 
-  let closed: Promise<void> | undefined;
   function close(): Promise<void> {
-    closed ??= new Promise((resolve) => {
-      server.close(() => resolve());
-      // Hanging requests and keep-alive connections would otherwise hold close() open forever.
-      server.closeAllConnections();
-    });
-    return closed;
+    closing.abort();
+    return listener.close();
   }
 
-  return {
+  const tenant: LocalTenantCore = {
     domain,
     origin: `http://${domain}`,
-    fetch: createLocalFetch(domain),
+    fetch,
+    handle,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     secrets,
@@ -352,19 +434,23 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     now: () => new Date(clock()),
     caches,
     runLogin,
+    continueLogin,
     runPasswordChange,
     appClientId,
     get resetEmails() {
       return resetEmails.sent();
     },
-    redeemResetLink(link, newPassword, handlers, options) {
+    redeemResetLink(link, newPassword, handlers, runOptions) {
       const redeemed = resetEmails.redeem(link);
       if ('refused' in redeemed) {
-        throw localTenantError('localTenant.redeemResetLink', `cannot use this link: ${redeemed.refused}`);
+        throw testingError('localTenant.redeemResetLink', `cannot use this link: ${redeemed.refused}`);
       }
-      return runPasswordChange(redeemed.email.userId, newPassword, handlers, { ...options, by: 'user' });
+      return runPasswordChange(redeemed.email.userId, newPassword, handlers, { ...runOptions, by: 'user' });
     },
     close,
-    [Symbol.asyncDispose]: close,
   };
+  // `Symbol.asyncDispose` where the runtime has it (Node 20.4 and later: every supported Node).
+  const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+  if (asyncDispose !== undefined) Object.defineProperty(tenant, asyncDispose, { value: close });
+  return tenant as LocalTenant;
 }

@@ -20,7 +20,7 @@ function oauthError(status: number, error: string, description: string): TenantR
 
 /** The request parameters, from a form-encoded or JSON body; `undefined` when the body is malformed. */
 function parseParameters(request: TenantRequest): Map<string, string> | undefined {
-  const contentType = request.headers['content-type'] ?? '';
+  const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.includes('json')) return new Map(new URLSearchParams(request.body));
   try {
     const parsed: unknown = JSON.parse(request.body);

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { signHs256Jwt, verifyHs256Jwt } from '../hs256-jwt.js';
 
 /** The claims of an access token the local tenant issues, as in a real Management API token. */
 export interface AccessTokenClaims {
@@ -52,12 +53,6 @@ export interface TokenIssuerSettings {
   readonly now: () => number;
 }
 
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-
-function base64url(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
-}
-
 /**
  * Creates the token issuer of a local tenant. Tokens are JWT-shaped and HMAC-SHA256-signed with a random
  * per-tenant key, so tests can decode them but only the tenant can mint them.
@@ -67,9 +62,6 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
   const audience = `https://${settings.domain}/api/v2/`;
   const scope = settings.scopes.join(' ');
   let signingKey = randomBytes(32);
-
-  const sign = (signingInput: string): Buffer =>
-    createHmac('sha256', signingKey).update(signingInput).digest();
 
   return {
     issue() {
@@ -84,9 +76,8 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
         gty: 'client-credentials',
         azp: settings.clientId,
       };
-      const signingInput = `${HEADER}.${base64url(JSON.stringify(claims))}`;
       return {
-        access_token: `${signingInput}.${sign(signingInput).toString('base64url')}`,
+        access_token: signHs256Jwt({ ...claims }, signingKey),
         token_type: 'Bearer',
         expires_in: settings.lifetimeSeconds,
         scope,
@@ -94,19 +85,14 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
     },
 
     verify(token) {
-      const invalid = { valid: false, reason: 'invalid' } as const;
-      const [header, payload, signature, ...rest] = token.split('.');
-      if (header !== HEADER || payload === undefined || signature === undefined || rest.length > 0) {
-        return invalid;
+      const verified = verifyHs256Jwt(token, signingKey);
+      if ('refused' in verified) return { valid: false, reason: 'invalid' };
+      const { iss, aud, exp, scope: granted } = verified.claims;
+      if (iss !== issuer || aud !== audience || typeof exp !== 'number' || typeof granted !== 'string') {
+        return { valid: false, reason: 'invalid' };
       }
-      const expected = sign(`${header}.${payload}`);
-      const given = Buffer.from(signature, 'base64url');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return invalid;
-
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessTokenClaims;
-      if (claims.iss !== issuer || claims.aud !== audience) return invalid;
-      if (claims.exp * 1000 <= settings.now()) return { valid: false, reason: 'expired' };
-      return { valid: true, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
+      if (exp * 1000 <= settings.now()) return { valid: false, reason: 'expired' };
+      return { valid: true, scopes: new Set(granted.split(' ').filter(Boolean)) };
     },
 
     revokeAll() {

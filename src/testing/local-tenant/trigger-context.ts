@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Auth0Connection } from '../../auth0/common.js';
 import type { MemoryCache } from '../memory-cache.js';
 import type { TenantConnection } from './connection-store.js';
-import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
-import { isPlainObject } from './metadata.js';
+import { testingError, testingTypeError } from '../testing-error.js';
+import { isPlainObject } from '../metadata.js';
 import type { TenantUser, UserRecords } from './user-store.js';
 
 /** What the trigger runners of a local tenant work with. */
@@ -12,9 +12,16 @@ export interface TriggerContext {
   readonly domain: string;
   /** `event.tenant.id`. */
   readonly tenantId: string;
+  /** `event.client.client_id`: the tenant's one application. */
+  readonly appClientId: string;
   readonly users: UserRecords;
   /** The trigger's `api.cache`, shared by every run of that trigger on the tenant. */
   readonly cache: MemoryCache;
+  /**
+   * The transport the runners put on the `api` they hand to handlers (`tenant.fetch`): a handler of
+   * this library without a `fetch` option of its own reaches this tenant, and nothing else.
+   */
+  readonly fetch: typeof globalThis.fetch;
 }
 
 /** `event.tenant.id` of every local tenant. */
@@ -50,7 +57,7 @@ export function requireHandlers<Handler>(where: string, handlers: Handler | read
   if (index !== -1) {
     const what = Array.isArray(handlers) ? `"handlers[${index}]"` : '"handlers"';
     const problem = `${what} must be a function (event, api) => Promise<void>, such as the one createFirstLoginGate() returns, or an array of them (got ${describe(list[index])})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return [...(list as readonly Handler[])];
 }
@@ -62,10 +69,10 @@ export function requireOptions<Options extends object>(
   known: readonly string[],
 ): Options {
   if (options === undefined) return {} as Options;
-  if (!isPlainObject(options)) throw localTenantTypeError(where, `"options" must be an object (got ${describe(options)})`);
+  if (!isPlainObject(options)) throw testingTypeError(where, `"options" must be an object (got ${describe(options)})`);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw localTenantTypeError(where, `unknown option "options.${key}"; the options are ${known.join(', ')}`);
+      throw testingTypeError(where, `unknown option "options.${key}"; the options are ${known.join(', ')}`);
     }
   }
   return options;
@@ -77,7 +84,7 @@ export function requireSecrets(
   secrets: Readonly<Record<string, string | undefined>>,
 ): Record<string, string | undefined> {
   if (!isPlainObject(secrets) || !Object.values(secrets).every((value) => value === undefined || typeof value === 'string')) {
-    throw localTenantTypeError(where, '"options.secrets" must be an object of secret name → string');
+    throw testingTypeError(where, '"options.secrets" must be an object of secret name → string');
   }
   return { ...secrets };
 }
@@ -85,7 +92,7 @@ export function requireSecrets(
 /** The user with this id, or an error naming the runner. */
 export function requireUser(where: string, users: UserRecords, userId: string): TenantUser {
   const user = typeof userId === 'string' ? users.get(userId) : undefined;
-  if (user === undefined) throw localTenantError(where, `no user has the id ${JSON.stringify(userId)}`);
+  if (user === undefined) throw testingError(where, `no user has the id ${JSON.stringify(userId)}`);
   return user;
 }
 

@@ -1,4 +1,4 @@
-import { isPlainObject } from './metadata.js';
+import { isPlainObject } from '../metadata.js';
 import type { TenantUser } from './user-store.js';
 
 /**

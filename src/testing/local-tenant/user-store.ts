@@ -1,20 +1,24 @@
-import { randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto';
-import {
-  DEFAULT_DATABASE_CONNECTION,
-  connectionKindOf,
-  type ConnectionStore,
-  type TenantConnection,
-} from './connection-store.js';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { strengthProblem, type PasswordPolicy } from '../../auth0/password-policy.js';
+import { connectionKindOf } from '../connection-kind.js';
+import { DEFAULT_DATABASE_CONNECTION, type ConnectionStore, type TenantConnection } from './connection-store.js';
 import {
   cloneJson,
   findInvalidMetadataKey,
   isPlainObject,
   mergeMetadata,
   type Metadata,
-} from './metadata.js';
-import { localTenantError, localTenantTypeError } from './local-tenant-error.js';
+} from '../metadata.js';
+import { testingError, testingTypeError } from '../testing-error.js';
 
-/** One entry of {@link TenantUser.identities}, as the Management API returns it. */
+/**
+ * One entry of {@link TenantUser.identities}, as the Management API returns it.
+ *
+ * @example
+ * ```ts
+ * const [identity]: TenantIdentity[] = tenant.users.create().identities; // { connection, provider: 'auth0', user_id, isSocial: false }
+ * ```
+ */
 export interface TenantIdentity {
   /** The connection name. */
   connection: string;
@@ -29,6 +33,12 @@ export interface TenantIdentity {
 /**
  * A user of the local tenant, shaped like the Management API's `GET /api/v2/users/{id}` response and
  * `event.user` in an Action. It never contains the password.
+ *
+ * @example
+ * ```ts
+ * const user: TenantUser = tenant.users.create({ email: 'ada@example.com' });
+ * user.user_id; // 'auth0|…'
+ * ```
  */
 export interface TenantUser {
   /**
@@ -54,7 +64,15 @@ export interface TenantUser {
   user_metadata: Record<string, unknown>;
 }
 
-/** What {@link UserStore.create} accepts. Every property is optional. */
+/**
+ * What {@link UserStore.create} accepts. Every property is optional.
+ *
+ * @example
+ * ```ts
+ * const input: CreateUserInput = { email: 'ada@example.com', password: 'Initial-Passw0rd', app_metadata: { needsPasswordReset: true } };
+ * const user = tenant.users.create(input);
+ * ```
+ */
 export interface CreateUserInput {
   email?: string;
   /** @default `false` for database users, `true` for social and enterprise users (their provider vouches) */
@@ -63,7 +81,11 @@ export interface CreateUserInput {
   connection?: string;
   /** @default generated in the shape Auth0 uses for the connection's kind */
   user_id?: string;
-  /** Only for database users. @default a random password */
+  /**
+   * Only for database users; it must meet the connection's password policy (`good` for the default
+   * connection: 8 characters, 3 of lower case, upper case, digits and special characters).
+   * @default a random password that meets the policy
+   */
   password?: string;
   app_metadata?: Record<string, unknown>;
   user_metadata?: Record<string, unknown>;
@@ -78,13 +100,21 @@ export interface CreateUserInput {
 /**
  * The users of a local tenant. Every user returned is a deep copy: changing it never changes the store.
  * Every method that takes an id throws when no user has it.
+ *
+ * @example
+ * ```ts
+ * const user = tenant.users.create({ email: 'ada@example.com', password: 'Initial-Passw0rd' });
+ * tenant.users.setPassword(user.user_id, 'Temp-0rary-Passw0rd');
+ * tenant.users.verifyPassword(user.user_id, 'Temp-0rary-Passw0rd'); // true
+ * ```
  */
 export interface UserStore {
   /**
    * Creates a user and returns it.
    *
    * @throws Error when the connection is unknown, the `user_id` is taken, the email is taken within a
-   * database connection, or a password is given for a user who cannot have one.
+   * database connection, or a password is given for a user who cannot have one or does not meet the
+   * connection's password policy.
    */
   create(input?: CreateUserInput): TenantUser;
   /** The user with this id, or `undefined`. */
@@ -93,7 +123,8 @@ export interface UserStore {
   list(): TenantUser[];
   /**
    * An administrator sets the user's password (as `PATCH /api/v2/users/{id}` with `password` does):
-   * `last_password_reset` and `updated_at` become the tenant clock. Database users only.
+   * `last_password_reset` and `updated_at` become the tenant clock. Database users only; the password
+   * must meet the connection's password policy, history included.
    */
   setPassword(userId: string, password: string): TenantUser;
   /**
@@ -125,8 +156,17 @@ export interface UserPatch {
   blocked?: boolean;
 }
 
+/** Why a new password was refused, named as Auth0 names it in its error messages. */
+export interface PasswordRefusal {
+  readonly error: 'PasswordStrengthError' | 'PasswordHistoryError';
+  /** The rule the password breaks, in words; it never quotes the password. */
+  readonly problem: string;
+}
+
 /** The store as the HTTP API sees it: {@link UserStore} plus one atomic write for a whole PATCH body. */
 export interface UserRecords extends UserStore {
+  /** Why `password` may not become this user's password under the connection's policy, if it may not. */
+  passwordRefusal(userId: string, password: string): PasswordRefusal | undefined;
   /** Applies every change of a PATCH at one instant, so `updated_at` changes once. */
   applyPatch(userId: string, patch: UserPatch): TenantUser;
   /** The connection the user belongs to. */
@@ -141,21 +181,35 @@ interface PasswordHash {
 interface UserRecord {
   user: TenantUser;
   connection: TenantConnection;
-  /** Database users only. */
-  password?: PasswordHash;
+  /** Database users only: the current password first, then earlier ones, for password history. */
+  passwords: PasswordHash[];
 }
 
-// A low scrypt cost: this is a test double, and thousands of users must still be created in milliseconds.
-const SCRYPT_OPTIONS = { N: 1024, r: 8, p: 1 } as const;
-const HASH_BYTES = 32;
-
+// A TEST DOUBLE's hash: one salted SHA-256, cheap on purpose so that a test can create thousands of
+// users in milliseconds. Real password storage needs a slow hash (bcrypt, scrypt, Argon2); the local
+// tenant only ever holds test passwords.
 function hashPassword(password: string): PasswordHash {
   const salt = randomBytes(16);
-  return { salt, hash: scryptSync(password, salt, HASH_BYTES, SCRYPT_OPTIONS) };
+  return { salt, hash: createHash('sha256').update(salt).update(password, 'utf8').digest() };
 }
 
 function matchesHash(password: string, { salt, hash }: PasswordHash): boolean {
-  return timingSafeEqual(scryptSync(password, salt, HASH_BYTES, SCRYPT_OPTIONS), hash);
+  return timingSafeEqual(createHash('sha256').update(salt).update(password, 'utf8').digest(), hash);
+}
+
+// Auth0 keeps at most 24 passwords of history.
+const MAX_HISTORY = 24;
+const NO_POLICY: PasswordPolicy = { passwordPolicy: 'none' };
+
+/** A random password that meets `policy`, as a user who signed up would have (a test never learns it). */
+function randomPassword(policy: PasswordPolicy): string {
+  // Four classes and at least 28 characters (more when the policy asks): only "no more than two
+  // identical characters in a row" can fail, and rarely, so a few draws are enough.
+  const bytes = Math.max(18, policy.minLength ?? 0);
+  for (;;) {
+    const candidate = `Aa1!${randomBytes(bytes).toString('base64url')}`;
+    if (strengthProblem(candidate, policy) === undefined) return candidate;
+  }
 }
 
 function randomDigits(count: number): string {
@@ -169,6 +223,8 @@ function generateUserId(connection: TenantConnection, email: string | undefined)
   switch (connectionKindOf(connection.strategy)) {
     case 'database':
       return `auth0|${randomBytes(12).toString('hex')}`;
+    case 'passwordless':
+      return `${connection.strategy}|${randomBytes(12).toString('hex')}`;
     case 'social':
       return `${connection.strategy}|${randomDigits(21)}`;
     case 'enterprise':
@@ -189,24 +245,24 @@ function identityOf(userId: string, connection: TenantConnection): TenantIdentit
 function requireIsoDate(where: string, field: string, value: unknown): string {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
     const problem = `"${field}" must be an ISO 8601 date string (got ${JSON.stringify(value)})`;
-    throw localTenantTypeError(where, problem);
+    throw testingTypeError(where, problem);
   }
   return value;
 }
 
 function requireMetadata(where: string, field: string, value: unknown): Metadata {
-  if (!isPlainObject(value)) throw localTenantTypeError(where, `"${field}" must be a plain object`);
+  if (!isPlainObject(value)) throw testingTypeError(where, `"${field}" must be a plain object`);
   const invalidKey = findInvalidMetadataKey(value);
   if (invalidKey !== undefined) {
     const problem = `"${field}" key ${JSON.stringify(invalidKey)} contains "." or "$", which Auth0 refuses`;
-    throw localTenantError(where, problem);
+    throw testingError(where, problem);
   }
   return value;
 }
 
 function requirePassword(where: string, password: unknown): string {
   if (typeof password !== 'string' || password === '') {
-    throw localTenantTypeError(where, '"password" must be a non-empty string');
+    throw testingTypeError(where, '"password" must be a non-empty string');
   }
   return password;
 }
@@ -216,7 +272,7 @@ function requireDatabaseConnection(where: string, field: string, connection: Ten
   const kind = connectionKindOf(connection.strategy);
   if (kind !== 'database') {
     const problem = `"${field}" is only for database users; "${connection.name}" is a ${kind} connection`;
-    throw localTenantError(where, problem);
+    throw testingError(where, problem);
   }
 }
 
@@ -232,7 +288,7 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
 
   function recordOf(where: string, userId: string): UserRecord {
     const record = records.get(userId);
-    if (record === undefined) throw localTenantError(where, `no user has the id ${JSON.stringify(userId)}`);
+    if (record === undefined) throw testingError(where, `no user has the id ${JSON.stringify(userId)}`);
     return record;
   }
 
@@ -240,31 +296,55 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
     const connection = connections.get(name);
     if (connection !== undefined) return connection;
     const known = connections.list().map((existing) => `"${existing.name}"`).join(', ');
-    throw localTenantError(where, `unknown connection "${name}"; use one of ${known}, or add it with connections.add()`);
+    throw testingError(where, `unknown connection "${name}"; use one of ${known}, or add it with connections.add()`);
   }
 
   function checkUnique(where: string, userId: string, email: string | undefined, connection: TenantConnection): void {
     if (records.has(userId)) {
-      throw localTenantError(where, `a user with user_id ${JSON.stringify(userId)} already exists`);
+      throw testingError(where, `a user with user_id ${JSON.stringify(userId)} already exists`);
     }
     // Auth0 refuses a second database user with the same email in one connection; federated ones may repeat.
     if (email === undefined || connectionKindOf(connection.strategy) !== 'database') return;
     const sameEmail = email.toLowerCase();
     for (const other of records.values()) {
       if (other.connection.name === connection.name && other.user.email?.toLowerCase() === sameEmail) {
-        throw localTenantError(where, `a user with email "${email}" already exists in "${connection.name}"`);
+        throw testingError(where, `a user with email "${email}" already exists in "${connection.name}"`);
       }
     }
   }
 
+  const policyOf = (connection: TenantConnection): PasswordPolicy => connections.passwordPolicyOf(connection.name) ?? NO_POLICY;
+
+  function refusalOf(record: UserRecord, password: string): PasswordRefusal | undefined {
+    const policy = policyOf(record.connection);
+    const weak = strengthProblem(password, policy);
+    if (weak !== undefined) return { error: 'PasswordStrengthError', problem: weak };
+    const historySize = policy.passwordHistorySize;
+    if (historySize !== undefined && record.passwords.slice(0, historySize).some((used) => matchesHash(password, used))) {
+      return { error: 'PasswordHistoryError', problem: `it is one of the last ${historySize} passwords of this user` };
+    }
+    return undefined;
+  }
+
+  /** Checks a new password against the user's connection and its policy, and hashes it. */
   function newPassword(where: string, record: UserRecord, password: unknown): PasswordHash {
     requireDatabaseConnection(where, 'password', record.connection);
-    return hashPassword(requirePassword(where, password));
+    const refusal = refusalOf(record, requirePassword(where, password));
+    if (refusal !== undefined) {
+      const { name } = record.connection;
+      const level = policyOf(record.connection).passwordPolicy;
+      throw testingError(where, `the password does not meet the password policy of "${name}" (${level}): ${refusal.problem} (Auth0 answers ${refusal.error})`);
+    }
+    return hashPassword(password as string);
+  }
+
+  function storePassword(record: UserRecord, hash: PasswordHash): void {
+    record.passwords = [hash, ...record.passwords].slice(0, MAX_HISTORY);
   }
 
   function replacePassword(where: string, userId: string, password: unknown): TenantUser {
     const record = recordOf(where, userId);
-    record.password = newPassword(where, record, password);
+    storePassword(record, newPassword(where, record, password));
     const at = isoNow();
     record.user.last_password_reset = at;
     record.user.updated_at = at;
@@ -290,11 +370,11 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
       const isDatabase = connectionKindOf(connection.strategy) === 'database';
       const { email, logins_count: loginsCount = 0 } = input;
       if (email !== undefined && (typeof email !== 'string' || !email.includes('@'))) {
-        throw localTenantTypeError(where, `"email" must be an email address (got ${JSON.stringify(email)})`);
+        throw testingTypeError(where, `"email" must be an email address (got ${JSON.stringify(email)})`);
       }
       if (!Number.isSafeInteger(loginsCount) || loginsCount < 0) {
         const problem = `"logins_count" must be a non-negative integer (got ${JSON.stringify(loginsCount)})`;
-        throw localTenantTypeError(where, problem);
+        throw testingTypeError(where, problem);
       }
       if (input.password !== undefined) requireDatabaseConnection(where, 'password', connection);
       if (input.last_password_reset !== undefined) {
@@ -303,7 +383,7 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
       const userId = input.user_id ?? generateUserId(connection, email);
       if (typeof userId !== 'string' || userId === '') {
         const problem = `"user_id" must be a non-empty string (got ${JSON.stringify(userId)})`;
-        throw localTenantTypeError(where, problem);
+        throw testingTypeError(where, problem);
       }
       checkUnique(where, userId, email, connection);
 
@@ -322,11 +402,11 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
         app_metadata: cloneJson(requireMetadata(where, 'app_metadata', input.app_metadata ?? {})),
         user_metadata: cloneJson(requireMetadata(where, 'user_metadata', input.user_metadata ?? {})),
       };
-      const record: UserRecord = { user, connection };
+      const record: UserRecord = { user, connection, passwords: [] };
       if (isDatabase) {
         // Like a user who signed up: there is a password, just not one the test knows.
-        const password = input.password ?? randomBytes(18).toString('base64url');
-        record.password = hashPassword(requirePassword(where, password));
+        const password = input.password ?? randomPassword(policyOf(connection));
+        storePassword(record, newPassword(where, record, password));
       }
       records.set(userId, record);
       return cloneJson(user);
@@ -345,8 +425,12 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
       replacePassword('localTenant.users.changePassword', userId, password),
 
     verifyPassword(userId, password) {
-      const { password: stored } = recordOf('localTenant.users.verifyPassword', userId);
-      return stored !== undefined && typeof password === 'string' && matchesHash(password, stored);
+      const [current] = recordOf('localTenant.users.verifyPassword', userId).passwords;
+      return current !== undefined && typeof password === 'string' && matchesHash(password, current);
+    },
+
+    passwordRefusal(userId, password) {
+      return refusalOf(recordOf('localTenant.users.passwordRefusal', userId), password);
     },
 
     updateAppMetadata: (userId, patch) =>
@@ -383,7 +467,7 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
       if (patch.email_verified !== undefined) user.email_verified = patch.email_verified;
       if (patch.blocked !== undefined) user.blocked = patch.blocked;
       if (password !== undefined) {
-        record.password = password;
+        storePassword(record, password);
         user.last_password_reset = at;
       }
       user.updated_at = at;

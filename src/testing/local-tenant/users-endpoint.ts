@@ -1,8 +1,10 @@
-import { connectionKindOf, type ConnectionStore } from './connection-store.js';
+import { connectionKindOf } from '../connection-kind.js';
+import { findInvalidMetadataKey, isPlainObject, type Metadata } from '../metadata.js';
+import type { ConnectionStore } from './connection-store.js';
 import { errorResponse, type TenantRequest, type TenantResponse } from './http-messages.js';
-import { findInvalidMetadataKey, isPlainObject, type Metadata } from './metadata.js';
+import { authorize, selectFields } from './management-access.js';
 import type { TokenVerdict } from './token-issuer.js';
-import type { TenantUser, UserPatch, UserRecords } from './user-store.js';
+import type { PasswordRefusal, UserPatch, UserRecords } from './user-store.js';
 
 /** What the users endpoints work with. */
 export interface UsersEndpointContext {
@@ -13,7 +15,6 @@ export interface UsersEndpointContext {
 }
 
 const USER_NOT_FOUND = errorResponse(404, 'The user does not exist.', 'inexistent_user');
-const EXPIRED_TOKEN_MESSAGE = 'Expired token received for JSON Web Token validation';
 
 const SUPPORTED_PATCH_FIELDS: ReadonlySet<string> = new Set([
   'app_metadata', 'user_metadata', 'password', 'connection', 'email_verified', 'blocked',
@@ -24,21 +25,6 @@ const UNSUPPORTED_PATCH_FIELDS: ReadonlySet<string> = new Set([
   'picture', 'username', 'verify_email', 'verify_phone_number',
 ]);
 
-type Authentication = { readonly scopes: ReadonlySet<string> } | { readonly refusal: TenantResponse };
-
-/** The scopes of a valid bearer token, or the 401 for a missing, invalid, expired or revoked one. */
-export function authenticate(auth: TokenVerdict | undefined): Authentication {
-  if (auth === undefined) return { refusal: errorResponse(401, 'Missing authentication') };
-  if (auth.valid) return { scopes: auth.scopes };
-  return { refusal: errorResponse(401, auth.reason === 'expired' ? EXPIRED_TOKEN_MESSAGE : 'Invalid token') };
-}
-
-/** 403 unless the token carries one of `anyOf`. */
-export function checkScope(granted: ReadonlySet<string>, anyOf: readonly string[]): TenantResponse | undefined {
-  if (anyOf.some((scope) => granted.has(scope))) return undefined;
-  return errorResponse(403, `Insufficient scope, expected any of: ${anyOf.join(',')}`, 'insufficient_scope');
-}
-
 /** The user id from the path, or `undefined` when its percent-encoding is malformed. */
 function decodeUserId(encodedId: string): string | undefined {
   try {
@@ -48,24 +34,13 @@ function decodeUserId(encodedId: string): string | undefined {
   }
 }
 
-/** Applies the `fields` and `include_fields` query parameters of the Management API. */
-export function selectFields(user: TenantUser, query: URLSearchParams): Partial<TenantUser> {
-  const fields = query.get('fields');
-  if (fields === null || fields.trim() === '') return user;
-  const listed = new Set(fields.split(',').map((field) => field.trim()));
-  const include = query.get('include_fields') !== 'false';
-  return Object.fromEntries(Object.entries(user).filter(([field]) => listed.has(field) === include));
-}
-
 /** `GET /api/v2/users/{id}`: needs `read:users`. */
 export function handleGetUser(
   request: TenantRequest,
   encodedId: string,
   context: UsersEndpointContext,
 ): TenantResponse {
-  const authentication = authenticate(context.auth);
-  if ('refusal' in authentication) return authentication.refusal;
-  const refusal = checkScope(authentication.scopes, ['read:users']);
+  const refusal = authorize(context.auth, ['read:users']);
   if (refusal !== undefined) return refusal;
 
   const userId = decodeUserId(encodedId);
@@ -88,6 +63,17 @@ function invalidBody(problem: string, property?: string): TenantResponse {
 
 function wrongType(property: string, expected: string, value: unknown): TenantResponse {
   return invalidBody(`Expected type ${expected} but found type ${typeName(value)}`, property);
+}
+
+// Auth0's answers to a password its policy refuses: a 400 with the error's name in the message and
+// no `errorCode` (community.auth0.com/t/passwordstrengtherror-on-management-api-doesnt-include/79241).
+const PASSWORD_REFUSALS: Readonly<Record<PasswordRefusal['error'], string>> = {
+  PasswordStrengthError: 'PasswordStrengthError: Password is too weak',
+  PasswordHistoryError: 'PasswordHistoryError: Password has previously been used',
+};
+
+function passwordRefused({ error }: PasswordRefusal): TenantResponse {
+  return errorResponse(400, PASSWORD_REFUSALS[error]);
 }
 
 /** A PATCH body that passed validation. */
@@ -142,16 +128,16 @@ function validatePatch(body: Metadata): ValidPatch | TenantResponse {
 
 /**
  * `PATCH /api/v2/users/{id}`: merges `app_metadata` and `user_metadata` at the top level (a `null` value
- * deletes a key), sets `password`, `email_verified` and `blocked`. Needs `update:users`, or
- * `update:users_app_metadata` when the body holds only `app_metadata`.
+ * deletes a key), sets `password` (under the connection's password policy), `email_verified` and
+ * `blocked`. Needs `update:users`, or `update:users_app_metadata` when the body holds only `app_metadata`.
  */
 export function handlePatchUser(
   request: TenantRequest,
   encodedId: string,
   context: UsersEndpointContext,
 ): TenantResponse {
-  const authentication = authenticate(context.auth);
-  if ('refusal' in authentication) return authentication.refusal;
+  const unauthenticated = authorize(context.auth, []);
+  if (unauthenticated !== undefined) return unauthenticated;
 
   let body: unknown;
   try {
@@ -164,7 +150,7 @@ export function handlePatchUser(
   // The narrower scope is enough for app_metadata alone, which is all this library's clearer writes.
   const onlyAppMetadata = Object.keys(body).every((field) => field === 'app_metadata');
   const scopes = onlyAppMetadata ? ['update:users', 'update:users_app_metadata'] : ['update:users'];
-  const refusal = checkScope(authentication.scopes, scopes);
+  const refusal = authorize(context.auth, scopes);
   if (refusal !== undefined) return refusal;
 
   const validation = validatePatch(body);
@@ -181,9 +167,14 @@ export function handlePatchUser(
       ? errorResponse(400, 'The connection does not exist.', 'inexistent_connection')
       : errorResponse(400, `The user has no identity in connection "${namedConnection}".`, 'invalid_body');
   }
-  if (validation.patch.password !== undefined && connectionKindOf(userConnection.strategy) !== 'database') {
-    const message = 'Cannot update password for non-database connections';
-    return errorResponse(400, message, 'operation_not_supported');
+  const { password } = validation.patch;
+  if (password !== undefined) {
+    if (connectionKindOf(userConnection.strategy) !== 'database') {
+      const message = 'Cannot update password for non-database connections';
+      return errorResponse(400, message, 'operation_not_supported');
+    }
+    const passwordRefusal = context.users.passwordRefusal(userId, password);
+    if (passwordRefusal !== undefined) return passwordRefused(passwordRefusal);
   }
 
   return { status: 200, body: context.users.applyPatch(userId, validation.patch) };

@@ -1,22 +1,12 @@
 import { errorResponse, type TenantRequest, type TenantResponse } from './http-messages.js';
 import { parseUserSearchQuery, UserSearchSyntaxError, type UserSearchPredicate } from './user-search-query.js';
-import { authenticate, checkScope, selectFields, type UsersEndpointContext } from './users-endpoint.js';
+import { authorize, integerParameter, selectFields } from './management-access.js';
+import type { UsersEndpointContext } from './users-endpoint.js';
 
 /** Auth0 lets a search page through the first 1000 matches only. */
 export const SEARCH_RESULT_LIMIT = 1000;
 const MAX_PER_PAGE = 100;
 const DEFAULT_PER_PAGE = 50;
-
-/** A non-negative integer query parameter, or the 400 for a malformed one. */
-function integerParameter(query: URLSearchParams, name: string, fallback: number, max: number): number | TenantResponse {
-  const raw = query.get(name);
-  if (raw === null || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0 || value > max) {
-    return errorResponse(400, `Query validation error: '${name}' must be an integer from 0 to ${max}`, 'invalid_query_string');
-  }
-  return value;
-}
 
 /**
  * `GET /api/v2/users`: lists users, or searches them with `q` (`search_engine=v3`), in creation order.
@@ -26,9 +16,7 @@ function integerParameter(query: URLSearchParams, name: string, fallback: number
  * described in `user-search-query.ts`; anything else is a 400 that says what is not supported.
  */
 export function handleListUsers(request: TenantRequest, context: UsersEndpointContext): TenantResponse {
-  const authentication = authenticate(context.auth);
-  if ('refusal' in authentication) return authentication.refusal;
-  const refusal = checkScope(authentication.scopes, ['read:users']);
+  const refusal = authorize(context.auth, ['read:users']);
   if (refusal !== undefined) return refusal;
 
   const params = request.url.searchParams;

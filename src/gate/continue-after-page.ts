@@ -1,0 +1,87 @@
+import type { PostLoginApi, PostLoginEvent } from '../auth0/post-login.js';
+import type { LogEntry } from '../internal/log.js';
+import { PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
+import { isRecord } from '../obligation/obligation.js';
+import { parseIsoTime } from '../obligation/time.js';
+import type { GateDecision } from './decide-first-login.js';
+import type { ResolvedGateOptions } from './options.js';
+import { readPageSecret } from './page-redirect.js';
+
+/** The part of `api.redirect` the return uses. */
+interface ValidateTokenApi {
+  validateToken(options: { secret: string; tokenParameterName?: string }): unknown;
+}
+
+/** What `onContinuePostLogin` concluded: let the login go on, or deny it and why. */
+export type ContinueOutcome =
+  | { readonly outcome: 'allow'; readonly reason: 'page-password-changed'; readonly writes: GateDecision['writes'] }
+  | {
+      readonly outcome: 'deny';
+      readonly reason: 'page-not-configured' | 'page-secret-unusable' | 'page-token-invalid' | 'page-change-too-early' | 'malformed-event';
+      readonly detail: string;
+    };
+
+/** The gate's own decision function, passed in so that this lazily loaded code does not import it. */
+export type Decide = (event: unknown, options: ResolvedGateOptions, now: number) => GateDecision;
+
+/** The later of two ISO times (`b` wins when `a` is not a time). */
+const laterOf = (a: unknown, b: string): unknown => {
+  const first = parseIsoTime(a);
+  return first !== undefined && first >= (parseIsoTime(b) as number) ? a : b;
+};
+
+/**
+ * The gate's `onContinuePostLogin`: the user is back from the change-password page. The page's token
+ * (checked by Auth0's `api.redirect.validateToken`: signature, expiry, `sub`, `iss` and the
+ * transaction's `state`) says when the password changed; the login goes on only when that change
+ * meets the obligation — decided by the gate's own rule, as if the event already showed the change
+ * — and the flag is then cleared like the gate's self-healing does. Anything else denies. Never throws.
+ */
+export function continueAfterPage(
+  event: PostLoginEvent,
+  api: PostLoginApi,
+  options: ResolvedGateOptions,
+  decide: Decide,
+  now: number,
+): ContinueOutcome {
+  const { page } = options;
+  if (page === undefined) {
+    return { outcome: 'deny', reason: 'page-not-configured', detail: 'onContinuePostLogin ran, but the gate has no changePasswordPage' };
+  }
+  const secret = readPageSecret(event, page);
+  if (typeof secret !== 'string') return { outcome: 'deny', reason: 'page-secret-unusable', detail: secret.problem };
+
+  let claims: unknown;
+  try {
+    claims = (api.redirect as unknown as ValidateTokenApi).validateToken({ secret, tokenParameterName: SESSION_TOKEN_PARAMETER });
+  } catch (error) {
+    // Auth0's reasons name no token ("The session token is invalid: …"); cut them short all the same.
+    const reason = error instanceof Error ? error.message.slice(0, 80) : 'not an Error';
+    return { outcome: 'deny', reason: 'page-token-invalid', detail: reason };
+  }
+  if (!isRecord(claims) || claims['purpose'] !== PASSWORD_CHANGED_PURPOSE) {
+    return { outcome: 'deny', reason: 'page-token-invalid', detail: 'not a token of the change-password page' };
+  }
+  if (claims['sub'] !== undefined && claims['sub'] !== event.user?.user_id) {
+    return { outcome: 'deny', reason: 'page-token-invalid', detail: 'the token is about another user' };
+  }
+  const changedAt = claims['password_changed_at'];
+  if (typeof changedAt !== 'string' || parseIsoTime(changedAt) === undefined) {
+    return { outcome: 'deny', reason: 'page-token-invalid', detail: 'password_changed_at is not a time' };
+  }
+
+  // The one rule decides, with the page's change in view: `event.user` may predate it.
+  const user: Record<string, unknown> = isRecord(event.user) ? event.user : {};
+  const view = { ...event, user: { ...user, last_password_reset: laterOf(user['last_password_reset'], changedAt) } };
+  const decision = decide(view, options, now);
+  if (decision.outcome === 'allow') return { outcome: 'allow', reason: 'page-password-changed', writes: decision.writes };
+  if (decision.reason === 'malformed-event') return { outcome: 'deny', reason: 'malformed-event', detail: decision.detail ?? 'malformed event' };
+  return { outcome: 'deny', reason: 'page-change-too-early', detail: `the page's change does not postdate the obligation (${decision.reason})` };
+}
+
+/** A continue outcome as a log entry's fields. */
+export function continueLogFields(result: ContinueOutcome): Pick<LogEntry, 'decision' | 'reason'> & { detail?: string } {
+  return result.outcome === 'allow'
+    ? { decision: 'allow', reason: result.reason }
+    : { decision: 'deny', reason: result.reason, detail: result.detail };
+}

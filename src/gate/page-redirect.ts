@@ -1,0 +1,74 @@
+import type { PostLoginApi, PostLoginEvent } from '../auth0/post-login.js';
+import { MIN_PAGE_SECRET_BYTES, PAGE_SESSION_PURPOSE, SESSION_TOKEN_PARAMETER, type PageSessionPayload } from '../internal/page-session.js';
+import type { ObligationKeys } from '../obligation/obligation.js';
+import { isInteractiveLogin } from './interactive-login.js';
+import type { ResolvedPage } from './options.js';
+
+/** The part of `api.redirect` the gate uses (auth0.com/docs/customize/actions/redirect-with-actions). */
+interface RedirectApi {
+  encodeToken(options: { secret: string; payload: Record<string, unknown>; expiresInSeconds?: number }): string;
+  sendUserTo(url: string, options?: { query?: Record<string, string> }): unknown;
+  canRedirect?(): boolean;
+}
+
+/** What became of a redirect to the page: `sent`, or why not (the login is then denied as without the page). */
+export type PageRedirectResult =
+  | { readonly outcome: 'sent' }
+  | { readonly outcome: 'not-possible' | 'secret-unusable' | 'failed'; readonly detail: string };
+
+/** The Action secret holding the shared key, when it is long enough; otherwise why not. */
+export function readPageSecret(event: PostLoginEvent, page: ResolvedPage): string | { readonly problem: string } {
+  const secrets: Record<string, unknown> = event.secrets ?? {};
+  const key = Object.hasOwn(secrets, page.secretName) ? secrets[page.secretName] : undefined;
+  if (typeof key !== 'string' || key.length === 0) return { problem: `Action secret ${page.secretName} is missing` };
+  // The value is never quoted, nor its length: only that it is too short.
+  if (Buffer.byteLength(key) < MIN_PAGE_SECRET_BYTES) {
+    return { problem: `Action secret ${page.secretName} is shorter than ${MIN_PAGE_SECRET_BYTES} bytes` };
+  }
+  return key;
+}
+
+/**
+ * Sends the user to the change-password page with a signed session token, instead of denying.
+ * Loaded by the gate only for a login that the obligation would deny, with a page configured.
+ * Never throws: a failure is a result, and the gate then denies as it would without the page.
+ *
+ * @param since - when the obligation began, ISO 8601.
+ */
+export function redirectToPage(
+  event: PostLoginEvent,
+  api: PostLoginApi,
+  page: ResolvedPage,
+  keys: ObligationKeys,
+  reason: string,
+  since: string,
+): PageRedirectResult {
+  try {
+    // The one meaning of "interactive", shared with the reset email: a person at a screen, not prompt=none.
+    if (!isInteractiveLogin(event)) return { outcome: 'not-possible', detail: 'not an interactive login' };
+    const redirect = api.redirect as unknown as RedirectApi | undefined;
+    // Auth0's canRedirect is deprecated as the last word, but a "no" is still a no.
+    if (typeof redirect?.canRedirect === 'function' && redirect.canRedirect() === false) {
+      return { outcome: 'not-possible', detail: 'api.redirect.canRedirect() says no' };
+    }
+    const secret = readPageSecret(event, page);
+    if (typeof secret !== 'string') return { outcome: 'secret-unusable', detail: secret.problem };
+    const { email } = event.user;
+    const locale = event.transaction?.locale;
+    const payload: PageSessionPayload = {
+      purpose: PAGE_SESSION_PURPOSE,
+      connection: event.connection.name,
+      ...(typeof email === 'string' && email.length > 0 ? { email } : {}),
+      flag: keys.flag,
+      since,
+      reason,
+      ...(typeof locale === 'string' && locale.length > 0 ? { locale } : {}),
+    };
+    const token = redirect!.encodeToken({ secret, payload: { ...payload }, expiresInSeconds: page.expiresInSeconds });
+    redirect!.sendUserTo(page.url, { query: { [SESSION_TOKEN_PARAMETER]: token } });
+    return { outcome: 'sent' };
+  } catch (error) {
+    // The name only: a message could quote the URL, token included.
+    return { outcome: 'failed', detail: `api.redirect failed (${error instanceof Error ? error.name : 'non-error thrown'})` };
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Compile-only: the `/testing` entry as a test author uses it. (Run by `npm run typecheck`.)
+ */
+import { expectTypeOf } from 'vitest';
+import type { PostChangePasswordApi, PostLoginApi } from '../../src/index.js';
+import {
+  buildPostLoginEvent,
+  createPostChangePasswordApi,
+  createPostLoginApi,
+  startLocalTenant,
+  type LocalTenant,
+  type LoginOutcome,
+  type PasswordStrength,
+  type RecordedRedirect,
+} from '../../src/testing/index.js';
+
+export async function usage(): Promise<void> {
+  // This repo's lib (with @types/node) has Symbol.asyncDispose: `await using` works.
+  await using tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
+  expectTypeOf(tenant[Symbol.asyncDispose]).toEqualTypeOf<() => Promise<void>>();
+  expectTypeOf(tenant.handle).toEqualTypeOf<(request: Request) => Promise<Response>>();
+
+  // Recording apis stand where Auth0's do, and expose what a test asserts on.
+  const api = createPostLoginApi({ event: buildPostLoginEvent(), fetch: tenant.fetch });
+  expectTypeOf(api).toMatchTypeOf<PostLoginApi>();
+  expectTypeOf(createPostChangePasswordApi()).toMatchTypeOf<PostChangePasswordApi>();
+  expectTypeOf(api.redirectedTo).toEqualTypeOf<RecordedRedirect | undefined>();
+
+  tenant.connections.add({ name: 'staff', strategy: 'auth0', passwordPolicy: 'excellent', minLength: 12, passwordHistorySize: 5 });
+  expectTypeOf(tenant.connections.passwordPolicyOf('staff')?.passwordPolicy).toEqualTypeOf<PasswordStrength | undefined>();
+
+  const outcome: LoginOutcome = await tenant.runLogin(tenant.users.create().user_id, async () => {});
+  expectTypeOf(outcome.redirect).toEqualTypeOf<RecordedRedirect | undefined>();
+}
+
+export async function misuse(tenant: LocalTenant): Promise<void> {
+  // @ts-expect-error the tenant follows the system clock: move it with the test runner's fake clock
+  await startLocalTenant({ now: () => 0 });
+  // @ts-expect-error not one of Auth0's levels
+  tenant.connections.add({ name: 'db', strategy: 'auth0', passwordPolicy: 'strong' });
+  // @ts-expect-error the recording api's records are read-only
+  createPostLoginApi().denials = [];
+}

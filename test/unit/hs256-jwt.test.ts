@@ -1,0 +1,38 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { signHs256, verifyHs256 } from '../../src/internal/hs256-jwt.js';
+
+/** Our HS256 tokens against an independent implementation (jose), both ways, and the refusals. */
+const KEY = 'a-shared-key-of-at-least-32-bytes!!';
+const secret = new TextEncoder().encode(KEY);
+const NOW = 1_790_000_000;
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('HS256 tokens', () => {
+  it('are read by jose as we wrote them', async () => {
+    const token = signHs256({ sub: 'auth0|1', exp: NOW + 60, state: 's' }, KEY);
+    const { payload, protectedHeader } = await jwtVerify(token, secret, { currentDate: new Date(NOW * 1000) });
+    expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toEqual({ sub: 'auth0|1', exp: NOW + 60, state: 's' });
+  });
+
+  it('read what jose writes', async () => {
+    const token = await new SignJWT({ purpose: 'x' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('auth0|2').setExpirationTime(NOW + 60).sign(secret);
+    expect(verifyHs256(token, KEY, NOW)).toEqual({ claims: { purpose: 'x', sub: 'auth0|2', exp: NOW + 60 } });
+  });
+
+  it.each([
+    ['another key', signHs256({ exp: NOW + 60 }, 'another key, also long enough to be used'), 'signature'],
+    ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ exp: NOW + 60 })}.`, 'algorithm'],
+    ['alg HS512', `${b64({ alg: 'HS512' })}.${b64({ exp: NOW + 60 })}.c2ln`, 'algorithm'],
+    ['a changed payload', (() => { const [h, , s] = signHs256({ exp: NOW + 60, sub: 'a' }, KEY).split('.'); return `${h}.${b64({ exp: NOW + 60, sub: 'b' })}.${s}`; })(), 'signature'],
+    ['an expired token', signHs256({ exp: NOW - 10 }, KEY), 'expired'],
+    ['a token not yet valid', signHs256({ exp: NOW + 600, nbf: NOW + 300 }, KEY), 'not-yet-valid'],
+    ['no exp', signHs256({ sub: 'x' }, KEY), 'malformed'],
+    ['two parts', 'a.b', 'malformed'],
+    ['not a string', 42, 'malformed'],
+    ['a huge token', 'a'.repeat(10_000), 'malformed'],
+  ])('refuses %s', (_name, token, refused) => {
+    expect(verifyHs256(token, KEY, NOW)).toEqual({ refused });
+  });
+});
