@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `auth0-force-password-reset` command: runCli with the process's values. SIGINT stops the run
-// after the user in progress (the state file is then up to date); a second one quits at once.
+// after the user in progress (the state file is then up to date); a second one quits at once (the
+// journal already holds every finished user, and the next run takes over the lock left behind).
 import { runCli } from './run-cli.js';
 
 const interrupt = new AbortController();

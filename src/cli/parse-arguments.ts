@@ -1,4 +1,7 @@
-import { isUserId } from '../admin/options.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MAX_RATE, MIN_RATE, RATE_EXPECTED } from '../admin/options.js';
+import { closestName, spelling } from './closest-name.js';
+import { USER_ID_FORM, userIdProblem } from './user-id-problem.js';
 
 /** The tool's commands. */
 export type CliCommand = 'require-change' | 'waive';
@@ -19,9 +22,11 @@ export interface RunArguments {
   readonly json: boolean;
 }
 
+/** What a command line asks for. */
 export type CommandLine =
   | { readonly kind: 'run'; readonly run: RunArguments }
-  | { readonly kind: 'help' }
+  /** `--help`: the overview, or with a command before it, that command's help. */
+  | { readonly kind: 'help'; readonly command: CliCommand | undefined }
   | { readonly kind: 'version' };
 
 /** A command line the tool refuses; the message says what to do instead. Exit code 2. */
@@ -29,47 +34,20 @@ export class UsageError extends Error {
   override name = 'UsageError' as const;
 }
 
-export const USAGE = `Usage: auth0-force-password-reset <command> [user ids…] [options]
-
-Commands:
-  require-change   require a password change at the next sign-in (database users only)
-  waive            waive a pending change: set the flag to false
-
-Users (one of):
-  <user id>…                         e.g. 'auth0|64b7f0c2a1d3e4f5a6b7c8d9' (quote the |)
-  --file <path>                      one user id per line; blank lines and # comments are ignored
-  --query <query>                    a user search (Lucene syntax, v3), at most 1000 users,
-                                     e.g. 'email:*@contractor.example AND identities.provider:auth0'
-
-Options:
-  --flag <key>                       the app_metadata key of the obligation (default needsPasswordReset)
-  --temporary-password-from-env <VAR>
-                                     require-change: first set the password held in environment
-                                     variable VAR (the password itself never goes on the command line)
-  --dry-run                          read the users and report what would change; write nothing
-  --rate <n>                         Management API requests per second (default 2, Auth0's free plan)
-  --state <file.json>                record each user's outcome there, after each user; a re-run with
-                                     the same file skips the users done or skipped, retries the failed
-  --json                             print the final report as JSON
-  -h, --help                         this help
-  --version                          the version
-
-Credentials come from the environment only: AUTH0_DOMAIN (the canonical *.auth0.com domain),
-AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of an M2M application with read:users and update:users.
-
-Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);
-3 could not authenticate; 130 interrupted.
-`;
-
-const VALUE_OPTIONS = {
-  '--file': 'file',
-  '--query': 'query',
-  '--flag': 'flag',
-  '--temporary-password-from-env': 'temporaryPasswordEnv',
-  '--rate': 'rate',
-  '--state': 'state',
-} as const;
-type ValueOption = keyof typeof VALUE_OPTIONS;
+const OPTIONS = {
+  file: { type: 'string' },
+  query: { type: 'string' },
+  flag: { type: 'string' },
+  'temporary-password-from-env': { type: 'string' },
+  rate: { type: 'string' },
+  state: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+type OptionName = keyof typeof OPTIONS;
+const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
 
 const ENVIRONMENT_ONLY =
   'credentials come from the environment only (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET), never from arguments, which end up in shell history and process lists';
@@ -87,97 +65,142 @@ const REFUSED: Readonly<Record<string, string>> = {
   '--password': PASSWORD_FROM_ENV,
   '--temporary-password': PASSWORD_FROM_ENV,
 };
+/** `--clientSecret`, `--CLIENT_SECRET`: the same option to whoever typed it, so refused the same way. */
+const REFUSED_BY_SPELLING = new Map(Object.entries(REFUSED).map(([name, why]) => [spelling(name), why]));
 
-const COMMANDS: ReadonlySet<string> = new Set<CliCommand>(['require-change', 'waive']);
+const COMMANDS: readonly CliCommand[] = ['require-change', 'waive'];
+const isCommand = (value: string | undefined): value is CliCommand => COMMANDS.includes(value as CliCommand);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** What may be repeated of an unknown option: a plain name. Anything else may be a secret typed in the wrong place. */
+const OPTION_LIKE = /^(?:-[A-Za-z]|--[A-Za-z][A-Za-z0-9_-]{0,40})$/;
+/** What may be repeated of an unknown command: a plain word, as commands are. */
+const COMMAND_LIKE = /^[a-z][a-z-]{0,30}$/;
 
 /** At most `max` characters of something the user typed, quoted, for an error message. */
 export const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** A path the user gave (`--file`, `--state`), quoted: shown whole unless absurdly long, as paths are no secrets. */
+export const quotePath = (path: string) => quote(path, 240);
+
+/**
+ * Refuses, before anything else is looked at, an argument that names an option made for a secret —
+ * in any form (`--client-secret x`, `--client-secret=x`, `--clientSecret`), anywhere (after `--`
+ * too) — so that what follows it is never read, let alone repeated.
+ */
+function refuseSecretOptions(argv: readonly string[]): void {
+  for (const arg of argv) {
+    if (!arg.startsWith('--')) continue;
+    const name = arg.split('=', 1)[0] as string;
+    const why = REFUSED[name] ?? REFUSED_BY_SPELLING.get(spelling(name));
+    if (why !== undefined) throw new UsageError(`refusing ${OPTION_LIKE.test(name) ? name : 'an option'}: ${why}`);
+  }
+}
+
+function unknownOption(raw: string, position: number): UsageError {
+  const name = raw.startsWith('--') ? (raw.split('=', 1)[0] as string) : raw;
+  if (!OPTION_LIKE.test(name)) {
+    return new UsageError(`argument ${position} is an unknown option (not repeated here: it does not look like an option name)`);
+  }
+  const closest = name.startsWith('--') ? closestName(name.slice(2), OPTION_NAMES) : undefined;
+  return new UsageError(`unknown option ${name}${closest === undefined ? '' : `: did you mean --${closest}?`}`);
+}
+
+/**
+ * Says why `parseArgs` (strict) refused a command line, from the tokens of a lenient pass — data,
+ * not Node's message, which would quote what the user typed.
+ */
+function explainRejection(argv: readonly string[]): UsageError {
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (!Object.hasOwn(OPTIONS, token.name)) return unknownOption(argv[token.index] as string, token.index + 1);
+    const option = `--${token.name}`;
+    if (OPTIONS[token.name as OptionName].type === 'boolean') {
+      if (token.value !== undefined) return new UsageError(`${option} takes no value`);
+    } else if (token.value === undefined) {
+      return new UsageError(`${option} needs a value`);
+    } else if (token.inlineValue !== true && token.value.startsWith('-')) {
+      return new UsageError(`${option} needs a value (a value that starts with "-" goes after "=": ${option}=-…)`);
+    }
+  }
+  return new UsageError('the arguments could not be read; see --help');
+}
+
 function parseRate(value: string): number {
   const rate = Number(value);
-  if (value.trim() === '' || !Number.isFinite(rate) || rate <= 0 || rate > 100) {
-    throw new UsageError(`--rate must be a number of requests per second, above 0 and at most 100 (got ${quote(value, 12)})`);
+  if (value.trim() === '' || !Number.isFinite(rate) || rate < MIN_RATE || rate > MAX_RATE) {
+    // A number is quoted; anything else is not (it was meant for somewhere else).
+    const got = /^[\d.eE+-]{1,16}$/.test(value) ? ` (got ${quote(value)})` : '';
+    throw new UsageError(`--rate ${RATE_EXPECTED}${got}`);
   }
   return rate;
 }
 
+function commandProblem(word: string): string {
+  if (COMMAND_LIKE.test(word)) {
+    const closest = closestName(word, COMMANDS);
+    return `unknown command ${quote(word)}: ${closest === undefined ? 'use require-change or waive' : `did you mean ${closest}?`}`;
+  }
+  if (userIdProblem(word) === undefined) return 'the command comes first: require-change or waive, then the user ids';
+  return 'the first argument is not a command (not repeated here: it does not look like one): use require-change or waive';
+}
+
+function malformedUserIds(positionals: readonly { readonly value: string; readonly index: number }[]): UsageError | undefined {
+  const problems = positionals.flatMap(({ value, index }) => {
+    const problem = userIdProblem(value);
+    return problem === undefined ? [] : [`argument ${index + 1}: not a user id (${problem})`];
+  });
+  if (problems.length === 0) return undefined;
+  const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
+  return new UsageError(`${problems.slice(0, 3).join('; ')}${more} — a user id is ${USER_ID_FORM}, without spaces`);
+}
+
 /**
- * Parses the tool's arguments. Nothing a user typed after an option that could hold a secret is
- * ever repeated in a message.
+ * Parses the tool's arguments with `node:util` `parseArgs` (strict), then checks them. Nothing a
+ * user typed after an option that could hold a secret is ever read; messages repeat only what is
+ * safe to show: option names that look like option names, and numbers.
  *
  * @throws UsageError
  */
 export function parseArguments(argv: readonly string[]): CommandLine {
-  const positionals: string[] = [];
-  const values: Partial<Record<(typeof VALUE_OPTIONS)[ValueOption], string>> = {};
-  let dryRun = false;
-  let json = false;
-  let help = false;
-  let version = false;
-  let onlyPositionals = false;
-
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index] as string;
-    if (onlyPositionals || !arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyPositionals = true;
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const name = equals === -1 ? arg : arg.slice(0, equals);
-    const inline = equals === -1 ? undefined : arg.slice(equals + 1);
-    const refusal = REFUSED[name];
-    if (refusal !== undefined) throw new UsageError(`refusing ${name}: ${refusal}`);
-    if (name === '-h' || name === '--help' || name === '--version' || name === '--dry-run' || name === '--json') {
-      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
-      if (name === '--dry-run') dryRun = true;
-      else if (name === '--json') json = true;
-      else if (name === '--version') version = true;
-      else help = true;
-      continue;
-    }
-    if (!Object.hasOwn(VALUE_OPTIONS, name)) {
-      throw new UsageError(`unknown option ${/^-{1,2}[A-Za-z][A-Za-z0-9-]{0,40}$/.test(name) ? name : quote(name, 20)}`);
-    }
-    const key = VALUE_OPTIONS[name as ValueOption];
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[index + 1];
-      if (next === undefined || (next.startsWith('--') && key !== 'query')) throw new UsageError(`${name} needs a value`);
-      value = next;
-      index += 1;
-    }
-    if (value === '') throw new UsageError(`${name} needs a value`);
-    if (values[key] !== undefined) throw new UsageError(`${name} is given twice`);
-    values[key] = value;
+  refuseSecretOptions(argv);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) throw explainRejection(argv);
+    throw error;
   }
+  const { values, tokens } = parsed;
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || OPTIONS[token.name as OptionName].type === 'boolean') continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given twice`);
+    seen.add(token.name);
+    if (token.value === '') throw new UsageError(`--${token.name} needs a value`);
+  }
+  const positionals = tokens.filter((token) => token.kind === 'positional');
+  const [first, ...rest] = positionals;
 
-  if (help) return { kind: 'help' };
-  if (version) return { kind: 'version' };
+  if (values.help === true) return { kind: 'help', command: isCommand(first?.value) ? first.value : undefined };
+  if (values.version === true) return { kind: 'version' };
 
-  const [command, ...userIds] = positionals;
-  if (command === undefined) throw new UsageError('no command: use require-change or waive');
-  if (!COMMANDS.has(command)) throw new UsageError(`unknown command ${quote(command, 30)}: use require-change or waive`);
+  if (first === undefined) throw new UsageError('no command: use require-change or waive');
+  if (!isCommand(first.value)) throw new UsageError(commandProblem(first.value));
+  const command = first.value;
 
-  const sources = [userIds.length > 0, values.file !== undefined, values.query !== undefined].filter(Boolean).length;
+  const { file, query, flag, state } = values;
+  const userIds = rest.map((token) => token.value);
+  const sources = [userIds.length > 0, file !== undefined, query !== undefined].filter(Boolean).length;
   if (sources === 0) throw new UsageError('no users: give user ids, --file <path> or --query <query>');
   if (sources > 1) throw new UsageError('give the users one way only: user ids, --file or --query');
-  const malformed = userIds.filter((userId) => !isUserId(userId));
-  if (malformed.length > 0) {
-    const listed = malformed.slice(0, 3).map((userId) => quote(userId)).join(', ');
-    throw new UsageError(
-      `not a user id: ${listed}${malformed.length > 3 ? ` and ${malformed.length - 3} more` : ''} (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces)`,
-    );
+  const malformed = malformedUserIds(rest);
+  if (malformed !== undefined) throw malformed;
+  if (query !== undefined && query.trim() === '') throw new UsageError('--query is empty');
+  if (flag !== undefined && /[.$]/.test(flag)) {
+    throw new UsageError(`--flag must be an app_metadata key without "." or "$" (got ${quote(flag)})`);
   }
-  if (values.query !== undefined && values.query.trim() === '') throw new UsageError('--query is empty');
-  if (values.flag !== undefined && (values.flag === '' || /[.$]/.test(values.flag))) {
-    throw new UsageError(`--flag must be an app_metadata key without "." or "$" (got ${quote(values.flag)})`);
-  }
-  const temporaryPasswordEnv = values.temporaryPasswordEnv;
+  const temporaryPasswordEnv = values['temporary-password-from-env'];
   if (temporaryPasswordEnv !== undefined) {
     if (command !== 'require-change') throw new UsageError('--temporary-password-from-env is for require-change only');
     if (!ENV_NAME.test(temporaryPasswordEnv)) {
@@ -189,16 +212,16 @@ export function parseArguments(argv: readonly string[]): CommandLine {
   return {
     kind: 'run',
     run: {
-      command: command as CliCommand,
+      command,
       userIds: [...new Set(userIds)],
-      file: values.file,
-      query: values.query,
-      flag: values.flag,
+      file,
+      query,
+      flag,
       temporaryPasswordEnv,
-      dryRun,
+      dryRun: values['dry-run'] === true,
       rate: values.rate === undefined ? undefined : parseRate(values.rate),
-      state: values.state,
-      json,
+      state,
+      json: values.json === true,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { resolveJobConfig, type PasswordChangeJobConfig } from '../admin/job-config.js';
+import { resolveJobConfig, type AdminCaller } from '../admin/job-config.js';
 import { DOMAIN_EXPECTED, parseTenantDomain } from '../management/domain.js';
 import type { RequirePasswordChangeOptions } from '../admin/options.js';
 import type { PasswordChangeReport } from '../admin/report.js';
@@ -7,10 +7,13 @@ import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { VERSION } from '../version.js';
-import { parseArguments, quote, UsageError, USAGE, type RunArguments } from './parse-arguments.js';
+import { RunLockedError } from './acquire-run-lock.js';
+import { helpText, scopesNeeded } from './help-text.js';
+import { openStateFile, readFinishedUsers, type StateFile, type StateRecovery } from './open-state-file.js';
+import { parseArguments, quote, quotePath, UsageError, type RunArguments } from './parse-arguments.js';
 import { createProgressReporter, type OutputStream } from './progress.js';
 import { readIdFile } from './read-id-file.js';
-import { openStateFile, type StateFile } from './state-file.js';
+import type { StateFileSystem } from './state-file-system.js';
 
 /** The exit codes a script can rely on. */
 export const EXIT_CODES = {
@@ -40,6 +43,8 @@ export interface CliEnvironment {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Stops the run after the user in progress (the bin wires SIGINT to it). */
   readonly signal?: AbortSignal;
+  /** The file operations behind `--state`. @default node:fs */
+  readonly stateFileSystem?: StateFileSystem;
 }
 
 const CREDENTIAL_VARIABLES = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'] as const;
@@ -48,6 +53,8 @@ const NAME = 'auth0-force-password-reset';
 /** The tool's names for the options of `/admin` that it fills in. */
 const CLI_NAMES: Readonly<Record<string, string>> = {
   'options.users.query': '--query',
+  'options.flag': '--flag',
+  'options.rate': '--rate',
   'options.domain': 'AUTH0_DOMAIN',
   'options.clientId': 'AUTH0_CLIENT_ID',
   'options.clientSecret': 'AUTH0_CLIENT_SECRET',
@@ -93,6 +100,8 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
 
 function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlier }: RunSummary): string {
   const lines: string[] = [];
+  // The variable's name is shown only here, once it named a variable that is set: a password typed
+  // in its place names none, and is refused without being repeated.
   const password = run.temporaryPasswordEnv === undefined ? '' : `, temporary password from $${run.temporaryPasswordEnv}`;
   lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password})`);
   const row = (label: string, count: number) => `  ${label.padEnd(13)}${String(count).padStart(5)}`;
@@ -117,11 +126,42 @@ function reportAsText(run: RunArguments, domain: string, flag: string, { report,
 }
 
 const codeOf = (error: unknown) => String((error as { code?: unknown } | undefined)?.code ?? 'failed');
+const isSystemError = (error: unknown): error is Error => error instanceof Error && 'syscall' in error;
 
 async function selectUsers(run: RunArguments): Promise<RequirePasswordChangeOptions['users']> {
   if (run.query !== undefined) return { query: run.query };
   if (run.file !== undefined) return readIdFile(run.file);
   return run.userIds;
+}
+
+/** Why a state file cannot be used now, from the lock's fields. */
+function lockedMessage(path: string, { refusal, holder, lockPath }: RunLockedError): string {
+  const named = `--state ${quotePath(path)}`;
+  switch (refusal) {
+    case 'running':
+      return `${named} is in use by another run (${holder === undefined ? `see ${quotePath(lockPath)}` : `pid ${holder.pid}, started ${holder.startedAt}`}): wait for it to finish, or stop it with Ctrl-C; two runs on one state file would lose each other's records`;
+    case 'other-host':
+      return `${named} is in use by a run on another machine (${holder === undefined ? 'unknown' : `pid ${holder.pid} on ${quote(holder.host, 64)}, started ${holder.startedAt}`}): if that run is over, remove ${quotePath(lockPath)} and run again`;
+    case 'unreadable':
+      return `${named} is locked, but its lock file ${quotePath(lockPath)} cannot be read: if no other run is using this state file, remove the lock file and run again`;
+  }
+}
+
+/** What opening the state file repaired after a run that did not end well, for stderr. */
+function recoveryNotes(path: string, { staleLock, journalRecords, tornRecord, temporaryFiles }: StateRecovery): string[] {
+  const named = `--state ${quotePath(path)}`;
+  const notes: string[] = [];
+  if (staleLock !== undefined) {
+    notes.push(`${named} was locked by a run that no longer exists (pid ${staleLock.pid}, started ${staleLock.startedAt}): taking it over`);
+  }
+  if (journalRecords > 0 || tornRecord) {
+    const cut = tornRecord ? '; its last record was cut short, so that user will be processed again' : '';
+    notes.push(`the previous run on ${named} did not finish: its journal's ${journalRecords} outcome${journalRecords === 1 ? ' is' : 's are'} now in the state file${cut}`);
+  }
+  if (temporaryFiles > 0) {
+    notes.push(`removed ${temporaryFiles} temporary file${temporaryFiles === 1 ? '' : 's'} of an interrupted rewrite of ${named}`);
+  }
+  return notes;
 }
 
 /**
@@ -139,10 +179,11 @@ async function selectUsers(run: RunArguments): Promise<RequirePasswordChangeOpti
 export async function runCli(argv: readonly string[], io: CliEnvironment): Promise<number> {
   const { env, stdout, stderr } = io;
   const clock: JobClock = { now: io.now ?? systemClock.now, sleep: io.sleep ?? systemClock.sleep };
-  const usageError = (message: string) => {
-    stderr.write(`${NAME}: ${message}\nRun ${NAME} --help for the usage.\n`);
+  const refuse = (message: string) => {
+    stderr.write(`${NAME}: ${message}\n`);
     return EXIT_CODES.usage;
   };
+  const usageError = (message: string) => refuse(`${message}\nRun ${NAME} --help for the usage.`);
   const progress = createProgressReporter(stderr);
   let earlier: string[] = [];
 
@@ -150,12 +191,13 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   let run: RunArguments;
   let domain: string;
   let flag: string;
+  let caller: AdminCaller;
+  let options: RequirePasswordChangeOptions;
   let state: StateFile | undefined;
-  let config: PasswordChangeJobConfig;
   try {
     const commandLine = parseArguments(argv);
     if (commandLine.kind === 'help') {
-      stdout.write(USAGE);
+      stdout.write(helpText(commandLine.command));
       return EXIT_CODES.ok;
     }
     if (commandLine.kind === 'version') {
@@ -166,36 +208,32 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     const missing = CREDENTIAL_VARIABLES.filter((name) => (env[name] ?? '').trim() === '');
     if (missing.length > 0) {
       return usageError(
-        `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users`,
+        `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with ${scopesNeeded(run.command)}`,
       );
     }
     const parsedDomain = parseTenantDomain(env['AUTH0_DOMAIN'] as string);
     // Never quoted: swapped environment variables put the client secret here.
     if ('problem' in parsedDomain) return usageError(`AUTH0_DOMAIN ${parsedDomain.problem}: it must be ${DOMAIN_EXPECTED}`);
     domain = parsedDomain.host;
-    const normalized = parsedDomain.host;
     let temporaryPassword: string | undefined;
     if (run.temporaryPasswordEnv !== undefined) {
       temporaryPassword = env[run.temporaryPasswordEnv];
       if (temporaryPassword === undefined || temporaryPassword === '') {
-        return usageError(`the environment variable ${run.temporaryPasswordEnv} (--temporary-password-from-env) is not set or is empty`);
+        // The variable's name is not repeated: it may be the password itself, typed in the wrong place.
+        return usageError('the environment variable named by --temporary-password-from-env is not set, or is empty');
       }
     }
     flag = run.flag ?? DEFAULT_FLAG;
     const users = await selectUsers(run);
-    if (run.state !== undefined) {
-      state = await openStateFile(run.state, { command: run.command, domain, flag }, { now: clock.now });
-    }
-    const finished = state?.finished ?? new Set<string>();
     const current = run;
-    const options: RequirePasswordChangeOptions = {
+    caller = run.command === 'require-change' ? 'requirePasswordChange' : 'waivePasswordChange';
+    options = {
       domain,
       clientId: env['AUTH0_CLIENT_ID'] as string,
       clientSecret: env['AUTH0_CLIENT_SECRET'] as string,
       users,
       flag,
       dryRun: run.dryRun,
-      exclude: [...finished],
       ...(run.rate === undefined ? {} : { rate: run.rate }),
       ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
@@ -205,48 +243,63 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         const source = current.query === undefined ? '' : ' matching the query';
         const resumed = excluded.length > 0 ? `, ${excluded.length} more done or skipped by an earlier run` : '';
         const mode = current.dryRun ? ' (dry run: nothing will be written)' : '';
-        stderr.write(`${current.command}: ${userIds.length} user${userIds.length === 1 ? '' : 's'}${source} on ${normalized}${resumed}${mode}\n`);
+        stderr.write(`${current.command}: ${userIds.length} user${userIds.length === 1 ? '' : 's'}${source} on ${domain}${resumed}${mode}\n`);
         progress.start(userIds.length);
       },
       onUser: async (outcome, position) => {
         const message = outcome.status === 'failed' ? plainMessage(outcome.error) : '';
-        if (state !== undefined && !current.dryRun) await state.record(outcome, message);
+        if (state !== undefined) await state.record(outcome, message);
         progress.user(outcome, position, message);
       },
     };
-    config = resolveJobConfig(run.command === 'require-change' ? 'requirePasswordChange' : 'waivePasswordChange', options);
+    // Every option is checked now, before the state file is locked or written.
+    resolveJobConfig(caller, options);
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message);
     if (error instanceof OptionsError) return usageError(plainMessage(error));
     throw error;
   }
-  if (state !== undefined && !run.dryRun) {
+
+  // 2. The state file: locked for the run — or, in a dry run, only read.
+  let exclude: readonly string[] = [];
+  if (run.state !== undefined) {
+    const identity = { command: run.command, domain, flag };
     try {
-      // Learn now, before any change, that the file cannot be written.
-      await state.save();
+      if (run.dryRun) {
+        exclude = [...(await readFinishedUsers(run.state, identity, io.stateFileSystem))];
+      } else {
+        state = await openStateFile(run.state, identity, {
+          now: clock.now,
+          ...(io.stateFileSystem === undefined ? {} : { fs: io.stateFileSystem }),
+        });
+        exclude = [...state.finished];
+        for (const note of recoveryNotes(run.state, state.recovery)) stderr.write(`${NAME}: note: ${note}\n`);
+      }
     } catch (error) {
-      return usageError(`cannot write --state ${quote(state.path, 80)}: ${codeOf(error)}`);
+      if (error instanceof UsageError) return usageError(error.message);
+      if (error instanceof RunLockedError) return refuse(lockedMessage(run.state, error));
+      if (isSystemError(error)) return usageError(`cannot ${run.dryRun ? 'read' : 'write'} --state ${quotePath(run.state)}: ${codeOf(error)}`);
+      throw error;
     }
   }
+  const closeState = async () => {
+    try {
+      await state?.close();
+    } catch (error) {
+      const path = state?.path ?? '';
+      stderr.write(
+        `${NAME}: could not rewrite --state ${quotePath(path)} (${codeOf(error)}); its journal ${quotePath(`${path}.journal`)} keeps every outcome, and the next run with this file reads it\n`,
+      );
+    }
+  };
 
-  // 2. The run.
+  // 3. The run.
+  let report: PasswordChangeReport;
   try {
-    const report = await runPasswordChangeJob(config, clock);
-    progress.finish();
-    const exitCode = report.interrupted
-      ? EXIT_CODES.interrupted
-      : report.failed.length > 0
-        ? EXIT_CODES.someFailed
-        : EXIT_CODES.ok;
-    const summary = { report, earlier };
-    stdout.write(
-      run.json
-        ? `${JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2)}\n`
-        : reportAsText(run, domain, flag, summary),
-    );
-    return exitCode;
+    report = await runPasswordChangeJob(resolveJobConfig(caller, { ...options, exclude }), clock);
   } catch (error) {
     progress.finish();
+    await closeState();
     if (error instanceof OptionsError) return usageError(plainMessage(error));
     if (error instanceof ManagementApiError) {
       stderr.write(`${NAME}: ${plainMessage(error)}\n`);
@@ -255,10 +308,18 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       if (error.step === 'search users' && error.status === 400) return EXIT_CODES.usage;
       return EXIT_CODES.someFailed;
     }
-    if (error instanceof Error && 'syscall' in error && state !== undefined) {
-      stderr.write(`${NAME}: cannot write --state ${quote(state.path, 80)} (${codeOf(error)}); stopped — the users reported above were processed\n`);
+    if (isSystemError(error) && state !== undefined) {
+      stderr.write(`${NAME}: cannot write --state ${quotePath(state.path)} (${codeOf(error)}); stopped — the users reported above were processed\n`);
       return EXIT_CODES.someFailed;
     }
     throw error;
   }
+  progress.finish();
+  await closeState();
+  const exitCode = report.interrupted ? EXIT_CODES.interrupted : report.failed.length > 0 ? EXIT_CODES.someFailed : EXIT_CODES.ok;
+  const summary = { report, earlier };
+  stdout.write(
+    run.json ? `${JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2)}\n` : reportAsText(run, domain, flag, summary),
+  );
+  return exitCode;
 }

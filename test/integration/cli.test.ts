@@ -1,12 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import type { StateFileSystem } from '../../src/cli/state-file-system.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import { startLocalTenant, type LocalTenant, type TenantUser } from '../../src/testing/local-tenant/index.js';
+import { assertBuilt, ROOT } from '../helpers/built-package.js';
+import { createMemoryFileSystem } from '../helpers/memory-file-system.js';
 
 const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
+const USAGE_HINT = 'Run auth0-force-password-reset --help for the usage.';
 
 let tenant: LocalTenant;
 let dir: string;
@@ -38,7 +43,9 @@ interface CliOptions {
   fetch?: typeof globalThis.fetch;
   tty?: boolean;
   signal?: AbortSignal;
-  realTime?: boolean;
+  /** Epoch milliseconds the tool reads (`<flag>At`, the state file's and its lock's times). */
+  now?: () => number;
+  stateFileSystem?: StateFileSystem;
 }
 
 /** Runs the tool in-process against the local tenant, with the tenant's credentials in the environment. */
@@ -51,8 +58,14 @@ async function cli(argv: string[], options: CliOptions = {}): Promise<CliRun> {
     fetch: options.fetch ?? tenant.fetch,
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false, columns: 120 },
-    ...(options.realTime === true ? {} : { sleep: async (ms: number) => void sleeps.push(ms) }),
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      // A test that fakes the pacer's clock (performance.now) sees the wait pass.
+      if (vi.isFakeTimers()) vi.advanceTimersByTime(ms);
+    },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.stateFileSystem === undefined ? {} : { stateFileSystem: options.stateFileSystem }),
   });
   return { code, stdout, stderr, sleeps };
 }
@@ -123,16 +136,44 @@ describe('require-change', () => {
     for (const user of [ada, grace]) expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
   });
 
-  it('refuses a file with a malformed line — naming it — and changes nothing, exit 2', async () => {
+  it('refuses a file with malformed lines — saying which and what is wrong, never their content — and changes nothing, exit 2', async () => {
     const ada = databaseUser();
     const file = join(dir, 'ids.txt');
     writeFileSync(file, `${ada.user_id}\nada@example.com\nauth0|abc def\n`);
     const run = await cli(['require-change', '--file', file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `auth0-force-password-reset: ${JSON.stringify(file)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed): line 2: "ada@example.com"; line 3: "auth0|abc def"\nRun auth0-force-password-reset --help for the usage.\n`,
+      `auth0-force-password-reset: ${JSON.stringify(file)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed, and the lines are not shown): line 2: not a user id (it looks like an email address); line 3: not a user id (it has a space in it)\n${USAGE_HINT}\n`,
     );
     expect(run.stdout).toBe('');
+    expect(tenant.counts().total).toBe(0);
+  });
+
+  it('given an .env file by mistake, prints none of its lines', async () => {
+    const file = join(dir, '.env');
+    const secret = 'kX9-secret-value-Qz7';
+    writeFileSync(
+      file,
+      [
+        '# the tenant',
+        `AUTH0_DOMAIN=${tenant.domain}`,
+        `export AUTH0_CLIENT_SECRET="${secret}"`,
+        `TEMP_PASSWORD = ${TEMPORARY_PASSWORD}`,
+        `{"clientSecret": "${secret}"}`,
+        `${secret}`,
+        `Bearer ${secret}`,
+        '',
+      ].join('\n'),
+    );
+    const run = await cli(['require-change', '--file', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `auth0-force-password-reset: ${JSON.stringify(file)} has lines that are not user ids (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, one per line; nothing was changed, and the lines are not shown): ` +
+        'line 2: not a user id (it looks like NAME=value); line 3: not a user id (it looks like NAME=value); line 4: not a user id (it looks like NAME=value); ' +
+        'line 5: not a user id (it looks like JSON); line 6: not a user id (it has no "|" between provider and id); and 1 more' +
+        `\n${USAGE_HINT}\n`,
+    );
+    for (const leaked of [secret, TEMPORARY_PASSWORD, tenant.domain]) expect(run.stderr).not.toContain(leaked);
     expect(tenant.counts().total).toBe(0);
   });
 
@@ -303,15 +344,19 @@ describe('rate limits, faults and resuming', () => {
     expect(Object.values(readState(state).users).map((entry) => entry.status)).toEqual(['done', 'done', 'done', 'done']);
   });
 
-  it('paces requests to --rate per second, in real time', async () => {
+  it('paces requests to --rate per second: the waits it asks for', async () => {
     const users = Array.from({ length: 3 }, () => databaseUser({ needsPasswordReset: true }));
-    const started = performance.now();
-    const run = await cli(['waive', ...users.map((user) => user.user_id), '--rate', '20'], { realTime: true });
-    const elapsed = performance.now() - started;
-    expect(run.code).toBe(0);
-    // Six Management API requests (a read and a write per user) at 20/s: five gaps of 50 ms.
-    expect(tenant.counts()).toMatchObject({ getUser: 3, patchUser: 3 });
-    expect(elapsed).toBeGreaterThanOrEqual(245);
+    // The pacer reads performance.now(); faked, it moves only when the tool waits.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const run = await cli(['waive', ...users.map((user) => user.user_id), '--rate', '0.1']);
+      expect(run.code).toBe(0);
+      // Six Management API requests (a read and a write per user) at 0.1/s: five gaps of 10 s.
+      expect(tenant.counts()).toMatchObject({ getUser: 3, patchUser: 3 });
+      expect(run.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a state file of another run, before anything is read', async () => {
@@ -325,6 +370,14 @@ describe('rate limits, faults and resuming', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
+  it('refuses a state file it cannot write, before anything is read', async () => {
+    const state = join(dir, 'no-such-directory', 'state.json');
+    const run = await cli(['require-change', 'auth0|1', '--state', state]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`auth0-force-password-reset: cannot write --state ${JSON.stringify(state)}: ENOENT\n${USAGE_HINT}\n`);
+    expect(tenant.counts().total).toBe(0);
+  });
+
   it('refuses a file that is not a state file', async () => {
     const state = join(dir, 'state.json');
     writeFileSync(state, '{"users": []}');
@@ -332,6 +385,176 @@ describe('rate limits, faults and resuming', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('is not a state file of this tool; give a new path, or remove the file');
   });
+});
+
+describe('one run at a time per state file', () => {
+  const STARTED = Date.parse('2026-03-01T10:00:00.000Z');
+
+  it('refuses a second run while the first is under way, naming its pid and start time; the first loses nothing', async () => {
+    const users = Array.from({ length: 3 }, () => databaseUser());
+    const ids = users.map((user) => user.user_id);
+    const state = join(dir, 'state.json');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let blocked!: () => void;
+    const isBlocked = new Promise<void>((resolve) => (blocked = resolve));
+    let reads = 0;
+    const stalling: typeof globalThis.fetch = async (input, init) => {
+      if ((init?.method ?? 'GET') === 'GET' && /\/api\/v2\/users\//.test(String(input instanceof Request ? input.url : input)) && ++reads === 2) {
+        blocked();
+        await released;
+      }
+      return tenant.fetch(input, init);
+    };
+    const first = cli(['require-change', ...ids, '--state', state], { fetch: stalling, now: () => STARTED });
+    await isBlocked;
+
+    const requestsBefore = tenant.requests.length;
+    const second = await cli(['require-change', ...ids, '--state', state]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} is in use by another run (pid ${process.pid}, started 2026-03-01T10:00:00.000Z): wait for it to finish, or stop it with Ctrl-C; two runs on one state file would lose each other's records\n`,
+    );
+    expect(tenant.requests.length).toBe(requestsBefore);
+
+    release();
+    expect((await first).code).toBe(0);
+    expect(Object.values(readState(state).users).map((entry) => entry.status)).toEqual(['done', 'done', 'done']);
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('takes over the lock of a run whose process is gone, with a note', { timeout: 30_000 }, async () => {
+    const ada = databaseUser();
+    const state = join(dir, 'state.json');
+    // A real process of this host, run to its end: its pid no longer exists.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(`${state}.lock`, `${JSON.stringify({ pid: gone, host: hostname(), startedAt: '2026-02-28T09:00:00.000Z' })}\n`);
+    const run = await cli(['require-change', ada.user_id, '--state', state]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(
+      `auth0-force-password-reset: note: --state ${JSON.stringify(state)} was locked by a run that no longer exists (pid ${gone}, started 2026-02-28T09:00:00.000Z): taking it over`,
+    );
+    expect(readState(state).users[ada.user_id]?.status).toBe('done');
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('refuses a lock held on another machine, and one it cannot read, changing nothing', async () => {
+    const ada = databaseUser();
+    const state = join(dir, 'state.json');
+    const lock = `${state}.lock`;
+    writeFileSync(lock, `${JSON.stringify({ pid: 4242, host: 'build-7', startedAt: '2026-02-28T09:00:00.000Z' })}\n`);
+    const elsewhere = await cli(['require-change', ada.user_id, '--state', state]);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} is in use by a run on another machine (pid 4242 on "build-7", started 2026-02-28T09:00:00.000Z): if that run is over, remove ${JSON.stringify(lock)} and run again\n`,
+    );
+    writeFileSync(lock, '');
+    const unreadable = await cli(['require-change', ada.user_id, '--state', state]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} is locked, but its lock file ${JSON.stringify(lock)} cannot be read: if no other run is using this state file, remove the lock file and run again\n`,
+    );
+    expect(tenant.counts().total).toBe(0);
+    expect(readdirSync(dir)).toEqual(['state.json.lock']);
+  });
+
+  it('writes one journal line and one fsync per user, and the state file once', async () => {
+    const users = Array.from({ length: 5 }, () => databaseUser());
+    const fs = createMemoryFileSystem();
+    const run = await cli(['require-change', ...users.map((user) => user.user_id), '--state', '/runs/state.json'], { stateFileSystem: fs });
+    expect(run.code).toBe(0);
+    const on = (path: string) => fs.operations.filter((operation) => operation.path === path).map((operation) => operation.op);
+    expect(on('/runs/state.json.journal')).toEqual([
+      'readText',
+      'remove', // the start's rewrite
+      'open',
+      ...Array.from({ length: 5 }, () => ['append', 'sync']).flat(),
+      'close',
+      'remove', // the end's rewrite
+    ]);
+    // The state file is written at the start (a new file: it says which run it belongs to) and once at the end.
+    expect(fs.operations.filter((operation) => operation.op === 'rename')).toHaveLength(2);
+    expect([...fs.files.keys()]).toEqual(['/runs/state.json']);
+  });
+
+  it('stops after the user whose outcome cannot be recorded, exit 1, and keeps what was recorded', async () => {
+    const users = Array.from({ length: 3 }, () => databaseUser());
+    const fs = createMemoryFileSystem();
+    const run = await cli(['require-change', ...users.map((user) => user.user_id), '--state', '/runs/state.json'], {
+      stateFileSystem: {
+        ...fs,
+        async open(path, flags) {
+          const file = await fs.open(path, flags);
+          if (!path.endsWith('.journal')) return file;
+          let appends = 0;
+          return { ...file, append: async (text) => (++appends === 2 ? fs.failNext('append', 'ENOSPC') : undefined, file.append(text)) };
+        },
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n').slice(-2)).toEqual([
+      'auth0-force-password-reset: cannot write --state "/runs/state.json" (ENOSPC); stopped — the users reported above were processed',
+      '',
+    ]);
+    expect(tenant.users.get(users[2]!.user_id)!.app_metadata).toEqual({});
+    expect(Object.keys((JSON.parse(fs.files.get('/runs/state.json') ?? '') as { users: object }).users)).toEqual([users[0]!.user_id]);
+  });
+
+  it(
+    'resumes a run killed mid-way (SIGKILL): the users it recorded are left alone — a password they chose since is not overwritten',
+    { timeout: 60_000 },
+    async () => {
+      assertBuilt();
+      const users = Array.from({ length: 20 }, () => databaseUser());
+      const ids = users.map((user) => user.user_id);
+      const state = join(dir, 'state.json');
+      const argv = ['require-change', ...ids, '--state', state, '--temporary-password-from-env', 'TEMP_PASSWORD'];
+      // The bin, in a process of its own, over HTTP to the local tenant; paced so it can be killed mid-way.
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...argv, '--rate', '10'], {
+        env: { ...tenant.secrets, TEMP_PASSWORD: TEMPORARY_PASSWORD, PATH: process.env['PATH'] },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let progress = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        progress += chunk.toString();
+        if (progress.includes('[3/20]')) child.kill('SIGKILL');
+      });
+      const signal = await new Promise((resolve) => child.on('exit', (_code, exitSignal) => resolve(exitSignal)));
+      expect(signal).toBe('SIGKILL');
+
+      const lock = JSON.parse(readFileSync(`${state}.lock`, 'utf8')) as { pid: number; startedAt: string };
+      expect(lock.pid).toBe(child.pid);
+      const recorded = readFileSync(`${state}.journal`, 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith('}'))
+        .map((line) => (JSON.parse(line) as { userId: string }).userId);
+      expect(recorded.length).toBeGreaterThanOrEqual(3);
+      expect(recorded.length).toBeLessThan(20);
+      // Meanwhile, the users already done choose their own passwords.
+      for (const userId of recorded) tenant.users.changePassword(userId, `Chosen-by-${userId}`);
+
+      tenant.resetCounts();
+      const requestsBefore = tenant.requests.length;
+      const resumed = await cli(argv);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stderr.split('\n').slice(0, 3)).toEqual([
+        `auth0-force-password-reset: note: --state ${JSON.stringify(state)} was locked by a run that no longer exists (pid ${child.pid}, started ${lock.startedAt}): taking it over`,
+        // (A record the kill cut short would add a note that its user is processed again.)
+        expect.stringContaining(
+          `auth0-force-password-reset: note: the previous run on --state ${JSON.stringify(state)} did not finish: its journal's ${recorded.length} outcomes are now in the state file`,
+        ),
+        `require-change: ${20 - recorded.length} users on ${tenant.domain}, ${recorded.length} more done or skipped by an earlier run`,
+      ]);
+      const paths = tenant.requests.slice(requestsBefore).map((request) => request.path);
+      const touched = (userId: string) => paths.some((path) => path.includes(encodeURIComponent(userId)));
+      expect(ids.filter(touched)).toEqual(ids.filter((userId) => !recorded.includes(userId)));
+      for (const userId of recorded) expect(tenant.users.verifyPassword(userId, `Chosen-by-${userId}`)).toBe(true);
+      for (const userId of ids) expect(tenant.users.get(userId)!.app_metadata['needsPasswordReset']).toBe(true);
+      expect(Object.values(readState(state).users).every((entry) => entry.status === 'done')).toBe(true);
+      expect(Object.keys(readState(state).users)).toHaveLength(20);
+      expect(readdirSync(dir)).toEqual(['state.json']);
+    },
+  );
 });
 
 describe('credentials and secrets', () => {
@@ -357,11 +580,22 @@ describe('credentials and secrets', () => {
     const run = await cli(['require-change', 'auth0|1'], { env: { AUTH0_DOMAIN: tenant.domain } });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(
-      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users',
+      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata, plus update:users when a temporary password is set',
     );
-    const noPassword = await cli(['require-change', 'auth0|1', '--temporary-password-from-env', 'NOT_SET']);
-    expect(noPassword.code).toBe(2);
-    expect(noPassword.stderr).toContain('the environment variable NOT_SET (--temporary-password-from-env) is not set or is empty');
+    const waive = await cli(['waive', 'auth0|1'], { env: {} });
+    expect(waive.stderr.split('\n')[0]).toBe(
+      'auth0-force-password-reset: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata',
+    );
+  });
+
+  it('never repeats the value of --temporary-password-from-env: it may be the password itself', async () => {
+    // A password that happens to look like a variable name, and names none that is set.
+    const run = await cli(['require-change', 'auth0|1', '--temporary-password-from-env', 'Summer2026']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `auth0-force-password-reset: the environment variable named by --temporary-password-from-env is not set, or is empty\n${USAGE_HINT}\n`,
+    );
+    expect(tenant.counts().total).toBe(0);
   });
 
   it('exits 3 when it cannot authenticate, before any user is read', async () => {
@@ -401,26 +635,75 @@ describe('credentials and secrets', () => {
 });
 
 describe('usage', () => {
-  it('prints the usage with --help, exit 0', async () => {
+  it('prints the overview with --help, exit 0', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: auth0-force-password-reset <command> \[user ids…\] \[options\]/);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    expect(lines.slice(0, 9)).toEqual([
+      'Usage: auth0-force-password-reset <command> [user ids…] [options]',
+      '',
+      'Require existing Auth0 database users to choose a new password at their next sign-in, or waive it.',
+      '',
+      'Commands:',
+      '  require-change   require a password change at the next sign-in (database users only)',
+      '  waive            waive a pending change: set the flag to false',
+      '',
+      'Run auth0-force-password-reset <command> --help for the command\'s users and options.',
+    ]);
+    expect(run.stdout).toContain(
+      [
+        '  AUTH0_DOMAIN                       the tenant\'s canonical domain (acme.eu.auth0.com, not a custom',
+        '                                     domain); http://127.0.0.1:PORT rehearses against a local tenant',
+        '                                     (plain HTTP is accepted for loopback hosts only)',
+      ].join('\n'),
+    );
     expect(run.stdout).toContain('Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);');
+    expect(run.stdout).not.toContain('--temporary-password-from-env');
+    expect(run.stdout).toContain('read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password\n');
+  });
+
+  it('keeps every help line within 100 columns', async () => {
+    for (const argv of [['--help'], ['require-change', '--help'], ['waive', '--help']]) {
+      const { stdout } = await cli(argv);
+      expect(stdout.split('\n').filter((line) => line.length > 100)).toEqual([]);
+    }
+  });
+
+  it('prints a command’s help with <command> --help: its users, options and scopes', async () => {
+    const requireChange = await cli(['require-change', '--help']);
+    expect(requireChange.code).toBe(0);
+    expect(requireChange.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset require-change <user id>… [options]');
+    expect(requireChange.stdout).toContain('  --temporary-password-from-env <VAR>\n');
+    expect(requireChange.stdout).toContain('  --rate <n>                         Management API requests per second, 0.1 to 100\n');
+    expect(requireChange.stdout).toContain(
+      '                                     an M2M application authorized for the Management API with\n' +
+        '                                     read:users and update:users_app_metadata, plus update:users\n' +
+        '                                     when a temporary password is set\n',
+    );
+    const waive = await cli(['waive', '-h']);
+    expect(waive.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset waive <user id>… [options]');
+    expect(waive.stdout).not.toContain('--temporary-password-from-env');
+    expect(waive.stdout).toContain('                                     read:users and update:users_app_metadata\n');
+    expect(tenant.counts().total).toBe(0);
   });
 
   it.each([
     [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change or waive'],
     [['require-change'], 'no users: give user ids, --file <path> or --query <query>'],
     [['require-change', 'auth0|1', '--query', 'email:x'], 'give the users one way only: user ids, --file or --query'],
-    [['require-change', 'ada@example.com'], 'not a user id: "ada@example.com" (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces)'],
-    [['require-change', 'auth0|1', '--rate', '0'], '--rate must be a number of requests per second, above 0 and at most 100 (got "0")'],
+    [['require-change', 'ada@example.com'], 'argument 2: not a user id (it looks like an email address) — a user id is provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces'],
+    [['require-change', 'auth0|1', '--rate', '0'], '--rate must be a number of requests per second from 0.1 to 100 (got "0")'],
+    [['require-change', 'auth0|1', '--rate', '1e-7'], '--rate must be a number of requests per second from 0.1 to 100 (got "1e-7")'],
     [['require-change', 'auth0|1', '--flag', 'a.b'], '--flag must be an app_metadata key without "." or "$" (got "a.b")'],
+    [['require-change', 'auth0|1', '--flag', 'constructor'], '--flag must not be a name JavaScript objects already have ("constructor") (got "constructor")'],
     [['require-change', 'auth0|1', '--bogus=1'], 'unknown option --bogus'],
+    [['require-change', 'auth0|1', '--dryrun'], 'unknown option --dryrun: did you mean --dry-run?'],
     [['require-change', 'auth0|1', '--state'], '--state needs a value'],
   ])('refuses %j, exit 2', async (argv, message) => {
     const run = await cli(argv);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`auth0-force-password-reset: ${message}\nRun auth0-force-password-reset --help for the usage.\n`);
+    expect(run.stderr).toBe(`auth0-force-password-reset: ${message}\n${USAGE_HINT}\n`);
     expect(tenant.counts().total).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { closestName } from '../../src/cli/closest-name.js';
 import { parseArguments, UsageError } from '../../src/cli/parse-arguments.js';
 
 const refusal = (argv: string[]) => {
@@ -10,6 +11,13 @@ const refusal = (argv: string[]) => {
   }
   throw new Error('expected a UsageError');
 };
+
+const ENVIRONMENT_ONLY =
+  'credentials come from the environment only (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET), never from arguments, which end up in shell history and process lists';
+const PASSWORD_FROM_ENV =
+  'a password on the command line ends up in shell history and process lists; put it in an environment variable and pass the variable’s name: --temporary-password-from-env TEMP_PASSWORD';
+/** What a user might type after an option made for a secret; no message may contain it. */
+const SECRET = 's3cr3t-Value_42';
 
 describe('the command line of auth0-force-password-reset', () => {
   it('parses a full command line, values inline or separate', () => {
@@ -40,26 +48,154 @@ describe('the command line of auth0-force-password-reset', () => {
     expect(commandLine).toMatchObject({ kind: 'run', run: { command: 'waive', userIds: ['auth0|1', 'auth0|2'] } });
   });
 
-  it('answers --help and --version whatever else is there', () => {
-    expect(parseArguments(['require-change', '--help'])).toEqual({ kind: 'help' });
-    expect(parseArguments(['-h'])).toEqual({ kind: 'help' });
+  it('takes a query that starts with "-" after "="', () => {
+    expect(parseArguments(['waive', '--query=-email:*@staff.example'])).toMatchObject({ run: { query: '-email:*@staff.example' } });
+  });
+
+  it('answers --help with the overview, or after a command with that command’s help, whatever else is there', () => {
+    expect(parseArguments(['--help'])).toEqual({ kind: 'help', command: undefined });
+    expect(parseArguments(['-h'])).toEqual({ kind: 'help', command: undefined });
+    expect(parseArguments(['require-change', '--help'])).toEqual({ kind: 'help', command: 'require-change' });
+    expect(parseArguments(['waive', 'not-an-id', '-h'])).toEqual({ kind: 'help', command: 'waive' });
+    expect(parseArguments(['--help', 'require-change', '--rate', '0'])).toEqual({ kind: 'help', command: 'require-change' });
+    expect(parseArguments(['frobnicate', '--help'])).toEqual({ kind: 'help', command: undefined });
     expect(parseArguments(['--version'])).toEqual({ kind: 'version' });
   });
 
+  describe('options that would put a secret on the command line', () => {
+    const cases = [
+      ['--client-secret', ENVIRONMENT_ONLY],
+      ['--client-id', ENVIRONMENT_ONLY],
+      ['--domain', ENVIRONMENT_ONLY],
+      ['--secret', ENVIRONMENT_ONLY],
+      ['--token', ENVIRONMENT_ONLY],
+      ['--access-token', ENVIRONMENT_ONLY],
+      ['--password', PASSWORD_FROM_ENV],
+      ['--temporary-password', PASSWORD_FROM_ENV],
+    ] as const;
+
+    it.each(cases)('refuses %s in every form, and nothing that follows it is repeated', (option, why) => {
+      const expected = `refusing ${option}: ${why}`;
+      for (const argv of [
+        ['require-change', 'auth0|1', option, SECRET],
+        ['require-change', 'auth0|1', `${option}=${SECRET}`],
+        ['require-change', 'auth0|1', option],
+        [option, SECRET, 'require-change', 'auth0|1', '--help'],
+        // Before anything else is looked at: an unknown option, a bad value or a malformed id before it.
+        ['require-change', 'not-an-id', '--bogus', '--rate', 'x', option, SECRET],
+        // After "--", and as the "value" of another option.
+        ['require-change', 'auth0|1', '--', option, SECRET],
+        ['require-change', '--query', option, SECRET],
+      ]) {
+        expect(refusal(argv)).toBe(expected);
+      }
+    });
+
+    it.each([
+      ['--clientSecret', ENVIRONMENT_ONLY],
+      ['--client_secret', ENVIRONMENT_ONLY],
+      ['--CLIENT-SECRET', ENVIRONMENT_ONLY],
+      ['--accessToken', ENVIRONMENT_ONLY],
+      ['--temporaryPassword', PASSWORD_FROM_ENV],
+    ])('refuses %s, spelled another way, the same way', (option, why) => {
+      expect(refusal(['require-change', 'auth0|1', `${option}=${SECRET}`])).toBe(`refusing ${option}: ${why}`);
+    });
+  });
+
+  describe('unknown options', () => {
+    it.each([
+      ['--dryrun', 'unknown option --dryrun: did you mean --dry-run?'],
+      ['--dry_run', 'unknown option --dry_run: did you mean --dry-run?'],
+      ['--dryRun', 'unknown option --dryRun: did you mean --dry-run?'],
+      ['--stat', 'unknown option --stat: did you mean --state?'],
+      ['--jsn', 'unknown option --jsn: did you mean --json?'],
+      ['--verison', 'unknown option --verison: did you mean --version?'],
+      ['--temp', 'unknown option --temp: did you mean --temporary-password-from-env?'],
+      ['--temporary-password-env', 'unknown option --temporary-password-env: did you mean --temporary-password-from-env?'],
+      ['--bogus', 'unknown option --bogus'],
+      ['-x', 'unknown option -x'],
+    ])('%s: names it, suggesting the closest known option', (option, message) => {
+      expect(refusal(['require-change', 'auth0|1', option])).toBe(message);
+    });
+
+    it('never repeats an unknown option’s value, inline or separate', () => {
+      expect(refusal(['require-change', 'auth0|1', `--dryrun=${SECRET}`])).toBe('unknown option --dryrun: did you mean --dry-run?');
+      // The value that follows is not read as a user id either.
+      expect(refusal(['require-change', '--bogus', SECRET])).toBe('unknown option --bogus');
+    });
+
+    it('does not repeat something that does not look like an option name: it may be a secret typed in the wrong place', () => {
+      for (const argv of [
+        ['require-change', 'auth0|1', `-${SECRET}!`],
+        ['require-change', 'auth0|1', `--${SECRET}!`],
+        ['require-change', 'auth0|1', `--${SECRET}!=x`],
+      ]) {
+        expect(refusal(argv)).toBe('argument 3 is an unknown option (not repeated here: it does not look like an option name)');
+      }
+    });
+  });
+
+  describe('unknown commands', () => {
+    it.each([
+      [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change or waive'],
+      [['require-chnage', 'auth0|1'], 'unknown command "require-chnage": did you mean require-change?'],
+      [['waiv', 'auth0|1'], 'unknown command "waiv": did you mean waive?'],
+      [['auth0|1', 'require-change'], 'the command comes first: require-change or waive, then the user ids'],
+      [[SECRET, 'auth0|1'], 'the first argument is not a command (not repeated here: it does not look like one): use require-change or waive'],
+    ])('%j', (argv, message) => {
+      expect(refusal(argv)).toBe(message);
+    });
+  });
+
+  describe('--rate', () => {
+    it.each(['0.1', '2', '100', '1e1'])('takes %s', (rate) => {
+      expect(parseArguments(['waive', 'auth0|1', '--rate', rate])).toMatchObject({ run: { rate: Number(rate) } });
+    });
+
+    it.each([
+      ['1e-7', ' (got "1e-7")'],
+      ['0.09', ' (got "0.09")'],
+      ['0', ' (got "0")'],
+      ['101', ' (got "101")'],
+      ['Infinity', ''],
+      [SECRET, ''],
+    ])('refuses %s, with the same words as /admin, quoting only a number', (rate, got) => {
+      expect(refusal(['waive', 'auth0|1', `--rate=${rate}`])).toBe(`--rate must be a number of requests per second from 0.1 to 100${got}`);
+    });
+  });
+
   it.each([
-    [['require-change', 'auth0|1', '--client-secret'], 'refusing --client-secret: credentials come from the environment only (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET), never from arguments, which end up in shell history and process lists'],
-    [['require-change', 'auth0|1', '--domain=acme.auth0.com'], 'refusing --domain: credentials come from the environment only (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET), never from arguments, which end up in shell history and process lists'],
-    [['require-change', 'auth0|1', '--password', 'x'], 'refusing --password: a password on the command line ends up in shell history and process lists; put it in an environment variable and pass the variable’s name: --temporary-password-from-env TEMP_PASSWORD'],
     [['require-change', 'auth0|1', '--temporary-password-from-env', 'Hunter2!'], '--temporary-password-from-env takes the name of an environment variable (letters, digits, _), not a password'],
+    [['require-change', 'auth0|1', '--temporary-password-from-env', '-Hunter2'], '--temporary-password-from-env needs a value (a value that starts with "-" goes after "=": --temporary-password-from-env=-…)'],
     [['require-change', 'auth0|1', '--rate', '1', '--rate', '2'], '--rate is given twice'],
+    [['require-change', '--query', 'a:b', '--query=c:d'], '--query is given twice'],
     [['require-change', 'auth0|1', '--dry-run=yes'], '--dry-run takes no value'],
     [['require-change', '--file', ''], '--file needs a value'],
-    [['require-change', '--file', '--dry-run'], '--file needs a value'],
+    [['require-change', '--file='], '--file needs a value'],
+    [['require-change', '--file'], '--file needs a value'],
+    [['require-change', '--file', '--dry-run'], '--file needs a value (a value that starts with "-" goes after "=": --file=-…)'],
     [['require-change', '--query', '  '], '--query is empty'],
-    [['require-change', 'a', 'b', 'c', 'd'], 'not a user id: "a", "b", "c" and 1 more (expected provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces)'],
+    [['require-change', '--query', '-email:x'], '--query needs a value (a value that starts with "-" goes after "=": --query=-…)'],
+    [
+      ['require-change', 'a', 'ada@example.com', `AUTH0_CLIENT_SECRET=${SECRET}`, 'auth0|', `auth0|a ${SECRET}`],
+      'argument 2: not a user id (it has no "|" between provider and id); argument 3: not a user id (it looks like an email address); argument 4: not a user id (it looks like NAME=value); and 2 more — a user id is provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces',
+    ],
     [[], 'no command: use require-change or waive'],
-    [['require-change', 'auth0|1', '-x'], 'unknown option -x'],
   ])('refuses %j', (argv, message) => {
     expect(refusal(argv)).toBe(message);
+  });
+});
+
+describe('closestName', () => {
+  const names = ['file', 'query', 'flag', 'rate', 'state', 'json'] as const;
+
+  it('suggests nothing when two names are equally close, or none is close', () => {
+    expect(closestName('fla', ['flag', 'flat'])).toBeUndefined();
+    expect(closestName('zzzzz', names)).toBeUndefined();
+    expect(closestName('', names)).toBeUndefined();
+  });
+
+  it('suggests the only name that starts with what was typed', () => {
+    expect(closestName('que', names)).toBe('query');
   });
 });

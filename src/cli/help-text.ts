@@ -1,0 +1,119 @@
+import { MAX_RATE, MIN_RATE } from '../admin/options.js';
+import type { CliCommand } from './parse-arguments.js';
+
+const NAME = 'auth0-force-password-reset';
+
+const USERS = `Users (one way only):
+  <user id>…                         e.g. 'auth0|64b7f0c2a1d3e4f5a6b7c8d9' (quote the |)
+  --file <path>                      one user id per line; blank lines and # comments are ignored
+  --query <query>                    a user search (Lucene syntax, v3), at most 1000 users,
+                                     e.g. 'email:*@contractor.example AND identities.provider:auth0'
+                                     (a query that starts with "-" goes after "=": --query=-…)`;
+
+const TEMPORARY_PASSWORD = `  --temporary-password-from-env <VAR>
+                                     first set the password held in environment variable VAR
+                                     (the password itself never goes on the command line)`;
+
+const COMMON_OPTIONS = `  --flag <key>                       the app_metadata key of the obligation
+                                     (default needsPasswordReset)
+  --dry-run                          read the users and report what would change; write nothing
+  --rate <n>                         Management API requests per second, ${MIN_RATE} to ${MAX_RATE}
+                                     (default 2, Auth0's free plan)
+  --state <file.json>                record each user's outcome there as it happens; a re-run
+                                     with the same file skips the users done or skipped and
+                                     retries the failed. One run at a time per file: a lock file
+                                     sits next to it
+  --json                             print the final report as JSON
+  -h, --help                         this help`;
+
+const SCOPES = {
+  'require-change': 'read:users and update:users_app_metadata, plus update:users when a temporary password is set',
+  waive: 'read:users and update:users_app_metadata',
+} as const satisfies Record<CliCommand, string>;
+
+const DESCRIPTION_COLUMN = 37;
+
+/** Words as lines that end by column 100, indented to the column where option descriptions start. */
+function indented(text: string): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && DESCRIPTION_COLUMN + last.length + 1 + word.length <= 100) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.map((line) => `${' '.repeat(DESCRIPTION_COLUMN)}${line}`).join('\n');
+}
+
+const credentials = (scopes: string) => `Credentials come from the environment only, never from arguments:
+  AUTH0_DOMAIN                       the tenant's canonical domain (acme.eu.auth0.com, not a custom
+                                     domain); http://127.0.0.1:PORT rehearses against a local tenant
+                                     (plain HTTP is accepted for loopback hosts only)
+  AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET
+${indented(`an M2M application authorized for the Management API with ${scopes}`)}`;
+
+const EXIT_CODES = `Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);
+3 could not authenticate; 130 interrupted.`;
+
+const OVERVIEW = `Usage: ${NAME} <command> [user ids…] [options]
+
+Require existing Auth0 database users to choose a new password at their next sign-in, or waive it.
+
+Commands:
+  require-change   require a password change at the next sign-in (database users only)
+  waive            waive a pending change: set the flag to false
+
+Run ${NAME} <command> --help for the command's users and options.
+
+Options:
+  -h, --help                         this help; after a command, that command's help
+  --version                          the version
+
+${credentials(`${SCOPES.waive}, plus update:users when require-change sets a temporary password`)}
+
+${EXIT_CODES}
+`;
+
+const COMMAND_HELP: Readonly<Record<CliCommand, string>> = {
+  'require-change': `Usage: ${NAME} require-change <user id>… [options]
+       ${NAME} require-change --file <path> [options]
+       ${NAME} require-change --query <query> [options]
+
+Requires a password change at the next sign-in: sets the temporary password first (if one is given),
+then the flag and <flag>At, stamped after the password change, so that change does not count as the
+user's own. Only database users are changed; the others are reported as skipped.
+
+${USERS}
+
+Options:
+${TEMPORARY_PASSWORD}
+${COMMON_OPTIONS}
+
+${credentials(SCOPES['require-change'])}
+
+${EXIT_CODES}
+`,
+  waive: `Usage: ${NAME} waive <user id>… [options]
+       ${NAME} waive --file <path> [options]
+       ${NAME} waive --query <query> [options]
+
+Waives a pending password change: sets the flag to false (the gate then lets the user in, and does
+not flag them at a first login either). Other app_metadata keys are kept.
+
+${USERS}
+
+Options:
+${COMMON_OPTIONS}
+
+${credentials(SCOPES.waive)}
+
+${EXIT_CODES}
+`,
+};
+
+/** The tool's help: the overview, or one command's users and options. */
+export function helpText(command?: CliCommand): string {
+  return command === undefined ? OVERVIEW : COMMAND_HELP[command];
+}
+
+/** The scopes a command's M2M application needs, as the help and the messages say them. */
+export const scopesNeeded = (command: CliCommand): string => SCOPES[command];

@@ -1,0 +1,13 @@
+/**
+ * The object a JSON text holds, or `undefined` — for files the tool wrote itself (the lock, the
+ * journal, the state file), where anything else means the file was damaged or is someone else's.
+ */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
