@@ -20,12 +20,15 @@ import type {
 export interface JobClock {
   /** Epoch milliseconds: stamps `<flag>At`. */
   now: () => number;
+  /** A monotonic clock in milliseconds: paces requests to the rate. */
+  monotonic: () => number;
   /** Waits between retries and to keep under the rate limit. */
   sleep: (ms: number) => Promise<void>;
 }
 
 export const systemClock: JobClock = {
   now: Date.now,
+  monotonic: () => performance.now(),
   // node:timers/promises: a test's fake timers do not stop a run.
   sleep: (ms) => wait(ms),
 };
@@ -236,7 +239,7 @@ export async function runPasswordChangeJob(
     maxAttempts: config.maxAttempts,
     requestBudgetMs: REQUEST_BUDGET_MS,
     sleep: clock.sleep,
-    pacer: createRequestPacer({ rate: config.rate, clock: () => performance.now(), epochNow: Date.now, sleep: clock.sleep }),
+    pacer: createRequestPacer({ rate: config.rate, clock: clock.monotonic, epochNow: clock.now, sleep: clock.sleep }),
     redact: config.temporaryPassword === undefined ? [] : [config.temporaryPassword],
     hint: adminHint(needsPassword),
   });

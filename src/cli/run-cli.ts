@@ -41,6 +41,8 @@ export interface CliEnvironment {
   readonly now?: () => number;
   /** How to wait (retries, rate limit). @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** A monotonic clock in milliseconds, for pacing to `--rate`. @default performance.now */
+  readonly monotonic?: () => number;
   /** Stops the run after the user in progress (the bin wires SIGINT to it). */
   readonly signal?: AbortSignal;
   /** The file operations behind `--state`. @default node:fs */
@@ -178,7 +180,11 @@ function recoveryNotes(path: string, { staleLock, journalRecords, tornRecord, te
  */
 export async function runCli(argv: readonly string[], io: CliEnvironment): Promise<number> {
   const { env, stdout, stderr } = io;
-  const clock: JobClock = { now: io.now ?? systemClock.now, sleep: io.sleep ?? systemClock.sleep };
+  const clock: JobClock = {
+    now: io.now ?? systemClock.now,
+    monotonic: io.monotonic ?? systemClock.monotonic,
+    sleep: io.sleep ?? systemClock.sleep,
+  };
   const refuse = (message: string) => {
     stderr.write(`${NAME}: ${message}\n`);
     return EXIT_CODES.usage;

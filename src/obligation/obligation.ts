@@ -36,8 +36,9 @@ export function flagNameProblem(flag: string): string | undefined {
   if (flag.length === 0) return 'must be a non-empty string';
   if (/[.$]/.test(flag)) return 'must not contain "." or "$"';
   const { flaggedAtKey, emailedAtKey } = obligationKeys(flag);
-  for (const key of [flag, flaggedAtKey, emailedAtKey]) {
-    if (PROTOTYPE_NAMES.has(key)) return `must not be a name JavaScript objects already have ("${key}")`;
+  if (PROTOTYPE_NAMES.has(flag)) return 'must not be a name JavaScript objects already have';
+  for (const key of [flaggedAtKey, emailedAtKey]) {
+    if (PROTOTYPE_NAMES.has(key)) return `must not make a companion key JavaScript objects already have ("${key}")`;
   }
   return undefined;
 }

@@ -220,6 +220,7 @@ describe('requirePasswordChange against a local tenant', () => {
     const report = await runPasswordChangeJob(config, {
       now: () => Date.now() - 60_000,
       sleep: async () => {},
+      monotonic: () => performance.now(),
     });
     const stored = tenant.users.get(user.user_id)!;
     // Issue 10, item 13: a margin no clock difference between Auth0's parts can cross, not 1 ms.
@@ -274,7 +275,7 @@ describe('requirePasswordChange against a local tenant', () => {
       return tenant.fetch(input, init);
     };
     const config = resolveJobConfig('requirePasswordChange', { ...base(user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: transport, maxAttempts: 2 });
-    const report = await runPasswordChangeJob(config, { now: Date.now, sleep: async () => {} });
+    const report = await runPasswordChangeJob(config, { now: Date.now, monotonic: () => performance.now(), sleep: async () => {} });
     expect(report.failed[0]).toMatchObject({ userId: user.user_id, writes: ['password'] });
     expect(report.failed[0]!.error).toMatchObject({ step: 'update user', status: 503, attempts: 2 });
     expect(tenant.users.verifyPassword(user.user_id, TEMPORARY_PASSWORD)).toBe(true);
@@ -338,7 +339,7 @@ describe('selecting users with a search query', () => {
     const query = 'email:*@contractor.example AND NOT app_metadata.needsPasswordReset:true';
     // Pacing recorded, not waited: this test is about the pages.
     const config = resolveJobConfig('requirePasswordChange', { ...base({ query }), dryRun: true });
-    const report = await runPasswordChangeJob(config, { now: Date.now, sleep: async () => {} });
+    const report = await runPasswordChangeJob(config, { now: Date.now, monotonic: () => performance.now(), sleep: async () => {} });
     expect(report.done).toHaveLength(105);
     expect(new Set(report.done.map((outcome) => outcome.userId))).toEqual(new Set(contractors.map((user) => user.user_id)));
     const routes = tenant.requests.map((request) => request.route);

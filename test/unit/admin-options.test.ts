@@ -63,7 +63,7 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
     // Issue 10, item 10: a tiny rate overflowed the timer and turned pacing off.
     [{ ...valid, rate: 1e-7 }, '"options.rate" must be a number of requests per second from 0.1 to 100 (got 1e-7)'],
     [{ ...valid, domain: 'acme.auth0.com/api/v2' }, `"options.domain" has a path, a query or a fragment: it ${MUST_BE_DOMAIN}`],
-    [{ ...valid, flag: 'constructor' }, '"options.flag" must not be a name JavaScript objects already have ("constructor") (got "constructor")'],
+    [{ ...valid, flag: 'constructor' }, '"options.flag" must not be a name JavaScript objects already have (got "constructor")'],
     [{ ...valid, dryrun: true }, '"options.dryrun" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, onStart, onUser, temporaryPassword)'],
   ])('rejects %j with a message naming the option', (options, expected) => {
     expect(requireMessage(options)).toBe(`[auth0-force-password-reset] requirePasswordChange: ${expected}`);

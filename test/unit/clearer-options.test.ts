@@ -42,7 +42,7 @@ describe('createPasswordResetClearer options', () => {
     [{ deadlineMs: 20000 }, `${P} "options.deadlineMs" must be an integer from 500 to 18000 (milliseconds) (got 20000)`],
     [{ maxAttempts: 2.5 }, `${P} "options.maxAttempts" must be an integer from 1 to 10 (got 2.5)`],
     [{ message: 'hi' }, `${P} "options.message" is not a known option (known: flag, secrets, log, fetch, requestTimeoutMs, deadlineMs, maxAttempts)`],
-    [{ flag: 'constructor' }, `${P} "options.flag" must not be a name JavaScript objects already have ("constructor") (got "constructor")`],
+    [{ flag: 'constructor' }, `${P} "options.flag" must not be a name JavaScript objects already have (got "constructor")`],
     // Issue 10, item 14: a request timeout longer than the whole budget.
     [{ deadlineMs: 600, requestTimeoutMs: 10_000 }, `${P} "options.requestTimeoutMs" must not be longer than "options.deadlineMs" (got 10000 with a deadline of 600)`],
   ])('rejects %j with an exact message', (options, message) => {

@@ -118,11 +118,11 @@ describe('flag names that JavaScript objects already have', () => {
     ['__proto__', '__proto__'],
     ['isPrototypeOf', 'isPrototypeOf'],
   ])('rejects flag %j', (flag, key) => {
-    expect(messageOf({ flag })).toBe(`${P} "options.flag" must not be a name JavaScript objects already have ("${key}") (got "${flag}")`);
+    expect(messageOf({ flag })).toBe(`${P} "options.flag" must not be a name JavaScript objects already have (got "${key}")`);
   });
 
-  it('rejects a flag whose companion key is one (<flag>At, <flag>EmailedAt)', () => {
-    expect(messageOf({ flag: '__defineGetter__' })).toContain('must not be a name JavaScript objects already have');
+  it('accepts a name that merely contains one', () => {
+    expect(() => createFirstLoginGate({ flag: 'constructorOnboarding', log: false })).not.toThrow();
   });
 });
 
