@@ -1,5 +1,6 @@
 import type { LogOption } from '../internal/log.js';
-import type { ObligationKeys } from '../obligation/obligation.js';
+import type { ObligationKeys, PasswordRules } from '../obligation/obligation.js';
+import { parseIsoTime } from '../obligation/time.js';
 import {
   booleanCheck,
   checkFields,
@@ -78,6 +79,23 @@ export interface FirstLoginGateOptions {
    * @default 'Please reset your password! We have emailed you a link to set a new password.'
    */
   emailSentMessage?: LocalizedMessage;
+  /**
+   * A tenant-wide cut-off, ISO 8601 (`2026-11-30T00:00:00Z`): every database user whose password was
+   * last set before this instant — `last_password_reset`, or `created_at` when it never changed —
+   * must set a new one, as after a breach (NIST SP 800-63B: "SHALL force a change if there is
+   * evidence that the authenticator has been compromised"). No write and no Management API request:
+   * one deploy covers a tenant of any size, and the rule ends for each user the moment they change the
+   * password. Not in force before the instant comes.
+   * @default undefined
+   */
+  passwordsSetBefore?: string;
+  /**
+   * A password older than this many days must be changed. Opt-in: NIST SP 800-63B advises against
+   * periodic rotation ("SHALL NOT require subscribers to change passwords periodically"); PCI DSS 4.0
+   * (8.3.9) still asks for 90 days where a password is the only factor. From 1 to 3650.
+   * @default undefined
+   */
+  maxPasswordAgeDays?: number;
   /**
    * Let the user set the new password inside the sign-in, on a page you host
    * (`auth0-force-password-reset/page`), and continue into the application — instead of a deny. On an
@@ -194,6 +212,10 @@ export const firstLoginGateOptionChecks: OptionChecks<FirstLoginGateOptions> = {
     if (typeof value !== 'boolean') checkFields(value, report, resetEmailChecks, 'must be true, false or { cooldownMinutes?, timeoutMs? }');
   },
   emailSentMessage: localizedMessageCheck('emailSentMessage'),
+  passwordsSetBefore: (value, report) => {
+    if (parseIsoTime(value) === undefined) report('must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z"', value);
+  },
+  maxPasswordAgeDays: integerCheck(1, 3650, ' (days)'),
   changePasswordPage: (value, report) =>
     void checkFields(value, report, changePasswordPageChecks, 'must be { url, secret?, expiresInSeconds? }'),
   fetch: fetchCheck,
@@ -213,6 +235,8 @@ export interface ResolvedGateOptions {
   resetEmail: ResolvedResetEmail | undefined;
   /** `undefined`: no change-password page. */
   page: ResolvedPage | undefined;
+  /** `undefined`: no tenant-wide rule (the common case: then the gate reads no time for most logins). */
+  rules: PasswordRules | undefined;
 }
 
 /** The reset-email settings with defaults applied. */
