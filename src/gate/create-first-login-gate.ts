@@ -14,7 +14,7 @@ import {
   type LocalizedMessage,
   type ResolvedGateOptions,
 } from './options.js';
-import { selectMessage } from './select-message.js';
+import { selectMessage } from '../internal/select-message.js';
 import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 

@@ -1,25 +1,23 @@
 import type { LogOption } from '../internal/log.js';
+import type { LocalizedMessage } from '../internal/select-message.js';
 import type { ObligationKeys, PasswordRules } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
+import { isLoopbackHost } from '../internal/loopback.js';
 import {
   booleanCheck,
   checkFields,
   checkText,
+  localizedMessageCheck,
   fetchCheck,
   flagCheck,
   integerCheck,
   logCheck,
   NOT_SHOWN,
-  type Check,
   type OptionChecks,
 } from '../internal/check-options.js';
 
-/**
- * The deny reason shown to the user: one string, or one per locale with a required `default`.
- * The locale is `event.transaction.locale`: an exact match wins, then its language part
- * (`fr-CA` → `fr`), then `default`.
- */
-export type LocalizedMessage = string | { default: string; [locale: string]: string };
+export type { LocalizedMessage };
+
 
 /** Options of {@link createFirstLoginGate}. Every option is optional; unknown keys are rejected. */
 export interface FirstLoginGateOptions {
@@ -149,25 +147,6 @@ export interface ResetEmailOptions {
 
 export const DEFAULT_MESSAGE = 'Please reset your password!';
 export const DEFAULT_EMAIL_SENT_MESSAGE = 'Please reset your password! We have emailed you a link to set a new password.';
-
-const LOCALIZED_EXPECTED = 'must be a non-empty string or an object of locale → message with a "default" entry';
-
-/** A string, or an object of locale → message with a `default`; `option` names it in errors. */
-const localizedMessageCheck =
-  (option: string): Check<LocalizedMessage> =>
-  (value, report) => {
-    if (typeof value === 'string') {
-      checkText(value, report);
-      return;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return report(LOCALIZED_EXPECTED, value);
-    const messages = value as Record<string, unknown>;
-    if (!Object.hasOwn(messages, 'default')) report(`is required when "options.${option}" is an object`, undefined, ['default']);
-    for (const [locale, text] of Object.entries(messages)) checkText(text, report, [locale]);
-  };
-
-const isLoopbackHost = (hostname: string) =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 
 const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
   url: (value, report) => {
