@@ -29,7 +29,17 @@ export {
   type RecordingPostLoginApi,
 } from './recording-api.js';
 export {
+  startLocalApplication,
   startLocalTenant,
+  type BoundPostChangePasswordAction,
+  type BoundPostLoginAction,
+  type CompletedSignIn,
+  type LocalApplication,
+  type LocalApplicationOptions,
+  type LocalTenantActions,
+  type PostChangePasswordActionModule,
+  type PostLoginActionModule,
+  type SignInError,
   type ConnectionStore,
   type ContinueLoginOptions,
   type CreateUserInput,

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createMemoryCache, type MemoryCache } from '../memory-cache.js';
 import { testingError, testingTypeError } from '../testing-error.js';
+import { NO_ACTIONS, resolveActions, type LocalTenantActions, type ResolvedActions } from './bound-actions.js';
 import { createConnectionStore, type ConnectionStore } from './connection-store.js';
 import { createFaultQueue, type FaultInjector } from './fault-injector.js';
 import { createLocalFetch } from './local-fetch.js';
+import { createLoginFlow } from './login-flow.js';
 import { createMonotonicClock } from './monotonic-clock.js';
 import { createRequestHandler, type TenantRequestHandler } from './request-handler.js';
 import { createRequestLog, type RecordedRequest, type RequestCounts } from './request-log.js';
@@ -48,6 +50,13 @@ export interface LocalTenantOptions {
   readonly scopes?: readonly string[];
   /** How long an access token lives, in seconds. @default 86400 (Auth0's default) */
   readonly tokenLifetimeSeconds?: number;
+  /**
+   * The Actions bound to the tenant's triggers, which it runs itself for a browser's sign-in at
+   * `/authorize` and `/continue`, and for a password set through the Management API. Change them later
+   * with {@link LocalTenantCore.bindActions}.
+   * @default nothing bound: every sign-in is allowed
+   */
+  readonly actions?: LocalTenantActions;
 }
 
 /**
@@ -214,8 +223,43 @@ export interface LocalTenantCore {
     options?: RunPasswordChangeOptions,
   ): PasswordChangeRun;
   /**
+   * Binds Actions to the tenant's triggers, replacing those bound before (the option `actions` of
+   * {@link startLocalTenant} binds the first ones). The tenant then runs them as Auth0 does:
+   * - **post-login**, for every sign-in at `GET`/`POST /authorize` (a browser's: the tenant shows a
+   *   sign-in form for database users and checks the password), through the same runner as
+   *   {@link LocalTenantCore.runLogin}; the browser goes back to the application's `redirect_uri` with a
+   *   `code` (redeem it at `POST /oauth/token`, `grant_type=authorization_code`, for an ID token and an
+   *   access token for `GET /userinfo`) or with `error=access_denied&error_description=…`; an
+   *   `api.redirect.sendUserTo` sends it to that page with `state` appended, and `GET`/`POST
+   *   /continue?state=…` resumes the login there (as {@link LocalTenantCore.continueLogin});
+   * - **post-change-password**, asynchronously, after every password set through `PATCH
+   *   /api/v2/users/{id}` (see {@link LocalTenantCore.triggeredPasswordChanges}).
+   *
+   * A login suspended at a page keeps the Actions it started with.
+   *
+   * @example
+   * ```ts
+   * tenant.bindActions({
+   *   postLogin: createFirstLoginGate({ changePasswordPage: { url: pageUrl } }), // carries onContinuePostLogin
+   *   postChangePassword: createPasswordResetClearer(),
+   *   secrets: { CHANGE_PASSWORD_PAGE_SECRET: pageKey },
+   * });
+   * const form = await tenant.fetch(`${tenant.origin}/authorize?client_id=${tenant.appClientId}&redirect_uri=${callback}&response_type=code`);
+   * ```
+   *
+   * @throws TypeError when an Action is neither a handler nor an Action module, or the secrets are malformed.
+   */
+  bindActions(actions: LocalTenantActions): void;
+  /**
+   * The post-change-password runs the tenant started itself, after a password set through
+   * `PATCH /api/v2/users/{id}`, oldest first: `await` one's `completion` to wait for the bound Actions.
+   */
+  readonly triggeredPasswordChanges: readonly PasswordChangeRun[];
+  /**
    * The client id of the tenant's application: every {@link LocalTenantCore.runLogin} event carries it as
-   * `event.client.client_id`, and `POST /dbconnections/change_password` accepts it.
+   * `event.client.client_id`, `POST /dbconnections/change_password` accepts it, and it is the one
+   * application that may sign users in at `/authorize` (a public client: no secret; PKCE when it sends
+   * a `code_challenge`). Any absolute http(s) `redirect_uri` is accepted.
    */
   readonly appClientId: string;
   /**
@@ -274,7 +318,7 @@ export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions']);
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 interface Settings {
@@ -282,6 +326,7 @@ interface Settings {
   readonly clientSecret: string;
   readonly scopes: readonly string[];
   readonly tokenLifetimeSeconds: number;
+  readonly actions: ResolvedActions;
 }
 
 /** Checks the options once, without changing the caller's object. Secrets are never quoted back. */
@@ -302,6 +347,7 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     clientSecret = randomBytes(48).toString('base64url'),
     scopes = DEFAULT_SCOPES,
     tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
+    actions,
   } = options;
   if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
     const got = JSON.stringify(clientId);
@@ -321,7 +367,8 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     const problem = `"options.tokenLifetimeSeconds" must be a positive integer (got ${got})`;
     throw testingTypeError(where, problem);
   }
-  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds };
+  const resolvedActions = actions === undefined ? NO_ACTIONS : resolveActions(where, 'options.actions', actions);
+  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions };
 }
 
 /**
@@ -381,19 +428,6 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     now: clock,
   });
   const resetEmails = createResetEmailOutbox({ domain, clientIds: new Set([appClientId]), users, connections, now: clock });
-  app = createRequestHandler({
-    resetEmails,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    audience: `https://${domain}/api/v2/`,
-    tokens,
-    users,
-    connections,
-    faults,
-    log,
-    now: clock,
-    closing: closing.signal,
-  });
   const fetch = createLocalFetch({ domain, handle, closing: closing.signal });
 
   const caches: TriggerCaches = Object.freeze({
@@ -406,8 +440,37 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     AUTH0_CLIENT_SECRET: settings.clientSecret,
   });
   const trigger = { domain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
-  const { runLogin, continueLogin } = createLoginRunner({ ...trigger, cache: caches.postLogin });
-  const runPasswordChange = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
+  const { runLogin, continueLogin, startLogin, isWaiting } = createLoginRunner({ ...trigger, cache: caches.postLogin });
+  const passwordChanges = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
+  const { runPasswordChange } = passwordChanges;
+
+  let actions = settings.actions;
+  const loginFlow = createLoginFlow({
+    domain,
+    appClientId,
+    users,
+    now: clock,
+    actions: () => actions,
+    tenantSecrets: secrets,
+    startLogin,
+    continueLogin,
+    isWaiting,
+    runPasswordChangeTrigger: passwordChanges.runTrigger,
+  });
+  app = createRequestHandler({
+    resetEmails,
+    loginFlow,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    audience: `https://${domain}/api/v2/`,
+    tokens,
+    users,
+    connections,
+    faults,
+    log,
+    now: clock,
+    closing: closing.signal,
+  });
 
   function close(): Promise<void> {
     closing.abort();
@@ -436,6 +499,12 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     runLogin,
     continueLogin,
     runPasswordChange,
+    bindActions(bound) {
+      actions = resolveActions('localTenant.bindActions', 'actions', bound);
+    },
+    get triggeredPasswordChanges() {
+      return loginFlow.triggeredPasswordChanges;
+    },
     appClientId,
     get resetEmails() {
       return resetEmails.sent();

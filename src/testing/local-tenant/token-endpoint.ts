@@ -9,6 +9,8 @@ export interface TokenEndpointSettings {
   /** The only audience the tenant serves: `https://<domain>/api/v2/`. */
   readonly audience: string;
   readonly tokens: TokenIssuer;
+  /** The `authorization_code` grant of the login flow; without it, that grant is unsupported. */
+  readonly redeemCode?: (parameters: ReadonlyMap<string, string>) => TenantResponse;
 }
 
 // Token responses must not be cached (RFC 6749 §5.1).
@@ -40,7 +42,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * `POST /oauth/token` for the client-credentials grant, with Auth0's error bodies: 401 for a wrong client
+ * `POST /oauth/token` for the client-credentials grant (and the login flow's authorization-code grant), with Auth0's error bodies: 401 for a wrong client
  * or secret, 403 for an audience other than the tenant's Management API.
  */
 export function handleTokenRequest(request: TenantRequest, settings: TokenEndpointSettings): TenantResponse {
@@ -51,6 +53,7 @@ export function handleTokenRequest(request: TenantRequest, settings: TokenEndpoi
   if (grantType === undefined) {
     return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
   }
+  if (grantType === 'authorization_code' && settings.redeemCode !== undefined) return settings.redeemCode(parameters);
   if (grantType !== 'client_credentials') {
     return oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
   }
