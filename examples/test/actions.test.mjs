@@ -21,15 +21,6 @@ describe('post-login', () => {
     expect(api.pendingAppMetadata.mustChangePassword).toBe(true);
   });
 
-  it('sends a first login to the change-password page instead, once the page\'s key is an Action secret', async () => {
-    const api = createPostLoginApi();
-    const secrets = { CHANGE_PASSWORD_PAGE_SECRET: 'a-key-of-at-least-32-bytes-for-the-page' };
-    await onExecutePostLogin(buildPostLoginEvent({ stats: { logins_count: 1 }, secrets }), api);
-    expect(api.denials).toEqual([]);
-    expect(api.redirectedTo.url).toMatch(/^https:\/\/account\.acme-dev\.example\.com\/change-password\?session_token=[^&]+&state=/);
-    expect(api.pendingAppMetadata.mustChangePassword).toBe(true);
-  });
-
   it('never gates a Google user', async () => {
     const api = createPostLoginApi();
     await onExecutePostLogin(buildPostLoginEvent({ connection: GOOGLE_CONNECTION }), api);
