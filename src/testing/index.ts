@@ -37,6 +37,7 @@ export {
   type LocalApplication,
   type LocalApplicationOptions,
   type LocalTenantActions,
+  type LocalTenantClient,
   type PostChangePasswordActionModule,
   type PostLoginActionModule,
   type SignInError,

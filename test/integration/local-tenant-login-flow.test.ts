@@ -184,7 +184,9 @@ describe('the redirect to a page and /continue', () => {
     const gate = createFirstLoginGate({ changePasswordPage: { url: PAGE_URL }, log: false });
     const clearer = createPasswordResetClearer({ log: false });
     tenant.bindActions({ postLogin: gate, postChangePassword: clearer, secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
-    return createStubChangePasswordPage({ domain: tenant.domain, clientId: tenant.clientId, clientSecret: tenant.clientSecret, sessionSecret: PAGE_KEY, fetch: tenant.fetch });
+    // The page's own M2M application, as the page's README asks.
+    const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+    return createStubChangePasswordPage({ domain: tenant.domain, ...pageClient, sessionSecret: PAGE_KEY, fetch: tenant.fetch });
   }
 
   /** The page's answer to a form post. */
@@ -274,6 +276,31 @@ describe('the redirect to a page and /continue', () => {
     expect(back.searchParams.has('code')).toBe(true);
     expect(resumed).toEqual([expect.objectContaining({ method: 'GET', query: { accepted: 'yes', state }, body: {} })]);
     expect(after).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('addClient: another M2M application with its own scopes', () => {
+  test('gets tokens with its scopes only, and the wrong secret gets none', async ({ startTenant }) => {
+    const tenant = await startTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
+    const user = tenant.users.create({ email: 'ada@example.com' });
+    const page = tenant.addClient({ scopes: ['update:users'] });
+    const tokenFor = (clientId: string, clientSecret: string) =>
+      tenant.fetch(`${tenant.origin}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: `https://${tenant.domain}/api/v2/` }),
+      });
+    expect((await tokenFor(page.clientId, tenant.clientSecret)).status).toBe(401);
+    const issued = (await (await tokenFor(page.clientId, page.clientSecret)).json()) as { access_token: string; scope: string };
+    expect(issued.scope).toBe('update:users');
+    expect(claimsOf(issued.access_token)).toMatchObject({ sub: `${page.clientId}@clients`, azp: page.clientId });
+
+    const path = `/users/${encodeURIComponent(user.user_id)}`;
+    expect((await managementRequest(tenant, issued.access_token, 'PATCH', path, { password: NEW_PASSWORD })).status).toBe(200);
+    expect((await managementRequest(tenant, issued.access_token, 'GET', path)).status).toBe(403);
+    // The first client keeps its narrower scopes: no password.
+    expect((await managementRequest(tenant, await accessTokenOf(tenant), 'PATCH', path, { password: 'An0ther-Passw0rd' })).status).toBe(403);
+    expect(() => tenant.addClient({ scopes: 'update:users' as never })).toThrow('"options.scopes" must be an array of scope names without spaces (got "update:users")');
   });
 });
 

@@ -30,10 +30,12 @@ const pageRequests: string[] = [];
 const gateLog: LogEntry[] = [];
 
 beforeAll(async () => {
-  tenant = await startLocalTenant();
+  // The clearer's application has the narrowest scopes; the page has its own.
+  tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
+  const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
   // The connection's policy: `good` (8 characters, 3 of 4 kinds); Auth0 refuses a weaker password.
   tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordPolicy: 'good' });
-  const page = createStubChangePasswordPage({ domain: tenant.domain, clientId: tenant.clientId, clientSecret: tenant.clientSecret, sessionSecret: PAGE_KEY, fetch: tenant.fetch });
+  const page = createStubChangePasswordPage({ domain: tenant.domain, ...pageClient, sessionSecret: PAGE_KEY, fetch: tenant.fetch });
   pageServer = await serveOverHttp(async (request) => {
     pageRequests.push(`${request.method} ${new URL(request.url).pathname}`);
     return page(request);

@@ -12,6 +12,7 @@
 export {
   startLocalTenant,
   type LocalTenant,
+  type LocalTenantClient,
   type LocalTenantCore,
   type LocalTenantDisposal,
   type LocalTenantOptions,

@@ -30,6 +30,8 @@ export interface RequestHandlerContext {
   readonly faults: FaultQueue;
   readonly log: RequestLog;
   readonly resetEmails: ResetEmailOutbox;
+  /** The M2M clients added with `tenant.addClient`. */
+  readonly otherClients: () => readonly { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] }[];
   /** The sign-in a browser goes through: `/authorize`, `/continue`, `/userinfo`, the code grant. */
   readonly loginFlow: LoginFlow;
   /** The tenant clock, in milliseconds. */

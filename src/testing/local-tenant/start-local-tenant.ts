@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createMemoryCache, type MemoryCache } from '../memory-cache.js';
+import { isPlainObject } from '../metadata.js';
 import { testingError, testingTypeError } from '../testing-error.js';
 import { NO_ACTIONS, resolveActions, type LocalTenantActions, type ResolvedActions } from './bound-actions.js';
 import { createConnectionStore, type ConnectionStore } from './connection-store.js';
@@ -39,7 +40,7 @@ import { createUserStore, type UserStore } from './user-store.js';
 export interface LocalTenantOptions {
   /** The id of the one machine-to-machine client the tenant accepts. @default a random id */
   readonly clientId?: string;
-  /** That client's secret. @default a random secret */
+  /** That client's secret (more clients: {@link LocalTenantCore.addClient}). @default a random secret */
   readonly clientSecret?: string;
   /**
    * The scopes granted to that client; the Management API checks them per route as Auth0 does
@@ -57,6 +58,20 @@ export interface LocalTenantOptions {
    * @default nothing bound: every sign-in is allowed
    */
   readonly actions?: LocalTenantActions;
+}
+
+/**
+ * A machine-to-machine application of a local tenant: what its token endpoint accepts.
+ *
+ * @example
+ * ```ts
+ * const { clientId, clientSecret }: LocalTenantClient = tenant.addClient({ scopes: ['update:users'] });
+ * ```
+ */
+export interface LocalTenantClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes: readonly string[];
 }
 
 /**
@@ -123,6 +138,20 @@ export interface LocalTenantCore {
   readonly clientId: string;
   /** The M2M client secret the token endpoint accepts. */
   readonly clientSecret: string;
+  /**
+   * Adds another machine-to-machine application with its own scopes — say the change-password page's
+   * (`update:users`, `read:connections`, `read:connections_options`) next to the clearer's narrower
+   * one — and returns its credentials for the token endpoint.
+   *
+   * @example
+   * ```ts
+   * const page = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+   * createChangePasswordPage({ domain: tenant.domain, clientId: page.clientId, clientSecret: page.clientSecret, … });
+   * ```
+   *
+   * @throws TypeError when `scopes` is not an array of scope names.
+   */
+  addClient(options: { readonly scopes: readonly string[] }): LocalTenantClient;
   /** `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` for `event.secrets`. */
   readonly secrets: LocalTenantSecrets;
   /** The tenant's users. */
@@ -457,8 +486,10 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     isWaiting,
     runPasswordChangeTrigger: passwordChanges.runTrigger,
   });
+  const otherClients: LocalTenantClient[] = [];
   app = createRequestHandler({
     resetEmails,
+    otherClients: () => otherClients,
     loginFlow,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
@@ -499,6 +530,20 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     runLogin,
     continueLogin,
     runPasswordChange,
+    addClient(clientOptions) {
+      const where = 'localTenant.addClient';
+      const scopes: unknown = isPlainObject(clientOptions) ? clientOptions.scopes : undefined;
+      if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
+        throw testingTypeError(where, `"options.scopes" must be an array of scope names without spaces (got ${JSON.stringify(scopes)})`);
+      }
+      const client: LocalTenantClient = Object.freeze({
+        clientId: randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
+        clientSecret: randomBytes(48).toString('base64url'),
+        scopes: Object.freeze([...(scopes as string[])]),
+      });
+      otherClients.push(client);
+      return client;
+    },
     bindActions(bound) {
       actions = resolveActions('localTenant.bindActions', 'actions', bound);
     },

@@ -9,6 +9,8 @@ export interface TokenEndpointSettings {
   /** The only audience the tenant serves: `https://<domain>/api/v2/`. */
   readonly audience: string;
   readonly tokens: TokenIssuer;
+  /** The M2M clients added after the first one (`tenant.addClient`), with their secrets and scopes. */
+  readonly otherClients?: () => readonly { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] }[];
   /** The `authorization_code` grant of the login flow; without it, that grant is unsupported. */
   readonly redeemCode?: (parameters: ReadonlyMap<string, string>) => TenantResponse;
 }
@@ -60,7 +62,9 @@ export function handleTokenRequest(request: TenantRequest, settings: TokenEndpoi
 
   const clientId = parameters.get('client_id') ?? '';
   const clientSecret = parameters.get('client_secret') ?? '';
-  if (clientId !== settings.clientId || !sameSecret(clientSecret, settings.clientSecret)) {
+  const isFirstClient = clientId === settings.clientId && sameSecret(clientSecret, settings.clientSecret);
+  const other = isFirstClient ? undefined : settings.otherClients?.().find((client) => client.clientId === clientId);
+  if (!isFirstClient && (other === undefined || !sameSecret(clientSecret, other.clientSecret))) {
     return oauthError(401, 'access_denied', 'Unauthorized');
   }
 
@@ -69,5 +73,5 @@ export function handleTokenRequest(request: TenantRequest, settings: TokenEndpoi
     return oauthError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
   }
 
-  return { status: 200, headers: NO_STORE, body: settings.tokens.issue() };
+  return { status: 200, headers: NO_STORE, body: settings.tokens.issue(other) };
 }

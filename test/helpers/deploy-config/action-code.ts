@@ -44,7 +44,7 @@ export function loadActionModule(code: string): ActionModule {
   const module = { exports: {} as Record<string, unknown> };
   new Function('require', 'module', 'exports', code)(fakeRequire, module, module.exports);
   const exportNames = Object.keys(module.exports).filter((name) => name !== CONTINUE_EXPORT);
-  const handler = module.exports[exportNames[0] ?? ''] as { onContinuePostLogin?: unknown } | undefined;
+  const handler = module.exports[exportNames[0] ?? ''] as ((...args: unknown[]) => unknown) & { onContinuePostLogin?: unknown };
   if (exportNames.length !== 1 || typeof handler !== 'function') {
     throw new Error(`the action code must export exactly one handler (and optionally ${CONTINUE_EXPORT}), got [${Object.keys(module.exports).join(', ')}]`);
   }
