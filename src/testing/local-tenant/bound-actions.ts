@@ -10,10 +10,10 @@ import type { PostChangePasswordActionHandler } from './run-password-change.js';
  * @example
  * ```ts
  * const gate = createFirstLoginGate({ changePasswordPage: { url: page.url } });
- * const action: PostLoginActionModule = { onExecutePostLogin: gate, onContinuePostLogin: gate.onContinuePostLogin };
+ * const action: BoundPostLoginModule = { onExecutePostLogin: gate, onContinuePostLogin: gate.onContinuePostLogin };
  * ```
  */
-export interface PostLoginActionModule {
+export interface BoundPostLoginModule {
   readonly onExecutePostLogin: PostLoginActionHandler;
   readonly onContinuePostLogin?: PostLoginContinueActionHandler | undefined;
 }
@@ -23,10 +23,10 @@ export interface PostLoginActionModule {
  *
  * @example
  * ```ts
- * const action: PostChangePasswordActionModule = { onExecutePostChangePassword: createPasswordResetClearer() };
+ * const action: BoundPostChangePasswordModule = { onExecutePostChangePassword: createPasswordResetClearer() };
  * ```
  */
-export interface PostChangePasswordActionModule {
+export interface BoundPostChangePasswordModule {
   readonly onExecutePostChangePassword: PostChangePasswordActionHandler;
 }
 
@@ -38,7 +38,7 @@ export interface PostChangePasswordActionModule {
  * const bound: BoundPostLoginAction = require('./actions/post-login.js');
  * ```
  */
-export type BoundPostLoginAction = PostLoginActionHandler | PostLoginActionModule;
+export type BoundPostLoginAction = PostLoginActionHandler | BoundPostLoginModule;
 
 /**
  * One bound post-change-password Action: a handler or a module.
@@ -48,7 +48,7 @@ export type BoundPostLoginAction = PostLoginActionHandler | PostLoginActionModul
  * const bound: BoundPostChangePasswordAction = createPasswordResetClearer();
  * ```
  */
-export type BoundPostChangePasswordAction = PostChangePasswordActionHandler | PostChangePasswordActionModule;
+export type BoundPostChangePasswordAction = PostChangePasswordActionHandler | BoundPostChangePasswordModule;
 
 /**
  * The Actions bound to a local tenant's triggers, as in the Dashboard's flows: the tenant runs them
@@ -98,7 +98,7 @@ function listOf(value: unknown): readonly unknown[] {
 function postLoginHandlerOf(bound: unknown): PostLoginActionHandler | undefined {
   if (typeof bound === 'function') return bound as PostLoginActionHandler;
   if (typeof bound !== 'object' || bound === null) return undefined;
-  const module = bound as Partial<PostLoginActionModule>;
+  const module = bound as Partial<BoundPostLoginModule>;
   const { onExecutePostLogin, onContinuePostLogin } = module;
   if (typeof onExecutePostLogin !== 'function') return undefined;
   if (onContinuePostLogin !== undefined && typeof onContinuePostLogin !== 'function') return undefined;
@@ -112,7 +112,7 @@ function postLoginHandlerOf(bound: unknown): PostLoginActionHandler | undefined 
 function postChangePasswordHandlerOf(bound: unknown): PostChangePasswordActionHandler | undefined {
   if (typeof bound === 'function') return bound as PostChangePasswordActionHandler;
   if (typeof bound !== 'object' || bound === null) return undefined;
-  const execute = (bound as Partial<PostChangePasswordActionModule>).onExecutePostChangePassword;
+  const execute = (bound as Partial<BoundPostChangePasswordModule>).onExecutePostChangePassword;
   return typeof execute === 'function' ? (event, api) => execute.call(bound, event, api) : undefined;
 }
 

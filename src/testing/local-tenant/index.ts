@@ -30,8 +30,8 @@ export type {
   BoundPostChangePasswordAction,
   BoundPostLoginAction,
   LocalTenantActions,
-  PostChangePasswordActionModule,
-  PostLoginActionModule,
+  BoundPostChangePasswordModule,
+  BoundPostLoginModule,
 } from './bound-actions.js';
 export type {
   ContinueLoginOptions,
