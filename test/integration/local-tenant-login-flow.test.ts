@@ -3,7 +3,7 @@ import { describe, expect, vi } from 'vitest';
 import { createFirstLoginGate, createPasswordResetClearer } from '../../src/index.js';
 import type { PostLoginEvent } from '../../src/auth0/post-login.js';
 import type { LocalTenant, PostLoginActionHandler } from '../../src/testing/local-tenant/index.js';
-import { createStubChangePasswordPage } from '../helpers/stub-change-password-page.js';
+import { createChangePasswordPage } from '../../src/page/index.js';
 import { accessTokenOf, managementRequest, tenantTest as test } from '../helpers/local-tenant.js';
 
 /**
@@ -179,14 +179,14 @@ describe('the bound post-login Actions, run for a browser’s sign-in', () => {
 });
 
 describe('the redirect to a page and /continue', () => {
-  /** The gate with the page, the clearer, and the stand-in page that talks to this tenant. */
+  /** The gate with the page, the clearer, and the page (auth0-force-password-reset/page) on this tenant. */
   function bindGateAndPage(tenant: LocalTenant) {
     const gate = createFirstLoginGate({ changePasswordPage: { url: PAGE_URL }, log: false });
     const clearer = createPasswordResetClearer({ log: false });
     tenant.bindActions({ postLogin: gate, postChangePassword: clearer, secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
     // The page's own M2M application, as the page's README asks.
     const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
-    return createStubChangePasswordPage({ domain: tenant.domain, ...pageClient, sessionSecret: PAGE_KEY, fetch: tenant.fetch });
+    return createChangePasswordPage({ domain: tenant.domain, clientId: pageClient.clientId, clientSecret: pageClient.clientSecret, sessionSecret: PAGE_KEY, fetch: tenant.fetch, log: false });
   }
 
   /** The page's answer to a form post. */
@@ -207,14 +207,16 @@ describe('the redirect to a page and /continue', () => {
     const state = toPage.searchParams.get('state')!;
     expect((await page(new Request(toPage))).status).toBe(200);
 
-    const weak = await postToPage(page, toPage, { session_token: sessionToken, state, password: 'weak', confirm: 'weak' });
-    expect(weak.status).toBe(400);
-    expect(await weak.text()).toContain('PasswordStrengthError: Password is too weak');
+    // Reused: it meets the policy, so the page asks Auth0, which refuses it (password history).
+    tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordHistorySize: 3 });
+    const reused = await postToPage(page, toPage, { session_token: sessionToken, state, password: PASSWORD, confirm: PASSWORD });
+    expect(reused.status).toBe(400);
+    expect(await reused.text()).toMatch(/role="alert"[^>]*>[^<]*previously been used/);
     expect(tenant.triggeredPasswordChanges).toHaveLength(0);
 
     const changed = await postToPage(page, toPage, { session_token: sessionToken, state, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     const html = await changed.text();
-    const action = /action="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
+    const action = /<form id="continue"[^>]*action="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
     const pageToken = /name="session_token" value="([^"]+)"/.exec(html)![1]!;
     expect(action).toBe(`http://${tenant.domain}/continue?state=${encodeURIComponent(state)}`);
 
@@ -228,7 +230,7 @@ describe('the redirect to a page and /continue', () => {
     expect(back.searchParams.get('state')).toBe('app-state-1');
     expect(tenant.users.get(user.user_id)).toMatchObject({ logins_count: 1, app_metadata: { needsPasswordReset: false } });
     expect(tenant.users.verifyPassword(user.user_id, NEW_PASSWORD)).toBe(true);
-    // The page's refused PATCH, its accepted one, and the clearer's.
+    // Auth0's refusal, the page's change, and the clearer's write.
     expect(tenant.counts()).toMatchObject({ authorize: 1, continue: 1, patchUser: 3 });
 
     // The next sign-in goes straight through.
