@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFirstLoginGate, createPasswordResetClearer } from '../../src/index.js';
 import type { LogEntry } from '../../src/internal/log.js';
@@ -116,15 +117,24 @@ describe('the inline password change, in Chromium', () => {
 
     // A good one: the page sets it, and sends the browser back to /continue by itself.
     const blockedByPolicy: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && message.text().includes('Content Security Policy')) blockedByPolicy.push(message.text().replace(/state=[^'"]+/g, 'state=…'));
+    const policyBlocked = new Promise<'blocked'>((resolve) => {
+      page.on('console', (message) => {
+        if (message.type() !== 'error' || !message.text().includes('Content Security Policy')) return;
+        blockedByPolicy.push(message.text().replace(/state=[^'"]+/g, 'state=…'));
+        resolve('blocked');
+      });
     });
     await choosePassword(NEW_PASSWORD);
-    const wayBack = await page.waitForURL(`${app.origin}/`).then(() => 'application' as const, (error: unknown) => error);
-    if (wayBack !== 'application') {
-      const blocked = await expect.poll(() => blockedByPolicy.length, { timeout: 15_000 }).toBeGreaterThan(0).then(() => true, () => false);
+    // Whichever comes first: the application, or the browser's report that a policy stopped the way there.
+    const navigation = page.waitForURL(`${app.origin}/`).then(() => 'application' as const, (error: unknown) => ({ error }));
+    let wayBack = await Promise.race([navigation, policyBlocked]);
+    if (typeof wayBack === 'object') {
+      const late = await Promise.race([policyBlocked, delay(15_000, undefined, { ref: false })]);
       // Any other reason the browser did not reach the application is a failure.
-      if (!blocked) throw wayBack;
+      if (late === undefined) throw wayBack.error;
+      wayBack = late;
+    }
+    if (wayBack === 'blocked') {
       // KNOWN ISSUE in src/page (reported to its owner; remove this branch with the fix): the page's
       // way-back answer sends `form-action 'self' <tenant>`, and Chromium applies form-action to the
       // redirect that follows the form's POST — /continue's 302 to the application — so the browser stops
@@ -133,7 +143,8 @@ describe('the inline password change, in Chromium', () => {
       expect(tenant.counts().continue).toBe(1);
       expect(gateLog.at(-1)).toMatchObject({ decision: 'allow', reason: 'page-password-changed' });
       expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
-      console.info(`browser flow stopped by the page's form-action after /continue; axe: form ${formScan.passes} rules passed, ${formScan.violations.length} violations; error state ${errorScan.passes} passed, ${errorScan.violations.length} violations`);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.info(`browser flow: ${seconds} s, stopped by the page's form-action after /continue; axe: form ${formScan.passes} rules passed, ${formScan.violations.length} violations; error state ${errorScan.passes} passed, ${errorScan.violations.length} violations`);
       return;
     }
     await expect.poll(() => page.locator('#signed-in').textContent()).toBe(`Signed in as ${EMAIL}`);

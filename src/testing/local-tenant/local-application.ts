@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { testingTypeError } from '../testing-error.js';
-import { escapeHtml } from './login-pages.js';
+import { escapeHtml } from '../../internal/escape-html.js';
 import { serveOverHttp } from './serve-over-http.js';
 import type { LocalTenantCore, LocalTenantDisposal } from './start-local-tenant.js';
 

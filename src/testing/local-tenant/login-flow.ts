@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { signHs256 } from '../../internal/hs256-jwt.js';
 import { connectionKindOf } from '../connection-kind.js';
 import type { ResolvedActions } from './bound-actions.js';
-import type { TenantRequest, TenantResponse } from './http-messages.js';
+import { bearerTokenOf, parseParameters, type TenantRequest, type TenantResponse } from './http-messages.js';
 import { errorPageResponse, loginFormResponse, outcomePageResponse, redirectResponse } from './login-pages.js';
 import type { AuthorizeRequestView, ContinueLoginOptions, LoginOutcome, LoginSettings, PostLoginActionHandler } from './run-login.js';
 import type { PasswordChangeRun, PostChangePasswordActionHandler } from './run-password-change.js';
@@ -106,20 +106,8 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 const randomToken = (bytes = 24) => randomBytes(bytes).toString('base64url');
 const splitList = (value: string | null) => (value ?? '').split(/\s+/).filter(Boolean);
 
-/** The form fields of a request body (form-encoded or JSON), strings only. */
-function formFields(request: TenantRequest): Record<string, string> {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (contentType.includes('json')) {
-    try {
-      const parsed: unknown = JSON.parse(request.body);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-      return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    } catch {
-      return {};
-    }
-  }
-  return Object.fromEntries(new URLSearchParams(request.body));
-}
+/** The form fields of a request body (form-encoded or JSON), strings only; none when it is malformed. */
+const formFields = (request: TenantRequest): Record<string, string> => Object.fromEntries(parseParameters(request) ?? []);
 
 /** The language of the sign-in: `ui_locales` first, then the browser's first choice. */
 function negotiateLocale(uiLocales: readonly string[], acceptLanguage: string | null): string {
@@ -321,7 +309,7 @@ export function createLoginFlow(context: LoginFlowContext): LoginFlow {
   }
 
   function userinfo(request: TenantRequest): TenantResponse {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+    const bearer = bearerTokenOf(request.headers.get('authorization'));
     const issued = bearer === undefined ? undefined : accessTokens.get(bearer);
     const user = issued === undefined || issued.expiresAt <= context.now() ? undefined : context.users.get(issued.userId);
     if (issued === undefined || user === undefined) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../../internal/escape-html.js';
 import type { TenantResponse } from './http-messages.js';
 
 /**
@@ -6,13 +7,6 @@ import type { TenantResponse } from './http-messages.js';
  * flow: small, self-contained (no script, no external asset) and accessible (labels, landmarks, an
  * error announced with `role="alert"` and tied to its field), so a browser test can scan them too.
  */
-
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** `text` safe inside HTML text and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
-}
 
 const STYLE = [
   'body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f3f4f6;color:#111827}',

@@ -2,6 +2,7 @@ import type { ConnectionRecords } from './connection-store.js';
 import { handleGetConnection, handleListConnections } from './connections-endpoint.js';
 import type { Fault, FaultQueue } from './fault-injector.js';
 import {
+  bearerTokenOf,
   BodyTooLargeError,
   MAX_BODY_BYTES,
   errorResponse,
@@ -66,11 +67,6 @@ function resolveRoute(method: string, path: string): ResolvedRoute {
   const connectionId = CONNECTION_PATH.exec(path)?.[1];
   if (connectionId !== undefined && method === 'GET') return { route: 'getConnection', encodedId: connectionId };
   return { route: 'other' };
-}
-
-function bearerTokenOf(authorization: string | null): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
 }
 
 function recordedAuth(verdict: TokenVerdict | undefined): RequestAuth {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { TenantRequest, TenantResponse } from './http-messages.js';
+import { parseParameters, type TenantRequest, type TenantResponse } from './http-messages.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 /** What the token endpoint checks a client-credentials request against. */
@@ -20,21 +20,6 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 function oauthError(status: number, error: string, description: string): TenantResponse {
   return { status, headers: NO_STORE, body: { error, error_description: description } };
-}
-
-/** The request parameters, from a form-encoded or JSON body; `undefined` when the body is malformed. */
-function parseParameters(request: TenantRequest): Map<string, string> | undefined {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!contentType.includes('json')) return new Map(new URLSearchParams(request.body));
-  try {
-    const parsed: unknown = JSON.parse(request.body);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-    return new Map(
-      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-    );
-  } catch {
-    return undefined;
-  }
 }
 
 /** Compares secrets in constant time, whatever their lengths. */
