@@ -101,13 +101,16 @@ describe('the post-login handler', () => {
       ['backslashes', '\\'.repeat(240)],
       ['control characters', '\u0001'.repeat(240)],
       ['a short id of control characters', '\u0007'.repeat(40)],
-    ])('keeps the line within 255 characters when user_id holds %s', async (_name, tail) => {
+    ])('keeps the line within 255 characters when user_id holds %s, with a detail too', async (_name, tail) => {
       const lines: string[] = [];
       const gate = createFirstLoginGate({ log: (entry) => void lines.push(JSON.stringify(entry)) });
       await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}` } }), createPostLoginApi());
-      expect(lines).toHaveLength(1);
-      expect((lines[0] as string).length).toBeLessThanOrEqual(255);
+      // A decision with a detail (a malformed event): the line 0.1.0 let grow past 255.
+      await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}` }, stats: { logins_count: Number.NaN } }), createPostLoginApi());
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(255);
       expect(JSON.parse(lines[0] as string)).toMatchObject({ decision: 'deny', reason: 'first-login' });
+      expect(JSON.parse(lines[1] as string)).toMatchObject({ decision: 'deny', reason: 'malformed-event', detail: expect.stringMatching(/^event\.stats/) });
     });
 
     it('is silent with log: false', async () => {
