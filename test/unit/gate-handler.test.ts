@@ -106,11 +106,11 @@ describe('the post-login handler', () => {
       const gate = createFirstLoginGate({ log: (entry) => void lines.push(JSON.stringify(entry)) });
       await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}` } }), createPostLoginApi());
       // A decision with a detail (a malformed event): the line 0.1.0 let grow past 255.
-      await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}` }, stats: { logins_count: Number.NaN } }), createPostLoginApi());
+      await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}`, app_metadata: 'not an object' as never } }), createPostLoginApi());
       expect(lines).toHaveLength(2);
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(255);
       expect(JSON.parse(lines[0] as string)).toMatchObject({ decision: 'deny', reason: 'first-login' });
-      expect(JSON.parse(lines[1] as string)).toMatchObject({ decision: 'deny', reason: 'malformed-event', detail: expect.stringMatching(/^event\.stats/) });
+      expect(JSON.parse(lines[1] as string)).toMatchObject({ decision: 'deny', reason: 'malformed-event', detail: expect.stringMatching(/^event\.user\.app_metadata/) });
     });
 
     it('is silent with log: false', async () => {
