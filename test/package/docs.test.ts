@@ -5,8 +5,9 @@
  * - `same-as PATH` / `excerpt-of PATH`: the block is that file (or a verbatim part of it) — a file
  *   other tests run, such as examples/actions/post-login.js.
  * - `typecheck`: JavaScript or TypeScript type-checked against the built package, as in a user's project.
- * - `run action`: type-checked, then loaded as an Action module and run on a first login (post-login:
- *   denied or redirected, never thrown) and a password change on a local tenant (post-change-password).
+ * - `run action [connection=NAME]`: type-checked, then loaded as an Action module and run on a first login
+ *   (post-login: denied or redirected, never thrown) and a password change on a local tenant
+ *   (post-change-password).
  * - `run module`: type-checked, then run with Node; it must exit 0.
  * - `run server PATH`: type-checked, then run with Node; once it listens, `GET PATH` must reach the page.
  * - `run handler PATH`: type-checked, then imported; its Web handler (`export default { fetch }`, a Hono
@@ -79,13 +80,14 @@ const isEsm = (code: string) => /^\s*(import|export)\s/m.test(code) || /^\s*awai
 const extensionOf = (block: CodeBlock) => (block.lang === 'ts' ? (isEsm(block.code) ? '.mts' : '.cts') : isEsm(block.code) ? '.mjs' : '.cjs');
 const checked = (block: CodeBlock) => block.marker !== undefined && (block.marker[0] === 'typecheck' || block.marker[0] === 'run') && block.marker[1] !== 'sh';
 
-/** A folder where `auth0-force-password-reset` (this package, built) and Hono are installed. */
+/** A folder where `auth0-force-password-reset` (this package, built), Hono and vitest are installed. */
 function createProject(): string {
   assertBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'afpr-docs-'));
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(ROOT, join(dir, 'node_modules', 'auth0-force-password-reset'), 'dir');
-  symlinkSync(join(ROOT, 'node_modules', 'hono'), join(dir, 'node_modules', 'hono'), 'dir');
+  // What the docs' examples use besides the package: Hono, and vitest for the test-suite examples.
+  for (const name of ['hono', 'vitest']) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   symlinkSync(join(ROOT, 'dist', 'cli.js'), join(dir, 'node_modules', '.bin', 'auth0-force-password-reset'));
   writeFileSync(join(dir, 'package.json'), '{ "name": "docs-snippets", "private": true, "type": "module" }\n');
   return dir;
@@ -165,7 +167,7 @@ async function drive<T>(source: string): Promise<T> {
 }
 
 /** Post-login: a database user's first login; post-change-password: a flagged user changes the password on a local tenant. */
-async function runAction(file: string) {
+async function runAction(file: string, connection: string | undefined) {
   return drive<{ exports: string[]; postLogin?: { denied?: string; redirectedTo?: string; threw?: string }; postChangePassword?: { ok: boolean } }>(`
     import { createRequire } from 'node:module';
     import { buildPostLoginEvent, createPostLoginApi, startLocalTenant } from 'auth0-force-password-reset/testing';
@@ -173,7 +175,11 @@ async function runAction(file: string) {
     const action = createRequire(import.meta.url)(${JSON.stringify(file)});
     const result = { exports: Object.keys(action).sort() };
     if (typeof action.onExecutePostLogin === 'function') {
-      const event = buildPostLoginEvent({ stats: { logins_count: 1 }, secrets: { CHANGE_PASSWORD_PAGE_SECRET: ${JSON.stringify(SNIPPET_ENV['CHANGE_PASSWORD_PAGE_SECRET'])} } });
+      const event = buildPostLoginEvent({
+        stats: { logins_count: 1 },
+        secrets: { CHANGE_PASSWORD_PAGE_SECRET: ${JSON.stringify(SNIPPET_ENV['CHANGE_PASSWORD_PAGE_SECRET'])} },
+        ...(${JSON.stringify(connection ?? null)} === null ? {} : { connection: { name: ${JSON.stringify(connection ?? null)} } }),
+      });
       const api = createPostLoginApi({ event });
       try {
         await action.onExecutePostLogin(event, api);
@@ -342,7 +348,9 @@ describe.each(DOCS)('%s', (file) => {
         expect(typeErrors.get(path) ?? [], `type errors in the block at ${where(block)}`).toEqual([]);
         if (kind === 'typecheck') return;
         if (mode === 'action') {
-          const result = await runAction(path);
+          // `run action connection=NAME`: the login is on that database connection (for a `connections` option).
+          const connection = args.find((arg) => arg.startsWith('connection='))?.slice('connection='.length);
+          const result = await runAction(path, connection);
           expect(result.exports.some((name) => name.startsWith('onExecute')), 'an Action module exports onExecute…').toBe(true);
           if (result.postLogin !== undefined) {
             expect(result.postLogin.threw).toBeUndefined();
