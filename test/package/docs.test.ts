@@ -380,6 +380,14 @@ describe.each(DOCS)('%s', (file) => {
   }
 });
 
+describe('versions', () => {
+  it.each(DOCS)('%s names only the package’s own version in an install line', (file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const named = [...text.matchAll(/auth0-force-password-reset@(\d+\.\d+\.\d+\S*)/g)].map((match) => match[1]);
+    expect(named.filter((version) => version !== VERSION), `set them to ${VERSION} (package.json)`).toEqual([]);
+  });
+});
+
 describe('links', () => {
   const anchors = new Map<string, Set<string>>();
   const anchorsIn = (file: string) => {
