@@ -3,6 +3,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/**
+ * The time a test that spawns a process or packs the tarball gets. Generous on purpose: alone such a test
+ * takes seconds, but CI is a 2-core machine that may be running other jobs, and a child process (tsc, npm,
+ * attw, node) competes with everything else there. vitest's default (5 s) is for in-process tests only.
+ */
+export const SUBPROCESS_TIMEOUT_MS = 120_000;
+
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
 
