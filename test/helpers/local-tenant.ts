@@ -1,5 +1,8 @@
 import { test } from 'vitest';
 import type { PostChangePasswordEvent } from '../../src/auth0/post-change-password.js';
+import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
+import type { PasswordResetClearerOptions } from '../../src/clearer/options.js';
+import type { LogEntry } from '../../src/internal/log.js';
 import { buildPostChangePasswordEvent } from '../../src/testing/events.js';
 import {
   startLocalTenant,
@@ -115,6 +118,22 @@ export const tenantTest = test.extend<TenantFixtures>({
   },
   users: async ({ tenant }, use) => {
     await use(createUserFactory(tenant));
+  },
+});
+
+/**
+ * {@link tenantTest} with a clearer on the tenant: `clearerFor(options)` makes one that reaches the
+ * tenant through its `fetch` and logs into `logs` (fresh for each test).
+ */
+export const clearerTest = tenantTest.extend<{
+  logs: LogEntry[];
+  clearerFor: (options?: PasswordResetClearerOptions) => ReturnType<typeof createPasswordResetClearer>;
+}>({
+  logs: async ({}, use) => {
+    await use([]);
+  },
+  clearerFor: async ({ tenant, logs }, use) => {
+    await use((options = {}) => createPasswordResetClearer({ fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options }));
   },
 });
 

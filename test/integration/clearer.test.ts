@@ -1,26 +1,10 @@
 import { inspect } from 'node:util';
 import { describe, expect } from 'vitest';
-import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
-import type { PasswordResetClearerOptions } from '../../src/clearer/options.js';
 import { ManagementApiError, SecretsError } from '../../src/errors/index.js';
-import type { LogEntry } from '../../src/internal/log.js';
 import { buildPostChangePasswordEvent, GOOGLE_CONNECTION } from '../../src/testing/events.js';
 import type { RecordedRequest } from '../../src/testing/local-tenant/index.js';
 import { createMemoryCache, type MemoryCache } from '../../src/testing/memory-cache.js';
-import { NEW_PASSWORD, passwordChangeEventOf as eventFor, statusesOf, tenantTest } from '../helpers/local-tenant.js';
-
-/** A clearer wired to the fixture's tenant (the real auth0 SDK over its fetch), logging into `logs`. */
-const it = tenantTest.extend<{
-  logs: LogEntry[];
-  clearerFor: (options?: PasswordResetClearerOptions) => ReturnType<typeof createPasswordResetClearer>;
-}>({
-  logs: async ({}, use) => {
-    await use([]);
-  },
-  clearerFor: async ({ tenant, logs }, use) => {
-    await use((options = {}) => createPasswordResetClearer({ fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options }));
-  },
-});
+import { clearerTest as it, NEW_PASSWORD, passwordChangeEventOf as eventFor, statusesOf } from '../helpers/local-tenant.js';
 
 const apiWith = (cache: MemoryCache = createMemoryCache()) => ({ cache });
 
