@@ -4,7 +4,7 @@ import { createLogEmitter, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
-import { formatIsoTime } from '../obligation/time.js';
+import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
   DEFAULT_EMAIL_SENT_MESSAGE,
@@ -14,7 +14,7 @@ import {
   type LocalizedMessage,
   type ResolvedGateOptions,
 } from './options.js';
-import { selectMessage } from './select-message.js';
+import { selectMessage } from '../internal/select-message.js';
 import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 
@@ -23,7 +23,7 @@ const CALLER = 'createFirstLoginGate';
 const DEFAULT_PAGE_SECRET = 'CHANGE_PASSWORD_PAGE_SECRET';
 
 /** The denials because of the obligation: they may come with the page or a reset email. */
-const OBLIGATION_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged']);
+const OBLIGATION_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged', 'passwords-set-before', 'password-too-old']);
 
 /** The locales of a localized message, lower-cased; a plain string has none. */
 const localesOf = (message: LocalizedMessage): string[] =>
@@ -58,6 +58,8 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     emailSentMessage,
     fetch,
     changePasswordPage,
+    passwordsSetBefore,
+    maxPasswordAgeDays,
   } = parsed;
   const issues = contradictions(message, emailSentMessage, sendResetEmail !== false);
   if (issues.length > 0) throw new OptionsError(CALLER, issues);
@@ -79,6 +81,13 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
             timeoutMs,
             sentMessage: copy(emailSentMessage ?? DEFAULT_EMAIL_SENT_MESSAGE),
             fetch,
+          },
+    rules:
+      passwordsSetBefore === undefined && maxPasswordAgeDays === undefined
+        ? undefined
+        : {
+            ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore: parseIsoTime(passwordsSetBefore) as number }),
+            ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * 86_400_000 }),
           },
     page:
       changePasswordPage === undefined
