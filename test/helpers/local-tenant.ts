@@ -86,11 +86,16 @@ export interface TenantFixtures {
   startTenant: (options?: LocalTenantOptions) => Promise<LocalTenant>;
   /** Users on `tenant`. */
   users: UserFactory;
+  /** Where `clearerFor`'s clearers log (and any other handler a test points at it), fresh for each test. */
+  logs: LogEntry[];
+  /** A post-change-password clearer that reaches `tenant` through its `fetch` and logs into `logs`. */
+  clearerFor: (options?: PasswordResetClearerOptions) => ReturnType<typeof createPasswordResetClearer>;
 }
 
 /**
  * `test` with a `tenant` fixture (a local tenant started for the test and closed after it), a `users`
- * factory on it, and `startTenant(options)` for tests that need a second tenant or other options.
+ * factory on it, `startTenant(options)` for tests that need a second tenant or other options, and a
+ * clearer on the tenant that logs into `logs`. Each fixture is set up only when a test names it.
  *
  * @example
  * ```ts
@@ -119,16 +124,6 @@ export const tenantTest = test.extend<TenantFixtures>({
   users: async ({ tenant }, use) => {
     await use(createUserFactory(tenant));
   },
-});
-
-/**
- * {@link tenantTest} with a clearer on the tenant: `clearerFor(options)` makes one that reaches the
- * tenant through its `fetch` and logs into `logs` (fresh for each test).
- */
-export const clearerTest = tenantTest.extend<{
-  logs: LogEntry[];
-  clearerFor: (options?: PasswordResetClearerOptions) => ReturnType<typeof createPasswordResetClearer>;
-}>({
   logs: async ({}, use) => {
     await use([]);
   },

@@ -12,7 +12,7 @@ import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js'
 import type { LogEntry } from '../../src/internal/log.js';
 import { ADMIN_FLAG_MARGIN_MS, obligationKeys } from '../../src/obligation/obligation.js';
 import type { LocalTenant, PasswordChangeRun } from '../../src/testing/local-tenant/index.js';
-import { accessTokenOf, adminOptionsFor as base, clearerTest as it, FLAGGED_AT } from '../helpers/local-tenant.js';
+import { accessTokenOf, adminOptionsFor as base, FLAGGED_AT, tenantTest as it } from '../helpers/local-tenant.js';
 
 const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
 

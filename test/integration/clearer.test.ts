@@ -4,7 +4,7 @@ import { ManagementApiError, SecretsError } from '../../src/errors/index.js';
 import { buildPostChangePasswordEvent, GOOGLE_CONNECTION } from '../../src/testing/events.js';
 import type { RecordedRequest } from '../../src/testing/local-tenant/index.js';
 import { createMemoryCache, type MemoryCache } from '../../src/testing/memory-cache.js';
-import { clearerTest as it, NEW_PASSWORD, passwordChangeEventOf as eventFor, statusesOf } from '../helpers/local-tenant.js';
+import { NEW_PASSWORD, passwordChangeEventOf as eventFor, statusesOf, tenantTest as it } from '../helpers/local-tenant.js';
 
 const apiWith = (cache: MemoryCache = createMemoryCache()) => ({ cache });
 

@@ -6,7 +6,7 @@ import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js'
 import type { LogEntry } from '../../src/internal/log.js';
 import { signHs256 } from '../../src/internal/hs256-jwt.js';
 import type { LocalTenant, PostLoginActionHandler } from '../../src/testing/local-tenant/index.js';
-import { clearerTest as it, NEW_PASSWORD } from '../helpers/local-tenant.js';
+import { NEW_PASSWORD, tenantTest as it } from '../helpers/local-tenant.js';
 
 /** A handler that records the event it received, and does nothing else. */
 function recordingHandler() {

@@ -4,7 +4,7 @@ import { createPasswordResetClearer } from '../../src/clearer/create-password-re
 import { ManagementApiError } from '../../src/errors/index.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { createMemoryCache } from '../../src/testing/memory-cache.js';
-import { clearerTest, passwordChangeEventOf as eventFor } from '../helpers/local-tenant.js';
+import { passwordChangeEventOf as eventFor, tenantTest } from '../helpers/local-tenant.js';
 
 /**
  * The one Management API client, through the clearer (its most exposed user): what a hostile or
@@ -14,7 +14,7 @@ import { clearerTest, passwordChangeEventOf as eventFor } from '../helpers/local
 // A secret with characters that JSON and URL encoding change, to test every escaped form.
 const SECRET = 'S3cr3t"with\\quotes+plus/slash and space&amp=eq';
 
-const it = clearerTest.override('tenantOptions', { clientSecret: SECRET });
+const it = tenantTest.override('tenantOptions', { clientSecret: SECRET });
 
 const apiWith = (cache = createMemoryCache()) => ({ cache });
 

@@ -2,7 +2,6 @@ import { describe, expect } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { FirstLoginGateOptions } from '../../src/gate/options.js';
 import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
-import type { LogEntry } from '../../src/internal/log.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest } from '../helpers/local-tenant.js';
 
@@ -10,13 +9,7 @@ const SENT = 'Please reset your password! We have emailed you a link to set a ne
 const PLAIN = 'Please reset your password!';
 
 /** A gate that emails through the fixture's tenant, logging into `logs`. */
-const it = tenantTest.extend<{
-  logs: LogEntry[];
-  gateWith: (options?: FirstLoginGateOptions) => ReturnType<typeof createFirstLoginGate>;
-}>({
-  logs: async ({}, use) => {
-    await use([]);
-  },
+const it = tenantTest.extend<{ gateWith: (options?: FirstLoginGateOptions) => ReturnType<typeof createFirstLoginGate> }>({
   gateWith: async ({ tenant, logs }, use) => {
     await use((options = {}) =>
       createFirstLoginGate({ sendResetEmail: true, fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options }),
