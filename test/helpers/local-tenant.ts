@@ -162,17 +162,22 @@ export function adminOptionsFor<Users>(tenant: LocalTenant, users: Users) {
   };
 }
 
+/** The body of a client-credentials token request for the tenant's M2M client and Management API. */
+export function clientCredentialsOf(tenant: Pick<LocalTenant, 'clientId' | 'clientSecret' | 'domain'>) {
+  return {
+    grant_type: 'client_credentials',
+    client_id: tenant.clientId,
+    client_secret: tenant.clientSecret,
+    audience: `https://${tenant.domain}/api/v2/`,
+  };
+}
+
 /** An access token of the tenant's M2M client, fetched through `tenant.fetch`. */
 export async function accessTokenOf(tenant: LocalTenant): Promise<string> {
   const response = await tenant.fetch(`https://${tenant.domain}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: tenant.clientId,
-      client_secret: tenant.clientSecret,
-      audience: `https://${tenant.domain}/api/v2/`,
-    }),
+    body: JSON.stringify(clientCredentialsOf(tenant)),
   });
   if (response.status !== 200) throw new Error(`token request answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
