@@ -21,14 +21,23 @@ export function assertBuilt(): void {
 }
 
 /**
+ * An empty folder of its own whose `node_modules/auth0-force-password-reset` is this package (built), as
+ * after `npm install auth0-force-password-reset` there. Returns its path.
+ */
+export function createFolderWithPackage(prefix = 'afpr-installed-'): string {
+  assertBuilt();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'auth0-force-password-reset'), 'dir');
+  return dir;
+}
+
+/**
  * A throwaway Actions repo whose `node_modules/auth0-force-password-reset` is this package (built),
  * as a tenant's repo would have it after `npm install`. Returns its path.
  */
 export function createActionsRepo(): string {
-  assertBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'afpr-actions-'));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'auth0-force-password-reset'), 'dir');
+  const dir = createFolderWithPackage('afpr-actions-');
   cpSync(join(ROOT, 'examples', 'actions'), join(dir, 'actions'), { recursive: true });
   cpSync(join(ROOT, 'examples', 'package.json'), join(dir, 'package.json'));
   return dir;
