@@ -121,12 +121,12 @@ const describeThrown = (error: unknown) => (error instanceof Error ? `${error.na
 type Emit = ReturnType<typeof createLogEmitter>;
 
 /** Denies with the (localized) message; an `api` that cannot deny is logged, never thrown at. */
-function deny(api: PostLoginApi, event: PostLoginEvent, message: LocalizedMessage, emit: Emit, base: Pick<LogEntry, 'mode'> & { user_id?: string }): void {
+function deny(api: PostLoginApi, event: PostLoginEvent, message: LocalizedMessage, emit: Emit, mode: LogEntry['mode'], userId: string | undefined): void {
   try {
     api.access.deny(selectMessage(message, readLocale(event)));
   } catch (error) {
     // Nothing safer is left to do, and a throw would only show the user Auth0's "Extensibility Error".
-    emit({ decision: 'warn', reason: 'deny-failed', ...base, detail: describeThrown(error) });
+    emit({ decision: 'warn', reason: 'deny-failed', ...(userId === undefined ? {} : { user_id: userId }), ...(mode === undefined ? {} : { mode }), detail: describeThrown(error) });
   }
 }
 
@@ -236,7 +236,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       if (!enforce) return;
     }
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
-    deny(api, event, message, emit, { mode: resolved.mode, ...(userId === undefined ? {} : { user_id: userId }) });
+    deny(api, event, message, emit, resolved.mode, userId);
   };
 
   const onContinuePostLogin = async function onContinuePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
@@ -257,7 +257,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       emit({ decision: 'deny', reason: 'internal-error', ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, detail: describeThrown(error) });
       if (!enforce) return;
     }
-    deny(api, event, resolved.message, emit, { mode: resolved.mode, ...(userId === undefined ? {} : { user_id: userId }) });
+    deny(api, event, resolved.message, emit, resolved.mode, userId);
   };
 
   // The build is minified; keep the names in stack traces and in `handler.name`.

@@ -123,7 +123,10 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
     const detail = since.from === 'created-at-instead' ? `${keys.flaggedAtKey} is not a time; measured from created_at` : undefined;
     if (!changedSince(changedAt, since.at)) {
-      return { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at, ...(detail === undefined ? {} : { detail }) };
+      // No spread on this path: a flagged user's every login takes it.
+      return detail === undefined
+        ? { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at }
+        : { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at, detail };
     }
     // The user did change the password and the clearer has not run (or failed): heal.
     healed = { outcome: 'allow', reason: 'password-changed', writes: [[keys.flag, false]], ...(detail === undefined ? {} : { detail }) };
