@@ -52,7 +52,10 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
  * (possibly polluted) prototype never counts as a flag, nor as `false`.
  */
 export function ownValue(record: unknown, key: string): unknown {
-  return isRecord(record) && Object.hasOwn(record, key) ? record[key] : undefined;
+  if (!isRecord(record)) return undefined;
+  // A plain read first: most records lack the key, and Object.hasOwn costs more than the read.
+  const value = record[key];
+  return value !== undefined && Object.hasOwn(record, key) ? value : undefined;
 }
 
 /**

@@ -52,8 +52,14 @@ const hint: FailureHint = (failure) => {
   return `grant the page's M2M application ${missing}: the page needs update:users, and read:connections with read:connections_options unless passwordPolicy is given`;
 };
 
-/** The headers of every answer: nothing cached, nothing framed, nothing leaked, nothing loaded. */
-function headers(nonce: string, formTargets: readonly string[]): Headers {
+/**
+ * The headers of every answer: nothing cached, nothing framed, nothing leaked, nothing loaded.
+ * `form-action` limits forms to the page itself — except on the way back to `/continue`: browsers
+ * apply `form-action` to the redirects that follow a form's POST too, and Auth0 answers `/continue`
+ * with a redirect to the application, on an origin the page cannot know. That answer's only form is
+ * ours, its action fixed by the page to an allowed host.
+ */
+function headers(nonce: string, limitForms: boolean): Headers {
   return new Headers({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
@@ -65,7 +71,7 @@ function headers(nonce: string, formTargets: readonly string[]): Headers {
       "default-src 'none'",
       `style-src 'nonce-${nonce}'`,
       `script-src 'nonce-${nonce}'`,
-      `form-action 'self'${formTargets.map((target) => ` ${target}`).join('')}`,
+      ...(limitForms ? ["form-action 'self'"] : []),
       "frame-ancestors 'none'",
       "base-uri 'none'",
     ].join('; '),
@@ -207,8 +213,8 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     };
   }
 
-  function respond(status: number, body: string, nonce: string, formTargets: readonly string[] = []): Response {
-    return new Response(body, { status, headers: headers(nonce, formTargets) });
+  function respond(status: number, body: string, nonce: string, limitForms = true): Response {
+    return new Response(body, { status, headers: headers(nonce, limitForms) });
   }
 
   const text = (key: keyof PageTexts, locale: string | undefined) => selectMessage(settings.texts[key], locale);
@@ -327,7 +333,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       200,
       renderContinue(langOf(locale), nonce, text('title', locale), text('done', locale), text('continue', locale), `${origin}/continue?state=${encodeURIComponent(state as string)}`, back),
       nonce,
-      [origin],
+      false,
     );
   }
 

@@ -2,6 +2,7 @@ import type { ConnectionRecords } from './connection-store.js';
 import { handleGetConnection, handleListConnections } from './connections-endpoint.js';
 import type { Fault, FaultQueue } from './fault-injector.js';
 import {
+  bearerTokenOf,
   BodyTooLargeError,
   MAX_BODY_BYTES,
   errorResponse,
@@ -12,6 +13,7 @@ import {
 import { fetchFailed, socketClosed } from './network-errors.js';
 import type { PendingRequest, RequestAuth, RequestLog, TenantRoute } from './request-log.js';
 import type { ResetEmailOutbox } from './reset-email-outbox.js';
+import { resolveLoginFlowRoute, type LoginFlow, type LoginFlowRoute } from './login-flow.js';
 import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
@@ -29,6 +31,10 @@ export interface RequestHandlerContext {
   readonly faults: FaultQueue;
   readonly log: RequestLog;
   readonly resetEmails: ResetEmailOutbox;
+  /** The M2M clients added with `tenant.addClient`. */
+  readonly otherClients: () => readonly { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] }[];
+  /** The sign-in a browser goes through: `/authorize`, `/continue`, `/userinfo`, the code grant. */
+  readonly loginFlow: LoginFlow;
   /** The tenant clock, in milliseconds. */
   readonly now: () => number;
   /** Aborts when the tenant closes: requests left hanging then fail as a closed connection would. */
@@ -40,7 +46,8 @@ export type TenantRequestHandler = (request: Request) => Promise<Response>;
 
 type ResolvedRoute =
   | { readonly route: Extract<TenantRoute, 'getUser' | 'patchUser' | 'getConnection'>; readonly encodedId: string }
-  | { readonly route: Exclude<TenantRoute, 'getUser' | 'patchUser' | 'getConnection'> };
+  | { readonly route: Exclude<TenantRoute, 'getUser' | 'patchUser' | 'getConnection' | LoginFlowRoute> }
+  | { readonly route: LoginFlowRoute; readonly loginFlow: true };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
 const CONNECTION_PATH = /^\/api\/v2\/connections\/([^/]+)$/;
@@ -48,6 +55,8 @@ const CONNECTION_PATH = /^\/api\/v2\/connections\/([^/]+)$/;
 function resolveRoute(method: string, path: string): ResolvedRoute {
   if (method === 'POST' && path === '/oauth/token') return { route: 'token' };
   if (method === 'POST' && path === '/dbconnections/change_password') return { route: 'resetEmail' };
+  const loginFlowRoute = resolveLoginFlowRoute(method, path);
+  if (loginFlowRoute !== undefined) return { route: loginFlowRoute, loginFlow: true };
   if (method === 'GET' && path === '/api/v2/users') return { route: 'listUsers' };
   if (method === 'GET' && path === '/api/v2/connections') return { route: 'listConnections' };
   const userId = USER_PATH.exec(path)?.[1];
@@ -58,11 +67,6 @@ function resolveRoute(method: string, path: string): ResolvedRoute {
   const connectionId = CONNECTION_PATH.exec(path)?.[1];
   if (connectionId !== undefined && method === 'GET') return { route: 'getConnection', encodedId: connectionId };
   return { route: 'other' };
-}
-
-function bearerTokenOf(authorization: string | null): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
 }
 
 function recordedAuth(verdict: TokenVerdict | undefined): RequestAuth {
@@ -118,10 +122,10 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
 
     const url = new URL(request.url);
     const tenantRequest = { method: request.method, url, headers: request.headers, body };
-    const usersContext = { users: context.users, connections: context.connections, auth };
+    const usersContext = { users: context.users, connections: context.connections, auth, onPasswordSet: context.loginFlow.passwordSet };
     switch (resolved.route) {
       case 'token':
-        return send(entry, handleTokenRequest(tenantRequest, context));
+        return send(entry, handleTokenRequest(tenantRequest, { ...context, redeemCode: context.loginFlow.redeemCode }));
       case 'getUser':
         return send(entry, handleGetUser(tenantRequest, resolved.encodedId, usersContext));
       case 'patchUser':
@@ -132,6 +136,10 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
         return send(entry, handleGetConnection(tenantRequest, resolved.encodedId, usersContext));
       case 'listConnections':
         return send(entry, handleListConnections(tenantRequest, usersContext));
+      case 'authorize':
+      case 'continue':
+      case 'userinfo':
+        return send(entry, await context.loginFlow.handle(resolved.route, tenantRequest));
       case 'resetEmail':
         return send(entry, context.resetEmails.handle(body, request.headers.get('content-type') ?? undefined));
       case 'other':
@@ -145,7 +153,9 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
     const { pathname } = new URL(request.url);
     const resolved = resolveRoute(request.method, pathname);
     const bearer = bearerTokenOf(request.headers.get('authorization'));
-    const auth = bearer === undefined ? undefined : context.tokens.verify(bearer);
+    // `/userinfo` takes the access tokens of signed-in users; every other route the Management API's.
+    const verify = 'loginFlow' in resolved ? context.loginFlow.verifyAccessToken : context.tokens.verify;
+    const auth = bearer === undefined ? undefined : verify(bearer);
     const entry = context.log.add({ method: request.method, path: pathname, route: resolved.route, auth: recordedAuth(auth), at: new Date(arrivedAt) });
     const fault = context.faults.take(resolved.route, arrivedAt);
     if (fault !== undefined) entry.fault = fault.kind;
