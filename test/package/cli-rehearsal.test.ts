@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFolderWithPackage, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
+import { clientCredentialsOf } from '../helpers/local-tenant.js';
 
 const SECTION = '### Rehearse a run against a local tenant';
 
@@ -93,15 +94,11 @@ function runCli(args: string[], cwd: string, env: Record<string, string>): Promi
 /** The tenant's users as the Management API returns them, read over HTTP with the pasted credentials. */
 async function usersOnTenant(env: Record<string, string>): Promise<Record<string, { app_metadata: Record<string, unknown>; last_password_reset?: string }>> {
   const origin = env['AUTH0_DOMAIN']!;
+  const credentials = { clientId: env['AUTH0_CLIENT_ID']!, clientSecret: env['AUTH0_CLIENT_SECRET']!, domain: new URL(origin).host };
   const tokenResponse = await fetch(`${origin}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: env['AUTH0_CLIENT_ID'],
-      client_secret: env['AUTH0_CLIENT_SECRET'],
-      audience: `https://${new URL(origin).host}/api/v2/`,
-    }),
+    body: JSON.stringify(clientCredentialsOf(credentials)),
   });
   const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
   const response = await fetch(`${origin}/api/v2/users?fields=email,app_metadata,last_password_reset`, { headers: { authorization: `Bearer ${token}` } });
