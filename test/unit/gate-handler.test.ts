@@ -105,13 +105,23 @@ describe('the post-login handler', () => {
       ['backslashes', '\\'.repeat(240)],
       ['control characters', '\u0001'.repeat(240)],
       ['a short id of control characters', '\u0007'.repeat(40)],
-    ])('keeps the line within 255 characters when user_id holds %s', async (_name, tail) => {
+    ])('keeps the line within 255 characters when user_id holds %s, and when the detail does too', async (_name, tail) => {
       const lines: string[] = [];
       const gate = createFirstLoginGate({ log: (entry) => void lines.push(JSON.stringify(entry)) });
       await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}` } }), createPostLoginApi());
-      expect(lines).toHaveLength(1);
-      expect((lines[0] as string).length).toBeLessThanOrEqual(255);
+      // An internal fault whose message escapes as badly: 0.1.0 cut both fields to 16 characters
+      // and still wrote a line of over 300.
+      const faulty = buildPostLoginEvent({ user: { user_id: `auth0|${tail}` } });
+      Object.defineProperty(faulty, 'connection', {
+        get() {
+          throw new Error(tail);
+        },
+      });
+      await gate(faulty, createPostLoginApi());
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(255);
       expect(JSON.parse(lines[0] as string)).toMatchObject({ decision: 'deny', reason: 'first-login' });
+      expect(JSON.parse(lines[1] as string)).toMatchObject({ decision: 'deny', reason: 'internal-error' });
     });
 
     it('is silent with log: false', async () => {
