@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import type { PostLoginApi, PostLoginEvent } from '../../src/auth0/post-login.js';
@@ -16,14 +16,18 @@ const flaggedUser = { app_metadata: { needsPasswordReset: true, needsPasswordRes
 describe('the post-login handler', () => {
   it('denies a first login with the default message and queues the flag through api.user.setAppMetadata', async () => {
     const api = createPostLoginApi();
-    const before = Date.now();
-    await createFirstLoginGate({ log: false })(buildPostLoginEvent(), api);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.parse('2026-03-01T09:30:00.250Z'));
+      await createFirstLoginGate({ log: false })(buildPostLoginEvent(), api);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(api.denials).toEqual(['Please reset your password!']);
     expect(api.appMetadataWrites.map(([key]) => key)).toEqual(['needsPasswordReset', 'needsPasswordResetAt']);
     expect(api.pendingAppMetadata['needsPasswordReset']).toBe(true);
-    const flaggedAt = Date.parse(api.pendingAppMetadata['needsPasswordResetAt'] as string);
-    expect(flaggedAt).toBeGreaterThanOrEqual(before);
-    expect(flaggedAt).toBeLessThanOrEqual(Date.now());
+    // Stamped with the clock's time at the decision, to the millisecond.
+    expect(api.pendingAppMetadata['needsPasswordResetAt']).toBe('2026-03-01T09:30:00.250Z');
   });
 
   it('uses the localized message for event.transaction.locale', async () => {
