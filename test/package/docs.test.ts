@@ -21,15 +21,15 @@
  * and image of every Markdown file in the repository must resolve, `#anchors` included.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, existsSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { anchorsOf, linksOf, parseMarkdown, type CodeBlock } from '../helpers/markdown.js';
-import { assertBuilt, ROOT } from '../helpers/built-package.js';
+import { createFolderWithPackage, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
-const SUBPROCESS_MS = 60_000;
+/** A snippet's own time limit; the tests around it get the package project's budget. */
+const SUBPROCESS_MS = SUBPROCESS_TIMEOUT_MS / 2;
 /** The Markdown whose code blocks are checked. */
 const DOCS = ['README.md', 'CONTRIBUTING.md', ...markdownUnder('docs')].filter((file) => existsSync(join(ROOT, file)));
 /** Every Markdown file of the repository, for the links. */
@@ -82,10 +82,8 @@ const checked = (block: CodeBlock) => block.marker !== undefined && (block.marke
 
 /** A folder where `auth0-force-password-reset` (this package, built), Hono and vitest are installed. */
 function createProject(): string {
-  assertBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'afpr-docs-'));
-  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-  symlinkSync(ROOT, join(dir, 'node_modules', 'auth0-force-password-reset'), 'dir');
+  const dir = createFolderWithPackage('afpr-docs-');
+  mkdirSync(join(dir, 'node_modules', '.bin'));
   // What the docs' examples use besides the package: Hono, and vitest for the test-suite examples.
   for (const name of ['hono', 'vitest']) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   symlinkSync(join(ROOT, 'dist', 'cli.js'), join(dir, 'node_modules', '.bin', 'auth0-force-password-reset'));
@@ -136,7 +134,7 @@ beforeAll(() => {
     snippetFiles.set(block, path);
   }
   typeErrors = typeCheck([...snippetFiles.values()]);
-}, SUBPROCESS_MS);
+}, SUBPROCESS_TIMEOUT_MS);
 
 // ------------------------------------------------------------------ running things
 
@@ -317,7 +315,7 @@ describe.each(DOCS)('%s', (file) => {
       continue;
     }
     if (kind === 'output') {
-      it(label, { timeout: SUBPROCESS_MS }, async () => {
+      it(label, { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
         const produce = OUTPUTS[args[0] as string];
         expect(produce, `no output named ${args[0]}`).toBeDefined();
         const actual = await (produce as () => Promise<string>)();
@@ -329,7 +327,7 @@ describe.each(DOCS)('%s', (file) => {
     if (kind === 'typecheck' || kind === 'run') {
       const mode = args[0];
       if (kind === 'run' && mode === 'sh') {
-        it(label, { timeout: SUBPROCESS_MS }, async () => {
+        it(label, { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
           const run = await new Promise<Run>((done) => {
             const child = spawn('sh', ['-e', '-c', block.code], { cwd: project, env: { ...SNIPPET_ENV, PATH: `${join(project, 'node_modules', '.bin')}:${SNIPPET_ENV['PATH']}` }, timeout: SUBPROCESS_MS });
             let stdout = '';
@@ -342,7 +340,7 @@ describe.each(DOCS)('%s', (file) => {
         });
         continue;
       }
-      it(label, { timeout: SUBPROCESS_MS }, async () => {
+      it(label, { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
         const path = snippetFiles.get(block) as string;
         expect(['js', 'ts'], 'typecheck and run take js or ts blocks').toContain(block.lang);
         expect(typeErrors.get(path) ?? [], `type errors in the block at ${where(block)}`).toEqual([]);
