@@ -4,7 +4,7 @@ import { createLogEmitter, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
-import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
+import { formatIsoTime, parseIsoTime, toIsoInstant, type IsoInstant } from '../obligation/time.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
   DEFAULT_EMAIL_SENT_MESSAGE,
@@ -84,7 +84,9 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
       passwordsSetBefore === undefined && maxPasswordAgeDays === undefined
         ? undefined
         : {
-            ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore: parseIsoTime(passwordsSetBefore) as number }),
+            ...(passwordsSetBefore === undefined
+              ? {}
+              : { passwordsSetBefore: { at: toIsoInstant(passwordsSetBefore) as IsoInstant, ms: parseIsoTime(passwordsSetBefore) as number } }),
             ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * 86_400_000 }),
           },
     page:
@@ -187,7 +189,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       if (obligation && page !== undefined) {
         // Loaded here, not with the module: only logins the obligation stops pay for it.
         const { redirectToPage } = await import('./page-redirect.js');
-        redirect = redirectToPage(event, api, page, keys, decision.reason, formatIsoTime(decision.since as number) as string);
+        redirect = redirectToPage(event, api, page, keys, decision.reason, decision.since as string);
       }
       let email: ResetEmailResult | undefined;
       if (obligation && redirect?.outcome !== 'sent' && resetEmail !== undefined) {

@@ -11,6 +11,7 @@ import { ManagementApiError, OptionsError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { ADMIN_FLAG_MARGIN_MS, obligationKeys } from '../../src/obligation/obligation.js';
+import { toIsoInstant } from '../../src/obligation/time.js';
 import type { LocalTenant, PasswordChangeRun } from '../../src/testing/local-tenant/index.js';
 import { accessTokenOf, adminOptionsFor as base, FLAGGED_AT, tenantTest as it } from '../helpers/local-tenant.js';
 
@@ -76,7 +77,7 @@ function clearerWithoutRecheck(tenant: LocalTenant, userId: string, changedAt: s
     const url = `${origin}/api/v2/users/${encodeURIComponent(userId)}`;
     const { app_metadata: appMetadata } = (await (await tenant.fetch(url, { headers })).json()) as { app_metadata: Record<string, unknown> };
     hasRead();
-    const decision = decideClear(appMetadata, obligationKeys('needsPasswordReset'), undefined, Date.parse(changedAt));
+    const decision = decideClear(appMetadata, obligationKeys('needsPasswordReset'), undefined, toIsoInstant(changedAt)!);
     if (decision.action === 'clear') {
       await writeAfter;
       await tenant.fetch(url, { method: 'PATCH', headers, body: JSON.stringify({ app_metadata: { needsPasswordReset: false } }) });
