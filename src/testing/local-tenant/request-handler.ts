@@ -10,11 +10,13 @@ import {
   type TenantResponse,
 } from './http-messages.js';
 import { fetchFailed, socketClosed } from './network-errors.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { PendingRequest, RequestAuth, RequestLog, TenantRoute } from './request-log.js';
 import type { ResetEmailOutbox } from './reset-email-outbox.js';
 import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
+import type { UsersExportJobs } from './users-export-jobs.js';
 import { handleListUsers } from './users-search-endpoint.js';
 import type { UserRecords } from './user-store.js';
 
@@ -29,6 +31,11 @@ export interface RequestHandlerContext {
   readonly faults: FaultQueue;
   readonly log: RequestLog;
   readonly resetEmails: ResetEmailOutbox;
+  readonly usersExports: UsersExportJobs;
+  /** The host the export files are served from (a second listener); it serves nothing else. */
+  readonly downloadHost: string;
+  /** The Management API's rate limit, when the tenant has one. */
+  readonly rateLimiter: RateLimiter | undefined;
   /** The tenant clock, in milliseconds. */
   readonly now: () => number;
   /** Aborts when the tenant closes: requests left hanging then fail as a closed connection would. */
@@ -38,15 +45,22 @@ export interface RequestHandlerContext {
 /** The local tenant as a Web-standard application. */
 export type TenantRequestHandler = (request: Request) => Promise<Response>;
 
+type RouteWithId = 'getUser' | 'patchUser' | 'getConnection' | 'getJob';
 type ResolvedRoute =
-  | { readonly route: Extract<TenantRoute, 'getUser' | 'patchUser' | 'getConnection'>; readonly encodedId: string }
-  | { readonly route: Exclude<TenantRoute, 'getUser' | 'patchUser' | 'getConnection'> };
+  | { readonly route: Extract<TenantRoute, RouteWithId>; readonly encodedId: string }
+  | { readonly route: Exclude<TenantRoute, RouteWithId> };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
 const CONNECTION_PATH = /^\/api\/v2\/connections\/([^/]+)$/;
+const JOB_PATH = /^\/api\/v2\/jobs\/([^/]+)$/;
 
-function resolveRoute(method: string, path: string): ResolvedRoute {
+/** The Management API's routes: the ones its rate limit counts. */
+const MANAGEMENT_ROUTES: ReadonlySet<TenantRoute> = new Set(['getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'createUsersExport', 'getJob']);
+
+function resolveRoute(method: string, path: string, onDownloadHost: boolean): ResolvedRoute {
+  if (onDownloadHost) return method === 'GET' ? { route: 'downloadExport' } : { route: 'other' };
   if (method === 'POST' && path === '/oauth/token') return { route: 'token' };
+  if (method === 'POST' && path === '/api/v2/jobs/users-exports') return { route: 'createUsersExport' };
   if (method === 'POST' && path === '/dbconnections/change_password') return { route: 'resetEmail' };
   if (method === 'GET' && path === '/api/v2/users') return { route: 'listUsers' };
   if (method === 'GET' && path === '/api/v2/connections') return { route: 'listConnections' };
@@ -57,6 +71,8 @@ function resolveRoute(method: string, path: string): ResolvedRoute {
   }
   const connectionId = CONNECTION_PATH.exec(path)?.[1];
   if (connectionId !== undefined && method === 'GET') return { route: 'getConnection', encodedId: connectionId };
+  const jobId = JOB_PATH.exec(path)?.[1];
+  if (jobId !== undefined && method === 'GET') return { route: 'getJob', encodedId: jobId };
   return { route: 'other' };
 }
 
@@ -97,10 +113,10 @@ function hang(request: Request, closing: AbortSignal): Promise<never> {
  * connection. Everything else resolves with a response — a bug in the stand-in with a 500.
  */
 export function createRequestHandler(context: RequestHandlerContext): TenantRequestHandler {
-  function send(entry: PendingRequest, tenantResponse: TenantResponse): Response {
+  function send(entry: PendingRequest, tenantResponse: TenantResponse, extraHeaders?: Readonly<Record<string, string>>): Response {
     // Record before answering, so a client that has its response also sees the status in `requests`.
     entry.status = tenantResponse.status;
-    return toResponse(tenantResponse);
+    return toResponse(extraHeaders === undefined ? tenantResponse : { ...tenantResponse, headers: { ...extraHeaders, ...tenantResponse.headers } });
   }
 
   async function respond(request: Request, entry: PendingRequest, resolved: ResolvedRoute, auth: TokenVerdict | undefined, fault: Fault | undefined): Promise<Response> {
@@ -115,6 +131,8 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
       return send(entry, errorResponse(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
     }
     if (fault !== undefined) return send(entry, faultResponse(fault));
+    const limit = MANAGEMENT_ROUTES.has(resolved.route) ? context.rateLimiter?.take() : undefined;
+    if (limit?.refusal !== undefined) return send(entry, limit.refusal);
 
     const url = new URL(request.url);
     const tenantRequest = { method: request.method, url, headers: request.headers, body };
@@ -123,15 +141,21 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
       case 'token':
         return send(entry, handleTokenRequest(tenantRequest, context));
       case 'getUser':
-        return send(entry, handleGetUser(tenantRequest, resolved.encodedId, usersContext));
+        return send(entry, handleGetUser(tenantRequest, resolved.encodedId, usersContext), limit?.headers);
       case 'patchUser':
-        return send(entry, handlePatchUser(tenantRequest, resolved.encodedId, usersContext));
+        return send(entry, handlePatchUser(tenantRequest, resolved.encodedId, usersContext), limit?.headers);
       case 'listUsers':
-        return send(entry, handleListUsers(tenantRequest, usersContext));
+        return send(entry, handleListUsers(tenantRequest, usersContext), limit?.headers);
       case 'getConnection':
-        return send(entry, handleGetConnection(tenantRequest, resolved.encodedId, usersContext));
+        return send(entry, handleGetConnection(tenantRequest, resolved.encodedId, usersContext), limit?.headers);
       case 'listConnections':
-        return send(entry, handleListConnections(tenantRequest, usersContext));
+        return send(entry, handleListConnections(tenantRequest, usersContext), limit?.headers);
+      case 'createUsersExport':
+        return send(entry, context.usersExports.create(tenantRequest, auth), limit?.headers);
+      case 'getJob':
+        return send(entry, context.usersExports.get(resolved.encodedId, auth), limit?.headers);
+      case 'downloadExport':
+        return send(entry, context.usersExports.download(url));
       case 'resetEmail':
         return send(entry, context.resetEmails.handle(body, request.headers.get('content-type') ?? undefined));
       case 'other':
@@ -142,8 +166,8 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
   return async function handleLocalTenantRequest(request: Request): Promise<Response> {
     // Recorded as it arrives, with the fault due for it taken before any body is read.
     const arrivedAt = context.now();
-    const { pathname } = new URL(request.url);
-    const resolved = resolveRoute(request.method, pathname);
+    const { pathname, host } = new URL(request.url);
+    const resolved = resolveRoute(request.method, pathname, host === context.downloadHost);
     const bearer = bearerTokenOf(request.headers.get('authorization'));
     const auth = bearer === undefined ? undefined : context.tokens.verify(bearer);
     const entry = context.log.add({ method: request.method, path: pathname, route: resolved.route, auth: recordedAuth(auth), at: new Date(arrivedAt) });
