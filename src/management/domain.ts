@@ -28,7 +28,8 @@ const MAX_DOMAIN_LENGTH = 300;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-const isLoopback = (hostname: string) =>
+/** Whether a host name (without port) is this machine: only there is plain HTTP accepted. */
+export const isLoopback = (hostname: string) =>
   hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 
 function isHostName(hostname: string): boolean {

@@ -23,12 +23,23 @@ export interface RequestPacerOptions {
   /** Wall-clock epoch milliseconds, to read `x-ratelimit-reset` against. */
   epochNow: () => number;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * Told of each wait before it starts: `pace` keeps to `rate`; `rate-limit` waits for the
+   * `x-ratelimit-reset` of a response that said the bucket is empty. For progress output.
+   */
+  onWait?: (wait: PacerWait) => void;
+}
+
+/** A wait of the pacer, as {@link RequestPacerOptions.onWait} is told of it. */
+export interface PacerWait {
+  readonly ms: number;
+  readonly reason: 'pace' | 'rate-limit';
 }
 
 /** A reset further away than this is taken as a wrong header, not a reason to stall a run. */
 const MAX_PAUSE_MS = 120_000;
 
-export function createRequestPacer({ rate, clock, epochNow, sleep }: RequestPacerOptions): RequestPacer {
+export function createRequestPacer({ rate, clock, epochNow, sleep, onWait }: RequestPacerOptions): RequestPacer {
   const intervalMs = 1000 / rate;
   let nextStartAt = Number.NEGATIVE_INFINITY;
   let pausedUntil = Number.NEGATIVE_INFINITY;
@@ -42,6 +53,7 @@ export function createRequestPacer({ rate, clock, epochNow, sleep }: RequestPace
       const waitMs = Math.max(nextStartAt, pausedUntil) - clock();
       if (waitMs > 0) {
         waitedMs += waitMs;
+        onWait?.({ ms: waitMs, reason: pausedUntil > nextStartAt ? 'rate-limit' : 'pace' });
         await sleep(waitMs);
       }
       nextStartAt = Math.max(clock(), nextStartAt) + intervalMs;

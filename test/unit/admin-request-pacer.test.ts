@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRequestPacer } from '../../src/management/request-pacer.js';
+import { createRequestPacer, type PacerWait } from '../../src/management/request-pacer.js';
 
 /** A pacer on a fake clock: sleeping moves the clock, so the test sees exactly when each request starts. */
 function pacedAt(rate: number, epochStart = 1_800_000_000_000) {
   let clock = 0;
   const waits: number[] = [];
+  const announced: PacerWait[] = [];
   const pacer = createRequestPacer({
     rate,
     clock: () => clock,
@@ -13,13 +14,14 @@ function pacedAt(rate: number, epochStart = 1_800_000_000_000) {
       waits.push(ms);
       clock += ms;
     },
+    onWait: (wait) => void announced.push(wait),
   });
   const starts: number[] = [];
   const start = async () => {
     await pacer.acquire();
     starts.push(clock);
   };
-  return { pacer, starts, waits, start, advance: (ms: number) => void (clock += ms), epochStart };
+  return { pacer, starts, waits, announced, start, advance: (ms: number) => void (clock += ms), epochStart };
 }
 
 const rateLimitHeaders = (remaining: string, resetEpochSeconds: number) =>
@@ -48,6 +50,18 @@ describe('the request pacer of the administrator tools', () => {
     pacer.observe(rateLimitHeaders('0', epochStart / 1000 + 3));
     await start();
     expect(starts).toEqual([0, 3000]);
+  });
+
+  it('announces each wait before it starts: the steady pace, and a pause for the reset as a rate limit', async () => {
+    const { start, announced, pacer, epochStart } = pacedAt(2);
+    await start();
+    await start();
+    pacer.observe(rateLimitHeaders('0', epochStart / 1000 + 12));
+    await start();
+    expect(announced).toEqual([
+      { ms: 500, reason: 'pace' },
+      { ms: 11_500, reason: 'rate-limit' },
+    ]);
   });
 
   it('ignores x-ratelimit-reset while requests remain, and a reset in the past', async () => {
