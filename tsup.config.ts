@@ -43,6 +43,14 @@ const admin: Options = {
   splitting: false,
 };
 
+// The change-password page (`auth0-force-password-reset/page`) is hosted by the company, not run in
+// an Action: built apart like the administrator tools, for the same reason.
+const page: Options = {
+  ...library,
+  entry: { page: 'src/page/index.ts' },
+  splitting: false,
+};
+
 // The `auth0-force-password-reset` bin: one self-contained ESM file (its `#!` line comes from the
 // source, and tsup makes it executable), loading `auth0` lazily like the library.
 const cli: Options = {
@@ -55,5 +63,5 @@ const cli: Options = {
 
 export default defineConfig((overrides) => {
   if (overrides.watch === undefined || overrides.watch === false) rmSync('dist', { recursive: true, force: true });
-  return [library, admin, cli];
+  return [library, admin, page, cli];
 });

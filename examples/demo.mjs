@@ -7,14 +7,20 @@
  * Every step checks what it prints: if one does not behave as described, it is marked ✘ and the demo
  * exits with code 1 (CI runs it as a smoke test).
  *
+ * The inline change (the gate's `changePasswordPage`) runs over HTTP as a browser would go through it —
+ * the tenant's /authorize, the page, /continue, the code — in process, through `tenant.fetch`.
+ *
  * DEMO_SABOTAGE=1 runs the gate in report mode (it decides but never denies), to prove that the demo
  * does fail when the library misbehaves.
  */
 
 // This script uses the freshly built package. In your own repo you would import the package name:
 //   import { createFirstLoginGate, createPasswordResetClearer } from 'auth0-force-password-reset';
+//   import { createChangePasswordPage } from 'auth0-force-password-reset/page';
 //   import { startLocalTenant } from 'auth0-force-password-reset/testing';
+import { randomBytes } from 'node:crypto';
 import { createFirstLoginGate, createPasswordResetClearer, VERSION } from '../dist/index.js';
+import { createChangePasswordPage } from '../dist/page.js';
 import { startLocalTenant } from '../dist/testing.js';
 
 const FLAG = 'needsPasswordReset';
@@ -129,6 +135,151 @@ try {
     const outcome = await login(ada);
     return { line: `${nameOf(ada)}'s next login is allowed${lastReason('post-login')}`, problem: loginProblem(outcome, 'allowed') };
   });
+
+  // —— Inside the sign-in: the change-password page ———————————————————————————————————————————————————
+  // A second tenant, so that "What it cost" above counts the recipe's lifecycle alone. Its clearer keeps
+  // the narrowest scopes; the page has an M2M application of its own that may set passwords.
+  console.log('\nInside the sign-in: the change-password page (changePasswordPage), over HTTP as a browser meets it');
+  const pageTenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
+  try {
+    const APP_CALLBACK = 'https://app.example.test/callback';
+    const PAGE_URL = 'https://account.example.test/change-password';
+    const pageKey = randomBytes(48).toString('base64url');
+    const pageClient = pageTenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+    const page = createChangePasswordPage({ domain: pageTenant.domain, clientId: pageClient.clientId, clientSecret: pageClient.clientSecret, sessionSecret: pageKey, fetch: pageTenant.fetch, log: false });
+    const pageGate = createFirstLoginGate({ log, changePasswordPage: { url: PAGE_URL }, ...(sabotage ? { mode: 'report' } : {}) });
+    pageTenant.bindActions({
+      postLogin: { onExecutePostLogin: pageGate, onContinuePostLogin: pageGate.onContinuePostLogin },
+      postChangePassword: createPasswordResetClearer({ log }),
+      secrets: { CHANGE_PASSWORD_PAGE_SECRET: pageKey },
+    });
+    const flagOf = (userId) => pageTenant.users.get(userId)?.app_metadata[FLAG];
+    const authorizeQuery = new URLSearchParams({ client_id: pageTenant.appClientId, redirect_uri: APP_CALLBACK, response_type: 'code', scope: 'openid email', state: 'app-state' });
+    /** The browser: a request through the tenant's fetch or to the page, redirects not followed. */
+    const browse = (url, init = {}) =>
+      new URL(url).origin === new URL(PAGE_URL).origin ? page(new Request(url, init)) : pageTenant.fetch(url, { ...init, redirect: 'manual' });
+    const postForm = (url, fields) => browse(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    const signIn = (email, password) => postForm(`${pageTenant.origin}/authorize?${authorizeQuery}`, { email, password });
+    const locationOf = (response) => (response.status === 302 ? new URL(response.headers.get('location')) : undefined);
+    const decode = (text) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    /** A form of a page: where it posts, and its fields. */
+    const formIn = (html) => {
+      const action = /<form\b[^>]*\baction="([^"]*)"/.exec(html)?.[1];
+      const fields = {};
+      for (const [tag] of html.matchAll(/<input\b[^>]*>/g)) {
+        const name = /\bname="([^"]*)"/.exec(tag)?.[1];
+        if (name !== undefined) fields[name] = decode(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
+      }
+      return { action: action === undefined ? undefined : decode(action), fields };
+    };
+    const alertIn = (html) => decode((/role="alert"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '').replace(/<[^>]+>/g, '').trim());
+
+    // The connection remembers the last 5 passwords: Auth0 refuses a reused one (PasswordHistoryError).
+    pageTenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordHistorySize: 5 });
+    const erin = pageTenant.users.create({ email: 'erin@example.com', password: 'Initial-Passw0rd' });
+    let atPage;
+    await step(async () => {
+      const response = await signIn(erin.email, 'Initial-Passw0rd');
+      atPage = locationOf(response);
+      const landed = atPage === undefined ? `HTTP ${response.status} ${locationOf(response) ?? ''}` : `${atPage.origin}${atPage.pathname}`;
+      return {
+        line: `${erin.email} signs in (POST /authorize) for the first time: no denial — the browser goes to ${PAGE_URL}?session_token=…&state=…, ${FLAG} = true saved first${lastReason('post-login')}`,
+        problem:
+          landed !== PAGE_URL
+            ? `it went to ${atPage === undefined ? landed : `${atPage.origin}${atPage.pathname}${atPage.searchParams.has('error') ? ` (${atPage.searchParams.get('error_description')})` : ''}`}`
+            : flagOf(erin.user_id) === true ? undefined : `${FLAG} is ${flagOf(erin.user_id)}`,
+      };
+    });
+
+    let pageForm = { fields: {} };
+    await step(async () => {
+      const response = atPage === undefined ? undefined : await browse(atPage.href);
+      pageForm = response === undefined ? pageForm : formIn(await response.text());
+      const fields = Object.keys(pageForm.fields).sort().join(', ');
+      return {
+        line: `The page shows its form (GET: ${response?.status}; fields ${fields})`,
+        problem: response?.status === 200 && ['confirm', 'password', 'session_token', 'state'].every((name) => name in pageForm.fields) ? undefined : `it answered ${response?.status} with fields ${fields}`,
+      };
+    });
+
+    await step(async () => {
+      const response = await postForm(atPage?.href ?? PAGE_URL, { ...pageForm.fields, password: 'password', confirm: 'password' });
+      const reason = alertIn(await response.text());
+      return {
+        line: `${nameOf(erin)} tries "password": the page refuses it on the same form, with the connection's rule (${response.status}: "${reason}")`,
+        problem: response.status === 400 && reason !== '' && pageTenant.users.verifyPassword(erin.user_id, 'Initial-Passw0rd') ? undefined : `the page answered ${response.status}`,
+      };
+    });
+
+    await step(async () => {
+      const before = pageTenant.counts().patchUser;
+      const response = await postForm(atPage?.href ?? PAGE_URL, { ...pageForm.fields, password: 'Initial-Passw0rd', confirm: 'Initial-Passw0rd' });
+      const reason = alertIn(await response.text());
+      return {
+        line: `${nameOf(erin)} tries her initial password again: Auth0 refuses it (password history), and the page shows Auth0's reason inline (${response.status}: "${reason}")`,
+        problem: response.status === 400 && pageTenant.counts().patchUser === before + 1 && /history|previously/i.test(reason) ? undefined : `the page answered ${response.status} after ${pageTenant.counts().patchUser - before} PATCH`,
+      };
+    });
+
+    let backToAuth0;
+    await step(async () => {
+      const response = await postForm(atPage?.href ?? PAGE_URL, { ...pageForm.fields, password: 'Erin-Chose-This-1', confirm: 'Erin-Chose-This-1' });
+      backToAuth0 = formIn(await response.text());
+      const target = backToAuth0.action === undefined ? undefined : new URL(backToAuth0.action);
+      return {
+        line: `${nameOf(erin)} sets "Erin-Chose-This-1": the page sets it (Management API PATCH) and answers a form that POSTs a new session_token to ${target?.origin}${target?.pathname}?state=… by itself`,
+        problem:
+          !pageTenant.users.verifyPassword(erin.user_id, 'Erin-Chose-This-1')
+            ? `the password did not change (the page answered ${response.status})`
+            : target?.pathname === '/continue' && 'session_token' in backToAuth0.fields ? undefined : 'there is no form to /continue',
+      };
+    });
+
+    await step(async () => {
+      // post-change-password ran in the background after the PATCH: the clearer.
+      const [run] = pageTenant.triggeredPasswordChanges;
+      const completion = run === undefined ? { ok: false, error: new Error('post-change-password did not run') } : await run.completion;
+      return {
+        line: `Auth0 ran post-change-password after that PATCH: the clearer sets ${FLAG} = false${lastReason('post-change-password')}`,
+        problem: !completion.ok ? `it failed: ${completion.error.message}` : flagOf(erin.user_id) === false ? undefined : `${FLAG} is ${flagOf(erin.user_id)}`,
+      };
+    });
+
+    let code;
+    await step(async () => {
+      const response = backToAuth0.action === undefined ? undefined : await postForm(backToAuth0.action, backToAuth0.fields);
+      const back = response === undefined ? undefined : locationOf(response);
+      code = back?.searchParams.get('code') ?? undefined;
+      return {
+        line: `The browser POSTs it to /continue: onContinuePostLogin checks the page's token and the login goes on — 302 to the application with a code${lastReason('post-login')}`,
+        problem: code !== undefined ? undefined : `the application got ${back === undefined ? `HTTP ${response?.status}` : back.search}`,
+      };
+    });
+
+    await step(async () => {
+      const response = await pageTenant.fetch(`${pageTenant.origin}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: pageTenant.appClientId, code: code ?? '', redirect_uri: APP_CALLBACK }),
+      });
+      const { id_token: idToken } = await response.json();
+      const claims = typeof idToken === 'string' ? JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString('utf8')) : {};
+      return {
+        line: `The application redeems the code: signed in as ${claims.email} (logins_count ${pageTenant.users.get(erin.user_id)?.logins_count})`,
+        problem: claims.sub === erin.user_id ? undefined : `the token endpoint answered ${response.status}`,
+      };
+    });
+
+    await step(async () => {
+      const back = locationOf(await signIn(erin.email, 'Erin-Chose-This-1'));
+      return {
+        line: `${nameOf(erin)}'s next sign-in goes straight to the application${lastReason('post-login')}`,
+        problem: back?.searchParams.has('code') ? undefined : `it went to ${back?.origin}${back?.pathname}`,
+      };
+    });
+  } finally {
+    await pageTenant.close();
+  }
 
   // —— What the usual recipe gets wrong ———————————————————————————————————————————————————————————
   console.log('\nWhat the usual recipe gets wrong');

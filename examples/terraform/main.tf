@@ -52,8 +52,9 @@ resource "auth0_action" "post_login" {
   runtime = "node22"
   deploy  = true
   code = templatefile("${path.module}/actions/post-login.js.tftpl", {
-    flag_js    = jsonencode(var.password_reset_flag)
-    message_js = local.password_reset_message_js
+    flag_js     = jsonencode(var.password_reset_flag)
+    message_js  = local.password_reset_message_js
+    page_url_js = jsonencode(var.change_password_page_url)
   })
 
   supported_triggers {
@@ -64,6 +65,12 @@ resource "auth0_action" "post_login" {
   dependencies {
     name    = "auth0-force-password-reset"
     version = local.force_password_reset_version
+  }
+
+  # The key shared with the change-password page: the page's sessionSecret has the same value.
+  secrets {
+    name  = "CHANGE_PASSWORD_PAGE_SECRET"
+    value = var.change_password_page_secret
   }
 }
 

@@ -6,3 +6,4 @@ password_reset_message_translations = {
   fr = "Veuillez choisir un nouveau mot de passe."
   de = "Bitte legen Sie ein neues Passwort fest."
 }
+change_password_page_url = "https://account.acme.example.com/change-password"

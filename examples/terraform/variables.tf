@@ -33,3 +33,24 @@ variable "password_reset_message_translations" {
   type        = map(string)
   default     = {}
 }
+
+variable "change_password_page_url" {
+  description = "The change-password page the gate sends users who must change the password to (examples/page-server): https, or http only on a loopback host."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://[^/]+", var.change_password_page_url))
+    error_message = "change_password_page_url must be an https:// URL."
+  }
+}
+
+variable "change_password_page_secret" {
+  description = "The key the post-login Action shares with the change-password page (its CHANGE_PASSWORD_PAGE_SECRET): at least 32 random bytes, e.g. `openssl rand -base64 48`. Pass it as TF_VAR_change_password_page_secret; never commit it."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.change_password_page_secret) >= 32
+    error_message = "change_password_page_secret must be at least 32 characters."
+  }
+}

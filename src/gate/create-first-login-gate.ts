@@ -4,7 +4,7 @@ import { createLogEmitter, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
-import { formatIsoTime } from '../obligation/time.js';
+import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
   DEFAULT_EMAIL_SENT_MESSAGE,
@@ -14,7 +14,7 @@ import {
   type LocalizedMessage,
   type ResolvedGateOptions,
 } from './options.js';
-import { selectMessage } from './select-message.js';
+import { selectMessage } from '../internal/select-message.js';
 import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 
@@ -23,7 +23,7 @@ const CALLER = 'createFirstLoginGate';
 const DEFAULT_PAGE_SECRET = 'CHANGE_PASSWORD_PAGE_SECRET';
 
 /** The denials because of the obligation: they may come with the page or a reset email. */
-const OBLIGATION_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged']);
+const OBLIGATION_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged', 'passwords-set-before', 'password-too-old']);
 
 /** The locales of a localized message, lower-cased; a plain string has none. */
 const localesOf = (message: LocalizedMessage): string[] =>
@@ -58,6 +58,8 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     emailSentMessage,
     fetch,
     changePasswordPage,
+    passwordsSetBefore,
+    maxPasswordAgeDays,
   } = parsed;
   const issues = contradictions(message, emailSentMessage, sendResetEmail !== false);
   if (issues.length > 0) throw new OptionsError(CALLER, issues);
@@ -79,6 +81,13 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
             timeoutMs,
             sentMessage: copy(emailSentMessage ?? DEFAULT_EMAIL_SENT_MESSAGE),
             fetch,
+          },
+    rules:
+      passwordsSetBefore === undefined && maxPasswordAgeDays === undefined
+        ? undefined
+        : {
+            ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore: parseIsoTime(passwordsSetBefore) as number }),
+            ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * 86_400_000 }),
           },
     page:
       changePasswordPage === undefined
@@ -112,12 +121,12 @@ const describeThrown = (error: unknown) => (error instanceof Error ? `${error.na
 type Emit = ReturnType<typeof createLogEmitter>;
 
 /** Denies with the (localized) message; an `api` that cannot deny is logged, never thrown at. */
-function deny(api: PostLoginApi, event: PostLoginEvent, message: LocalizedMessage, emit: Emit, base: Pick<LogEntry, 'mode'> & { user_id?: string }): void {
+function deny(api: PostLoginApi, event: PostLoginEvent, message: LocalizedMessage, emit: Emit, mode: LogEntry['mode'], userId: string | undefined): void {
   try {
     api.access.deny(selectMessage(message, readLocale(event)));
   } catch (error) {
     // Nothing safer is left to do, and a throw would only show the user Auth0's "Extensibility Error".
-    emit({ decision: 'warn', reason: 'deny-failed', ...base, detail: describeThrown(error) });
+    emit({ decision: 'warn', reason: 'deny-failed', ...(userId === undefined ? {} : { user_id: userId }), ...(mode === undefined ? {} : { mode }), detail: describeThrown(error) });
   }
 }
 
@@ -227,7 +236,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       if (!enforce) return;
     }
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
-    deny(api, event, message, emit, { mode: resolved.mode, ...(userId === undefined ? {} : { user_id: userId }) });
+    deny(api, event, message, emit, resolved.mode, userId);
   };
 
   const onContinuePostLogin = async function onContinuePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
@@ -248,7 +257,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       emit({ decision: 'deny', reason: 'internal-error', ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, detail: describeThrown(error) });
       if (!enforce) return;
     }
-    deny(api, event, resolved.message, emit, { mode: resolved.mode, ...(userId === undefined ? {} : { user_id: userId }) });
+    deny(api, event, resolved.message, emit, resolved.mode, userId);
   };
 
   // The build is minified; keep the names in stack traces and in `handler.name`.

@@ -5,6 +5,7 @@ import {
   isRecord,
   obligationStart,
   ownValue,
+  ruleObligation,
 } from '../obligation/obligation.js';
 import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
 import type { ResolvedGateOptions } from './options.js';
@@ -23,6 +24,10 @@ export type GateReason =
   | 'first-login'
   /** Not flagged, and not a login the gate flags. */
   | 'not-flagged'
+  /** The password was last set before `passwordsSetBefore` (a tenant-wide cut-off, after a breach). */
+  | 'passwords-set-before'
+  /** The password is older than `maxPasswordAgeDays`. */
+  | 'password-too-old'
   /** First login, but the user already chose a password (for example through "forgot password"). */
   | 'password-set-before-first-login'
   /** The event lacks something the decision needs, or holds something impossible: fail closed. */
@@ -58,6 +63,9 @@ const NO_WRITES: GateDecision['writes'] = Object.freeze([]);
 const isAbsent = (value: unknown) => value === undefined || value === null;
 const CHANGED_NOT_A_TIME = 'event.user.last_password_reset is not a time';
 
+/** Auth0 counts the current login before the Action runs: a real count is a positive integer. */
+const isLoginCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+
 /**
  * The gate's decision for one post-login event: a pure function of the event, the resolved
  * options and the current time (epoch milliseconds). It never throws; an event it cannot read, or
@@ -65,13 +73,16 @@ const CHANGED_NOT_A_TIME = 'event.user.last_password_reset is not a time';
  * Each event field is read once.
  *
  * For a login on a gated connection, with `value = app_metadata[flag]` (own property only),
- * `changed = user.last_password_reset` and `since = app_metadata[<flag>At] ?? user.created_at`:
- * 1. `value === false` → allow.
- * 2. any other non-null `value` (malformed ones included: fail closed) → allow and set the flag to
- *    `false` when `changed` is later than `since`; otherwise deny.
- * 3. no `value`, `flagOnFirstLogin`, `logins_count === 1` and no `changed` → set the flag and
+ * `changed = user.last_password_reset`, `since = app_metadata[<flag>At] ?? user.created_at` and
+ * `set = changed ?? user.created_at`:
+ * 1. a non-null `value` other than `false` (malformed ones included: fail closed) → deny, unless
+ *    `changed` is later than `since`: then the flag is set to `false` (self-healing) and the rules
+ *    below still apply.
+ * 2. no `value`, `flagOnFirstLogin`, `logins_count === 1` and no `changed` → set the flag and
  *    `<flag>At`, and deny.
- * 4. otherwise allow.
+ * 3. with tenant-wide rules: `set` before `passwordsSetBefore` (once that instant has come), or
+ *    older than `maxPasswordAgeDays` → deny, whatever `value` is.
+ * 4. otherwise allow (`value === false`: the obligation was met or waived).
  */
 export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: number): GateDecision {
   if (!isRecord(event)) return malformed('event is not an object');
@@ -93,14 +104,17 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
   const appMetadata = rawAppMetadata ?? {};
   if (!isRecord(appMetadata)) return malformed('event.user.app_metadata is not an object');
 
-  const { keys } = options;
+  const { keys, rules } = options;
   const value = ownValue(appMetadata, keys.flag);
-  if (value === false) return OBLIGATION_MET;
+  if (value === false && rules === undefined) return OBLIGATION_MET;
 
-  // Read once; it matters only to a flagged user and at a first login, where it must be a time.
+  // Read once; it matters to a flagged user, at a first login and to the rules, where it must be a time.
   const changedAt = parseIsoTime(changed);
   const changedIsMalformed = changedAt === undefined && !isAbsent(changed);
 
+  // 1. The flag.
+  let healed: GateDecision | undefined;
+  let setBeforeFirstLogin = false;
   if (isFlagValue(value)) {
     if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
     const since = obligationStart(appMetadata, keys, createdAt);
@@ -108,32 +122,49 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     // A <flag>At set by hand that is not a time: measured from created_at, as when it is absent (as
     // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
     const detail = since.from === 'created-at-instead' ? `${keys.flaggedAtKey} is not a time; measured from created_at` : undefined;
-    if (changedSince(changedAt, since.at)) {
-      // The user did change the password and the clearer has not run (or failed): heal.
-      const healed: GateDecision = { outcome: 'allow', reason: 'password-changed', writes: [[keys.flag, false]] };
-      return detail === undefined ? healed : { ...healed, detail };
+    if (!changedSince(changedAt, since.at)) {
+      // No spread on this path: a flagged user's every login takes it.
+      return detail === undefined
+        ? { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at }
+        : { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at, detail };
     }
-    return { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at, ...(detail === undefined ? {} : { detail }) };
+    // The user did change the password and the clearer has not run (or failed): heal.
+    healed = { outcome: 'allow', reason: 'password-changed', writes: [[keys.flag, false]], ...(detail === undefined ? {} : { detail }) };
+  } else if (value !== false && options.flagOnFirstLogin) {
+    // 2. The first login.
+    const loginsCount = isRecord(stats) ? stats['logins_count'] : undefined;
+    if (!isLoginCount(loginsCount)) return malformed('event.stats.logins_count is not a positive integer');
+    if (loginsCount === 1) {
+      if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
+      if (changedAt === undefined) {
+        const flaggedAt = formatIsoTime(now);
+        if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: NO_WRITES, detail: 'the clock does not read a time' };
+        return { outcome: 'deny', reason: 'first-login', writes: [[keys.flag, true], [keys.flaggedAtKey, flaggedAt]], since: now };
+      }
+      if (rules === undefined) return PASSWORD_SET_BEFORE_FIRST_LOGIN;
+      setBeforeFirstLogin = true;
+    }
   }
 
-  if (!options.flagOnFirstLogin) return NOT_FLAGGED;
-  const loginsCount = isRecord(stats) ? stats['logins_count'] : undefined;
-  // Auth0 counts the current login before the Action runs: a real count is a positive integer.
-  if (typeof loginsCount !== 'number' || !Number.isSafeInteger(loginsCount) || loginsCount < 1) {
-    return malformed('event.stats.logins_count is not a positive integer');
+  // 3. The tenant-wide rules: from the event alone, no Management API request.
+  if (rules !== undefined) {
+    if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
+    const setAt = changedAt ?? parseIsoTime(createdAt);
+    if (setAt === undefined) return malformed('event.user.created_at is not a time');
+    const broken = ruleObligation(setAt, rules, now);
+    if (broken !== undefined) {
+      return {
+        outcome: 'deny',
+        reason: broken.rule === 'passwords-set-before' ? 'passwords-set-before' : 'password-too-old',
+        // A healed flag is cleared all the same: that obligation is met.
+        writes: healed?.writes ?? NO_WRITES,
+        since: broken.since,
+      };
+    }
   }
-  if (loginsCount !== 1) return NOT_FLAGGED;
-  if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
-  if (changedAt !== undefined) return PASSWORD_SET_BEFORE_FIRST_LOGIN;
-  const flaggedAt = formatIsoTime(now);
-  if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: [], detail: 'the clock does not read a time' };
-  return {
-    outcome: 'deny',
-    reason: 'first-login',
-    writes: [
-      [keys.flag, true],
-      [keys.flaggedAtKey, flaggedAt],
-    ],
-    since: now,
-  };
+
+  // 4. Nothing stops this login.
+  if (healed !== undefined) return healed;
+  if (value === false) return OBLIGATION_MET;
+  return setBeforeFirstLogin ? PASSWORD_SET_BEFORE_FIRST_LOGIN : NOT_FLAGGED;
 }

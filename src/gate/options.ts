@@ -1,24 +1,23 @@
 import type { LogOption } from '../internal/log.js';
-import type { ObligationKeys } from '../obligation/obligation.js';
+import type { LocalizedMessage } from '../internal/select-message.js';
+import type { ObligationKeys, PasswordRules } from '../obligation/obligation.js';
+import { parseIsoTime } from '../obligation/time.js';
+import { isLoopbackHost } from '../internal/loopback.js';
 import {
   booleanCheck,
   checkFields,
   checkText,
+  localizedMessageCheck,
   fetchCheck,
   flagCheck,
   integerCheck,
   logCheck,
   NOT_SHOWN,
-  type Check,
   type OptionChecks,
 } from '../internal/check-options.js';
 
-/**
- * The deny reason shown to the user: one string, or one per locale with a required `default`.
- * The locale is `event.transaction.locale`: an exact match wins, then its language part
- * (`fr-CA` → `fr`), then `default`.
- */
-export type LocalizedMessage = string | { default: string; [locale: string]: string };
+export type { LocalizedMessage };
+
 
 /** Options of {@link createFirstLoginGate}. Every option is optional; unknown keys are rejected. */
 export interface FirstLoginGateOptions {
@@ -79,6 +78,23 @@ export interface FirstLoginGateOptions {
    */
   emailSentMessage?: LocalizedMessage;
   /**
+   * A tenant-wide cut-off, ISO 8601 (`2026-11-30T00:00:00Z`): every database user whose password was
+   * last set before this instant — `last_password_reset`, or `created_at` when it never changed —
+   * must set a new one, as after a breach (NIST SP 800-63B: "SHALL force a change if there is
+   * evidence that the authenticator has been compromised"). No write and no Management API request:
+   * one deploy covers a tenant of any size, and the rule ends for each user the moment they change the
+   * password. Not in force before the instant comes.
+   * @default undefined
+   */
+  passwordsSetBefore?: string;
+  /**
+   * A password older than this many days must be changed. Opt-in: NIST SP 800-63B advises against
+   * periodic rotation ("SHALL NOT require subscribers to change passwords periodically"); PCI DSS 4.0
+   * (8.3.9) still asks for 90 days where a password is the only factor. From 1 to 3650.
+   * @default undefined
+   */
+  maxPasswordAgeDays?: number;
+  /**
    * Let the user set the new password inside the sign-in, on a page you host
    * (`auth0-force-password-reset/page`), and continue into the application — instead of a deny. On an
    * interactive login that the obligation would deny, the gate writes what it writes today and sends
@@ -132,25 +148,6 @@ export interface ResetEmailOptions {
 export const DEFAULT_MESSAGE = 'Please reset your password!';
 export const DEFAULT_EMAIL_SENT_MESSAGE = 'Please reset your password! We have emailed you a link to set a new password.';
 
-const LOCALIZED_EXPECTED = 'must be a non-empty string or an object of locale → message with a "default" entry';
-
-/** A string, or an object of locale → message with a `default`; `option` names it in errors. */
-const localizedMessageCheck =
-  (option: string): Check<LocalizedMessage> =>
-  (value, report) => {
-    if (typeof value === 'string') {
-      checkText(value, report);
-      return;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return report(LOCALIZED_EXPECTED, value);
-    const messages = value as Record<string, unknown>;
-    if (!Object.hasOwn(messages, 'default')) report(`is required when "options.${option}" is an object`, undefined, ['default']);
-    for (const [locale, text] of Object.entries(messages)) checkText(text, report, [locale]);
-  };
-
-const isLoopbackHost = (hostname: string) =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-
 const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
   url: (value, report) => {
     let url: URL | undefined;
@@ -194,6 +191,10 @@ export const firstLoginGateOptionChecks: OptionChecks<FirstLoginGateOptions> = {
     if (typeof value !== 'boolean') checkFields(value, report, resetEmailChecks, 'must be true, false or { cooldownMinutes?, timeoutMs? }');
   },
   emailSentMessage: localizedMessageCheck('emailSentMessage'),
+  passwordsSetBefore: (value, report) => {
+    if (parseIsoTime(value) === undefined) report('must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z"', value);
+  },
+  maxPasswordAgeDays: integerCheck(1, 3650, ' (days)'),
   changePasswordPage: (value, report) =>
     void checkFields(value, report, changePasswordPageChecks, 'must be { url, secret?, expiresInSeconds? }'),
   fetch: fetchCheck,
@@ -213,6 +214,8 @@ export interface ResolvedGateOptions {
   resetEmail: ResolvedResetEmail | undefined;
   /** `undefined`: no change-password page. */
   page: ResolvedPage | undefined;
+  /** `undefined`: no tenant-wide rule (the common case: then the gate reads no time for most logins). */
+  rules: PasswordRules | undefined;
 }
 
 /** The reset-email settings with defaults applied. */

@@ -1,6 +1,7 @@
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { flagNameProblem } from '../obligation/obligation.js';
 import type { LogEntry } from './log.js';
+import type { LocalizedMessage } from './select-message.js';
 
 /**
  * Option checking for the two Action factories, whose module every post-login cold start loads.
@@ -125,4 +126,20 @@ export const integerCheck =
     if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
       report(`must be an integer from ${min} to ${max}${unit}`, value);
     }
+  };
+
+const LOCALIZED_EXPECTED = 'must be a non-empty string or an object of locale → message with a "default" entry';
+
+/** A string, or an object of locale → message with a `default`; `option` names it in errors. */
+export const localizedMessageCheck =
+  (option: string): Check<LocalizedMessage> =>
+  (value, report) => {
+    if (typeof value === 'string') {
+      checkText(value, report);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return report(LOCALIZED_EXPECTED, value);
+    const messages = value as Record<string, unknown>;
+    if (!Object.hasOwn(messages, 'default')) report(`is required when "options.${option}" is an object`, undefined, ['default']);
+    for (const [locale, text] of Object.entries(messages)) checkText(text, report, [locale]);
   };

@@ -1,7 +1,7 @@
 import { VERSION } from '../version.js';
 
-/** The trigger a log entry comes from. */
-export type LogTrigger = 'post-login' | 'post-change-password';
+/** The trigger a log entry comes from — or the change-password page, which logs the same way. */
+export type LogTrigger = 'post-login' | 'post-change-password' | 'change-password-page';
 
 /**
  * One decision (or warning) of a handler, as passed to a `log` function or printed as one JSON
@@ -15,11 +15,13 @@ export interface LogEntry {
   /** Which trigger's handler logged. */
   trigger: LogTrigger;
   /**
-   * Post-login: `allow`, `deny`, or `redirect` (to the change-password page). Post-change-password: `clear` (flag set to `false`), `keep`
-   * (no write), `skip` (not a database connection) or `fail`. `warn` for a problem that did not
-   * change the outcome (for example a failed cache write).
+   * Post-login: `allow`, `deny`, or `redirect` (to the change-password page). Post-change-password:
+   * `clear` (flag set to `false`), `keep` (no write), `skip` (not a database connection) or `fail`.
+   * The change-password page: `show` (the form), `refuse` (a session or a password it turned away),
+   * `change` (the password is set) or `fail`. `warn` for a problem that did not change the outcome
+   * (for example a failed cache write).
    */
-  decision: 'allow' | 'deny' | 'redirect' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn';
+  decision: 'allow' | 'deny' | 'redirect' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn' | 'show' | 'refuse' | 'change';
   /** Why, as a stable kebab-case code such as `first-login` or `password-changed`. */
   reason: string;
   /** The user the decision is about, when known (shortened past 64 characters). */

@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../internal/loopback.js';
+
 /**
  * A tenant domain, checked: the host (and port) the Management API audience and URLs are built
  * from, and the origin requests go to.
@@ -28,9 +30,6 @@ const MAX_DOMAIN_LENGTH = 300;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-/** Whether a host name (without port) is this machine: only there is plain HTTP accepted. */
-export const isLoopback = (hostname: string) =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 
 function isHostName(hostname: string): boolean {
   if (hostname === '[::1]') return true;
@@ -75,7 +74,7 @@ export function parseTenantDomain(value: string): TenantDomain | { readonly prob
   }
   if (!isHostName(hostname)) return { problem: 'is not a host name' };
   const host = portMatch === null ? hostname : `${hostname}:${Number(portMatch[1])}`;
-  const loopback = isLoopback(hostname);
+  const loopback = isLoopbackHost(hostname);
   if (scheme === 'http' && !loopback) return { problem: 'uses http://, which only a loopback host (a local tenant) may' };
   // A loopback host is a local stand-in; no real tenant serves TLS there.
   return { host, origin: `${loopback && scheme !== 'https' ? 'http' : 'https'}://${host}` };

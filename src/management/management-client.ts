@@ -1,6 +1,7 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
 import { isRecord } from '../obligation/obligation.js';
-import { isLoopback, type TenantDomain } from './domain.js';
+import { isLoopbackHost } from '../internal/loopback.js';
+import type { TenantDomain } from './domain.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
 import { managementApiFailure, redact, type FailureHint } from './management-api-failure.js';
 import type { RequestPacer } from './request-pacer.js';
@@ -519,5 +520,5 @@ function downloadUrl(location: string): URL | undefined {
   }
   if (url.username !== '' || url.password !== '') return undefined;
   if (url.protocol === 'https:') return url;
-  return url.protocol === 'http:' && isLoopback(url.hostname) ? url : undefined;
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname) ? url : undefined;
 }

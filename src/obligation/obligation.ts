@@ -52,7 +52,10 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
  * (possibly polluted) prototype never counts as a flag, nor as `false`.
  */
 export function ownValue(record: unknown, key: string): unknown {
-  return isRecord(record) && Object.hasOwn(record, key) ? record[key] : undefined;
+  if (!isRecord(record)) return undefined;
+  // A plain read first: most records lack the key, and Object.hasOwn costs more than the read.
+  const value = record[key];
+  return value !== undefined && Object.hasOwn(record, key) ? value : undefined;
 }
 
 /**
@@ -98,3 +101,44 @@ export const changedSince = (changedAt: number | undefined, since: number): bool
  * password must still predate the obligation, or the clearer would count it as the user's own change.
  */
 export const ADMIN_FLAG_MARGIN_MS = 2_000;
+
+/**
+ * Tenant-wide rules that make a password change due without any flag: a cut-off instant (after a
+ * breach, every password set before it) and a maximum age. They cost no Management API request:
+ * the gate decides them from the event alone, for every user at once.
+ */
+export interface PasswordRules {
+  /** Epoch milliseconds: a password last set before this instant must change — once it has come. */
+  readonly passwordsSetBefore?: number;
+  /** A password older than this many milliseconds must change. */
+  readonly maxPasswordAgeMs?: number;
+}
+
+/** A rule that a user's password breaks, and since when. */
+export interface RuleObligation {
+  readonly rule: 'passwords-set-before' | 'max-password-age';
+  /** Epoch milliseconds: a change later than this meets it. */
+  readonly since: number;
+}
+
+/**
+ * When a user's password was last set: `last_password_reset`, or `created_at` when it never changed.
+ * `undefined` when the one that counts is not a time.
+ */
+export function passwordSetAt(lastPasswordReset: unknown, createdAt: unknown): number | undefined {
+  return lastPasswordReset === undefined || lastPasswordReset === null ? parseIsoTime(createdAt) : parseIsoTime(lastPasswordReset);
+}
+
+/**
+ * The rule a password set at `setAt` breaks at `now`, if any; the cut-off first (a breach outranks
+ * age). A cut-off still in the future is not in force yet: nothing set before it can be "before" a
+ * moment that has not come, and a change made now must not be judged too early once it does.
+ */
+export function ruleObligation(setAt: number, rules: PasswordRules, now: number): RuleObligation | undefined {
+  const { passwordsSetBefore, maxPasswordAgeMs } = rules;
+  if (passwordsSetBefore !== undefined && passwordsSetBefore <= now && setAt < passwordsSetBefore) {
+    return { rule: 'passwords-set-before', since: passwordsSetBefore };
+  }
+  if (maxPasswordAgeMs !== undefined && now - setAt > maxPasswordAgeMs) return { rule: 'max-password-age', since: setAt + maxPasswordAgeMs };
+  return undefined;
+}

@@ -29,7 +29,18 @@ export {
   type RecordingPostLoginApi,
 } from './recording-api.js';
 export {
+  startLocalApplication,
   startLocalTenant,
+  type BoundPostChangePasswordAction,
+  type BoundPostChangePasswordModule,
+  type BoundPostLoginAction,
+  type BoundPostLoginModule,
+  type CompletedSignIn,
+  type LocalApplication,
+  type LocalApplicationOptions,
+  type LocalTenantActions,
+  type LocalTenantClient,
+  type SignInError,
   type ConnectionStore,
   type ContinueLoginOptions,
   type CreateUserInput,

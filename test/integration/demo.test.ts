@@ -51,6 +51,16 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
       /^ {2}✔ ada sets a new password \(last_password_reset \d{4}-\d\d-\d\dT[\d:.]+Z\); post-change-password runs in the background$/m,
       /^ {2}✔ The clearer reads ada through the Management API \(token 1, read 1, patch 1\) and sets needsPasswordReset = false {2}\[clearer: password-changed\]$/m,
       /^ {2}✔ ada's next login is allowed {2}\[gate: obligation-met\]$/m,
+      // The inline change: the page, its two refusals, /continue, the application.
+      /^ {2}✔ erin@example\.com signs in \(POST \/authorize\) for the first time: no denial — the browser goes to https:\/\/account\.example\.test\/change-password\?session_token=…&state=…, needsPasswordReset = true saved first {2}\[gate: first-login\]$/m,
+      /^ {2}✔ The page shows its form \(GET: 200; fields confirm, password, session_token, state(, \w+)*\)$/m,
+      /^ {2}✔ erin tries "password": the page refuses it on the same form, with the connection's rule \(400: ".+"\)$/m,
+      /^ {2}✔ erin tries her initial password again: Auth0 refuses it \(password history\), and the page shows Auth0's reason inline \(400: ".*(history|previously).*"\)$/im,
+      /^ {2}✔ erin sets "Erin-Chose-This-1": the page sets it \(Management API PATCH\) and answers a form that POSTs a new session_token to http:\/\/127\.0\.0\.1:\d+\/continue\?state=… by itself$/m,
+      /^ {2}✔ Auth0 ran post-change-password after that PATCH: the clearer sets needsPasswordReset = false {2}\[clearer: password-changed\]$/m,
+      /^ {2}✔ The browser POSTs it to \/continue: onContinuePostLogin checks the page's token and the login goes on — 302 to the application with a code {2}\[gate: page-password-changed\]$/m,
+      /^ {2}✔ The application redeems the code: signed in as erin@example\.com \(logins_count 1\)$/m,
+      /^ {2}✔ erin's next sign-in goes straight to the application {2}\[gate: obligation-met\]$/m,
       /^ {2}✔ grace@example\.com signs in with Google .* allowed and never flagged .*\[gate: connection-not-gated\]$/m,
       /^ {2}✔ bob's 1st login is allowed: he already chose his own password {2}\[gate: password-set-before-first-login\]$/m,
       /^ {2}✔ carol sets a new password, but the Management API answers 503: the clearer fails \(read user: HTTP 503 after 2 attempts\) and needsPasswordReset stays true$/m,
@@ -62,7 +72,7 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
       /^ {2}✔ dave follows the link \(https:\/\/127\.0\.0\.1:\d+\/lo\/reset\?ticket=…#\) and sets a new password; the clearer sets needsPasswordReset = false {2}\[clearer: password-changed\]$/m,
       /^ {2}✔ dave's next login is allowed {2}\[gate: obligation-met\]$/m,
       /^ {2}✔ Management API requests: token 1, read 6 \(2 answered 503\), patch 2/m,
-      /^✔ All 20 steps behaved as described\.$/m,
+      /^✔ All 29 steps behaved as described\.$/m,
     ];
     for (const line of expectedLines) expect(run.stdout).toMatch(line);
     expect(run.stdout).not.toContain('✘');
@@ -75,6 +85,7 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
     expect(run.code, report(run)).toBe(1);
     expect(run.stdout).toMatch(/^ {2}✘ ada's 1st login .* — but the login was allowed$/m);
     expect(run.stdout).toMatch(/^ {2}✘ ada's next login is denied: .* — but the login was allowed$/m);
-    expect(run.stdout).toMatch(/^✘ \d+ of 20 steps did not behave as described\.$/m);
+    expect(run.stdout).toMatch(/^ {2}✘ erin@example\.com signs in .* — but it went to https:\/\/app\.example\.test\/callback$/m);
+    expect(run.stdout).toMatch(/^✘ \d+ of 29 steps did not behave as described\.$/m);
   });
 });

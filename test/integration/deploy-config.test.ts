@@ -77,10 +77,12 @@ function expectShipsCanonicalActions(
 ): { gate: ActionModule; clearer: ActionModule } {
   const gate = loadActionModule(rendered.gate);
   const clearer = loadActionModule(rendered.clearer);
-  expect(gate).toMatchObject({ exportName: TRIGGERS.gate.exportName, factory: TRIGGERS.gate.factory });
+  // The gate also exports its way back from the change-password page: exports.onContinuePostLogin.
+  expect(gate).toMatchObject({ exportName: TRIGGERS.gate.exportName, factory: TRIGGERS.gate.factory, continuesAfterPage: true });
   expect(clearer).toMatchObject({
     exportName: TRIGGERS.clearer.exportName,
     factory: TRIGGERS.clearer.factory,
+    continuesAfterPage: false,
   });
   // The library itself accepts the tenant's options (a bad flag or message throws an OptionsError here)…
   expect(() => createFirstLoginGate(gate.options as FirstLoginGateOptions)).not.toThrow();
@@ -100,8 +102,9 @@ function expectShipsCanonicalActions(
 // ---------------------------------------------------------------------------------------------------
 
 /** Keywords the environment supplies (a0deploy's default `--env`), never a committed config file. */
-const ENV_KEYWORDS = ['PASSWORD_RESET_CLIENT_ID', 'PASSWORD_RESET_CLIENT_SECRET'];
+const ENV_KEYWORDS = ['CHANGE_PASSWORD_PAGE_SECRET', 'PASSWORD_RESET_CLIENT_ID', 'PASSWORD_RESET_CLIENT_SECRET'];
 const FAKE_ENV = {
+  CHANGE_PASSWORD_PAGE_SECRET: 'test-page-key-of-at-least-32-bytes-long',
   PASSWORD_RESET_CLIENT_ID: 'test-client-id',
   PASSWORD_RESET_CLIENT_SECRET: 'test-client-secret',
 };
@@ -165,6 +168,8 @@ describe('examples/deploy-cli (Auth0 Deploy CLI)', () => {
     // From the parsed YAML (its comments explain the keyword syntax) and the code files.
     const used = keywordsIn([JSON.stringify(raw), ...codeFiles].join('\n'));
     expect([...used].sort()).toEqual([
+      'CHANGE_PASSWORD_PAGE_SECRET',
+      'CHANGE_PASSWORD_PAGE_URL',
       'PASSWORD_RESET_CLIENT_ID',
       'PASSWORD_RESET_CLIENT_SECRET',
       'PASSWORD_RESET_FLAG',
@@ -188,6 +193,9 @@ describe('examples/deploy-cli (Auth0 Deploy CLI)', () => {
         `config.${tenant}.json holds no secret`,
       ).toEqual([]);
       expect(Object.keys(mappings)).not.toContain('PASSWORD_RESET_CLIENT_SECRET');
+      expect(Object.keys(mappings)).not.toContain('CHANGE_PASSWORD_PAGE_SECRET');
+      // The page is reached over HTTPS: the gate refuses anything else off a loopback host.
+      expect(mappings['CHANGE_PASSWORD_PAGE_URL']).toMatch(/^https:\/\/[a-z0-9.-]+\//);
       // A partial tenant.yaml must never delete what it does not list.
       expect(config.AUTH0_ALLOW_DELETE).toBe(false);
       // The audience and AUTH0_DOMAIN must be the canonical domain the Deploy CLI itself talks to.
@@ -221,9 +229,11 @@ describe('examples/deploy-cli (Auth0 Deploy CLI)', () => {
       }
     });
 
-    it('the clearer gets the M2M credentials and the canonical domain as secrets; the gate none', () => {
+    it('the clearer gets the M2M credentials and the canonical domain as secrets; the gate the page’s key', () => {
       const actions = loaded[tenant].actions ?? [];
-      expect(actionFor(actions, TRIGGERS.gate.id).secrets ?? []).toEqual([]);
+      expect(actionFor(actions, TRIGGERS.gate.id).secrets ?? []).toEqual([
+        { name: 'CHANGE_PASSWORD_PAGE_SECRET', value: FAKE_ENV.CHANGE_PASSWORD_PAGE_SECRET },
+      ]);
       const secrets = actionFor(actions, TRIGGERS.clearer.id).secrets ?? [];
       expect(secrets.map((secret) => secret.name).sort()).toEqual(CLEARER_SECRETS);
       expect(Object.fromEntries(secrets.map((secret) => [secret.name, secret.value]))).toEqual({
@@ -269,6 +279,7 @@ describe('examples/deploy-cli (Auth0 Deploy CLI)', () => {
       expect(gate.options).toEqual({
         flag: mappings()['PASSWORD_RESET_FLAG'],
         message: mappings()['PASSWORD_RESET_MESSAGE'],
+        changePasswordPage: { url: mappings()['CHANGE_PASSWORD_PAGE_URL'] },
       });
       expect(clearer.options).toEqual({ flag: mappings()['PASSWORD_RESET_FLAG'] });
     });
@@ -298,8 +309,13 @@ describe('examples/deploy-cli (Auth0 Deploy CLI)', () => {
     const rendered = keywordReplace(template, {
       PASSWORD_RESET_FLAG: "o'brien",
       PASSWORD_RESET_MESSAGE: message,
+      CHANGE_PASSWORD_PAGE_URL: 'https://account.example.com/change-password?from="auth0"',
     });
-    expect(loadActionModule(rendered).options).toEqual({ flag: "o'brien", message });
+    expect(loadActionModule(rendered).options).toEqual({
+      flag: "o'brien",
+      message,
+      changePasswordPage: { url: 'https://account.example.com/change-password?from="auth0"' },
+    });
   });
 });
 
@@ -431,7 +447,11 @@ describe('examples/terraform', () => {
   });
 
   it('secrets come from variables and from the M2M application, never literals', () => {
-    expect(actionFor(TRIGGERS.gate.id)[1]['secrets']).toBeUndefined();
+    // The gate's one secret: the page's key, from a sensitive variable no .tfvars sets.
+    const gateSecrets = (actionFor(TRIGGERS.gate.id)[1]['secrets'] ?? []) as Hcl[];
+    expect(gateSecrets.map((s) => [s['name'], expression(s['value'])])).toEqual([['CHANGE_PASSWORD_PAGE_SECRET', 'var.change_password_page_secret']]);
+    expect(variables['change_password_page_secret']).toMatchObject({ sensitive: true });
+    expect(variables['change_password_page_secret']).not.toHaveProperty('default');
     const secrets = (actionFor(TRIGGERS.clearer.id)[1]['secrets'] ?? []) as Hcl[];
     expect(secrets.map((s) => s['name']).sort()).toEqual(CLEARER_SECRETS);
     for (const secret of secrets) {
@@ -477,9 +497,10 @@ describe('examples/terraform', () => {
     expect([...((grants[0]?.['scopes'] ?? []) as string[])].sort()).toEqual(GRANT_SCOPES);
   });
 
-  it('each tenant’s .tfvars sets every variable without a default, and nothing else, and no secret', () => {
+  it('each tenant’s .tfvars sets every variable without a default but the sensitive ones, and nothing else, and no secret', () => {
+    // A sensitive variable comes from the environment (TF_VAR_…), never from a committed file.
     const required = Object.entries(variables)
-      .filter(([, v]) => !('default' in v))
+      .filter(([, v]) => !('default' in v) && v['sensitive'] !== true)
       .map(([name]) => name);
     expect(required.length).toBeGreaterThan(0);
     for (const tenant of TENANTS) {
@@ -498,12 +519,14 @@ describe('examples/terraform', () => {
      * evaluates for Terraform (JSON.stringify ≙ jsonencode, which also sorts object keys).
      */
     const FLAG_JS = 'jsonencode(var.password_reset_flag)';
+    const PAGE_URL_JS = 'jsonencode(var.change_password_page_url)';
     const MESSAGE_JS_LOCAL =
       'length(var.password_reset_message_translations) == 0 ? jsonencode(var.password_reset_message) : ' +
       'jsonencode(merge(var.password_reset_message_translations, { default = var.password_reset_message }))';
 
     it('ships the canonical thin action code with this tenant’s flag and message', () => {
       const vars = { ...tfvars[tenant] } as {
+        change_password_page_url: string;
         password_reset_flag: string;
         password_reset_message: string;
         password_reset_message_translations?: Record<string, string>;
@@ -516,6 +539,7 @@ describe('examples/terraform', () => {
       expect(expression(locals()['password_reset_message_js'])).toBe(MESSAGE_JS_LOCAL);
       const evaluate: Record<string, string> = {
         [FLAG_JS]: JSON.stringify(vars.password_reset_flag),
+        [PAGE_URL_JS]: JSON.stringify(vars.change_password_page_url),
         'local.password_reset_message_js': JSON.stringify(message),
       };
 
@@ -535,7 +559,7 @@ describe('examples/terraform', () => {
         gate: render(TRIGGERS.gate.id),
         clearer: render(TRIGGERS.clearer.id),
       });
-      expect(gate.options).toEqual({ flag: vars.password_reset_flag, message });
+      expect(gate.options).toEqual({ flag: vars.password_reset_flag, message, changePasswordPage: { url: vars.change_password_page_url } });
       expect(clearer.options).toEqual({ flag: vars.password_reset_flag });
     });
   });

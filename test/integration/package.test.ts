@@ -32,6 +32,7 @@ describe('the packed tarball', () => {
     for (const entry of [
       'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs',
       'dist/admin.js', 'dist/admin.cjs', 'dist/admin.d.ts', 'dist/admin.d.cts', 'dist/cli.js',
+      'dist/page.js', 'dist/page.cjs', 'dist/page.d.ts', 'dist/page.d.cts',
     ]) {
       expect(packedFiles).toContain(entry);
     }
@@ -49,7 +50,7 @@ describe('the packed tarball', () => {
       analysis: { entrypoints: Record<string, unknown> };
     };
     expect(Object.values(report.problems).flat()).toEqual([]);
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './admin', './package.json', './testing']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './admin', './package.json', './page', './testing']);
   });
 
   /** A user's TypeScript project with the packed package in its node_modules; returns tsc's output. */
@@ -74,8 +75,11 @@ describe('the packed tarball', () => {
       `import { createFirstLoginGate, type PostLoginEvent, type PostLoginApi } from 'auth0-force-password-reset';
 import { buildPostLoginEvent, createPostLoginApi, startLocalTenant, type LocalTenant } from 'auth0-force-password-reset/testing';
 import { requirePasswordChange } from 'auth0-force-password-reset/admin';
+import { createChangePasswordPage, createNodeListener, type ChangePasswordPage } from 'auth0-force-password-reset/page';
 
 const gate = createFirstLoginGate({ log: false });
+export const page: ChangePasswordPage = createChangePasswordPage({ domain: 'acme.auth0.test', clientId: 'id', clientSecret: 'secret', sessionSecret: 'k'.repeat(32) });
+export const listener = createNodeListener(page);
 export async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
   api.authentication.challengeWith({ type: 'otp' });
   await gate(event, api);
@@ -119,6 +123,11 @@ export async function check(): Promise<string> {
     expect(run(process.execPath, ['-e', adminExports], app).trim()).toBe('["function"]');
     const adminImport = `const m = await import('auth0-force-password-reset/admin'); console.log(typeof m.waivePasswordChange)`;
     expect(run(process.execPath, ['--input-type=module', '-e', adminImport], app).trim()).toBe('function');
+    // The /page entry, which a company hosts.
+    const pageExports = `console.log(typeof require('auth0-force-password-reset/page').createChangePasswordPage)`;
+    expect(run(process.execPath, ['-e', pageExports], app).trim()).toBe('function');
+    const pageImport = `const m = await import('auth0-force-password-reset/page'); console.log(typeof m.createNodeListener)`;
+    expect(run(process.execPath, ['--input-type=module', '-e', pageImport], app).trim()).toBe('function');
 
     const cjs = `const m = require('auth0-force-password-reset'); const t = require('auth0-force-password-reset/testing');
       const gate = m.createFirstLoginGate({ log: false }); const api = t.createPostLoginApi();

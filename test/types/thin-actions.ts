@@ -22,7 +22,7 @@ export const onExecutePostLogin: PostLoginHandler = createFirstLoginGate({
   connections: ['Username-Password-Authentication'],
   mode: 'report',
   log: (entry) => {
-    expectTypeOf(entry.decision).toEqualTypeOf<'allow' | 'deny' | 'redirect' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn'>();
+    expectTypeOf(entry.decision).toEqualTypeOf<'allow' | 'deny' | 'redirect' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn' | 'show' | 'refuse' | 'change'>();
   },
 });
 export const onExecutePostChangePassword: PostChangePasswordHandler = createPasswordResetClearer({

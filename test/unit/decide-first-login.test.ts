@@ -322,35 +322,46 @@ describe('decideFirstLogin — the decision table', () => {
   });
 
   describe('invariants over every combination', () => {
+    // The tenant-wide rules: a cut-off between BEFORE_FLAG and AFTER_FLAG, and an age limit that
+    // CREATED and BEFORE_FLAG exceed at NOW but AFTER_FLAG does not.
+    const CUT_OFF = '2026-01-25T00:00:00.000Z';
+    const MAX_AGE_DAYS = 30;
+    const ruleSets: FirstLoginGateOptions[] = [{}, { passwordsSetBefore: CUT_OFF }, { maxPasswordAgeDays: MAX_AGE_DAYS }, { passwordsSetBefore: CUT_OFF, maxPasswordAgeDays: MAX_AGE_DAYS }];
     const flagValues = [undefined, null, false, true, 'malformed'];
     const flaggedAts = [undefined, BEFORE_FLAG, FLAGGED, 'garbage'];
     const changes = [undefined, BEFORE_FLAG, AFTER_FLAG];
     const loginCounts = [1, 2];
     const connections = [DATABASE_CONNECTION, GOOGLE_CONNECTION, SAML_CONNECTION];
-    const combos: Array<{ event: PostLoginEvent; flagOnFirstLogin: boolean }> = [];
+    const combos: Array<{ event: PostLoginEvent; options: FirstLoginGateOptions }> = [];
     for (const value of flagValues)
       for (const flaggedAt of flaggedAts)
         for (const changed of changes)
           for (const logins_count of loginCounts)
             for (const connection of connections)
-              for (const flagOnFirstLogin of [true, false]) {
-                const appMetadata: Record<string, unknown> = { other: 'kept' };
-                if (value !== undefined) appMetadata['needsPasswordReset'] = value;
-                if (flaggedAt !== undefined) appMetadata['needsPasswordResetAt'] = flaggedAt;
-                combos.push({
-                  event: buildPostLoginEvent({
-                    connection,
-                    user: user(changed === undefined ? {} : { last_password_reset: changed }, appMetadata),
-                    stats: { logins_count },
-                  }),
-                  flagOnFirstLogin,
-                });
-              }
+              for (const flagOnFirstLogin of [true, false])
+                for (const rules of ruleSets) {
+                  const appMetadata: Record<string, unknown> = { other: 'kept' };
+                  if (value !== undefined) appMetadata['needsPasswordReset'] = value;
+                  if (flaggedAt !== undefined) appMetadata['needsPasswordResetAt'] = flaggedAt;
+                  combos.push({
+                    event: buildPostLoginEvent({
+                      connection,
+                      user: user(changed === undefined ? {} : { last_password_reset: changed }, appMetadata),
+                      stats: { logins_count },
+                    }),
+                    options: { log: false, flagOnFirstLogin, ...rules },
+                  });
+                }
+    const decisionOf = ({ event, options }: (typeof combos)[number]) => decideFirstLogin(event, resolveGateOptions(options), NOW);
+    /** When the password was last set, as the rules read it. */
+    const setAtOf = (event: PostLoginEvent) => Date.parse(event.user.last_password_reset ?? event.user.created_at);
+    /** Whether a rule of these options stops a password set at `setAt`. */
+    const ruleStops = (options: FirstLoginGateOptions, setAt: number) =>
+      (options.passwordsSetBefore !== undefined && setAt < Date.parse(options.passwordsSetBefore)) ||
+      (options.maxPasswordAgeDays !== undefined && NOW - setAt > options.maxPasswordAgeDays * 86_400_000);
 
-    it('reaches every reason a login can have over the 720 combinations', () => {
-      const reasons = new Set(
-        combos.map(({ event, flagOnFirstLogin }) => decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW).reason),
-      );
+    it(`reaches every reason a login can have over the ${combos.length} combinations`, () => {
+      const reasons = new Set(combos.map((combo) => decisionOf(combo).reason));
       expect([...reasons].sort()).toEqual([
         'connection-not-gated',
         'first-login',
@@ -359,50 +370,137 @@ describe('decideFirstLogin — the decision table', () => {
         'obligation-met',
         'password-changed',
         'password-set-before-first-login',
+        'password-too-old',
+        'passwords-set-before',
       ]);
     });
 
-    it('never gates a user without an Auth0 password', () => {
-      for (const { event, flagOnFirstLogin } of combos.filter((c) => c.event.connection.strategy !== 'auth0')) {
-        expect(decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW)).toEqual({
-          outcome: 'allow',
-          reason: 'connection-not-gated',
-          writes: [],
-        });
+    it('never gates a user without an Auth0 password, whatever the rules', () => {
+      for (const combo of combos.filter((c) => c.event.connection.strategy !== 'auth0')) {
+        expect(decisionOf(combo)).toEqual({ outcome: 'allow', reason: 'connection-not-gated', writes: [] });
       }
     });
 
-    it('never denies a flagged user whose password changed after the flag was set', () => {
+    it('never denies a user whose password changed after every obligation began (flag, cut-off, age)', () => {
       let checked = 0;
-      for (const { event, flagOnFirstLogin } of combos) {
+      for (const combo of combos) {
+        const { event, options } = combo;
         const flaggedAt = event.user.app_metadata['needsPasswordResetAt'] as string | undefined;
         const since = Date.parse(flaggedAt ?? event.user.created_at);
         const changed = Date.parse(event.user.last_password_reset ?? '');
-        if (event.connection.strategy !== 'auth0' || Number.isNaN(since) || !(changed > since)) continue;
+        if (event.connection.strategy !== 'auth0' || Number.isNaN(since) || !(changed > since) || ruleStops(options, changed)) continue;
         checked += 1;
-        expect(decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW).outcome).toBe('allow');
+        expect(decisionOf(combo).outcome).toBe('allow');
       }
-      expect(checked).toBeGreaterThan(20);
+      expect(checked).toBeGreaterThan(50);
+    });
+
+    it('lets in every user who changed the password after the cut-off, unless the flag or the age limit stops them', () => {
+      let checked = 0;
+      for (const combo of combos) {
+        const { event, options } = combo;
+        if (options.passwordsSetBefore === undefined || event.connection.strategy !== 'auth0') continue;
+        const changed = Date.parse(event.user.last_password_reset ?? '');
+        if (!(changed > Date.parse(options.passwordsSetBefore))) continue;
+        checked += 1;
+        expect(decisionOf(combo).reason).not.toBe('passwords-set-before');
+      }
+      expect(checked).toBeGreaterThan(50);
     });
 
     it('writes only the flag and <flag>At, and only true/false/now', () => {
-      for (const { event, flagOnFirstLogin } of combos) {
-        for (const [key, value] of decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW).writes) {
+      for (const combo of combos) {
+        for (const [key, value] of decisionOf(combo).writes) {
           expect(['needsPasswordReset', 'needsPasswordResetAt']).toContain(key);
           expect([true, false, NOW_ISO]).toContain(value);
         }
       }
     });
 
-    it('denies only flagged users and first logins', () => {
-      for (const { event, flagOnFirstLogin } of combos) {
-        const decision = decideFirstLogin(event, resolveGateOptions({ log: false, flagOnFirstLogin }), NOW);
+    it('denies only flagged users, first logins, and users a rule stops', () => {
+      for (const combo of combos) {
+        const { event, options } = combo;
+        const decision = decisionOf(combo);
         if (decision.outcome !== 'deny') continue;
         const value = event.user.app_metadata['needsPasswordReset'];
         const flagged = value !== undefined && value !== null && value !== false;
-        const firstLogin = flagOnFirstLogin && event.stats.logins_count === 1 && !event.user.last_password_reset;
-        expect(flagged || firstLogin).toBe(true);
+        const firstLogin = options.flagOnFirstLogin === true && event.stats.logins_count === 1 && !event.user.last_password_reset;
+        expect(flagged || firstLogin || ruleStops(options, setAtOf(event))).toBe(true);
       }
+    });
+
+    it('gives every deny because of an obligation the instant it began', () => {
+      for (const combo of combos) {
+        const decision = decisionOf(combo);
+        if (['first-login', 'flagged', 'passwords-set-before', 'password-too-old'].includes(decision.reason)) {
+          expect(Number.isFinite(decision.since)).toBe(true);
+        }
+      }
+    });
+  });
+
+  describe('tenant-wide rules', () => {
+    const CUT_OFF = '2026-02-15T00:00:00.000Z';
+    it('stops a password set before the cut-off, with the cut-off as the obligation’s start, and writes nothing', () => {
+      expect(decide({ stats: { logins_count: 5 }, user: user({ last_password_reset: BEFORE_FLAG }) }, { passwordsSetBefore: CUT_OFF })).toEqual({
+        outcome: 'deny',
+        reason: 'passwords-set-before',
+        writes: [],
+        since: Date.parse(CUT_OFF),
+      });
+    });
+
+    it('measures a password never changed from created_at', () => {
+      expect(decide({ stats: { logins_count: 5 } }, { passwordsSetBefore: CUT_OFF }).reason).toBe('passwords-set-before');
+    });
+
+    it('lets in a password set after the cut-off, and a user whose waived flag (false) does not exempt from it', () => {
+      expect(decide({ stats: { logins_count: 5 }, user: user({ last_password_reset: '2026-02-16T00:00:00.000Z' }) }, { passwordsSetBefore: CUT_OFF }).reason).toBe('not-flagged');
+      expect(decide({ stats: { logins_count: 5 }, user: user({}, { needsPasswordReset: false }) }, { passwordsSetBefore: CUT_OFF }).reason).toBe('passwords-set-before');
+    });
+
+    it('is not in force before its instant comes', () => {
+      expect(decide({ stats: { logins_count: 5 } }, { passwordsSetBefore: '2026-06-01T00:00:00.000Z' }).reason).toBe('not-flagged');
+    });
+
+    it('stops a password older than maxPasswordAgeDays, from the day it became too old', () => {
+      // Created 2026-01-15, never changed; NOW is 2026-03-01: 45 days.
+      expect(decide({ stats: { logins_count: 5 } }, { maxPasswordAgeDays: 30 })).toEqual({
+        outcome: 'deny',
+        reason: 'password-too-old',
+        writes: [],
+        since: Date.parse(CREATED) + 30 * 86_400_000,
+      });
+      expect(decide({ stats: { logins_count: 5 } }, { maxPasswordAgeDays: 60 }).reason).toBe('not-flagged');
+    });
+
+    it('clears a healed flag even when a rule still stops the login', () => {
+      const decision = decide(
+        { stats: { logins_count: 5 }, user: user({ last_password_reset: AFTER_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }) },
+        { passwordsSetBefore: CUT_OFF },
+      );
+      expect(decision).toEqual({ outcome: 'deny', reason: 'passwords-set-before', writes: [['needsPasswordReset', false]], since: Date.parse(CUT_OFF) });
+    });
+
+    it('lets the first-login rule speak first: it flags, and the rules are met by the same change', () => {
+      expect(decide({ stats: { logins_count: 1 } }, { passwordsSetBefore: CUT_OFF }).reason).toBe('first-login');
+    });
+
+    it('fails closed when the time it needs is not a time', () => {
+      expect(decide({ stats: { logins_count: 5 }, user: user({ created_at: 'long ago' }) }, { maxPasswordAgeDays: 30 })).toMatchObject({
+        outcome: 'deny',
+        reason: 'malformed-event',
+        detail: 'event.user.created_at is not a time',
+      });
+    });
+
+    it.each([
+      [{ passwordsSetBefore: '2026-13-01T00:00:00Z' }, '"options.passwordsSetBefore" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got "2026-13-01T00:00:00Z")'],
+      [{ passwordsSetBefore: 1_764_460_800_000 }, '"options.passwordsSetBefore" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got 1764460800000)'],
+      [{ maxPasswordAgeDays: 0 }, '"options.maxPasswordAgeDays" must be an integer from 1 to 3650 (days) (got 0)'],
+      [{ maxPasswordAgeDays: 90.5 }, '"options.maxPasswordAgeDays" must be an integer from 1 to 3650 (days) (got 90.5)'],
+    ])('rejects %j with an exact message', (options, expected) => {
+      expect(() => resolveGateOptions(options as FirstLoginGateOptions)).toThrow(`[auth0-force-password-reset] createFirstLoginGate: ${expected}`);
     });
   });
 });

@@ -52,7 +52,7 @@ describe('createFirstLoginGate options', () => {
     [{ connections: ['ok', ''] }, `${P} "options.connections[1]" must be a non-empty string (got "")`],
     [{ mode: 'dry-run' }, `${P} "options.mode" must be "enforce" or "report" (got "dry-run")`],
     [{ log: 'verbose' }, `${P} "options.log" must be true, false or a function (got "verbose")`],
-    [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log, sendResetEmail, emailSentMessage, changePasswordPage, fetch)`],
+    [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log, sendResetEmail, emailSentMessage, passwordsSetBefore, maxPasswordAgeDays, changePasswordPage, fetch)`],
     ['needsPasswordReset', `${P} "options" must be an object or undefined (got "needsPasswordReset")`],
     [null, `${P} "options" must be an object or undefined (got null)`],
   ])('rejects %j with an exact message', (options, message) => {

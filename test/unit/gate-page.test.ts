@@ -68,6 +68,28 @@ describe('the redirect to the change-password page', () => {
     expect((claims['exp'] as number) - (claims['iat'] as number)).toBe(120);
   });
 
+  it('sends a user the breach cut-off stops, and lets them back in after the change on the page', async () => {
+    const cutOff = new Date(Date.now() - 60_000).toISOString();
+    const { gate, event, api, logs } = setup({ passwordsSetBefore: cutOff }, { stats: { logins_count: 12 } });
+    await gate(event, api);
+    expect(api.denials).toEqual([]);
+    expect(api.appMetadataWrites).toEqual([]);
+    expect(sessionOf(api)).toMatchObject({ reason: 'passwords-set-before', since: cutOff });
+    expect(logs[0]).toMatchObject({ decision: 'redirect', reason: 'passwords-set-before' });
+
+    // Back from the page: the page's change is after the cut-off, so the rule no longer stops the login.
+    const iat = Math.floor(Date.now() / 1000);
+    const state = api.redirectedTo!.state;
+    const back = buildPostLoginEvent({ stats: { logins_count: 12 }, secrets: { CHANGE_PASSWORD_PAGE_SECRET: KEY }, request: { query: { state }, body: {} } });
+    back.request.body = {
+      session_token: signHs256({ sub: back.user.user_id, iss: back.request.hostname, iat, exp: iat + 60, state, purpose: 'afpr:password-changed', password_changed_at: new Date().toISOString() }, KEY),
+    };
+    const continued = createPostLoginApi({ event: back });
+    await gate.onContinuePostLogin(back, continued);
+    expect(continued.denials).toEqual([]);
+    expect(logs[1]).toMatchObject({ decision: 'allow', reason: 'page-password-changed' });
+  });
+
   it.each([
     ['a refresh-token exchange', { transaction: { protocol: 'oauth2-refresh-token' } }, 'not-possible'],
     ['a password grant', { transaction: { protocol: 'oauth2-password' } }, 'not-possible'],

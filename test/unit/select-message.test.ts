@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectMessage } from '../../src/gate/select-message.js';
+import { selectMessage } from '../../src/internal/select-message.js';
 
 const messages = { default: 'Please reset your password!', fr: 'Réinitialisez votre mot de passe.', 'fr-CA': 'Réinitialisez (CA).', 'pt-BR': 'Redefina sua senha.' };
 

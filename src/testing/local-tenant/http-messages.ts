@@ -15,6 +15,26 @@ export interface TenantResponse {
   readonly body: unknown;
 }
 
+/** The request parameters, from a form-encoded or JSON body; `undefined` when the body is malformed. */
+export function parseParameters(request: TenantRequest): Map<string, string> | undefined {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!contentType.includes('json')) return new Map(new URLSearchParams(request.body));
+  try {
+    const parsed: unknown = JSON.parse(request.body);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    return new Map(
+      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The token of an `Authorization: Bearer …` header, if there is one. */
+export function bearerTokenOf(authorization: string | null): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
 /** The body Auth0 sends with an error status. */
 export function auth0ErrorBody(
   status: number,

@@ -3,19 +3,36 @@
  * token endpoint, the Management API (users, connections, users exports) and `/dbconnections/change_password`, reached
  * in process through `tenant.fetch` or over HTTP on `127.0.0.1`, with the users, connections (and their
  * password policies) and injected faults in the same process. It also runs your handlers as Auth0's
- * triggers would: `runLogin` (post-login) and `runPasswordChange` (post-change-password).
+ * triggers would: `runLogin` (post-login) and `runPasswordChange` (post-change-password) — or, with Actions
+ * bound, for a browser's sign-in at `/authorize`, the redirect to a page and `/continue`, and
+ * `startLocalApplication` plays the application a user signs in to.
  *
  * @packageDocumentation
  */
 export {
   startLocalTenant,
   type LocalTenant,
+  type LocalTenantClient,
   type LocalTenantCore,
   type LocalTenantDisposal,
   type LocalTenantOptions,
   type LocalTenantSecrets,
   type TriggerCaches,
 } from './start-local-tenant.js';
+export {
+  startLocalApplication,
+  type CompletedSignIn,
+  type LocalApplication,
+  type LocalApplicationOptions,
+  type SignInError,
+} from './local-application.js';
+export type {
+  BoundPostChangePasswordAction,
+  BoundPostLoginAction,
+  LocalTenantActions,
+  BoundPostChangePasswordModule,
+  BoundPostLoginModule,
+} from './bound-actions.js';
 export type {
   ContinueLoginOptions,
   LoginOutcome,

@@ -2,6 +2,7 @@ import type { ConnectionRecords } from './connection-store.js';
 import { handleGetConnection, handleListConnections } from './connections-endpoint.js';
 import type { Fault, FaultQueue } from './fault-injector.js';
 import {
+  bearerTokenOf,
   BodyTooLargeError,
   MAX_BODY_BYTES,
   errorResponse,
@@ -13,6 +14,7 @@ import { fetchFailed, socketClosed } from './network-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { PendingRequest, RequestAuth, RequestLog, TenantRoute } from './request-log.js';
 import type { ResetEmailOutbox } from './reset-email-outbox.js';
+import { resolveLoginFlowRoute, type LoginFlow, type LoginFlowRoute } from './login-flow.js';
 import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
@@ -36,6 +38,10 @@ export interface RequestHandlerContext {
   readonly downloadHost: string;
   /** The Management API's rate limit, when the tenant has one. */
   readonly rateLimiter: RateLimiter | undefined;
+  /** The M2M clients added with `tenant.addClient`. */
+  readonly otherClients: () => readonly { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] }[];
+  /** The sign-in a browser goes through: `/authorize`, `/continue`, `/userinfo`, the code grant. */
+  readonly loginFlow: LoginFlow;
   /** The tenant clock, in milliseconds. */
   readonly now: () => number;
   /** Aborts when the tenant closes: requests left hanging then fail as a closed connection would. */
@@ -48,7 +54,8 @@ export type TenantRequestHandler = (request: Request) => Promise<Response>;
 type RouteWithId = 'getUser' | 'patchUser' | 'getConnection' | 'getJob';
 type ResolvedRoute =
   | { readonly route: Extract<TenantRoute, RouteWithId>; readonly encodedId: string }
-  | { readonly route: Exclude<TenantRoute, RouteWithId> };
+  | { readonly route: Exclude<TenantRoute, RouteWithId | LoginFlowRoute> }
+  | { readonly route: LoginFlowRoute; readonly loginFlow: true };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
 const CONNECTION_PATH = /^\/api\/v2\/connections\/([^/]+)$/;
@@ -62,6 +69,8 @@ function resolveRoute(method: string, path: string, onDownloadHost: boolean): Re
   if (method === 'POST' && path === '/oauth/token') return { route: 'token' };
   if (method === 'POST' && path === '/api/v2/jobs/users-exports') return { route: 'createUsersExport' };
   if (method === 'POST' && path === '/dbconnections/change_password') return { route: 'resetEmail' };
+  const loginFlowRoute = resolveLoginFlowRoute(method, path);
+  if (loginFlowRoute !== undefined) return { route: loginFlowRoute, loginFlow: true };
   if (method === 'GET' && path === '/api/v2/users') return { route: 'listUsers' };
   if (method === 'GET' && path === '/api/v2/connections') return { route: 'listConnections' };
   const userId = USER_PATH.exec(path)?.[1];
@@ -74,11 +83,6 @@ function resolveRoute(method: string, path: string, onDownloadHost: boolean): Re
   const jobId = JOB_PATH.exec(path)?.[1];
   if (jobId !== undefined && method === 'GET') return { route: 'getJob', encodedId: jobId };
   return { route: 'other' };
-}
-
-function bearerTokenOf(authorization: string | null): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
 }
 
 function recordedAuth(verdict: TokenVerdict | undefined): RequestAuth {
@@ -136,10 +140,10 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
 
     const url = new URL(request.url);
     const tenantRequest = { method: request.method, url, headers: request.headers, body };
-    const usersContext = { users: context.users, connections: context.connections, auth };
+    const usersContext = { users: context.users, connections: context.connections, auth, onPasswordSet: context.loginFlow.passwordSet };
     switch (resolved.route) {
       case 'token':
-        return send(entry, handleTokenRequest(tenantRequest, context));
+        return send(entry, handleTokenRequest(tenantRequest, { ...context, redeemCode: context.loginFlow.redeemCode }));
       case 'getUser':
         return send(entry, handleGetUser(tenantRequest, resolved.encodedId, usersContext), limit?.headers);
       case 'patchUser':
@@ -156,6 +160,10 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
         return send(entry, context.usersExports.get(resolved.encodedId, auth), limit?.headers);
       case 'downloadExport':
         return send(entry, context.usersExports.download(url));
+      case 'authorize':
+      case 'continue':
+      case 'userinfo':
+        return send(entry, await context.loginFlow.handle(resolved.route, tenantRequest));
       case 'resetEmail':
         return send(entry, context.resetEmails.handle(body, request.headers.get('content-type') ?? undefined));
       case 'other':
@@ -169,7 +177,9 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
     const { pathname, host } = new URL(request.url);
     const resolved = resolveRoute(request.method, pathname, host === context.downloadHost);
     const bearer = bearerTokenOf(request.headers.get('authorization'));
-    const auth = bearer === undefined ? undefined : context.tokens.verify(bearer);
+    // `/userinfo` takes the access tokens of signed-in users; every other route the Management API's.
+    const verify = 'loginFlow' in resolved ? context.loginFlow.verifyAccessToken : context.tokens.verify;
+    const auth = bearer === undefined ? undefined : verify(bearer);
     const entry = context.log.add({ method: request.method, path: pathname, route: resolved.route, auth: recordedAuth(auth), at: new Date(arrivedAt) });
     const fault = context.faults.take(resolved.route, arrivedAt);
     if (fault !== undefined) entry.fault = fault.kind;

@@ -177,12 +177,34 @@ export interface LoginOutcome {
 const KNOWN_OPTIONS = ['protocol', 'locale', 'secrets'] as const;
 const WHERE = 'localTenant.runLogin';
 
+/**
+ * What a login started at `/authorize` adds to the event: the request's query (never its body — the
+ * password is in it) and the application's side of the transaction.
+ */
+export interface AuthorizeRequestView {
+  /** `event.request.query`: the `/authorize` parameters. */
+  readonly query: Readonly<Record<string, string>>;
+  /** `event.transaction.redirect_uri`. */
+  readonly redirectUri: string;
+  /** `event.transaction.state`: the application's own `state`, if it sent one. */
+  readonly appState: string | undefined;
+  /** `event.transaction.requested_scopes`. */
+  readonly scopes: readonly string[];
+  /** `event.transaction.ui_locales`. */
+  readonly uiLocales: readonly string[];
+}
+
+/** Everything a login needs once its arguments are checked: the public runner's and `/authorize`'s. */
+export interface LoginSettings {
+  readonly protocol: string;
+  readonly locale: string;
+  readonly secrets: Record<string, string | undefined>;
+  readonly authorize?: AuthorizeRequestView;
+}
+
 /** Builds `event` for a login of `user`, whose `logins_count` already counts this login, with the public builder. */
-function buildLoginEvent(
-  context: TriggerContext,
-  user: TenantUser,
-  settings: { protocol: string; locale: string; secrets: Record<string, string | undefined> },
-): PostLoginEvent {
+function buildLoginEvent(context: TriggerContext, user: TenantUser, settings: LoginSettings): PostLoginEvent {
+  const { authorize } = settings;
   const connection = context.users.connectionOf(user.user_id);
   const at = user.last_login ?? user.updated_at;
   const isDatabase = connectionKindOf(connection.strategy) === 'database';
@@ -205,14 +227,23 @@ function buildLoginEvent(
     },
     connection: connectionView(connection),
     client: { client_id: context.appClientId, name: 'Local Tenant App', metadata: {} },
-    request: { ...requestFrom(context.domain, settings.locale), method: 'POST', query: {}, body: {} },
+    request: { ...requestFrom(context.domain, settings.locale), method: 'POST', query: { ...authorize?.query }, body: {} },
     // Auth0 counts the login before the Action runs: the first login sees 1.
     stats: { logins_count: user.logins_count },
     transaction: {
       id: randomId('txn_'),
       protocol: settings.protocol,
       locale: settings.locale,
-      redirect_uri: undefined,
+      redirect_uri: authorize?.redirectUri,
+      ...(authorize === undefined
+        ? {}
+        : {
+            state: authorize.appState,
+            requested_scopes: [...authorize.scopes],
+            response_type: ['code'],
+            response_mode: 'query',
+            ui_locales: [...authorize.uiLocales],
+          }),
       metadata: {},
     },
     authentication: { methods: [{ name: isDatabase ? 'pwd' : 'federated', timestamp: at }] },
@@ -377,13 +408,20 @@ export function createLoginRunner(context: TriggerContext) {
     }
     const secretValues = requireSecrets(WHERE, secrets);
     requireUser(WHERE, context.users, userId);
+    return startLogin(userId, flow, { protocol, locale, secrets: secretValues });
+  }
 
+  /** A login whose arguments are checked: counted, then run through `flow`. */
+  function startLogin(userId: string, flow: readonly PostLoginActionHandler[], settings: LoginSettings): Promise<LoginOutcome> {
     context.users.recordLogin(userId);
     const stored = requireUser(WHERE, context.users, userId);
-    const event = buildLoginEvent(context, stored, { protocol, locale, secrets: secretValues });
+    const event = buildLoginEvent(context, stored, settings);
     const steps = flow.map((handler, index) => ({ index, run: handler }));
-    return runFlow(context, userId, event, steps, suspendFor(userId, flow, locale));
+    return runFlow(context, userId, event, steps, suspendFor(userId, flow, settings.locale));
   }
+
+  /** Whether a login waits for this `state` at `/continue`. */
+  const isWaiting = (state: string): boolean => suspended.has(state);
 
   async function continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome> {
     const { method = 'POST', query, body } = requireOptions(CONTINUE_WHERE, options, CONTINUE_OPTIONS);
@@ -423,5 +461,5 @@ export function createLoginRunner(context: TriggerContext) {
     return runFlow(context, login.userId, resumed, steps, suspendFor(login.userId, login.flow, login.locale));
   }
 
-  return { runLogin, continueLogin };
+  return { runLogin, continueLogin, startLogin, isWaiting };
 }

@@ -153,8 +153,9 @@ async function runFlow(
 }
 
 /**
- * Creates {@link LocalTenant.runPasswordChange} for a tenant: a password change, then the
- * post-change-password trigger, asynchronous and non-blocking as in Auth0.
+ * Creates {@link LocalTenant.runPasswordChange} for a tenant — a password change, then the
+ * post-change-password trigger, asynchronous and non-blocking as in Auth0 — and `runTrigger`, the
+ * trigger alone, for a change the Management API made.
  *
  * @param context - the tenant's users, domain and post-change-password `api.cache`.
  * @param defaultSecrets - `event.secrets` when the caller passes none.
@@ -163,7 +164,24 @@ export function createPasswordChangeRunner(
   context: TriggerContext,
   defaultSecrets: Readonly<Record<string, string>>,
 ) {
-  return function runPasswordChange(
+  /** Runs the trigger for a change already made to `user`: at once for the caller, the handlers later. */
+  function runTrigger(
+    user: TenantUser,
+    flow: readonly PostChangePasswordActionHandler[],
+    secrets: Record<string, string | undefined>,
+  ): PasswordChangeRun {
+    const event = buildPasswordChangeEvent(context, user, secrets);
+    // Only `api.cache`, as in Auth0, with the tenant's transport for this library's clearer.
+    const api: PostChangePasswordApi = attachTransport({ cache: context.cache }, context.fetch);
+    return {
+      changedAt: user.last_password_reset as string,
+      user,
+      event: structuredClone(event),
+      completion: runFlow(flow, event, api),
+    };
+  }
+
+  function runPasswordChange(
     userId: string,
     newPassword: string,
     handlers: PostChangePasswordHandlers,
@@ -187,14 +205,8 @@ export function createPasswordChangeRunner(
       by === 'administrator'
         ? context.users.setPassword(userId, newPassword)
         : context.users.changePassword(userId, newPassword);
-    const event = buildPasswordChangeEvent(context, user, secretValues);
-    // Only `api.cache`, as in Auth0, with the tenant's transport for this library's clearer.
-    const api: PostChangePasswordApi = attachTransport({ cache: context.cache }, context.fetch);
-    return {
-      changedAt: user.last_password_reset as string,
-      user,
-      event: structuredClone(event),
-      completion: runFlow(flow, event, api),
-    };
-  };
+    return runTrigger(user, flow, secretValues);
+  }
+
+  return { runPasswordChange, runTrigger };
 }

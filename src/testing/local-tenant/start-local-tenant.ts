@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createMemoryCache, type MemoryCache } from '../memory-cache.js';
+import { isPlainObject } from '../metadata.js';
 import { testingError, testingTypeError } from '../testing-error.js';
+import { NO_ACTIONS, resolveActions, type LocalTenantActions, type ResolvedActions } from './bound-actions.js';
 import { createConnectionStore, type ConnectionStore } from './connection-store.js';
 import { createFaultQueue, type FaultInjector } from './fault-injector.js';
 import { createLocalFetch } from './local-fetch.js';
+import { createLoginFlow } from './login-flow.js';
 import { createMonotonicClock } from './monotonic-clock.js';
 import { createRequestHandler, type TenantRequestHandler } from './request-handler.js';
 import { createRequestLog, type RecordedRequest, type RequestCounts } from './request-log.js';
@@ -39,7 +42,7 @@ import { createUsersExportJobs } from './users-export-jobs.js';
 export interface LocalTenantOptions {
   /** The id of the one machine-to-machine client the tenant accepts. @default a random id */
   readonly clientId?: string;
-  /** That client's secret. @default a random secret */
+  /** That client's secret (more clients: {@link LocalTenantCore.addClient}). @default a random secret */
   readonly clientSecret?: string;
   /**
    * The scopes granted to that client; the Management API checks them per route as Auth0 does
@@ -65,6 +68,27 @@ export interface LocalTenantOptions {
    * @default 2
    */
   readonly exportJobPolls?: number;
+  /**
+   * The Actions bound to the tenant's triggers, which it runs itself for a browser's sign-in at
+   * `/authorize` and `/continue`, and for a password set through the Management API. Change them later
+   * with {@link LocalTenantCore.bindActions}.
+   * @default nothing bound: every sign-in is allowed
+   */
+  readonly actions?: LocalTenantActions;
+}
+
+/**
+ * A machine-to-machine application of a local tenant: what its token endpoint accepts.
+ *
+ * @example
+ * ```ts
+ * const { clientId, clientSecret }: LocalTenantClient = tenant.addClient({ scopes: ['update:users'] });
+ * ```
+ */
+export interface LocalTenantClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes: readonly string[];
 }
 
 /**
@@ -132,6 +156,20 @@ export interface LocalTenantCore {
   readonly clientId: string;
   /** The M2M client secret the token endpoint accepts. */
   readonly clientSecret: string;
+  /**
+   * Adds another machine-to-machine application with its own scopes — say the change-password page's
+   * (`update:users`, `read:connections`, `read:connections_options`) next to the clearer's narrower
+   * one — and returns its credentials for the token endpoint.
+   *
+   * @example
+   * ```ts
+   * const page = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+   * createChangePasswordPage({ domain: tenant.domain, clientId: page.clientId, clientSecret: page.clientSecret, … });
+   * ```
+   *
+   * @throws TypeError when `scopes` is not an array of scope names.
+   */
+  addClient(options: { readonly scopes: readonly string[] }): LocalTenantClient;
   /** `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` for `event.secrets`. */
   readonly secrets: LocalTenantSecrets;
   /** The tenant's users. */
@@ -232,8 +270,43 @@ export interface LocalTenantCore {
     options?: RunPasswordChangeOptions,
   ): PasswordChangeRun;
   /**
+   * Binds Actions to the tenant's triggers, replacing those bound before (the option `actions` of
+   * {@link startLocalTenant} binds the first ones). The tenant then runs them as Auth0 does:
+   * - **post-login**, for every sign-in at `GET`/`POST /authorize` (a browser's: the tenant shows a
+   *   sign-in form for database users and checks the password), through the same runner as
+   *   {@link LocalTenantCore.runLogin}; the browser goes back to the application's `redirect_uri` with a
+   *   `code` (redeem it at `POST /oauth/token`, `grant_type=authorization_code`, for an ID token and an
+   *   access token for `GET /userinfo`) or with `error=access_denied&error_description=…`; an
+   *   `api.redirect.sendUserTo` sends it to that page with `state` appended, and `GET`/`POST
+   *   /continue?state=…` resumes the login there (as {@link LocalTenantCore.continueLogin});
+   * - **post-change-password**, asynchronously, after every password set through `PATCH
+   *   /api/v2/users/{id}` (see {@link LocalTenantCore.triggeredPasswordChanges}).
+   *
+   * A login suspended at a page keeps the Actions it started with.
+   *
+   * @example
+   * ```ts
+   * tenant.bindActions({
+   *   postLogin: createFirstLoginGate({ changePasswordPage: { url: pageUrl } }), // carries onContinuePostLogin
+   *   postChangePassword: createPasswordResetClearer(),
+   *   secrets: { CHANGE_PASSWORD_PAGE_SECRET: pageKey },
+   * });
+   * const form = await tenant.fetch(`${tenant.origin}/authorize?client_id=${tenant.appClientId}&redirect_uri=${callback}&response_type=code`);
+   * ```
+   *
+   * @throws TypeError when an Action is neither a handler nor an Action module, or the secrets are malformed.
+   */
+  bindActions(actions: LocalTenantActions): void;
+  /**
+   * The post-change-password runs the tenant started itself, after a password set through
+   * `PATCH /api/v2/users/{id}`, oldest first: `await` one's `completion` to wait for the bound Actions.
+   */
+  readonly triggeredPasswordChanges: readonly PasswordChangeRun[];
+  /**
    * The client id of the tenant's application: every {@link LocalTenantCore.runLogin} event carries it as
-   * `event.client.client_id`, and `POST /dbconnections/change_password` accepts it.
+   * `event.client.client_id`, `POST /dbconnections/change_password` accepts it, and it is the one
+   * application that may sign users in at `/authorize` (a public client: no secret; PKCE when it sends
+   * a `code_challenge`). Any absolute http(s) `redirect_uri` is accepted.
    */
   readonly appClientId: string;
   /**
@@ -293,7 +366,7 @@ export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
 const DEFAULT_EXPORT_JOB_POLLS = 2;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'rateLimit', 'exportJobPolls']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions', 'rateLimit', 'exportJobPolls']);
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 interface Settings {
@@ -301,6 +374,7 @@ interface Settings {
   readonly clientSecret: string;
   readonly scopes: readonly string[];
   readonly tokenLifetimeSeconds: number;
+  readonly actions: ResolvedActions;
   readonly rateLimit: RateLimitSettings | undefined;
   readonly exportJobPolls: number;
 }
@@ -339,6 +413,7 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     scopes = DEFAULT_SCOPES,
     tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
     exportJobPolls = DEFAULT_EXPORT_JOB_POLLS,
+    actions,
   } = options;
   if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
     const got = JSON.stringify(clientId);
@@ -363,7 +438,8 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     throw testingTypeError(where, problem);
   }
   const rateLimit = resolveRateLimit(where, options.rateLimit);
-  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, rateLimit, exportJobPolls };
+  const resolvedActions = actions === undefined ? NO_ACTIONS : resolveActions(where, 'options.actions', actions);
+  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions, rateLimit, exportJobPolls };
 }
 
 /**
@@ -430,8 +506,40 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     now: clock,
   });
   const resetEmails = createResetEmailOutbox({ domain, clientIds: new Set([appClientId]), users, connections, now: clock });
+  const fetch = createLocalFetch({ domain, downloadHost, handle, closing: closing.signal });
+
+  const caches: TriggerCaches = Object.freeze({
+    postLogin: createMemoryCache(clock),
+    postChangePassword: createMemoryCache(clock),
+  });
+  const secrets: LocalTenantSecrets = Object.freeze({
+    AUTH0_DOMAIN: domain,
+    AUTH0_CLIENT_ID: settings.clientId,
+    AUTH0_CLIENT_SECRET: settings.clientSecret,
+  });
+  const trigger = { domain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
+  const { runLogin, continueLogin, startLogin, isWaiting } = createLoginRunner({ ...trigger, cache: caches.postLogin });
+  const passwordChanges = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
+  const { runPasswordChange } = passwordChanges;
+
+  let actions = settings.actions;
+  const loginFlow = createLoginFlow({
+    domain,
+    appClientId,
+    users,
+    now: clock,
+    actions: () => actions,
+    tenantSecrets: secrets,
+    startLogin,
+    continueLogin,
+    isWaiting,
+    runPasswordChangeTrigger: passwordChanges.runTrigger,
+  });
+  const otherClients: LocalTenantClient[] = [];
   app = createRequestHandler({
     resetEmails,
+    otherClients: () => otherClients,
+    loginFlow,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     audience: `https://${domain}/api/v2/`,
@@ -455,20 +563,6 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     // which step a millisecond ahead under a burst and would refill the bucket as requests arrive.
     rateLimiter: settings.rateLimit === undefined ? undefined : createRateLimiter(settings.rateLimit, () => Date.now()),
   });
-  const fetch = createLocalFetch({ domain, downloadHost, handle, closing: closing.signal });
-
-  const caches: TriggerCaches = Object.freeze({
-    postLogin: createMemoryCache(clock),
-    postChangePassword: createMemoryCache(clock),
-  });
-  const secrets: LocalTenantSecrets = Object.freeze({
-    AUTH0_DOMAIN: domain,
-    AUTH0_CLIENT_ID: settings.clientId,
-    AUTH0_CLIENT_SECRET: settings.clientSecret,
-  });
-  const trigger = { domain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
-  const { runLogin, continueLogin } = createLoginRunner({ ...trigger, cache: caches.postLogin });
-  const runPasswordChange = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
 
   async function close(): Promise<void> {
     closing.abort();
@@ -497,6 +591,26 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     runLogin,
     continueLogin,
     runPasswordChange,
+    addClient(clientOptions) {
+      const where = 'localTenant.addClient';
+      const scopes: unknown = isPlainObject(clientOptions) ? clientOptions.scopes : undefined;
+      if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
+        throw testingTypeError(where, `"options.scopes" must be an array of scope names without spaces (got ${JSON.stringify(scopes)})`);
+      }
+      const client: LocalTenantClient = Object.freeze({
+        clientId: randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
+        clientSecret: randomBytes(48).toString('base64url'),
+        scopes: Object.freeze([...(scopes as string[])]),
+      });
+      otherClients.push(client);
+      return client;
+    },
+    bindActions(bound) {
+      actions = resolveActions('localTenant.bindActions', 'actions', bound);
+    },
+    get triggeredPasswordChanges() {
+      return loginFlow.triggeredPasswordChanges;
+    },
     appClientId,
     get resetEmails() {
       return resetEmails.sent();

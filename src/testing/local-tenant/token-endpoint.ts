@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { TenantRequest, TenantResponse } from './http-messages.js';
+import { parseParameters, type TenantRequest, type TenantResponse } from './http-messages.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 /** What the token endpoint checks a client-credentials request against. */
@@ -9,6 +9,10 @@ export interface TokenEndpointSettings {
   /** The only audience the tenant serves: `https://<domain>/api/v2/`. */
   readonly audience: string;
   readonly tokens: TokenIssuer;
+  /** The M2M clients added after the first one (`tenant.addClient`), with their secrets and scopes. */
+  readonly otherClients?: () => readonly { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] }[];
+  /** The `authorization_code` grant of the login flow; without it, that grant is unsupported. */
+  readonly redeemCode?: (parameters: ReadonlyMap<string, string>) => TenantResponse;
 }
 
 // Token responses must not be cached (RFC 6749 §5.1).
@@ -18,21 +22,6 @@ function oauthError(status: number, error: string, description: string): TenantR
   return { status, headers: NO_STORE, body: { error, error_description: description } };
 }
 
-/** The request parameters, from a form-encoded or JSON body; `undefined` when the body is malformed. */
-function parseParameters(request: TenantRequest): Map<string, string> | undefined {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!contentType.includes('json')) return new Map(new URLSearchParams(request.body));
-  try {
-    const parsed: unknown = JSON.parse(request.body);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-    return new Map(
-      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
 /** Compares secrets in constant time, whatever their lengths. */
 function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -40,7 +29,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * `POST /oauth/token` for the client-credentials grant, with Auth0's error bodies: 401 for a wrong client
+ * `POST /oauth/token` for the client-credentials grant (and the login flow's authorization-code grant), with Auth0's error bodies: 401 for a wrong client
  * or secret, 403 for an audience other than the tenant's Management API.
  */
 export function handleTokenRequest(request: TenantRequest, settings: TokenEndpointSettings): TenantResponse {
@@ -51,13 +40,16 @@ export function handleTokenRequest(request: TenantRequest, settings: TokenEndpoi
   if (grantType === undefined) {
     return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
   }
+  if (grantType === 'authorization_code' && settings.redeemCode !== undefined) return settings.redeemCode(parameters);
   if (grantType !== 'client_credentials') {
     return oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
   }
 
   const clientId = parameters.get('client_id') ?? '';
   const clientSecret = parameters.get('client_secret') ?? '';
-  if (clientId !== settings.clientId || !sameSecret(clientSecret, settings.clientSecret)) {
+  const isFirstClient = clientId === settings.clientId && sameSecret(clientSecret, settings.clientSecret);
+  const other = isFirstClient ? undefined : settings.otherClients?.().find((client) => client.clientId === clientId);
+  if (!isFirstClient && (other === undefined || !sameSecret(clientSecret, other.clientSecret))) {
     return oauthError(401, 'access_denied', 'Unauthorized');
   }
 
@@ -66,5 +58,5 @@ export function handleTokenRequest(request: TenantRequest, settings: TokenEndpoi
     return oauthError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
   }
 
-  return { status: 200, headers: NO_STORE, body: settings.tokens.issue() };
+  return { status: 200, headers: NO_STORE, body: settings.tokens.issue(other) };
 }

@@ -35,8 +35,11 @@ export type TokenVerdict =
 
 /** Issues and verifies the local tenant's access tokens. */
 export interface TokenIssuer {
-  /** A new token for the tenant's one M2M client, valid from the current tenant time. */
-  issue(): IssuedToken;
+  /**
+   * A new token, valid from the current tenant time, for the tenant's first M2M client or for `client`
+   * (one added with `tenant.addClient`).
+   */
+  issue(client?: { readonly clientId: string; readonly scopes: readonly string[] }): IssuedToken;
   /** Checks the signature, issuer, audience and expiry (against the tenant clock) of a token. */
   verify(token: string): TokenVerdict;
   /** Invalidates every token issued so far, by replacing the signing key. */
@@ -60,21 +63,21 @@ export interface TokenIssuerSettings {
 export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
   const issuer = `https://${settings.domain}/`;
   const audience = `https://${settings.domain}/api/v2/`;
-  const scope = settings.scopes.join(' ');
   let signingKey = randomBytes(32);
 
   return {
-    issue() {
+    issue(client = { clientId: settings.clientId, scopes: settings.scopes }) {
       const issuedAt = Math.floor(settings.now() / 1000);
+      const scope = client.scopes.join(' ');
       const claims: AccessTokenClaims = {
         iss: issuer,
-        sub: `${settings.clientId}@clients`,
+        sub: `${client.clientId}@clients`,
         aud: audience,
         iat: issuedAt,
         exp: issuedAt + settings.lifetimeSeconds,
         scope,
         gty: 'client-credentials',
-        azp: settings.clientId,
+        azp: client.clientId,
       };
       return {
         access_token: signHs256({ ...claims }, signingKey),

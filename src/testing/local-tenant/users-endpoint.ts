@@ -12,6 +12,8 @@ export interface UsersEndpointContext {
   readonly connections: ConnectionStore;
   /** The verdict on the request's bearer token; `undefined` when it carried none. */
   readonly auth: TokenVerdict | undefined;
+  /** Called once a PATCH has set a user's password: Auth0 then runs post-change-password. */
+  readonly onPasswordSet?: ((userId: string) => void) | undefined;
 }
 
 const USER_NOT_FOUND = errorResponse(404, 'The user does not exist.', 'inexistent_user');
@@ -177,5 +179,7 @@ export function handlePatchUser(
     if (passwordRefusal !== undefined) return passwordRefused(passwordRefusal);
   }
 
-  return { status: 200, body: context.users.applyPatch(userId, validation.patch) };
+  const updated = context.users.applyPatch(userId, validation.patch);
+  if (password !== undefined) context.onPasswordSet?.(userId);
+  return { status: 200, body: updated };
 }

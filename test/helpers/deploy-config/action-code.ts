@@ -7,12 +7,21 @@ export interface ActionModule {
   factory: string;
   /** The options it passed (`undefined` when called without). */
   options: unknown;
+  /**
+   * Whether it exports `onContinuePostLogin` as the handler's own `onContinuePostLogin` (the gate's
+   * way back from the change-password page), as `exports.onContinuePostLogin = gate.onContinuePostLogin`.
+   */
+  continuesAfterPage: boolean;
 }
+
+/** The one export besides the handler that a thin action may have: the way back from a redirect. */
+const CONTINUE_EXPORT = 'onContinuePostLogin';
 
 /**
  * Runs thin action code (CommonJS, as Auth0 runs it) with a stand-in for the package that records the
  * factory call, and returns what the module exported and which options it passed. The options can then
- * be checked with the real factories.
+ * be checked with the real factories. The stand-in handlers carry an `onContinuePostLogin`, as the
+ * gate does.
  */
 export function loadActionModule(code: string): ActionModule {
   const calls: Array<{ factory: string; options: unknown }> = [];
@@ -23,7 +32,7 @@ export function loadActionModule(code: string): ActionModule {
         const factory = String(property);
         return (options?: unknown) => {
           calls.push({ factory, options });
-          return async () => undefined;
+          return Object.assign(async () => undefined, { onContinuePostLogin: async () => undefined });
         };
       },
     },
@@ -34,16 +43,20 @@ export function loadActionModule(code: string): ActionModule {
   };
   const module = { exports: {} as Record<string, unknown> };
   new Function('require', 'module', 'exports', code)(fakeRequire, module, module.exports);
-
-  const exportNames = Object.keys(module.exports);
-  if (exportNames.length !== 1 || typeof module.exports[exportNames[0] ?? ''] !== 'function') {
-    throw new Error(`the action code must export exactly one handler, got [${exportNames.join(', ')}]`);
+  const exportNames = Object.keys(module.exports).filter((name) => name !== CONTINUE_EXPORT);
+  const handler = module.exports[exportNames[0] ?? ''] as ((...args: unknown[]) => unknown) & { onContinuePostLogin?: unknown };
+  if (exportNames.length !== 1 || typeof handler !== 'function') {
+    throw new Error(`the action code must export exactly one handler (and optionally ${CONTINUE_EXPORT}), got [${Object.keys(module.exports).join(', ')}]`);
+  }
+  const continueExport = module.exports[CONTINUE_EXPORT];
+  if (CONTINUE_EXPORT in module.exports && continueExport !== handler.onContinuePostLogin) {
+    throw new Error(`exports.${CONTINUE_EXPORT} must be the handler's own ${CONTINUE_EXPORT}`);
   }
   const [call, ...more] = calls;
   if (call === undefined || more.length > 0) {
     throw new Error(`the action code must call exactly one factory, called ${calls.length}`);
   }
-  return { exportName: exportNames[0] ?? '', factory: call.factory, options: call.options };
+  return { exportName: exportNames[0] ?? '', factory: call.factory, options: call.options, continuesAfterPage: continueExport !== undefined };
 }
 
 /**

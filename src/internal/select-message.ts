@@ -1,4 +1,9 @@
-import type { LocalizedMessage } from './options.js';
+/**
+ * The deny reason, a page's text: one string, or one per locale with a required `default`. The
+ * locale is `event.transaction.locale`: an exact match wins, then its language part (`fr-CA` →
+ * `fr`), then `default`.
+ */
+export type LocalizedMessage = string | { default: string; [locale: string]: string };
 
 /**
  * Picks the message for a locale: an exact match (case-insensitive), then the language part

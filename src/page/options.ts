@@ -1,0 +1,121 @@
+import type { PasswordStrength } from '../auth0/password-policy.js';
+import { checkFields, fetchCheck, integerCheck, localizedMessageCheck, logCheck, NOT_SHOWN, type Check, type OptionChecks } from '../internal/check-options.js';
+import type { LogOption } from '../internal/log.js';
+import { TEXT_KEYS, type PageTexts } from './page-texts.js';
+import type { UsedSessionStore } from './used-sessions.js';
+
+/** A database connection's password policy, given to the page instead of read from Auth0. */
+export interface PagePasswordPolicy {
+  /** Auth0's strength level of the connection. */
+  level: PasswordStrength;
+  /** The connection's minimum length, when it sets one (it replaces the level's). */
+  minLength?: number;
+}
+
+/** Options of {@link createChangePasswordPage}. */
+export interface ChangePasswordPageOptions {
+  /**
+   * The tenant's canonical domain, such as `acme.eu.auth0.com` (not a custom domain): the
+   * Management API's. `https://` and a trailing `/` are tolerated; `http://` only for a loopback host.
+   */
+  domain: string;
+  /**
+   * The client id of an M2M application granted `update:users` (to set the password) and, unless
+   * `passwordPolicy` is given, `read:connections` and `read:connections_options` (to read the
+   * connection's password policy). Give the page its own application: the clearer's must not have
+   * `update:users`.
+   */
+  clientId: string;
+  /** Its client secret. Never appears in a page, an error or a log line. */
+  clientSecret: string;
+  /**
+   * The key shared with the post-login Action — the value of the Action secret that the gate's
+   * `changePasswordPage.secret` names (`CHANGE_PASSWORD_PAGE_SECRET` by default). At least 32 bytes.
+   */
+  sessionSecret: string;
+  /**
+   * The hosts whose `/continue` the page may send the browser back to: the canonical domain and your
+   * custom domains — whatever hosts users log in on (the session token's `iss`). Any other is refused:
+   * the page is no open redirect.
+   * @default [domain]
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * The connection's password policy, checked here before Auth0 is asked. Without it the page reads
+   * the connection's policy through the Management API (once per connection per five minutes).
+   * @default undefined — read from the connection
+   */
+  passwordPolicy?: PagePasswordPolicy;
+  /** The page's texts, each a string or `{ default, [locale]: string }`; the rest stay English. */
+  texts?: Partial<PageTexts>;
+  /**
+   * Failed attempts (different passwords, a policy the password breaks, Auth0's refusal) one
+   * session may have; then it is locked and the user must sign in again.
+   * @default 5
+   */
+  maxAttempts?: number;
+  /**
+   * Where used sessions and failed attempts are kept. One process: the default. Several instances:
+   * a shared store.
+   * @default createMemorySessionStore()
+   */
+  usedSessions?: UsedSessionStore;
+  /**
+   * `true`: one JSON line per request through `console.log`; `false`: silence; a function receives
+   * each entry instead. Never a password, a token or a secret.
+   * @default true
+   */
+  log?: LogOption;
+  /**
+   * The `fetch` the Management API requests go through (an egress proxy; tests against a local tenant).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof globalThis.fetch;
+}
+
+const hostCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(value)) report('must be a host name, optionally with a port (no scheme, no path)', value);
+};
+
+const policyChecks: OptionChecks<PagePasswordPolicy> = {
+  level: (value, report) => {
+    if (!['none', 'low', 'fair', 'good', 'excellent'].includes(value as string)) report('must be "none", "low", "fair", "good" or "excellent"', value);
+  },
+  minLength: integerCheck(1, 72, ''),
+};
+
+// One check per text: TEXT_KEYS comes from DEFAULT_TEXTS, a record of every key of PageTexts.
+const textChecks = Object.fromEntries(TEXT_KEYS.map((key) => [key, localizedMessageCheck(`texts.${key}`)])) as OptionChecks<Partial<PageTexts>>;
+
+/** A secret: a non-empty string, never quoted back. */
+const secretCheck = (minBytes: number): Check<string> => (value, report) => {
+  if (typeof value !== 'string' || value.length === 0) return report('is required: a non-empty string (the value is not shown)', NOT_SHOWN);
+  if (Buffer.byteLength(value) < minBytes) report(`must be at least ${minBytes} bytes (the value is not shown)`, NOT_SHOWN);
+};
+
+/** The checks of {@link ChangePasswordPageOptions}: one per option, typed against the interface. */
+export const changePasswordPageOptionChecks: OptionChecks<ChangePasswordPageOptions> = {
+  domain: (value, report) => {
+    if (typeof value !== 'string' || value.length === 0) report('must be the tenant’s canonical domain, such as "acme.eu.auth0.com"', typeof value === 'string' ? value : NOT_SHOWN);
+  },
+  clientId: (value, report) => {
+    if (typeof value !== 'string' || value.length === 0) report('must be a non-empty string', value);
+  },
+  clientSecret: secretCheck(1),
+  sessionSecret: secretCheck(32),
+  allowedHosts: (value, report) => {
+    if (!Array.isArray(value) || value.length === 0) return report('must be a non-empty array of host names', value);
+    value.forEach((host, index) => hostCheck(host, (expected, input) => report(expected, input, [index])));
+  },
+  passwordPolicy: (value, report) => void checkFields(value, report, policyChecks, 'must be { level, minLength? }'),
+  texts: (value, report) => void checkFields(value, report, textChecks, 'must be an object of texts'),
+  maxAttempts: integerCheck(1, 20, ''),
+  usedSessions: (value, report) => {
+    const store = value as Partial<Record<keyof UsedSessionStore, unknown>> | null;
+    if (typeof store !== 'object' || store === null || typeof store.isUsed !== 'function' || typeof store.markUsed !== 'function' || typeof store.countFailure !== 'function') {
+      report('must be a store with isUsed, markUsed and countFailure', value);
+    }
+  },
+  log: logCheck,
+  fetch: fetchCheck,
+};

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFirstLoginGate } from '../../src/index.js';
+import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
+import { assertBuilt, ROOT } from '../helpers/built-package.js';
+
+/**
+ * examples/page-server: the change-password page as a Node server, configured by environment variables,
+ * run as a company would run it (its own folder, the package installed) against a local tenant over HTTP.
+ */
+const PAGE_KEY = 'a-page-key-of-at-least-32-bytes-long-for-the-server';
+let folder: string;
+const running: ChildProcess[] = [];
+const tenants: LocalTenant[] = [];
+
+/** The example in a folder of its own, with this package (built) as its installed dependency. */
+beforeAll(() => {
+  assertBuilt();
+  folder = mkdtempSync(join(tmpdir(), 'afpr-page-server-'));
+  cpSync(join(ROOT, 'examples', 'page-server'), folder, { recursive: true });
+  mkdirSync(join(folder, 'node_modules'));
+  symlinkSync(ROOT, join(folder, 'node_modules', 'auth0-force-password-reset'), 'dir');
+});
+
+afterEach(async () => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(tenants.splice(0).map((tenant) => tenant.close()));
+});
+
+function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['server.mjs'], { cwd: folder, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
+  return { child, output: () => output };
+}
+
+describe('examples/page-server/server.mjs', () => {
+  it('names the missing variables, never a value, and exits 2', async () => {
+    const { child, output } = startServer({ AUTH0_DOMAIN: 'acme.eu.auth0.com', PAGE_CLIENT_SECRET: 'do-not-print-me' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(output()).toBe('page-server: set PAGE_CLIENT_ID, CHANGE_PASSWORD_PAGE_SECRET (see examples/page-server/README.md)\n');
+  });
+
+  it('serves the page for the gate’s redirect and a health check, and stops on SIGTERM', async () => {
+    const tenant = await startLocalTenant();
+    tenants.push(tenant);
+    const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+    const { child, output } = startServer({
+      AUTH0_DOMAIN: tenant.domain,
+      PAGE_CLIENT_ID: pageClient.clientId,
+      PAGE_CLIENT_SECRET: pageClient.clientSecret,
+      CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    await expect.poll(output, { timeout: 60_000 }).toMatch(/"event":"listening"/);
+    const { port } = JSON.parse(output().split('\n')[0] ?? '{}') as { port: number };
+    const origin = `http://127.0.0.1:${port}`;
+
+    const health = await fetch(`${origin}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok']);
+
+    const gate = createFirstLoginGate({ changePasswordPage: { url: `${origin}/change-password` }, log: false });
+    const user = tenant.users.create({ email: 'ada@example.com' });
+    const { redirect } = await tenant.runLogin(user.user_id, gate, { secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
+    const form = await fetch(redirect!.url);
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    expect(html).toContain('name="confirm"');
+    expect(html).toContain('ada@example.com');
+    // The page read the connection's rules from the tenant, over HTTP, with its own application.
+    expect(tenant.requests.filter(({ route }) => route === 'getConnection' || route === 'listConnections').map(({ status }) => status)).toContain(200);
+
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(output()).not.toContain(pageClient.clientSecret);
+    expect(output()).not.toContain(PAGE_KEY);
+  });
+});
