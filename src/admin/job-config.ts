@@ -1,7 +1,7 @@
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { parseOptions } from '../internal/parse-options.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
-import { DEFAULT_FLAG, obligationKeys, type ObligationKeys } from '../obligation/obligation.js';
+import { DEFAULT_FLAG, obligationKeys, type ObligationKeys, type PasswordRules } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
 import {
   passwordChangeStatusOptionsSchema,
@@ -12,11 +12,12 @@ import {
   type PasswordChangeStatusOptions,
   type RequirePasswordChangeOptions,
 } from './options.js';
-import type { PasswordPolicies } from './policy-obligation.js';
 import type { PasswordChangeAction } from './report.js';
 
 /** The public functions, as named in messages. */
 export type AdminCaller = 'requirePasswordChange' | 'waivePasswordChange' | 'passwordChangeStatus';
+
+const DAY_MS = 86_400_000;
 
 /** Auth0 fails an export job after 8 hours: waiting longer is pointless. */
 const DEFAULT_EXPORT_TIMEOUT_MS = 8 * 60 * 60 * 1000;
@@ -63,7 +64,8 @@ export interface PasswordChangeJobConfig extends AdminConnectionConfig {
 export interface StatusConfig extends AdminConnectionConfig {
   readonly caller: 'passwordChangeStatus';
   readonly connection: string | undefined;
-  readonly policies: PasswordPolicies;
+  /** The gate's tenant-wide rules, as the gate resolves them; `undefined` when none is given. */
+  readonly rules: PasswordRules | undefined;
   /** The rules as given, for the report. */
   readonly policyOptions: Pick<PasswordChangeStatusOptions, 'passwordsSetBefore' | 'maxPasswordAgeDays'>;
 }
@@ -176,10 +178,13 @@ export function resolveStatusConfig(options: unknown): StatusConfig {
   return {
     ...connectionConfig(caller, parsed, domain),
     connection: parsed.connection,
-    policies: {
-      ...(setBefore === undefined ? {} : { passwordsSetBefore: setBefore }),
-      ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeDays }),
-    },
+    rules:
+      setBefore === undefined && maxPasswordAgeDays === undefined
+        ? undefined
+        : {
+            ...(setBefore === undefined ? {} : { passwordsSetBefore: setBefore }),
+            ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * DAY_MS }),
+          },
     policyOptions: {
       ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore }),
       ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeDays }),

@@ -164,7 +164,8 @@ export interface PasswordChangeStatusOptions extends AdminConnectionOptions {
   connection?: string;
   /**
    * The gate's `passwordsSetBefore`: an ISO 8601 time; a database user whose password was last set
-   * (`last_password_reset`, or `created_at` when it never changed) before it must change it.
+   * (`last_password_reset`, or `created_at` when it never changed) before it must change it — once
+   * that instant has come, as in the gate.
    * @default undefined — no such rule
    */
   passwordsSetBefore?: string;

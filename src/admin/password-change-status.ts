@@ -1,12 +1,20 @@
 import { OptionsError } from '../errors/options-error.js';
 import type { FailureHint } from '../management/management-api-failure.js';
-import { changedSince, isFlagValue, obligationStart, ownValue, type ObligationKeys } from '../obligation/obligation.js';
+import {
+  changedSince,
+  isFlagValue,
+  obligationStart,
+  ownValue,
+  passwordSetAt,
+  ruleObligation,
+  type ObligationKeys,
+  type PasswordRules,
+} from '../obligation/obligation.js';
 import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
 import type { ExportedUser } from './exported-user.js';
 import { resolveStatusConfig, type StatusConfig } from './job-config.js';
 import { authenticate, openAdminClient, systemClock, type JobClock } from './open-admin-client.js';
 import type { PasswordChangeStatusOptions } from './options.js';
-import { policyObligation, type PasswordPolicies } from './policy-obligation.js';
 import { exportUsers } from './users-export.js';
 
 /** The numbers of one database connection (or of all of them: {@link PasswordChangeStatus.total}). */
@@ -24,7 +32,10 @@ export interface PasswordStatusCounts {
   readonly stoppedByFlag: number;
   /** Users whose flag is `false`: the obligation was met (and cleared) or waived. */
   readonly flagFalse: number;
-  /** Users the tenant-wide rules (`passwordsSetBefore`, `maxPasswordAgeDays`) stop today. */
+  /**
+   * Users the tenant-wide rules (`passwordsSetBefore` once its instant has come, `maxPasswordAgeDays`)
+   * stop today, by the gate's own rule.
+   */
   readonly stoppedByRules: number;
   /** Users stopped today by the flag, the rules, or both. */
   readonly stopped: number;
@@ -67,8 +78,19 @@ const emptyCounts = (): MutableCounts => ({
   stopped: 0,
 });
 
+/**
+ * Whether the tenant-wide rules stop a database user at `now`, as the gate decides it: the password
+ * set (`last_password_reset`, else `created_at`) before the cut-off once that has come, or too long
+ * ago. A time that is not one stops the user, as the gate denies a malformed event.
+ */
+function stoppedByRules(user: ExportedUser, rules: PasswordRules | undefined, now: number): boolean {
+  if (rules === undefined) return false;
+  const setAt = passwordSetAt(user.lastPasswordReset, user.createdAt);
+  return setAt === undefined || ruleObligation(setAt, rules, now) !== undefined;
+}
+
 /** Adds one database user to `counts`: the gate's reading of the flag, and the rules at `now`. */
-function count(counts: MutableCounts, user: ExportedUser, keys: ObligationKeys, policies: PasswordPolicies, now: number): void {
+function count(counts: MutableCounts, user: ExportedUser, keys: ObligationKeys, rules: PasswordRules | undefined, now: number): void {
   counts.databaseUsers += 1;
   const value = ownValue(user.appMetadata, keys.flag);
   let stoppedByFlag = false;
@@ -80,10 +102,10 @@ function count(counts: MutableCounts, user: ExportedUser, keys: ObligationKeys, 
     if (since !== undefined && changedSince(parseIsoTime(user.lastPasswordReset), since)) counts.flaggedChangedSince += 1;
     else stoppedByFlag = true;
   }
-  const stoppedByRules = policyObligation(user, policies, now) !== undefined;
+  const byRules = stoppedByRules(user, rules, now);
   if (stoppedByFlag) counts.stoppedByFlag += 1;
-  if (stoppedByRules) counts.stoppedByRules += 1;
-  if (stoppedByFlag || stoppedByRules) counts.stopped += 1;
+  if (byRules) counts.stoppedByRules += 1;
+  if (stoppedByFlag || byRules) counts.stopped += 1;
 }
 
 const statusHint: FailureHint = (failure) => {
@@ -123,7 +145,7 @@ export async function runPasswordChangeStatus(config: StatusConfig, clock: JobCl
         counts = emptyCounts();
         byConnection.set(user.connection, counts);
       }
-      count(counts, user, config.keys, config.policies, now);
+      count(counts, user, config.keys, config.rules, now);
     }
   } finally {
     await file.remove();

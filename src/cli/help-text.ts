@@ -135,7 +135,7 @@ before you deploy them). Reads only.
 Options:
   --connection <name>                only this connection's users
   --passwords-set-before <time>      the gate's passwordsSetBefore: an ISO 8601 time; a password
-                                     last set (or created) before it must change
+                                     last set (or created) before it must change, once it has come
   --max-password-age-days <n>        the gate's maxPasswordAgeDays: a password older than n days
                                      must change (1 to ${MAX_PASSWORD_AGE_DAYS})
 ${FLAG}

@@ -169,7 +169,7 @@ describe('breach day: 10,000 users, passwordsSetBefore deployed, users changing 
       const changed = !social && random() < 0.3 ? createdAt + Math.floor(random() * (breachAt - createdAt)) : undefined;
       users.push(
         tenant.users.create({
-          connection: social ? 'google-oauth2' : index % 10 === 1 ? 'staff' : 'Username-Password-Authentication',
+          connection: social ? 'google-oauth2' : index % 25 === 1 ? 'staff' : 'Username-Password-Authentication',
           created_at: new Date(createdAt).toISOString(),
           ...(changed === undefined ? {} : { last_password_reset: new Date(changed).toISOString() }),
         }),
@@ -186,7 +186,9 @@ describe('breach day: 10,000 users, passwordsSetBefore deployed, users changing 
     expect(campaign.counts).toEqual({ done: staffCount, skipped: 0, failed: 0, excluded: 0 });
 
     const clearer = createPasswordResetClearer({ log: false });
-    const gate = createFirstLoginGate({ log: false });
+    // flagOnFirstLogin off: these logins must not add flags of their own to the numbers.
+    const flagOnly = createFirstLoginGate({ log: false, flagOnFirstLogin: false });
+    const withRules = createFirstLoginGate({ log: false, flagOnFirstLogin: false, ...rules });
     let remaining = users.filter((user) => !user.user_id.startsWith('google-oauth2|'));
     for (let day = 0; day <= 4; day += 1) {
       vi.setSystemTime(breachAt + day * DAY + 3_600_000);
@@ -217,11 +219,19 @@ describe('breach day: 10,000 users, passwordsSetBefore deployed, users changing 
       // Everyone who has not changed since the breach is stopped by the rule, whatever the flag says.
       expect(status.total.stoppedByRules).toBe(remaining.length);
 
-      // The flag's numbers are the gate's own decisions: a sample of staff logins agrees.
-      const staffNow = records.filter((user) => user.identities[0]?.connection === 'staff').slice(0, 40);
-      let denied = 0;
-      for (const user of staffNow) if ((await tenant.runLogin(user.user_id, gate)).allowed !== true) denied += 1;
-      expect(denied, `day ${day}`).toBe(truthOf(staffNow, 'staff', breachAt, rules.maxPasswordAgeDays, now).stoppedByFlag);
+      // The numbers are the gate's own decisions: logins of a sample of each connection agree, the
+      // flag alone (the gate as deployed before the rule) and with the rules.
+      for (const connection of connections) {
+        const sample = records.filter((user) => user.identities[0]?.connection === connection).slice(0, 40);
+        const truth = truthOf(sample, connection, breachAt, rules.maxPasswordAgeDays, now);
+        const deniedBy = async (handler: typeof flagOnly) => {
+          let denied = 0;
+          for (const user of sample) if ((await tenant.runLogin(user.user_id, handler)).allowed !== true) denied += 1;
+          return denied;
+        };
+        expect(await deniedBy(flagOnly), `day ${day}, ${connection}, the flag`).toBe(truth.stoppedByFlag);
+        expect(await deniedBy(withRules), `day ${day}, ${connection}, the flag and the rules`).toBe(truth.stopped);
+      }
     }
     expect(remaining.length).toBeLessThan(2500);
   });
