@@ -3,7 +3,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
@@ -112,18 +112,6 @@ async function awaitExport(settings: UsersExportSettings): Promise<CompletedExpo
   return { job, askedAt };
 }
 
-/** Counts the bytes going through, for the progress report. */
-function byteCounter(): Transform & { bytes: number } {
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      counter.bytes += chunk.length;
-      done(null, chunk);
-    },
-  }) as Transform & { bytes: number };
-  counter.bytes = 0;
-  return counter;
-}
-
 /**
  * Downloads the file of a completed job into `path`. Before each attempt a link older than 50
  * seconds is replaced by asking the job again (one paced request), and so is one the download
@@ -139,11 +127,17 @@ async function download(settings: UsersExportSettings, completed: CompletedExpor
       job = await client.readJob(job.id);
       if (job.location === undefined) throw exportError(caller, 'download export', `malformed answer: the job ${job.id} no longer has a location`, 'run again');
     }
-    const counter = byteCounter();
+    let bytes = 0;
     try {
       const body = await client.downloadExport(job.location as string);
-      await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), counter, createWriteStream(path, { mode: 0o600 }));
-      return counter.bytes;
+      const counted = async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      };
+      await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), counted, createWriteStream(path, { mode: 0o600 }));
+      return bytes;
     } catch (error) {
       if (!(error instanceof ManagementApiError)) throw error;
       if (error.unreachable !== undefined || attempt >= settings.maxAttempts) throw error;
