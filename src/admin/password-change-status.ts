@@ -15,7 +15,7 @@ import type { ExportedUser } from './exported-user.js';
 import { resolveStatusConfig, type StatusConfig } from './job-config.js';
 import { authenticate, openAdminClient, systemClock, type JobClock } from './open-admin-client.js';
 import type { PasswordChangeStatusOptions } from './options.js';
-import { exportUsers } from './users-export.js';
+import { exportSettings, exportUsers } from './users-export.js';
 
 /** The numbers of one database connection (or of all of them: {@link PasswordChangeStatus.total}). */
 export interface PasswordStatusCounts {
@@ -118,15 +118,7 @@ const statusHint: FailureHint = (failure) => {
 export async function runPasswordChangeStatus(config: StatusConfig, clock: JobClock = systemClock): Promise<PasswordChangeStatus> {
   const admin = await openAdminClient(config, clock, { redact: [], hint: statusHint });
   await authenticate(admin, config.caller, 'status');
-  const file = await exportUsers({
-    caller: config.caller,
-    client: admin.client,
-    clock,
-    timeoutMs: config.exportTimeoutMs,
-    maxAttempts: config.maxAttempts,
-    onExport: config.onExport,
-    signal: config.signal,
-  });
+  const file = await exportUsers(exportSettings(config, admin.client, clock));
   // Aborted while the job ran: there is no status to give, as `fetch` gives no response.
   if (file === undefined) throw config.signal?.reason ?? new Error('aborted');
   const byConnection = new Map<string, MutableCounts>();

@@ -22,7 +22,7 @@ import type {
   SkippedOutcome,
   UserOutcome,
 } from './report.js';
-import { exportUsers, type UsersExportFile } from './users-export.js';
+import { exportSettings, exportUsers, type UsersExportFile } from './users-export.js';
 
 export { systemClock, type JobClock } from './open-admin-client.js';
 
@@ -411,15 +411,7 @@ export async function runPasswordChangeJob(
     return runPass(admin, config, clock, { source, total: userIds.length, listed: true, users: userIds, excluded, excludedCount: excluded.length });
   }
 
-  const file = await exportUsers({
-    caller: config.caller,
-    client: admin.client,
-    clock,
-    timeoutMs: config.exportTimeoutMs,
-    maxAttempts: config.maxAttempts,
-    onExport: config.onExport,
-    signal: config.signal,
-  });
+  const file = await exportUsers(exportSettings(config, admin.client, clock));
   if (file === undefined) {
     const counts = { done: 0, skipped: 0, failed: 0, excluded: 0 };
     return { action: config.action, source: 'export', dryRun: config.dryRun, counts, done: [], skipped: [], failed: [], excluded: [], interrupted: true };

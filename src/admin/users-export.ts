@@ -12,7 +12,8 @@ import { createManagementApiError } from '../management/management-api-failure.j
 import type { ManagementClient, UsersExportJob } from '../management/management-client.js';
 import { EXPORT_FIELDS, parseExportedUser, type ExportedUser } from './exported-user.js';
 import type { UsersExportProgress } from './report.js';
-import type { JobClock } from './run-password-change-job.js';
+import type { AdminConnectionConfig } from './job-config.js';
+import type { JobClock } from './open-admin-client.js';
 
 /** "The download link is valid for 60 seconds": a link older than this is asked for again. */
 const LINK_FRESH_MS = 50_000;
@@ -23,7 +24,7 @@ const MAX_POLL_MS = 15_000;
 const STALE_LINK_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 410]);
 const BACKOFF_MS = 1_000;
 
-/** How to run an export. */
+/** How to run an export: the tool's settings, its client, its clock. */
 export interface UsersExportSettings {
   readonly caller: string;
   readonly client: ManagementClient;
@@ -35,6 +36,17 @@ export interface UsersExportSettings {
   readonly onExport: ((progress: UsersExportProgress) => void) | undefined;
   readonly signal: AbortSignal | undefined;
 }
+
+/** The settings of an export for a tool's checked options. */
+export const exportSettings = (config: AdminConnectionConfig, client: ManagementClient, clock: JobClock): UsersExportSettings => ({
+  caller: config.caller,
+  client,
+  clock,
+  timeoutMs: config.exportTimeoutMs,
+  maxAttempts: config.maxAttempts,
+  onExport: config.onExport,
+  signal: config.signal,
+});
 
 /**
  * A downloaded export: the file as Auth0 sent it (gzip), in a directory of its own (mode 0700,

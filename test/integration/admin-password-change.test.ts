@@ -12,6 +12,7 @@ import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js'
 import type { LogEntry } from '../../src/internal/log.js';
 import { ADMIN_FLAG_MARGIN_MS, obligationKeys } from '../../src/obligation/obligation.js';
 import { startLocalTenant, type LocalTenant, type PasswordChangeRun } from '../../src/testing/local-tenant/index.js';
+import { adminOptions } from '../helpers/admin-options.js';
 
 const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
 
@@ -45,19 +46,7 @@ function databaseUser(appMetadata: Record<string, unknown> = {}) {
   return tenant.users.create({ email: `user${userCount}@example.com`, app_metadata: appMetadata });
 }
 
-/**
- * Options against the local tenant; the fast rate keeps the tests quick (pacing has its own test),
- * and one user at a time keeps the order of requests fixed (concurrency has its own test).
- */
-const base = (users: RequirePasswordChangeOptions['users']) => ({
-  domain: tenant.domain,
-  clientId: tenant.clientId,
-  clientSecret: tenant.clientSecret,
-  users,
-  fetch: tenant.fetch,
-  rate: 100,
-  concurrency: 1,
-});
+const base = (users: RequirePasswordChangeOptions['users']) => adminOptions(tenant, users);
 
 /**
  * A transport on which the administrator's password PATCH goes through `tenant.runPasswordChange(…,

@@ -8,6 +8,7 @@ import { createPasswordResetClearer } from '../../src/clearer/create-password-re
 import { ManagementApiError, OptionsError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
+import { adminOptions } from '../helpers/admin-options.js';
 import { tenantTest as test } from '../helpers/local-tenant.js';
 
 /** Selecting users through a users export: `users: { all: true }` and `{ connection }`. */
@@ -34,17 +35,7 @@ function fakeClock(): JobClock & { readonly slept: number[] } {
   };
 }
 
-const options = (tenant: LocalTenant, users: RequirePasswordChangeOptions['users'], more: Partial<RequirePasswordChangeOptions> = {}): RequirePasswordChangeOptions => ({
-  domain: tenant.domain,
-  clientId: tenant.clientId,
-  clientSecret: tenant.clientSecret,
-  users,
-  fetch: tenant.fetch,
-  rate: 100,
-  // One user at a time: the order of requests is what several tests read (concurrency has its own).
-  concurrency: 1,
-  ...more,
-});
+const options = adminOptions;
 
 const run = (action: 'requirePasswordChange' | 'waivePasswordChange', settings: RequirePasswordChangeOptions, clock = fakeClock()) =>
   runPasswordChangeJob(resolveJobConfig(action, settings), clock);

@@ -1,28 +1,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest as test } from '../helpers/local-tenant.js';
+import { closedPort, networkFailure } from '../helpers/network.js';
 import { runCliAgainst } from '../helpers/run-cli-in-process.js';
 
 /** `require-change --all | --connection`, `status`, long runs and hosts that cannot be reached, at the command line. */
 
 const PREFIX = 'auth0-force-password-reset:';
 const HOUR = 3_600_000;
-
-/** A network failure as undici reports it. */
-const networkFailure = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function breachDayUsers(tenant: LocalTenant) {
   return {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
 import { ManagementApiError } from '../../src/errors/index.js';
@@ -8,6 +7,7 @@ import type { RetryWait } from '../../src/management/resilient-fetch.js';
 import { createMemoryTokenStore } from '../../src/management/token-store.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest as test } from '../helpers/local-tenant.js';
+import { closedPort, networkFailure } from '../helpers/network.js';
 
 /** The one Management API client: users exports, their download, waits it announces, hosts it cannot reach. */
 
@@ -39,22 +39,10 @@ function recording(through: typeof globalThis.fetch) {
   return { sent, transport };
 }
 
-/** A network failure as undici reports it: `TypeError: fetch failed` with the system's code on its cause. */
-const networkFailure = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
-
 async function rejectionOf(promise: Promise<unknown>): Promise<ManagementApiError> {
   const error = await promise.catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(ManagementApiError);
   return error as ManagementApiError;
-}
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('users exports through the client', () => {
