@@ -319,8 +319,9 @@ try {
   });
   await step(async () => {
     tenant.faults.serverError('any', { times: 20 });
-    // Few attempts and a short deadline keep the demo fast; the defaults retry for up to 12 s.
-    const impatientClearer = createPasswordResetClearer({ fetch: tenant.fetch, log, maxAttempts: 2, deadlineMs: 1_000 });
+    // Two attempts keep the demo fast (the defaults retry for up to 12 s); the deadline is long enough that
+    // a busy machine cannot cut the second one short.
+    const impatientClearer = createPasswordResetClearer({ fetch: tenant.fetch, log, maxAttempts: 2, deadlineMs: 5_000 });
     const completion = await tenant.runPasswordChange(carol.user_id, 'Carol-Chose-This-1', impatientClearer).completion;
     tenant.faults.clear();
     const { error } = completion;

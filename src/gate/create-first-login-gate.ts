@@ -22,8 +22,6 @@ const CALLER = 'createFirstLoginGate';
 /** The Action secret that holds the page's key unless `changePasswordPage.secret` names another. */
 const DEFAULT_PAGE_SECRET = 'CHANGE_PASSWORD_PAGE_SECRET';
 
-/** The denials because of the obligation: they may come with the page or a reset email. */
-const OBLIGATION_REASONS: ReadonlySet<GateDecision['reason']> = new Set(['first-login', 'flagged', 'passwords-set-before', 'password-too-old']);
 
 /** The locales of a localized message, lower-cased; a plain string has none. */
 const localesOf = (message: LocalizedMessage): string[] =>
@@ -183,7 +181,8 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       userId = readUserId(event);
       const now = Date.now();
       const decision: GateDecision = decideFirstLogin(event, resolved, now);
-      const obligation = enforce && OBLIGATION_REASONS.has(decision.reason) && decision.since !== undefined;
+      // Only a deny because of the obligation says when it began (first login, flag, rules).
+      const obligation = enforce && decision.since !== undefined;
       let redirect: PageRedirectResult | undefined;
       if (obligation && page !== undefined) {
         // Loaded here, not with the module: only logins the obligation stops pay for it.

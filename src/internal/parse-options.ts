@@ -1,26 +1,8 @@
 import type * as z from 'zod/mini';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
+import { describeValue, formatPath } from './check-options.js';
 
 type ZodIssue = z.core.$ZodIssue;
-
-/** `["message", "fr-CA"]` → `options.message.fr-CA`; `["connections", 0]` → `options.connections[0]`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = 'options';
-  for (const segment of path) {
-    out += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
-  }
-  return out;
-}
-
-/** A short, safe rendering of a rejected value for an error message. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return value.length === 0 ? '[]' : 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  const json = JSON.stringify(value);
-  return json.length > 40 ? `${json.slice(0, 37)}…"` : json;
-}
 
 type SchemaNode = {
   _zod?: { def?: { type?: string; innerType?: SchemaNode; options?: SchemaNode[] } };

@@ -1,27 +1,10 @@
 import { ManagementClient } from 'auth0';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
-
-let tenant: LocalTenant;
-
-beforeEach(async () => {
-  tenant = await startLocalTenant();
-});
-afterEach(async () => {
-  await tenant.close();
-});
+import { describe, expect } from 'vitest';
+import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
+import { accessTokenOf as token, tenantTest as it } from '../helpers/local-tenant.js';
 
 const clientFor = (current: LocalTenant) =>
   new ManagementClient({ domain: current.domain, clientId: current.clientId, clientSecret: current.clientSecret, fetch: current.fetch, maxRetries: 0 });
-
-async function token(current: LocalTenant): Promise<string> {
-  const response = await current.fetch(`https://${current.domain}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: current.clientId, client_secret: current.clientSecret, audience: `https://${current.domain}/api/v2/` }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 const list = async (current: LocalTenant, query: string, bearer?: string) => {
   const response = await current.fetch(`https://${current.domain}/api/v2/users?${query}`, {
@@ -31,7 +14,7 @@ const list = async (current: LocalTenant, query: string, bearer?: string) => {
 };
 
 describe('GET /api/v2/users on the local tenant (route listUsers)', () => {
-  it('searches with the real SDK: q, search_engine v3, pages and totals', async () => {
+  it('searches with the real SDK: q, search_engine v3, pages and totals', async ({ tenant }) => {
     const contractors = Array.from({ length: 3 }, (_, index) => tenant.users.create({ email: `c${index}@contractor.example` }));
     tenant.users.create({ email: 'staff@example.com' });
     const page = await clientFor(tenant).users.list({
@@ -44,15 +27,15 @@ describe('GET /api/v2/users on the local tenant (route listUsers)', () => {
     expect(tenant.counts()).toMatchObject({ token: 1, listUsers: 2 });
   });
 
-  it('answers an array without include_totals, every user without q', async () => {
-    tenant.users.create();
-    tenant.users.create({ connection: 'google-oauth2' });
+  it('answers an array without include_totals, every user without q', async ({ tenant, users }) => {
+    users.database();
+    users.social();
     const { status, body } = await list(tenant, 'fields=user_id', await token(tenant));
     expect(status).toBe(200);
     expect(body).toEqual(tenant.users.list().map(({ user_id }) => ({ user_id })));
   });
 
-  it('refuses what Auth0 refuses: past the first 1000 results, more than 100 per page, another search engine', async () => {
+  it('refuses what Auth0 refuses: past the first 1000 results, more than 100 per page, another search engine', async ({ tenant }) => {
     const bearer = await token(tenant);
     expect(await list(tenant, 'page=10&per_page=100', bearer)).toEqual({
       status: 400,
@@ -62,7 +45,7 @@ describe('GET /api/v2/users on the local tenant (route listUsers)', () => {
     expect((await list(tenant, 'q=email:a&search_engine=v2', bearer)).body).toMatchObject({ errorCode: 'invalid_query_string' });
   });
 
-  it('answers a query it cannot parse with a 400 saying why', async () => {
+  it('answers a query it cannot parse with a 400 saying why', async ({ tenant }) => {
     expect(await list(tenant, `q=${encodeURIComponent('email:a b')}&search_engine=v3`, await token(tenant))).toEqual({
       status: 400,
       body: {
@@ -74,17 +57,13 @@ describe('GET /api/v2/users on the local tenant (route listUsers)', () => {
     });
   });
 
-  it('needs a valid token with read:users', async () => {
+  it('needs a valid token with read:users', async ({ tenant, startTenant }) => {
     expect((await list(tenant, 'q=email:a')).status).toBe(401);
-    const writeOnly = await startLocalTenant({ scopes: ['update:users'] });
-    try {
-      expect(await list(writeOnly, 'q=email:a', await token(writeOnly))).toMatchObject({ status: 403, body: { errorCode: 'insufficient_scope' } });
-    } finally {
-      await writeOnly.close();
-    }
+    const writeOnly = await startTenant({ scopes: ['update:users'] });
+    expect(await list(writeOnly, 'q=email:a', await token(writeOnly))).toMatchObject({ status: 403, body: { errorCode: 'insufficient_scope' } });
   });
 
-  it('takes injected faults: "listUsers" is a fault target', async () => {
+  it('takes injected faults: "listUsers" is a fault target', async ({ tenant }) => {
     const bearer = await token(tenant);
     tenant.faults.rateLimit('listUsers', { retryAfterSeconds: 2 });
     const response = await tenant.fetch(`https://${tenant.domain}/api/v2/users`, { headers: { authorization: `Bearer ${bearer}` } });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
 import { resolveJobConfig } from '../../src/admin/job-config.js';
-import type { RequirePasswordChangeOptions, WaivePasswordChangeOptions } from '../../src/admin/options.js';
+import type { WaivePasswordChangeOptions } from '../../src/admin/options.js';
 import { requirePasswordChange } from '../../src/admin/require-password-change.js';
 import { runPasswordChangeJob } from '../../src/admin/run-password-change-job.js';
 import { waivePasswordChange } from '../../src/admin/waive-password-change.js';
@@ -11,22 +11,13 @@ import { ManagementApiError, OptionsError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { ADMIN_FLAG_MARGIN_MS, obligationKeys } from '../../src/obligation/obligation.js';
-import { startLocalTenant, type LocalTenant, type PasswordChangeRun } from '../../src/testing/local-tenant/index.js';
-import { adminOptions } from '../helpers/admin-options.js';
+import type { LocalTenant, PasswordChangeRun } from '../../src/testing/local-tenant/index.js';
+import { accessTokenOf, adminOptionsFor as base, FLAGGED_AT, tenantTest as it } from '../helpers/local-tenant.js';
 
 const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
 
-let tenant: LocalTenant;
-let clearerLogs: LogEntry[];
-let userCount = 0;
-
-beforeEach(async () => {
-  tenant = await startLocalTenant();
-  clearerLogs = [];
-});
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await tenant.close();
 });
 
 /**
@@ -39,14 +30,6 @@ function laterOn(): void {
 }
 
 const gate = () => createFirstLoginGate({ log: false });
-const clearer = () => createPasswordResetClearer({ fetch: tenant.fetch, log: (entry) => void clearerLogs.push(entry) });
-
-function databaseUser(appMetadata: Record<string, unknown> = {}) {
-  userCount += 1;
-  return tenant.users.create({ email: `user${userCount}@example.com`, app_metadata: appMetadata });
-}
-
-const base = (users: RequirePasswordChangeOptions['users']) => adminOptions(tenant, users);
 
 /**
  * A transport on which the administrator's password PATCH goes through `tenant.runPasswordChange(…,
@@ -54,7 +37,7 @@ const base = (users: RequirePasswordChangeOptions['users']) => adminOptions(tena
  * clearer. `before-flag`: the trigger has run before the PATCH is answered (so before the flag is
  * written); `after-flag`: its requests wait until `release` is called, after the run.
  */
-function transportFiringTheTrigger(timing: 'before-flag' | 'after-flag') {
+function transportFiringTheTrigger(tenant: LocalTenant, logs: LogEntry[], timing: 'before-flag' | 'after-flag') {
   const runs: PasswordChangeRun[] = [];
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
@@ -67,7 +50,7 @@ function transportFiringTheTrigger(timing: 'before-flag' | 'after-flag') {
     const body = init?.method === 'PATCH' ? (JSON.parse(String(init.body)) as Record<string, unknown>) : {};
     if (typeof body['password'] === 'string') {
       const userId = decodeURIComponent(url.pathname.split('/').at(-1) ?? '');
-      const clearerOnThisTransport = createPasswordResetClearer({ fetch: clearerTransport, log: (entry) => void clearerLogs.push(entry) });
+      const clearerOnThisTransport = createPasswordResetClearer({ fetch: clearerTransport, log: (entry) => void logs.push(entry) });
       const run = tenant.runPasswordChange(userId, body['password'], clearerOnThisTransport, { by: 'administrator' });
       runs.push(run);
       if (timing === 'before-flag') await run.completion;
@@ -78,24 +61,17 @@ function transportFiringTheTrigger(timing: 'before-flag' | 'after-flag') {
   return { transport, runs, release };
 }
 
-const FLAGGED_AT_KEY = 'needsPasswordResetAt';
-
 /**
  * A post-change-password clearer as released in 0.1.0 — tenants pin versions, so it may still be the
  * one running: read the user, decide, write `false`, with no re-check after the write. Its write
  * waits for `writeAfter`; `read` settles once it has read.
  */
-function clearerWithoutRecheck(userId: string, changedAt: string, writeAfter: Promise<void>) {
+function clearerWithoutRecheck(tenant: LocalTenant, userId: string, changedAt: string, writeAfter: Promise<void>) {
   let hasRead!: () => void;
   const read = new Promise<void>((resolve) => (hasRead = resolve));
   const run = (async () => {
     const origin = `https://${tenant.domain}`;
-    const tokenResponse = await tenant.fetch(`${origin}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: tenant.clientId, client_secret: tenant.clientSecret, audience: `${origin}/api/v2/` }),
-    });
-    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    const token = await accessTokenOf(tenant);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const url = `${origin}/api/v2/users/${encodeURIComponent(userId)}`;
     const { app_metadata: appMetadata } = (await (await tenant.fetch(url, { headers })).json()) as { app_metadata: Record<string, unknown> };
@@ -111,9 +87,9 @@ function clearerWithoutRecheck(userId: string, changedAt: string, writeAfter: Pr
 }
 
 describe('requirePasswordChange against a local tenant', () => {
-  it('sets a temporary password, then the flag stamped after it, keeping other app_metadata keys', async () => {
-    const user = databaseUser({ plan: 'gold', roles: ['editor'] });
-    const report = await requirePasswordChange({ ...base(user.user_id), temporaryPassword: TEMPORARY_PASSWORD });
+  it('sets a temporary password, then the flag stamped after it, keeping other app_metadata keys', async ({ tenant, users }) => {
+    const user = users.database({ plan: 'gold', roles: ['editor'] });
+    const report = await requirePasswordChange({ ...base(tenant, user.user_id), temporaryPassword: TEMPORARY_PASSWORD });
 
     const stored = tenant.users.get(user.user_id)!;
     expect(tenant.users.verifyPassword(user.user_id, TEMPORARY_PASSWORD)).toBe(true);
@@ -137,18 +113,18 @@ describe('requirePasswordChange against a local tenant', () => {
     expect(tenant.requests.map((request) => request.route)).toEqual(['token', 'getUser', 'patchUser', 'patchUser']);
   });
 
-  it.each([
+  it.for([
     ['before', 'before-flag', 'not-flagged'],
     ['after', 'after-flag', 'reflagged-after-change'],
   ] as const)(
     'keeps the obligation when Auth0 runs the real clearer for the temporary password %s the flag is written; the user is denied until a new password',
-    async (_, timing, reason) => {
-      const user = databaseUser();
-      const trigger = transportFiringTheTrigger(timing);
-      await requirePasswordChange({ ...base(user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: trigger.transport });
+    async ([, timing, reason], { tenant, users, clearerFor, logs }) => {
+      const user = users.database();
+      const trigger = transportFiringTheTrigger(tenant, logs, timing);
+      await requirePasswordChange({ ...base(tenant, user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: trigger.transport });
       trigger.release();
       expect(await trigger.runs[0]!.completion).toEqual({ ok: true });
-      expect(clearerLogs).toEqual([expect.objectContaining({ decision: 'keep', reason })]);
+      expect(logs).toEqual([expect.objectContaining({ decision: 'keep', reason })]);
       expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
 
       const login = await tenant.runLogin(user.user_id, gate());
@@ -156,26 +132,26 @@ describe('requirePasswordChange against a local tenant', () => {
 
       // The user's own change meets the obligation: the clearer clears, the next login is allowed.
       laterOn();
-      expect(await tenant.runPasswordChange(user.user_id, 'Us3r-Ch0sen-Passw0rd', clearer()).completion).toEqual({ ok: true });
+      expect(await tenant.runPasswordChange(user.user_id, 'Us3r-Ch0sen-Passw0rd', clearerFor()).completion).toEqual({ ok: true });
       expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
       expect((await tenant.runLogin(user.user_id, gate())).allowed).toBe(true);
     },
   );
 
-  it('(why the order matters) a flag set before the temporary password is cleared by that very change', async () => {
-    const user = databaseUser();
-    await requirePasswordChange(base(user.user_id));
+  it('(why the order matters) a flag set before the temporary password is cleared by that very change', async ({ tenant, users, clearerFor, logs }) => {
+    const user = users.database();
+    await requirePasswordChange(base(tenant, user.user_id));
     // The administrator then sets a password by hand: Auth0 fires post-change-password.
-    const run = tenant.runPasswordChange(user.user_id, TEMPORARY_PASSWORD, clearer(), { by: 'administrator' });
+    const run = tenant.runPasswordChange(user.user_id, TEMPORARY_PASSWORD, clearerFor(), { by: 'administrator' });
     await run.completion;
-    expect(clearerLogs).toEqual([expect.objectContaining({ decision: 'clear', reason: 'password-changed' })]);
+    expect(logs).toEqual([expect.objectContaining({ decision: 'clear', reason: 'password-changed' })]);
     expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
     expect((await tenant.runLogin(user.user_id, gate())).allowed).toBe(true);
   });
 
-  it('keeps the obligation of an already-flagged user when a clearer without a re-check reads before the new flag and writes after it', async () => {
+  it('keeps the obligation of an already-flagged user when a clearer without a re-check reads before the new flag and writes after it', async ({ tenant, users }) => {
     // Flagged at first login, never changed the password: a clearer reading now would clear that flag.
-    const user = databaseUser();
+    const user = users.database();
     await tenant.runLogin(user.user_id, gate());
     expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
 
@@ -189,15 +165,15 @@ describe('requirePasswordChange against a local tenant', () => {
       const response = await tenant.fetch(input, init);
       if (body.includes('"password"')) {
         const { last_password_reset: changedAt } = tenant.users.get(user.user_id)!;
-        clearerRun = clearerWithoutRecheck(user.user_id, changedAt!, afterFlagWrite);
+        clearerRun = clearerWithoutRecheck(tenant, user.user_id, changedAt!, afterFlagWrite);
         await clearerRun.read;
-      } else if (body.includes(`"${FLAGGED_AT_KEY}"`) && clearerRun !== undefined) {
+      } else if (body.includes(`"${FLAGGED_AT}"`) && clearerRun !== undefined) {
         flagWritten();
       }
       return response;
     };
 
-    const report = await requirePasswordChange({ ...base(user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: adminFetch });
+    const report = await requirePasswordChange({ ...base(tenant, user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: adminFetch });
     flagWritten();
     // <flag>At was first moved ahead of the change: the clearer saw a flag later than it, wrote nothing.
     expect(await clearerRun).toBe('keep');
@@ -207,9 +183,9 @@ describe('requirePasswordChange against a local tenant', () => {
     expect((await tenant.runLogin(user.user_id, gate())).deniedWith).toBe('Please reset your password!');
   });
 
-  it('stamps the flag after last_password_reset even when the local clock runs behind Auth0’s', async () => {
-    const user = databaseUser();
-    const config = resolveJobConfig('requirePasswordChange', { ...base(user.user_id), temporaryPassword: TEMPORARY_PASSWORD });
+  it('stamps the flag after last_password_reset even when the local clock runs behind Auth0’s', async ({ tenant, users }) => {
+    const user = users.database();
+    const config = resolveJobConfig('requirePasswordChange', { ...base(tenant, user.user_id), temporaryPassword: TEMPORARY_PASSWORD });
     const report = await runPasswordChangeJob(config, {
       now: () => Date.now() - 60_000,
       sleep: async () => {},
@@ -221,9 +197,9 @@ describe('requirePasswordChange against a local tenant', () => {
     expect((await tenant.runLogin(user.user_id, gate())).deniedWith).toBe('Please reset your password!');
   });
 
-  it('without a temporary password, flags the user now: the next login is denied', async () => {
-    const user = databaseUser({ needsPasswordReset: false });
-    const report = await requirePasswordChange({ ...base([user.user_id]), flag: 'mustChangePassword' });
+  it('without a temporary password, flags the user now: the next login is denied', async ({ tenant, users }) => {
+    const user = users.database({ needsPasswordReset: false });
+    const report = await requirePasswordChange({ ...base(tenant, [user.user_id]), flag: 'mustChangePassword' });
     expect(report.done[0]!.writes).toEqual(['mustChangePassword', 'mustChangePasswordAt']);
     expect(tenant.users.get(user.user_id)!.app_metadata).toMatchObject({ needsPasswordReset: false, mustChangePassword: true });
     expect(tenant.counts()).toMatchObject({ getUser: 1, patchUser: 1 });
@@ -231,11 +207,11 @@ describe('requirePasswordChange against a local tenant', () => {
     expect(login.deniedWith).toBe('Please reset your password!');
   });
 
-  it('skips social and enterprise users — no Auth0 password — and writes nothing to them', async () => {
-    const google = tenant.users.create({ connection: 'google-oauth2', email: 'grace@example.com' });
-    const saml = tenant.users.create({ connection: 'acme-saml', email: 'sam@example.com' });
-    const user = databaseUser();
-    const report = await requirePasswordChange({ ...base([google.user_id, saml.user_id, user.user_id]), temporaryPassword: TEMPORARY_PASSWORD });
+  it('skips social and enterprise users — no Auth0 password — and writes nothing to them', async ({ tenant, users }) => {
+    const google = users.social();
+    const saml = users.enterprise();
+    const user = users.database();
+    const report = await requirePasswordChange({ ...base(tenant, [google.user_id, saml.user_id, user.user_id]), temporaryPassword: TEMPORARY_PASSWORD });
     expect(report.skipped).toEqual([
       { status: 'skipped', userId: google.user_id, reason: 'not-database-user', detail: 'primary identity is google-oauth2 (connection "google-oauth2"): no Auth0 password to change' },
       { status: 'skipped', userId: saml.user_id, reason: 'not-database-user', detail: 'primary identity is samlp (connection "acme-saml"): no Auth0 password to change' },
@@ -246,10 +222,10 @@ describe('requirePasswordChange against a local tenant', () => {
     expect(tenant.requests.filter((request) => request.route === 'patchUser')).toHaveLength(2);
   });
 
-  it('reports an unknown id as failed (404) and carries on with the others', async () => {
-    const first = databaseUser();
-    const last = databaseUser();
-    const report = await requirePasswordChange(base([first.user_id, 'auth0|000000000000000000000000', last.user_id]));
+  it('reports an unknown id as failed (404) and carries on with the others', async ({ tenant, users }) => {
+    const first = users.database();
+    const last = users.database();
+    const report = await requirePasswordChange(base(tenant, [first.user_id, 'auth0|000000000000000000000000', last.user_id]));
     expect(report.done.map((outcome) => outcome.userId)).toEqual([first.user_id, last.user_id]);
     expect(report.failed).toHaveLength(1);
     expect(report.failed[0]).toMatchObject({ userId: 'auth0|000000000000000000000000', writes: [] });
@@ -260,14 +236,14 @@ describe('requirePasswordChange against a local tenant', () => {
     );
   });
 
-  it('says what was written when a later step fails: a temporary password without the flag', async () => {
-    const user = databaseUser();
+  it('says what was written when a later step fails: a temporary password without the flag', async ({ tenant, users }) => {
+    const user = users.database();
     let patches = 0;
     const transport: typeof globalThis.fetch = async (input, init) => {
       if (init?.method === 'PATCH' && ++patches === 2) tenant.faults.serverError('patchUser', { times: 2 });
       return tenant.fetch(input, init);
     };
-    const config = resolveJobConfig('requirePasswordChange', { ...base(user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: transport, maxAttempts: 2 });
+    const config = resolveJobConfig('requirePasswordChange', { ...base(tenant, user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: transport, maxAttempts: 2 });
     const report = await runPasswordChangeJob(config, { now: Date.now, monotonic: () => performance.now(), sleep: async () => {} });
     expect(report.failed[0]).toMatchObject({ userId: user.user_id, writes: ['password'] });
     expect(report.failed[0]!.error).toMatchObject({ step: 'update user', status: 503, attempts: 2 });
@@ -275,11 +251,11 @@ describe('requirePasswordChange against a local tenant', () => {
     expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBeUndefined();
   });
 
-  it('in a dry run reads every user, reports what it would write, and writes nothing', async () => {
-    const user = databaseUser({ plan: 'gold' });
-    const google = tenant.users.create({ connection: 'google-oauth2' });
+  it('in a dry run reads every user, reports what it would write, and writes nothing', async ({ tenant, users }) => {
+    const user = users.database({ plan: 'gold' });
+    const google = users.social();
     const before = tenant.users.get(user.user_id);
-    const report = await requirePasswordChange({ ...base([user.user_id, google.user_id]), temporaryPassword: TEMPORARY_PASSWORD, dryRun: true });
+    const report = await requirePasswordChange({ ...base(tenant, [user.user_id, google.user_id]), temporaryPassword: TEMPORARY_PASSWORD, dryRun: true });
     expect(report.dryRun).toBe(true);
     expect(report.done).toEqual([{ status: 'done', userId: user.user_id, writes: ['password', 'needsPasswordReset', 'needsPasswordResetAt'], dryRun: true }]);
     expect(report.skipped.map((outcome) => outcome.reason)).toEqual(['not-database-user']);
@@ -287,20 +263,20 @@ describe('requirePasswordChange against a local tenant', () => {
     expect(tenant.users.get(user.user_id)).toEqual(before);
   });
 
-  it('leaves excluded users alone: no read, no write, listed in the report', async () => {
-    const done = databaseUser();
-    const todo = databaseUser();
-    const report = await requirePasswordChange({ ...base([done.user_id, todo.user_id]), exclude: [done.user_id] });
+  it('leaves excluded users alone: no read, no write, listed in the report', async ({ tenant, users }) => {
+    const done = users.database();
+    const todo = users.database();
+    const report = await requirePasswordChange({ ...base(tenant, [done.user_id, todo.user_id]), exclude: [done.user_id] });
     expect(report.excluded).toEqual([done.user_id]);
     expect(report.done.map((outcome) => outcome.userId)).toEqual([todo.user_id]);
     expect(tenant.requests.filter((request) => request.path.includes(encodeURIComponent(done.user_id)))).toEqual([]);
   });
 
-  it('calls onStart with the users, then onUser after each, awaited before the next user', async () => {
-    const users = [databaseUser(), databaseUser()];
+  it('calls onStart with the users, then onUser after each, awaited before the next user', async ({ tenant, users }) => {
+    const selected = [users.database(), users.database()];
     const events: string[] = [];
     await requirePasswordChange({
-      ...base(users.map((user) => user.user_id)),
+      ...base(tenant, selected.map((user) => user.user_id)),
       onStart: ({ userIds }) => void events.push(`start ${userIds.length}`),
       onUser: async (outcome, { completed, total }) => {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -310,28 +286,28 @@ describe('requirePasswordChange against a local tenant', () => {
     expect(events).toEqual(['start 2', 'done 1/2 after 3 requests', 'done 2/2 after 5 requests']);
   });
 
-  it('stops before the next user once the signal is aborted', async () => {
-    const users = [databaseUser(), databaseUser(), databaseUser()];
+  it('stops before the next user once the signal is aborted', async ({ tenant, users }) => {
+    const selected = [users.database(), users.database(), users.database()];
     const controller = new AbortController();
     const report = await requirePasswordChange({
-      ...base(users.map((user) => user.user_id)),
+      ...base(tenant, selected.map((user) => user.user_id)),
       signal: controller.signal,
       onUser: () => controller.abort(),
     });
     expect(report.interrupted).toBe(true);
-    expect(report.done.map((outcome) => outcome.userId)).toEqual([users[0]!.user_id]);
-    expect(tenant.users.get(users[1]!.user_id)!.app_metadata).toEqual({});
+    expect(report.done.map((outcome) => outcome.userId)).toEqual([selected[0]!.user_id]);
+    expect(tenant.users.get(selected[1]!.user_id)!.app_metadata).toEqual({});
   });
 });
 
 describe('selecting users with a search query', () => {
-  it('collects every page of a v3 search before reading anyone', async () => {
+  it('collects every page of a v3 search before reading anyone', async ({ tenant }) => {
     const contractors = Array.from({ length: 105 }, (_, index) => tenant.users.create({ email: `c${index}@contractor.example` }));
     tenant.users.create({ email: 'staff@example.com' });
     tenant.users.create({ email: 'done@contractor.example', app_metadata: { needsPasswordReset: true } });
     const query = 'email:*@contractor.example AND NOT app_metadata.needsPasswordReset:true';
     // Pacing recorded, not waited: this test is about the pages.
-    const config = resolveJobConfig('requirePasswordChange', { ...base({ query }), dryRun: true });
+    const config = resolveJobConfig('requirePasswordChange', { ...base(tenant, { query }), dryRun: true });
     const report = await runPasswordChangeJob(config, { now: Date.now, monotonic: () => performance.now(), sleep: async () => {} });
     expect(report.done).toHaveLength(105);
     expect(new Set(report.done.map((outcome) => outcome.userId))).toEqual(new Set(contractors.map((user) => user.user_id)));
@@ -341,9 +317,9 @@ describe('selecting users with a search query', () => {
     expect(routes.filter((route) => route === 'listUsers')).toHaveLength(2);
   });
 
-  it('refuses a query matching 1000 users or more, before any user is read', async () => {
+  it('refuses a query matching 1000 users or more, before any user is read', async ({ tenant }) => {
     for (let index = 0; index < 1000; index += 1) tenant.users.create({ email: `u${index}@big.example` });
-    const error = await requirePasswordChange(base({ query: 'email.domain:big.example' })).catch((e: unknown) => e);
+    const error = await requirePasswordChange(base(tenant, { query: 'email.domain:big.example' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionsError);
     expect((error as Error).message).toBe(
       '[auth0-force-password-reset] requirePasswordChange: "options.users.query" matches 1000 users, and a user search returns no more than the first 1000: select them through a users export instead (users: { all: true } or { connection: "<name>" }; on the command line, --all or --connection <name>), or narrow the query (for example add AND NOT app_metadata.needsPasswordReset:true)',
@@ -351,9 +327,9 @@ describe('selecting users with a search query', () => {
     expect(tenant.counts()).toMatchObject({ listUsers: 1, getUser: 0, patchUser: 0 });
   });
 
-  it('rejects a query the API cannot parse with its 400, before any user is read', async () => {
-    databaseUser();
-    const error = await requirePasswordChange(base({ query: 'email:a@example.com ada' })).catch((e: unknown) => e);
+  it('rejects a query the API cannot parse with its 400, before any user is read', async ({ tenant, users }) => {
+    users.database();
+    const error = await requirePasswordChange(base(tenant, { query: 'email:a@example.com ada' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManagementApiError);
     expect(error).toMatchObject({ step: 'search users', status: 400 });
     expect((error as Error).message).toContain('searching users failed: HTTP 400 (Query validation error: ');
@@ -363,10 +339,10 @@ describe('selecting users with a search query', () => {
 });
 
 describe('waivePasswordChange', () => {
-  it('sets the flag to false, keeps every other key, and skips users already waived', async () => {
-    const flagged = databaseUser({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
-    const waived = databaseUser({ needsPasswordReset: false });
-    const options: WaivePasswordChangeOptions = base([flagged.user_id, waived.user_id]);
+  it('sets the flag to false, keeps every other key, and skips users already waived', async ({ tenant, users }) => {
+    const flagged = users.database({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
+    const waived = users.database({ needsPasswordReset: false });
+    const options: WaivePasswordChangeOptions = base(tenant, [flagged.user_id, waived.user_id]);
     const report = await waivePasswordChange(options);
     expect(tenant.users.get(flagged.user_id)!.app_metadata).toEqual({
       needsPasswordReset: false,
@@ -380,18 +356,18 @@ describe('waivePasswordChange', () => {
     expect((await tenant.runLogin(flagged.user_id, gate())).allowed).toBe(true);
   });
 
-  it('waives the first-login obligation of a user who never signed in', async () => {
-    const user = databaseUser();
-    await waivePasswordChange(base(user.user_id));
+  it('waives the first-login obligation of a user who never signed in', async ({ tenant, users }) => {
+    const user = users.database();
+    await waivePasswordChange(base(tenant, user.user_id));
     expect((await tenant.runLogin(user.user_id, gate())).allowed).toBe(true);
   });
 });
 
 describe('credentials and secrets', () => {
-  it('rejects wrong credentials at the token step, before any user is read, without the secret', async () => {
-    const user = databaseUser();
+  it('rejects wrong credentials at the token step, before any user is read, without the secret', async ({ tenant, users }) => {
+    const user = users.database();
     const wrongSecret = 'wrong-secret-8d1f0c';
-    const error = await requirePasswordChange({ ...base(user.user_id), clientSecret: wrongSecret }).catch((e: unknown) => e);
+    const error = await requirePasswordChange({ ...base(tenant, user.user_id), clientSecret: wrongSecret }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManagementApiError);
     expect(error).toMatchObject({ step: 'get token', status: 401 });
     expect((error as Error).message).toBe(
@@ -401,8 +377,8 @@ describe('credentials and secrets', () => {
     expect(tenant.counts()).toMatchObject({ token: 1, getUser: 0 });
   });
 
-  it('never puts the client secret, the token or the temporary password in an error', async () => {
-    const user = databaseUser();
+  it('never puts the client secret, the token or the temporary password in an error', async ({ tenant, users }) => {
+    const user = users.database();
     let token = '';
     const transport: typeof globalThis.fetch = async (input, init) => {
       token = new Headers(init?.headers).get('authorization')?.replace(/^Bearer /, '') ?? token;
@@ -413,7 +389,7 @@ describe('credentials and secrets', () => {
       { kind: 'status', status: 400, body: { message: `PasswordStrengthError ${TEMPORARY_PASSWORD} ${tenant.clientSecret}` } },
       { times: 1 },
     );
-    const report = await requirePasswordChange({ ...base(user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: transport });
+    const report = await requirePasswordChange({ ...base(tenant, user.user_id), temporaryPassword: TEMPORARY_PASSWORD, fetch: transport });
     const everything = inspect(report, { depth: 10 });
     expect(report.failed[0]!.error).toMatchObject({ step: 'set password', status: 400 });
     expect(token.length).toBeGreaterThan(20);

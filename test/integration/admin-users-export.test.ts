@@ -8,8 +8,7 @@ import { createPasswordResetClearer } from '../../src/clearer/create-password-re
 import { ManagementApiError, OptionsError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
-import { adminOptions } from '../helpers/admin-options.js';
-import { tenantTest as test } from '../helpers/local-tenant.js';
+import { adminOptionsFor, tenantTest as test } from '../helpers/local-tenant.js';
 
 /** Selecting users through a users export: `users: { all: true }` and `{ connection }`. */
 
@@ -35,7 +34,10 @@ function fakeClock(): JobClock & { readonly slept: number[] } {
   };
 }
 
-const options = adminOptions;
+const options = (tenant: LocalTenant, users: RequirePasswordChangeOptions['users'], more: Partial<RequirePasswordChangeOptions> = {}): RequirePasswordChangeOptions => ({
+  ...adminOptionsFor(tenant, users),
+  ...more,
+});
 
 const run = (action: 'requirePasswordChange' | 'waivePasswordChange', settings: RequirePasswordChangeOptions, clock = fakeClock()) =>
   runPasswordChangeJob(resolveJobConfig(action, settings), clock);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
+import { runCliOn } from '../helpers/cli.js';
 import { tenantTest as test } from '../helpers/local-tenant.js';
 import { closedPort, networkFailure } from '../helpers/network.js';
-import { runCliAgainst } from '../helpers/run-cli-in-process.js';
 
 /** `require-change --all | --connection`, `status`, long runs and hosts that cannot be reached, at the command line. */
 
@@ -26,7 +26,7 @@ const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 describe('require-change --all', () => {
   test('exports the users, says where the job stands, and changes those who need it with one request each', async ({ tenant }) => {
     const users = breachDayUsers(tenant);
-    const run = await runCliAgainst(tenant, ['require-change', '--all', '--rate', '10']);
+    const run = await runCliOn(tenant, ['require-change', '--all', '--rate', '10']);
     expect(run.code).toBe(0);
     const stderr = lines(run.stderr);
     expect(stderr.slice(0, 5)).toEqual([
@@ -49,7 +49,7 @@ describe('require-change --all', () => {
   test('prints counts, the source and the failed users as JSON; done and skipped are counted, not listed', async ({ tenant }) => {
     const users = breachDayUsers(tenant);
     tenant.faults.serverError('patchUser', { times: 5 });
-    const run = await runCliAgainst(tenant, ['require-change', '--all', '--json']);
+    const run = await runCliOn(tenant, ['require-change', '--all', '--json']);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ source: 'export', counts: { done: 1, skipped: 2, failed: 1, earlier: 0 }, done: [], skipped: [], earlier: [], exitCode: 1 });
@@ -62,7 +62,7 @@ describe('require-change --all', () => {
   test('says when it waits on the rate limit, and for how long', async ({ tenant }) => {
     breachDayUsers(tenant);
     tenant.faults.rateLimit('patchUser', { retryAfterSeconds: 12 });
-    const run = await runCliAgainst(tenant, ['require-change', '--all']);
+    const run = await runCliOn(tenant, ['require-change', '--all']);
     expect(run.code).toBe(0);
     expect(run.sleeps).toContain(12_000);
     expect(lines(run.stderr)).toContain("waiting 12s: the tenant's rate limit is used up (HTTP 429)");
@@ -71,7 +71,7 @@ describe('require-change --all', () => {
   test('on a terminal, draws the bar with the rate and the time left, printing the failed users above it', async ({ tenant }) => {
     for (let index = 0; index < 6; index += 1) tenant.users.create();
     tenant.faults.serverError('patchUser', { times: 5 });
-    const run = await runCliAgainst(tenant, ['require-change', '--all'], { tty: true });
+    const run = await runCliOn(tenant, ['require-change', '--all'], { tty: true });
     expect(run.code).toBe(1);
     const frames = run.stderr.split('\r\x1b[2K');
     expect(frames).toContainEqual(expect.stringMatching(/^failed auth0\|\w+: updating user/));
@@ -90,12 +90,12 @@ describe('require-change --all', () => {
       if (init?.method === 'PATCH' && ++writes === 2) interrupt.abort();
       return tenant.fetch(input, init);
     };
-    const first = await runCliAgainst(tenant, ['require-change', '--connection', 'staff', '--state', state], { fetch: transport, signal: interrupt.signal });
+    const first = await runCliOn(tenant, ['require-change', '--connection', 'staff', '--state', state], { fetch: transport, signal: interrupt.signal });
     expect(first.code).toBe(130);
     expect(first.stdout).toContain('Interrupted: the users not counted above were not touched.');
 
     tenant.resetCounts();
-    const second = await runCliAgainst(tenant, ['require-change', '--connection', 'staff', '--state', state]);
+    const second = await runCliOn(tenant, ['require-change', '--connection', 'staff', '--state', state]);
     expect(second.code).toBe(0);
     expect(lines(second.stderr)).toContain(`require-change: 2 users of connection staff on ${tenant.domain}, 2 more done or skipped by an earlier run; 2 Management API requests expected`);
     expect(second.stdout).toContain(`  earlier          2  done or skipped by an earlier run (${state})`);
@@ -107,7 +107,7 @@ describe('require-change --all', () => {
 
   test('names the connections there are when none of the users belongs to the one given, exit 2', async ({ tenant }) => {
     tenant.users.create();
-    const run = await runCliAgainst(tenant, ['require-change', '--connection', 'Username-Password-Auth']);
+    const run = await runCliOn(tenant, ['require-change', '--connection', 'Username-Password-Auth']);
     expect(run.code).toBe(2);
     expect(lines(run.stderr).slice(-2)).toEqual([
       `${PREFIX} --connection names a connection no user of the tenant belongs to; the users' connections are "Username-Password-Authentication"`,
@@ -121,7 +121,7 @@ describe('status', () => {
     tenant.connections.add({ name: 'staff', strategy: 'auth0' });
     breachDayUsers(tenant);
     tenant.users.create({ connection: 'staff', created_at: new Date(Date.now() - 400 * 24 * HOUR).toISOString() });
-    const run = await runCliAgainst(tenant, ['status', '--max-password-age-days', '365'], { now: () => Date.now() });
+    const run = await runCliOn(tenant, ['status', '--max-password-age-days', '365'], { now: () => Date.now() });
     expect(run.code).toBe(0);
     const stdout = lines(run.stdout);
     expect(stdout[0]).toMatch(new RegExp(`^Password change status of ${tenant.domain.replace(/\./g, '\\.')} \\(flag needsPasswordReset\\) at \\S+Z, from users export job_\\w{16}$`));
@@ -140,7 +140,7 @@ describe('status', () => {
     breachDayUsers(tenant);
     // A cut-off a minute from now, asked about an hour from now (the tool's clock): in force by then.
     const cutOff = new Date(Date.now() + 60_000).toISOString();
-    const run = await runCliAgainst(tenant, ['status', '--json', '--connection', 'Username-Password-Authentication', '--passwords-set-before', cutOff], { now: () => Date.now() + HOUR });
+    const run = await runCliOn(tenant, ['status', '--json', '--connection', 'Username-Password-Authentication', '--passwords-set-before', cutOff], { now: () => Date.now() + HOUR });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       connection: 'Username-Password-Authentication',
@@ -151,7 +151,7 @@ describe('status', () => {
 
   test('exits 3 without read:users, naming the scope', async ({ startTenant }) => {
     const tenant = await startTenant({ scopes: ['update:users_app_metadata'] });
-    const run = await runCliAgainst(tenant, ['status']);
+    const run = await runCliOn(tenant, ['status']);
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(
       `${PREFIX} getting a Management API token failed: the token does not grant read:users after 1 attempt — grant the M2M application read:users: this run needs read:users\n`,
@@ -163,7 +163,7 @@ describe('a tenant that cannot be reached', () => {
   test('fails at once with exit 4 and "cannot reach": nothing listens on the port', async ({ tenant }) => {
     const port = await closedPort();
     const env = { ...tenant.secrets, AUTH0_DOMAIN: `http://127.0.0.1:${port}` };
-    const run = await runCliAgainst(tenant, ['require-change', '--all'], { env, fetch: globalThis.fetch });
+    const run = await runCliOn(tenant, ['require-change', '--all'], { env, fetch: globalThis.fetch });
     expect(run.code).toBe(4);
     expect(run.stderr).toBe(
       `${PREFIX} cannot reach 127.0.0.1:${port}: nothing accepts the connection (ECONNREFUSED); no user was changed — check AUTH0_DOMAIN, and this machine's network, proxy and firewall\n`,
@@ -182,10 +182,10 @@ describe('a tenant that cannot be reached', () => {
       attempts += 1;
       throw networkFailure(code);
     };
-    const run = await runCliAgainst(tenant, ['require-change', 'auth0|64b7f0c2a1d3e4f5a6b7c8d9'], { env, fetch: unreachable });
+    const run = await runCliOn(tenant, ['require-change', 'auth0|64b7f0c2a1d3e4f5a6b7c8d9'], { env, fetch: unreachable });
     expect(run.code).toBe(4);
     expect(run.stderr).toBe(`${PREFIX} cannot reach acme.eu.auth0.com: ${why}; no user was changed — check AUTH0_DOMAIN, and this machine's network, proxy and firewall\n`);
-    const status = await runCliAgainst(tenant, ['status'], { env, fetch: unreachable });
+    const status = await runCliOn(tenant, ['status'], { env, fetch: unreachable });
     expect(status.code).toBe(4);
     expect(status.stderr).toBe(`${PREFIX} cannot reach acme.eu.auth0.com: ${why}; nothing was read — check AUTH0_DOMAIN, and this machine's network, proxy and firewall\n`);
     expect(attempts).toBe(2);
@@ -199,7 +199,7 @@ describe('a tenant that cannot be reached', () => {
       return tenant.fetch(input, init);
     };
     const state = join(mkdtempSync(join(tmpdir(), 'afpr-export-')), 'run.json');
-    const run = await runCliAgainst(tenant, ['require-change', ...users.map((user) => user.user_id), '--state', state], { fetch: transport });
+    const run = await runCliOn(tenant, ['require-change', ...users.map((user) => user.user_id), '--state', state], { fetch: transport });
     expect(run.code).toBe(4);
     expect(lines(run.stderr).at(-1)).toBe(
       `${PREFIX} cannot reach ${tenant.domain}: its name does not resolve (ENOTFOUND); stopped after 1 user ("${state}" keeps them: run the same command again to continue) — check AUTH0_DOMAIN, and this machine's network, proxy and firewall`,

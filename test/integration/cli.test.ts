@@ -1,42 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
-import { startLocalTenant, type LocalTenant, type TenantUser } from '../../src/testing/local-tenant/index.js';
-import { assertBuilt, ROOT } from '../helpers/built-package.js';
-import { runCliAgainst, type CliOptions, type CliRun } from '../helpers/run-cli-in-process.js';
+import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
+import { cliTest as it, readState, TEMPORARY_PASSWORD, USAGE_HINT } from '../helpers/cli.js';
 import { createMemoryFileSystem } from '../helpers/memory-file-system.js';
 
-const TEMPORARY_PASSWORD = 'Temp-0rary-Passw0rd!';
-const USAGE_HINT = 'Run auth0-force-password-reset --help for the usage.';
-
-let tenant: LocalTenant;
-let dir: string;
-let userCount = 0;
-
-beforeEach(async () => {
-  tenant = await startLocalTenant();
-  dir = mkdtempSync(join(tmpdir(), 'afpr-cli-'));
-});
-afterEach(async () => {
-  await tenant.close();
-});
-
-function databaseUser(appMetadata: Record<string, unknown> = {}): TenantUser {
-  userCount += 1;
-  return tenant.users.create({ email: `user${userCount}@example.com`, app_metadata: appMetadata });
-}
-
-/** Runs the tool in-process against this test's tenant. */
-const cli = (argv: string[], options: CliOptions = {}): Promise<CliRun> => runCliAgainst(tenant, argv, options, TEMPORARY_PASSWORD);
-
-const readState = (path: string) =>
-  JSON.parse(readFileSync(path, 'utf8')) as { command: string; domain: string; flag: string; users: Record<string, { status: string; reason?: string; error?: string }> };
-
 /** A transport that lets a test inject a fault for requests about one user, just before they arrive. */
-function transportWithFaults(onRequest: (method: string, userId: string | undefined) => void): typeof globalThis.fetch {
+function transportWithFaults(tenant: LocalTenant, onRequest: (method: string, userId: string | undefined) => void): typeof globalThis.fetch {
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const match = /^\/api\/v2\/users\/([^/]+)$/.exec(url.pathname);
@@ -46,9 +17,9 @@ function transportWithFaults(onRequest: (method: string, userId: string | undefi
 }
 
 describe('require-change', () => {
-  it('changes database users given by id, skips others, reports an unknown id as failed, exit 1', async () => {
-    const ada = databaseUser({ plan: 'gold' });
-    const google = tenant.users.create({ connection: 'google-oauth2' });
+  it('changes database users given by id, skips others, reports an unknown id as failed, exit 1', async ({ tenant, users, cli }) => {
+    const ada = users.database({ plan: 'gold' });
+    const google = users.social();
     const run = await cli(['require-change', ada.user_id, google.user_id, 'auth0|000000000000000000000000', '--temporary-password-from-env', 'TEMP_PASSWORD']);
 
     expect(run.code).toBe(1);
@@ -78,8 +49,8 @@ describe('require-change', () => {
     expect(login.deniedWith).toBe('Please reset your password!');
   });
 
-  it('exits 0 when every user is done or skipped, with the configured flag', async () => {
-    const ada = databaseUser();
+  it('exits 0 when every user is done or skipped, with the configured flag', async ({ tenant, users, cli }) => {
+    const ada = users.database();
     const run = await cli(['require-change', ada.user_id, '--flag', 'mustChangePassword']);
     expect(run.code).toBe(0);
     expect(tenant.users.get(ada.user_id)!.app_metadata).toEqual({
@@ -88,8 +59,8 @@ describe('require-change', () => {
     });
   });
 
-  it('reads ids from a file, ignoring blank lines and # comments', async () => {
-    const [ada, grace] = [databaseUser(), databaseUser()];
+  it('reads ids from a file, ignoring blank lines and # comments', async ({ tenant, users, cli, dir }) => {
+    const [ada, grace] = [users.database(), users.database()];
     const file = join(dir, 'ids.txt');
     writeFileSync(file, `\uFEFF# contractors, March\n${ada.user_id}\r\n\n   ${grace.user_id}   # Grace\n${ada.user_id}\n`);
     const run = await cli(['require-change', '--file', file]);
@@ -98,8 +69,8 @@ describe('require-change', () => {
     for (const user of [ada, grace]) expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
   });
 
-  it('refuses a file with malformed lines — saying which and what is wrong, never their content — and changes nothing, exit 2', async () => {
-    const ada = databaseUser();
+  it('refuses a file with malformed lines — saying which and what is wrong, never their content — and changes nothing, exit 2', async ({ tenant, users, cli, dir }) => {
+    const ada = users.database();
     const file = join(dir, 'ids.txt');
     writeFileSync(file, `${ada.user_id}\nada@example.com\nauth0|abc def\n`);
     const run = await cli(['require-change', '--file', file]);
@@ -111,7 +82,7 @@ describe('require-change', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it('given an .env file by mistake, prints none of its lines', async () => {
+  it('given an .env file by mistake, prints none of its lines', async ({ tenant, cli, dir }) => {
     const file = join(dir, '.env');
     const secret = 'kX9-secret-value-Qz7';
     writeFileSync(
@@ -139,9 +110,9 @@ describe('require-change', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it('selects users with a search query', async () => {
+  it('selects users with a search query', async ({ tenant, users, cli }) => {
     const contractor = tenant.users.create({ email: 'ann@contractor.example' });
-    const staff = databaseUser();
+    const staff = users.database();
     const run = await cli(['require-change', '--query', 'email:*@contractor.example']);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('require-change: 1 user matching the query on');
@@ -149,8 +120,8 @@ describe('require-change', () => {
     expect(tenant.users.get(staff.user_id)!.app_metadata).toEqual({});
   });
 
-  it('reports a query the API rejects with its 400, changes nothing, exit 2', async () => {
-    databaseUser();
+  it('reports a query the API rejects with its 400, changes nothing, exit 2', async ({ tenant, users, cli }) => {
+    users.database();
     const run = await cli(['require-change', '--query', 'email:ada@example.com OR']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
@@ -159,8 +130,8 @@ describe('require-change', () => {
     expect(tenant.counts()).toMatchObject({ listUsers: 1, getUser: 0, patchUser: 0 });
   });
 
-  it('in a dry run reads, reports what it would change, writes nothing — not even the state file', async () => {
-    const ada = databaseUser();
+  it('in a dry run reads, reports what it would change, writes nothing — not even the state file', async ({ tenant, users, cli, dir }) => {
+    const ada = users.database();
     const before = tenant.users.get(ada.user_id);
     const state = join(dir, 'state.json');
     const run = await cli(['require-change', ada.user_id, '--dry-run', '--temporary-password-from-env', 'TEMP_PASSWORD', '--state', state]);
@@ -175,8 +146,8 @@ describe('require-change', () => {
     expect(existsSync(state)).toBe(false);
   });
 
-  it('prints the report as JSON with --json', async () => {
-    const ada = databaseUser();
+  it('prints the report as JSON with --json', async ({ tenant, users, cli }) => {
+    const ada = users.database();
     const run = await cli(['require-change', ada.user_id, 'auth0|000000000000000000000000', '--json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual({
@@ -203,21 +174,21 @@ describe('require-change', () => {
     });
   });
 
-  it('draws a progress bar on a terminal, printing skipped and failed users above it', async () => {
-    const users = [databaseUser(), tenant.users.create({ connection: 'google-oauth2' }), databaseUser()];
-    const run = await cli(['require-change', ...users.map((user) => user.user_id)], { tty: true });
+  it('draws a progress bar on a terminal, printing skipped and failed users above it', async ({ users, cli }) => {
+    const selected = [users.database(), users.social(), users.database()];
+    const run = await cli(['require-change', ...selected.map((user) => user.user_id)], { tty: true });
     expect(run.code).toBe(0);
     const frames = run.stderr.split('\r\x1b[2K');
     expect(frames[1]).toBe('[........................] 0/3  done 0  skipped 0  failed 0');
-    expect(frames).toContain(`skipped ${users[1]!.user_id}: primary identity is google-oauth2 (connection "google-oauth2"): no Auth0 password to change\n`);
+    expect(frames).toContain(`skipped ${selected[1]!.user_id}: primary identity is google-oauth2 (connection "google-oauth2"): no Auth0 password to change\n`);
     // The rate reached, by the run's clock: three users in the 2 s of pacing to the default 2 requests/s.
     expect(frames.at(-1)).toBe('[########################] 3/3  done 2  skipped 1  failed 0  1.5/s\n');
   });
 });
 
 describe('waive', () => {
-  it('sets the flag to false and keeps the other keys', async () => {
-    const ada = databaseUser({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
+  it('sets the flag to false and keeps the other keys', async ({ tenant, users, cli }) => {
+    const ada = users.database({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
     const run = await cli(['waive', ada.user_id]);
     expect(run.code).toBe(0);
     expect(tenant.users.get(ada.user_id)!.app_metadata).toEqual({
@@ -227,7 +198,7 @@ describe('waive', () => {
     });
   });
 
-  it('refuses a temporary password', async () => {
+  it('refuses a temporary password', async ({ cli }) => {
     const run = await cli(['waive', 'auth0|1', '--temporary-password-from-env', 'TEMP_PASSWORD']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--temporary-password-from-env is for require-change only');
@@ -235,13 +206,13 @@ describe('waive', () => {
 });
 
 describe('rate limits, faults and resuming', () => {
-  it('survives a 429 (waiting as retry-after says), retries a dropped connection, fails a user on persistent 5xx — then resumes from the state file', async () => {
-    const users = Array.from({ length: 5 }, () => databaseUser());
-    const [u1, u2, u3, u4, u5] = users.map((user) => user.user_id) as [string, string, string, string, string];
+  it('survives a 429 (waiting as retry-after says), retries a dropped connection, fails a user on persistent 5xx — then resumes from the state file', async ({ tenant, users, cli, dir }) => {
+    const selected = Array.from({ length: 5 }, () => users.database());
+    const [u1, u2, u3, u4, u5] = selected.map((user) => user.user_id) as [string, string, string, string, string];
     const state = join(dir, 'state.json');
     let limited = false;
     let dropped = false;
-    const faulty = transportWithFaults((method, userId) => {
+    const faulty = transportWithFaults(tenant, (method, userId) => {
       if (userId === u2 && method === 'PATCH' && !limited) {
         limited = true;
         tenant.faults.rateLimit('patchUser', { retryAfterSeconds: 3 });
@@ -252,7 +223,7 @@ describe('rate limits, faults and resuming', () => {
         tenant.faults.drop('getUser');
       }
     });
-    const first = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state], { fetch: faulty });
+    const first = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', state], { fetch: faulty });
 
     expect(first.code).toBe(1);
     // The 429 was waited out as asked (3 s), and u2 was done on the next attempt.
@@ -280,7 +251,7 @@ describe('rate limits, faults and resuming', () => {
 
     // The same command again, the tenant healthy: only the failed user is touched.
     tenant.resetCounts();
-    const second = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state]);
+    const second = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', state]);
     expect(second.code).toBe(0);
     expect(second.stderr.split('\n')[0]).toBe(`require-change: 1 user on ${tenant.domain}, 4 more done or skipped by an earlier run`);
     expect(tenant.requests.filter((request) => request.route !== 'token').every((request) => request.path.includes(encodeURIComponent(u3)))).toBe(true);
@@ -290,36 +261,36 @@ describe('rate limits, faults and resuming', () => {
     expect(readState(state).users[u3]!.status).toBe('done');
   });
 
-  it('stops after the user in progress when interrupted (exit 130), and the next run finishes', async () => {
-    const users = Array.from({ length: 4 }, () => databaseUser());
+  it('stops after the user in progress when interrupted (exit 130), and the next run finishes', async ({ tenant, users, cli, dir }) => {
+    const selected = Array.from({ length: 4 }, () => users.database());
     const state = join(dir, 'state.json');
     const interrupt = new AbortController();
     let reads = 0;
-    const transport = transportWithFaults((method) => {
+    const transport = transportWithFaults(tenant, (method) => {
       if (method === 'GET' && ++reads === 2) interrupt.abort();
     });
-    const first = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state], { fetch: transport, signal: interrupt.signal });
+    const first = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', state], { fetch: transport, signal: interrupt.signal });
     expect(first.code).toBe(130);
     expect(first.stdout).toContain('Interrupted: the users not counted above were not touched.');
-    expect(Object.keys(readState(state).users)).toEqual([users[0]!.user_id, users[1]!.user_id]);
-    expect(tenant.users.get(users[2]!.user_id)!.app_metadata).toEqual({});
+    expect(Object.keys(readState(state).users)).toEqual([selected[0]!.user_id, selected[1]!.user_id]);
+    expect(tenant.users.get(selected[2]!.user_id)!.app_metadata).toEqual({});
 
-    const second = await cli(['require-change', ...users.map((user) => user.user_id), '--state', state]);
+    const second = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', state]);
     expect(second.code).toBe(0);
     expect(Object.values(readState(state).users).map((entry) => entry.status)).toEqual(['done', 'done', 'done', 'done']);
   });
 
-  it('paces requests to --rate per second: the waits it asks for', async () => {
-    const users = Array.from({ length: 3 }, () => databaseUser({ needsPasswordReset: true }));
-    const run = await cli(['waive', ...users.map((user) => user.user_id), '--rate', '0.1']);
+  it('paces requests to --rate per second: the waits it asks for', async ({ tenant, users, cli }) => {
+    const selected = Array.from({ length: 3 }, () => users.database({ needsPasswordReset: true }));
+    const run = await cli(['waive', ...selected.map((user) => user.user_id), '--rate', '0.1']);
     expect(run.code).toBe(0);
     // Six Management API requests (a read and a write per user) at 0.1/s: five gaps of 10 s.
     expect(tenant.counts()).toMatchObject({ getUser: 3, patchUser: 3 });
     expect(run.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
   });
 
-  it('refuses a state file of another run, before anything is read', async () => {
-    const ada = databaseUser();
+  it('refuses a state file of another run, before anything is read', async ({ tenant, users, cli, dir }) => {
+    const ada = users.database();
     const state = join(dir, 'state.json');
     expect((await cli(['waive', ada.user_id, '--state', state])).code).toBe(0);
     tenant.resetCounts();
@@ -329,7 +300,7 @@ describe('rate limits, faults and resuming', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it('refuses a state file it cannot write, before anything is read', async () => {
+  it('refuses a state file it cannot write, before anything is read', async ({ tenant, cli, dir }) => {
     const state = join(dir, 'no-such-directory', 'state.json');
     const run = await cli(['require-change', 'auth0|1', '--state', state]);
     expect(run.code).toBe(2);
@@ -337,7 +308,7 @@ describe('rate limits, faults and resuming', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it('refuses a file that is not a state file', async () => {
+  it('refuses a file that is not a state file', async ({ cli, dir }) => {
     const state = join(dir, 'state.json');
     writeFileSync(state, '{"users": []}');
     const run = await cli(['require-change', 'auth0|1', '--state', state]);
@@ -349,9 +320,9 @@ describe('rate limits, faults and resuming', () => {
 describe('one run at a time per state file', () => {
   const STARTED = Date.parse('2026-03-01T10:00:00.000Z');
 
-  it('refuses a second run while the first is under way, naming its pid and start time; the first loses nothing', async () => {
-    const users = Array.from({ length: 3 }, () => databaseUser());
-    const ids = users.map((user) => user.user_id);
+  it('refuses a second run while the first is under way, naming its pid and start time; the first loses nothing', async ({ tenant, users, cli, dir }) => {
+    const selected = Array.from({ length: 3 }, () => users.database());
+    const ids = selected.map((user) => user.user_id);
     const state = join(dir, 'state.json');
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -382,23 +353,8 @@ describe('one run at a time per state file', () => {
     expect(readdirSync(dir)).toEqual(['state.json']);
   });
 
-  it('takes over the lock of a run whose process is gone, with a note', { timeout: 30_000 }, async () => {
-    const ada = databaseUser();
-    const state = join(dir, 'state.json');
-    // A real process of this host, run to its end: its pid no longer exists.
-    const gone = spawnSync(process.execPath, ['-e', '']).pid;
-    writeFileSync(`${state}.lock`, `${JSON.stringify({ pid: gone, host: hostname(), startedAt: '2026-02-28T09:00:00.000Z' })}\n`);
-    const run = await cli(['require-change', ada.user_id, '--state', state]);
-    expect(run.code).toBe(0);
-    expect(run.stderr.split('\n')[0]).toBe(
-      `auth0-force-password-reset: note: --state ${JSON.stringify(state)} was locked by a run that no longer exists (pid ${gone}, started 2026-02-28T09:00:00.000Z): taking it over`,
-    );
-    expect(readState(state).users[ada.user_id]?.status).toBe('done');
-    expect(readdirSync(dir)).toEqual(['state.json']);
-  });
-
-  it('refuses a lock held on another machine, and one it cannot read, changing nothing', async () => {
-    const ada = databaseUser();
+  it('refuses a lock held on another machine, and one it cannot read, changing nothing', async ({ tenant, users, cli, dir }) => {
+    const ada = users.database();
     const state = join(dir, 'state.json');
     const lock = `${state}.lock`;
     writeFileSync(lock, `${JSON.stringify({ pid: 4242, host: 'build-7', startedAt: '2026-02-28T09:00:00.000Z' })}\n`);
@@ -417,10 +373,10 @@ describe('one run at a time per state file', () => {
     expect(readdirSync(dir)).toEqual(['state.json.lock']);
   });
 
-  it('writes one journal line and one fsync per user, and the state file once', async () => {
-    const users = Array.from({ length: 5 }, () => databaseUser());
+  it('writes one journal line and one fsync per user, and the state file once', async ({ users, cli }) => {
+    const selected = Array.from({ length: 5 }, () => users.database());
     const fs = createMemoryFileSystem();
-    const run = await cli(['require-change', ...users.map((user) => user.user_id), '--state', '/runs/state.json'], { stateFileSystem: fs });
+    const run = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', '/runs/state.json'], { stateFileSystem: fs });
     expect(run.code).toBe(0);
     const on = (path: string) => fs.operations.filter((operation) => operation.path === path).map((operation) => operation.op);
     expect(on('/runs/state.json.journal')).toEqual([
@@ -437,10 +393,10 @@ describe('one run at a time per state file', () => {
     expect([...fs.files.keys()]).toEqual(['/runs/state.json']);
   });
 
-  it('stops after the user whose outcome cannot be recorded, exit 1, and keeps what was recorded', async () => {
-    const users = Array.from({ length: 3 }, () => databaseUser());
+  it('stops after the user whose outcome cannot be recorded, exit 1, and keeps what was recorded', async ({ tenant, users, cli }) => {
+    const selected = Array.from({ length: 3 }, () => users.database());
     const fs = createMemoryFileSystem();
-    const run = await cli(['require-change', ...users.map((user) => user.user_id), '--state', '/runs/state.json'], {
+    const run = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', '/runs/state.json'], {
       stateFileSystem: {
         ...fs,
         async open(path, flags) {
@@ -456,69 +412,14 @@ describe('one run at a time per state file', () => {
       'auth0-force-password-reset: cannot write --state "/runs/state.json" (ENOSPC); stopped — the users reported above were processed',
       '',
     ]);
-    expect(tenant.users.get(users[2]!.user_id)!.app_metadata).toEqual({});
-    expect(Object.keys((JSON.parse(fs.files.get('/runs/state.json') ?? '') as { users: object }).users)).toEqual([users[0]!.user_id]);
+    expect(tenant.users.get(selected[2]!.user_id)!.app_metadata).toEqual({});
+    expect(Object.keys((JSON.parse(fs.files.get('/runs/state.json') ?? '') as { users: object }).users)).toEqual([selected[0]!.user_id]);
   });
 
-  it(
-    'resumes a run killed mid-way (SIGKILL): the users it recorded are left alone — a password they chose since is not overwritten',
-    { timeout: 60_000 },
-    async () => {
-      assertBuilt();
-      const users = Array.from({ length: 20 }, () => databaseUser());
-      const ids = users.map((user) => user.user_id);
-      const state = join(dir, 'state.json');
-      const argv = ['require-change', ...ids, '--state', state, '--temporary-password-from-env', 'TEMP_PASSWORD'];
-      // The bin, in a process of its own, over HTTP to the local tenant; paced so it can be killed mid-way.
-      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...argv, '--rate', '10'], {
-        env: { ...tenant.secrets, TEMP_PASSWORD: TEMPORARY_PASSWORD, PATH: process.env['PATH'] },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let progress = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        progress += chunk.toString();
-        if (progress.includes('[3/20]')) child.kill('SIGKILL');
-      });
-      const signal = await new Promise((resolve) => child.on('exit', (_code, exitSignal) => resolve(exitSignal)));
-      expect(signal).toBe('SIGKILL');
-
-      const lock = JSON.parse(readFileSync(`${state}.lock`, 'utf8')) as { pid: number; startedAt: string };
-      expect(lock.pid).toBe(child.pid);
-      const recorded = readFileSync(`${state}.journal`, 'utf8')
-        .split('\n')
-        .filter((line) => line.endsWith('}'))
-        .map((line) => (JSON.parse(line) as { userId: string }).userId);
-      expect(recorded.length).toBeGreaterThanOrEqual(3);
-      expect(recorded.length).toBeLessThan(20);
-      // Meanwhile, the users already done choose their own passwords.
-      for (const userId of recorded) tenant.users.changePassword(userId, `Chosen-by-${userId}`);
-
-      tenant.resetCounts();
-      const requestsBefore = tenant.requests.length;
-      const resumed = await cli(argv);
-      expect(resumed.code).toBe(0);
-      expect(resumed.stderr.split('\n').slice(0, 3)).toEqual([
-        `auth0-force-password-reset: note: --state ${JSON.stringify(state)} was locked by a run that no longer exists (pid ${child.pid}, started ${lock.startedAt}): taking it over`,
-        // (A record the kill cut short would add a note that its user is processed again.)
-        expect.stringContaining(
-          `auth0-force-password-reset: note: the previous run on --state ${JSON.stringify(state)} did not finish: its journal's ${recorded.length} outcomes are now in the state file`,
-        ),
-        `require-change: ${20 - recorded.length} users on ${tenant.domain}, ${recorded.length} more done or skipped by an earlier run`,
-      ]);
-      const paths = tenant.requests.slice(requestsBefore).map((request) => request.path);
-      const touched = (userId: string) => paths.some((path) => path.includes(encodeURIComponent(userId)));
-      expect(ids.filter(touched)).toEqual(ids.filter((userId) => !recorded.includes(userId)));
-      for (const userId of recorded) expect(tenant.users.verifyPassword(userId, `Chosen-by-${userId}`)).toBe(true);
-      for (const userId of ids) expect(tenant.users.get(userId)!.app_metadata['needsPasswordReset']).toBe(true);
-      expect(Object.values(readState(state).users).every((entry) => entry.status === 'done')).toBe(true);
-      expect(Object.keys(readState(state).users)).toHaveLength(20);
-      expect(readdirSync(dir)).toEqual(['state.json']);
-    },
-  );
 });
 
 describe('credentials and secrets', () => {
-  it('refuses credentials and passwords on the command line without repeating them, exit 2', async () => {
+  it('refuses credentials and passwords on the command line without repeating them, exit 2', async ({ tenant, cli }) => {
     for (const argv of [
       ['require-change', 'auth0|1', '--client-secret', 's3cr3t-value'],
       ['require-change', 'auth0|1', '--client-secret=s3cr3t-value'],
@@ -536,7 +437,7 @@ describe('credentials and secrets', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it('asks for the missing environment variables, exit 2', async () => {
+  it('asks for the missing environment variables, exit 2', async ({ tenant, cli }) => {
     const run = await cli(['require-change', 'auth0|1'], { env: { AUTH0_DOMAIN: tenant.domain } });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(
@@ -548,7 +449,7 @@ describe('credentials and secrets', () => {
     );
   });
 
-  it('never repeats the value of --temporary-password-from-env: it may be the password itself', async () => {
+  it('never repeats the value of --temporary-password-from-env: it may be the password itself', async ({ tenant, cli }) => {
     // A password that happens to look like a variable name, and names none that is set.
     const run = await cli(['require-change', 'auth0|1', '--temporary-password-from-env', 'Summer2026']);
     expect(run.code).toBe(2);
@@ -558,8 +459,8 @@ describe('credentials and secrets', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it('exits 3 when it cannot authenticate, before any user is read', async () => {
-    const ada = databaseUser();
+  it('exits 3 when it cannot authenticate, before any user is read', async ({ tenant, users, cli }) => {
+    const ada = users.database();
     const run = await cli(['require-change', ada.user_id], { env: { ...tenant.secrets, AUTH0_CLIENT_SECRET: 'wrong-secret-51c0' } });
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(
@@ -569,11 +470,11 @@ describe('credentials and secrets', () => {
     expect(tenant.counts()).toMatchObject({ token: 1, getUser: 0 });
   });
 
-  it('never writes the client secret, the token or the temporary password to stdout, stderr or the state file', async () => {
-    const [ada, grace] = [databaseUser(), databaseUser()];
+  it('never writes the client secret, the token or the temporary password to stdout, stderr or the state file', async ({ tenant, users, cli, dir }) => {
+    const [ada, grace] = [users.database(), users.database()];
     const state = join(dir, 'state.json');
     let token = '';
-    const transport = transportWithFaults(() => {});
+    const transport = transportWithFaults(tenant, () => {});
     const spying: typeof globalThis.fetch = (input, init) => {
       token = new Headers(init?.headers).get('authorization')?.replace(/^Bearer /, '') ?? token;
       return transport(input, init);
@@ -595,7 +496,7 @@ describe('credentials and secrets', () => {
 });
 
 describe('usage', () => {
-  it('prints the overview with --help, exit 0', async () => {
+  it('prints the overview with --help, exit 0', async ({ cli }) => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
@@ -628,14 +529,14 @@ describe('usage', () => {
     );
   });
 
-  it('keeps every help line within 100 columns', async () => {
+  it('keeps every help line within 100 columns', async ({ cli }) => {
     for (const argv of [['--help'], ['require-change', '--help'], ['waive', '--help'], ['status', '--help']]) {
       const { stdout } = await cli(argv);
       expect(stdout.split('\n').filter((line) => line.length > 100)).toEqual([]);
     }
   });
 
-  it('prints a command’s help with <command> --help: its users, options and scopes', async () => {
+  it('prints a command’s help with <command> --help: its users, options and scopes', async ({ tenant, cli }) => {
     const requireChange = await cli(['require-change', '--help']);
     expect(requireChange.code).toBe(0);
     expect(requireChange.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset require-change <user id>… [options]');
@@ -659,7 +560,7 @@ describe('usage', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
-  it.each([
+  it.for([
     [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change, waive or status'],
     [['require-change'], 'no users: give user ids, --file <path>, --query <query>, --all or --connection <name>'],
     [['require-change', 'auth0|1', '--query', 'email:x'], 'give the users one way only: user ids, --file, --query, --all or --connection'],
@@ -679,8 +580,8 @@ describe('usage', () => {
     [['require-change', 'auth0|1', '--bogus=1'], 'unknown option --bogus'],
     [['require-change', 'auth0|1', '--dryrun'], 'unknown option --dryrun: did you mean --dry-run?'],
     [['require-change', 'auth0|1', '--state'], '--state needs a value'],
-  ])('refuses %j, exit 2', async (argv, message) => {
-    const run = await cli(argv);
+  ] as const)('refuses %j, exit 2', async ([argv, message], { tenant, cli }) => {
+    const run = await cli([...argv]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`auth0-force-password-reset: ${message}\n${USAGE_HINT}\n`);
     expect(tenant.counts().total).toBe(0);

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { requirePasswordChange } from '../../src/admin/require-password-change.js';
 import { waivePasswordChange } from '../../src/admin/waive-password-change.js';
 import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
 import { ManagementApiError } from '../../src/errors/index.js';
-import { buildPostChangePasswordEvent } from '../../src/testing/events.js';
-import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
+import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { createMemoryCache } from '../../src/testing/memory-cache.js';
+import { adminOptionsFor as adminOptions, createUserFactory, passwordChangeEventOf, tenantTest as it } from '../helpers/local-tenant.js';
 
 /**
  * Issue 15: each part of the library works with exactly the scopes the docs ask for, and fails
@@ -16,41 +16,22 @@ const CLEARER_SCOPES = ['read:users', 'update:users_app_metadata'];
 const METADATA_RUN_SCOPES = ['read:users', 'update:users_app_metadata'];
 const PASSWORD_RUN_SCOPES = ['read:users', 'update:users'];
 
-let tenant: LocalTenant | undefined;
-afterEach(() => tenant?.close());
-
-async function tenantWith(scopes: readonly string[]): Promise<LocalTenant> {
-  tenant = await startLocalTenant({ scopes });
-  return tenant;
-}
-
 async function clearFlagOfUserOn(local: LocalTenant) {
-  const user = local.users.create({ email: 'ada@example.com', app_metadata: { needsPasswordReset: true, needsPasswordResetAt: local.now().toISOString(), plan: 'gold' } });
-  const changed = local.users.changePassword(user.user_id, 'n3w-Passw0rd!');
+  const user = createUserFactory(local).flaggedWhoChangedPassword({ plan: 'gold' });
   const clearer = createPasswordResetClearer({ fetch: local.fetch, log: false });
-  const event = buildPostChangePasswordEvent({ user: { user_id: user.user_id, last_password_reset: changed.last_password_reset }, secrets: { ...local.secrets } });
-  const outcome = await clearer(event, { cache: createMemoryCache() }).then(() => undefined, (error: unknown) => error);
+  const outcome = await clearer(passwordChangeEventOf(local, user), { cache: createMemoryCache() }).then(() => undefined, (error: unknown) => error);
   return { outcome, appMetadata: local.users.get(user.user_id)!.app_metadata };
 }
 
-const adminOptions = (local: LocalTenant, users: string[]) => ({
-  domain: local.domain,
-  clientId: local.clientId,
-  clientSecret: local.clientSecret,
-  users,
-  fetch: local.fetch,
-  rate: 100,
-});
-
 describe('the clearer: read:users and update:users_app_metadata', () => {
-  it('clears the flag with exactly those scopes', async () => {
-    const { outcome, appMetadata } = await clearFlagOfUserOn(await tenantWith(CLEARER_SCOPES));
+  it('clears the flag with exactly those scopes', async ({ startTenant }) => {
+    const { outcome, appMetadata } = await clearFlagOfUserOn(await startTenant({ scopes: CLEARER_SCOPES }));
     expect(outcome).toBeUndefined();
     expect(appMetadata).toMatchObject({ needsPasswordReset: false, plan: 'gold' });
   });
 
-  it('without update:users_app_metadata, fails at the write, naming the scope and who needs it', async () => {
-    const { outcome, appMetadata } = await clearFlagOfUserOn(await tenantWith(['read:users']));
+  it('without update:users_app_metadata, fails at the write, naming the scope and who needs it', async ({ startTenant }) => {
+    const { outcome, appMetadata } = await clearFlagOfUserOn(await startTenant({ scopes: ['read:users'] }));
     expect(outcome).toBeInstanceOf(ManagementApiError);
     expect(outcome).toMatchObject({
       step: 'update user',
@@ -61,17 +42,17 @@ describe('the clearer: read:users and update:users_app_metadata', () => {
     expect(appMetadata['needsPasswordReset']).toBe(true);
   });
 
-  it('without read:users, fails at the read, naming the scope', async () => {
-    const { outcome } = await clearFlagOfUserOn(await tenantWith(['update:users_app_metadata']));
+  it('without read:users, fails at the read, naming the scope', async ({ startTenant }) => {
+    const { outcome } = await clearFlagOfUserOn(await startTenant({ scopes: ['update:users_app_metadata'] }));
     expect(outcome).toMatchObject({ step: 'read user', status: 403, requiredScopes: ['read:users'] });
     expect((outcome as Error).message).toContain('grant the M2M application the read:users scope: the clearer needs read:users and update:users_app_metadata');
   });
 });
 
 describe('the administrator tools', () => {
-  it('require a change without a temporary password, and waive, with read:users and update:users_app_metadata', async () => {
-    const local = await tenantWith(METADATA_RUN_SCOPES);
-    const user = local.users.create({ email: 'ada@example.com' });
+  it('require a change without a temporary password, and waive, with read:users and update:users_app_metadata', async ({ startTenant }) => {
+    const local = await startTenant({ scopes: METADATA_RUN_SCOPES });
+    const user = createUserFactory(local).database();
     const required = await requirePasswordChange(adminOptions(local, [user.user_id]));
     expect(required.done).toHaveLength(1);
     expect(local.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
@@ -80,17 +61,17 @@ describe('the administrator tools', () => {
     expect(local.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
   });
 
-  it('set a temporary password with read:users and update:users', async () => {
-    const local = await tenantWith(PASSWORD_RUN_SCOPES);
-    const user = local.users.create({ email: 'ada@example.com' });
+  it('set a temporary password with read:users and update:users', async ({ startTenant }) => {
+    const local = await startTenant({ scopes: PASSWORD_RUN_SCOPES });
+    const user = createUserFactory(local).database();
     const report = await requirePasswordChange({ ...adminOptions(local, [user.user_id]), temporaryPassword: 'Temp-0rary-Passw0rd' });
     expect(report.done).toHaveLength(1);
     expect(local.users.verifyPassword(user.user_id, 'Temp-0rary-Passw0rd')).toBe(true);
   });
 
-  it('refuse to start a temporary-password run whose token lacks update:users, before any user is read', async () => {
-    const local = await tenantWith(METADATA_RUN_SCOPES);
-    const user = local.users.create({ email: 'ada@example.com' });
+  it('refuse to start a temporary-password run whose token lacks update:users, before any user is read', async ({ startTenant }) => {
+    const local = await startTenant({ scopes: METADATA_RUN_SCOPES });
+    const user = createUserFactory(local).database();
     const error = await requirePasswordChange({ ...adminOptions(local, [user.user_id]), temporaryPassword: 'Temp-0rary-Passw0rd' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManagementApiError);
     expect(error).toMatchObject({
@@ -102,8 +83,8 @@ describe('the administrator tools', () => {
     expect(local.counts()).toMatchObject({ token: 1, getUser: 0, patchUser: 0 });
   });
 
-  it('refuse to start any run whose token lacks read:users', async () => {
-    const local = await tenantWith(['update:users_app_metadata']);
+  it('refuse to start any run whose token lacks read:users', async ({ startTenant }) => {
+    const local = await startTenant({ scopes: ['update:users_app_metadata'] });
     const error = await waivePasswordChange(adminOptions(local, ['auth0|64b7f0c2a1d3e4f5a6b7c8d9'])).catch((e: unknown) => e);
     expect(error).toMatchObject({ step: 'get token', reason: 'the token does not grant read:users', requiredScopes: ['read:users'] });
     expect(local.counts().getUser).toBe(0);

@@ -1,27 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import type { PostChangePasswordEvent } from '../../src/auth0/post-change-password.js';
 import type { PostLoginEvent } from '../../src/auth0/post-login.js';
-import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
 import { ManagementApiError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { signHs256 } from '../../src/internal/hs256-jwt.js';
-import {
-  startLocalTenant,
-  type LocalTenant,
-  type PostLoginActionHandler,
-} from '../../src/testing/local-tenant/index.js';
-
-let tenant: LocalTenant;
-
-beforeEach(async () => {
-  tenant = await startLocalTenant();
-});
-afterEach(async () => {
-  await tenant.close();
-});
-
-const NEW_PASSWORD = 'n3w-Passw0rd!';
+import type { LocalTenant, PostLoginActionHandler } from '../../src/testing/local-tenant/index.js';
+import { NEW_PASSWORD, tenantTest as it } from '../helpers/local-tenant.js';
 
 /** A handler that records the event it received, and does nothing else. */
 function recordingHandler() {
@@ -34,7 +19,7 @@ function recordingHandler() {
 
 describe('runLogin', () => {
   describe('the event', () => {
-    it('counts the login before the handler runs: the first login sees 1, denied logins count too', async () => {
+    it('counts the login before the handler runs: the first login sees 1, denied logins count too', async ({ tenant }) => {
       const user = tenant.users.create({ email: 'ada@example.com' });
       const seen: number[] = [];
       const storedDuringHandler: number[] = [];
@@ -52,7 +37,7 @@ describe('runLogin', () => {
       expect(tenant.users.get(user.user_id)!.logins_count).toBe(2);
     });
 
-    it('is built from the store: user, connection, transaction, request, tenant and secrets', async () => {
+    it('is built from the store: user, connection, transaction, request, tenant and secrets', async ({ tenant }) => {
       const created = tenant.users.create({
         email: 'ada@example.com',
         app_metadata: { plan: 'gold' },
@@ -94,7 +79,7 @@ describe('runLogin', () => {
       expect(outcome.event).toEqual(event);
     });
 
-    it('defaults to an authorization-code login in English, with no secrets', async () => {
+    it('defaults to an authorization-code login in English, with no secrets', async ({ tenant }) => {
       const user = tenant.users.create();
       const { handler, events } = recordingHandler();
       await tenant.runLogin(user.user_id, handler);
@@ -103,7 +88,7 @@ describe('runLogin', () => {
       expect(events[0]!.user).not.toHaveProperty('last_password_reset');
     });
 
-    it('gives a social user the social connection and identity', async () => {
+    it('gives a social user the social connection and identity', async ({ tenant }) => {
       const user = tenant.users.create({ connection: 'google-oauth2', email: 'grace@example.com' });
       const { handler, events } = recordingHandler();
       await tenant.runLogin(user.user_id, handler);
@@ -113,7 +98,7 @@ describe('runLogin', () => {
   });
 
   describe('metadata writes', () => {
-    it('are batched and saved once, after the last handler; null deletes a key', async () => {
+    it('are batched and saved once, after the last handler; null deletes a key', async ({ tenant }) => {
       const user = tenant.users.create({ app_metadata: { plan: 'gold', legacy: 1 } });
       const storedDuringFlow: unknown[] = [];
       const writer: PostLoginActionHandler = (_event, api) => {
@@ -139,7 +124,7 @@ describe('runLogin', () => {
       expect(tenant.users.get(user.user_id)!.app_metadata).toEqual({ plan: 'gold', flag: true });
     });
 
-    it('are saved on a deny too', async () => {
+    it('are saved on a deny too', async ({ tenant }) => {
       const user = tenant.users.create();
       const outcome = await tenant.runLogin(user.user_id, (_event, api) => {
         api.user.setAppMetadata('flag', true);
@@ -150,7 +135,7 @@ describe('runLogin', () => {
       expect(tenant.users.get(user.user_id)!.app_metadata).toEqual({ flag: true });
     });
 
-    it('are visible to later handlers in event.user.app_metadata', async () => {
+    it('are visible to later handlers in event.user.app_metadata', async ({ tenant }) => {
       const user = tenant.users.create({ app_metadata: { plan: 'gold', legacy: 1 } });
       const { handler: later, events } = recordingHandler();
       await tenant.runLogin(user.user_id, [
@@ -166,7 +151,7 @@ describe('runLogin', () => {
       expect(tenant.users.get(user.user_id)!.user_metadata).toEqual({ seen: 1 });
     });
 
-    it('refuses a key with "." or "$", as Auth0 does', async () => {
+    it('refuses a key with "." or "$", as Auth0 does', async ({ tenant }) => {
       const user = tenant.users.create();
       const outcome = await tenant.runLogin(user.user_id, (_event, api) => {
         api.user.setAppMetadata('a.b', true);
@@ -182,7 +167,7 @@ describe('runLogin', () => {
   });
 
   describe('deny', () => {
-    it('stops the flow after the current handler', async () => {
+    it('stops the flow after the current handler', async ({ tenant }) => {
       const user = tenant.users.create();
       const later = vi.fn();
       let afterDeny = false;
@@ -203,7 +188,7 @@ describe('runLogin', () => {
   });
 
   describe('a handler that throws', () => {
-    it('ends in "Extensibility Error", stops the flow and saves nothing of the batch', async () => {
+    it('ends in "Extensibility Error", stops the flow and saves nothing of the batch', async ({ tenant }) => {
       const user = tenant.users.create({ app_metadata: { plan: 'gold' } });
       const boom = new Error('boom');
       const later = vi.fn();
@@ -232,7 +217,7 @@ describe('runLogin', () => {
   });
 
   describe('api.cache', () => {
-    it('persists across runs of the post-login trigger, apart from the post-change-password cache', async () => {
+    it('persists across runs of the post-login trigger, apart from the post-change-password cache', async ({ tenant }) => {
       const user = tenant.users.create();
       const reads: unknown[] = [];
       const counter: PostLoginActionHandler = (_event, api) => {
@@ -254,7 +239,7 @@ describe('runLogin', () => {
   });
 
   describe('the rest of the api', () => {
-    it('records custom claims, and suspends the flow at a redirect, saving the metadata first', async () => {
+    it('records custom claims, and suspends the flow at a redirect, saving the metadata first', async ({ tenant }) => {
       const user = tenant.users.create();
       const claims = await tenant.runLogin(user.user_id, (_event, api) => {
         api.idToken?.setCustomClaim('https://example.com/roles', ['editor']);
@@ -282,7 +267,7 @@ describe('runLogin', () => {
   });
 
   describe('misuse', () => {
-    it('throws for an unknown user or a handler that is not a function, before counting anything', async () => {
+    it('throws for an unknown user or a handler that is not a function, before counting anything', async ({ tenant }) => {
       const user = tenant.users.create();
       const allow: PostLoginActionHandler = () => {};
       await expect(tenant.runLogin('auth0|nobody', allow)).rejects.toThrow(
@@ -321,12 +306,12 @@ describe('continueLogin: the return to /continue after a redirect', () => {
   }
 
   /** The token the page sends back: sub, iss, exp and the state, signed with the shared secret. */
-  function pageToken(userId: string, state: string, accepted: boolean): string {
+  function pageToken(tenant: LocalTenant, userId: string, state: string, accepted: boolean): string {
     const now = Math.floor(Date.now() / 1000);
     return signHs256({ sub: userId, iss: tenant.domain, iat: now, exp: now + 60, state, accepted }, SECRET);
   }
 
-  it('runs the redirecting Action’s onContinuePostLogin, then the Actions after it, on the same login', async () => {
+  it('runs the redirecting Action’s onContinuePostLogin, then the Actions after it, on the same login', async ({ tenant }) => {
     const user = tenant.users.create();
     const seen: PostLoginEvent[] = [];
     const after = vi.fn<PostLoginActionHandler>();
@@ -336,7 +321,7 @@ describe('continueLogin: the return to /continue after a redirect', () => {
     expect(after).not.toHaveBeenCalled();
     const { state } = redirected.redirect!;
 
-    const resumed = await tenant.continueLogin(state, { body: { session_token: pageToken(user.user_id, state, true) } });
+    const resumed = await tenant.continueLogin(state, { body: { session_token: pageToken(tenant, user.user_id, state, true) } });
 
     expect(resumed).toMatchObject({ allowed: true, handlersRun: 2 });
     expect(after).toHaveBeenCalledTimes(1);
@@ -350,26 +335,26 @@ describe('continueLogin: the return to /continue after a redirect', () => {
     expect(event?.request).toMatchObject({ method: 'POST', query: { state }, body: { session_token: expect.any(String) } });
   });
 
-  it('lets onContinuePostLogin deny, as when the page’s token says no', async () => {
+  it('lets onContinuePostLogin deny, as when the page’s token says no', async ({ tenant }) => {
     const user = tenant.users.create();
     const { redirect } = await tenant.runLogin(user.user_id, termsAction([]));
 
-    const resumed = await tenant.continueLogin(redirect!.state, { body: { session_token: pageToken(user.user_id, redirect!.state, false) } });
+    const resumed = await tenant.continueLogin(redirect!.state, { body: { session_token: pageToken(tenant, user.user_id, redirect!.state, false) } });
 
     expect(resumed).toMatchObject({ allowed: false, deniedWith: 'You must accept the terms.' });
   });
 
-  it('ends in an Extensibility Error when the token is not the page’s (another state), as validateToken throws', async () => {
+  it('ends in an Extensibility Error when the token is not the page’s (another state), as validateToken throws', async ({ tenant }) => {
     const user = tenant.users.create();
     const { redirect } = await tenant.runLogin(user.user_id, termsAction([]));
 
-    const resumed = await tenant.continueLogin(redirect!.state, { body: { session_token: pageToken(user.user_id, 'another-state', true) } });
+    const resumed = await tenant.continueLogin(redirect!.state, { body: { session_token: pageToken(tenant, user.user_id, 'another-state', true) } });
 
     expect(resumed).toMatchObject({ allowed: false, error: 'Extensibility Error' });
     expect(String(resumed.thrown)).toContain('The session token is invalid: State in the token does not match the /continue state.');
   });
 
-  it('goes on with the next Action when the redirecting one has no onContinuePostLogin', async () => {
+  it('goes on with the next Action when the redirecting one has no onContinuePostLogin', async ({ tenant }) => {
     const user = tenant.users.create();
     const after = vi.fn<PostLoginActionHandler>();
     const { redirect } = await tenant.runLogin(user.user_id, [(_event, api) => void api.redirect.sendUserTo('https://page.acme.test/'), after]);
@@ -378,7 +363,7 @@ describe('continueLogin: the return to /continue after a redirect', () => {
     expect(after).toHaveBeenCalledTimes(1);
   });
 
-  it('resumes each state once, and refuses a state no login waits for', async () => {
+  it('resumes each state once, and refuses a state no login waits for', async ({ tenant }) => {
     const user = tenant.users.create();
     const { redirect } = await tenant.runLogin(user.user_id, (_event, api) => void api.redirect.sendUserTo('https://page.acme.test/'));
     await tenant.continueLogin(redirect!.state);
@@ -391,7 +376,7 @@ describe('continueLogin: the return to /continue after a redirect', () => {
 });
 
 describe('runPasswordChange', () => {
-  it('changes the password first, then runs the handler later with an event that has no app_metadata', async () => {
+  it('changes the password first, then runs the handler later with an event that has no app_metadata', async ({ tenant }) => {
     const user = tenant.users.create({ email: 'ada@example.com', app_metadata: { flag: true } });
     const events: PostChangePasswordEvent[] = [];
     const apiKeys: string[][] = [];
@@ -423,7 +408,7 @@ describe('runPasswordChange', () => {
     expect(run.event).toEqual(event);
   });
 
-  it('changes the password as the user by default, and as an administrator with by: "administrator"', async () => {
+  it('changes the password as the user by default, and as an administrator with by: "administrator"', async ({ tenant }) => {
     const user = tenant.users.create();
     const changePassword = vi.spyOn(tenant.users, 'changePassword');
     const setPassword = vi.spyOn(tenant.users, 'setPassword');
@@ -436,7 +421,7 @@ describe('runPasswordChange', () => {
     expect(tenant.users.verifyPassword(user.user_id, 'Temp-0rary-1')).toBe(true);
   });
 
-  it('resolves completion with ok: false when a handler fails, and the password change stays', async () => {
+  it('resolves completion with ok: false when a handler fails, and the password change stays', async ({ tenant }) => {
     const user = tenant.users.create();
     const boom = new Error('Management API down');
     const later = vi.fn();
@@ -452,7 +437,7 @@ describe('runPasswordChange', () => {
     expect(tenant.users.verifyPassword(user.user_id, NEW_PASSWORD)).toBe(true);
   });
 
-  it('wraps a thrown value that is not an Error', async () => {
+  it('wraps a thrown value that is not an Error', async ({ tenant }) => {
     const user = tenant.users.create();
     const completion = await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, () => {
       throw 'nope';
@@ -463,7 +448,7 @@ describe('runPasswordChange', () => {
     expect(error.cause).toBe('nope');
   });
 
-  it('refuses a social user, who has no Auth0 password, and changes nothing', () => {
+  it('refuses a social user, who has no Auth0 password, and changes nothing', ({ tenant }) => {
     const user = tenant.users.create({ connection: 'google-oauth2' });
     const handler = vi.fn();
     expect(() => tenant.runPasswordChange(user.user_id, NEW_PASSWORD, handler)).toThrow(
@@ -473,7 +458,7 @@ describe('runPasswordChange', () => {
     expect(tenant.users.get(user.user_id)).toEqual(user);
   });
 
-  it('refuses an unknown "by"', () => {
+  it('refuses an unknown "by"', ({ tenant }) => {
     const user = tenant.users.create();
     expect(() => tenant.runPasswordChange(user.user_id, NEW_PASSWORD, [], { by: 'admin' as never })).toThrow(
       '"options.by" must be "user" or "administrator" (got "admin")',
@@ -482,20 +467,13 @@ describe('runPasswordChange', () => {
 });
 
 describe('the whole lifecycle, with the real gate and clearer (auth0 SDK over HTTP)', () => {
-  let logs: LogEntry[];
-  const log = (entry: LogEntry) => void logs.push(entry);
-  beforeEach(() => {
-    logs = [];
-  });
+  /** The gate, logging where the clearer of the fixture logs: one list, in order. */
+  const gate = (logs: LogEntry[]) => createFirstLoginGate({ log: (entry) => void logs.push(entry) });
+  const flagOf = (tenant: LocalTenant, userId: string) => tenant.users.get(userId)!.app_metadata['needsPasswordReset'];
 
-  const gate = () => createFirstLoginGate({ log });
-  const clearer = (options: { maxAttempts?: number; deadlineMs?: number } = {}) =>
-    createPasswordResetClearer({ fetch: tenant.fetch, log, ...options });
-  const flagOf = (userId: string) => tenant.users.get(userId)!.app_metadata['needsPasswordReset'];
-
-  it('flags and denies the first login, denies until the password changes, then lets the user in', async () => {
-    const onLogin = gate();
-    const onPasswordChange = clearer();
+  it('flags and denies the first login, denies until the password changes, then lets the user in', async ({ tenant, clearerFor, logs }) => {
+    const onLogin = gate(logs);
+    const onPasswordChange = clearerFor();
     const user = tenant.users.create({ email: 'ada@example.com' });
 
     const first = await tenant.runLogin(user.user_id, onLogin);
@@ -506,7 +484,7 @@ describe('the whole lifecycle, with the real gate and clearer (auth0 SDK over HT
     expect(second).toMatchObject({ allowed: false, deniedWith: 'Please reset your password!', metadataSaved: false });
 
     await expect(tenant.runPasswordChange(user.user_id, NEW_PASSWORD, onPasswordChange).completion).resolves.toEqual({ ok: true });
-    expect(flagOf(user.user_id)).toBe(false);
+    expect(flagOf(tenant, user.user_id)).toBe(false);
 
     const third = await tenant.runLogin(user.user_id, onLogin);
     expect(third).toMatchObject({ allowed: true, appMetadataWrites: [] });
@@ -519,51 +497,51 @@ describe('the whole lifecycle, with the real gate and clearer (auth0 SDK over HT
     ]);
   });
 
-  it('never gates a social user', async () => {
+  it('never gates a social user', async ({ tenant, logs }) => {
     const user = tenant.users.create({ connection: 'google-oauth2' });
-    const outcome = await tenant.runLogin(user.user_id, gate());
+    const outcome = await tenant.runLogin(user.user_id, gate(logs));
     expect(outcome).toMatchObject({ allowed: true, appMetadataWrites: [] });
   });
 
-  it('lets the user in when the clearer failed: the gate clears the flag itself', async () => {
-    const onLogin = gate();
+  it('lets the user in when the clearer failed: the gate clears the flag itself', async ({ tenant, clearerFor, logs }) => {
+    const onLogin = gate(logs);
     const user = tenant.users.create();
     await tenant.runLogin(user.user_id, onLogin);
     tenant.faults.serverError('any', { times: 20 });
 
-    const completion = await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearer({ maxAttempts: 2, deadlineMs: 1_000 })).completion;
+    const completion = await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearerFor({ maxAttempts: 2, deadlineMs: 1_000 })).completion;
     expect(completion.ok).toBe(false);
     expect((completion as { error: Error }).error).toBeInstanceOf(ManagementApiError);
-    expect(flagOf(user.user_id)).toBe(true);
+    expect(flagOf(tenant, user.user_id)).toBe(true);
     tenant.faults.clear();
 
     const next = await tenant.runLogin(user.user_id, onLogin);
     expect(next).toMatchObject({ allowed: true, appMetadataWrites: [['needsPasswordReset', false]] });
-    expect(flagOf(user.user_id)).toBe(false);
+    expect(flagOf(tenant, user.user_id)).toBe(false);
   });
 
-  it('keeps a flag an administrator set after setting a temporary password', async () => {
-    const onLogin = gate();
+  it('keeps a flag an administrator set after setting a temporary password', async ({ tenant, clearerFor, logs }) => {
+    const onLogin = gate(logs);
     const user = tenant.users.create();
     await tenant.runLogin(user.user_id, onLogin);
-    await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearer()).completion;
+    await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearerFor()).completion;
     expect((await tenant.runLogin(user.user_id, onLogin)).allowed).toBe(true);
 
-    const run = tenant.runPasswordChange(user.user_id, 'Temp-0rary-1', clearer(), { by: 'administrator' });
+    const run = tenant.runPasswordChange(user.user_id, 'Temp-0rary-1', clearerFor(), { by: 'administrator' });
     tenant.users.updateAppMetadata(user.user_id, { needsPasswordReset: true, needsPasswordResetAt: tenant.now().toISOString() });
     await expect(run.completion).resolves.toEqual({ ok: true });
     expect(logs.at(-1)).toMatchObject({ decision: 'keep', reason: 'reflagged-after-change' });
 
     const denied = await tenant.runLogin(user.user_id, onLogin);
     expect(denied).toMatchObject({ allowed: false, deniedWith: 'Please reset your password!' });
-    expect(flagOf(user.user_id)).toBe(true);
+    expect(flagOf(tenant, user.user_id)).toBe(true);
   });
 
-  it('shares the Management API token through the post-change-password api.cache across clearer instances', async () => {
+  it('shares the Management API token through the post-change-password api.cache across clearer instances', async ({ tenant, clearerFor }) => {
     for (const email of ['a@example.com', 'b@example.com']) {
       const user = tenant.users.create({ email });
       // A new instance each time: only api.cache can carry the token over.
-      await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearer()).completion;
+      await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearerFor()).completion;
     }
     expect(tenant.counts().token).toBe(1);
     expect(tenant.caches.postChangePassword.entries().size).toBe(1);

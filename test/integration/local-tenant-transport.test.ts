@@ -1,19 +1,14 @@
 import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, vi } from 'vitest';
-import { accessTokenOf, tenantTest as it } from '../helpers/local-tenant.js';
+import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
+import { accessTokenOf, clientCredentialsOf, tenantTest as it } from '../helpers/local-tenant.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const tokenBody = (tenant: { clientId: string; clientSecret: string; domain: string }) =>
-  JSON.stringify({
-    grant_type: 'client_credentials',
-    client_id: tenant.clientId,
-    client_secret: tenant.clientSecret,
-    audience: `https://${tenant.domain}/api/v2/`,
-  });
+const tokenBody = (tenant: LocalTenant) => JSON.stringify(clientCredentialsOf(tenant));
 
 describe('tenant.fetch: the tenant in process', () => {
   it('opens no socket: the request goes straight to the tenant’s handler', async ({ tenant }) => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, vi } from 'vitest';
 import { startLocalTenant, type LocalTenant, type LocalTenantOptions } from '../../src/testing/local-tenant/index.js';
-import { accessTokenOf as accessToken, tenantTest as it } from '../helpers/local-tenant.js';
+import { accessTokenOf as accessToken, clientCredentialsOf, tenantTest as it } from '../helpers/local-tenant.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -29,13 +29,7 @@ interface TokenRequest {
 }
 
 function requestToken(tenant: LocalTenant, overrides: TokenRequest = {}): Promise<Response> {
-  const parameters = {
-    grant_type: 'client_credentials',
-    client_id: tenant.clientId,
-    client_secret: tenant.clientSecret,
-    audience: `https://${tenant.domain}/api/v2/`,
-    ...overrides,
-  };
+  const parameters = { ...clientCredentialsOf(tenant), ...overrides };
   return tenant.fetch(`https://${tenant.domain}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

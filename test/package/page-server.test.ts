@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFirstLoginGate } from '../../src/index.js';
 import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
-import { assertBuilt, ROOT } from '../helpers/built-package.js';
+import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
 /**
  * examples/page-server: the change-password page as a Node server, configured by environment variables,
@@ -41,14 +41,14 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
 }
 
 describe('examples/page-server/server.mjs', () => {
-  it('names the missing variables, never a value, and exits 2', async () => {
+  it('names the missing variables, never a value, and exits 2', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const { child, output } = startServer({ AUTH0_DOMAIN: 'acme.eu.auth0.com', PAGE_CLIENT_SECRET: 'do-not-print-me' });
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
     expect(output()).toBe('page-server: set PAGE_CLIENT_ID, CHANGE_PASSWORD_PAGE_SECRET (see examples/page-server/README.md)\n');
   });
 
-  it('serves the page for the gate’s redirect and a health check, and stops on SIGTERM', async () => {
+  it('serves the page for the gate’s redirect and a health check, and stops on SIGTERM', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const tenant = await startLocalTenant();
     tenants.push(tenant);
     const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });

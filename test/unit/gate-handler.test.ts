@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import type { PostLoginApi, PostLoginEvent } from '../../src/auth0/post-login.js';
@@ -16,14 +16,18 @@ const flaggedUser = { app_metadata: { needsPasswordReset: true, needsPasswordRes
 describe('the post-login handler', () => {
   it('denies a first login with the default message and queues the flag through api.user.setAppMetadata', async () => {
     const api = createPostLoginApi();
-    const before = Date.now();
-    await createFirstLoginGate({ log: false })(buildPostLoginEvent(), api);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.parse('2026-03-01T09:30:00.250Z'));
+      await createFirstLoginGate({ log: false })(buildPostLoginEvent(), api);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(api.denials).toEqual(['Please reset your password!']);
     expect(api.appMetadataWrites.map(([key]) => key)).toEqual(['needsPasswordReset', 'needsPasswordResetAt']);
     expect(api.pendingAppMetadata['needsPasswordReset']).toBe(true);
-    const flaggedAt = Date.parse(api.pendingAppMetadata['needsPasswordResetAt'] as string);
-    expect(flaggedAt).toBeGreaterThanOrEqual(before);
-    expect(flaggedAt).toBeLessThanOrEqual(Date.now());
+    // Stamped with the clock's time at the decision, to the millisecond.
+    expect(api.pendingAppMetadata['needsPasswordResetAt']).toBe('2026-03-01T09:30:00.250Z');
   });
 
   it('uses the localized message for event.transaction.locale', async () => {
@@ -101,13 +105,23 @@ describe('the post-login handler', () => {
       ['backslashes', '\\'.repeat(240)],
       ['control characters', '\u0001'.repeat(240)],
       ['a short id of control characters', '\u0007'.repeat(40)],
-    ])('keeps the line within 255 characters when user_id holds %s', async (_name, tail) => {
+    ])('keeps the line within 255 characters when user_id holds %s, and when the detail does too', async (_name, tail) => {
       const lines: string[] = [];
       const gate = createFirstLoginGate({ log: (entry) => void lines.push(JSON.stringify(entry)) });
       await gate(buildPostLoginEvent({ user: { user_id: `auth0|${tail}` } }), createPostLoginApi());
-      expect(lines).toHaveLength(1);
-      expect((lines[0] as string).length).toBeLessThanOrEqual(255);
+      // An internal fault whose message escapes as badly: 0.1.0 cut both fields to 16 characters
+      // and still wrote a line of over 300.
+      const faulty = buildPostLoginEvent({ user: { user_id: `auth0|${tail}` } });
+      Object.defineProperty(faulty, 'connection', {
+        get() {
+          throw new Error(tail);
+        },
+      });
+      await gate(faulty, createPostLoginApi());
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(255);
       expect(JSON.parse(lines[0] as string)).toMatchObject({ decision: 'deny', reason: 'first-login' });
+      expect(JSON.parse(lines[1] as string)).toMatchObject({ decision: 'deny', reason: 'internal-error' });
     });
 
     it('is silent with log: false', async () => {

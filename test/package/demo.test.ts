@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT } from '../helpers/built-package.js';
+import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
 interface DemoRun {
   /** The exit code; `null` when the process was killed. */
@@ -11,13 +11,16 @@ interface DemoRun {
   stderr: string;
 }
 
-/** Runs `node examples/demo.mjs` as `npm run demo` does (after the build), with extra environment variables. */
+/**
+ * Runs `node examples/demo.mjs` as `npm run demo` does (after the build), with extra environment variables.
+ * A demo that hangs is killed a little before the test's own timeout, so the report shows its output.
+ */
 function runDemo(env: Record<string, string> = {}): Promise<DemoRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [join(ROOT, 'examples', 'demo.mjs')],
-      { cwd: ROOT, env: { ...process.env, DEMO_SABOTAGE: '', ...env }, timeout: 20_000, encoding: 'utf8' },
+      { cwd: ROOT, env: { ...process.env, DEMO_SABOTAGE: '', ...env }, timeout: SUBPROCESS_TIMEOUT_MS - 10_000, encoding: 'utf8' },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
         resolve({ code, stdout, stderr });
@@ -36,15 +39,12 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
     }
   });
 
-  it('runs the lifecycle and the hard cases green, in a few seconds, and exits 0', { timeout: 30_000 }, async () => {
-    const started = Date.now();
+  it('runs the lifecycle and the hard cases green, and exits 0', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const run = await runDemo();
-    const elapsed = Date.now() - started;
 
     // When this fails on "is not a function", dist/ is older than src/: rebuild.
     expect(run.code, report(run)).toBe(0);
     expect(run.stderr).toBe('');
-    expect(elapsed).toBeLessThan(10_000);
     const expectedLines = [
       /^ {2}✔ ada's 1st login \(logins_count 1\) is denied: "Please reset your password!" — needsPasswordReset = true {2}\[gate: first-login\]$/m,
       /^ {2}✔ ada's 2nd login is denied again: the flag holds {2}\[gate: flagged\]$/m,
@@ -78,7 +78,7 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
     expect(run.stdout).not.toContain('✘');
   });
 
-  it('exits 1 and marks the steps with ✘ when the library does not behave as printed', { timeout: 30_000 }, async () => {
+  it('exits 1 and marks the steps with ✘ when the library does not behave as printed', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     // DEMO_SABOTAGE=1 runs the gate in report mode: it decides as usual but never denies.
     const run = await runDemo({ DEMO_SABOTAGE: '1' });
 

@@ -3,10 +3,11 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/built-package.js';
+import { ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 import { scanPinnedVersions } from '../helpers/deploy-config/pinned-versions.js';
 
-describe('examples/pin-version.mjs (run by `npm version`)', () => {
+// Both tests run the script in a child process.
+describe('examples/pin-version.mjs (run by `npm version`)', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
   it('moves every pinned version in examples/ to the new one', () => {
     const copy = mkdtempSync(join(tmpdir(), 'afpr-pin-'));
     cpSync(join(ROOT, 'examples'), copy, { recursive: true, filter: (path) => !path.includes('node_modules') });

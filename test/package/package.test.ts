@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT } from '../helpers/built-package.js';
+import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
 // The checks a release needs, on the tarball users will install. `npm pack --ignore-scripts`: the
 // suite's build is what we pack (a prepack rebuild would race the other test files reading dist/).
@@ -22,7 +22,7 @@ beforeAll(() => {
   ];
   tarball = join(dir, pack.filename);
   packedFiles = pack.files.map((file) => file.path).sort();
-}, 60_000);
+}, SUBPROCESS_TIMEOUT_MS);
 
 describe('the packed tarball', () => {
   it('contains only what a user needs: dist, the license, README, CHANGELOG and package.json', () => {
@@ -38,11 +38,11 @@ describe('the packed tarball', () => {
     }
   });
 
-  it('passes publint --strict', { timeout: 60_000 }, () => {
+  it('passes publint --strict', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
     expect(run(bin('publint'), ['run', tarball, '--strict'])).toContain('All good!');
   });
 
-  it('passes @arethetypeswrong/cli for every entry under every resolution, node10 included', { timeout: 120_000 }, () => {
+  it('passes @arethetypeswrong/cli for every entry under every resolution, node10 included', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
     // The default profile: TypeScript's older resolution too (typesVersions serves the subpaths there).
     // attw exits non-zero on any problem (execFileSync would throw).
     const report = JSON.parse(run(bin('attw'), [tarball, '--format', 'json'])) as {
@@ -69,7 +69,7 @@ describe('the packed tarball', () => {
     }
   }
 
-  it('type-checks every entry in a CommonJS project on TypeScript\'s default resolution, targeting ES2022, without skipLibCheck', { timeout: 120_000 }, () => {
+  it('type-checks every entry in a CommonJS project on TypeScript\'s default resolution, targeting ES2022, without skipLibCheck', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
     const output = typeCheckUserProject(
       { target: 'ES2022', module: 'commonjs', exactOptionalPropertyTypes: true },
       `import { createFirstLoginGate, type PostLoginEvent, type PostLoginApi } from 'auth0-force-password-reset';
@@ -97,7 +97,7 @@ export const admin: typeof requirePasswordChange = requirePasswordChange;
     expect(output).toBe('');
   });
 
-  it('lets a project whose lib has Symbol.asyncDispose write \`await using tenant\`', { timeout: 120_000 }, () => {
+  it('lets a project whose lib has Symbol.asyncDispose write \`await using tenant\`', { timeout: 2 * SUBPROCESS_TIMEOUT_MS }, () => {
     const source = `import { startLocalTenant } from 'auth0-force-password-reset/testing';
 export async function check(): Promise<string> {
   await using tenant = await startLocalTenant();
@@ -109,7 +109,7 @@ export async function check(): Promise<string> {
     expect(typeCheckUserProject({ target: 'ES2022', module: 'nodenext' }, source)).not.toContain('node_modules');
   });
 
-  it('installs into an empty folder with production dependencies only, and loads through require and import on Node 20 and 22', { timeout: 240_000 }, () => {
+  it('installs into an empty folder with production dependencies only, and loads through require and import on Node 20 and 22', { timeout: 3 * SUBPROCESS_TIMEOUT_MS }, () => {
     const app = mkdtempSync(join(tmpdir(), 'afpr-install-'));
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'an-actions-repo', private: true }));
     run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', tarball], app);

@@ -3,10 +3,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT } from '../helpers/built-package.js';
+import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
 describe('the TypeScript thin actions in examples/typescript', () => {
-  it('compile with tsc against the built package’s types and run as the CommonJS Auth0 loads', { timeout: 60_000 }, () => {
+  it('compile with tsc against the built package’s types and run as the CommonJS Auth0 loads', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
     assertBuilt();
     const repo = mkdtempSync(join(tmpdir(), 'afpr-ts-actions-'));
     cpSync(join(ROOT, 'examples', 'typescript'), repo, { recursive: true, filter: (source) => !source.includes('/dist') });
@@ -39,7 +39,7 @@ describe('the TypeScript thin actions in examples/typescript', () => {
     expect(result).toEqual({ denied: 'Please set a new password.', flag: true, clearer: 'onExecutePostChangePassword' });
   });
 
-  it('fails to compile when an option is misspelled (the types are doing their job)', { timeout: 60_000 }, () => {
+  it('fails to compile when an option is misspelled (the types are doing their job)', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
     const repo = mkdtempSync(join(tmpdir(), 'afpr-ts-actions-bad-'));
     cpSync(join(ROOT, 'examples', 'typescript'), repo, { recursive: true, filter: (source) => !source.includes('/dist') });
     mkdirSync(join(repo, 'node_modules'));

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createActionsRepo, ROOT } from '../helpers/built-package.js';
+import { createActionsRepo, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
 describe('the example test suite of an Actions repo (README: "Testing your own actions")', () => {
-  it('passes with vitest against the built package, as in a user’s repo', { timeout: 60_000 }, () => {
+  it('passes with vitest against the built package, as in a user’s repo', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
     const repo = createActionsRepo();
     cpSync(join(ROOT, 'examples', 'test'), join(repo, 'test'), { recursive: true });
     // The Actions repo's own devDependency.

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createActionsRepo, ROOT, runNode } from '../helpers/built-package.js';
+import { assertBuilt, createActionsRepo, ROOT, runNode, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
 const PUBLIC_EXPORTS = [
   'ForcePasswordResetError',
@@ -15,7 +15,8 @@ const PUBLIC_EXPORTS = [
   'isForcePasswordResetError',
 ];
 
-describe('the built package (dist/)', () => {
+// Every test here runs node in a child process.
+describe('the built package (dist/)', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
   beforeAll(assertBuilt);
 
   it('loads through require and import, with the same public surface', () => {
@@ -150,7 +151,7 @@ describe('the built package (dist/)', () => {
   });
 });
 
-describe('the thin action files in examples/ (against the built package)', () => {
+describe('the thin action files in examples/ (against the built package)', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
   it('post-login: denies and flags a first login with the tenant’s own flag and message', () => {
     const repo = createActionsRepo();
     const result = runNode<{ denied: string[]; writes: [string, unknown][] }>(
