@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,7 +185,14 @@ export async function exportUsers(settings: UsersExportSettings): Promise<UsersE
   if (completed === undefined) return undefined;
   const directory = await mkdtemp(join(tmpdir(), 'auth0-force-password-reset-'));
   const path = join(directory, 'users.json.gz');
-  const remove = () => rm(directory, { recursive: true, force: true });
+  // The file holds the users' app_metadata: removed at the end, and at an exit in between too (the
+  // command-line tool's second Ctrl-C). Only a SIGKILL or a power cut leaves it in the temporary directory.
+  const removeAtExit = () => rmSync(directory, { recursive: true, force: true });
+  process.once('exit', removeAtExit);
+  const remove = async () => {
+    process.off('exit', removeAtExit);
+    await rm(directory, { recursive: true, force: true });
+  };
   try {
     const bytes = await download(settings, completed, path);
     settings.onExport?.({ phase: 'downloaded', jobId: completed.job.id, bytes });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, vi } from 'vitest';
 import { resolveJobConfig } from '../../src/admin/job-config.js';
@@ -275,6 +278,40 @@ describe('requirePasswordChange over a users export', () => {
     const controller = new AbortController();
     const report = await run('requirePasswordChange', options(tenant, { all: true }, { signal: controller.signal, onExport: () => controller.abort() }));
     expect(report).toMatchObject({ interrupted: true, counts: { done: 0, skipped: 0, failed: 0, excluded: 0 } });
+  });
+});
+
+describe('the export on disk', () => {
+  test('lives in a private temporary directory for the run only: removed after a run, and after a failed one', async ({ tenant }) => {
+    tenant.users.create();
+    // A temporary directory of this test's own (files run in processes of their own), so that other
+    // files' exports running meanwhile do not show.
+    const saved = process.env['TMPDIR'];
+    const temporary = mkdtempSync(join(tmpdir(), 'afpr-tmp-'));
+    process.env['TMPDIR'] = temporary;
+    try {
+      let during: { directory: number; file: number } | undefined;
+      await run('requirePasswordChange', options(tenant, { all: true }, {
+        onStart: () => {
+          const [directory] = readdirSync(temporary);
+          const path = join(temporary, directory!);
+          during = { directory: statSync(path).mode & 0o777, file: statSync(join(path, 'users.json.gz')).mode & 0o777 };
+        },
+      }));
+      expect(during).toEqual({ directory: 0o700, file: 0o600 });
+      expect(readdirSync(temporary)).toEqual([]);
+
+      const garbled: typeof globalThis.fetch = async (input, init) => {
+        const response = await tenant.fetch(input, init);
+        return new URL(response.url).pathname.endsWith('.json.gz') ? new Response(gzipSync('not json\n')) : response;
+      };
+      await expect(run('requirePasswordChange', options(tenant, { all: true }, { fetch: garbled }))).rejects.toMatchObject({ step: 'download export' });
+      expect(readdirSync(temporary)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+      rmSync(temporary, { recursive: true, force: true });
+    }
   });
 });
 
