@@ -323,7 +323,7 @@ describe('selecting users with a search query', () => {
     const error = await requirePasswordChange(base(tenant, { query: 'email.domain:big.example' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionsError);
     expect((error as Error).message).toBe(
-      '[auth0-force-password-reset] requirePasswordChange: "options.users.query" matches 1000 users, and a user search returns no more than the first 1000: narrow it (for example add AND NOT app_metadata.needsPasswordReset:true, and run again until it matches none), or list the user ids instead',
+      '[auth0-force-password-reset] requirePasswordChange: "options.users.query" matches 1000 users, and a user search returns no more than the first 1000: select them through a users export instead (users: { all: true } or { connection: "<name>" }; on the command line, --all or --connection <name>), or narrow the query (for example add AND NOT app_metadata.needsPasswordReset:true)',
     );
     expect(tenant.counts()).toMatchObject({ listUsers: 1, getUser: 0, patchUser: 0 });
   });
