@@ -1,8 +1,13 @@
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { parseOptions } from '../internal/parse-options.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
-import { DEFAULT_FLAG, obligationKeys, type ObligationKeys, type PasswordRules } from '../obligation/obligation.js';
-import { parseIsoTime } from '../obligation/time.js';
+import {
+  DEFAULT_FLAG,
+  obligationKeys,
+  passwordRulesFrom,
+  type ObligationKeys,
+  type PasswordRules,
+} from '../obligation/obligation.js';
 import {
   passwordChangeStatusOptionsSchema,
   requirePasswordChangeOptionsSchema,
@@ -16,8 +21,6 @@ import type { PasswordChangeAction } from './report.js';
 
 /** The public functions, as named in messages. */
 export type AdminCaller = 'requirePasswordChange' | 'waivePasswordChange' | 'passwordChangeStatus';
-
-const DAY_MS = 86_400_000;
 
 /** Auth0 fails an export job after 8 hours: waiting longer is pointless. */
 const DEFAULT_EXPORT_TIMEOUT_MS = 8 * 60 * 60 * 1000;
@@ -174,17 +177,10 @@ export function resolveStatusConfig(options: unknown): StatusConfig {
   const caller = 'passwordChangeStatus';
   const { parsed, domain } = parseCommon<PasswordChangeStatusOptions>(caller, passwordChangeStatusOptionsSchema, options);
   const { passwordsSetBefore, maxPasswordAgeDays } = parsed;
-  const setBefore = parseIsoTime(passwordsSetBefore);
   return {
     ...connectionConfig(caller, parsed, domain),
     connection: parsed.connection,
-    rules:
-      setBefore === undefined && maxPasswordAgeDays === undefined
-        ? undefined
-        : {
-            ...(setBefore === undefined ? {} : { passwordsSetBefore: setBefore }),
-            ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * DAY_MS }),
-          },
+    rules: passwordRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
     policyOptions: {
       ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore }),
       ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeDays }),

@@ -10,7 +10,7 @@ import {
   type ObligationKeys,
   type PasswordRules,
 } from '../obligation/obligation.js';
-import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
+import { formatIsoTime, toIsoInstant } from '../obligation/time.js';
 import type { ExportedUser } from './exported-user.js';
 import { resolveStatusConfig, type StatusConfig } from './job-config.js';
 import { authenticate, openAdminClient, systemClock, type JobClock } from './open-admin-client.js';
@@ -99,7 +99,7 @@ function count(counts: MutableCounts, user: ExportedUser, keys: ObligationKeys, 
     counts.flagged += 1;
     const since = obligationStart(user.appMetadata, keys, user.createdAt).at;
     // No start to measure from: the gate denies (a malformed event), so the flag stops the user.
-    if (since !== undefined && changedSince(parseIsoTime(user.lastPasswordReset), since)) counts.flaggedChangedSince += 1;
+    if (since !== undefined && changedSince(toIsoInstant(user.lastPasswordReset), since)) counts.flaggedChangedSince += 1;
     else stoppedByFlag = true;
   }
   const byRules = stoppedByRules(user, rules, now);

@@ -11,7 +11,7 @@ import {
   ownValue,
   type ObligationKeys,
 } from '../obligation/obligation.js';
-import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
+import { formatIsoTime, parseIsoTime, toIsoInstant } from '../obligation/time.js';
 import type { ExportedUser } from './exported-user.js';
 import type { JobSelection, PasswordChangeJobConfig } from './job-config.js';
 import { ADMIN_SCOPES, authenticate, openAdminClient, systemClock, type AdminClient, type JobClock } from './open-admin-client.js';
@@ -143,7 +143,7 @@ async function waiveChange(
 function obligationStands(user: UserSnapshot, keys: ObligationKeys): boolean {
   if (!isFlagValue(ownValue(user.appMetadata, keys.flag))) return false;
   const since = obligationStart(user.appMetadata, keys, user.createdAt);
-  return since.at !== undefined && !changedSince(parseIsoTime(user.lastPasswordReset), since.at);
+  return since.at !== undefined && !changedSince(toIsoInstant(user.lastPasswordReset), since.at);
 }
 
 /** What the run does to one user whose record it has — read now, or from the export. */

@@ -114,6 +114,21 @@ export interface PasswordRules {
   readonly maxPasswordAgeMs?: number;
 }
 
+/**
+ * The rules from their options (`passwordsSetBefore`, an ISO time already checked; `maxPasswordAgeDays`),
+ * or `undefined` when neither is set — the common case, in which the gate reads no time at all for
+ * most logins. The gate's and the administrator tools' `status` share it.
+ */
+export function passwordRulesFrom(options: { readonly passwordsSetBefore?: string | undefined; readonly maxPasswordAgeDays?: number | undefined }): PasswordRules | undefined {
+  const { passwordsSetBefore, maxPasswordAgeDays } = options;
+  const cutOff = toIsoInstant(passwordsSetBefore);
+  if (cutOff === undefined && maxPasswordAgeDays === undefined) return undefined;
+  return {
+    ...(cutOff === undefined ? {} : { passwordsSetBefore: { at: cutOff, ms: parseIsoTime(cutOff) as number } }),
+    ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * 86_400_000 }),
+  };
+}
+
 /** A rule that a user's password breaks, and since when. */
 export interface RuleObligation {
   readonly rule: 'passwords-set-before' | 'max-password-age';
