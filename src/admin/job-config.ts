@@ -1,37 +1,76 @@
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { parseOptions } from '../internal/parse-options.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
-import { DEFAULT_FLAG, obligationKeys, type ObligationKeys } from '../obligation/obligation.js';
 import {
+  DEFAULT_FLAG,
+  obligationKeys,
+  passwordRulesFrom,
+  type ObligationKeys,
+  type PasswordRules,
+} from '../obligation/obligation.js';
+import {
+  passwordChangeStatusOptionsSchema,
   requirePasswordChangeOptionsSchema,
   waivePasswordChangeOptionsSchema,
+  type AdminConnectionOptions,
   type PasswordChangeAdminOptions,
+  type PasswordChangeStatusOptions,
   type RequirePasswordChangeOptions,
 } from './options.js';
 import type { PasswordChangeAction } from './report.js';
 
 /** The public functions, as named in messages. */
-export type AdminCaller = 'requirePasswordChange' | 'waivePasswordChange';
+export type AdminCaller = 'requirePasswordChange' | 'waivePasswordChange' | 'passwordChangeStatus';
 
-/** A run's options, checked, with defaults applied. */
-export interface PasswordChangeJobConfig {
+/** Auth0 fails an export job after 8 hours: waiting longer is pointless. */
+const DEFAULT_EXPORT_TIMEOUT_MS = 8 * 60 * 60 * 1000;
+
+/** What every administrator tool works with, checked, with defaults applied. */
+export interface AdminConnectionConfig {
   readonly caller: AdminCaller;
-  readonly action: PasswordChangeAction;
   readonly domain: TenantDomain;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly selection: { readonly userIds: readonly string[] } | { readonly query: string };
   readonly keys: ObligationKeys;
-  readonly temporaryPassword: string | undefined;
-  readonly dryRun: boolean;
-  readonly exclude: ReadonlySet<string>;
   readonly rate: number;
   readonly transport: typeof globalThis.fetch;
   readonly requestTimeoutMs: number;
   readonly maxAttempts: number;
   readonly signal: AbortSignal | undefined;
+  readonly exportTimeoutMs: number;
+  readonly onExport: AdminConnectionOptions['onExport'];
+  readonly onWait: AdminConnectionOptions['onWait'];
+}
+
+/** Which users a run acts on. */
+export type JobSelection =
+  | { readonly kind: 'ids'; readonly userIds: readonly string[] }
+  | { readonly kind: 'query'; readonly query: string }
+  /** A users export: every user, or those of one connection (`undefined`: every connection). */
+  | { readonly kind: 'export'; readonly connection: string | undefined };
+
+/** A run's options, checked, with defaults applied. */
+export interface PasswordChangeJobConfig extends AdminConnectionConfig {
+  readonly caller: Exclude<AdminCaller, 'passwordChangeStatus'>;
+  readonly action: PasswordChangeAction;
+  readonly selection: JobSelection;
+  readonly temporaryPassword: string | undefined;
+  readonly dryRun: boolean;
+  readonly exclude: ReadonlySet<string>;
+  /** Users in flight at once. */
+  readonly concurrency: number;
   readonly onStart: PasswordChangeAdminOptions['onStart'];
   readonly onUser: PasswordChangeAdminOptions['onUser'];
+}
+
+/** A status's options, checked, with defaults applied. */
+export interface StatusConfig extends AdminConnectionConfig {
+  readonly caller: 'passwordChangeStatus';
+  readonly connection: string | undefined;
+  /** The gate's tenant-wide rules, as the gate resolves them; `undefined` when none is given. */
+  readonly rules: PasswordRules | undefined;
+  /** The rules as given, for the report. */
+  readonly policyOptions: Pick<PasswordChangeStatusOptions, 'passwordsSetBefore' | 'maxPasswordAgeDays'>;
 }
 
 const SECRET_OPTIONS = ['clientSecret', 'temporaryPassword'] as const;
@@ -43,7 +82,7 @@ const SECRET_OPTIONS = ['clientSecret', 'temporaryPassword'] as const;
 function secretIssues(caller: AdminCaller, options: Record<string, unknown>): OptionsIssue[] {
   const issues: OptionsIssue[] = [];
   for (const key of SECRET_OPTIONS) {
-    if (key === 'temporaryPassword' && caller === 'waivePasswordChange') continue;
+    if (key === 'temporaryPassword' && caller !== 'requirePasswordChange') continue;
     const value = options[key];
     if (value === undefined && key === 'temporaryPassword') continue;
     if (typeof value !== 'string' || value.length === 0) {
@@ -55,55 +94,96 @@ function secretIssues(caller: AdminCaller, options: Record<string, unknown>): Op
   return issues;
 }
 
-/**
- * Checks the options of {@link requirePasswordChange} or {@link waivePasswordChange} once, before
- * any request, and applies the defaults. Throws an {@link OptionsError} naming every problem.
- */
-export function resolveJobConfig(caller: AdminCaller, options: unknown): PasswordChangeJobConfig {
+/** Checks the options common to every tool (the secrets apart from the schema), and the domain. */
+function parseCommon<Parsed extends AdminConnectionOptions>(caller: AdminCaller, schema: Parameters<typeof parseOptions>[1], options: unknown): { parsed: Parsed; domain: TenantDomain } {
   const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
   const issues = isObject ? secretIssues(caller, options as Record<string, unknown>) : [];
   if (issues.length > 0) throw new OptionsError(caller, issues);
-  const schema = caller === 'requirePasswordChange' ? requirePasswordChangeOptionsSchema : waivePasswordChangeOptionsSchema;
   // Not an object: parseOptions says so. Undefined: parsed as {}, so every required option is named.
-  const parsed = parseOptions(caller, schema, options) as RequirePasswordChangeOptions;
+  const parsed = parseOptions(caller, schema, options) as Parsed;
   const domain = parseTenantDomain(parsed.domain);
   if ('problem' in domain) {
     // Never quoted: swapped environment variables put the client secret here.
     const expected = `${domain.problem}: it must be ${DOMAIN_EXPECTED}`;
     throw new OptionsError(caller, [{ code: 'invalid_format', path: 'options.domain', expected }]);
   }
+  return { parsed, domain };
+}
+
+function connectionConfig<Caller extends AdminCaller>(caller: Caller, parsed: AdminConnectionOptions, domain: TenantDomain): AdminConnectionConfig & { readonly caller: Caller } {
   const {
-    users,
     flag = DEFAULT_FLAG,
-    dryRun = false,
-    exclude = [],
     rate = 2,
     fetch: transport = globalThis.fetch,
     requestTimeoutMs = 10_000,
     maxAttempts = 5,
+    exportTimeoutMs = DEFAULT_EXPORT_TIMEOUT_MS,
   } = parsed;
   return {
     caller,
-    action: caller === 'requirePasswordChange' ? 'require' : 'waive',
     domain,
     clientId: parsed.clientId,
     clientSecret: parsed.clientSecret,
-    selection:
-      typeof users === 'string'
-        ? { userIds: [users] }
-        : 'query' in users
-          ? { query: users.query }
-          : { userIds: [...new Set(users)] },
     keys: obligationKeys(flag),
-    temporaryPassword: parsed.temporaryPassword,
-    dryRun,
-    exclude: new Set(exclude),
     rate,
     transport,
     requestTimeoutMs,
     maxAttempts,
     signal: parsed.signal,
+    exportTimeoutMs,
+    onExport: parsed.onExport,
+    onWait: parsed.onWait,
+  };
+}
+
+/**
+ * Enough users in flight to reach `rate` when each request takes up to 200 ms (a tenant on another
+ * continent): one at 2 requests per second, four at 16.
+ */
+export const defaultConcurrency = (rate: number) => Math.max(1, Math.ceil(rate / 5));
+
+function selectionOf(users: RequirePasswordChangeOptions['users']): JobSelection {
+  if (typeof users === 'string') return { kind: 'ids', userIds: [users] };
+  if ('query' in users) return { kind: 'query', query: users.query };
+  if ('all' in users) return { kind: 'export', connection: undefined };
+  if ('connection' in users) return { kind: 'export', connection: users.connection };
+  return { kind: 'ids', userIds: [...new Set(users)] };
+}
+
+/**
+ * Checks the options of {@link requirePasswordChange} or {@link waivePasswordChange} once, before
+ * any request, and applies the defaults. Throws an {@link OptionsError} naming every problem.
+ */
+export function resolveJobConfig(caller: 'requirePasswordChange' | 'waivePasswordChange', options: unknown): PasswordChangeJobConfig {
+  const schema = caller === 'requirePasswordChange' ? requirePasswordChangeOptionsSchema : waivePasswordChangeOptionsSchema;
+  const { parsed, domain } = parseCommon<RequirePasswordChangeOptions>(caller, schema, options);
+  const connection = connectionConfig(caller, parsed, domain);
+  const { users, dryRun = false, exclude = [], concurrency = defaultConcurrency(connection.rate) } = parsed;
+  return {
+    ...connection,
+    concurrency,
+    action: caller === 'requirePasswordChange' ? 'require' : 'waive',
+    selection: selectionOf(users),
+    temporaryPassword: parsed.temporaryPassword,
+    dryRun,
+    exclude: new Set(exclude),
     onStart: parsed.onStart,
     onUser: parsed.onUser,
+  };
+}
+
+/** Checks the options of {@link passwordChangeStatus} once, before any request. */
+export function resolveStatusConfig(options: unknown): StatusConfig {
+  const caller = 'passwordChangeStatus';
+  const { parsed, domain } = parseCommon<PasswordChangeStatusOptions>(caller, passwordChangeStatusOptionsSchema, options);
+  const { passwordsSetBefore, maxPasswordAgeDays } = parsed;
+  return {
+    ...connectionConfig(caller, parsed, domain),
+    connection: parsed.connection,
+    rules: passwordRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
+    policyOptions: {
+      ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore }),
+      ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeDays }),
+    },
   };
 }

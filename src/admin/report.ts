@@ -7,8 +7,19 @@ export type PasswordChangeAction = 'require' | 'waive';
 export type SkipReason =
   /** Not a database-connection user (`identities[0].provider !== 'auth0'`): there is no Auth0 password to change. */
   | 'not-database-user'
+  /**
+   * `require` without a temporary password: the user is flagged and has not changed the password
+   * since the obligation began — it already stands, and a write would only move its start.
+   */
+  | 'already-required'
   /** `waive`: the flag is already `false`. */
   | 'already-waived';
+
+/**
+ * Where a run's users come from: ids (one, a list, a file), a user search, or a users export
+ * (`{ all: true }`, `{ connection }`).
+ */
+export type SelectionSource = 'ids' | 'query' | 'export';
 
 /** A user the run changed — or, in a dry run, would change. */
 export interface DoneOutcome {
@@ -52,10 +63,24 @@ export type UserOutcome = DoneOutcome | SkippedOutcome | FailedOutcome;
 /** What `onStart` receives. */
 export interface PasswordChangeRunStart {
   readonly action: PasswordChangeAction;
-  /** The users the run will process, in order (excluded ones left out). */
+  readonly source: SelectionSource;
+  /** How many users the run will process (excluded ones left out). */
+  readonly total: number;
+  /** How many selected users `exclude` leaves alone. */
+  readonly excludedCount: number;
+  /**
+   * The users the run will process, in order (excluded ones left out) — for ids and a search; for
+   * an export, whose users are read from a file as the run goes, empty (see `total`).
+   */
   readonly userIds: readonly string[];
-  /** Users selected but left alone because `exclude` names them. */
+  /** Users selected but left alone because `exclude` names them; for an export, empty (see `excludedCount`). */
   readonly excluded: readonly string[];
+  /**
+   * For an export, the Management API requests the run expects to make for its users, decided
+   * from the export (retries aside): a basis for an estimate of the time left. Otherwise
+   * `undefined` (a read decides what each user needs).
+   */
+  readonly requestsExpected: number | undefined;
   readonly dryRun: boolean;
 }
 
@@ -64,16 +89,66 @@ export interface PasswordChangeRunProgress {
   /** Users processed so far, this one included. */
   readonly completed: number;
   readonly total: number;
+  /** Management API requests made for users so far, retries included (the export's own not counted). */
+  readonly requests: number;
 }
 
-/** What {@link requirePasswordChange} and {@link waivePasswordChange} resolve to. */
+/**
+ * A wait of the run that `onWait` is told of before it starts, so that a long silence can be
+ * explained: `rate-limit` — the tenant's rate limit is used up (a 429's `retry-after`, or
+ * `x-ratelimit-remaining: 0` until `x-ratelimit-reset`); `retry` — before another attempt after a
+ * 5xx, a timeout or a dropped connection. The steady pacing to `rate` is not reported.
+ */
+export interface RunWait {
+  readonly ms: number;
+  readonly reason: 'rate-limit' | 'retry';
+  /** The HTTP status that led to it, if a response did. */
+  readonly status: number | undefined;
+}
+
+/** Where a users export stands, as `onExport` is told. */
+export type UsersExportProgress =
+  /** The job was created. */
+  | { readonly phase: 'started'; readonly jobId: string }
+  /** Before each wait for the job: its status (`pending`, `processing`, …) and Auth0's estimates. */
+  | {
+      readonly phase: 'waiting';
+      readonly jobId: string;
+      readonly status: string;
+      readonly percentageDone: number | undefined;
+      readonly timeLeftSeconds: number | undefined;
+      /** Since the job was created, by the run's monotonic clock. */
+      readonly elapsedMs: number;
+    }
+  /** The file is downloaded (its compressed size); its users are read next. */
+  | { readonly phase: 'downloaded'; readonly jobId: string; readonly bytes: number };
+
+/** How many users ended each way. */
+export interface PasswordChangeCounts {
+  readonly done: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly excluded: number;
+}
+
+/**
+ * What {@link requirePasswordChange} and {@link waivePasswordChange} resolve to. Every failed user is
+ * listed. The users done, skipped and excluded are listed too when they were selected by id or by a
+ * search; from an export — a whole tenant — they are only counted (`counts`), so that a run's memory
+ * does not grow with the tenant: `onUser` sees each of them.
+ */
 export interface PasswordChangeReport {
   readonly action: PasswordChangeAction;
+  readonly source: SelectionSource;
   readonly dryRun: boolean;
+  readonly counts: PasswordChangeCounts;
+  /** Every user done — for an export, none listed (see `counts.done`). */
   readonly done: readonly DoneOutcome[];
+  /** Every user skipped — for an export, none listed (see `counts.skipped`). */
   readonly skipped: readonly SkippedOutcome[];
+  /** Every user that failed, whatever the selection. */
   readonly failed: readonly FailedOutcome[];
-  /** Users selected but left alone because `exclude` names them. */
+  /** Users selected but left alone because `exclude` names them — for an export, none listed (see `counts.excluded`). */
   readonly excluded: readonly string[];
   /** `true` when `signal` stopped the run before every user was processed. */
   readonly interrupted: boolean;

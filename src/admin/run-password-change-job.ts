@@ -1,13 +1,20 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { createManagementApiError, type FailureHint } from '../management/management-api-failure.js';
-import { openManagementClient, type ManagementClient, type UserSnapshot } from '../management/management-client.js';
-import { createRequestPacer } from '../management/request-pacer.js';
-import { createMemoryTokenStore } from '../management/token-store.js';
-import { ADMIN_FLAG_MARGIN_MS, isFlagValue, isRecord, ownValue } from '../obligation/obligation.js';
-import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
-import type { PasswordChangeJobConfig } from './job-config.js';
+import type { ManagementClient, UserSnapshot } from '../management/management-client.js';
+import {
+  ADMIN_FLAG_MARGIN_MS,
+  changedSince,
+  isFlagValue,
+  isRecord,
+  obligationStart,
+  ownValue,
+  type ObligationKeys,
+} from '../obligation/obligation.js';
+import { formatIsoTime, parseIsoTime, toIsoInstant } from '../obligation/time.js';
+import type { ExportedUser } from './exported-user.js';
+import type { JobSelection, PasswordChangeJobConfig } from './job-config.js';
+import { ADMIN_SCOPES, authenticate, openAdminClient, systemClock, type AdminClient, type JobClock } from './open-admin-client.js';
 import type {
   DoneOutcome,
   FailedOutcome,
@@ -15,29 +22,13 @@ import type {
   SkippedOutcome,
   UserOutcome,
 } from './report.js';
+import { exportSettings, exportUsers, type UsersExportFile } from './users-export.js';
 
-/** Time, injectable for tests. */
-export interface JobClock {
-  /** Epoch milliseconds: stamps `<flag>At`. */
-  now: () => number;
-  /** A monotonic clock in milliseconds: paces requests to the rate. */
-  monotonic: () => number;
-  /** Waits between retries and to keep under the rate limit. */
-  sleep: (ms: number) => Promise<void>;
-}
-
-export const systemClock: JobClock = {
-  now: Date.now,
-  monotonic: () => performance.now(),
-  // node:timers/promises: a test's fake timers do not stop a run.
-  sleep: (ms) => wait(ms),
-};
+export { systemClock, type JobClock } from './open-admin-client.js';
 
 /** Auth0 returns at most the first 1000 users of a search (100 per page). */
 export const SEARCH_RESULT_LIMIT = 1000;
 const SEARCH_PAGE_SIZE = 100;
-/** One request may wait this long in all for retries and rate limits before the user fails. */
-const REQUEST_BUDGET_MS = 180_000;
 /**
  * When a user who is already flagged gets a temporary password, `<flag>At` is first moved this far
  * ahead (see {@link requireChange}). Should the run stop right there, the user stays flagged and a
@@ -46,24 +37,6 @@ const REQUEST_BUDGET_MS = 180_000;
 export const PROVISIONAL_FLAG_LEAD_MS = 15 * 60 * 1000;
 /** A `last_password_reset` this far ahead of our clock is not believed: the user fails instead. */
 const MAX_CLOCK_LEAD_MS = 24 * 60 * 60 * 1000;
-
-/** The scopes each kind of run needs: the narrowest that do the job. */
-export const ADMIN_SCOPES = {
-  metadata: ['read:users', 'update:users_app_metadata'],
-  password: ['read:users', 'update:users'],
-} as const;
-
-/** Whether a set of granted scopes allows what a run does (`update:users` includes the narrower one). */
-function missingScopes(granted: ReadonlySet<string>, needsPassword: boolean): string[] {
-  const missing: string[] = [];
-  if (!granted.has('read:users')) missing.push('read:users');
-  if (needsPassword) {
-    if (!granted.has('update:users')) missing.push('update:users');
-  } else if (!granted.has('update:users') && !granted.has('update:users_app_metadata')) {
-    missing.push('update:users_app_metadata');
-  }
-  return missing;
-}
 
 function notDatabaseUser(user: UserSnapshot): SkippedOutcome | undefined {
   const primary = user.identities[0];
@@ -162,6 +135,47 @@ async function waiveChange(
   return { status: 'done', userId: user.userId, writes, dryRun: false };
 }
 
+/**
+ * Whether an obligation stands that a write would only restate: the user is flagged, and the
+ * password has not changed since the obligation began (by the gate's own rule). A flag whose start
+ * is no time at all does not count: a write repairs it.
+ */
+function obligationStands(user: UserSnapshot, keys: ObligationKeys): boolean {
+  if (!isFlagValue(ownValue(user.appMetadata, keys.flag))) return false;
+  const since = obligationStart(user.appMetadata, keys, user.createdAt);
+  return since.at !== undefined && !changedSince(toIsoInstant(user.lastPasswordReset), since.at);
+}
+
+/** What the run does to one user whose record it has — read now, or from the export. */
+async function actOn(
+  client: ManagementClient,
+  config: PasswordChangeJobConfig,
+  clock: JobClock,
+  user: UserSnapshot,
+  writes: string[],
+): Promise<UserOutcome> {
+  const skipped = notDatabaseUser(user);
+  if (skipped !== undefined) return skipped;
+  if (config.action === 'waive') return waiveChange(client, config, user, writes);
+  // With a temporary password the user gets a new obligation after it, flagged or not.
+  if (config.temporaryPassword === undefined && obligationStands(user, config.keys)) {
+    const { flag, flaggedAtKey } = config.keys;
+    const since = ownValue(user.appMetadata, flaggedAtKey);
+    const detail = `${flag} is set${typeof since === 'string' && parseIsoTime(since) !== undefined ? ` since ${since}` : ''} and the password has not changed since`;
+    return { status: 'skipped', userId: user.userId, reason: 'already-required', detail };
+  }
+  return requireChange(client, config, clock, user, writes);
+}
+
+/** The failed outcome of a user whose request failed for good; what stops the run is thrown. */
+function failedOutcome(error: unknown, userId: string, writes: readonly string[]): FailedOutcome {
+  // Without a token no user can be processed, and a tenant that cannot be reached no other user
+  // either: stop the run rather than fail them one by one.
+  if (!(error instanceof ManagementApiError) || error.step === 'get token' || error.unreachable !== undefined) throw error;
+  return { status: 'failed', userId, error, writes: [...new Set(writes)] };
+}
+
+/** Reads a user, then acts on what the read says. */
 async function processUser(
   client: ManagementClient,
   config: PasswordChangeJobConfig,
@@ -170,17 +184,56 @@ async function processUser(
 ): Promise<UserOutcome> {
   const writes: string[] = [];
   try {
-    const user = await client.readUser(userId, ['identities', 'app_metadata', 'last_password_reset']);
-    const skipped = notDatabaseUser(user);
-    if (skipped !== undefined) return skipped;
-    return config.action === 'require'
-      ? await requireChange(client, config, clock, user, writes)
-      : await waiveChange(client, config, user, writes);
+    const user = await client.readUser(userId, ['identities', 'app_metadata', 'last_password_reset', 'created_at']);
+    return await actOn(client, config, clock, user, writes);
   } catch (error) {
-    // Without a token no user can be processed: stop the run rather than fail them one by one.
-    if (!(error instanceof ManagementApiError) || error.step === 'get token') throw error;
-    return { status: 'failed', userId, error, writes: [...new Set(writes)] };
+    return failedOutcome(error, userId, writes);
   }
+}
+
+/** A user as the export has it, in the shape of a read. */
+const snapshotOf = (user: ExportedUser): UserSnapshot => ({
+  userId: user.userId,
+  appMetadata: user.appMetadata,
+  createdAt: user.createdAt,
+  lastPasswordReset: user.lastPasswordReset,
+  identities: [{ provider: user.provider, connection: user.connection }],
+});
+
+/**
+ * What the run does to a user of the export. The export holds what the decision needs, so a user
+ * who needs no temporary password costs one write, or none. A temporary password is different:
+ * whether the user is flagged *now* decides the order of its writes (see {@link requireChange}),
+ * and the flag may have changed since the export — so that user is read again first.
+ */
+async function processExported(
+  client: ManagementClient,
+  config: PasswordChangeJobConfig,
+  clock: JobClock,
+  exported: ExportedUser,
+): Promise<UserOutcome> {
+  const user = snapshotOf(exported);
+  const needsRead = config.action === 'require' && config.temporaryPassword !== undefined && !config.dryRun;
+  if (needsRead) return notDatabaseUser(user) ?? processUser(client, config, clock, user.userId);
+  const writes: string[] = [];
+  try {
+    return await actOn(client, config, clock, user, writes);
+  } catch (error) {
+    return failedOutcome(error, user.userId, writes);
+  }
+}
+
+/**
+ * The Management API requests a user of the export will cost, decided from the export alone (for
+ * an estimate of the time left; retries aside).
+ */
+function requestsFor(config: PasswordChangeJobConfig, exported: ExportedUser): number {
+  const user = snapshotOf(exported);
+  if (config.dryRun || notDatabaseUser(user) !== undefined) return 0;
+  if (config.action === 'waive') return ownValue(user.appMetadata, config.keys.flag) === false ? 0 : 1;
+  if (config.temporaryPassword === undefined) return obligationStands(user, config.keys) ? 0 : 1;
+  // A read, the password, the flag — and first a provisional flag for a flagged user.
+  return isFlagValue(ownValue(user.appMetadata, config.keys.flag)) ? 4 : 3;
 }
 
 /**
@@ -194,8 +247,9 @@ async function searchUserIds(client: ManagementClient, config: PasswordChangeJob
     const { flag } = config.keys;
     const narrower = config.action === 'require' ? `AND NOT app_metadata.${flag}:true` : `AND app_metadata.${flag}:true`;
     const expected =
-      `matches ${first.total} users, and a user search returns no more than the first ${SEARCH_RESULT_LIMIT}: narrow it ` +
-      `(for example add ${narrower}, and run again until it matches none), or list the user ids instead`;
+      `matches ${first.total} users, and a user search returns no more than the first ${SEARCH_RESULT_LIMIT}: select them ` +
+      `through a users export instead (users: { all: true } or { connection: "<name>" }; on the command line, --all or ` +
+      `--connection <name>), or narrow the query (for example add ${narrower})`;
     throw new OptionsError(config.caller, [{ code: 'too_big', path: 'options.users.query', expected }]);
   }
   const userIds = [...first.userIds];
@@ -207,10 +261,9 @@ async function searchUserIds(client: ManagementClient, config: PasswordChangeJob
   return [...new Set(userIds)];
 }
 
-const adminHint = (needsPassword: boolean): FailureHint => (failure) => {
+const adminHint = (needs: readonly string[]): FailureHint => (failure) => {
   if (failure.status === 403 && failure.step !== 'get token') {
     const missing = failure.requiredScopes === undefined ? 'the scope it names' : `the ${failure.requiredScopes.join(' or ')} scope`;
-    const needs = needsPassword ? ADMIN_SCOPES.password : ADMIN_SCOPES.metadata;
     return `grant the M2M application ${missing}: this run needs ${needs.join(' and ')}`;
   }
   if (failure.status === 429) return "the tenant's rate limit: run again later, or with a lower rate";
@@ -218,66 +271,157 @@ const adminHint = (needsPassword: boolean): FailureHint => (failure) => {
   return undefined;
 };
 
+/** What a pass over the users needs to know before the first one is touched. */
+interface ExportSurvey {
+  readonly total: number;
+  readonly excludedCount: number;
+  readonly requestsExpected: number;
+}
+
+/** Whether a user of the export is one the run selected. */
+const inSelection = (selection: Extract<JobSelection, { kind: 'export' }>, user: ExportedUser) =>
+  selection.connection === undefined || user.connection === selection.connection;
+
+/**
+ * Reads the export once before acting, without a request: every line is checked (a malformed file
+ * stops the run before anyone is changed), the users counted, and a connection no user belongs to
+ * refused — most likely a typo, which would otherwise end as a run over nobody.
+ */
+async function surveyExport(file: UsersExportFile, config: PasswordChangeJobConfig, selection: Extract<JobSelection, { kind: 'export' }>): Promise<ExportSurvey> {
+  let total = 0;
+  let excludedCount = 0;
+  let requestsExpected = 0;
+  const connections = new Set<string>();
+  for await (const user of file.users()) {
+    // A tenant has few connections; the set is bounded so that a malformed file cannot grow it.
+    if (user.connection !== undefined && connections.size < 50) connections.add(user.connection);
+    if (!inSelection(selection, user)) continue;
+    if (config.exclude.has(user.userId)) {
+      excludedCount += 1;
+      continue;
+    }
+    total += 1;
+    requestsExpected += requestsFor(config, user);
+  }
+  if (selection.connection !== undefined && total + excludedCount === 0) {
+    const known = [...connections].sort().map((name) => `"${name}"`).join(', ');
+    const expected = `names a connection no user of the tenant belongs to${known === '' ? ' (the export has no users)' : `; the users' connections are ${known}`}`;
+    throw new OptionsError(config.caller, [{ code: 'invalid_value', path: 'options.users.connection', expected }]);
+  }
+  return { total, excludedCount, requestsExpected };
+}
+
+/** The users one at a time, and what became of them. */
+interface UserPass {
+  readonly source: PasswordChangeReport['source'];
+  readonly total: number;
+  /** Whether done and skipped users are listed (ids and searches) or only counted (an export). */
+  readonly listed: boolean;
+  readonly users: AsyncIterable<string | ExportedUser> | Iterable<string | ExportedUser>;
+  readonly excluded: readonly string[];
+  readonly excludedCount: number;
+}
+
+/**
+ * Each user in turn — up to `concurrency` of them in flight at once, so that requests that take a
+ * while (a tenant 100 ms away) still reach `rate`, which the pacer keeps to whatever the number.
+ * `onUser` is called for one outcome at a time, in the order the users finish, and a new user
+ * starts only once fewer than `concurrency` are in flight or being recorded. A failure that stops
+ * the run (no token, a tenant that cannot be reached, an `onUser` that throws) lets the users in
+ * flight finish, then is thrown.
+ */
+async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, clock: JobClock, pass: UserPass): Promise<PasswordChangeReport> {
+  const done: DoneOutcome[] = [];
+  const skipped: SkippedOutcome[] = [];
+  const failed: FailedOutcome[] = [];
+  const counts = { done: 0, skipped: 0, failed: 0, excluded: pass.excludedCount };
+  const firstRequest = admin.requests();
+  let interrupted = false;
+  let stopped: { readonly error: unknown } | undefined;
+  const running = new Set<Promise<void>>();
+  let recording: Promise<void> = Promise.resolve();
+
+  const record = async (outcome: UserOutcome) => {
+    counts[outcome.status] += 1;
+    if (outcome.status === 'failed') failed.push(outcome);
+    else if (pass.listed && outcome.status === 'done') done.push(outcome);
+    else if (pass.listed && outcome.status === 'skipped') skipped.push(outcome);
+    const completed = counts.done + counts.skipped + counts.failed;
+    await config.onUser?.(outcome, { completed, total: pass.total, requests: admin.requests() - firstRequest });
+  };
+
+  for await (const user of pass.users) {
+    if (stopped !== undefined) break;
+    if (config.signal?.aborted === true) {
+      interrupted = true;
+      break;
+    }
+    const task: Promise<void> = (async () => {
+      const outcome =
+        typeof user === 'string'
+          ? await processUser(admin.client, config, clock, user)
+          : await processExported(admin.client, config, clock, user);
+      recording = recording.then(() => record(outcome));
+      await recording;
+    })()
+      .catch((error: unknown) => {
+        stopped ??= { error };
+      })
+      .finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= config.concurrency) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if (stopped !== undefined) throw stopped.error;
+  return { action: config.action, source: pass.source, dryRun: config.dryRun, counts, done, skipped, failed, excluded: pass.excluded, interrupted };
+}
+
+/** The export's users that the run selected and `exclude` does not name, read as the run goes. */
+async function* selectedUsers(file: UsersExportFile, config: PasswordChangeJobConfig, selection: Extract<JobSelection, { kind: 'export' }>): AsyncGenerator<ExportedUser> {
+  for await (const user of file.users()) {
+    if (inSelection(selection, user) && !config.exclude.has(user.userId)) yield user;
+  }
+}
+
 /**
  * Runs {@link requirePasswordChange} or {@link waivePasswordChange} with checked options: the
  * token first (wrong credentials, or a grant without the scopes the run needs, stop the run before
- * anything is read), then the users (a search is resolved in full), then each user in turn.
+ * anything is read), then the users (a search is resolved in full; an export is downloaded and
+ * read once through), then each user in turn.
  */
 export async function runPasswordChangeJob(
   config: PasswordChangeJobConfig,
   clock: JobClock = systemClock,
 ): Promise<PasswordChangeReport> {
-  const needsPassword = config.action === 'require' && config.temporaryPassword !== undefined && !config.dryRun;
-  const client = await openManagementClient({
-    caller: config.caller,
-    domain: config.domain,
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    transport: config.transport,
-    tokens: createMemoryTokenStore(),
-    requestTimeoutMs: config.requestTimeoutMs,
-    maxAttempts: config.maxAttempts,
-    requestBudgetMs: REQUEST_BUDGET_MS,
-    sleep: clock.sleep,
-    pacer: createRequestPacer({ rate: config.rate, clock: clock.monotonic, epochNow: clock.now, sleep: clock.sleep }),
+  const needs = config.action === 'require' && config.temporaryPassword !== undefined && !config.dryRun ? 'password' : 'metadata';
+  const admin = await openAdminClient(config, clock, {
     redact: config.temporaryPassword === undefined ? [] : [config.temporaryPassword],
-    hint: adminHint(needsPassword),
+    hint: adminHint(ADMIN_SCOPES[needs]),
   });
-  const token = await client.authenticate();
-  const missing = token.scopes === undefined ? [] : missingScopes(token.scopes, needsPassword);
-  if (missing.length > 0) {
-    throw createManagementApiError(config.caller, {
-      step: 'get token',
-      userId: undefined,
-      status: undefined,
-      attempts: 1,
-      reason: `the token does not grant ${missing.join(' and ')}`,
-      serverMessage: undefined,
-      gaveUp: undefined,
-      requiredScopes: missing,
-      hint: `grant the M2M application ${missing.join(' and ')}: ${needsPassword ? 'setting a temporary password needs update:users' : `this run needs ${ADMIN_SCOPES.metadata.join(' and ')}`}`,
-    });
-  }
-  const selected =
-    'query' in config.selection ? await searchUserIds(client, config, config.selection.query) : config.selection.userIds;
-  const excluded = selected.filter((userId) => config.exclude.has(userId));
-  const userIds = selected.filter((userId) => !config.exclude.has(userId));
-  await config.onStart?.({ action: config.action, userIds, excluded, dryRun: config.dryRun });
+  await authenticate(admin, config.caller, needs);
+  const { selection } = config;
+  const start = { action: config.action, dryRun: config.dryRun } as const;
 
-  const done: DoneOutcome[] = [];
-  const skipped: SkippedOutcome[] = [];
-  const failed: FailedOutcome[] = [];
-  let interrupted = false;
-  for (const [index, userId] of userIds.entries()) {
-    if (config.signal?.aborted === true) {
-      interrupted = true;
-      break;
-    }
-    const outcome = await processUser(client, config, clock, userId);
-    if (outcome.status === 'done') done.push(outcome);
-    else if (outcome.status === 'skipped') skipped.push(outcome);
-    else failed.push(outcome);
-    await config.onUser?.(outcome, { completed: index + 1, total: userIds.length });
+  if (selection.kind !== 'export') {
+    const selected = selection.kind === 'query' ? await searchUserIds(admin.client, config, selection.query) : selection.userIds;
+    const excluded = selected.filter((userId) => config.exclude.has(userId));
+    const userIds = selected.filter((userId) => !config.exclude.has(userId));
+    const source = selection.kind;
+    await config.onStart?.({ ...start, source, total: userIds.length, excludedCount: excluded.length, userIds, excluded, requestsExpected: undefined });
+    return runPass(admin, config, clock, { source, total: userIds.length, listed: true, users: userIds, excluded, excludedCount: excluded.length });
   }
-  return { action: config.action, dryRun: config.dryRun, done, skipped, failed, excluded, interrupted };
+
+  const file = await exportUsers(exportSettings(config, admin.client, clock));
+  if (file === undefined) {
+    const counts = { done: 0, skipped: 0, failed: 0, excluded: 0 };
+    return { action: config.action, source: 'export', dryRun: config.dryRun, counts, done: [], skipped: [], failed: [], excluded: [], interrupted: true };
+  }
+  try {
+    const survey = await surveyExport(file, config, selection);
+    await config.onStart?.({ ...start, source: 'export', ...survey, userIds: [], excluded: [] });
+    const users = selectedUsers(file, config, selection);
+    return await runPass(admin, config, clock, { source: 'export', total: survey.total, listed: false, users, excluded: [], excludedCount: survey.excludedCount });
+  } finally {
+    await file.remove();
+  }
 }

@@ -1,4 +1,5 @@
 import { changedSince, isFlagValue, obligationStart, ownValue, type ObligationKeys } from '../obligation/obligation.js';
+import type { IsoInstant } from '../obligation/time.js';
 
 /** What the clearer does after reading the user. */
 export type ClearDecision =
@@ -13,13 +14,13 @@ export type ClearDecision =
  * absent or not a time). A flag set at or after this change — an administrator who sets a temporary
  * password and then flags the user — is left alone: that obligation is for the next change.
  *
- * @param changedAt `event.user.last_password_reset`, in epoch milliseconds.
+ * @param changedAt `event.user.last_password_reset`, checked.
  */
 export function decideClear(
   appMetadata: Record<string, unknown>,
   keys: ObligationKeys,
   createdAt: unknown,
-  changedAt: number,
+  changedAt: IsoInstant,
 ): ClearDecision {
   if (!isFlagValue(ownValue(appMetadata, keys.flag))) return { action: 'keep', reason: 'not-flagged' };
   const since = obligationStart(appMetadata, keys, createdAt);

@@ -9,7 +9,7 @@ import type { FailureHint } from '../management/management-api-failure.js';
 import { openManagementClient } from '../management/management-client.js';
 import { createActionTokenStore, type TokenMemo } from '../management/token-store.js';
 import type { ObligationKeys } from '../obligation/obligation.js';
-import { parseIsoTime } from '../obligation/time.js';
+import { toIsoInstant } from '../obligation/time.js';
 import { decideClear } from './decide-clear.js';
 
 const CALLER = 'createPasswordResetClearer';
@@ -90,7 +90,7 @@ export async function runClearer(
       });
     }
 
-    const changedAt = parseIsoTime(event.user.last_password_reset);
+    const changedAt = toIsoInstant(event.user.last_password_reset);
     if (changedAt === undefined) {
       // Without the time of the change, a flag set after it cannot be told apart: keep it. The gate
       // still lets the user in once it sees the password changed after the flag.

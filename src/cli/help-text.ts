@@ -1,4 +1,4 @@
-import { MAX_RATE, MIN_RATE } from '../admin/options.js';
+import { MAX_PASSWORD_AGE_DAYS, MAX_RATE, MIN_RATE } from '../admin/options.js';
 import type { CliCommand } from './parse-arguments.js';
 
 const NAME = 'auth0-force-password-reset';
@@ -8,17 +8,25 @@ const USERS = `Users (one way only):
   --file <path>                      one user id per line; blank lines and # comments are ignored
   --query <query>                    a user search (Lucene syntax, v3), at most 1000 users,
                                      e.g. 'email:*@contractor.example AND identities.provider:auth0'
-                                     (a query that starts with "-" goes after "=": --query=-…)`;
+                                     (a query that starts with "-" goes after "=": --query=-…)
+  --all                              every user of the tenant, through a users export (any number)
+  --connection <name>                every user of one connection, through a users export`;
 
 const TEMPORARY_PASSWORD = `  --temporary-password-from-env <VAR>
                                      first set the password held in environment variable VAR
                                      (the password itself never goes on the command line)`;
 
-const COMMON_OPTIONS = `  --flag <key>                       the app_metadata key of the obligation
-                                     (default needsPasswordReset)
-  --dry-run                          read the users and report what would change; write nothing
-  --rate <n>                         Management API requests per second, ${MIN_RATE} to ${MAX_RATE}
-                                     (default 2, Auth0's free plan)
+const FLAG = `  --flag <key>                       the app_metadata key of the obligation
+                                     (default needsPasswordReset)`;
+const RATE = `  --rate <n>                         Management API requests per second, ${MIN_RATE} to ${MAX_RATE}
+                                     (default 2, Auth0's free plan; Enterprise production: 16)`;
+
+const COMMON_OPTIONS = `${FLAG}
+  --dry-run                          report what would change; write nothing (users given by id
+                                     or a query are read; from an export, nothing more is read)
+${RATE}
+  --concurrency <n>                  users in flight at once (default: the rate / 5, rounded up);
+                                     one at a time, a tenant 100 ms away allows 10 requests/s
   --state <file.json>                record each user's outcome there as it happens; a re-run
                                      with the same file skips the users done or skipped and
                                      retries the failed. One run at a time per file: a lock file
@@ -29,6 +37,7 @@ const COMMON_OPTIONS = `  --flag <key>                       the app_metadata ke
 const SCOPES = {
   'require-change': 'read:users and update:users_app_metadata, plus update:users when a temporary password is set',
   waive: 'read:users and update:users_app_metadata',
+  status: 'read:users',
 } as const satisfies Record<CliCommand, string>;
 
 const DESCRIPTION_COLUMN = 37;
@@ -52,15 +61,21 @@ const credentials = (scopes: string) => `Credentials come from the environment o
 ${indented(`an M2M application authorized for the Management API with ${scopes}`)}`;
 
 const EXIT_CODES = `Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);
-3 could not authenticate; 130 interrupted.`;
+3 could not authenticate; 4 cannot reach the tenant (DNS, TLS or connection failure: not retried);
+130 interrupted.`;
+
+const STATUS_EXIT_CODES = `Exit codes: 0 the status is printed; 1 the export failed; 2 bad usage; 3 could not authenticate;
+4 cannot reach the tenant (DNS, TLS or connection failure: not retried); 130 interrupted.`;
 
 const OVERVIEW = `Usage: ${NAME} <command> [user ids…] [options]
 
-Require existing Auth0 database users to choose a new password at their next sign-in, or waive it.
+Require existing Auth0 database users to choose a new password at their next sign-in, or waive it,
+and see where a campaign stands.
 
 Commands:
   require-change   require a password change at the next sign-in (database users only)
   waive            waive a pending change: set the flag to false
+  status           count, per connection, the users flagged, changed since, and stopped today
 
 Run ${NAME} <command> --help for the command's users and options.
 
@@ -68,19 +83,21 @@ Options:
   -h, --help                         this help; after a command, that command's help
   --version                          the version
 
-${credentials(`${SCOPES.waive}, plus update:users when require-change sets a temporary password`)}
+${credentials(`${SCOPES.waive}, plus update:users when require-change sets a temporary password (status needs read:users only)`)}
 
 ${EXIT_CODES}
 `;
 
 const COMMAND_HELP: Readonly<Record<CliCommand, string>> = {
   'require-change': `Usage: ${NAME} require-change <user id>… [options]
-       ${NAME} require-change --file <path> [options]
-       ${NAME} require-change --query <query> [options]
+       ${NAME} require-change --file <path> | --query <query> [options]
+       ${NAME} require-change --all | --connection <name> [options]
 
 Requires a password change at the next sign-in: sets the temporary password first (if one is given),
 then the flag and <flag>At, stamped after the password change, so that change does not count as the
-user's own. Only database users are changed; the others are reported as skipped.
+user's own. Only database users are changed; the others, and users already flagged who have not
+changed their password since, are reported as skipped. From an export, a user costs one request
+(three with a temporary password: a read, the password, the flag).
 
 ${USERS}
 
@@ -93,8 +110,8 @@ ${credentials(SCOPES['require-change'])}
 ${EXIT_CODES}
 `,
   waive: `Usage: ${NAME} waive <user id>… [options]
-       ${NAME} waive --file <path> [options]
-       ${NAME} waive --query <query> [options]
+       ${NAME} waive --file <path> | --query <query> [options]
+       ${NAME} waive --all | --connection <name> [options]
 
 Waives a pending password change: sets the flag to false (the gate then lets the user in, and does
 not flag them at a first login either). Other app_metadata keys are kept.
@@ -107,6 +124,28 @@ ${COMMON_OPTIONS}
 ${credentials(SCOPES.waive)}
 
 ${EXIT_CODES}
+`,
+  status: `Usage: ${NAME} status [--connection <name>] [options]
+
+Counts, from a users export (any number of users, a few requests), per database connection: the
+users, those flagged, those of them who changed their password since, and those the gate stops
+today — by the flag, and by the tenant-wide rules given below (ask "what would these rules do"
+before you deploy them). Reads only.
+
+Options:
+  --connection <name>                only this connection's users
+  --passwords-set-before <time>      the gate's passwordsSetBefore: an ISO 8601 time; a password
+                                     last set (or created) before it must change, once it has come
+  --max-password-age-days <n>        the gate's maxPasswordAgeDays: a password older than n days
+                                     must change (1 to ${MAX_PASSWORD_AGE_DAYS})
+${FLAG}
+${RATE}
+  --json                             print the status as JSON
+  -h, --help                         this help
+
+${credentials(SCOPES.status)}
+
+${STATUS_EXIT_CODES}
 `,
 };
 

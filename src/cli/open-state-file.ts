@@ -76,6 +76,8 @@ export interface StateFileOptions {
 }
 
 const TOOL = 'auth0-force-password-reset';
+/** The rewrite appends in pieces of about this many characters. */
+const WRITE_CHUNK = 64 * 1024;
 const STATUSES: ReadonlySet<string> = new Set<StateEntry['status']>(['done', 'skipped', 'failed']);
 
 /** The files next to `run.json`: the lock, the journal, and the temporary files of a rewrite. */
@@ -195,8 +197,9 @@ export async function readFinishedUsers(path: string, identity: RunIdentity, fs:
  *
  * Each user's outcome is appended to a journal (`<path>.journal`, one JSON line) and flushed to the
  * disk before the next user starts: a constant cost per user, where rewriting the whole file after
- * every user cost time quadratic in the number of users. The file itself is rewritten once, at
- * {@link StateFile.close} — or at the next start, when a run died before it could: into a temporary
+ * every user cost time quadratic in the number of users. Nor does the run keep its outcomes in
+ * memory: the file itself is rewritten once, at {@link StateFile.close} — the earlier runs' users,
+ * then the journal read back line by line — or at the next start, when a run died before it could: into a temporary
  * file (`<path>.compact-<hex>.tmp`), flushed, renamed over the state file, and only then is the
  * journal removed. An interruption at any point leaves a state file and a journal that together say
  * everything; a start removes the temporary files a killed rewrite left behind.
@@ -217,12 +220,36 @@ export async function openStateFile(path: string, identity: RunIdentity, options
   let recovery: StateRecovery;
   let journal: WritableFile;
 
-  async function rewrite(): Promise<void> {
-    const document: StateDocument = { tool: TOOL, version: 1, ...identity, users: Object.fromEntries(users) };
+  /**
+   * Writes the state file anew: the users kept in memory (those of earlier runs that this run has
+   * not recorded again), then — at the end of a run — this run's journal, read back line by line.
+   * Streamed in pieces, so that a run over 100,000 users never holds them all: in the same layout
+   * as `JSON.stringify(document, null, 2)`.
+   */
+  async function rewrite(journalToo: boolean): Promise<void> {
     const temporary = files.temporary();
     const file = await fs.open(temporary, 'wx');
     try {
-      await file.append(`${JSON.stringify(document, null, 2)}\n`);
+      let pending = `${JSON.stringify({ tool: TOOL, version: 1, ...identity }, null, 2).slice(0, -2)},\n  "users": {`;
+      let entries = 0;
+      const add = async (userId: string, entry: StateEntry) => {
+        pending += `${entries === 0 ? '' : ','}\n    ${JSON.stringify(userId)}: ${JSON.stringify(entry, null, 2).replaceAll('\n', '\n    ')}`;
+        entries += 1;
+        if (pending.length >= WRITE_CHUNK) {
+          await file.append(pending);
+          pending = '';
+        }
+      };
+      for (const [userId, entry] of users) await add(userId, entry);
+      if (journalToo) {
+        // One user is recorded once in a run; were one recorded twice, its last record would win,
+        // as JSON.parse reads a key given twice.
+        for await (const line of fs.readLines(files.journal)) {
+          const record = parseJournalRecord(line);
+          if (record !== undefined) await add(...record);
+        }
+      }
+      await file.append(`${pending}${entries === 0 ? '}' : '\n  }'}\n}\n`);
       await file.sync();
       await file.close();
       await fs.rename(temporary, path);
@@ -253,7 +280,7 @@ export async function openStateFile(path: string, identity: RunIdentity, options
     };
     // Written now, before any user: the run learns at once that it cannot write here, the file
     // says which run it belongs to, and this run's journal starts empty.
-    if (!loaded.exists || (loaded.journal !== undefined && (loaded.journal.records > 0 || loaded.journal.torn))) await rewrite();
+    if (!loaded.exists || (loaded.journal !== undefined && (loaded.journal.records > 0 || loaded.journal.torn))) await rewrite(false);
     else if (loaded.journal !== undefined) await fs.remove(files.journal);
     journal = await fs.open(files.journal, 'a');
   } catch (error) {
@@ -275,7 +302,8 @@ export async function openStateFile(path: string, identity: RunIdentity, options
       // takes 20 ms or more of Management API requests.
       await journal.append(`${JSON.stringify({ userId: outcome.userId, ...entry })}\n`);
       await journal.sync();
-      users.set(outcome.userId, entry);
+      // The journal holds it now, and the rewrite reads it back from there: memory stays flat.
+      users.delete(outcome.userId);
       recorded += 1;
     },
     async close() {
@@ -283,7 +311,7 @@ export async function openStateFile(path: string, identity: RunIdentity, options
       closed = true;
       try {
         await journal.close();
-        if (recorded > 0) await rewrite();
+        if (recorded > 0) await rewrite(true);
         else await fs.remove(files.journal);
       } finally {
         await lock.release();

@@ -1,30 +1,52 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MAX_RATE, MIN_RATE, RATE_EXPECTED } from '../admin/options.js';
+import { MAX_CONCURRENCY, MAX_PASSWORD_AGE_DAYS, MAX_RATE, MIN_RATE, PASSWORDS_SET_BEFORE_EXPECTED, RATE_EXPECTED } from '../admin/options.js';
+import { parseIsoTime } from '../obligation/time.js';
 import { closestName, spelling } from './closest-name.js';
 import { USER_ID_FORM, userIdProblem } from './user-id-problem.js';
 
+/** The commands that change users. */
+export type ChangeCommand = 'require-change' | 'waive';
 /** The tool's commands. */
-export type CliCommand = 'require-change' | 'waive';
+export type CliCommand = ChangeCommand | 'status';
 
 /** A command line that asks for a run. */
 export interface RunArguments {
-  readonly command: CliCommand;
+  readonly command: ChangeCommand;
   /** User ids given as arguments. */
   readonly userIds: readonly string[];
   readonly file: string | undefined;
   readonly query: string | undefined;
+  /** `--all`: every user of the tenant, through a users export. */
+  readonly all: boolean;
+  /** `--connection`: every user of this connection, through a users export. */
+  readonly connection: string | undefined;
   readonly flag: string | undefined;
   /** The name of the environment variable holding the temporary password — never the password. */
   readonly temporaryPasswordEnv: string | undefined;
   readonly dryRun: boolean;
   readonly rate: number | undefined;
+  /** `--concurrency`: users in flight at once. */
+  readonly concurrency: number | undefined;
   readonly state: string | undefined;
+  readonly json: boolean;
+}
+
+/** A command line that asks for a status. */
+export interface StatusArguments {
+  readonly command: 'status';
+  readonly connection: string | undefined;
+  readonly flag: string | undefined;
+  /** `--passwords-set-before`, as typed (checked: an ISO 8601 time). */
+  readonly passwordsSetBefore: string | undefined;
+  readonly maxPasswordAgeDays: number | undefined;
+  readonly rate: number | undefined;
   readonly json: boolean;
 }
 
 /** What a command line asks for. */
 export type CommandLine =
   | { readonly kind: 'run'; readonly run: RunArguments }
+  | { readonly kind: 'status'; readonly status: StatusArguments }
   /** `--help`: the overview, or with a command before it, that command's help. */
   | { readonly kind: 'help'; readonly command: CliCommand | undefined }
   | { readonly kind: 'version' };
@@ -37,9 +59,14 @@ export class UsageError extends Error {
 const OPTIONS = {
   file: { type: 'string' },
   query: { type: 'string' },
+  all: { type: 'boolean' },
+  connection: { type: 'string' },
   flag: { type: 'string' },
+  'passwords-set-before': { type: 'string' },
+  'max-password-age-days': { type: 'string' },
   'temporary-password-from-env': { type: 'string' },
   rate: { type: 'string' },
+  concurrency: { type: 'string' },
   state: { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -68,7 +95,7 @@ const REFUSED: Readonly<Record<string, string>> = {
 /** `--clientSecret`, `--CLIENT_SECRET`: the same option to whoever typed it, so refused the same way. */
 const REFUSED_BY_SPELLING = new Map(Object.entries(REFUSED).map(([name, why]) => [spelling(name), why]));
 
-const COMMANDS: readonly CliCommand[] = ['require-change', 'waive'];
+const COMMANDS: readonly CliCommand[] = ['require-change', 'waive', 'status'];
 const isCommand = (value: string | undefined): value is CliCommand => COMMANDS.includes(value as CliCommand);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** What may be repeated of an unknown option: a plain name. Anything else may be a secret typed in the wrong place. */
@@ -136,14 +163,55 @@ function parseRate(value: string): number {
   return rate;
 }
 
+const USE_A_COMMAND = 'use require-change, waive or status';
+
 function commandProblem(word: string): string {
   if (COMMAND_LIKE.test(word)) {
     const closest = closestName(word, COMMANDS);
-    return `unknown command ${quote(word)}: ${closest === undefined ? 'use require-change or waive' : `did you mean ${closest}?`}`;
+    return `unknown command ${quote(word)}: ${closest === undefined ? USE_A_COMMAND : `did you mean ${closest}?`}`;
   }
   if (userIdProblem(word) === undefined) return 'the command comes first: require-change or waive, then the user ids';
-  return 'the first argument is not a command (not repeated here: it does not look like one): use require-change or waive';
+  return `the first argument is not a command (not repeated here: it does not look like one): ${USE_A_COMMAND}`;
 }
+
+/** Connection names as Auth0 allows them; anything else is not repeated (it was meant for somewhere else). */
+function parseConnection(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,126}[A-Za-z0-9])?$/.test(value)) {
+    throw new UsageError('--connection takes a connection name: letters, digits and inner hyphens, such as Username-Password-Authentication');
+  }
+  return value;
+}
+
+function parsePasswordsSetBefore(value: string | undefined): string | undefined {
+  if (value === undefined || parseIsoTime(value) !== undefined) return value;
+  const got = /^[\dT:.+Z-]{1,40}$/i.test(value) ? ` (got ${quote(value)})` : '';
+  throw new UsageError(`--passwords-set-before ${PASSWORDS_SET_BEFORE_EXPECTED}${got}`);
+}
+
+function parseMaxPasswordAgeDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const days = Number(value);
+  if (!/^\d{1,6}$/.test(value) || days < 1 || days > MAX_PASSWORD_AGE_DAYS) {
+    const got = /^[\d.eE+-]{1,16}$/.test(value) ? ` (got ${quote(value)})` : '';
+    throw new UsageError(`--max-password-age-days must be a whole number of days from 1 to ${MAX_PASSWORD_AGE_DAYS}${got}`);
+  }
+  return days;
+}
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const concurrency = Number(value);
+  if (!/^\d{1,4}$/.test(value) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    const got = /^[\d.eE+-]{1,16}$/.test(value) ? ` (got ${quote(value)})` : '';
+    throw new UsageError(`--concurrency must be a whole number of users from 1 to ${MAX_CONCURRENCY}${got}`);
+  }
+  return concurrency;
+}
+
+/** Options that belong to the other kind of command, named in a refusal. */
+const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'dry-run', 'state', 'concurrency'] as const;
+const STATUS_ONLY = ['passwords-set-before', 'max-password-age-days'] as const;
 
 function malformedUserIds(positionals: readonly { readonly value: string; readonly index: number }[]): UsageError | undefined {
   const problems = positionals.flatMap(({ value, index }) => {
@@ -185,21 +253,45 @@ export function parseArguments(argv: readonly string[]): CommandLine {
   if (values.help === true) return { kind: 'help', command: isCommand(first?.value) ? first.value : undefined };
   if (values.version === true) return { kind: 'version' };
 
-  if (first === undefined) throw new UsageError('no command: use require-change or waive');
+  if (first === undefined) throw new UsageError(`no command: ${USE_A_COMMAND}`);
   if (!isCommand(first.value)) throw new UsageError(commandProblem(first.value));
   const command = first.value;
 
   const { file, query, flag, state } = values;
-  const userIds = rest.map((token) => token.value);
-  const sources = [userIds.length > 0, file !== undefined, query !== undefined].filter(Boolean).length;
-  if (sources === 0) throw new UsageError('no users: give user ids, --file <path> or --query <query>');
-  if (sources > 1) throw new UsageError('give the users one way only: user ids, --file or --query');
-  const malformed = malformedUserIds(rest);
-  if (malformed !== undefined) throw malformed;
-  if (query !== undefined && query.trim() === '') throw new UsageError('--query is empty');
   if (flag !== undefined && /[.$]/.test(flag)) {
     throw new UsageError(`--flag must be an app_metadata key without "." or "$" (got ${quote(flag)})`);
   }
+  const connection = parseConnection(values.connection);
+  const rate = values.rate === undefined ? undefined : parseRate(values.rate);
+
+  if (command === 'status') {
+    const misplaced = CHANGE_ONLY.find((name) => values[name] !== undefined);
+    if (misplaced !== undefined) throw new UsageError(`--${misplaced} is not an option of status`);
+    if (rest.length > 0) throw new UsageError('status takes no user ids: it counts every user (or those of --connection <name>)');
+    return {
+      kind: 'status',
+      status: {
+        command,
+        connection,
+        flag,
+        passwordsSetBefore: parsePasswordsSetBefore(values['passwords-set-before']),
+        maxPasswordAgeDays: parseMaxPasswordAgeDays(values['max-password-age-days']),
+        rate,
+        json: values.json === true,
+      },
+    };
+  }
+
+  const misplaced = STATUS_ONLY.find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--${misplaced} is for status only`);
+  const userIds = rest.map((token) => token.value);
+  const all = values.all === true;
+  const sources = [userIds.length > 0, file !== undefined, query !== undefined, all, connection !== undefined].filter(Boolean).length;
+  if (sources === 0) throw new UsageError('no users: give user ids, --file <path>, --query <query>, --all or --connection <name>');
+  if (sources > 1) throw new UsageError('give the users one way only: user ids, --file, --query, --all or --connection');
+  const malformed = malformedUserIds(rest);
+  if (malformed !== undefined) throw malformed;
+  if (query !== undefined && query.trim() === '') throw new UsageError('--query is empty');
   const temporaryPasswordEnv = values['temporary-password-from-env'];
   if (temporaryPasswordEnv !== undefined) {
     if (command !== 'require-change') throw new UsageError('--temporary-password-from-env is for require-change only');
@@ -216,10 +308,13 @@ export function parseArguments(argv: readonly string[]): CommandLine {
       userIds: [...new Set(userIds)],
       file,
       query,
+      all,
+      connection,
       flag,
       temporaryPasswordEnv,
       dryRun: values['dry-run'] === true,
-      rate: values.rate === undefined ? undefined : parseRate(values.rate),
+      rate,
+      concurrency: parseConcurrency(values.concurrency),
       state,
       json: values.json === true,
     },

@@ -1,4 +1,4 @@
-import { resolveJobConfig, type AdminCaller } from '../admin/job-config.js';
+import { resolveJobConfig } from '../admin/job-config.js';
 import { DOMAIN_EXPECTED, parseTenantDomain } from '../management/domain.js';
 import type { RequirePasswordChangeOptions } from '../admin/options.js';
 import type { PasswordChangeReport } from '../admin/report.js';
@@ -8,26 +8,16 @@ import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { VERSION } from '../version.js';
 import { RunLockedError } from './acquire-run-lock.js';
+import { EXIT_CODES, exitCodeOf, plainMessage, unreachableMessage } from './cli-messages.js';
 import { helpText, scopesNeeded } from './help-text.js';
 import { openStateFile, readFinishedUsers, type StateFile, type StateRecovery } from './open-state-file.js';
-import { parseArguments, quote, quotePath, UsageError, type RunArguments } from './parse-arguments.js';
+import { parseArguments, quote, quotePath, UsageError, type CliCommand, type RunArguments } from './parse-arguments.js';
 import { createProgressReporter, type OutputStream } from './progress.js';
 import { readIdFile } from './read-id-file.js';
+import { runStatusCommand } from './run-status.js';
 import type { StateFileSystem } from './state-file-system.js';
 
-/** The exit codes a script can rely on. */
-export const EXIT_CODES = {
-  /** Every user done or skipped (or none selected). */
-  ok: 0,
-  /** At least one user failed; the others were processed. */
-  someFailed: 1,
-  /** Bad usage or input: nothing was changed. */
-  usage: 2,
-  /** No token (wrong credentials, wrong domain), or the API refused it. */
-  authentication: 3,
-  /** Stopped by Ctrl-C (SIGINT) after the user in progress. */
-  interrupted: 130,
-} as const;
+export { EXIT_CODES } from './cli-messages.js';
 
 /** What the tool runs with: the process's, or a test's. */
 export interface CliEnvironment {
@@ -37,11 +27,11 @@ export interface CliEnvironment {
   readonly stderr: OutputStream;
   /** @default globalThis.fetch */
   readonly fetch?: typeof globalThis.fetch;
-  /** Epoch milliseconds: `<flag>At` and the state file's times. @default Date.now */
+  /** Epoch milliseconds: `<flag>At`, the state file's times, and "today" for status. @default Date.now */
   readonly now?: () => number;
-  /** How to wait (retries, rate limit). @default setTimeout */
+  /** How to wait (retries, rate limit, an export). @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** A monotonic clock in milliseconds, for pacing to `--rate`. @default performance.now */
+  /** A monotonic clock in milliseconds, for pacing to `--rate` and the progress's rates. @default performance.now */
   readonly monotonic?: () => number;
   /** Stops the run after the user in progress (the bin wires SIGINT to it). */
   readonly signal?: AbortSignal;
@@ -52,39 +42,45 @@ export interface CliEnvironment {
 const CREDENTIAL_VARIABLES = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'] as const;
 const NAME = 'auth0-force-password-reset';
 
-/** The tool's names for the options of `/admin` that it fills in. */
-const CLI_NAMES: Readonly<Record<string, string>> = {
-  'options.users.query': '--query',
-  'options.flag': '--flag',
-  'options.rate': '--rate',
-  'options.domain': 'AUTH0_DOMAIN',
-  'options.clientId': 'AUTH0_CLIENT_ID',
-  'options.clientSecret': 'AUTH0_CLIENT_SECRET',
-  'options.temporaryPassword': 'the temporary password',
-};
+/** The tenant and the M2M application, from the environment. */
+export interface CliCredentials {
+  readonly domain: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
 
 /**
- * A library error as the tool shows it, rendered from its fields: without the library's prefix and
- * the function's name (noise on a terminal), and with option paths named as the tool's inputs.
+ * The credentials from the environment, or the message that says which are missing or wrong —
+ * never repeating a value (swapped variables put the client secret in AUTH0_DOMAIN).
  */
-function plainMessage(error: OptionsError | ManagementApiError): string {
-  if (error instanceof OptionsError) {
-    return error.issues.map((issue) => `${CLI_NAMES[issue.path] ?? `"${issue.path}"`} ${issue.expected}`).join('; ');
+function credentialsFrom(env: CliEnvironment['env'], command: CliCommand): CliCredentials | { readonly problem: string } {
+  const missing = CREDENTIAL_VARIABLES.filter((name) => (env[name] ?? '').trim() === '');
+  if (missing.length > 0) {
+    return {
+      problem: `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with ${scopesNeeded(command)}`,
+    };
   }
-  return error.detail;
+  const parsedDomain = parseTenantDomain(env['AUTH0_DOMAIN'] as string);
+  if ('problem' in parsedDomain) return { problem: `AUTH0_DOMAIN ${parsedDomain.problem}: it must be ${DOMAIN_EXPECTED}` };
+  return { domain: parsedDomain.host, clientId: env['AUTH0_CLIENT_ID'] as string, clientSecret: env['AUTH0_CLIENT_SECRET'] as string };
 }
 
 interface RunSummary {
   readonly report: PasswordChangeReport;
+  /** The users an earlier run finished: listed for ids and a search, counted for an export. */
   readonly earlier: readonly string[];
+  readonly earlierCount: number;
 }
 
-function reportAsJson(run: RunArguments, domain: string, flag: string, { report, earlier }: RunSummary, exitCode: number) {
+function reportAsJson(run: RunArguments, domain: string, flag: string, { report, earlier, earlierCount }: RunSummary, exitCode: number) {
   return {
     command: run.command,
     domain,
     flag,
     dryRun: report.dryRun,
+    // From an export only the failed users are listed; the counts are complete either way.
+    source: report.source,
+    counts: { done: report.counts.done, skipped: report.counts.skipped, failed: report.counts.failed, earlier: earlierCount },
     done: report.done.map(({ userId, writes, flaggedAt }) => ({ userId, writes, ...(flaggedAt === undefined ? {} : { flaggedAt }) })),
     skipped: report.skipped.map(({ userId, reason, detail }) => ({ userId, reason, detail })),
     failed: report.failed.map(({ userId, error, writes }) => ({
@@ -100,23 +96,23 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
   };
 }
 
-function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlier }: RunSummary): string {
+function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlierCount }: RunSummary): string {
   const lines: string[] = [];
   // The variable's name is shown only here, once it named a variable that is set: a password typed
   // in its place names none, and is refused without being repeated.
   const password = run.temporaryPasswordEnv === undefined ? '' : `, temporary password from $${run.temporaryPasswordEnv}`;
   lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password})`);
-  const row = (label: string, count: number) => `  ${label.padEnd(13)}${String(count).padStart(5)}`;
-  lines.push(row(report.dryRun ? 'would change' : 'done', report.done.length));
-  lines.push(row('skipped', report.skipped.length));
+  const row = (label: string, count: number) => `  ${label.padEnd(13)}${count.toLocaleString('en').padStart(5)}`;
+  lines.push(row(report.dryRun ? 'would change' : 'done', report.counts.done));
+  lines.push(row('skipped', report.counts.skipped));
   for (const { userId, detail } of report.skipped) lines.push(`    ${userId}  ${detail}`);
-  lines.push(row('failed', report.failed.length));
+  lines.push(row('failed', report.counts.failed));
   for (const { userId, error, writes } of report.failed) {
     const written = writes.length > 0 ? ` (already written: ${writes.join(', ')}; run again)` : '';
     lines.push(`    ${userId}  ${plainMessage(error)}${written}`);
   }
-  if (earlier.length > 0) lines.push(`${row('earlier', earlier.length)}  done or skipped by an earlier run (${run.state})`);
-  if (report.interrupted) lines.push('Interrupted: the users not listed above were not touched.');
+  if (earlierCount > 0) lines.push(`${row('earlier', earlierCount)}  done or skipped by an earlier run (${run.state})`);
+  if (report.interrupted) lines.push('Interrupted: the users not counted above were not touched.');
   if ((report.failed.length > 0 || report.interrupted) && !report.dryRun) {
     lines.push(
       run.state === undefined
@@ -131,6 +127,8 @@ const codeOf = (error: unknown) => String((error as { code?: unknown } | undefin
 const isSystemError = (error: unknown): error is Error => error instanceof Error && 'syscall' in error;
 
 async function selectUsers(run: RunArguments): Promise<RequirePasswordChangeOptions['users']> {
+  if (run.all) return { all: true };
+  if (run.connection !== undefined) return { connection: run.connection };
   if (run.query !== undefined) return { query: run.query };
   if (run.file !== undefined) return readIdFile(run.file);
   return run.userIds;
@@ -190,14 +188,16 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     return EXIT_CODES.usage;
   };
   const usageError = (message: string) => refuse(`${message}\nRun ${NAME} --help for the usage.`);
-  const progress = createProgressReporter(stderr);
-  let earlier: string[] = [];
+  const progress = createProgressReporter(stderr, clock.monotonic);
+  let earlier: readonly string[] = [];
+  let earlierCount = 0;
+  let processed = 0;
 
   // 1. Everything that can be checked without the tenant, before anything is read or written.
   let run: RunArguments;
   let domain: string;
   let flag: string;
-  let caller: AdminCaller;
+  let caller: 'requirePasswordChange' | 'waivePasswordChange';
   let options: RequirePasswordChangeOptions;
   let state: StateFile | undefined;
   try {
@@ -210,17 +210,12 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       stdout.write(`${VERSION}\n`);
       return EXIT_CODES.ok;
     }
+    const command = commandLine.kind === 'status' ? commandLine.status.command : commandLine.run.command;
+    const credentials = credentialsFrom(env, command);
+    if ('problem' in credentials) return usageError(credentials.problem);
+    if (commandLine.kind === 'status') return await runStatusCommand(commandLine.status, credentials, { ...io, clock, progress });
     run = commandLine.run;
-    const missing = CREDENTIAL_VARIABLES.filter((name) => (env[name] ?? '').trim() === '');
-    if (missing.length > 0) {
-      return usageError(
-        `set ${missing.join(', ')} in the environment: the canonical tenant domain, and the client id and secret of an M2M application with ${scopesNeeded(run.command)}`,
-      );
-    }
-    const parsedDomain = parseTenantDomain(env['AUTH0_DOMAIN'] as string);
-    // Never quoted: swapped environment variables put the client secret here.
-    if ('problem' in parsedDomain) return usageError(`AUTH0_DOMAIN ${parsedDomain.problem}: it must be ${DOMAIN_EXPECTED}`);
-    domain = parsedDomain.host;
+    domain = credentials.domain;
     let temporaryPassword: string | undefined;
     if (run.temporaryPasswordEnv !== undefined) {
       temporaryPassword = env[run.temporaryPasswordEnv];
@@ -235,26 +230,32 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     caller = run.command === 'require-change' ? 'requirePasswordChange' : 'waivePasswordChange';
     options = {
       domain,
-      clientId: env['AUTH0_CLIENT_ID'] as string,
-      clientSecret: env['AUTH0_CLIENT_SECRET'] as string,
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
       users,
       flag,
       dryRun: run.dryRun,
       ...(run.rate === undefined ? {} : { rate: run.rate }),
+      ...(run.concurrency === undefined ? {} : { concurrency: run.concurrency }),
       ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       ...(temporaryPassword === undefined ? {} : { temporaryPassword }),
-      onStart: ({ userIds, excluded }) => {
-        earlier = [...excluded];
-        const source = current.query === undefined ? '' : ' matching the query';
-        const resumed = excluded.length > 0 ? `, ${excluded.length} more done or skipped by an earlier run` : '';
+      onExport: (update) => progress.exportProgress(update),
+      onWait: (wait) => progress.wait(wait),
+      onStart: ({ source, total, excludedCount, excluded, requestsExpected }) => {
+        earlier = excluded;
+        earlierCount = excludedCount;
+        const from = source === 'query' ? ' matching the query' : source === 'export' ? (current.connection === undefined ? ' (every user)' : ` of connection ${current.connection}`) : '';
+        const resumed = excludedCount > 0 ? `, ${excludedCount.toLocaleString('en')} more done or skipped by an earlier run` : '';
         const mode = current.dryRun ? ' (dry run: nothing will be written)' : '';
-        stderr.write(`${current.command}: ${userIds.length} user${userIds.length === 1 ? '' : 's'}${source} on ${domain}${resumed}${mode}\n`);
-        progress.start(userIds.length);
+        const cost = requestsExpected === undefined ? '' : `; ${requestsExpected.toLocaleString('en')} Management API request${requestsExpected === 1 ? '' : 's'} expected`;
+        stderr.write(`${current.command}: ${total.toLocaleString('en')} user${total === 1 ? '' : 's'}${from} on ${domain}${resumed}${mode}${cost}\n`);
+        progress.start({ total, requestsExpected, eachUser: source !== 'export' });
       },
       onUser: async (outcome, position) => {
         const message = outcome.status === 'failed' ? plainMessage(outcome.error) : '';
         if (state !== undefined) await state.record(outcome, message);
+        processed += 1;
         progress.user(outcome, position, message);
       },
     };
@@ -308,11 +309,10 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     await closeState();
     if (error instanceof OptionsError) return usageError(plainMessage(error));
     if (error instanceof ManagementApiError) {
-      stderr.write(`${NAME}: ${plainMessage(error)}\n`);
-      if (error.step === 'get token') return EXIT_CODES.authentication;
-      if (error.step === 'search users' && (error.status === 401 || error.status === 403)) return EXIT_CODES.authentication;
-      if (error.step === 'search users' && error.status === 400) return EXIT_CODES.usage;
-      return EXIT_CODES.someFailed;
+      const kept = state === undefined ? '' : ` (${quotePath(state.path)} keeps them: run the same command again to continue)`;
+      const what = processed === 0 ? 'no user was changed' : `stopped after ${processed.toLocaleString('en')} user${processed === 1 ? '' : 's'}${kept}`;
+      stderr.write(`${NAME}: ${error.unreachable === undefined ? plainMessage(error) : unreachableMessage(error.unreachable, error.step, what)}\n`);
+      return exitCodeOf(error);
     }
     if (isSystemError(error) && state !== undefined) {
       stderr.write(`${NAME}: cannot write --state ${quotePath(state.path)} (${codeOf(error)}); stopped — the users reported above were processed\n`);
@@ -323,7 +323,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   progress.finish();
   await closeState();
   const exitCode = report.interrupted ? EXIT_CODES.interrupted : report.failed.length > 0 ? EXIT_CODES.someFailed : EXIT_CODES.ok;
-  const summary = { report, earlier };
+  const summary = { report, earlier, earlierCount };
   stdout.write(
     run.json ? `${JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2)}\n` : reportAsText(run, domain, flag, summary),
   );

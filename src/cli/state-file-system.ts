@@ -1,4 +1,6 @@
+import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 
 /** A file the state file writes: appended to, flushed to the disk, closed. */
 export interface WritableFile {
@@ -16,6 +18,11 @@ export interface WritableFile {
 export interface StateFileSystem {
   /** A file's text; `undefined` when there is no such file. */
   readText(path: string): Promise<string | undefined>;
+  /**
+   * A file's lines, read as they are iterated — a journal of 100,000 records never sits in memory
+   * whole. The text after the last `\n` is the last line; a file that does not exist has none.
+   */
+  readLines(path: string): AsyncIterable<string>;
   /** `'wx'` creates the file and fails with `EEXIST` when it exists; `'a'` appends, creating it. Mode 0600. */
   open(path: string, flags: 'wx' | 'a'): Promise<WritableFile>;
   /** Replaces `to` with `from` at once. */
@@ -38,6 +45,16 @@ export const nodeFileSystem: StateFileSystem = {
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return undefined;
       throw error;
+    }
+  },
+  async *readLines(path) {
+    const input = createReadStream(path, { encoding: 'utf8' });
+    try {
+      yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    } catch (error) {
+      if (codeOf(error) !== 'ENOENT') throw error;
+    } finally {
+      input.destroy();
     }
   },
   async open(path, flags) {

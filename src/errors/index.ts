@@ -5,5 +5,10 @@ export {
 } from './force-password-reset-error.js';
 export { OptionsError, describeIssues, type OptionsIssue } from './options-error.js';
 export { SecretsError } from './secrets-error.js';
-export { ManagementApiError, type ManagementApiFailure, type ManagementApiStep } from './management-api-error.js';
+export {
+  ManagementApiError,
+  type ManagementApiFailure,
+  type ManagementApiStep,
+  type UnreachableHost,
+} from './management-api-error.js';
 export { InvalidEventError } from './invalid-event-error.js';

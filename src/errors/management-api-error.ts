@@ -2,10 +2,33 @@ import { ForcePasswordResetError } from './force-password-reset-error.js';
 
 /**
  * The Management API (or Authentication API) step that failed. The clearer uses the first three;
- * the administrator tools (`auth0-force-password-reset/admin`) also search users and set
- * temporary passwords; the change-password page sets passwords and reads the connection's policy.
+ * the administrator tools (`auth0-force-password-reset/admin`) also search users, set temporary
+ * passwords and export users (create the job and wait for it: `export users`; fetch the file:
+ * `download export`); the change-password page sets passwords and reads the connection's policy.
  */
-export type ManagementApiStep = 'get token' | 'read user' | 'update user' | 'set password' | 'search users' | 'read connection';
+export type ManagementApiStep =
+  | 'get token'
+  | 'read user'
+  | 'update user'
+  | 'set password'
+  | 'search users'
+  | 'read connection'
+  | 'export users'
+  | 'download export';
+
+/**
+ * A host that could not be reached at all: its name does not resolve (`dns`: `ENOTFOUND`,
+ * `EAI_AGAIN`), its certificate is refused (`tls`), or nothing accepts the connection
+ * (`connection`: `ECONNREFUSED`, `EHOSTUNREACH`, `ENETUNREACH`). Retrying does not help; the
+ * command-line tool says "cannot reach <host>" and exits with its own code.
+ */
+export interface UnreachableHost {
+  /** The host (and port) that could not be reached, e.g. `acme.eu.auth0.com`. */
+  readonly host: string;
+  readonly kind: 'dns' | 'tls' | 'connection';
+  /** The system's code, e.g. `ENOTFOUND`, `CERT_HAS_EXPIRED`, `ECONNREFUSED`. */
+  readonly code: string;
+}
 
 /** What a {@link ManagementApiError} is made of; every field is safe to print. */
 export interface ManagementApiFailure {
@@ -31,6 +54,8 @@ export interface ManagementApiFailure {
   requiredScopes: readonly string[] | undefined;
   /** What to do about it, e.g. `grant the application the read:users scope`. */
   hint: string | undefined;
+  /** Set when the host could not be reached at all (not retried): a DNS, TLS or connection failure. */
+  unreachable?: UnreachableHost | undefined;
 }
 
 /**
@@ -50,6 +75,7 @@ export class ManagementApiError extends ForcePasswordResetError implements Manag
   readonly gaveUp: string | undefined;
   readonly requiredScopes: readonly string[] | undefined;
   readonly hint: string | undefined;
+  readonly unreachable: UnreachableHost | undefined;
 
   /**
    * @param detail - the failure in words, rendered from its fields (`describeManagementApiFailure`
@@ -67,5 +93,6 @@ export class ManagementApiError extends ForcePasswordResetError implements Manag
     this.gaveUp = failure.gaveUp;
     this.requiredScopes = failure.requiredScopes;
     this.hint = failure.hint;
+    this.unreachable = failure.unreachable;
   }
 }

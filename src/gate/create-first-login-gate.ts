@@ -3,8 +3,8 @@ import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { createLogEmitter, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
-import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
-import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
+import { DEFAULT_FLAG, obligationKeys, passwordRulesFrom } from '../obligation/obligation.js';
+import { formatIsoTime } from '../obligation/time.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
   DEFAULT_EMAIL_SENT_MESSAGE,
@@ -80,13 +80,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
             sentMessage: copy(emailSentMessage ?? DEFAULT_EMAIL_SENT_MESSAGE),
             fetch,
           },
-    rules:
-      passwordsSetBefore === undefined && maxPasswordAgeDays === undefined
-        ? undefined
-        : {
-            ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore: parseIsoTime(passwordsSetBefore) as number }),
-            ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * 86_400_000 }),
-          },
+    rules: passwordRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
     page:
       changePasswordPage === undefined
         ? undefined
@@ -187,7 +181,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       if (obligation && page !== undefined) {
         // Loaded here, not with the module: only logins the obligation stops pay for it.
         const { redirectToPage } = await import('./page-redirect.js');
-        redirect = redirectToPage(event, api, page, keys, decision.reason, formatIsoTime(decision.since as number) as string);
+        redirect = redirectToPage(event, api, page, keys, decision.reason, decision.since as string);
       }
       let email: ResetEmailResult | undefined;
       if (obligation && redirect?.outcome !== 'sent' && resetEmail !== undefined) {

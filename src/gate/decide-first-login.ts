@@ -7,7 +7,7 @@ import {
   ownValue,
   ruleObligation,
 } from '../obligation/obligation.js';
-import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
+import { isoInstantOf, toIsoInstant, type IsoInstant } from '../obligation/time.js';
 import type { ResolvedGateOptions } from './options.js';
 
 /** Why the gate decided as it did. Stable codes: they appear in the tenant logs. */
@@ -43,8 +43,8 @@ export interface GateDecision {
   writes: ReadonlyArray<readonly [key: string, value: MetadataValue]>;
   /** Which part of the event was wrong (`malformed-event`), or how a time was measured. */
   detail?: string;
-  /** For a deny because of the obligation: when it began, epoch milliseconds. */
-  since?: number;
+  /** For a deny because of the obligation: when it began. */
+  since?: IsoInstant;
 }
 
 function malformed(detail: string): GateDecision {
@@ -109,7 +109,7 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
   if (value === false && rules === undefined) return OBLIGATION_MET;
 
   // Read once; it matters to a flagged user, at a first login and to the rules, where it must be a time.
-  const changedAt = parseIsoTime(changed);
+  const changedAt = toIsoInstant(changed);
   const changedIsMalformed = changedAt === undefined && !isAbsent(changed);
 
   // 1. The flag.
@@ -137,9 +137,9 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     if (loginsCount === 1) {
       if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
       if (changedAt === undefined) {
-        const flaggedAt = formatIsoTime(now);
+        const flaggedAt = isoInstantOf(now);
         if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: NO_WRITES, detail: 'the clock does not read a time' };
-        return { outcome: 'deny', reason: 'first-login', writes: [[keys.flag, true], [keys.flaggedAtKey, flaggedAt]], since: now };
+        return { outcome: 'deny', reason: 'first-login', writes: [[keys.flag, true], [keys.flaggedAtKey, flaggedAt]], since: flaggedAt };
       }
       if (rules === undefined) return PASSWORD_SET_BEFORE_FIRST_LOGIN;
       setBeforeFirstLogin = true;
@@ -149,7 +149,7 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
   // 3. The tenant-wide rules: from the event alone, no Management API request.
   if (rules !== undefined) {
     if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
-    const setAt = changedAt ?? parseIsoTime(createdAt);
+    const setAt = changedAt ?? toIsoInstant(createdAt);
     if (setAt === undefined) return malformed('event.user.created_at is not a time');
     const broken = ruleObligation(setAt, rules, now);
     if (broken !== undefined) {

@@ -1,4 +1,4 @@
-import { ManagementApiError, type ManagementApiFailure, type ManagementApiStep } from '../errors/management-api-error.js';
+import { ManagementApiError, type ManagementApiFailure, type ManagementApiStep, type UnreachableHost } from '../errors/management-api-error.js';
 import type { AttemptRecord } from './resilient-fetch.js';
 
 const MAX_SERVER_MESSAGE = 120;
@@ -10,6 +10,8 @@ const STEP_TEXT: Record<ManagementApiStep, (subject: string | undefined) => stri
   'set password': (userId) => `setting the password of user "${userId ?? ''}"`,
   'search users': () => 'searching users',
   'read connection': (name) => `reading connection "${name ?? ''}"`,
+  'export users': () => 'exporting users',
+  'download export': () => 'downloading the users export',
 };
 
 /** `reading user "auth0|…" failed: HTTP 503 (Service Unavailable) after 4 attempts — …`, from the fields. */
@@ -82,9 +84,16 @@ export function statusOf(error: unknown): number | undefined {
 /** A caller's advice for a failure, or `undefined` to use the general one. */
 export type FailureHint = (failure: Omit<ManagementApiFailure, 'hint'>) => string | undefined;
 
+const UNREACHABLE_HINTS: Readonly<Record<UnreachableHost['kind'], string>> = {
+  dns: 'its name does not resolve: check the domain, and this machine\'s DNS and network',
+  tls: 'its TLS certificate was refused: check the domain, and any proxy that intercepts TLS',
+  connection: 'nothing accepts the connection: check the domain and port, and any firewall or proxy',
+};
+
 /** The general advice, which names no part of the library; callers add their own first. */
 function generalHint(failure: Omit<ManagementApiFailure, 'hint'>): string | undefined {
-  const { step, status, requiredScopes } = failure;
+  const { step, status, requiredScopes, unreachable } = failure;
+  if (unreachable !== undefined) return UNREACHABLE_HINTS[unreachable.kind];
   if (step === 'get token' && (status === 401 || status === 403)) {
     return 'check the client id and secret, and that the application is authorized for the Management API of this domain (the canonical *.auth0.com domain, not a custom one)';
   }
@@ -111,6 +120,8 @@ export interface FailureInput {
   readonly secrets: readonly string[];
   /** The caller's own advice, tried before the general one. */
   readonly hint: FailureHint | undefined;
+  /** The host the request went to: named when it could not be reached at all. */
+  readonly host?: string;
 }
 
 /**
@@ -120,7 +131,7 @@ export interface FailureInput {
  * It does not name its callers: they pass their name and hints.
  */
 export function managementApiFailure(input: FailureInput): ManagementApiError {
-  const { caller, step, userId, connection, record, error, malformed, secrets, hint } = input;
+  const { caller, step, userId, connection, record, error, malformed, secrets, hint, host } = input;
   // When no response arrived, a status on the SDK's error is its own invention (408 for a timeout).
   const status = record.status ?? (record.failure === undefined && record.attempts === 0 ? statusOf(error) : undefined);
   const reason =
@@ -138,6 +149,7 @@ export function managementApiFailure(input: FailureInput): ManagementApiError {
       shown === undefined ? undefined : shown.length > MAX_SERVER_MESSAGE ? `${shown.slice(0, MAX_SERVER_MESSAGE - 1)}…` : shown,
     gaveUp: record.gaveUp,
     requiredScopes: status === 403 ? requiredScopesIn(text) : undefined,
+    ...(record.unreachable === undefined || host === undefined ? {} : { unreachable: { host, ...record.unreachable } }),
   };
   // No `cause`: the SDK's error holds the raw answer, which a hostile server could fill with a secret
   // it was sent. Everything worth knowing is in the fields, redacted.

@@ -1,10 +1,19 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
 import { isRecord } from '../obligation/obligation.js';
+import { isLoopbackHost } from '../internal/loopback.js';
 import type { TenantDomain } from './domain.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
-import { managementApiFailure, type FailureHint } from './management-api-failure.js';
+import { managementApiFailure, redact, type FailureHint } from './management-api-failure.js';
 import type { RequestPacer } from './request-pacer.js';
-import { createRetryingFetch, type AttemptRecord, type RetryingFetch } from './resilient-fetch.js';
+import {
+  createRetryingFetch,
+  describeNetworkFailure,
+  unreachableCause,
+  type AttemptRecord,
+  type RetryingFetch,
+  type RetryWait,
+  type Unreachable,
+} from './resilient-fetch.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
 
 /**
@@ -42,6 +51,40 @@ export interface ManagementClientOptions {
   readonly hint?: FailureHint;
   /** Reports a problem that does not stop the work (a token that could not be shared). */
   readonly warn?: (reason: string, detail: string) => void;
+  /**
+   * Fail at once, unretried, when a host cannot be reached at all: for the token request a DNS,
+   * TLS or connection failure; for the Management API and the export download a DNS or TLS
+   * failure (a refused connection there is retried: a load balancer may be restarting). The error
+   * carries `unreachable`. For a person at a terminal, who should hear "cannot reach" at once.
+   * @default false — every network failure is retried (an Action's deadline bounds them)
+   */
+  readonly failFastWhenUnreachable?: boolean;
+  /** Told of each wait between two attempts of a request, before it starts (progress output). */
+  readonly onWait?: (wait: RetryWait) => void;
+}
+
+/** A field of a users export, as `POST /api/v2/jobs/users-exports` takes it. */
+export interface UsersExportField {
+  /** A user attribute, or a path into one: `user_id`, `app_metadata`, `identities[0].connection`. */
+  readonly name: string;
+  /** The key it gets in the file; give one for every dotted path (how Auth0 names those is undocumented). */
+  readonly exportAs?: string;
+}
+
+/** A users-export job as `GET /api/v2/jobs/{id}` answers it, checked. */
+export interface UsersExportJob {
+  readonly id: string;
+  /**
+   * `pending`, `processing`, `completed` or `failed` — or another word: only `completed` and
+   * `failed` end a job, so anything else means "not finished yet".
+   */
+  readonly status: string;
+  /** The download link of a completed job: pre-signed, valid for 60 seconds. Never print it whole. */
+  readonly location: string | undefined;
+  readonly percentageDone: number | undefined;
+  readonly timeLeftSeconds: number | undefined;
+  /** A failed job's `status_details`, shortened, if any. */
+  readonly statusDetails: string | undefined;
 }
 
 /** The fields of a user the library reads. */
@@ -95,9 +138,32 @@ export interface ManagementClient {
    * for `options`.
    */
   readConnection(name: string): Promise<ConnectionSnapshot>;
+  /**
+   * Starts a users export (`POST /api/v2/jobs/users-exports`, format `json`, scope `read:users`):
+   * every user of the tenant, or of the connection with this id.
+   */
+  createUsersExport(fields: readonly UsersExportField[], connectionId?: string): Promise<UsersExportJob>;
+  /** `GET /api/v2/jobs/{id}`: where a job stands; a completed one with a fresh download link. */
+  readJob(jobId: string): Promise<UsersExportJob>;
+  /**
+   * Opens the file of a completed export at its pre-signed `location`: a plain `GET` through the
+   * transport, WITHOUT the token (the link may point to another host, a CDN) and refusing
+   * redirects, so no credential ever leaves for wherever a `Location` header points. One attempt:
+   * the caller retries, with a fresh link once this one may have expired. The headers must arrive
+   * within `requestTimeoutMs`, and so must each piece of the body. The body is the file as sent
+   * (gzip for Auth0).
+   *
+   * @throws ManagementApiError (step `download export`) with the status of a refused answer, or
+   *   the network failure (`unreachable` for a DNS or TLS failure).
+   */
+  downloadExport(location: string): Promise<ReadableStream<Uint8Array>>;
   /** Where the token in use came from, once one was needed. */
   readonly tokenOrigin: TokenOrigin | undefined;
 }
+
+/** With `failFastWhenUnreachable`: what ends a token request, and a Management API request, at once. */
+const FINAL_FOR_TOKEN: ReadonlySet<Unreachable['kind']> = new Set(['dns', 'tls', 'connection']);
+const FINAL_FOR_API: ReadonlySet<Unreachable['kind']> = new Set(['dns', 'tls']);
 
 /** A client keeps using its token until this close to its expiry (then the store's rules apply). */
 const CURRENT_TOKEN_MARGIN_MS = 5_000;
@@ -165,6 +231,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
   const requestDeadline = () =>
     Math.min(options.deadline ?? Number.POSITIVE_INFINITY, performance.now() + (options.requestBudgetMs ?? Number.POSITIVE_INFINITY));
 
+  /** Token requests: paced never, and the first to meet a host that cannot be reached. */
   const newFetch = (paced: boolean, deadline: number): RetryingFetch =>
     createRetryingFetch({
       transport,
@@ -173,6 +240,8 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       maxAttempts: options.maxAttempts,
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(paced && pacer !== undefined ? { beforeAttempt: () => pacer.acquire(), observe: (headers: Headers) => pacer.observe(headers) } : {}),
+      ...(options.failFastWhenUnreachable === true ? { finalWhenUnreachable: paced ? FINAL_FOR_API : FINAL_FOR_TOKEN } : {}),
+      ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
     });
 
   /** `subject`: the user id, or the connection name of `read connection`. */
@@ -186,6 +255,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       ...(malformed === undefined ? {} : { malformed }),
       secrets: secrets(),
       hint: options.hint,
+      host: domain.host,
     });
 
   /** `POST /oauth/token` (client credentials): the token, its scopes and its lifetime. */
@@ -303,6 +373,75 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     return snapshot;
   }
 
+  /** Checks a job answer; a malformed one fails the step. */
+  function toExportJob(answer: unknown, record: AttemptRecord, jobId: string | undefined): UsersExportJob {
+    const malformed = (what: string) => fail('export users', undefined, record, undefined, `malformed answer: ${what}`);
+    if (!isRecord(answer)) throw malformed('not a job');
+    const { id, status, location, percentage_done: percentageDone, time_left_seconds: timeLeft, status_details: details } = answer;
+    if (typeof id !== 'string' || id === '' || (jobId !== undefined && id !== jobId)) throw malformed('no job id, or another job\'s');
+    if (typeof status !== 'string') throw malformed('no job status');
+    if (location !== undefined && location !== null && typeof location !== 'string') throw malformed('location is not a string');
+    const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+    const shown = typeof details === 'string' ? redact(details, secrets()).slice(0, MAX_STATUS_DETAILS) : undefined;
+    return {
+      id,
+      status,
+      location: typeof location === 'string' && location !== '' ? location : undefined,
+      percentageDone: number(percentageDone),
+      timeLeftSeconds: number(timeLeft),
+      statusDetails: shown === '' ? undefined : shown,
+    };
+  }
+
+  async function openDownload(location: string): Promise<ReadableStream<Uint8Array>> {
+    const url = downloadUrl(location);
+    const record: AttemptRecord = { attempts: 1, status: undefined, failure: undefined, gaveUp: undefined, body: undefined, unreachable: undefined };
+    const refuse = (reason: string, host?: string) =>
+      managementApiFailure({ caller, step: 'download export', userId: undefined, record: { ...record, failure: reason }, error: undefined, secrets: secrets(), hint: options.hint, ...(host === undefined ? {} : { host }) });
+    if (url === undefined) throw refuse('malformed answer: the location is not an https URL');
+    const abort = new AbortController();
+    const timeoutMs = options.requestTimeoutMs;
+    let timer = setTimeout(() => abort.abort(new Error('timeout')), timeoutMs);
+    let response: Response;
+    try {
+      // No headers at all: the link carries its own signature, and the token must not go with it.
+      response = await options.transport(url, { method: 'GET', redirect: 'error', signal: abort.signal });
+    } catch (error) {
+      record.unreachable = abort.signal.aborted ? undefined : unreachableCause(error);
+      const redirected = /redirect/i.test(String((error as { cause?: { message?: unknown } }).cause?.message ?? ''));
+      throw refuse(redirected ? 'redirect refused' : describeNetworkFailure(error, abort.signal.aborted, timeoutMs), url.host);
+    } finally {
+      clearTimeout(timer);
+    }
+    record.status = response.status;
+    if (!response.ok || response.body === null) {
+      await response.body?.cancel().catch(() => {});
+      // The body of a CDN's refusal is not Auth0's and may quote the signed link: never shown.
+      throw refuse(response.ok ? 'malformed answer: no body' : `HTTP ${response.status}`);
+    }
+    const reader = response.body.getReader();
+    const { status } = response;
+    // Each piece of the body must arrive within the timeout (counted while reading, not while the
+    // reader's consumer works): a stalled download ends, and the caller tries again.
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        timer = setTimeout(() => abort.abort(new Error('timeout')), timeoutMs);
+        try {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch {
+          controller.error(refuse(abort.signal.aborted ? `the file stopped arriving for ${timeoutMs} ms (HTTP ${status})` : `the file broke off (HTTP ${status})`));
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+  }
+
   return {
     get tokenOrigin() {
       return tokenOrigin;
@@ -350,5 +489,36 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       if (options !== undefined && !isRecord(options)) throw fail('read connection', name, record, undefined, 'malformed answer: options is not an object');
       return { id: found['id'], name, strategy: 'auth0', options };
     },
+    async createUsersExport(fields, connectionId) {
+      const { answer, record } = await call('export users', undefined, (client) =>
+        client.jobs.usersExports.create({
+          format: 'json',
+          fields: fields.map(({ name, exportAs }) => (exportAs === undefined ? { name } : { name, export_as: exportAs })),
+          ...(connectionId === undefined ? {} : { connection_id: connectionId }),
+        }),
+      );
+      return toExportJob(answer, record, undefined);
+    },
+    async readJob(jobId) {
+      const { answer, record } = await call('export users', undefined, (client) => client.jobs.get(jobId));
+      return toExportJob(answer, record, jobId);
+    },
+    downloadExport: (location) => openDownload(location),
   };
+}
+
+/** Longer than any status Auth0 writes; a failed job's details are shown to people. */
+const MAX_STATUS_DETAILS = 200;
+
+/** The export's location as a URL: `https:`, or `http:` for a loopback host only (a local tenant). */
+function downloadUrl(location: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return undefined;
+  }
+  if (url.username !== '' || url.password !== '') return undefined;
+  if (url.protocol === 'https:') return url;
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname) ? url : undefined;
 }

@@ -22,6 +22,24 @@ export interface AttemptRecord {
   gaveUp: string | undefined;
   /** The body of the last response, as text (an error's body carries Auth0's message). */
   body: string | undefined;
+  /** Why the host could not be reached at all, when the last attempt failed that way. */
+  unreachable: Unreachable | undefined;
+}
+
+/** A network failure that retrying does not heal: see {@link unreachableCause}. */
+export interface Unreachable {
+  readonly kind: 'dns' | 'tls' | 'connection';
+  /** The system's code: `ENOTFOUND`, `CERT_HAS_EXPIRED`, `ECONNREFUSED`, … */
+  readonly code: string;
+}
+
+/** A wait between two attempts of one request, announced before it starts. */
+export interface RetryWait {
+  readonly ms: number;
+  /** `retry-after`: the answer asked for it (`retry-after`, or `x-ratelimit-reset` on a 429); `backoff`: our own. */
+  readonly reason: 'retry-after' | 'backoff';
+  /** The status of the answer that led to it; `undefined` after a network failure. */
+  readonly status: number | undefined;
 }
 
 export interface RetryPolicy {
@@ -37,6 +55,13 @@ export interface RetryPolicy {
   beforeAttempt?: () => Promise<void>;
   /** Called with the headers of every response: a rate-limit pacer reads them. */
   observe?: (headers: Headers) => void;
+  /**
+   * The kinds of unreachable host that end the request at the first attempt, unretried (see
+   * {@link unreachableCause}). @default none: every network failure is retried
+   */
+  finalWhenUnreachable?: ReadonlySet<Unreachable['kind']>;
+  /** Told of each wait between attempts before it starts (progress output). */
+  onWait?: (wait: RetryWait) => void;
 }
 
 /** A `fetch` for one logical request, and what became of it. */
@@ -98,6 +123,28 @@ const causeCode = (error: unknown): string | undefined => {
  */
 export const TEST_NETWORK_REFUSED = 'AFPR_TEST_NETWORK_REFUSED';
 
+const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** OpenSSL's verification codes (`CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) and Node's TLS ones. */
+const isTlsCode = (code: string) =>
+  /CERT|^ERR_TLS_|^ERR_SSL_|^UNABLE_TO_(GET|VERIFY|DECRYPT)/.test(code) || code === 'EPROTO';
+
+/**
+ * Whether a `fetch` rejection says the host cannot be reached at all — its name does not resolve,
+ * its certificate is refused, nothing accepts the connection — rather than a failure a retry may
+ * heal (a dropped connection, a timeout). undici puts the system's code on the error's `cause`
+ * (on the first of an `AggregateError`'s errors when it tried several addresses).
+ */
+export function unreachableCause(error: unknown): Unreachable | undefined {
+  const cause = (error as { cause?: { code?: unknown; errors?: readonly { code?: unknown }[] } } | undefined)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : cause?.errors?.[0]?.code;
+  if (typeof code !== 'string') return undefined;
+  if (DNS_CODES.has(code)) return { kind: 'dns', code };
+  if (CONNECTION_CODES.has(code)) return { kind: 'connection', code };
+  if (isTlsCode(code)) return { kind: 'tls', code };
+  return undefined;
+}
+
 /** What a request that got no answer came to, for people. */
 export function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: number): string {
   if (timedOut) return `no response within ${timeoutMs} ms`;
@@ -148,11 +195,11 @@ const isJson = (text: string) => {
  * once per SDK call, as its retries are off); the record describes the latest call.
  */
 export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
-  const { transport, requestTimeoutMs, deadline, maxAttempts, sleep = defaultSleep, beforeAttempt, observe } = policy;
-  const record: AttemptRecord = { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined };
+  const { transport, requestTimeoutMs, deadline, maxAttempts, sleep = defaultSleep, beforeAttempt, observe, finalWhenUnreachable, onWait } = policy;
+  const record: AttemptRecord = { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined, unreachable: undefined };
 
   async function retryingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    Object.assign(record, { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined });
+    Object.assign(record, { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined, unreachable: undefined });
     for (let attempt = 1; ; attempt += 1) {
       if (beforeAttempt !== undefined) await beforeAttempt();
       const remaining = deadline - performance.now();
@@ -167,6 +214,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
 
       let status: number | undefined;
       let retryWait: number;
+      let retryAsked = false;
       try {
         const response = await transport(input, { ...init, signal, redirect: 'manual' });
         status = response.status;
@@ -194,6 +242,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
         if (!isRetryableStatus(status) || attempt >= maxAttempts) return answer;
         const requested = requestedDelayMs(response.headers, Date.now(), status);
         retryWait = requested === undefined ? backoffMs(attempt) : Math.max(requested, 50);
+        retryAsked = requested !== undefined;
         const left = deadline - performance.now();
         if (retryWait + MIN_ATTEMPT_MS > left) {
           record.gaveUp =
@@ -215,13 +264,17 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
               ? `the answer did not arrive in full within ${timeoutMs} ms (HTTP ${status})`
               : `the answer broke off (HTTP ${status})`;
         record.status = undefined;
-        if (attempt >= maxAttempts || causeCode(error) === TEST_NETWORK_REFUSED) throw error;
+        if (status === undefined && !timeout.aborted) record.unreachable = unreachableCause(error);
+        const final = record.unreachable !== undefined && finalWhenUnreachable?.has(record.unreachable.kind) === true;
+        if (attempt >= maxAttempts || final || causeCode(error) === TEST_NETWORK_REFUSED) throw error;
+        record.unreachable = undefined;
         retryWait = backoffMs(attempt);
         if (performance.now() + retryWait + MIN_ATTEMPT_MS > deadline) {
           record.gaveUp = 'no time left for another attempt';
           throw error;
         }
       }
+      onWait?.({ ms: retryWait, reason: retryAsked ? 'retry-after' : 'backoff', status: record.status });
       await sleep(retryWait);
     }
   }

@@ -1,4 +1,4 @@
-import { parseIsoTime } from './time.js';
+import { isoInstantOf, parseIsoTime, toIsoInstant, type IsoInstant } from './time.js';
 
 /**
  * The one definition of the obligation "change your password at the next sign-in": where it is
@@ -66,8 +66,8 @@ export const isFlagValue = (value: unknown): boolean => value !== undefined && v
 
 /** When an obligation began, and what it was measured from. */
 export interface ObligationStart {
-  /** Epoch milliseconds; `undefined` when neither `<flag>At` nor `created_at` is a time. */
-  readonly at: number | undefined;
+  /** `undefined` when neither `<flag>At` nor `created_at` is a time. */
+  readonly at: IsoInstant | undefined;
   /**
    * `flagged-at` when `<flag>At` is a time; `created-at` when it is absent; `created-at-instead`
    * when it is present but not a time (set by hand, wrongly), so measured from `created_at`.
@@ -81,17 +81,17 @@ export interface ObligationStart {
  */
 export function obligationStart(appMetadata: unknown, keys: ObligationKeys, createdAt: unknown): ObligationStart {
   const flaggedAt = ownValue(appMetadata, keys.flaggedAtKey);
-  const at = parseIsoTime(flaggedAt);
+  const at = toIsoInstant(flaggedAt);
   if (at !== undefined) return { at, from: 'flagged-at' };
   const from = flaggedAt === undefined || flaggedAt === null ? 'created-at' : 'created-at-instead';
-  return { at: parseIsoTime(createdAt), from };
+  return { at: toIsoInstant(createdAt), from };
 }
 
 /**
- * Whether a password change at `changedAt` meets an obligation that began at `since` (both epoch
- * milliseconds): only a change strictly later does. At the same millisecond, the obligation stands.
+ * Whether a password change at `changedAt` meets an obligation that began at `since`: only a change
+ * strictly later does. At the same millisecond, the obligation stands.
  */
-export const changedSince = (changedAt: number | undefined, since: number): boolean =>
+export const changedSince = (changedAt: IsoInstant | undefined, since: IsoInstant): boolean =>
   changedAt !== undefined && changedAt > since;
 
 /**
@@ -108,37 +108,70 @@ export const ADMIN_FLAG_MARGIN_MS = 2_000;
  * the gate decides them from the event alone, for every user at once.
  */
 export interface PasswordRules {
-  /** Epoch milliseconds: a password last set before this instant must change — once it has come. */
-  readonly passwordsSetBefore?: number;
+  /** A password last set before this instant must change — once it has come. */
+  readonly passwordsSetBefore?: { readonly at: IsoInstant; readonly ms: number };
   /** A password older than this many milliseconds must change. */
   readonly maxPasswordAgeMs?: number;
+}
+
+/**
+ * The rules from their options (`passwordsSetBefore`, an ISO time already checked; `maxPasswordAgeDays`),
+ * or `undefined` when neither is set — the common case, in which the gate reads no time at all for
+ * most logins. The gate's and the administrator tools' `status` share it.
+ */
+export function passwordRulesFrom(options: { readonly passwordsSetBefore?: string | undefined; readonly maxPasswordAgeDays?: number | undefined }): PasswordRules | undefined {
+  const { passwordsSetBefore, maxPasswordAgeDays } = options;
+  const cutOff = toIsoInstant(passwordsSetBefore);
+  if (cutOff === undefined && maxPasswordAgeDays === undefined) return undefined;
+  return {
+    ...(cutOff === undefined ? {} : { passwordsSetBefore: { at: cutOff, ms: parseIsoTime(cutOff) as number } }),
+    ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * 86_400_000 }),
+  };
 }
 
 /** A rule that a user's password breaks, and since when. */
 export interface RuleObligation {
   readonly rule: 'passwords-set-before' | 'max-password-age';
-  /** Epoch milliseconds: a change later than this meets it. */
-  readonly since: number;
+  /** A change later than this meets it. */
+  readonly since: IsoInstant;
 }
 
 /**
  * When a user's password was last set: `last_password_reset`, or `created_at` when it never changed.
  * `undefined` when the one that counts is not a time.
  */
-export function passwordSetAt(lastPasswordReset: unknown, createdAt: unknown): number | undefined {
-  return lastPasswordReset === undefined || lastPasswordReset === null ? parseIsoTime(createdAt) : parseIsoTime(lastPasswordReset);
+export function passwordSetAt(lastPasswordReset: unknown, createdAt: unknown): IsoInstant | undefined {
+  return lastPasswordReset === undefined || lastPasswordReset === null ? toIsoInstant(createdAt) : toIsoInstant(lastPasswordReset);
+}
+
+/** The last answer of {@link oldestAllowedAt}: it changes only when the clock's millisecond does. */
+let oldestAllowed: { now: number; maxAgeMs: number; at: IsoInstant | undefined } = { now: Number.NaN, maxAgeMs: Number.NaN, at: undefined };
+
+/**
+ * The oldest a password set time may be at `now`: `now - maxAgeMs`, as an instant. Writing it costs
+ * more than the rest of a login's decision, and a busy gate decides many logins in one millisecond of
+ * `Date.now()`: the last one is kept — exactly, for that millisecond and age.
+ */
+function oldestAllowedAt(now: number, maxAgeMs: number): IsoInstant | undefined {
+  if (oldestAllowed.now !== now || oldestAllowed.maxAgeMs !== maxAgeMs) oldestAllowed = { now, maxAgeMs, at: isoInstantOf(now - maxAgeMs) };
+  return oldestAllowed.at;
 }
 
 /**
- * The rule a password set at `setAt` breaks at `now`, if any; the cut-off first (a breach outranks
- * age). A cut-off still in the future is not in force yet: nothing set before it can be "before" a
- * moment that has not come, and a change made now must not be judged too early once it does.
+ * The rule a password set at `setAt` breaks at `now` (epoch milliseconds), if any; the cut-off first
+ * (a breach outranks age). A cut-off still in the future is not in force yet: nothing set before it
+ * can be "before" a moment that has not come, and a change made now must not be judged too early
+ * once it does.
  */
-export function ruleObligation(setAt: number, rules: PasswordRules, now: number): RuleObligation | undefined {
-  const { passwordsSetBefore, maxPasswordAgeMs } = rules;
-  if (passwordsSetBefore !== undefined && passwordsSetBefore <= now && setAt < passwordsSetBefore) {
-    return { rule: 'passwords-set-before', since: passwordsSetBefore };
+export function ruleObligation(setAt: IsoInstant, rules: PasswordRules, now: number): RuleObligation | undefined {
+  const { passwordsSetBefore: cutOff, maxPasswordAgeMs } = rules;
+  if (cutOff !== undefined && cutOff.ms <= now && setAt < cutOff.at) return { rule: 'passwords-set-before', since: cutOff.at };
+  if (maxPasswordAgeMs !== undefined) {
+    const oldestAllowed = oldestAllowedAt(now, maxPasswordAgeMs);
+    if (oldestAllowed !== undefined && setAt < oldestAllowed) {
+      // The one case that needs arithmetic: when the password became too old.
+      return { rule: 'max-password-age', since: isoInstantOf((parseIsoTime(setAt) as number) + maxPasswordAgeMs) as IsoInstant };
+    }
   }
-  if (maxPasswordAgeMs !== undefined && now - setAt > maxPasswordAgeMs) return { rule: 'max-password-age', since: setAt + maxPasswordAgeMs };
   return undefined;
 }

@@ -64,6 +64,8 @@ export {
   type PostLoginContinueActionHandler,
   type PostLoginHandlers,
   type RateLimitOptions,
+  type RateLimitPreset,
+  type RateLimitSettings,
   type RecordedRequest,
   type RequestAuth,
   type RequestCounts,

@@ -149,7 +149,8 @@ export function passwordChangeEventOf(
 
 /**
  * The options an administrator's run (`requirePasswordChange`, `waivePasswordChange`) needs to reach
- * `tenant`, for these users. The fast rate keeps the tests quick; pacing has tests of its own.
+ * `tenant`, for these users. The fast rate keeps the tests quick, and one user at a time keeps the
+ * order of requests fixed; pacing and concurrency have tests of their own.
  */
 export function adminOptionsFor<Users>(tenant: LocalTenant, users: Users) {
   return {
@@ -159,6 +160,7 @@ export function adminOptionsFor<Users>(tenant: LocalTenant, users: Users) {
     users,
     fetch: tenant.fetch,
     rate: 100,
+    concurrency: 1,
   };
 }
 

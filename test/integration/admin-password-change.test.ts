@@ -11,6 +11,7 @@ import { ManagementApiError, OptionsError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { ADMIN_FLAG_MARGIN_MS, obligationKeys } from '../../src/obligation/obligation.js';
+import { toIsoInstant } from '../../src/obligation/time.js';
 import type { LocalTenant, PasswordChangeRun } from '../../src/testing/local-tenant/index.js';
 import { accessTokenOf, adminOptionsFor as base, FLAGGED_AT, tenantTest as it } from '../helpers/local-tenant.js';
 
@@ -76,7 +77,7 @@ function clearerWithoutRecheck(tenant: LocalTenant, userId: string, changedAt: s
     const url = `${origin}/api/v2/users/${encodeURIComponent(userId)}`;
     const { app_metadata: appMetadata } = (await (await tenant.fetch(url, { headers })).json()) as { app_metadata: Record<string, unknown> };
     hasRead();
-    const decision = decideClear(appMetadata, obligationKeys('needsPasswordReset'), undefined, Date.parse(changedAt));
+    const decision = decideClear(appMetadata, obligationKeys('needsPasswordReset'), undefined, toIsoInstant(changedAt)!);
     if (decision.action === 'clear') {
       await writeAfter;
       await tenant.fetch(url, { method: 'PATCH', headers, body: JSON.stringify({ app_metadata: { needsPasswordReset: false } }) });
@@ -322,7 +323,7 @@ describe('selecting users with a search query', () => {
     const error = await requirePasswordChange(base(tenant, { query: 'email.domain:big.example' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionsError);
     expect((error as Error).message).toBe(
-      '[auth0-force-password-reset] requirePasswordChange: "options.users.query" matches 1000 users, and a user search returns no more than the first 1000: narrow it (for example add AND NOT app_metadata.needsPasswordReset:true, and run again until it matches none), or list the user ids instead',
+      '[auth0-force-password-reset] requirePasswordChange: "options.users.query" matches 1000 users, and a user search returns no more than the first 1000: select them through a users export instead (users: { all: true } or { connection: "<name>" }; on the command line, --all or --connection <name>), or narrow the query (for example add AND NOT app_metadata.needsPasswordReset:true)',
     );
     expect(tenant.counts()).toMatchObject({ listUsers: 1, getUser: 0, patchUser: 0 });
   });

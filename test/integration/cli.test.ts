@@ -155,6 +155,8 @@ describe('require-change', () => {
       domain: tenant.domain,
       flag: 'needsPasswordReset',
       dryRun: false,
+      source: 'ids',
+      counts: { done: 1, skipped: 0, failed: 1, earlier: 0 },
       done: [{ userId: ada.user_id, writes: ['needsPasswordReset', 'needsPasswordResetAt'], flaggedAt: expect.any(String) }],
       skipped: [],
       failed: [
@@ -179,7 +181,8 @@ describe('require-change', () => {
     const frames = run.stderr.split('\r\x1b[2K');
     expect(frames[1]).toBe('[........................] 0/3  done 0  skipped 0  failed 0');
     expect(frames).toContain(`skipped ${selected[1]!.user_id}: primary identity is google-oauth2 (connection "google-oauth2"): no Auth0 password to change\n`);
-    expect(frames.at(-1)).toBe('[########################] 3/3  done 2  skipped 1  failed 0\n');
+    // The rate reached, by the run's clock: three users in the 2 s of pacing to the default 2 requests/s.
+    expect(frames.at(-1)).toBe('[########################] 3/3  done 2  skipped 1  failed 0  1.5/s\n');
   });
 });
 
@@ -268,7 +271,7 @@ describe('rate limits, faults and resuming', () => {
     });
     const first = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', state], { fetch: transport, signal: interrupt.signal });
     expect(first.code).toBe(130);
-    expect(first.stdout).toContain('Interrupted: the users not listed above were not touched.');
+    expect(first.stdout).toContain('Interrupted: the users not counted above were not touched.');
     expect(Object.keys(readState(state).users)).toEqual([selected[0]!.user_id, selected[1]!.user_id]);
     expect(tenant.users.get(selected[2]!.user_id)!.app_metadata).toEqual({});
 
@@ -382,7 +385,8 @@ describe('one run at a time per state file', () => {
       'open',
       ...Array.from({ length: 5 }, () => ['append', 'sync']).flat(),
       'close',
-      'remove', // the end's rewrite
+      'readLines', // the end's rewrite reads it back…
+      'remove', // …and then removes it
     ]);
     // The state file is written at the start (a new file: it says which run it belongs to) and once at the end.
     expect(fs.operations.filter((operation) => operation.op === 'rename')).toHaveLength(2);
@@ -497,14 +501,16 @@ describe('usage', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const lines = run.stdout.split('\n');
-    expect(lines.slice(0, 9)).toEqual([
+    expect(lines.slice(0, 11)).toEqual([
       'Usage: auth0-force-password-reset <command> [user ids…] [options]',
       '',
-      'Require existing Auth0 database users to choose a new password at their next sign-in, or waive it.',
+      'Require existing Auth0 database users to choose a new password at their next sign-in, or waive it,',
+      'and see where a campaign stands.',
       '',
       'Commands:',
       '  require-change   require a password change at the next sign-in (database users only)',
       '  waive            waive a pending change: set the flag to false',
+      '  status           count, per connection, the users flagged, changed since, and stopped today',
       '',
       'Run auth0-force-password-reset <command> --help for the command\'s users and options.',
     ]);
@@ -516,12 +522,15 @@ describe('usage', () => {
       ].join('\n'),
     );
     expect(run.stdout).toContain('Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);');
+    expect(run.stdout).toContain('3 could not authenticate; 4 cannot reach the tenant (DNS, TLS or connection failure: not retried);');
     expect(run.stdout).not.toContain('--temporary-password-from-env');
-    expect(run.stdout).toContain('read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password\n');
+    expect(run.stdout).toContain(
+      'read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password (status needs\n                                     read:users only)\n',
+    );
   });
 
   it('keeps every help line within 100 columns', async ({ cli }) => {
-    for (const argv of [['--help'], ['require-change', '--help'], ['waive', '--help']]) {
+    for (const argv of [['--help'], ['require-change', '--help'], ['waive', '--help'], ['status', '--help']]) {
       const { stdout } = await cli(argv);
       expect(stdout.split('\n').filter((line) => line.length > 100)).toEqual([]);
     }
@@ -532,7 +541,8 @@ describe('usage', () => {
     expect(requireChange.code).toBe(0);
     expect(requireChange.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset require-change <user id>… [options]');
     expect(requireChange.stdout).toContain('  --temporary-password-from-env <VAR>\n');
-    expect(requireChange.stdout).toContain('  --rate <n>                         Management API requests per second, 0.1 to 100\n');
+    expect(requireChange.stdout).toContain('  --rate <n>                         Management API requests per second, 0.1 to 1000\n');
+    expect(requireChange.stdout).toContain('  --all                              every user of the tenant, through a users export (any number)\n');
     expect(requireChange.stdout).toContain(
       '                                     an M2M application authorized for the Management API with\n' +
         '                                     read:users and update:users_app_metadata, plus update:users\n' +
@@ -542,16 +552,29 @@ describe('usage', () => {
     expect(waive.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset waive <user id>… [options]');
     expect(waive.stdout).not.toContain('--temporary-password-from-env');
     expect(waive.stdout).toContain('                                     read:users and update:users_app_metadata\n');
+    const status = await cli(['status', '--help']);
+    expect(status.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset status [--connection <name>] [options]');
+    expect(status.stdout).toContain('  --passwords-set-before <time>      the gate\'s passwordsSetBefore: an ISO 8601 time; a password\n');
+    expect(status.stdout).toContain('an M2M application authorized for the Management API with\n                                     read:users\n');
+    expect(status.stdout).not.toContain('--state');
     expect(tenant.counts().total).toBe(0);
   });
 
   it.for([
-    [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change or waive'],
-    [['require-change'], 'no users: give user ids, --file <path> or --query <query>'],
-    [['require-change', 'auth0|1', '--query', 'email:x'], 'give the users one way only: user ids, --file or --query'],
+    [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change, waive or status'],
+    [['require-change'], 'no users: give user ids, --file <path>, --query <query>, --all or --connection <name>'],
+    [['require-change', 'auth0|1', '--query', 'email:x'], 'give the users one way only: user ids, --file, --query, --all or --connection'],
+    [['require-change', '--all', '--connection', 'staff'], 'give the users one way only: user ids, --file, --query, --all or --connection'],
+    [['require-change', '--connection', 'a.b'], '--connection takes a connection name: letters, digits and inner hyphens, such as Username-Password-Authentication'],
+    [['require-change', '--all', '--passwords-set-before', '2026-03-01T00:00:00Z'], '--passwords-set-before is for status only'],
+    [['status', '--all'], '--all is not an option of status'],
+    [['status', '--state', 'run.json'], '--state is not an option of status'],
+    [['status', 'auth0|1'], 'status takes no user ids: it counts every user (or those of --connection <name>)'],
+    [['status', '--passwords-set-before', '2026-02-30T00:00:00Z'], '--passwords-set-before must be an ISO 8601 time such as "2026-03-01T00:00:00Z" (got "2026-02-30T00:00:00Z")'],
+    [['status', '--max-password-age-days', '0'], '--max-password-age-days must be a whole number of days from 1 to 3650 (got "0")'],
     [['require-change', 'ada@example.com'], 'argument 2: not a user id (it looks like an email address) — a user id is provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces'],
-    [['require-change', 'auth0|1', '--rate', '0'], '--rate must be a number of requests per second from 0.1 to 100 (got "0")'],
-    [['require-change', 'auth0|1', '--rate', '1e-7'], '--rate must be a number of requests per second from 0.1 to 100 (got "1e-7")'],
+    [['require-change', 'auth0|1', '--rate', '0'], '--rate must be a number of requests per second from 0.1 to 1000 (got "0")'],
+    [['require-change', 'auth0|1', '--rate', '1e-7'], '--rate must be a number of requests per second from 0.1 to 1000 (got "1e-7")'],
     [['require-change', 'auth0|1', '--flag', 'a.b'], '--flag must be an app_metadata key without "." or "$" (got "a.b")'],
     [['require-change', 'auth0|1', '--flag', 'constructor'], '--flag must not be a name JavaScript objects already have (got "constructor")'],
     [['require-change', 'auth0|1', '--bogus=1'], 'unknown option --bogus'],

@@ -33,10 +33,13 @@ describe('the command line of auth0-force-password-reset', () => {
         userIds: [],
         file: undefined,
         query: 'app_metadata.team:"a=b" AND identities.provider:auth0',
+        all: false,
+        connection: undefined,
         flag: 'mustChangePassword',
         temporaryPasswordEnv: 'TEMP_PASSWORD',
         dryRun: true,
         rate: 0.5,
+        concurrency: undefined,
         state: 'state.json',
         json: true,
       },
@@ -137,11 +140,11 @@ describe('the command line of auth0-force-password-reset', () => {
 
   describe('unknown commands', () => {
     it.each([
-      [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change or waive'],
+      [['frobnicate', 'auth0|1'], 'unknown command "frobnicate": use require-change, waive or status'],
       [['require-chnage', 'auth0|1'], 'unknown command "require-chnage": did you mean require-change?'],
       [['waiv', 'auth0|1'], 'unknown command "waiv": did you mean waive?'],
       [['auth0|1', 'require-change'], 'the command comes first: require-change or waive, then the user ids'],
-      [[SECRET, 'auth0|1'], 'the first argument is not a command (not repeated here: it does not look like one): use require-change or waive'],
+      [[SECRET, 'auth0|1'], 'the first argument is not a command (not repeated here: it does not look like one): use require-change, waive or status'],
     ])('%j', (argv, message) => {
       expect(refusal(argv)).toBe(message);
     });
@@ -156,11 +159,11 @@ describe('the command line of auth0-force-password-reset', () => {
       ['1e-7', ' (got "1e-7")'],
       ['0.09', ' (got "0.09")'],
       ['0', ' (got "0")'],
-      ['101', ' (got "101")'],
+      ['1001', ' (got "1001")'],
       ['Infinity', ''],
       [SECRET, ''],
     ])('refuses %s, with the same words as /admin, quoting only a number', (rate, got) => {
-      expect(refusal(['waive', 'auth0|1', `--rate=${rate}`])).toBe(`--rate must be a number of requests per second from 0.1 to 100${got}`);
+      expect(refusal(['waive', 'auth0|1', `--rate=${rate}`])).toBe(`--rate must be a number of requests per second from 0.1 to 1000${got}`);
     });
   });
 
@@ -180,8 +183,37 @@ describe('the command line of auth0-force-password-reset', () => {
       ['require-change', 'a', 'ada@example.com', `AUTH0_CLIENT_SECRET=${SECRET}`, 'auth0|', `auth0|a ${SECRET}`],
       'argument 2: not a user id (it has no "|" between provider and id); argument 3: not a user id (it looks like an email address); argument 4: not a user id (it looks like NAME=value); and 2 more — a user id is provider|id, such as auth0|64b7f0c2a1d3e4f5a6b7c8d9, without spaces',
     ],
-    [[], 'no command: use require-change or waive'],
+    [[], 'no command: use require-change, waive or status'],
   ])('refuses %j', (argv, message) => {
+    expect(refusal(argv)).toBe(message);
+  });
+});
+
+describe('selections through a users export, and status', () => {
+  it('takes --all or --connection as the users, and --concurrency', () => {
+    expect(parseArguments(['require-change', '--all', '--concurrency', '8'])).toMatchObject({ kind: 'run', run: { all: true, connection: undefined, userIds: [], concurrency: 8 } });
+    expect(parseArguments(['waive', '--connection=Username-Password-Authentication'])).toMatchObject({ kind: 'run', run: { all: false, connection: 'Username-Password-Authentication' } });
+  });
+
+  it('parses status and its rules', () => {
+    expect(parseArguments(['status', '--connection', 'staff', '--passwords-set-before', '2026-03-01T00:00:00Z', '--max-password-age-days', '90', '--rate', '16', '--json'])).toEqual({
+      kind: 'status',
+      status: { command: 'status', connection: 'staff', flag: undefined, passwordsSetBefore: '2026-03-01T00:00:00Z', maxPasswordAgeDays: 90, rate: 16, json: true },
+    });
+    expect(parseArguments(['status', '--help'])).toEqual({ kind: 'help', command: 'status' });
+  });
+
+  it.each([
+    [['require-change', '--all', '--concurrency', '0'], '--concurrency must be a whole number of users from 1 to 200 (got "0")'],
+    [['require-change', '--all', `--concurrency=${SECRET}`], '--concurrency must be a whole number of users from 1 to 200'],
+    [['status', '--concurrency', '2'], '--concurrency is not an option of status'],
+    [['status', '--dry-run'], '--dry-run is not an option of status'],
+    [['status', '--temporary-password-from-env', 'TEMP'], '--temporary-password-from-env is not an option of status'],
+    [['waive', '--all', '--max-password-age-days', '90'], '--max-password-age-days is for status only'],
+    [['status', '--passwords-set-before', SECRET], '--passwords-set-before must be an ISO 8601 time such as "2026-03-01T00:00:00Z"'],
+    [['status', '--max-password-age-days', '3651'], '--max-password-age-days must be a whole number of days from 1 to 3650 (got "3651")'],
+    [['status', '--connection', `staff ${SECRET}`], '--connection takes a connection name: letters, digits and inner hyphens, such as Username-Password-Authentication'],
+  ])('refuses %j, quoting only what cannot be a secret', (argv, message) => {
     expect(refusal(argv)).toBe(message);
   });
 });

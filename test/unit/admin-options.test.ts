@@ -2,8 +2,10 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { resolveJobConfig } from '../../src/admin/job-config.js';
 import {
+  passwordChangeStatusOptionsSchema,
   requirePasswordChangeOptionsSchema,
   waivePasswordChangeOptionsSchema,
+  type PasswordChangeStatusOptions,
   type RequirePasswordChangeOptions,
   type WaivePasswordChangeOptions,
 } from '../../src/admin/options.js';
@@ -57,14 +59,14 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
     [{ ...valid, users: [valid.users, 'auth0|a b'] }, '"options.users[1]" must be an Auth0 user id such as "auth0|64b7f0c2a1d3e4f5a6b7c8d9" (provider|id, no spaces) (got "auth0|a b")'],
     [{ ...valid, users: [] }, '"options.users" must list at least one user id (got [])'],
     [{ ...valid, users: { query: '' } }, '"options.users.query" must be a non-empty user search query (Lucene syntax) (got "")'],
-    [{ ...valid, users: 42 }, '"options.users" must be a user id, an array of user ids, or { query: "<user search query>" } (got 42)'],
+    [{ ...valid, users: 42 }, '"options.users" must be a user id, an array of user ids, { query: "<user search query>" }, { all: true } or { connection: "<connection name>" } (got 42)'],
     [{ ...valid, flag: 'a.b' }, '"options.flag" must not contain "." or "$" (got "a.b")'],
-    [{ ...valid, rate: 0 }, '"options.rate" must be a number of requests per second from 0.1 to 100 (got 0)'],
+    [{ ...valid, rate: 0 }, '"options.rate" must be a number of requests per second from 0.1 to 1000 (got 0)'],
     // Issue 10, item 10: a tiny rate overflowed the timer and turned pacing off.
-    [{ ...valid, rate: 1e-7 }, '"options.rate" must be a number of requests per second from 0.1 to 100 (got 1e-7)'],
+    [{ ...valid, rate: 1e-7 }, '"options.rate" must be a number of requests per second from 0.1 to 1000 (got 1e-7)'],
     [{ ...valid, domain: 'acme.auth0.com/api/v2' }, `"options.domain" has a path, a query or a fragment: it ${MUST_BE_DOMAIN}`],
     [{ ...valid, flag: 'constructor' }, '"options.flag" must not be a name JavaScript objects already have (got "constructor")'],
-    [{ ...valid, dryrun: true }, '"options.dryrun" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, onStart, onUser, temporaryPassword)'],
+    [{ ...valid, dryrun: true }, '"options.dryrun" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, exportTimeoutMs, onExport, onWait, concurrency, onStart, onUser, temporaryPassword)'],
   ])('rejects %j with a message naming the option', (options, expected) => {
     expect(requireMessage(options)).toBe(`[auth0-force-password-reset] requirePasswordChange: ${expected}`);
   });
@@ -111,7 +113,7 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
 
   it('rejects a temporary password for waive: it is not an option there', () => {
     expect(messageOf(() => resolveJobConfig('waivePasswordChange', { ...valid, temporaryPassword: 'Secret-Value-1' }))).toBe(
-      '[auth0-force-password-reset] waivePasswordChange: "options.temporaryPassword" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, onStart, onUser)',
+      '[auth0-force-password-reset] waivePasswordChange: "options.temporaryPassword" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, exportTimeoutMs, onExport, onWait, concurrency, onStart, onUser)',
     );
   });
 
@@ -136,6 +138,10 @@ expectTypeOf<keyof WaivePasswordChangeOptions>().toEqualTypeOf<keyof z.input<typ
 expectTypeOf<Defined<Omit<RequirePasswordChangeOptions, 'users' | 'exclude'>>>().toEqualTypeOf<Defined<RequireSchema>>();
 expectTypeOf<Defined<Omit<WaivePasswordChangeOptions, 'users' | 'exclude'>>>().toEqualTypeOf<Defined<WaiveSchema>>();
 // `users` and `exclude` are readonly in the interfaces; otherwise the same.
-expectTypeOf<Users>().toEqualTypeOf<string | readonly string[] | { readonly query: string }>();
+expectTypeOf<Users>().toEqualTypeOf<
+  string | readonly string[] | { readonly query: string } | { readonly all: true } | { readonly connection: string }
+>();
 expectTypeOf<z.input<typeof requirePasswordChangeOptionsSchema>['users']>().toExtend<Users>();
 expectTypeOf<z.input<typeof requirePasswordChangeOptionsSchema>['exclude']>().toExtend<RequirePasswordChangeOptions['exclude']>();
+expectTypeOf<keyof PasswordChangeStatusOptions>().toEqualTypeOf<keyof z.input<typeof passwordChangeStatusOptionsSchema>>();
+expectTypeOf<Defined<PasswordChangeStatusOptions>>().toEqualTypeOf<Defined<z.input<typeof passwordChangeStatusOptionsSchema>>>();

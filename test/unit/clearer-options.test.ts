@@ -3,6 +3,7 @@ import { createPasswordResetClearer } from '../../src/clearer/create-password-re
 import { decideClear } from '../../src/clearer/decide-clear.js';
 import { OptionsError } from '../../src/errors/index.js';
 import { obligationKeys } from '../../src/obligation/obligation.js';
+import { toIsoInstant } from '../../src/obligation/time.js';
 
 const P = '[auth0-force-password-reset] createPasswordResetClearer:';
 
@@ -55,7 +56,7 @@ describe('createPasswordResetClearer options', () => {
 });
 
 describe('decideClear: the obligation rule the gate uses too', () => {
-  const CHANGED = Date.parse('2026-02-10T00:00:00.000Z');
+  const CHANGED = toIsoInstant('2026-02-10T00:00:00.000Z')!;
   const CREATED = '2026-01-15T09:30:00.000Z';
   const keys = obligationKeys('f');
   it.each([

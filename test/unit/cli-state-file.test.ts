@@ -83,6 +83,7 @@ describe('the journal: a constant cost per user', () => {
     expect(operations).toEqual([
       `close ${JOURNAL}`,
       'open /runs/run.json.compact-<hex>.tmp',
+      `readLines ${JOURNAL}`,
       'append /runs/run.json.compact-<hex>.tmp',
       'sync /runs/run.json.compact-<hex>.tmp',
       'close /runs/run.json.compact-<hex>.tmp',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideFirstLogin, type GateDecision } from '../../src/gate/decide-first-login.js';
 import { resolveGateOptions } from '../../src/gate/create-first-login-gate.js';
+import { toIsoInstant } from '../../src/obligation/time.js';
 import type { FirstLoginGateOptions } from '../../src/gate/options.js';
 import type { PostLoginEvent } from '../../src/auth0/post-login.js';
 import {
@@ -34,7 +35,7 @@ describe('decideFirstLogin — the decision table', () => {
           ['needsPasswordReset', true],
           ['needsPasswordResetAt', '2026-03-01T12:00:00.000Z'],
         ],
-        since: NOW,
+        since: NOW_ISO,
       });
     });
 
@@ -100,7 +101,7 @@ describe('decideFirstLogin — the decision table', () => {
         outcome: 'deny',
         reason: 'flagged',
         writes: [],
-        since: Date.parse(FLAGGED),
+        since: FLAGGED,
       });
     });
 
@@ -108,7 +109,7 @@ describe('decideFirstLogin — the decision table', () => {
       const decision = decide({
         user: user({ last_password_reset: BEFORE_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }),
       });
-      expect(decision).toEqual({ outcome: 'deny', reason: 'flagged', writes: [], since: Date.parse(FLAGGED) });
+      expect(decision).toEqual({ outcome: 'deny', reason: 'flagged', writes: [], since: FLAGGED });
     });
 
     it('is let in, and the flag cleared, when the password changed after the flag (the gate heals itself)', () => {
@@ -153,7 +154,7 @@ describe('decideFirstLogin — the decision table', () => {
           outcome: 'deny',
           reason: 'flagged',
           writes: [],
-          since: Date.parse(CREATED),
+          since: CREATED,
           detail: 'needsPasswordResetAt is not a time; measured from created_at',
         });
       }
@@ -433,7 +434,7 @@ describe('decideFirstLogin — the decision table', () => {
       for (const combo of combos) {
         const decision = decisionOf(combo);
         if (['first-login', 'flagged', 'passwords-set-before', 'password-too-old'].includes(decision.reason)) {
-          expect(Number.isFinite(decision.since)).toBe(true);
+          expect(toIsoInstant(decision.since)).toBe(decision.since);
         }
       }
     });
@@ -446,7 +447,7 @@ describe('decideFirstLogin — the decision table', () => {
         outcome: 'deny',
         reason: 'passwords-set-before',
         writes: [],
-        since: Date.parse(CUT_OFF),
+        since: CUT_OFF,
       });
     });
 
@@ -469,7 +470,7 @@ describe('decideFirstLogin — the decision table', () => {
         outcome: 'deny',
         reason: 'password-too-old',
         writes: [],
-        since: Date.parse(CREATED) + 30 * 86_400_000,
+        since: new Date(Date.parse(CREATED) + 30 * 86_400_000).toISOString(),
       });
       expect(decide({ stats: { logins_count: 5 } }, { maxPasswordAgeDays: 60 }).reason).toBe('not-flagged');
     });
@@ -479,7 +480,7 @@ describe('decideFirstLogin — the decision table', () => {
         { stats: { logins_count: 5 }, user: user({ last_password_reset: AFTER_FLAG }, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED }) },
         { passwordsSetBefore: CUT_OFF },
       );
-      expect(decision).toEqual({ outcome: 'deny', reason: 'passwords-set-before', writes: [['needsPasswordReset', false]], since: Date.parse(CUT_OFF) });
+      expect(decision).toEqual({ outcome: 'deny', reason: 'passwords-set-before', writes: [['needsPasswordReset', false]], since: CUT_OFF });
     });
 
     it('lets the first-login rule speak first: it flags, and the rules are met by the same change', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIsoTime, parseIsoTime } from '../../src/obligation/time.js';
+import { formatIsoTime, isoInstantOf, parseIsoTime, toIsoInstant } from '../../src/obligation/time.js';
 
 /** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -75,4 +75,32 @@ describe('parseIsoTime: strict', () => {
   it.each([0, false, null, undefined, {}, [], 1_769_940_000_000])('refuses a non-string %j', (value) => {
     expect(parseIsoTime(value)).toBeUndefined();
   });
+});
+
+describe('toIsoInstant: Auth0’s form, checked, compared as text', () => {
+  it('keeps every canonical instant as it is, and orders 50,000 random pairs as their milliseconds do', () => {
+    const next = random(99);
+    for (let index = 0; index < 50_000; index += 1) {
+      const a = Math.floor(next() * YEAR_10000);
+      const b = Math.floor(next() * YEAR_10000);
+      const [isoA, isoB] = [new Date(a).toISOString(), new Date(b).toISOString()];
+      const [instantA, instantB] = [toIsoInstant(isoA), toIsoInstant(isoB)];
+      if (instantA !== isoA || instantB !== isoB) expect([instantA, instantB]).toEqual([isoA, isoB]);
+      if ((a < b) !== (instantA! < instantB!)) expect({ a, b, isoA, isoB }).toBe('ordered as text like the instants');
+      if (isoInstantOf(a) !== isoA) expect(isoInstantOf(a)).toBe(isoA);
+    }
+  });
+
+  it('normalizes the other ISO forms to Auth0’s', () => {
+    expect(toIsoInstant('2026-02-01T12:00:00+02:00')).toBe('2026-02-01T10:00:00.000Z');
+    expect(toIsoInstant('2026-02-01T10:00Z')).toBe('2026-02-01T10:00:00.000Z');
+    expect(toIsoInstant('2024-02-29T23:59:59.999Z')).toBe('2024-02-29T23:59:59.999Z');
+  });
+
+  it.each(['2026-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-02-01T24:00:00.000Z', 'x', '', 42])(
+    'refuses %j',
+    (value) => {
+      expect(toIsoInstant(value)).toBeUndefined();
+    },
+  );
 });

@@ -8,7 +8,7 @@ export interface TenantRequest {
   readonly body: string;
 }
 
-/** What an endpoint handler answers: a body that is JSON unless it is a string. */
+/** What an endpoint handler answers: a body that is JSON unless it is a string (text) or bytes (a file). */
 export interface TenantResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
@@ -81,6 +81,10 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304
 
 /** A {@link TenantResponse} as a Web `Response`, with the headers Auth0 sends. */
 export function toResponse({ status, headers = {}, body }: TenantResponse): Response {
+  if (body instanceof Uint8Array) {
+    const bytes = new Uint8Array(body);
+    return new Response(bytes, { status, headers: { 'content-length': String(bytes.byteLength), ...headers } });
+  }
   const isText = typeof body === 'string';
   const payload = isText ? body : JSON.stringify(body);
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, { status, headers });

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for an Auth0 tenant, for tests and demos: at heart a Web-standard handler serving the
- * token endpoint, the Management API (users, connections) and `/dbconnections/change_password`, reached
+ * token endpoint, the Management API (users, connections, users exports) and `/dbconnections/change_password`, reached
  * in process through `tenant.fetch` or over HTTP on `127.0.0.1`, with the users, connections (and their
  * password policies) and injected faults in the same process. It also runs your handlers as Auth0's
  * triggers would: `runLogin` (post-login) and `runPasswordChange` (post-change-password) — or, with Actions
@@ -60,4 +60,5 @@ export type {
   ServerErrorOptions,
 } from './fault-injector.js';
 export type { RecordedRequest, RequestAuth, RequestCounts, TenantRoute } from './request-log.js';
+export type { RateLimitPreset, RateLimitSettings } from './rate-limiter.js';
 export type { ResetEmail } from './reset-email-outbox.js';

@@ -4,8 +4,10 @@ import type { TenantRequestHandler } from './request-handler.js';
 
 /** What {@link createLocalFetch} needs. */
 export interface LocalFetchSettings {
-  /** The tenant's `host:port`: the only host this fetch reaches. */
+  /** The tenant's `host:port`. */
   readonly domain: string;
+  /** The host its export files are served from: the only other host this fetch reaches. */
+  readonly downloadHost: string;
   /** The tenant's application. */
   readonly handle: TenantRequestHandler;
   /** Aborts when the tenant closes: from then on every request fails as a refused connection. */
@@ -22,8 +24,8 @@ function refuseHost(domain: string, target: URL, what: string): TypeError {
   return testingTypeError('localTenant.fetch', `refusing ${what} ${refused}; a local tenant only reaches https://${domain}/`);
 }
 
-const isTenantUrl = (target: URL, domain: string) =>
-  (target.protocol === 'https:' || target.protocol === 'http:') && target.host === domain;
+const isTenantUrl = (target: URL, ...hosts: readonly string[]) =>
+  (target.protocol === 'https:' || target.protocol === 'http:') && hosts.includes(target.host);
 
 /** Sets the `url` and `redirected` a network response would have. */
 function asFetched(response: Response, url: string, redirected: boolean): Response {
@@ -43,10 +45,10 @@ function asFetched(response: Response, url: string, redirected: boolean): Respon
  * (`'manual'`) or refused (`'error'`), but a redirect to another host is always refused, so a request,
  * its body and its credentials never leave the tenant. It may be installed as `globalThis.fetch`.
  */
-export function createLocalFetch({ domain, handle, closing }: LocalFetchSettings): typeof globalThis.fetch {
+export function createLocalFetch({ domain, downloadHost, handle, closing }: LocalFetchSettings): typeof globalThis.fetch {
   return async function localTenantFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const first = new URL(input instanceof Request ? input.url : String(input));
-    if (!isTenantUrl(first, domain)) throw refuseHost(domain, first, 'to send a request to');
+    if (!isTenantUrl(first, domain, downloadHost)) throw refuseHost(domain, first, 'to send a request to');
 
     const original = new Request(input, init);
     const { signal } = original;
@@ -69,7 +71,7 @@ export function createLocalFetch({ domain, handle, closing }: LocalFetchSettings
       if (original.redirect === 'error') throw fetchFailed(new Error('unexpected redirect'));
       if (redirects >= MAX_REDIRECTS) throw fetchFailed(new Error('redirect count exceeded'));
       const next = new URL(location, url);
-      if (!isTenantUrl(next, domain)) throw refuseHost(domain, next, `to follow a redirect from ${url.origin} to`);
+      if (!isTenantUrl(next, url.host)) throw refuseHost(domain, next, `to follow a redirect from ${url.origin} to`);
       // As the Fetch standard: a 303, or a 301/302 after a POST, becomes a GET without a body.
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
         if (method !== 'HEAD') method = 'GET';

@@ -11,12 +11,14 @@ import {
   type TenantResponse,
 } from './http-messages.js';
 import { fetchFailed, socketClosed } from './network-errors.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { PendingRequest, RequestAuth, RequestLog, TenantRoute } from './request-log.js';
 import type { ResetEmailOutbox } from './reset-email-outbox.js';
 import { resolveLoginFlowRoute, type LoginFlow, type LoginFlowRoute } from './login-flow.js';
 import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
+import type { UsersExportJobs } from './users-export-jobs.js';
 import { handleListUsers } from './users-search-endpoint.js';
 import type { UserRecords } from './user-store.js';
 
@@ -31,6 +33,11 @@ export interface RequestHandlerContext {
   readonly faults: FaultQueue;
   readonly log: RequestLog;
   readonly resetEmails: ResetEmailOutbox;
+  readonly usersExports: UsersExportJobs;
+  /** The host the export files are served from (a second listener); it serves nothing else. */
+  readonly downloadHost: string;
+  /** The Management API's rate limit, when the tenant has one. */
+  readonly rateLimiter: RateLimiter | undefined;
   /** The M2M clients added with `tenant.addClient`. */
   readonly otherClients: () => readonly { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] }[];
   /** The sign-in a browser goes through: `/authorize`, `/continue`, `/userinfo`, the code grant. */
@@ -44,16 +51,23 @@ export interface RequestHandlerContext {
 /** The local tenant as a Web-standard application. */
 export type TenantRequestHandler = (request: Request) => Promise<Response>;
 
+type RouteWithId = 'getUser' | 'patchUser' | 'getConnection' | 'getJob';
 type ResolvedRoute =
-  | { readonly route: Extract<TenantRoute, 'getUser' | 'patchUser' | 'getConnection'>; readonly encodedId: string }
-  | { readonly route: Exclude<TenantRoute, 'getUser' | 'patchUser' | 'getConnection' | LoginFlowRoute> }
+  | { readonly route: Extract<TenantRoute, RouteWithId>; readonly encodedId: string }
+  | { readonly route: Exclude<TenantRoute, RouteWithId | LoginFlowRoute> }
   | { readonly route: LoginFlowRoute; readonly loginFlow: true };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
 const CONNECTION_PATH = /^\/api\/v2\/connections\/([^/]+)$/;
+const JOB_PATH = /^\/api\/v2\/jobs\/([^/]+)$/;
 
-function resolveRoute(method: string, path: string): ResolvedRoute {
+/** The Management API's routes: the ones its rate limit counts. */
+const MANAGEMENT_ROUTES: ReadonlySet<TenantRoute> = new Set(['getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'createUsersExport', 'getJob']);
+
+function resolveRoute(method: string, path: string, onDownloadHost: boolean): ResolvedRoute {
+  if (onDownloadHost) return method === 'GET' ? { route: 'downloadExport' } : { route: 'other' };
   if (method === 'POST' && path === '/oauth/token') return { route: 'token' };
+  if (method === 'POST' && path === '/api/v2/jobs/users-exports') return { route: 'createUsersExport' };
   if (method === 'POST' && path === '/dbconnections/change_password') return { route: 'resetEmail' };
   const loginFlowRoute = resolveLoginFlowRoute(method, path);
   if (loginFlowRoute !== undefined) return { route: loginFlowRoute, loginFlow: true };
@@ -66,6 +80,8 @@ function resolveRoute(method: string, path: string): ResolvedRoute {
   }
   const connectionId = CONNECTION_PATH.exec(path)?.[1];
   if (connectionId !== undefined && method === 'GET') return { route: 'getConnection', encodedId: connectionId };
+  const jobId = JOB_PATH.exec(path)?.[1];
+  if (jobId !== undefined && method === 'GET') return { route: 'getJob', encodedId: jobId };
   return { route: 'other' };
 }
 
@@ -101,10 +117,10 @@ function hang(request: Request, closing: AbortSignal): Promise<never> {
  * connection. Everything else resolves with a response — a bug in the stand-in with a 500.
  */
 export function createRequestHandler(context: RequestHandlerContext): TenantRequestHandler {
-  function send(entry: PendingRequest, tenantResponse: TenantResponse): Response {
+  function send(entry: PendingRequest, tenantResponse: TenantResponse, extraHeaders?: Readonly<Record<string, string>>): Response {
     // Record before answering, so a client that has its response also sees the status in `requests`.
     entry.status = tenantResponse.status;
-    return toResponse(tenantResponse);
+    return toResponse(extraHeaders === undefined ? tenantResponse : { ...tenantResponse, headers: { ...extraHeaders, ...tenantResponse.headers } });
   }
 
   async function respond(request: Request, entry: PendingRequest, resolved: ResolvedRoute, auth: TokenVerdict | undefined, fault: Fault | undefined): Promise<Response> {
@@ -119,6 +135,8 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
       return send(entry, errorResponse(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
     }
     if (fault !== undefined) return send(entry, faultResponse(fault));
+    const limit = MANAGEMENT_ROUTES.has(resolved.route) ? context.rateLimiter?.take() : undefined;
+    if (limit?.refusal !== undefined) return send(entry, limit.refusal);
 
     const url = new URL(request.url);
     const tenantRequest = { method: request.method, url, headers: request.headers, body };
@@ -127,15 +145,21 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
       case 'token':
         return send(entry, handleTokenRequest(tenantRequest, { ...context, redeemCode: context.loginFlow.redeemCode }));
       case 'getUser':
-        return send(entry, handleGetUser(tenantRequest, resolved.encodedId, usersContext));
+        return send(entry, handleGetUser(tenantRequest, resolved.encodedId, usersContext), limit?.headers);
       case 'patchUser':
-        return send(entry, handlePatchUser(tenantRequest, resolved.encodedId, usersContext));
+        return send(entry, handlePatchUser(tenantRequest, resolved.encodedId, usersContext), limit?.headers);
       case 'listUsers':
-        return send(entry, handleListUsers(tenantRequest, usersContext));
+        return send(entry, handleListUsers(tenantRequest, usersContext), limit?.headers);
       case 'getConnection':
-        return send(entry, handleGetConnection(tenantRequest, resolved.encodedId, usersContext));
+        return send(entry, handleGetConnection(tenantRequest, resolved.encodedId, usersContext), limit?.headers);
       case 'listConnections':
-        return send(entry, handleListConnections(tenantRequest, usersContext));
+        return send(entry, handleListConnections(tenantRequest, usersContext), limit?.headers);
+      case 'createUsersExport':
+        return send(entry, context.usersExports.create(tenantRequest, auth), limit?.headers);
+      case 'getJob':
+        return send(entry, context.usersExports.get(resolved.encodedId, auth), limit?.headers);
+      case 'downloadExport':
+        return send(entry, context.usersExports.download(url));
       case 'authorize':
       case 'continue':
       case 'userinfo':
@@ -150,8 +174,8 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
   return async function handleLocalTenantRequest(request: Request): Promise<Response> {
     // Recorded as it arrives, with the fault due for it taken before any body is read.
     const arrivedAt = context.now();
-    const { pathname } = new URL(request.url);
-    const resolved = resolveRoute(request.method, pathname);
+    const { pathname, host } = new URL(request.url);
+    const resolved = resolveRoute(request.method, pathname, host === context.downloadHost);
     const bearer = bearerTokenOf(request.headers.get('authorization'));
     // `/userinfo` takes the access tokens of signed-in users; every other route the Management API's.
     const verify = 'loginFlow' in resolved ? context.loginFlow.verifyAccessToken : context.tokens.verify;

@@ -25,9 +25,11 @@ import {
   type RunPasswordChangeOptions,
 } from './run-password-change.js';
 import { serveOverHttp } from './serve-over-http.js';
+import { createRateLimiter, RATE_LIMIT_PRESETS, type RateLimitPreset, type RateLimitSettings } from './rate-limiter.js';
 import { createTokenIssuer } from './token-issuer.js';
 import { LOCAL_TENANT_ID } from './trigger-context.js';
 import { createUserStore, type UserStore } from './user-store.js';
+import { createUsersExportJobs } from './users-export-jobs.js';
 
 /**
  * Options of {@link startLocalTenant}.
@@ -51,6 +53,21 @@ export interface LocalTenantOptions {
   readonly scopes?: readonly string[];
   /** How long an access token lives, in seconds. @default 86400 (Auth0's default) */
   readonly tokenLifetimeSeconds?: number;
+  /**
+   * The Management API's rate limit, a token bucket by the tenant clock: a plan's (`'free'`: 2 per
+   * second, a burst of 2; `'enterprise'`: 16 per second, a burst of 50) or your own. Every
+   * Management API response then carries `x-ratelimit-limit`, `-remaining` and `-reset`, and a
+   * request that finds the bucket empty gets Auth0's 429 with `retry-after`. The token endpoint,
+   * the export download and `/dbconnections/change_password` are not counted.
+   * @default undefined — no limit, so tests stay fast
+   */
+  readonly rateLimit?: RateLimitPreset | RateLimitSettings;
+  /**
+   * How many `GET /api/v2/jobs/{id}` answers a users export stays unfinished — `pending`, then
+   * `processing` — before it completes: the job's delay, counted in requests, not in time.
+   * @default 2
+   */
+  readonly exportJobPolls?: number;
   /**
    * The Actions bound to the tenant's triggers, which it runs itself for a browser's sign-in at
    * `/authorize` and `/continue`, and for a password set through the Management API. Change them later
@@ -123,7 +140,8 @@ export interface LocalTenantCore {
   readonly origin: string;
   /**
    * The transport to give the `auth0` SDK (its `fetch` option) or any code under test. It hands
-   * `https://<domain>/…` (or `http://`) to the tenant in process — no socket — and rejects every other
+   * `https://<domain>/…` (or `http://`), and the links of users exports (on a second host of the
+   * tenant, as Auth0's are on a CDN), to the tenant in process — no socket — and rejects every other
    * host with a `TypeError`, redirects to another host included, so no request can leave the machine.
    * It behaves as `fetch`: an abort signal ends a request (a hanging one too), a dropped connection is
    * `TypeError: fetch failed`.
@@ -347,7 +365,8 @@ export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions']);
+const DEFAULT_EXPORT_JOB_POLLS = 2;
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions', 'rateLimit', 'exportJobPolls']);
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 interface Settings {
@@ -356,6 +375,23 @@ interface Settings {
   readonly scopes: readonly string[];
   readonly tokenLifetimeSeconds: number;
   readonly actions: ResolvedActions;
+  readonly rateLimit: RateLimitSettings | undefined;
+  readonly exportJobPolls: number;
+}
+
+/** The `rateLimit` option, checked: a preset's settings, or the caller's. */
+function resolveRateLimit(where: string, rateLimit: unknown): RateLimitSettings | undefined {
+  if (rateLimit === undefined) return undefined;
+  if (typeof rateLimit === 'string' && Object.hasOwn(RATE_LIMIT_PRESETS, rateLimit)) return RATE_LIMIT_PRESETS[rateLimit as RateLimitPreset];
+  const { perSecond, burst } = (typeof rateLimit === 'object' && rateLimit !== null ? rateLimit : {}) as Partial<Record<string, unknown>>;
+  const valid =
+    typeof rateLimit === 'object' && rateLimit !== null && Object.keys(rateLimit).every((key) => key === 'perSecond' || key === 'burst') &&
+    typeof perSecond === 'number' && Number.isFinite(perSecond) && perSecond > 0 && Number.isSafeInteger(burst) && (burst as number) >= 1;
+  if (!valid) {
+    const problem = `"options.rateLimit" must be "free", "enterprise" or { perSecond: <number above 0>, burst: <integer of at least 1> } (got ${JSON.stringify(rateLimit)})`;
+    throw testingTypeError(where, problem);
+  }
+  return { perSecond: perSecond as number, burst: burst as number };
 }
 
 /** Checks the options once, without changing the caller's object. Secrets are never quoted back. */
@@ -376,6 +412,7 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     clientSecret = randomBytes(48).toString('base64url'),
     scopes = DEFAULT_SCOPES,
     tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
+    exportJobPolls = DEFAULT_EXPORT_JOB_POLLS,
     actions,
   } = options;
   if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
@@ -396,17 +433,25 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     const problem = `"options.tokenLifetimeSeconds" must be a positive integer (got ${got})`;
     throw testingTypeError(where, problem);
   }
+  if (!Number.isSafeInteger(exportJobPolls) || exportJobPolls < 0) {
+    const problem = `"options.exportJobPolls" must be a non-negative integer (got ${JSON.stringify(exportJobPolls)})`;
+    throw testingTypeError(where, problem);
+  }
+  const rateLimit = resolveRateLimit(where, options.rateLimit);
   const resolvedActions = actions === undefined ? NO_ACTIONS : resolveActions(where, 'options.actions', actions);
-  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions };
+  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions, rateLimit, exportJobPolls };
 }
 
 /**
  * Starts a local stand-in for an Auth0 tenant, with an HTTP listener on `127.0.0.1` and a random port.
  *
  * It serves `POST /oauth/token` (client credentials), `GET`/`PATCH /api/v2/users/{id}`, `GET /api/v2/users`
- * (list, and user search v3 with a documented subset of the query syntax), `GET /api/v2/connections/{id}`
- * and `GET /api/v2/connections`, and `POST /dbconnections/change_password`, with Auth0's response shapes,
- * status codes, scope checks and password policies, well enough for the real `auth0` SDK to talk to it
+ * (list, and user search v3 with a documented subset of the query syntax, at most the first 1000
+ * results), `GET /api/v2/connections/{id}` and `GET /api/v2/connections`, users exports
+ * (`POST /api/v2/jobs/users-exports`, `GET /api/v2/jobs/{id}`, and the gzip file of newline-delimited
+ * JSON at the job's pre-signed `location` on a second host, valid for 60 seconds), and
+ * `POST /dbconnections/change_password`, with Auth0's response shapes, status codes, scope checks,
+ * password policies and — opt in — rate limits, well enough for the real `auth0` SDK to talk to it
  * through {@link LocalTenantCore.fetch}. Its clock is the system clock: move it with the test runner's fake
  * clock. Close it when done; nothing else keeps the process alive.
  *
@@ -448,6 +493,10 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const handle: TenantRequestHandler = (request) => app(request);
   const listener = await serveOverHttp(handle);
   const { domain } = listener;
+  // Export files come from another host, as Auth0's come from a CDN: a client must follow `location`,
+  // and send its token only to the tenant.
+  const downloads = await serveOverHttp(handle);
+  const downloadHost = downloads.domain;
 
   const tokens = createTokenIssuer({
     domain,
@@ -457,7 +506,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     now: clock,
   });
   const resetEmails = createResetEmailOutbox({ domain, clientIds: new Set([appClientId]), users, connections, now: clock });
-  const fetch = createLocalFetch({ domain, handle, closing: closing.signal });
+  const fetch = createLocalFetch({ domain, downloadHost, handle, closing: closing.signal });
 
   const caches: TriggerCaches = Object.freeze({
     postLogin: createMemoryCache(clock),
@@ -501,11 +550,23 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     log,
     now: clock,
     closing: closing.signal,
+    usersExports: createUsersExportJobs({
+      downloadHost,
+      tenantName: LOCAL_TENANT_ID,
+      pendingPolls: settings.exportJobPolls,
+      users,
+      connections,
+      now: clock,
+    }),
+    downloadHost,
+    // By the system clock itself (which a test's fake clock moves), not the tenant clock's readings,
+    // which step a millisecond ahead under a burst and would refill the bucket as requests arrive.
+    rateLimiter: settings.rateLimit === undefined ? undefined : createRateLimiter(settings.rateLimit, () => Date.now()),
   });
 
-  function close(): Promise<void> {
+  async function close(): Promise<void> {
     closing.abort();
-    return listener.close();
+    await Promise.all([listener.close(), downloads.close()]);
   }
 
   const tenant: LocalTenantCore = {

@@ -1,0 +1,109 @@
+import { resolveStatusConfig } from '../admin/job-config.js';
+import type { JobClock } from '../admin/open-admin-client.js';
+import type { PasswordChangeStatusOptions } from '../admin/options.js';
+import { runPasswordChangeStatus, type PasswordChangeStatus, type PasswordStatusCounts } from '../admin/password-change-status.js';
+import { ManagementApiError } from '../errors/management-api-error.js';
+import { OptionsError } from '../errors/options-error.js';
+import { DEFAULT_FLAG } from '../obligation/obligation.js';
+import { EXIT_CODES, exitCodeOf, plainMessage, unreachableMessage } from './cli-messages.js';
+import type { StatusArguments } from './parse-arguments.js';
+import type { OutputStream, ProgressReporter } from './progress.js';
+
+const NAME = 'auth0-force-password-reset';
+
+/** What `status` runs with. */
+export interface StatusEnvironment {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly fetch?: typeof globalThis.fetch;
+  readonly signal?: AbortSignal;
+  readonly clock: JobClock;
+  readonly progress: ProgressReporter;
+}
+
+/** The columns of the table, in order, with what each counts. */
+const COLUMNS: readonly (readonly [keyof PasswordStatusCounts, string])[] = [
+  ['databaseUsers', 'users'],
+  ['flagged', 'flagged'],
+  ['flaggedChangedSince', 'changed'],
+  ['flagFalse', 'flag false'],
+  ['stoppedByFlag', 'by flag'],
+  ['stoppedByRules', 'by rules'],
+  ['stopped', 'stopped'],
+];
+
+const LEGEND = `flagged: the flag is set; changed: of those, changed the password since (the gate clears the flag
+at their next login); flag false: met and cleared, or waived; by flag, by rules: stopped today by
+the flag, by the rules; stopped: by either.`;
+
+function rulesLine({ passwordsSetBefore, maxPasswordAgeDays }: PasswordChangeStatus['rules']): string {
+  const rules = [
+    ...(passwordsSetBefore === undefined ? [] : [`passwords set before ${passwordsSetBefore}`]),
+    ...(maxPasswordAgeDays === undefined ? [] : [`passwords older than ${maxPasswordAgeDays} day${maxPasswordAgeDays === 1 ? '' : 's'}`]),
+  ];
+  return rules.length === 0 ? 'Rules: none given (--passwords-set-before, --max-password-age-days)' : `Rules: ${rules.join('; ')}`;
+}
+
+/** The status as a table: one row per database connection, then the total. */
+export function statusAsText(status: PasswordChangeStatus): string {
+  const rows: (readonly [string, PasswordStatusCounts])[] = status.connections.map((counts) => [counts.connection, counts]);
+  if (status.connections.length !== 1) rows.push(['all database connections', status.total]);
+  const cells = rows.map(([name, counts]) => [name, ...COLUMNS.map(([key]) => counts[key].toLocaleString('en'))]);
+  const header = ['connection', ...COLUMNS.map(([, label]) => label)];
+  const widths = header.map((title, index) => Math.max(title.length, ...cells.map((row) => (row[index] as string).length)));
+  const line = (row: readonly string[]) =>
+    row.map((cell, index) => (index === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[index] as number))).join('  ').trimEnd();
+  const connection = status.connection === undefined ? '' : `, connection ${status.connection}`;
+  return [
+    `Password change status of ${status.domain} (flag ${status.flag}${connection}) at ${status.at}, from users export ${status.jobId}`,
+    rulesLine(status.rules),
+    '',
+    line(header),
+    ...cells.map(line),
+    '',
+    `other users (social, enterprise, passwordless: no Auth0 password, never stopped): ${status.otherUsers.toLocaleString('en')}`,
+    LEGEND,
+    '',
+  ].join('\n');
+}
+
+/** `auth0-force-password-reset status`: the numbers from a users export, as a table or JSON. */
+export async function runStatusCommand(
+  args: StatusArguments,
+  credentials: { readonly domain: string; readonly clientId: string; readonly clientSecret: string },
+  io: StatusEnvironment,
+): Promise<number> {
+  const { stdout, stderr, progress } = io;
+  const options: PasswordChangeStatusOptions = {
+    ...credentials,
+    flag: args.flag ?? DEFAULT_FLAG,
+    ...(args.connection === undefined ? {} : { connection: args.connection }),
+    ...(args.passwordsSetBefore === undefined ? {} : { passwordsSetBefore: args.passwordsSetBefore }),
+    ...(args.maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeDays: args.maxPasswordAgeDays }),
+    ...(args.rate === undefined ? {} : { rate: args.rate }),
+    ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    onExport: (update) => progress.exportProgress(update),
+    onWait: (wait) => progress.wait(wait),
+  };
+  let status: PasswordChangeStatus;
+  try {
+    status = await runPasswordChangeStatus(resolveStatusConfig(options), io.clock);
+  } catch (error) {
+    if (error instanceof OptionsError) {
+      stderr.write(`${NAME}: ${plainMessage(error)}\nRun ${NAME} --help for the usage.\n`);
+      return EXIT_CODES.usage;
+    }
+    if (error instanceof ManagementApiError) {
+      stderr.write(`${NAME}: ${error.unreachable === undefined ? plainMessage(error) : unreachableMessage(error.unreachable, error.step, 'nothing was read')}\n`);
+      return exitCodeOf(error);
+    }
+    if (io.signal?.aborted === true) {
+      stderr.write(`${NAME}: interrupted before the export was read: no status\n`);
+      return EXIT_CODES.interrupted;
+    }
+    throw error;
+  }
+  stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : statusAsText(status));
+  return EXIT_CODES.ok;
+}
