@@ -31,6 +31,7 @@ function runDemo(env: Record<string, string> = {}): Promise<DemoRun> {
 
 const report = ({ code, stdout, stderr }: DemoRun) => `exit code ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
 
+// README.md's "Try it without an Auth0 account" shows this output: the lines below keep it true.
 describe('npm run demo (examples/demo.mjs against dist/)', () => {
   beforeAll(() => {
     assertBuilt();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createActionsRepo, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
-describe('the example test suite of an Actions repo (README: "Testing your own actions")', () => {
+describe('the example test suite of an Actions repo (docs/testing-your-actions.md)', () => {
   it('passes with vitest against the built package, as in a user’s repo', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
     const repo = createActionsRepo();
     cpSync(join(ROOT, 'examples', 'test'), join(repo, 'test'), { recursive: true });
@@ -19,8 +19,8 @@ describe('the example test suite of an Actions repo (README: "Testing your own a
     expect(output).toMatch(/Tests\s+3 passed \(3\)/);
   });
 
-  it('is the code the README shows', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it('is the code the testing guide shows', () => {
+    const readme = readFileSync(join(ROOT, 'docs', 'testing-your-actions.md'), 'utf8');
     const example = readFileSync(join(ROOT, 'examples', 'test', 'actions.test.mjs'), 'utf8');
     expect(readme).toContain(example.trim());
   });
