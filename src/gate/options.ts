@@ -13,6 +13,7 @@ import {
   integerCheck,
   logCheck,
   NOT_SHOWN,
+  required,
   type OptionChecks,
 } from '../internal/check-options.js';
 
@@ -149,7 +150,7 @@ export const DEFAULT_MESSAGE = 'Please reset your password!';
 export const DEFAULT_EMAIL_SENT_MESSAGE = 'Please reset your password! We have emailed you a link to set a new password.';
 
 const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
-  url: (value, report) => {
+  url: required('the change-password page’s https:// URL', (value, report) => {
     let url: URL | undefined;
     try {
       url = typeof value === 'string' ? new URL(value) : undefined;
@@ -161,7 +162,7 @@ const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
     if (url.username !== '' || url.password !== '') return report('must not hold credentials (the value is not shown)', NOT_SHOWN);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return report(expected, value);
     if (url.hash !== '') report('must not have a #fragment (Auth0 adds the state to the query)', value);
-  },
+  }),
   secret: (value, report) => {
     if (typeof value !== 'string' || value.length === 0) report('must be the name of an Action secret', value);
   },

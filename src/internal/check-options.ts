@@ -24,8 +24,31 @@ export interface Check<T> {
   readonly accepts?: (value: T) => T;
 }
 
-/** One check per option of `Options` — no more, no less — each accepting exactly that option's type. */
-export type OptionChecks<Options> = { readonly [Key in keyof Options]-?: Check<Exclude<Options[Key], undefined>> };
+/** The check of an option that must be given: {@link required} makes one. */
+export interface RequiredCheck<T> extends Check<T> {
+  /** What a missing value is told: `is required: …`. */
+  readonly required: string;
+}
+
+/** The keys of `Options` that are not optional. */
+type RequiredKeys<Options> = { [Key in keyof Options]-?: object extends Pick<Options, Key> ? never : Key }[keyof Options];
+
+/**
+ * One check per option of `Options` — no more, no less — each accepting exactly that option's type;
+ * an option the interface requires has a {@link RequiredCheck}, so a missing one is reported, not
+ * discovered later as a `TypeError`.
+ */
+export type OptionChecks<Options> = {
+  readonly [Key in keyof Options]-?: Key extends RequiredKeys<Options>
+    ? RequiredCheck<Exclude<Options[Key], undefined>>
+    : Check<Exclude<Options[Key], undefined>> & { readonly required?: never };
+};
+
+/** `check`, for an option that must be given; `expected` says what to give (`is required: <expected>`). */
+export function required<T>(expected: string, check: Check<T>): RequiredCheck<T> {
+  const requiredCheck = (value: unknown, report: Report) => check(value, report);
+  return Object.assign(requiredCheck, { required: `is required: ${expected}` });
+}
 
 /** A short, safe rendering of a rejected value for an error message. */
 export function describeValue(value: unknown): string {
@@ -71,8 +94,12 @@ export function checkFields<Options>(value: unknown, report: Report, checks: Opt
   }
   for (const key of known) {
     const field = value[key];
-    if (field === undefined) continue;
-    (checks as Record<string, Check<unknown>>)[key]?.(field, (expected, input, path = []) => report(expected, input, [key, ...path]));
+    const check = (checks as Record<string, Check<unknown> & { readonly required?: string }>)[key];
+    if (field === undefined) {
+      if (check?.required !== undefined) report(check.required, undefined, [key]);
+      continue;
+    }
+    check?.(field, (expected, input, path = []) => report(expected, input, [key, ...path]));
   }
   return true;
 }

@@ -1,5 +1,5 @@
 import type { PasswordStrength } from '../auth0/password-policy.js';
-import { checkFields, fetchCheck, integerCheck, localizedMessageCheck, logCheck, NOT_SHOWN, type Check, type OptionChecks } from '../internal/check-options.js';
+import { checkFields, fetchCheck, integerCheck, localizedMessageCheck, logCheck, NOT_SHOWN, required, type Check, type OptionChecks } from '../internal/check-options.js';
 import type { LogOption } from '../internal/log.js';
 import { TEXT_KEYS, type PageTexts } from './page-texts.js';
 import type { UsedSessionStore } from './used-sessions.js';
@@ -78,9 +78,9 @@ const hostCheck: Check<string> = (value, report) => {
 };
 
 const policyChecks: OptionChecks<PagePasswordPolicy> = {
-  level: (value, report) => {
+  level: required('"none", "low", "fair", "good" or "excellent"', (value, report) => {
     if (!['none', 'low', 'fair', 'good', 'excellent'].includes(value as string)) report('must be "none", "low", "fair", "good" or "excellent"', value);
-  },
+  }),
   minLength: integerCheck(1, 72, ''),
 };
 
@@ -95,14 +95,14 @@ const secretCheck = (minBytes: number): Check<string> => (value, report) => {
 
 /** The checks of {@link ChangePasswordPageOptions}: one per option, typed against the interface. */
 export const changePasswordPageOptionChecks: OptionChecks<ChangePasswordPageOptions> = {
-  domain: (value, report) => {
+  domain: required('the tenant’s canonical domain, such as "acme.eu.auth0.com"', (value, report) => {
     if (typeof value !== 'string' || value.length === 0) report('must be the tenant’s canonical domain, such as "acme.eu.auth0.com"', typeof value === 'string' ? value : NOT_SHOWN);
-  },
-  clientId: (value, report) => {
+  }),
+  clientId: required('the client id of the page’s M2M application', (value, report) => {
     if (typeof value !== 'string' || value.length === 0) report('must be a non-empty string', value);
-  },
-  clientSecret: secretCheck(1),
-  sessionSecret: secretCheck(32),
+  }),
+  clientSecret: required('the client secret of the page’s M2M application', secretCheck(1)),
+  sessionSecret: required('the key shared with the post-login Action (at least 32 bytes)', secretCheck(32)),
   allowedHosts: (value, report) => {
     if (!Array.isArray(value) || value.length === 0) return report('must be a non-empty array of host names', value);
     value.forEach((host, index) => hostCheck(host, (expected, input) => report(expected, input, [index])));

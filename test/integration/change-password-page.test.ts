@@ -258,6 +258,13 @@ describe('options', () => {
     [{ passwordPolicy: { level: 'strong' } }, '"options.passwordPolicy.level" must be "none", "low", "fair", "good" or "excellent" (got "strong")'],
     [{ domain: 'acme.auth0.com/x' }, '"options.domain" has a path, a query or a fragment: it must be'],
     [{ maxTries: 3 }, '"options.maxTries" is not a known option'],
+    [{ passwordPolicy: { minLength: 12 } }, '"options.passwordPolicy.level" is required: "none", "low", "fair", "good" or "excellent"'],
+    // A required option left out (an unset environment variable) is named at creation, not found later
+    // as a TypeError or as every session refused.
+    [{ domain: undefined }, '"options.domain" is required: the tenant’s canonical domain, such as "acme.eu.auth0.com"'],
+    [{ clientId: undefined }, '"options.clientId" is required: the client id of the page’s M2M application'],
+    [{ clientSecret: undefined }, '"options.clientSecret" is required: the client secret of the page’s M2M application'],
+    [{ sessionSecret: undefined }, '"options.sessionSecret" is required: the key shared with the post-login Action (at least 32 bytes)'],
   ] as const)('rejects %j, never quoting a secret', ([options, expected]) => {
     const base = { domain: 'acme.auth0.test', clientId: 'id', clientSecret: 'client-secret-value', sessionSecret: KEY };
     let error: unknown;
@@ -270,6 +277,12 @@ describe('options', () => {
     expect((error as Error).message).toContain(`[auth0-force-password-reset] createChangePasswordPage: ${expected}`);
     expect((error as Error).message).not.toContain('client-secret-value');
     expect((error as Error).message).not.toContain('short');
+  });
+
+  it('names every missing required option at once', () => {
+    expect(() => createChangePasswordPage(undefined as never)).toThrow(
+      /createChangePasswordPage: "options\.domain" is required: .*; "options\.clientId" is required: .*; "options\.clientSecret" is required: .*; "options\.sessionSecret" is required: /,
+    );
   });
 });
 

@@ -55,6 +55,8 @@ describe('createFirstLoginGate options', () => {
     [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log, sendResetEmail, emailSentMessage, passwordsSetBefore, maxPasswordAgeDays, changePasswordPage, fetch)`],
     ['needsPasswordReset', `${P} "options" must be an object or undefined (got "needsPasswordReset")`],
     [null, `${P} "options" must be an object or undefined (got null)`],
+    [{ changePasswordPage: {} }, `${P} "options.changePasswordPage.url" is required: the change-password page’s https:// URL`],
+    [{ changePasswordPage: { secret: 'PAGE_KEY' } }, `${P} "options.changePasswordPage.url" is required: the change-password page’s https:// URL`],
   ])('rejects %j with an exact message', (options, message) => {
     expect(messageOf(options)).toBe(message);
   });
