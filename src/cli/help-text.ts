@@ -97,7 +97,8 @@ Requires a password change at the next sign-in: sets the temporary password firs
 then the flag and <flag>At, stamped after the password change, so that change does not count as the
 user's own. Only database users are changed; the others, and users already flagged who have not
 changed their password since, are reported as skipped. From an export, a user costs one request
-(three with a temporary password: a read, the password, the flag).
+(three with a temporary password: a read, the password, the flag; four for a user already flagged,
+whose <flag>At is moved ahead first).
 
 ${USERS}
 
