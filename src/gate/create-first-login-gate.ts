@@ -171,9 +171,12 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
   const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
     let userId: string | undefined;
     let message = resolved.message;
+    // The clock is read only when something needs the time (most logins do not), and then once: the
+    // reset email's cooldown and stamp see the instant the decision saw.
+    let readAt: number | undefined;
+    const now = () => (readAt ??= Date.now());
     try {
       userId = readUserId(event);
-      const now = Date.now();
       const decision: GateDecision = decideFirstLogin(event, resolved, now);
       // Only a deny because of the obligation says when it began (first login, flag, rules).
       const obligation = enforce && decision.since !== undefined;
@@ -187,7 +190,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       if (obligation && redirect?.outcome !== 'sent' && resetEmail !== undefined) {
         const { sendResetEmail } = await import('./send-reset-email.js');
         const transport = resetEmail.fetch ?? transportOf(api) ?? globalThis.fetch;
-        email = await sendResetEmail(event, resetEmail, keys, transport, now);
+        email = await sendResetEmail(event, resetEmail, keys, transport, now());
         if (email.outcome === 'sent' || email.outcome === 'cooldown') message = resetEmail.sentMessage;
       }
       // With logging off, build no entry at all: this runs on every login.
@@ -214,7 +217,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
         const [key, value] = writes[index] as (typeof writes)[number];
         api.user.setAppMetadata(key, value);
       }
-      if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now) as string);
+      if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now()) as string);
       if (decision.outcome === 'allow' || redirect?.outcome === 'sent') return;
     } catch (error) {
       // Whatever failed — reading the event, queuing a write — must neither let through a user who
@@ -237,7 +240,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
     try {
       userId = readUserId(event);
       const { continueAfterPage, continueLogFields } = await import('./continue-after-page.js');
-      const result = continueAfterPage(event, api, resolved, decideFirstLogin, Date.now());
+      const result = continueAfterPage(event, api, resolved, decideFirstLogin, Date.now);
       const fields = continueLogFields(result);
       const wrote = result.outcome === 'allow' ? result.writes.map(([key]) => key) : [];
       emit({ ...fields, ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, ...(wrote.length === 0 ? {} : { wrote }) });
