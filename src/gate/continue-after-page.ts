@@ -17,7 +17,7 @@ export type ContinueOutcome =
     };
 
 /** The gate's own decision function, passed in so that this lazily loaded code does not import it. */
-export type Decide = (event: unknown, options: ResolvedGateOptions, now: number) => GateDecision;
+export type Decide = (event: unknown, options: ResolvedGateOptions, now: () => number) => GateDecision;
 
 /** The later of two ISO times (`b` wins when `a` is not a time). */
 const laterOf = (a: unknown, b: string): unknown => {
@@ -37,7 +37,7 @@ export function continueAfterPage(
   api: PostLoginApi,
   options: ResolvedGateOptions,
   decide: Decide,
-  now: number,
+  now: () => number,
 ): ContinueOutcome {
   const { page } = options;
   if (page === undefined) {

@@ -112,6 +112,14 @@ const describeThrown = (error: unknown) => (error instanceof Error ? `${error.na
 /** A handler and what it says: one log entry's fields and, for a deny, the message. */
 type Emit = ReturnType<typeof createLogEmitter>;
 
+/** What the change-password page and the reset email made of a login the obligation stops. */
+interface PageAndEmail {
+  /** The deny's message: the email-sent one once an email went out (now or within the cooldown). */
+  message: LocalizedMessage;
+  redirect: PageRedirectResult | undefined;
+  email: ResetEmailResult | undefined;
+}
+
 /** Denies with the (localized) message; an `api` that cannot deny is logged, never thrown at. */
 function deny(api: PostLoginApi, event: PostLoginEvent, message: LocalizedMessage, emit: Emit, mode: LogEntry['mode'], userId: string | undefined): void {
   try {
@@ -168,28 +176,31 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
   const logging = resolved.log !== false;
   const enforce = resolved.mode === 'enforce';
 
-  const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
-    let userId: string | undefined;
-    let message = resolved.message;
+  /**
+   * Whatever failed — reading the event, queuing a write — must neither let through a user who
+   * should be stopped nor surface Auth0's generic "Extensibility Error": deny instead.
+   */
+  function denyAfterFault(event: PostLoginEvent, api: PostLoginApi, message: LocalizedMessage, userId: string | undefined, error: unknown): void {
+    emit({
+      decision: 'deny',
+      reason: 'internal-error',
+      ...(userId === undefined ? {} : { user_id: userId }),
+      mode: resolved.mode,
+      detail: describeThrown(error),
+    });
+    if (enforce) deny(api, event, message, emit, resolved.mode, userId);
+  }
+
+  /**
+   * Logs a decision and applies it: the writes, then the deny — unless the decision allows or the
+   * page took the user over. `after` is what the page and the reset email made of the login, when
+   * they were tried. Never throws.
+   */
+  function conclude(event: PostLoginEvent, api: PostLoginApi, decision: GateDecision, userId: string | undefined, now: () => number, after?: PageAndEmail): void {
+    const redirect = after?.redirect;
+    const email = after?.email;
+    const message = after?.message ?? resolved.message;
     try {
-      userId = readUserId(event);
-      const now = Date.now();
-      const decision: GateDecision = decideFirstLogin(event, resolved, now);
-      // Only a deny because of the obligation says when it began (first login, flag, rules).
-      const obligation = enforce && decision.since !== undefined;
-      let redirect: PageRedirectResult | undefined;
-      if (obligation && page !== undefined) {
-        // Loaded here, not with the module: only logins the obligation stops pay for it.
-        const { redirectToPage } = await import('./page-redirect.js');
-        redirect = redirectToPage(event, api, page, keys, decision.reason, decision.since as string);
-      }
-      let email: ResetEmailResult | undefined;
-      if (obligation && redirect?.outcome !== 'sent' && resetEmail !== undefined) {
-        const { sendResetEmail } = await import('./send-reset-email.js');
-        const transport = resetEmail.fetch ?? transportOf(api) ?? globalThis.fetch;
-        email = await sendResetEmail(event, resetEmail, keys, transport, now);
-        if (email.outcome === 'sent' || email.outcome === 'cooldown') message = resetEmail.sentMessage;
-      }
       // With logging off, build no entry at all: this runs on every login.
       if (logging) {
         const wrote = decision.writes.map(([key]) => key);
@@ -214,22 +225,56 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
         const [key, value] = writes[index] as (typeof writes)[number];
         api.user.setAppMetadata(key, value);
       }
-      if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now) as string);
+      if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now()) as string);
       if (decision.outcome === 'allow' || redirect?.outcome === 'sent') return;
     } catch (error) {
-      // Whatever failed — reading the event, queuing a write — must neither let through a user who
-      // should be stopped nor surface Auth0's generic "Extensibility Error": deny instead.
-      emit({
-        decision: 'deny',
-        reason: 'internal-error',
-        ...(userId === undefined ? {} : { user_id: userId }),
-        mode: resolved.mode,
-        detail: describeThrown(error),
-      });
-      if (!enforce) return;
+      return denyAfterFault(event, api, message, userId, error);
     }
     // Auth0 saves the queued metadata writes at the end of the trigger, on a deny too.
     deny(api, event, message, emit, resolved.mode, userId);
+  }
+
+  /** A login the obligation stops, on a gate with the change-password page or reset emails: try them, then conclude. */
+  async function stopWithPageOrEmail(event: PostLoginEvent, api: PostLoginApi, decision: GateDecision, userId: string | undefined, now: () => number): Promise<void> {
+    const after: PageAndEmail = { message: resolved.message, redirect: undefined, email: undefined };
+    try {
+      if (page !== undefined) {
+        // Loaded here, not with the module: only logins the obligation stops pay for it.
+        const { redirectToPage } = await import('./page-redirect.js');
+        after.redirect = redirectToPage(event, api, page, keys, decision.reason, decision.since as string);
+      }
+      if (after.redirect?.outcome !== 'sent' && resetEmail !== undefined) {
+        const { sendResetEmail } = await import('./send-reset-email.js');
+        const transport = resetEmail.fetch ?? transportOf(api) ?? globalThis.fetch;
+        after.email = await sendResetEmail(event, resetEmail, keys, transport, now());
+        if (after.email.outcome === 'sent' || after.email.outcome === 'cooldown') after.message = resetEmail.sentMessage;
+      }
+    } catch (error) {
+      return denyAfterFault(event, api, after.message, userId, error);
+    }
+    conclude(event, api, decision, userId, now, after);
+  }
+
+  const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
+    let userId: string | undefined;
+    // The clock is read only when something needs the time (most logins do not), and then once: the
+    // reset email's cooldown and stamp see the instant the decision saw.
+    let readAt: number | undefined;
+    const now = () => (readAt ??= Date.now());
+    let decision: GateDecision;
+    try {
+      userId = readUserId(event);
+      decision = decideFirstLogin(event, resolved, now);
+    } catch (error) {
+      return denyAfterFault(event, api, resolved.message, userId, error);
+    }
+    // Only a deny because of the obligation says when it began (first login, flag, rules), and only
+    // such a login may go to the page or get an email: the one case that waits for anything. Apart,
+    // so that no other login awaits — an await anywhere in this function costs every login.
+    if (enforce && decision.since !== undefined && (page !== undefined || resetEmail !== undefined)) {
+      return stopWithPageOrEmail(event, api, decision, userId, now);
+    }
+    conclude(event, api, decision, userId, now);
   };
 
   const onContinuePostLogin = async function onContinuePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
@@ -237,7 +282,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
     try {
       userId = readUserId(event);
       const { continueAfterPage, continueLogFields } = await import('./continue-after-page.js');
-      const result = continueAfterPage(event, api, resolved, decideFirstLogin, Date.now());
+      const result = continueAfterPage(event, api, resolved, decideFirstLogin, Date.now);
       const fields = continueLogFields(result);
       const wrote = result.outcome === 'allow' ? result.writes.map(([key]) => key) : [];
       emit({ ...fields, ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, ...(wrote.length === 0 ? {} : { wrote }) });

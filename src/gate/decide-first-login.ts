@@ -68,7 +68,9 @@ const isLoginCount = (value: unknown): value is number => typeof value === 'numb
 
 /**
  * The gate's decision for one post-login event: a pure function of the event, the resolved
- * options and the current time (epoch milliseconds). It never throws; an event it cannot read, or
+ * options and the current time (epoch milliseconds), which it asks `now` for at most once, and only
+ * when the decision depends on it (a first login, the tenant-wide rules): reading the system clock
+ * costs more than the rest of most logins' decision. It never throws; an event it cannot read, or
  * one that holds something impossible, is a `deny` with reason `malformed-event` and a `detail`.
  * Each event field is read once.
  *
@@ -84,7 +86,7 @@ const isLoginCount = (value: unknown): value is number => typeof value === 'numb
  *    older than `maxPasswordAgeDays` → deny, whatever `value` is.
  * 4. otherwise allow (`value === false`: the obligation was met or waived).
  */
-export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: number): GateDecision {
+export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: () => number): GateDecision {
   if (!isRecord(event)) return malformed('event is not an object');
   const { connection, user, stats } = event;
   if (!isRecord(connection)) return malformed('event.connection is missing');
@@ -137,7 +139,7 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     if (loginsCount === 1) {
       if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
       if (changedAt === undefined) {
-        const flaggedAt = isoInstantOf(now);
+        const flaggedAt = isoInstantOf(now());
         if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: NO_WRITES, detail: 'the clock does not read a time' };
         return { outcome: 'deny', reason: 'first-login', writes: [[keys.flag, true], [keys.flaggedAtKey, flaggedAt]], since: flaggedAt };
       }
@@ -151,7 +153,7 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
     const setAt = changedAt ?? toIsoInstant(createdAt);
     if (setAt === undefined) return malformed('event.user.created_at is not a time');
-    const broken = ruleObligation(setAt, rules, now);
+    const broken = ruleObligation(setAt, rules, now());
     if (broken !== undefined) {
       return {
         outcome: 'deny',

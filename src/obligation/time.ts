@@ -75,22 +75,12 @@ export function parseIsoTime(value: unknown): number | undefined {
 }
 
 const pad2 = (value: number) => (value < 10 ? `0${value}` : `${value}`);
-const pad3 = (value: number) => (value < 10 ? `00${value}` : value < 100 ? `0${value}` : `${value}`);
 
 /** Years 1970 to 9999: what `toISOString()` writes there without a sign. */
 const MAX_FAST_MS = 253_402_300_800_000;
 
-/**
- * `new Date(ms).toISOString()`, or `undefined` for an instant `Date` cannot hold. Days to a civil
- * date after Howard Hinnant's `civil_from_days`.
- */
-export function formatIsoTime(ms: number): string | undefined {
-  if (!(ms >= 0 && ms < MAX_FAST_MS) || !Number.isInteger(ms)) {
-    const date = new Date(ms);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-  }
-  const days = Math.floor(ms / 86_400_000);
-  const msOfDay = ms - days * 86_400_000;
+/** `YYYY-MM-DDT` of a day since 1970-01-01, after Howard Hinnant's `civil_from_days`. */
+function dateText(days: number): string {
   const shifted = days + 719_468;
   const era = Math.floor(shifted / 146_097);
   const dayOfEra = shifted - era * 146_097;
@@ -100,7 +90,40 @@ export function formatIsoTime(ms: number): string | undefined {
   const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
   const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(Math.floor(msOfDay / 3_600_000))}:${pad2(Math.floor(msOfDay / 60_000) % 60)}:${pad2(Math.floor(msOfDay / 1000) % 60)}.${pad3(msOfDay % 1000)}Z`;
+  return `${year}-${pad2(month)}-${pad2(day)}T`;
+}
+
+const DIGIT_0 = 48;
+
+/**
+ * `HH:mm:ss.sssZ` of a millisecond of the day, as one flat string of character codes: a template of
+ * padded parts costs twice as much on this path, and more again when the result is first compared.
+ */
+function timeOfDayText(msOfDay: number): string {
+  const hours = Math.floor(msOfDay / 3_600_000);
+  const minutes = Math.floor(msOfDay / 60_000) % 60;
+  const seconds = Math.floor(msOfDay / 1000) % 60;
+  const ms = msOfDay % 1000;
+  return String.fromCharCode(
+    DIGIT_0 + Math.floor(hours / 10), DIGIT_0 + (hours % 10), 58 /* : */,
+    DIGIT_0 + Math.floor(minutes / 10), DIGIT_0 + (minutes % 10), 58 /* : */,
+    DIGIT_0 + Math.floor(seconds / 10), DIGIT_0 + (seconds % 10), 46 /* . */,
+    DIGIT_0 + Math.floor(ms / 100), DIGIT_0 + (Math.floor(ms / 10) % 10), DIGIT_0 + (ms % 10), 90 /* Z */,
+  );
+}
+
+/** The last day {@link formatIsoTime} wrote, and its `YYYY-MM-DDT`: the times it writes fall on few days. */
+let lastDay = { days: Number.NaN, text: '' };
+
+/** `new Date(ms).toISOString()`, or `undefined` for an instant `Date` cannot hold. */
+export function formatIsoTime(ms: number): string | undefined {
+  if (!(ms >= 0 && ms < MAX_FAST_MS) || !Number.isInteger(ms)) {
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
+  const days = Math.floor(ms / 86_400_000);
+  if (lastDay.days !== days) lastDay = { days, text: dateText(days) };
+  return lastDay.text + timeOfDayText(ms - days * 86_400_000);
 }
 
 declare const isoInstant: unique symbol;

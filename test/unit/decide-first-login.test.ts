@@ -14,13 +14,15 @@ import {
 
 const NOW_ISO = '2026-03-01T12:00:00.000Z';
 const NOW = Date.parse(NOW_ISO);
+/** The clock the decision reads. */
+const now = () => NOW;
 const CREATED = '2026-01-15T09:30:00.000Z';
 const FLAGGED = '2026-02-01T10:00:00.000Z';
 const BEFORE_FLAG = '2026-01-20T10:00:00.000Z';
 const AFTER_FLAG = '2026-02-02T10:00:00.000Z';
 
 const decide = (overrides: DeepPartial<PostLoginEvent>, options: FirstLoginGateOptions = {}): GateDecision =>
-  decideFirstLogin(buildPostLoginEvent(overrides), resolveGateOptions({ log: false, ...options }), NOW);
+  decideFirstLogin(buildPostLoginEvent(overrides), resolveGateOptions({ log: false, ...options }), now);
 
 const user = (fields: Record<string, unknown>, appMetadata: Record<string, unknown> = {}) =>
   ({ created_at: CREATED, ...fields, app_metadata: appMetadata }) as DeepPartial<PostLoginEvent['user']>;
@@ -215,7 +217,7 @@ describe('decideFirstLogin — the decision table', () => {
       ['no stats', { connection: DATABASE_CONNECTION, user: { app_metadata: {} } }, 'event.stats.logins_count is not a positive integer'],
     ];
     it.each(cases)('%s → deny with a reason', (_name, event, detail) => {
-      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW)).toEqual({
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), now)).toEqual({
         outcome: 'deny',
         reason: 'malformed-event',
         writes: [],
@@ -270,7 +272,7 @@ describe('decideFirstLogin — the decision table', () => {
       for (const name of [undefined, 42, null]) {
         const event = buildPostLoginEvent({ stats: { logins_count: 2 } });
         (event.connection as unknown as Record<string, unknown>)['name'] = name;
-        expect(decideFirstLogin(event, resolveGateOptions({ log: false, connections: ['Username-Password-Authentication'] }), NOW)).toEqual({
+        expect(decideFirstLogin(event, resolveGateOptions({ log: false, connections: ['Username-Password-Authentication'] }), now)).toEqual({
           outcome: 'deny',
           reason: 'malformed-event',
           writes: [],
@@ -290,7 +292,7 @@ describe('decideFirstLogin — the decision table', () => {
 
     it('treats a missing app_metadata as empty, as Auth0 omits it for some users', () => {
       const event = buildPostLoginEvent({ user: { app_metadata: undefined } });
-      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW).reason).toBe('first-login');
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), now).reason).toBe('first-login');
     });
   });
 
@@ -300,13 +302,13 @@ describe('decideFirstLogin — the decision table', () => {
       const appMetadata = Object.create({ needsPasswordReset: true, needsPasswordResetAt: FLAGGED }) as Record<string, unknown>;
       const event = buildPostLoginEvent({ stats: { logins_count: 5 } });
       event.user.app_metadata = appMetadata as PostLoginEvent['user']['app_metadata'];
-      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW)).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), now)).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
     });
 
     it('an inherited false is not "obligation met": a first login is still flagged', () => {
       const event = buildPostLoginEvent({ stats: { logins_count: 1 } });
       event.user.app_metadata = Object.create({ needsPasswordReset: false }) as PostLoginEvent['user']['app_metadata'];
-      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), NOW).reason).toBe('first-login');
+      expect(decideFirstLogin(event, resolveGateOptions({ log: false }), now).reason).toBe('first-login');
     });
 
     it('a key added to Object.prototype itself changes nothing', () => {
@@ -315,7 +317,7 @@ describe('decideFirstLogin — the decision table', () => {
       const prototype = Object.prototype as Record<string, unknown>;
       prototype['needsPasswordReset'] = true;
       try {
-        expect(decideFirstLogin(event, options, NOW)).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
+        expect(decideFirstLogin(event, options, now)).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
       } finally {
         delete prototype['needsPasswordReset'];
       }
@@ -353,7 +355,7 @@ describe('decideFirstLogin — the decision table', () => {
                     options: { log: false, flagOnFirstLogin, ...rules },
                   });
                 }
-    const decisionOf = ({ event, options }: (typeof combos)[number]) => decideFirstLogin(event, resolveGateOptions(options), NOW);
+    const decisionOf = ({ event, options }: (typeof combos)[number]) => decideFirstLogin(event, resolveGateOptions(options), now);
     /** When the password was last set, as the rules read it. */
     const setAtOf = (event: PostLoginEvent) => Date.parse(event.user.last_password_reset ?? event.user.created_at);
     /** Whether a rule of these options stops a password set at `setAt`. */
@@ -427,6 +429,19 @@ describe('decideFirstLogin — the decision table', () => {
         const flagged = value !== undefined && value !== null && value !== false;
         const firstLogin = options.flagOnFirstLogin === true && event.stats.logins_count === 1 && !event.user.last_password_reset;
         expect(flagged || firstLogin || ruleStops(options, setAtOf(event))).toBe(true);
+      }
+    });
+
+    it('reads the clock at most once, and only for a first login it flags or a rule', () => {
+      for (const combo of combos) {
+        let reads = 0;
+        const decision = decideFirstLogin(combo.event, resolveGateOptions(combo.options), () => {
+          reads += 1;
+          return NOW;
+        });
+        const rules = combo.options.passwordsSetBefore !== undefined || combo.options.maxPasswordAgeDays !== undefined;
+        expect(reads).toBeLessThanOrEqual(1);
+        if (reads === 1) expect(decision.reason === 'first-login' || rules).toBe(true);
       }
     });
 
