@@ -55,6 +55,7 @@ describe('createFirstLoginGate options', () => {
     [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log, sendResetEmail, emailSentMessage, passwordsSetBefore, maxPasswordAgeDays, changePasswordPage, fetch)`],
     ['needsPasswordReset', `${P} "options" must be an object or undefined (got "needsPasswordReset")`],
     [null, `${P} "options" must be an object or undefined (got null)`],
+    [{ passwordsSetBefore: '20a6-01-15T09:30:00.000Z' }, `${P} "options.passwordsSetBefore" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got "20a6-01-15T09:30:00.000Z")`],
     [{ changePasswordPage: {} }, `${P} "options.changePasswordPage.url" is required: the change-password page’s https:// URL`],
     [{ changePasswordPage: { secret: 'PAGE_KEY' } }, `${P} "options.changePasswordPage.url" is required: the change-password page’s https:// URL`],
   ])('rejects %j with an exact message', (options, message) => {
