@@ -378,15 +378,19 @@ const ours = results.coldLoad[1];
 const gateOff = results.perLogin.mix.find((r) => r.handler === 'gate, log off');
 const gateRules = results.perLogin.mix.find((r) => r.handler === 'gate, log off, both rules on');
 const steady = results.managementApi.filter((r) => r.approach.startsWith('ours') && r.passwordChanges === 100);
+// The ratio targets compare the measured rates, not the ratios rounded for the table.
+const recipeRate = results.perLogin.mix.find((r) => r.handler === 'original recipe (6 lines)').decisionsPerSecond;
+const ratioOf = (row) => row.decisionsPerSecond / recipeRate;
+const percent = (ratio) => `${(ratio * 100).toFixed(1)}%`;
 const targets = [
   ['gate cold load ≤ 15 ms above bare node', ours.aboveBareMs <= 15, `${ours.aboveBareMs} ms`],
   ['gate loads neither auth0 nor an external zod', !ours.packages.includes('auth0') && !ours.packages.includes('zod'), ours.packages.join(' ') || 'no packages'],
-  ['gate (log off) ≥ 25% of the recipe’s rate', gateOff.vsRecipe >= 0.25, `${Math.round(gateOff.vsRecipe * 100)}%`],
+  ['gate (log off) ≥ 25% of the recipe’s rate', ratioOf(gateOff) >= 0.25, percent(ratioOf(gateOff))],
   ['gate (log off) > 1,000,000 decisions/s', gateOff.decisionsPerSecond > 1e6, `${gateOff.decisionsPerSecond.toLocaleString('en')}/s`],
   ['clearer steady state: 1 token request for 100 changes', steady.every((r) => r.tokenRequests === 1), steady.map((r) => r.tokenRequests).join(', ')],
   ['clearer: ≤ 2 requests per change flagged, ≤ 1 unflagged', steady[0].reads + steady[0].writes <= 200 && steady[1].reads + steady[1].writes <= 100, `${(steady[0].reads + steady[0].writes) / 100} / ${(steady[1].reads + steady[1].writes) / 100}`],
   ['code loaded by the gate ≤ 30 KB (30,000 bytes)', results.packageSize.gateLoadsBytes <= 30_000, `${results.packageSize.gateLoadsBytes.toLocaleString('en')} bytes`],
-  ['gate with both tenant-wide rules on (log off) ≥ 25% of the recipe’s rate', gateRules.vsRecipe >= 0.25, `${Math.round(gateRules.vsRecipe * 100)}%`],
+  ['gate with both tenant-wide rules on (log off) ≥ 25% of the recipe’s rate', ratioOf(gateRules) >= 0.25, percent(ratioOf(gateRules))],
   ['the page’s form under 10 KB of HTML, with no script and no external asset', results.page.formBytes < 10_000 && !results.page.formHasScript && !results.page.externalAssets, `${results.page.formBytes.toLocaleString('en')} bytes`],
 ];
 const baseline = results.adminRun[0];
