@@ -63,6 +63,14 @@ const NO_WRITES: GateDecision['writes'] = Object.freeze([]);
 const isAbsent = (value: unknown) => value === undefined || value === null;
 const CHANGED_NOT_A_TIME = 'event.user.last_password_reset is not a time';
 
+/** A `last_password_reset` that is present but not a time. */
+const NOT_A_TIME: unique symbol = Symbol('not a time');
+/** `last_password_reset` as an instant: `undefined` when absent, {@link NOT_A_TIME} when present but not a time. */
+function changedInstant(changed: unknown): IsoInstant | undefined | typeof NOT_A_TIME {
+  const at = toIsoInstant(changed);
+  return at === undefined && !isAbsent(changed) ? NOT_A_TIME : at;
+}
+
 /** Auth0 counts the current login before the Action runs: a real count is a positive integer. */
 const isLoginCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 
@@ -110,15 +118,16 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
   const value = ownValue(appMetadata, keys.flag);
   if (value === false && rules === undefined) return OBLIGATION_MET;
 
-  // Read once; it matters to a flagged user, at a first login and to the rules, where it must be a time.
-  const changedAt = toIsoInstant(changed);
-  const changedIsMalformed = changedAt === undefined && !isAbsent(changed);
+  // Parsed at most once, and only where it matters — a flagged user, a first login, the rules — where
+  // it must be a time; a returning user's login (the most common) never parses it.
+  let changedAt: IsoInstant | undefined | typeof NOT_A_TIME | null = null;
 
   // 1. The flag.
   let healed: GateDecision | undefined;
   let setBeforeFirstLogin = false;
   if (isFlagValue(value)) {
-    if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
+    changedAt = changedInstant(changed);
+    if (changedAt === NOT_A_TIME) return malformed(CHANGED_NOT_A_TIME);
     const since = obligationStart(appMetadata, keys, createdAt);
     if (since.at === undefined) return malformed('event.user.created_at is not a time');
     // A <flag>At set by hand that is not a time: measured from created_at, as when it is absent (as
@@ -137,7 +146,8 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     const loginsCount = isRecord(stats) ? stats['logins_count'] : undefined;
     if (!isLoginCount(loginsCount)) return malformed('event.stats.logins_count is not a positive integer');
     if (loginsCount === 1) {
-      if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
+      changedAt = changedInstant(changed);
+      if (changedAt === NOT_A_TIME) return malformed(CHANGED_NOT_A_TIME);
       if (changedAt === undefined) {
         const flaggedAt = isoInstantOf(now());
         if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: NO_WRITES, detail: 'the clock does not read a time' };
@@ -150,7 +160,8 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
 
   // 3. The tenant-wide rules: from the event alone, no Management API request.
   if (rules !== undefined) {
-    if (changedIsMalformed) return malformed(CHANGED_NOT_A_TIME);
+    if (changedAt === null) changedAt = changedInstant(changed);
+    if (changedAt === NOT_A_TIME) return malformed(CHANGED_NOT_A_TIME);
     const setAt = changedAt ?? toIsoInstant(createdAt);
     if (setAt === undefined) return malformed('event.user.created_at is not a time');
     const broken = ruleObligation(setAt, rules, now());
