@@ -35,7 +35,7 @@ variable "password_reset_message_translations" {
 }
 
 variable "change_password_page_url" {
-  description = "The change-password page the gate sends users who must change the password to (examples/page-server): https, or http only on a loopback host."
+  description = "The change-password page the gate sends users who must change the password to (examples/page-server): an https:// URL."
   type        = string
 
   validation {
