@@ -435,7 +435,16 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         return (await lockAt(attempts)) as Response;
       }
       // A second line that needs no store: a session whose obligation is met set its password already.
-      const before = await readAccount(session);
+      const before = await readAccount(session).catch((error: unknown) => {
+        if (error instanceof ManagementApiError) return error;
+        throw error;
+      });
+      if (before instanceof ManagementApiError) {
+        // Auth0 could not be asked: not the user's failure, and nothing was set.
+        await settings.store.countAttempt(key, -1, expiresAt);
+        log({ decision: 'fail', reason: 'set-password-failed', user_id: userId, detail: `${before.step}: ${before.reason}` });
+        return again(text('unavailable', locale), 503);
+      }
       if (changedSince(before.lastPasswordReset, session.since)) {
         await settings.store.spend(key, expiresAt);
         spent = true;

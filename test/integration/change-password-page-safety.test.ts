@@ -175,6 +175,20 @@ describe('4. the password PATCH is sent once', () => {
     expect(tenant.users.verifyPassword(userId, PASSWORD)).toBe(true);
   });
 
+  it('when the user cannot be read first: nothing set, nothing counted against the user', async ({ tenant }) => {
+    const { page, session, userId, logs } = setup(tenant, { maxAttempts: 1 });
+    const token = session();
+    // One GET for the form is fine; the POST's read of the user fails three times (the client's retries).
+    tenant.faults.serverError('getUser', { times: 3 });
+    const answer = await page(formPost({ session_token: token, state: 's', password: PASSWORD, confirm: PASSWORD }));
+    expect(answer.status).toBe(503);
+    expect(tenant.counts().patchUser).toBe(0);
+    expect(logs.at(-1)).toMatchObject({ decision: 'fail', reason: 'set-password-failed', detail: expect.stringMatching(/^read user: /) });
+    // maxAttempts 1, yet the next attempt goes through: the failed read was not counted.
+    expect((await page(formPost({ session_token: token, state: 's', password: PASSWORD, confirm: PASSWORD }))).status).toBe(200);
+    expect(tenant.users.verifyPassword(userId, PASSWORD)).toBe(true);
+  });
+
   it.for([
     ['a 5xx', 'serverError'],
     ['a dropped connection', 'drop'],
