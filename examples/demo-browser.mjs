@@ -34,7 +34,7 @@ function log(entry) {
 const tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
 // A password reused from the last 5 is refused by Auth0 itself (PasswordHistoryError), shown on the page.
 tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordPolicy: 'good', passwordHistorySize: 5 });
-const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+const pageClient = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
 const pageKey = randomBytes(48).toString('base64url');
 
 const page = createChangePasswordPage({

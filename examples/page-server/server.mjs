@@ -5,16 +5,19 @@
  * Configured by environment variables only (see README.md); it never prints a secret.
  *
  *   AUTH0_DOMAIN                 the tenant's canonical domain, e.g. acme.eu.auth0.com
- *   PAGE_CLIENT_ID               the page's own M2M application: update:users, read:connections,
- *   PAGE_CLIENT_SECRET             read:connections_options on the Management API
+ *   PAGE_CLIENT_ID               the page's own M2M application: read:users, update:users,
+ *   PAGE_CLIENT_SECRET             read:connections, read:connections_options on the Management API
  *   CHANGE_PASSWORD_PAGE_SECRET  the key shared with the post-login Action (its secret of that name)
- *   ALLOWED_HOSTS                optional: the hosts users sign in on, comma-separated (custom domains);
- *                                default AUTH0_DOMAIN
+ *   ALLOWED_HOSTS                optional: the hosts users sign in on, comma-separated (custom domains,
+ *                                https:// may be given); default AUTH0_DOMAIN
+ *   REDIS_URL                    optional: redis://… shared by every instance of the page, so that a
+ *                                session sets one password whichever instance serves it (required
+ *                                with more than one instance); default: memory, one process
  *   PORT, HOST                   where to listen (default 8080 on 0.0.0.0)
  *   TRUST_PROXY=1                behind a TLS-terminating proxy that sets X-Forwarded-Proto
  */
 import { createServer } from 'node:http';
-import { createChangePasswordPage, createNodeListener } from 'auth0-force-password-reset/page';
+import { createChangePasswordPage, createNodeListener, createRedisSessionStore } from 'auth0-force-password-reset/page';
 
 const REQUIRED = ['AUTH0_DOMAIN', 'PAGE_CLIENT_ID', 'PAGE_CLIENT_SECRET', 'CHANGE_PASSWORD_PAGE_SECRET'];
 const missing = REQUIRED.filter((name) => !process.env[name]);
@@ -28,6 +31,18 @@ const allowedHosts = (process.env.ALLOWED_HOSTS ?? '').split(',').map((host) => 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '0.0.0.0';
 
+/** The sessions, shared in Redis when REDIS_URL is set (loaded only then); otherwise in this process. */
+async function sessionStoreFromEnvironment() {
+  if (!process.env.REDIS_URL) return undefined;
+  const { createClient } = await import('redis');
+  const redis = createClient({ url: process.env.REDIS_URL });
+  // The error's code only: a message may quote the URL, password included.
+  redis.on('error', (error) => console.error(JSON.stringify({ event: 'redis-error', code: error.code ?? error.name })));
+  await redis.connect();
+  return createRedisSessionStore({ client: redis });
+}
+const sessionStore = await sessionStoreFromEnvironment();
+
 // Options are checked here, at start: a mistake stops the server with a message naming the option.
 const page = createChangePasswordPage({
   domain: AUTH0_DOMAIN,
@@ -35,6 +50,7 @@ const page = createChangePasswordPage({
   clientSecret: PAGE_CLIENT_SECRET,
   sessionSecret: CHANGE_PASSWORD_PAGE_SECRET,
   ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
+  ...(sessionStore === undefined ? {} : { sessionStore }),
 });
 
 /** The page, and a health check that tells nothing about the tenant. */

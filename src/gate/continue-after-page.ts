@@ -19,6 +19,9 @@ export type ContinueOutcome =
 /** The gate's own decision function, passed in so that this lazily loaded code does not import it. */
 export type Decide = (event: unknown, options: ResolvedGateOptions, now: () => number) => GateDecision;
 
+/** How far the page's clock may run ahead of Auth0's before its `password_changed_at` is refused. */
+const CLOCK_SKEW_MS = 60_000;
+
 /** The later of two ISO times (`b` wins when `a` is not a time). */
 const laterOf = (a: unknown, b: string): unknown => {
   const first = parseIsoTime(a);
@@ -57,12 +60,18 @@ export function continueAfterPage(
   if (!isRecord(claims) || claims['purpose'] !== PASSWORD_CHANGED_PURPOSE) {
     return { outcome: 'deny', reason: 'page-token-invalid', detail: 'not a token of the change-password page' };
   }
-  if (claims['sub'] !== undefined && claims['sub'] !== event.user?.user_id) {
-    return { outcome: 'deny', reason: 'page-token-invalid', detail: 'the token is about another user' };
+  // Auth0 documents that validateToken checks `sub`; whether it refuses a token without one, it does not say.
+  if (typeof claims['sub'] !== 'string' || claims['sub'] !== event.user?.user_id) {
+    return { outcome: 'deny', reason: 'page-token-invalid', detail: claims['sub'] === undefined ? 'the token names no user' : 'the token is about another user' };
   }
   const changedAt = claims['password_changed_at'];
-  if (typeof changedAt !== 'string' || parseIsoTime(changedAt) === undefined) {
+  const changedAtMs = parseIsoTime(changedAt);
+  if (typeof changedAt !== 'string' || changedAtMs === undefined) {
     return { outcome: 'deny', reason: 'page-token-invalid', detail: 'password_changed_at is not a time' };
+  }
+  // A change "in the future" would meet every obligation that begins before it: no clock is that far off.
+  if (changedAtMs > now() + CLOCK_SKEW_MS) {
+    return { outcome: 'deny', reason: 'page-token-invalid', detail: 'password_changed_at lies in the future' };
   }
 
   // The one rule decides, with the page's change in view: `event.user` may predate it.

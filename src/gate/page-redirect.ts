@@ -46,12 +46,15 @@ export function redirectToPage(
     }
     const secret = readPageSecret(event, page);
     if (typeof secret !== 'string') return { outcome: 'secret-unusable', detail: secret.problem };
-    const { email } = event.user;
+    // The way back: /continue on the host the user signs in on, which the page checks against its allowedHosts.
+    const host = event.request?.hostname;
+    if (typeof host !== 'string' || host.length === 0) return { outcome: 'not-possible', detail: 'event.request.hostname is missing' };
     const locale = event.transaction?.locale;
+    // No email, no name: the token travels in a URL, into access logs and the browser's history.
     const payload: PageSessionPayload = {
       purpose: PAGE_SESSION_PURPOSE,
       connection: event.connection.name,
-      ...(typeof email === 'string' && email.length > 0 ? { email } : {}),
+      host,
       flag: keys.flag,
       since,
       reason,

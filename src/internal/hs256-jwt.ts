@@ -26,9 +26,22 @@ export function signHs256(claims: Readonly<Record<string, unknown>>, key: string
   return `${input}.${sign(input, key).toString('base64url')}`;
 }
 
+/**
+ * The bytes of a base64url part, or `undefined` unless `part` is their one canonical spelling: no
+ * padding, no character outside the alphabet, and no set bit among the unused low bits of the last
+ * character. A lenient decoder reads several spellings of one signature as the same bytes, and anything
+ * keyed on a token's text (a used-session store) would then see several tokens.
+ */
+function decodeCanonical(part: string): Buffer | undefined {
+  const bytes = Buffer.from(part, 'base64url');
+  return bytes.toString('base64url') === part ? bytes : undefined;
+}
+
 function decodeJson(part: string): unknown {
+  const bytes = decodeCanonical(part);
+  if (bytes === undefined) return undefined;
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
     return undefined;
   }
@@ -37,14 +50,26 @@ function decodeJson(part: string): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A token whose form, algorithm and signature are right. */
+export interface VerifiedToken {
+  readonly claims: Record<string, unknown>;
+  /**
+   * `header.payload`: exactly what the signature covers. Every part is canonical base64url, so one
+   * signed content has one text: a store keyed on it cannot be walked around by spelling a token
+   * another way.
+   */
+  readonly signedPart: string;
+}
+
 /**
- * The claims of `token` when it is an HS256 JWT signed with `key` — its form, `alg` (HS256 only) and
- * the signature (in constant time); expiry and the other claims are the caller's to check.
+ * The claims of `token` when it is an HS256 JWT signed with `key` — its form (canonical base64url
+ * only), `alg` (HS256 only), no `crit` header (RFC 7515 §4.1.11: refuse what is not understood, and
+ * nothing is) and the signature (in constant time); expiry and the other claims are the caller's to check.
  */
 export function verifyHs256Signature(
   token: unknown,
   key: string | Buffer,
-): { readonly claims: Record<string, unknown> } | { readonly refused: 'malformed' | 'algorithm' | 'signature' } {
+): VerifiedToken | { readonly refused: 'malformed' | 'algorithm' | 'signature' } {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { refused: 'malformed' };
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return { refused: 'malformed' };
@@ -53,11 +78,13 @@ export function verifyHs256Signature(
   const header = decodeJson(encodedHeader);
   if (!isRecord(header)) return { refused: 'malformed' };
   if (header['alg'] !== 'HS256' || (header['typ'] !== undefined && header['typ'] !== 'JWT')) return { refused: 'algorithm' };
-  const expected = sign(`${encodedHeader}.${encodedClaims}`, key);
-  const given = Buffer.from(encodedSignature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { refused: 'signature' };
+  if (header['crit'] !== undefined) return { refused: 'malformed' };
+  const signedPart = `${encodedHeader}.${encodedClaims}`;
+  const expected = sign(signedPart, key);
+  const given = decodeCanonical(encodedSignature);
+  if (given === undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) return { refused: 'signature' };
   const claims = decodeJson(encodedClaims);
-  return isRecord(claims) ? { claims } : { refused: 'malformed' };
+  return isRecord(claims) ? { claims, signedPart } : { refused: 'malformed' };
 }
 
 /**
@@ -68,12 +95,12 @@ export function verifyHs256(
   token: unknown,
   key: string | Buffer,
   nowSeconds: number,
-): { readonly claims: Record<string, unknown> } | { readonly refused: TokenRefusal } {
+): VerifiedToken | { readonly refused: TokenRefusal } {
   const verified = verifyHs256Signature(token, key);
   if ('refused' in verified) return verified;
   const { claims } = verified;
   if (typeof claims['exp'] !== 'number') return { refused: 'malformed' };
   if (claims['exp'] + CLOCK_TOLERANCE_SECONDS <= nowSeconds) return { refused: 'expired' };
   if (typeof claims['nbf'] === 'number' && claims['nbf'] - CLOCK_TOLERANCE_SECONDS > nowSeconds) return { refused: 'not-yet-valid' };
-  return { claims };
+  return verified;
 }

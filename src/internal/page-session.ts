@@ -5,13 +5,16 @@
  * (auth0.com/docs/customize/actions/redirect-with-actions)
  *
  * 1. The gate → the page: made by Auth0's `api.redirect.encodeToken`, which sets `sub` (the user),
- *    `iss` (the login's host name), `iat`, `exp` and `ip`, then spreads our {@link PageSessionPayload}
- *    over them — so the payload never uses those names. Auth0 appends `state` to the page's URL.
+ *    `iss` (the tenant's domain — not necessarily the host the user signs in on), `iat`, `exp` and
+ *    `ip`, then spreads our {@link PageSessionPayload} over them — so the payload never uses those
+ *    names. Auth0 appends `state` to the page's URL. The token travels in that URL, so it carries no
+ *    personal data: the user's id and what the page must know, nothing the page can read from Auth0.
  * 2. The page → `/continue`: made by the page after the password change, carrying `sub` and `iss`
  *    unchanged, a short `exp`, the transaction's `state` (Auth0's `validateToken` compares it with
  *    the `/continue` request's) and {@link ContinuePayload}.
  *
- * `purpose` tells the two apart, and from any other token an Action signs with the same key.
+ * `purpose` tells the two apart, and from any other token an Action signs with the same key. Only
+ * claims signed by us say where the user goes back to: `host`, never `iss`.
  */
 
 /** The `purpose` of a token from the gate to the page. */
@@ -28,8 +31,11 @@ export interface PageSessionPayload {
   readonly purpose: typeof PAGE_SESSION_PURPOSE;
   /** The database connection of the user, for the password change and its policy. */
   readonly connection: string;
-  /** The user's email, for the form's hidden username (password managers), when there is one. */
-  readonly email?: string;
+  /**
+   * The host the user signs in on (`event.request.hostname`: a custom domain, or the canonical one):
+   * the login transaction and its cookies live there, so `/continue` must be on it.
+   */
+  readonly host: string;
   /** The `app_metadata` key of the obligation. */
   readonly flag: string;
   /** When the obligation began, ISO 8601: a change must be later than this to meet it. */

@@ -88,7 +88,7 @@ export interface UsersExportJob {
 }
 
 /** The fields of a user the library reads. */
-export type UserField = 'app_metadata' | 'created_at' | 'last_password_reset' | 'identities';
+export type UserField = 'app_metadata' | 'created_at' | 'last_password_reset' | 'identities' | 'email';
 
 /** A user as read (or as answered after a write), checked: every field as Auth0 sent it. */
 export interface UserSnapshot {
@@ -101,6 +101,8 @@ export interface UserSnapshot {
   readonly lastPasswordReset: unknown;
   /** `[]` when not read. */
   readonly identities: readonly unknown[];
+  /** As sent, when read (`email` among the fields): a string for a user who has one. */
+  readonly email?: unknown;
 }
 
 /** One page of a user search. */
@@ -128,7 +130,11 @@ export interface ManagementClient {
   readUser(userId: string, fields: readonly UserField[]): Promise<UserSnapshot>;
   /** Merges `patch` into `app_metadata` (top-level keys; the others are kept); returns the user after. */
   updateAppMetadata(userId: string, patch: Record<string, unknown>): Promise<UserSnapshot>;
-  /** Sets the user's password on `connection`; returns the user after (with `last_password_reset`). */
+  /**
+   * Sets the user's password on `connection`; returns the user after (with `last_password_reset`).
+   * Sent once: a second run would meet the password history, so only a 429 is retried. After a
+   * failure without a status, or a 5xx, the change may have taken effect: read the user to find out.
+   */
   setPassword(userId: string, password: string, connection: string): Promise<UserSnapshot>;
   /** One page of `GET /api/v2/users?q=…&search_engine=v3`, user ids only. */
   searchUsers(query: string, page: number, perPage: number): Promise<UserSearchPage>;
@@ -214,6 +220,7 @@ function toSnapshot(answer: unknown, userId: string): UserSnapshot | string {
     createdAt: answer['created_at'],
     lastPasswordReset: answer['last_password_reset'],
     identities,
+    email: answer['email'],
   };
 }
 
@@ -232,9 +239,10 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     Math.min(options.deadline ?? Number.POSITIVE_INFINITY, performance.now() + (options.requestBudgetMs ?? Number.POSITIVE_INFINITY));
 
   /** Token requests: paced never, and the first to meet a host that cannot be reached. */
-  const newFetch = (paced: boolean, deadline: number): RetryingFetch =>
+  const newFetch = (paced: boolean, deadline: number, idempotent = true): RetryingFetch =>
     createRetryingFetch({
       transport,
+      idempotent,
       requestTimeoutMs: options.requestTimeoutMs,
       deadline,
       maxAttempts: options.maxAttempts,
@@ -335,12 +343,15 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     return record;
   }
 
-  /** One SDK call, with its own retrying transport; a rejected token is replaced once. */
-  async function call<T>(step: ManagementApiStep, subject: string | undefined, run: (client: SdkClient) => Promise<T>): Promise<{ answer: T; record: AttemptRecord }> {
+  /**
+   * One SDK call, with its own retrying transport; a rejected token is replaced once (a 401 did
+   * nothing, so even a call that must not run twice may be sent again then).
+   */
+  async function call<T>(step: ManagementApiStep, subject: string | undefined, run: (client: SdkClient) => Promise<T>, idempotent = true): Promise<{ answer: T; record: AttemptRecord }> {
     await obtainToken(false);
     const attempt = async () => {
       const deadline = requestDeadline();
-      const retrying = newFetch(true, deadline);
+      const retrying = newFetch(true, deadline, idempotent);
       const sdkTimeout = Number.isFinite(deadline) ? Math.ceil((deadline - performance.now()) / 1000) : 3600;
       const client = new SdkManagementClient({
         domain: domain.host,
@@ -366,8 +377,8 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     return result;
   }
 
-  async function userCall(step: ManagementApiStep, userId: string, run: (client: SdkClient) => Promise<unknown>): Promise<UserSnapshot> {
-    const { answer, record } = await call(step, userId, run);
+  async function userCall(step: ManagementApiStep, userId: string, run: (client: SdkClient) => Promise<unknown>, idempotent = true): Promise<UserSnapshot> {
+    const { answer, record } = await call(step, userId, run, idempotent);
     const snapshot = toSnapshot(answer, userId);
     if (typeof snapshot === 'string') throw fail(step, userId, record, undefined, snapshot);
     return snapshot;
@@ -454,7 +465,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     updateAppMetadata: (userId, patch) =>
       userCall('update user', userId, (client) => client.users.update(userId, { app_metadata: patch })),
     setPassword: (userId, password, connection) =>
-      userCall('set password', userId, (client) => client.users.update(userId, { password, connection })),
+      userCall('set password', userId, (client) => client.users.update(userId, { password, connection }), false),
     async searchUsers(query, page, perPage) {
       const { answer, record } = await call('search users', undefined, (client) =>
         client.users.list({

@@ -62,6 +62,13 @@ export interface RetryPolicy {
   finalWhenUnreachable?: ReadonlySet<Unreachable['kind']>;
   /** Told of each wait between attempts before it starts (progress output). */
   onWait?: (wait: RetryWait) => void;
+  /**
+   * `false` for a request that must not run twice (setting a password: a second run meets the
+   * password history). Only a 429 is retried then — Auth0 refused it before doing anything —;
+   * after a 5xx, a timeout or a broken connection the caller must find out what happened instead.
+   * @default true
+   */
+  idempotent?: boolean;
 }
 
 /** A `fetch` for one logical request, and what became of it. */
@@ -195,7 +202,7 @@ const isJson = (text: string) => {
  * once per SDK call, as its retries are off); the record describes the latest call.
  */
 export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
-  const { transport, requestTimeoutMs, deadline, maxAttempts, sleep = defaultSleep, beforeAttempt, observe, finalWhenUnreachable, onWait } = policy;
+  const { transport, requestTimeoutMs, deadline, maxAttempts, sleep = defaultSleep, beforeAttempt, observe, finalWhenUnreachable, onWait, idempotent = true } = policy;
   const record: AttemptRecord = { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined, unreachable: undefined };
 
   async function retryingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
@@ -239,7 +246,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
           statusText: response.statusText,
           headers: response.headers,
         });
-        if (!isRetryableStatus(status) || attempt >= maxAttempts) return answer;
+        if (!isRetryableStatus(status) || attempt >= maxAttempts || (!idempotent && status !== 429)) return answer;
         const requested = requestedDelayMs(response.headers, Date.now(), status);
         retryWait = requested === undefined ? backoffMs(attempt) : Math.max(requested, 50);
         retryAsked = requested !== undefined;
@@ -266,7 +273,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
         record.status = undefined;
         if (status === undefined && !timeout.aborted) record.unreachable = unreachableCause(error);
         const final = record.unreachable !== undefined && finalWhenUnreachable?.has(record.unreachable.kind) === true;
-        if (attempt >= maxAttempts || final || causeCode(error) === TEST_NETWORK_REFUSED) throw error;
+        if (attempt >= maxAttempts || final || !idempotent || causeCode(error) === TEST_NETWORK_REFUSED) throw error;
         record.unreachable = undefined;
         retryWait = backoffMs(attempt);
         if (performance.now() + retryWait + MIN_ATTEMPT_MS > deadline) {

@@ -5,25 +5,25 @@ import { OptionsError } from '../errors/options-error.js';
 import { checkOptions } from '../internal/check-options.js';
 import { signHs256, verifyHs256 } from '../internal/hs256-jwt.js';
 import { createLogEmitter, type LogEntry } from '../internal/log.js';
-import { isLoopbackHost } from '../internal/loopback.js';
 import { PAGE_SESSION_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
 import { selectMessage, type LocalizedMessage } from '../internal/select-message.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
 import { createManagementApiError, type FailureHint } from '../management/management-api-failure.js';
 import { openManagementClient } from '../management/management-client.js';
 import { createMemoryTokenStore } from '../management/token-store.js';
-import { formatIsoTime, parseIsoTime } from '../obligation/time.js';
+import { changedSince } from '../obligation/obligation.js';
+import { formatIsoTime, parseIsoTime, toIsoInstant, type IsoInstant } from '../obligation/time.js';
 import { changePasswordPageOptionChecks, type ChangePasswordPageOptions } from './options.js';
 import { DEFAULT_TEXTS, type PageTexts } from './page-texts.js';
 import { renderContinue, renderForm, renderMessage } from './render-page.js';
-import { createMemorySessionStore } from './used-sessions.js';
+import { createMemorySessionStore, type PageSessionStore } from './session-store.js';
 
 const CALLER = 'createChangePasswordPage';
 /** How long the way back to `/continue` stays valid: a browser follows it at once. */
 const CONTINUE_TOKEN_SECONDS = 60;
 /** How long a connection's policy read from Auth0 is reused. */
 const POLICY_TTL_MS = 5 * 60_000;
-/** The largest form the page reads. */
+/** The largest form the page reads, counted as it arrives: `Content-Length` may be absent or false. */
 const MAX_BODY_BYTES = 16 * 1024;
 /** Auth0 (bcrypt) keeps 72 bytes of a password; a longer one is refused rather than cut. */
 const MAX_PASSWORD_BYTES = 72;
@@ -35,21 +35,62 @@ export type ChangePasswordPage = (request: Request) => Promise<Response>;
 
 /** What a valid session token says. */
 interface Session {
+  /** The store's key: the SHA-256 of what the token's signature covers. */
   readonly key: string;
   readonly userId: string;
+  /** Auth0's `iss`, given back unchanged in the token to `/continue`. */
+  readonly issuer: string;
+  /** The host the user signs in on, in `allowedHosts`: `/continue` is there. */
   readonly host: string;
   readonly connection: string;
-  readonly email: string | undefined;
+  /** When the obligation began: a password set after it meets it. */
+  readonly since: IsoInstant;
   readonly locale: string | undefined;
   readonly expiresAt: number;
 }
 
-type SessionRefusal = 'invalid' | 'expired' | 'used' | 'locked' | 'host-not-allowed' | 'no-state';
+type SessionRefusal = 'missing' | 'invalid' | 'expired' | 'used' | 'host-not-allowed' | 'no-state';
+
+/** What became of the one password PATCH of an attempt. */
+type ChangeOutcome =
+  | { readonly outcome: 'changed'; readonly at: number }
+  | { readonly outcome: 'refused'; readonly message: string }
+  | { readonly outcome: 'unavailable'; readonly detail: string };
+
+/** A session store that failed: the page then fails closed, and says which operation in its log. */
+class SessionStoreError extends Error {
+  override name = 'SessionStoreError' as const;
+}
+
+/**
+ * The store, with each failure turned into a {@link SessionStoreError} naming the operation — never
+ * the store's own message, which may quote a connection string.
+ */
+type GuardedStore = { readonly [Method in keyof PageSessionStore]: (...args: Parameters<PageSessionStore[Method]>) => Promise<Awaited<ReturnType<PageSessionStore[Method]>>> };
+
+function guarded(store: PageSessionStore): GuardedStore {
+  const wrap =
+    <Args extends unknown[], Result>(operation: string, run: (...args: Args) => Result | Promise<Result>) =>
+    async (...args: Args): Promise<Result> => {
+      try {
+        return await run(...args);
+      } catch (error) {
+        throw new SessionStoreError(`${operation} failed`, { cause: error });
+      }
+    };
+  return {
+    claim: wrap('claim', (key: string, expiresAt: number) => store.claim(key, expiresAt)),
+    release: wrap('release', (key: string) => store.release(key)),
+    spend: wrap('spend', (key: string, expiresAt: number) => store.spend(key, expiresAt)),
+    isSpent: wrap('isSpent', (key: string) => store.isSpent(key)),
+    countAttempt: wrap('countAttempt', (key: string, change: 1 | -1, expiresAt: number) => store.countAttempt(key, change, expiresAt)),
+  };
+}
 
 const hint: FailureHint = (failure) => {
   if (failure.status !== 403 || failure.step === 'get token') return undefined;
   const missing = failure.requiredScopes === undefined ? 'the scope it names' : `the ${failure.requiredScopes.join(' or ')} scope`;
-  return `grant the page's M2M application ${missing}: the page needs update:users, and read:connections with read:connections_options unless passwordPolicy is given`;
+  return `grant the page's M2M application ${missing}: the page needs read:users and update:users, and read:connections with read:connections_options unless passwordPolicy is given`;
 };
 
 /**
@@ -78,20 +119,38 @@ function headers(nonce: string, limitForms: boolean): Headers {
   });
 }
 
-/** The origin of a host's `/continue`: HTTPS, or plain HTTP for a loopback host (a local rehearsal). */
-const originOf = (host: string) => `${isLoopbackHost(host.replace(/:\d+$/, '')) ? 'http' : 'https'}://${host}`;
+/** The store's name for a session: the SHA-256 of what the signature covers, never the token. */
+const keyOf = (signedPart: string) => createHash('sha256').update(signedPart).digest('base64url');
 
-/** A readable name for a session token in stores: its SHA-256, never the token. */
-const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
-
-/** The form's fields, read with a size limit. */
-async function readForm(request: Request): Promise<URLSearchParams | undefined> {
+/**
+ * The form's fields, or why not. The body is counted as it arrives and abandoned past the limit,
+ * whatever `Content-Length` says (or whether it is there at all: a chunked body has none).
+ */
+async function readForm(request: Request): Promise<URLSearchParams | 'too-large' | 'not-a-form'> {
   const type = request.headers.get('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return undefined;
-  const length = Number(request.headers.get('content-length') ?? '0');
-  if (length > MAX_BODY_BYTES) return undefined;
-  const text = await request.text();
-  return Buffer.byteLength(text) > MAX_BODY_BYTES ? undefined : new URLSearchParams(text);
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return 'not-a-form';
+  if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) return 'too-large';
+  if (request.body === null) return new URLSearchParams();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new URLSearchParams(new TextDecoder().decode(bytes));
 }
 
 /**
@@ -101,13 +160,16 @@ async function readForm(request: Request): Promise<URLSearchParams | undefined> 
  *
  * The gate (`createFirstLoginGate({ changePasswordPage: { url } })`) sends a user here with a signed
  * `session_token`; Auth0 appends `state`. `GET` checks the token (HS256 with `sessionSecret` only,
- * `exp`, `sub`, `iss` among `allowedHosts`) and shows a form for the new password with the
- * connection's rules in words. `POST` checks the token again, the confirmation and the policy, sets the
- * password through the Management API (the official `auth0` SDK), shows Auth0's own refusal inline
- * (a weak password, password history), and sends the browser back to `https://{iss}/continue?state=…`
- * with a new token saying when the password changed; the gate's `onContinuePostLogin` takes it from
- * there. A session works once, and a few failed attempts lock it. No password, token or secret is
- * ever logged.
+ * canonical encoding, `exp`, the login's `host` among `allowedHosts`), reads the user's account through
+ * the Management API and shows a form for the new password with the connection's rules in words.
+ * `POST` checks the token again, the confirmation and the policy; then it claims the session in
+ * `sessionStore` (one change in flight per session, on any number of instances), counts the attempt,
+ * reads the user — a session whose obligation is already met is spent — and sets the password with
+ * one `PATCH` (never retried: after a 5xx or a timeout it reads the user to learn what happened). It
+ * shows Auth0's refusal inline (a weak password, password history) and sends the browser back to
+ * `https://{host}/continue?state=…` with a new token saying when the password changed; the gate's
+ * `onContinuePostLogin` takes it from there. A session sets one password, a few failed attempts lock
+ * it, and no password, token or secret is ever logged.
  *
  * @throws OptionsError when an option is missing or malformed (secrets are never quoted).
  *
@@ -133,19 +195,25 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     // Never quoted: swapped environment variables put a secret here.
     throw new OptionsError(CALLER, [{ code: 'invalid_format', path: 'options.domain', expected: `${domain.problem}: it must be ${DOMAIN_EXPECTED}` }]);
   }
+  // Each allowed host with the origin of its /continue (checked by the option table already).
+  const allowedOrigins = new Map<string, string>();
+  for (const given of checked.allowedHosts ?? [domain.host]) {
+    const parsed = parseTenantDomain(given) as TenantDomain;
+    allowedOrigins.set(parsed.host, parsed.origin);
+  }
   const settings = {
     domain: domain satisfies TenantDomain,
     clientId: checked.clientId,
     clientSecret: checked.clientSecret,
     sessionSecret: checked.sessionSecret,
-    allowedHosts: new Set((checked.allowedHosts ?? [domain.host]).map((host) => host.toLowerCase())),
     policy: checked.passwordPolicy === undefined ? undefined : ({ passwordPolicy: checked.passwordPolicy.level, ...(checked.passwordPolicy.minLength === undefined ? {} : { minLength: checked.passwordPolicy.minLength }) } satisfies PasswordPolicy),
     texts: { ...DEFAULT_TEXTS, ...checked.texts } as Readonly<Record<keyof PageTexts, LocalizedMessage>>,
     maxAttempts: checked.maxAttempts ?? 5,
-    usedSessions: checked.usedSessions ?? createMemorySessionStore(),
+    store: guarded(checked.sessionStore ?? createMemorySessionStore()),
     transport: checked.fetch,
   };
   const emit = createLogEmitter(checked.log ?? true, 'change-password-page');
+  const log = (fields: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => emit(fields);
   // One token store for the page's life: concurrent requests share one token request.
   const tokens = createMemoryTokenStore();
   const policies = new Map<string, { policy: PasswordPolicy; until: number }>();
@@ -190,24 +258,30 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     return policy;
   }
 
-  /** The session a token opens, or why not. */
+  /** The session a token opens, or why not. Spent sessions are refused; nothing is claimed yet. */
   async function openSession(token: string | null, state: string | null): Promise<Session | SessionRefusal> {
-    if (token === null) return 'invalid';
+    if (token === null || token === '') return 'missing';
     const verified = verifyHs256(token, settings.sessionSecret, Math.floor(Date.now() / 1000));
     if ('refused' in verified) return verified.refused === 'expired' ? 'expired' : 'invalid';
-    const { claims } = verified;
-    const { sub, iss, exp, purpose, connection, email, locale } = claims;
-    if (purpose !== PAGE_SESSION_PURPOSE || typeof sub !== 'string' || typeof connection !== 'string' || typeof iss !== 'string') return 'invalid';
-    if (!settings.allowedHosts.has(iss.toLowerCase())) return 'host-not-allowed';
+    const { claims, signedPart } = verified;
+    const { sub, iss, exp, purpose, connection, host, since, locale } = claims;
+    const sinceInstant = toIsoInstant(since);
+    if (purpose !== PAGE_SESSION_PURPOSE || typeof sub !== 'string' || sub === '' || typeof connection !== 'string' || typeof iss !== 'string' || typeof host !== 'string' || sinceInstant === undefined) {
+      return 'invalid';
+    }
+    // `iss` is the tenant's domain as Auth0 writes it, not where the user signs in: only `host` says that.
+    const loginHost = host.toLowerCase();
+    if (!allowedOrigins.has(loginHost)) return 'host-not-allowed';
     if (state === null || state.length === 0 || state.length > 2048) return 'no-state';
-    const key = keyOf(token);
-    if (await settings.usedSessions.isUsed(key)) return 'used';
+    const key = keyOf(signedPart);
+    if (await settings.store.isSpent(key)) return 'used';
     return {
       key,
       userId: sub,
-      host: iss.toLowerCase(),
+      issuer: iss,
+      host: loginHost,
       connection,
-      email: typeof email === 'string' ? email : undefined,
+      since: sinceInstant,
       locale: typeof locale === 'string' ? locale : undefined,
       expiresAt: (exp as number) * 1000,
     };
@@ -220,12 +294,16 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
   const text = (key: keyof PageTexts, locale: string | undefined) => selectMessage(settings.texts[key], locale);
   const langOf = (locale: string | undefined) => (locale !== undefined && /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(locale) ? locale.replace('_', '-') : 'en');
 
-  function refusalPage(refusal: SessionRefusal, locale: string | undefined, nonce: string): Response {
-    const message = refusal === 'locked' ? text('locked', locale) : text('expired', locale);
-    return respond(refusal === 'locked' ? 429 : 400, renderMessage(langOf(locale), nonce, text('title', locale), message), nonce);
+  function messagePage(status: number, message: keyof PageTexts, locale: string | undefined, nonce: string): Response {
+    return respond(status, renderMessage(langOf(locale), nonce, text('title', locale), text(message, locale)), nonce);
   }
 
-  async function form(session: Session, token: string, state: string, nonce: string, error: string | undefined, status = 200): Promise<Response> {
+  function refusalPage(refusal: SessionRefusal | 'locked', locale: string | undefined, nonce: string): Response {
+    if (refusal === 'locked') return messagePage(429, 'locked', locale, nonce);
+    return messagePage(400, refusal === 'missing' ? 'missingLink' : 'expired', locale, nonce);
+  }
+
+  async function form(session: Session, token: string, state: string, nonce: string, error: string | undefined, status: number, email: string | undefined): Promise<Response> {
     const policy = await policyOf(session.connection);
     const { locale } = session;
     return respond(
@@ -240,7 +318,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         confirmLabel: text('confirmLabel', locale),
         rulesHeading: text('rulesHeading', locale),
         submit: text('submit', locale),
-        email: session.email,
+        email,
         rules: describePasswordPolicy(policy),
         error,
         sessionToken: token,
@@ -251,7 +329,11 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     );
   }
 
-  const log = (fields: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => emit(fields);
+  /** The user's email and whether the session's obligation is already met, as Auth0 has them now. */
+  async function readAccount(session: Session): Promise<{ readonly email: string | undefined; readonly lastPasswordReset: IsoInstant | undefined }> {
+    const user = await (await openClient()).readUser(session.userId, ['email', 'last_password_reset']);
+    return { email: typeof user.email === 'string' ? user.email : undefined, lastPasswordReset: toIsoInstant(user.lastPasswordReset) };
+  }
 
   async function handleGet(url: URL, nonce: string): Promise<Response> {
     const token = url.searchParams.get(SESSION_TOKEN_PARAMETER);
@@ -261,8 +343,38 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       log({ decision: 'refuse', reason: `session-${session}` });
       return refusalPage(session, undefined, nonce);
     }
+    // The account shown is read, not carried in the link: the link lands in logs and histories.
+    const account = await readAccount(session);
+    if (changedSince(account.lastPasswordReset, session.since)) {
+      log({ decision: 'refuse', reason: 'session-obligation-met', user_id: session.userId });
+      return refusalPage('used', session.locale, nonce);
+    }
     log({ decision: 'show', reason: 'form', user_id: session.userId });
-    return form(session, token as string, state as string, nonce, undefined);
+    return form(session, token as string, state as string, nonce, undefined, 200, account.email);
+  }
+
+  /**
+   * The one `PATCH` of an attempt. After an answer that says nothing — a 5xx, a timeout, a broken
+   * connection — the user is read again: a `last_password_reset` newer than the one read just before
+   * means the password was set.
+   */
+  async function changePassword(session: Session, password: string, before: IsoInstant | undefined): Promise<ChangeOutcome> {
+    try {
+      const after = await (await openClient()).setPassword(session.userId, password, session.connection);
+      return { outcome: 'changed', at: parseIsoTime(after.lastPasswordReset) ?? Date.now() };
+    } catch (error) {
+      if (!(error instanceof ManagementApiError)) throw error;
+      const refusal = error.status === 400 ? AUTH0_PASSWORD_REFUSAL.exec(error.serverMessage ?? '') : null;
+      if (refusal !== null) return { outcome: 'refused', message: `${refusal[1] as string}.`.replace(/\.\.$/, '.') };
+      const detail = `${error.step}: ${error.reason}`;
+      // A 4xx other than a refusal, or a 429 past its retries: Auth0 did nothing.
+      if (error.status !== undefined && error.status < 500) return { outcome: 'unavailable', detail };
+      const now = await readAccount(session).catch(() => undefined);
+      if (now?.lastPasswordReset !== undefined && (before === undefined || now.lastPasswordReset > before)) {
+        return { outcome: 'changed', at: parseIsoTime(now.lastPasswordReset) as number };
+      }
+      return { outcome: 'unavailable', detail: now === undefined ? `${detail}; reading the user back failed too` : detail };
+    }
   }
 
   async function handlePost(request: Request, nonce: string): Promise<Response> {
@@ -270,55 +382,110 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     // turned away before it is read.
     if (request.headers.get('sec-fetch-site') === 'cross-site') {
       log({ decision: 'refuse', reason: 'cross-site' });
-      return respond(403, renderMessage('en', nonce, text('title', undefined), text('expired', undefined)), nonce);
+      return messagePage(403, 'expired', undefined, nonce);
     }
     const fields = await readForm(request);
-    const token = fields?.get(SESSION_TOKEN_PARAMETER) ?? null;
-    const state = fields?.get('state') ?? null;
+    if (fields === 'too-large') {
+      log({ decision: 'refuse', reason: 'body-too-large', detail: `over ${MAX_BODY_BYTES} bytes` });
+      return messagePage(413, 'unavailable', undefined, nonce);
+    }
+    const token = fields === 'not-a-form' ? null : fields.get(SESSION_TOKEN_PARAMETER);
+    const state = fields === 'not-a-form' ? null : fields.get('state');
     const session = await openSession(token, state);
     if (typeof session === 'string') {
       log({ decision: 'refuse', reason: `session-${session}` });
       return refusalPage(session, undefined, nonce);
     }
-    const { locale } = session;
-    const password = fields?.get('password') ?? '';
-    const confirm = fields?.get('confirm') ?? '';
+    const { locale, key, expiresAt, userId } = session;
+    const password = (fields as URLSearchParams).get('password') ?? '';
+    const confirm = (fields as URLSearchParams).get('confirm') ?? '';
+    const again = (message: string, status: number, email?: string) => form(session, token as string, state as string, nonce, message, status, email);
 
-    /** A failed attempt: counted; past the limit the session is locked. */
-    const retry = async (reason: string, message: string): Promise<Response> => {
-      const failures = await settings.usedSessions.countFailure(session.key, session.expiresAt);
-      if (failures >= settings.maxAttempts) {
-        await settings.usedSessions.markUsed(session.key, session.expiresAt);
-        log({ decision: 'refuse', reason: 'session-locked', user_id: session.userId, detail: `after ${failures} failed attempts` });
-        return refusalPage('locked', locale, nonce);
-      }
-      log({ decision: 'refuse', reason, user_id: session.userId });
-      return form(session, token as string, state as string, nonce, message, 400);
+    /** Locks the session when `attempts` reached the limit; `undefined` when it did not. */
+    const lockAt = async (attempts: number): Promise<Response | undefined> => {
+      if (attempts < settings.maxAttempts) return undefined;
+      await settings.store.spend(key, expiresAt);
+      log({ decision: 'refuse', reason: 'session-locked', user_id: userId, detail: `after ${attempts} failed attempts` });
+      return refusalPage('locked', locale, nonce);
+    };
+    /** A password the page itself refuses: counted; past the limit the session is locked. */
+    const refuse = async (reason: string, message: string): Promise<Response> => {
+      const locked = await lockAt(await settings.store.countAttempt(key, 1, expiresAt));
+      if (locked !== undefined) return locked;
+      log({ decision: 'refuse', reason, user_id: userId });
+      return again(message, 400);
     };
 
-    if (password !== confirm) return retry('password-mismatch', text('mismatch', locale));
-    if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return retry('password-too-long', text('tooLong', locale));
+    if (password !== confirm) return refuse('password-mismatch', text('mismatch', locale));
+    if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return refuse('password-too-long', text('tooLong', locale));
     const problem = strengthProblem(password, await policyOf(session.connection));
-    if (problem !== undefined) return retry('password-policy', problem);
+    if (problem !== undefined) return refuse('password-policy', problem);
 
-    let changedAt: number;
-    try {
-      const after = await (await openClient()).setPassword(session.userId, password, session.connection);
-      changedAt = parseIsoTime(after.lastPasswordReset) ?? Date.now();
-    } catch (error) {
-      const refusal = error instanceof ManagementApiError && error.status === 400 ? AUTH0_PASSWORD_REFUSAL.exec(error.serverMessage ?? '') : null;
-      if (refusal !== null) return retry('password-refused-by-auth0', `${refusal[1] as string}.`.replace(/\.\.$/, '.'));
-      log({ decision: 'fail', reason: 'set-password-failed', user_id: session.userId, detail: error instanceof ManagementApiError ? `${error.step}: ${error.reason}` : 'unexpected error' });
-      return form(session, token as string, state as string, nonce, text('unavailable', locale), 503);
+    // Claimed before Auth0 is asked: one change in flight per session, on every instance.
+    if (!(await settings.store.claim(key, expiresAt))) {
+      log({ decision: 'refuse', reason: 'session-busy', user_id: userId });
+      return again(text('busy', locale), 409);
     }
+    let spent = false;
+    try {
+      // Counted before Auth0 answers, so no burst of guesses outruns the limit.
+      const attempts = await settings.store.countAttempt(key, 1, expiresAt);
+      if (attempts > settings.maxAttempts) {
+        spent = true;
+        return (await lockAt(attempts)) as Response;
+      }
+      // A second line that needs no store: a session whose obligation is met set its password already.
+      const before = await readAccount(session).catch((error: unknown) => {
+        if (error instanceof ManagementApiError) return error;
+        throw error;
+      });
+      if (before instanceof ManagementApiError) {
+        // Auth0 could not be asked: not the user's failure, and nothing was set.
+        await settings.store.countAttempt(key, -1, expiresAt);
+        log({ decision: 'fail', reason: 'set-password-failed', user_id: userId, detail: `${before.step}: ${before.reason}` });
+        return again(text('unavailable', locale), 503);
+      }
+      if (changedSince(before.lastPasswordReset, session.since)) {
+        await settings.store.spend(key, expiresAt);
+        spent = true;
+        log({ decision: 'refuse', reason: 'session-obligation-met', user_id: userId });
+        return refusalPage('used', locale, nonce);
+      }
+      const change = await changePassword(session, password, before.lastPasswordReset);
+      if (change.outcome === 'unavailable') {
+        // Auth0's failure, not the user's: the attempt is given back.
+        await settings.store.countAttempt(key, -1, expiresAt);
+        log({ decision: 'fail', reason: 'set-password-failed', user_id: userId, detail: change.detail });
+        return again(text('unavailable', locale), 503, before.email);
+      }
+      if (change.outcome === 'refused') {
+        const locked = await lockAt(attempts);
+        if (locked !== undefined) {
+          spent = true;
+          return locked;
+        }
+        log({ decision: 'refuse', reason: 'password-refused-by-auth0', user_id: userId });
+        return again(change.message, 400, before.email);
+      }
+      // Spent: this session cannot set a password again, here or on any other instance.
+      await settings.store.spend(key, expiresAt);
+      spent = true;
+      log({ decision: 'change', reason: 'password-changed', user_id: userId });
+      return wayBack(session, state as string, change.at, nonce);
+    } finally {
+      // The claim is given back unless the session is spent: the user may try again. A store that
+      // fails here keeps the claim until the link expires: fail closed, the user signs in again.
+      if (!spent) await settings.store.release(key).catch(() => {});
+    }
+  }
 
-    // Used up: the same link cannot set a password twice.
-    await settings.usedSessions.markUsed(session.key, session.expiresAt);
+  /** The page that sends the browser back to `/continue` on the login's host, with the page's token. */
+  function wayBack(session: Session, state: string, changedAt: number, nonce: string): Response {
     const now = Math.floor(Date.now() / 1000);
     const back = signHs256(
       {
         sub: session.userId,
-        iss: session.host,
+        iss: session.issuer,
         iat: now,
         exp: now + CONTINUE_TOKEN_SECONDS,
         state,
@@ -327,14 +494,9 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       },
       settings.sessionSecret,
     );
-    const origin = originOf(session.host);
-    log({ decision: 'change', reason: 'password-changed', user_id: session.userId });
-    return respond(
-      200,
-      renderContinue(langOf(locale), nonce, text('title', locale), text('done', locale), text('continue', locale), `${origin}/continue?state=${encodeURIComponent(state as string)}`, back),
-      nonce,
-      false,
-    );
+    const { locale } = session;
+    const continueUrl = `${allowedOrigins.get(session.host) as string}/continue?state=${encodeURIComponent(state)}`;
+    return respond(200, renderContinue(langOf(locale), nonce, text('title', locale), text('done', locale), text('continue', locale), continueUrl, back), nonce, false);
   }
 
   const changePasswordPage = async function changePasswordPage(request: Request): Promise<Response> {
@@ -348,10 +510,15 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       return refused;
     } catch (error) {
       // Never a stack trace: a plain page, and the details (without a secret) in the log.
+      if (error instanceof SessionStoreError) {
+        // Fail closed: no password was set (nothing is set before the store answers), and the user may try again.
+        log({ decision: 'fail', reason: 'store-unavailable', detail: error.message });
+        return messagePage(503, 'unavailable', undefined, nonce);
+      }
       // The step and the reason first: a log line is short, and the hint is in the error's fields.
       const detail = error instanceof ManagementApiError ? `${error.step}: ${error.reason}` : error instanceof Error ? error.name : 'non-error thrown';
       log({ decision: 'fail', reason: 'internal-error', detail });
-      return respond(500, renderMessage('en', nonce, text('title', undefined), text('unavailable', undefined)), nonce);
+      return messagePage(500, 'unavailable', undefined, nonce);
     }
   };
   return Object.defineProperty(changePasswordPage, 'name', { value: 'changePasswordPage' });

@@ -8,7 +8,8 @@
 export { createChangePasswordPage, type ChangePasswordPage } from './create-change-password-page.js';
 export type { ChangePasswordPageOptions, PagePasswordPolicy } from './options.js';
 export { DEFAULT_TEXTS, type PageTexts } from './page-texts.js';
-export { createMemorySessionStore, type UsedSessionStore } from './used-sessions.js';
+export { createMemorySessionStore, type PageSessionStore } from './session-store.js';
+export { createRedisSessionStore, type IoRedisLike, type NodeRedisLike, type RedisCommand, type RedisSessionStoreOptions } from './redis-session-store.js';
 export { createNodeListener, type NodeIncomingMessage, type NodeListenerOptions, type NodeServerResponse } from './create-node-listener.js';
 export type { LocalizedMessage } from '../internal/select-message.js';
 export type { LogEntry, LogOption } from '../internal/log.js';

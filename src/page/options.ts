@@ -2,7 +2,8 @@ import type { PasswordStrength } from '../auth0/password-policy.js';
 import { checkFields, fetchCheck, integerCheck, localizedMessageCheck, logCheck, NOT_SHOWN, required, type Check, type OptionChecks } from '../internal/check-options.js';
 import type { LogOption } from '../internal/log.js';
 import { TEXT_KEYS, type PageTexts } from './page-texts.js';
-import type { UsedSessionStore } from './used-sessions.js';
+import { parseTenantDomain } from '../management/domain.js';
+import { SESSION_STORE_METHODS, type PageSessionStore } from './session-store.js';
 
 /** A database connection's password policy, given to the page instead of read from Auth0. */
 export interface PagePasswordPolicy {
@@ -34,9 +35,10 @@ export interface ChangePasswordPageOptions {
    */
   sessionSecret: string;
   /**
-   * The hosts whose `/continue` the page may send the browser back to: the canonical domain and your
-   * custom domains — whatever hosts users log in on (the session token's `iss`). Any other is refused:
-   * the page is no open redirect.
+   * The hosts users sign in on, whose `/continue` the page may send the browser back to: the
+   * canonical domain and your custom domains (`login.acme.com`, or `https://login.acme.com` as
+   * pasted). The gate puts the host of each login (`event.request.hostname`) in the session; a
+   * session from any other host is refused: the page is no open redirect.
    * @default [domain]
    */
   allowedHosts?: readonly string[];
@@ -55,11 +57,12 @@ export interface ChangePasswordPageOptions {
    */
   maxAttempts?: number;
   /**
-   * Where used sessions and failed attempts are kept. One process: the default. Several instances:
-   * a shared store.
+   * Where the page keeps which sessions are spent, which has a change in flight, and the attempts of
+   * each. One process: the default. Several instances (processes, serverless functions, isolates):
+   * a shared store such as `createRedisSessionStore({ client })`, or your own.
    * @default createMemorySessionStore()
    */
-  usedSessions?: UsedSessionStore;
+  sessionStore?: PageSessionStore;
   /**
    * `true`: one JSON line per request through `console.log`; `false`: silence; a function receives
    * each entry instead. Never a password, a token or a secret.
@@ -73,8 +76,12 @@ export interface ChangePasswordPageOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+const HOST_EXPECTED = 'a host such as "login.acme.com", optionally with a port; https:// may be given, http:// only for a loopback host';
+
 const hostCheck: Check<string> = (value, report) => {
-  if (typeof value !== 'string' || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(value)) report('must be a host name, optionally with a port (no scheme, no path)', value);
+  if (typeof value !== 'string') return report(`must be ${HOST_EXPECTED}`, value);
+  const parsed = parseTenantDomain(value);
+  if ('problem' in parsed) report(`${parsed.problem}: it must be ${HOST_EXPECTED}`, value);
 };
 
 const policyChecks: OptionChecks<PagePasswordPolicy> = {
@@ -110,11 +117,10 @@ export const changePasswordPageOptionChecks: OptionChecks<ChangePasswordPageOpti
   passwordPolicy: (value, report) => void checkFields(value, report, policyChecks, 'must be { level, minLength? }'),
   texts: (value, report) => void checkFields(value, report, textChecks, 'must be an object of texts'),
   maxAttempts: integerCheck(1, 20, ''),
-  usedSessions: (value, report) => {
-    const store = value as Partial<Record<keyof UsedSessionStore, unknown>> | null;
-    if (typeof store !== 'object' || store === null || typeof store.isUsed !== 'function' || typeof store.markUsed !== 'function' || typeof store.countFailure !== 'function') {
-      report('must be a store with isUsed, markUsed and countFailure', value);
-    }
+  sessionStore: (value, report) => {
+    const store = value as Partial<Record<keyof PageSessionStore, unknown>> | null;
+    const missing = typeof store === 'object' && store !== null ? SESSION_STORE_METHODS.filter((method) => typeof store[method] !== 'function') : SESSION_STORE_METHODS;
+    if (missing.length > 0) report(`must be a store with ${SESSION_STORE_METHODS.join(', ')} (missing: ${missing.join(', ')})`, value);
   },
   log: logCheck,
   fetch: fetchCheck,

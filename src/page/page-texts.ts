@@ -26,6 +26,10 @@ export interface PageTexts {
   expired: LocalizedMessage;
   /** Too many failed attempts on this link. */
   locked: LocalizedMessage;
+  /** Another attempt with the same link is being made right now (a second window, a double click). */
+  busy: LocalizedMessage;
+  /** The page was opened without the link from a sign-in. */
+  missingLink: LocalizedMessage;
   /** The password is set; the browser goes back to the sign-in. */
   done: LocalizedMessage;
   /** The button that goes back to the sign-in when scripts are off. */
@@ -46,6 +50,8 @@ export const DEFAULT_TEXTS: Readonly<Record<keyof PageTexts, string>> = {
   unavailable: 'Your password could not be set just now. Please try again.',
   expired: 'This link has expired or was already used. Go back to the application and sign in again.',
   locked: 'Too many attempts. Go back to the application and sign in again.',
+  busy: 'Your new password is already being set in another window. Wait a moment, then try again.',
+  missingLink: 'This page opens from your sign-in. Go back to the application and sign in to get here with a new link.',
   done: 'Your password is set. Taking you back…',
   continue: 'Continue',
 };

@@ -101,7 +101,7 @@ export interface RecordingApiOptions {
 export interface PostLoginApiOptions extends RecordingApiOptions {
   /**
    * The event the handler receives. `api.redirect` reads it as Auth0 does: `encodeToken` signs the
-   * user id as `sub`, `request.hostname` as `iss` and `request.ip`; `validateToken` reads the token
+   * user id as `sub`, the tenant's domain as `iss` (see `tenantDomain`) and `request.ip`; `validateToken` reads the token
    * from `request.query` and `request.body`; `canRedirect` looks at the protocol and `prompt`; and
    * `api.transaction.setMetadata` updates its `transaction.metadata`.
    * @default buildPostLoginEvent()
@@ -109,6 +109,13 @@ export interface PostLoginApiOptions extends RecordingApiOptions {
   event?: PostLoginEvent;
   /** The `state` Auth0 appends to a redirect. @default a random one */
   state?: string;
+  /**
+   * The tenant's canonical domain: `api.redirect.encodeToken` signs it as `iss` and `validateToken`
+   * expects it back — as Auth0 documents `iss`, "the hostname of your Auth0 tenant domain". With a
+   * custom domain it differs from `event.request.hostname`, the host the user signs in on.
+   * @default event.request.hostname
+   */
+  tenantDomain?: string;
 }
 
 /**
@@ -230,7 +237,7 @@ function invalidSessionToken(reason: string): Error {
 }
 
 /** `api.redirect.validateToken` as Auth0 documents it: signature, expiry, issuer, subject and state. */
-function validateSessionToken(event: PostLoginEvent, secret: unknown, parameter: string): RedirectTokenPayload {
+function validateSessionToken(event: PostLoginEvent, secret: unknown, parameter: string, tenantDomain: string | undefined): RedirectTokenPayload {
   const parameters: Record<string, unknown> = { ...event.request?.query, ...event.request?.body };
   const token = parameters[parameter];
   if (typeof token !== 'string') {
@@ -247,7 +254,7 @@ function validateSessionToken(event: PostLoginEvent, secret: unknown, parameter:
     throw invalidSessionToken('Missing or invalid standard claims');
   }
   if (exp * 1000 <= Date.now()) throw invalidSessionToken('Token has expired.');
-  if (iss !== event.request?.hostname) throw invalidSessionToken('The iss claim does not match the hostname.');
+  if (iss !== tenantDomain) throw invalidSessionToken('The iss claim does not match the tenant domain.');
   if (sub !== event.user?.user_id) throw invalidSessionToken('The sub claim does not match the user_id.');
   if (claims['state'] !== parameters['state']) throw invalidSessionToken('State in the token does not match the /continue state.');
   return claims;
@@ -273,6 +280,7 @@ function validateSessionToken(event: PostLoginEvent, secret: unknown, parameter:
 export function createPostLoginApi(options: PostLoginApiOptions = {}): RecordingPostLoginApi {
   const where = 'createPostLoginApi';
   const { event = buildPostLoginEvent(), state = randomBytes(12).toString('base64url') } = options;
+  const tenantDomain = options.tenantDomain ?? event.request?.hostname;
   const blockedRequests: BlockedRequest[] = [];
   const transport = options.fetch ?? refuseNetwork(where, blockedRequests);
   const calls: RecordedApiCall[] = [];
@@ -368,7 +376,7 @@ export function createPostLoginApi(options: PostLoginApiOptions = {}): Recording
         // The payload comes last, as in Auth0: a payload key `sub` would replace the user id.
         const claims = {
           iat: issuedAt,
-          iss: event.request?.hostname,
+          iss: tenantDomain,
           sub: event.user?.user_id,
           exp: issuedAt + expiresInSeconds,
           ip: event.request?.ip,
@@ -378,7 +386,7 @@ export function createPostLoginApi(options: PostLoginApiOptions = {}): Recording
       },
       validateToken({ secret, tokenParameterName = DEFAULT_TOKEN_PARAMETER }) {
         record('redirect.validateToken', [{ secret: '(redacted)', tokenParameterName }]);
-        return validateSessionToken(event, secret, tokenParameterName);
+        return validateSessionToken(event, secret, tokenParameterName, tenantDomain);
       },
       canRedirect() {
         record('redirect.canRedirect', []);

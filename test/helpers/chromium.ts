@@ -27,7 +27,7 @@ export interface Chromium {
 }
 
 /** Starts Debian's Chromium through playwright-core, or fails saying how to install it. */
-export async function launchChromium(): Promise<Chromium> {
+export async function launchChromium(options: { readonly args?: readonly string[] } = {}): Promise<Chromium> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
   }
@@ -36,7 +36,7 @@ export async function launchChromium(): Promise<Chromium> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...(options.args ?? [])],
     viewport: { width: 800, height: 720 },
     timeout: 60_000,
   });

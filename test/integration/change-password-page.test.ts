@@ -58,7 +58,7 @@ function setup(tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> 
           ip: '127.0.0.1',
           purpose: 'afpr:change-password',
           connection: 'Username-Password-Authentication',
-          email: 'ada@example.com',
+          host: tenant.domain,
           flag: 'needsPasswordReset',
           since: new Date().toISOString(),
           reason: 'first-login',
@@ -124,7 +124,8 @@ describe('GET: the form', () => {
     ['alg none', () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"exp":2000000000}').toString('base64url')}.`, 'session-invalid'],
     ['an expired token', (s: Setup) => s.session({ exp: Math.floor(Date.now() / 1000) - 60 }), 'session-expired'],
     ['a token of another purpose', (s: Setup) => s.session({ purpose: 'afpr:password-changed' }), 'session-invalid'],
-    ['an iss outside allowedHosts (no open redirect)', (s: Setup) => s.session({ iss: 'attacker.example' }), 'session-host-not-allowed'],
+    ['a login host outside allowedHosts (no open redirect)', (s: Setup) => s.session({ host: 'attacker.example' }), 'session-host-not-allowed'],
+    ['a session without its login host', (s: Setup) => s.session({ host: undefined }), 'session-invalid'],
   ] as const)('refuses %s with a plain page telling the user to sign in again', async ([, token, reason], { tenant }) => {
     const setupped = setup(tenant);
     const response = await get(setupped.page, { session_token: token(setupped), state: 's' });
@@ -139,7 +140,7 @@ describe('GET: the form', () => {
     const { page, session, logs } = setup(tenant);
     expect((await get(page, { session_token: session() })).status).toBe(400);
     expect((await get(page, { state: 's' })).status).toBe(400);
-    expect(logs.map((entry) => entry.reason)).toEqual(['session-no-state', 'session-invalid']);
+    expect(logs.map((entry) => entry.reason)).toEqual(['session-no-state', 'session-missing']);
   });
 });
 
@@ -165,7 +166,7 @@ describe('POST: the change', () => {
       purpose: 'afpr:password-changed',
       password_changed_at: tenant.users.get(userId)!.last_password_reset,
     });
-    expect((verified as { claims: { exp: number; iat: number } }).claims.exp - (verified as { claims: { iat: number } }).claims.iat).toBe(60);
+    expect((verified as unknown as { claims: { exp: number; iat: number } }).claims.exp - (verified as unknown as { claims: { iat: number } }).claims.iat).toBe(60);
     expect(logs.at(-1)).toMatchObject({ decision: 'change', reason: 'password-changed', user_id: userId });
   });
 
@@ -224,14 +225,14 @@ describe('POST: the change', () => {
   });
 
   it('reads the connection’s policy from Auth0 when none is given, and says what scope is missing when it cannot', async ({ startTenant }) => {
-    const full = await startTenant({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+    const full = await startTenant({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
     const withPolicy = setup(full, { passwordPolicy: undefined as never });
     const html = await (await get(withPolicy.page, { session_token: withPolicy.session(), state: 's' })).text();
     expect(html).toContain('<li>At least 8 characters</li>');
     await get(withPolicy.page, { session_token: withPolicy.session(), state: 's' });
     expect(full.counts()).toMatchObject({ token: 1 });
 
-    const narrow = await startTenant({ scopes: ['update:users', 'read:connections'] });
+    const narrow = await startTenant({ scopes: ['read:users', 'update:users', 'read:connections'] });
     const without = setup(narrow, { passwordPolicy: undefined as never });
     const response = await get(without.page, { session_token: without.session(), state: 's' });
     expect(response.status).toBe(500);
@@ -254,7 +255,10 @@ describe('options', () => {
   it.for([
     [{ sessionSecret: 'short' }, '"options.sessionSecret" must be at least 32 bytes (the value is not shown)'],
     [{ clientSecret: '' }, '"options.clientSecret" is required: a non-empty string (the value is not shown)'],
-    [{ allowedHosts: ['https://acme.auth0.com'] }, '"options.allowedHosts[0]" must be a host name, optionally with a port (no scheme, no path) (got "https://acme.auth0.com")'],
+    [{ allowedHosts: ['https://acme.auth0.com/login'] }, '"options.allowedHosts[0]" has a path, a query or a fragment: it must be a host such as "login.acme.com", optionally with a port; https:// may be given, http:// only for a loopback host (got "https://acme.auth0.com/login")'],
+    [{ allowedHosts: ['http://login.acme.com'] }, '"options.allowedHosts[0]" uses http://, which only a loopback host (a local tenant) may: it must be a host such as'],
+    [{ usedSessions: new Map() }, '"options.usedSessions" is not a known option'],
+    [{ sessionStore: { claim() {} } }, '"options.sessionStore" must be a store with claim, release, spend, isSpent, countAttempt (missing: release, spend, isSpent, countAttempt) (got an object)'],
     [{ passwordPolicy: { level: 'strong' } }, '"options.passwordPolicy.level" must be "none", "low", "fair", "good" or "excellent" (got "strong")'],
     [{ domain: 'acme.auth0.com/x' }, '"options.domain" has a path, a query or a fragment: it must be'],
     [{ maxTries: 3 }, '"options.maxTries" is not a known option'],

@@ -184,8 +184,8 @@ describe('the redirect to a page and /continue', () => {
     const gate = createFirstLoginGate({ changePasswordPage: { url: PAGE_URL }, log: false });
     const clearer = createPasswordResetClearer({ log: false });
     tenant.bindActions({ postLogin: gate, postChangePassword: clearer, secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
-    // The page's own M2M application, as the page's README asks.
-    const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+    // The page's own M2M application, with the scopes the page's README lists.
+    const pageClient = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
     return createChangePasswordPage({ domain: tenant.domain, clientId: pageClient.clientId, clientSecret: pageClient.clientSecret, sessionSecret: PAGE_KEY, fetch: tenant.fetch, log: false });
   }
 

@@ -33,7 +33,7 @@ const pageLog: LogEntry[] = [];
 beforeAll(async () => {
   // The clearer's application has the narrowest scopes; the page has its own.
   tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
-  const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+  const pageClient = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
   // The connection's policy: `good` (8 characters, 3 of 4 kinds); Auth0 refuses a weaker password.
   tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordPolicy: 'good' });
   // The connection also remembers the last 5 passwords: Auth0 itself refuses a reused one.
@@ -162,5 +162,74 @@ describe('the inline password change, in Chromium', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password.');
     expect(violationsOf(await scanWithAxe(page))).toEqual([]);
+  });
+});
+
+describe('on a custom domain, in Chromium', () => {
+  // The sign-in happens on login.example.test — resolved by Chromium to the tenant's listener — while
+  // Auth0's iss stays the tenant's own domain. The page must send the browser back to the host of the
+  // sign-in: https://login.example.test/continue (forwarded to the tenant's plain-HTTP listener here).
+  const CUSTOM = 'login.example.test';
+  let customTenant: LocalTenant;
+  let customApp: LocalApplication;
+  let customPage: HttpListener;
+  let customBrowser: Chromium;
+  const continued: string[] = [];
+
+  beforeAll(async () => {
+    customTenant = await startLocalTenant({ customDomain: CUSTOM });
+    const pageClient = customTenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
+    const page = createChangePasswordPage({
+      domain: customTenant.domain,
+      clientId: pageClient.clientId,
+      clientSecret: pageClient.clientSecret,
+      sessionSecret: PAGE_KEY,
+      fetch: customTenant.fetch,
+      allowedHosts: [customTenant.domain, `https://${CUSTOM}`],
+      log: false,
+    });
+    customPage = await serveOverHttp(page);
+    customTenant.bindActions({
+      postLogin: createFirstLoginGate({ changePasswordPage: { url: `http://${customPage.domain}/change-password` }, log: false }),
+      secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY },
+    });
+    customApp = await startLocalApplication(customTenant, { signInOrigin: `http://${CUSTOM}` });
+    const port = customTenant.domain.split(':')[1];
+    customBrowser = await launchChromium({ args: [`--host-resolver-rules=MAP ${CUSTOM} 127.0.0.1:${port}`] });
+    // No TLS on loopback: the browser's visit to https://login.example.test/continue is recorded and
+    // sent on, body and all (307), to the tenant's listener under the same name.
+    await customBrowser.context.route(`https://${CUSTOM}/**`, async (route) => {
+      const url = route.request().url();
+      continued.push(`${route.request().method()} ${url.replace(/state=[^&]+/, 'state=…')}`);
+      await route.fulfill({ status: 307, headers: { location: url.replace(/^https:/, 'http:') } });
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await customBrowser?.close();
+    await customApp?.close();
+    await customPage?.close();
+    await customTenant?.close();
+  });
+
+  it('signs in on the custom domain, changes the password on the page and comes back to that domain’s /continue', { timeout: 240_000 }, async () => {
+    const { page } = customBrowser;
+    const user = customTenant.users.create({ email: EMAIL, password: INITIAL_PASSWORD });
+    await page.goto(customApp.origin);
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(`http://${CUSTOM}/authorize?**`);
+    await page.getByLabel('Email address').fill(EMAIL);
+    await page.getByLabel('Password').fill(INITIAL_PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`http://${customPage.domain}/change-password?**`);
+    const form = page.locator('form:has(input[name="confirm"])');
+    await form.locator('input[name="password"]').fill(NEW_PASSWORD);
+    await form.locator('input[name="confirm"]').fill(NEW_PASSWORD);
+    await form.locator('[type="submit"]').click();
+    await page.waitForURL(`${customApp.origin}/`);
+    await expect.poll(() => page.locator('#signed-in').textContent()).toBe(`Signed in as ${EMAIL}`);
+    expect(continued).toEqual([`POST https://${CUSTOM}/continue?state=…`]);
+    expect(customTenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+    expect(customTenant.users.verifyPassword(user.user_id, NEW_PASSWORD)).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFirstLoginGate } from '../../src/index.js';
 import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
+import { redisTestsRun, startRedisServer } from '../helpers/redis-server.mjs';
 
 /**
  * examples/page-server: the change-password page as a Node server, configured by environment variables,
@@ -24,6 +25,8 @@ beforeAll(() => {
   cpSync(join(ROOT, 'examples', 'page-server'), folder, { recursive: true });
   mkdirSync(join(folder, 'node_modules'));
   symlinkSync(ROOT, join(folder, 'node_modules', 'auth0-force-password-reset'), 'dir');
+  // The example's other dependency, as `npm install` there would bring it.
+  symlinkSync(join(ROOT, 'node_modules', 'redis'), join(folder, 'node_modules', 'redis'), 'dir');
 });
 
 afterEach(async () => {
@@ -51,7 +54,7 @@ describe('examples/page-server/server.mjs', () => {
   it('serves the page for the gate’s redirect and a health check, and stops on SIGTERM', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const tenant = await startLocalTenant();
     tenants.push(tenant);
-    const pageClient = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+    const pageClient = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
     const { child, output } = startServer({
       AUTH0_DOMAIN: tenant.domain,
       PAGE_CLIENT_ID: pageClient.clientId,
@@ -83,5 +86,75 @@ describe('examples/page-server/server.mjs', () => {
     expect(code).toBe(0);
     expect(output()).not.toContain(pageClient.clientSecret);
     expect(output()).not.toContain(PAGE_KEY);
+  });
+});
+
+describe.runIf(redisTestsRun())('examples/page-server/server.mjs, two instances sharing one Redis', () => {
+  const PASSWORD = 'Brand-New-Passw0rd';
+  const INITIAL = 'Initial-Passw0rd!';
+
+  /** Two servers of the example on one Redis and one local tenant (over HTTP), and a user sent to them. */
+  async function twoServers(redisUrl: string) {
+    const tenant = await startLocalTenant();
+    tenants.push(tenant);
+    tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordPolicy: 'good', passwordHistorySize: 3 });
+    const pageClient = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
+    const env = {
+      AUTH0_DOMAIN: tenant.domain,
+      PAGE_CLIENT_ID: pageClient.clientId,
+      PAGE_CLIENT_SECRET: pageClient.clientSecret,
+      CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY,
+      REDIS_URL: redisUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    };
+    const servers = [startServer(env), startServer(env)];
+    const origins = await Promise.all(
+      servers.map(async ({ output }) => {
+        await expect.poll(output, { timeout: 60_000 }).toMatch(/"event":"listening"/);
+        return `http://127.0.0.1:${(JSON.parse(output().split('\n')[0] ?? '{}') as { port: number }).port}`;
+      }),
+    );
+    const gate = createFirstLoginGate({ changePasswordPage: { url: `${origins[0]}/change-password` }, log: false });
+    const user = tenant.users.create({ email: 'ada@example.com', password: INITIAL });
+    const { redirect } = await tenant.runLogin(user.user_id, gate, { secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
+    const fields = new URL(redirect!.url).searchParams;
+    /** A POST of the form to one of the two servers. */
+    const post = (index: number, password: string) =>
+      fetch(`${origins[index % 2]}/change-password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ session_token: fields.get('session_token')!, state: fields.get('state')!, password, confirm: password }),
+      }).then(async (response) => ({ status: response.status, html: await response.text() }));
+    return { tenant, user, post };
+  }
+
+  it('sets one password and sends one way back for 10 parallel POSTs spread over both', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
+    const redis = await startRedisServer();
+    try {
+      const { tenant, user, post } = await twoServers(redis.url);
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => post(index, `${PASSWORD}${index}`)));
+      expect(answers.filter(({ html }) => html.includes('<form id="continue"'))).toHaveLength(1);
+      expect(answers.filter(({ status }) => status === 200)).toHaveLength(1);
+      expect(tenant.counts().patchUser).toBe(1);
+      expect(Array.from({ length: 10 }, (_, index) => tenant.users.verifyPassword(user.user_id, `${PASSWORD}${index}`)).filter(Boolean)).toHaveLength(1);
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('lets at most maxAttempts (5) of 20 parallel attempts Auth0 refuses reach the Management API', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
+    const redis = await startRedisServer();
+    try {
+      const { tenant, post } = await twoServers(redis.url);
+      // INITIAL meets the policy: only Auth0 (its password history) refuses it.
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, index) => post(index, INITIAL)));
+      expect(burst.every(({ status }) => status >= 400)).toBe(true);
+      for (let round = 0; round < 5; round += 1) await Promise.all([post(0, INITIAL), post(1, INITIAL)]);
+      expect(tenant.counts().patchUser).toBeGreaterThanOrEqual(1);
+      expect(tenant.counts().patchUser).toBeLessThanOrEqual(5);
+    } finally {
+      await redis.stop();
+    }
   });
 });

@@ -46,13 +46,15 @@ describe('the redirect to the change-password page', () => {
       iss: event.request.hostname,
       purpose: 'afpr:change-password',
       connection: 'Username-Password-Authentication',
-      email: event.user.email,
+      host: event.request.hostname,
       flag: 'needsPasswordReset',
       since: api.pendingAppMetadata['needsPasswordResetAt'],
       reason: 'first-login',
       locale: 'fr-CA',
     });
     expect((claims['exp'] as number) - (claims['iat'] as number)).toBe(600);
+    // The token travels in a URL: nothing personal in it.
+    expect(Object.keys(claims)).not.toContain('email');
     expect(logs).toEqual([expect.objectContaining({ decision: 'redirect', reason: 'first-login', page: 'sent' })]);
   });
 
@@ -113,6 +115,15 @@ describe('the redirect to the change-password page', () => {
     await report.gate(report.event, report.api);
     expect(report.api.redirectedTo).toBeUndefined();
     expect(report.api.denials).toEqual([]);
+  });
+
+  it('denies a login whose host is unknown: the page could not send the user back', async () => {
+    const { gate, event, api, logs } = setup();
+    delete (event.request as { hostname?: string }).hostname;
+    await gate(event, api);
+    expect(api.redirectedTo).toBeUndefined();
+    expect(api.denials).toEqual(['Please reset your password!']);
+    expect(logs).toEqual([expect.objectContaining({ decision: 'deny', page: 'not-possible' })]);
   });
 
   it('denies, and never throws, when api.redirect fails', async () => {

@@ -211,7 +211,7 @@ describe('api.redirect of a recording api, as Auth0 documents it', () => {
     expect(invalid(signHs256(claims, 'another-secret'))).toThrow('The session token is invalid: Failed signature validation');
     expect(invalid(signHs256({ ...claims, exp: now - 1 }, secret))).toThrow('The session token is invalid: Token has expired.');
     expect(invalid(signHs256({ ...claims, sub: 'auth0|other' }, secret))).toThrow('The session token is invalid: The sub claim does not match the user_id.');
-    expect(invalid(signHs256({ ...claims, iss: 'evil.example.com' }, secret))).toThrow('The session token is invalid: The iss claim does not match the hostname.');
+    expect(invalid(signHs256({ ...claims, iss: 'evil.example.com' }, secret))).toThrow('The session token is invalid: The iss claim does not match the tenant domain.');
     expect(invalid(signHs256({ ...claims, state: 'other' }, secret))).toThrow('The session token is invalid: State in the token does not match the /continue state.');
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
     expect(invalid(unsigned)).toThrow('The session token is invalid: Failed signature validation');

@@ -36,6 +36,13 @@ export type Fault =
 export interface InjectOptions {
   /** @default 1 */
   readonly times?: number;
+  /**
+   * Handle the request first — a password is set, metadata written — then answer with the fault
+   * instead of the real answer: a change that took effect although the caller saw a 5xx, a timeout
+   * or a dropped connection.
+   * @default false — the fault answers instead of handling the request
+   */
+  readonly afterEffect?: boolean;
 }
 
 /**
@@ -109,20 +116,33 @@ export interface FaultInjector {
   clear(): void;
 }
 
+/** A fault due for a request, and whether the request is handled first. */
+export interface DueFault {
+  readonly fault: Fault;
+  readonly afterEffect: boolean;
+}
+
 /** The injector as the server sees it: it also takes faults off the queue. */
 export interface FaultQueue extends FaultInjector {
   /** The fault for a request to `route` arriving at `nowMs`, if one is due; uses it up. */
-  take(route: TenantRoute, nowMs: number): Fault | undefined;
+  take(route: TenantRoute, nowMs: number): DueFault | undefined;
 }
 
 interface QueuedFault {
   readonly target: FaultTarget;
+  readonly afterEffect: boolean;
   /** Built when used, so time-dependent headers such as `x-ratelimit-reset` are computed then. */
   readonly build: (nowMs: number) => Fault;
   remaining: number;
 }
 
 const TARGETS: readonly FaultTarget[] = [...TENANT_ROUTES, 'any'];
+
+function requireAfterEffect(where: string, options: InjectOptions): boolean {
+  const { afterEffect = false } = options;
+  if (typeof afterEffect !== 'boolean') throw testingTypeError(where, `"options.afterEffect" must be true or false (got ${JSON.stringify(afterEffect)})`);
+  return afterEffect;
+}
 
 function requireTimes(where: string, options: InjectOptions): number {
   const times = options.times ?? 1;
@@ -176,7 +196,7 @@ export function createFaultQueue(): FaultQueue {
     options: InjectOptions,
     build: (nowMs: number) => Fault,
   ): void {
-    queue.push({ target: requireTarget(where, target), build, remaining: requireTimes(where, options) });
+    queue.push({ target: requireTarget(where, target), build, remaining: requireTimes(where, options), afterEffect: requireAfterEffect(where, options) });
   }
 
   return {
@@ -233,7 +253,7 @@ export function createFaultQueue(): FaultQueue {
       if (queued === undefined) return undefined;
       queued.remaining -= 1;
       if (queued.remaining === 0) queue.splice(index, 1);
-      return queued.build(nowMs);
+      return { fault: queued.build(nowMs), afterEffect: queued.afterEffect };
     },
   };
 }

@@ -48,6 +48,13 @@ export interface LocalApplicationOptions {
    * @default tenant.fetch (in process)
    */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * Where it sends the browser to sign in: the tenant's custom domain as a browser reaches it, such as
+   * `http://login.example.test` (a browser told to resolve that name to the tenant's listener). The
+   * code is still redeemed at the tenant's own origin.
+   * @default tenant.origin
+   */
+  readonly signInOrigin?: string;
 }
 
 /**
@@ -132,11 +139,14 @@ export async function startLocalApplication(
 ): Promise<LocalApplication & LocalTenantDisposal> {
   const where = 'startLocalApplication';
   for (const key of Object.keys(options)) {
-    if (key !== 'name' && key !== 'fetch') throw testingTypeError(where, `unknown option "options.${key}"; the options are name, fetch`);
+    if (key !== 'name' && key !== 'fetch' && key !== 'signInOrigin') throw testingTypeError(where, `unknown option "options.${key}"; the options are name, fetch, signInOrigin`);
   }
-  const { name = 'Local Tenant App', fetch = tenant.fetch } = options;
+  const { name = 'Local Tenant App', fetch = tenant.fetch, signInOrigin = tenant.origin } = options;
   if (typeof name !== 'string' || name === '') throw testingTypeError(where, '"options.name" must be a non-empty string');
   if (typeof fetch !== 'function') throw testingTypeError(where, '"options.fetch" must be a fetch function');
+  if (typeof signInOrigin !== 'string' || !/^https?:\/\/[^/?#]+$/.test(signInOrigin)) {
+    throw testingTypeError(where, `"options.signInOrigin" must be an origin such as "http://login.example.test" (got ${JSON.stringify(signInOrigin)})`);
+  }
 
   const pending = new Map<string, PendingSignIn>();
   const sessions = new Map<string, CompletedSignIn>();
@@ -163,7 +173,7 @@ export async function startLocalApplication(
     const verifier = random();
     const nonce = random();
     pending.set(state, { verifier, nonce });
-    const authorize = new URL('/authorize', tenant.origin);
+    const authorize = new URL('/authorize', signInOrigin);
     authorize.search = new URLSearchParams({
       client_id: tenant.appClientId,
       redirect_uri: callbackUrl(),

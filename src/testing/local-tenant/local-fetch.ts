@@ -6,8 +6,10 @@ import type { TenantRequestHandler } from './request-handler.js';
 export interface LocalFetchSettings {
   /** The tenant's `host:port`. */
   readonly domain: string;
-  /** The host its export files are served from: the only other host this fetch reaches. */
+  /** The host its export files are served from: another host this fetch reaches. */
   readonly downloadHost: string;
+  /** The tenant's custom domain, if any: sign-ins there reach the tenant too. */
+  readonly customDomain?: string | undefined;
   /** The tenant's application. */
   readonly handle: TenantRequestHandler;
   /** Aborts when the tenant closes: from then on every request fails as a refused connection. */
@@ -45,10 +47,11 @@ function asFetched(response: Response, url: string, redirected: boolean): Respon
  * (`'manual'`) or refused (`'error'`), but a redirect to another host is always refused, so a request,
  * its body and its credentials never leave the tenant. It may be installed as `globalThis.fetch`.
  */
-export function createLocalFetch({ domain, downloadHost, handle, closing }: LocalFetchSettings): typeof globalThis.fetch {
+export function createLocalFetch({ domain, downloadHost, customDomain, handle, closing }: LocalFetchSettings): typeof globalThis.fetch {
+  const hosts = [domain, downloadHost, ...(customDomain === undefined ? [] : [customDomain])];
   return async function localTenantFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const first = new URL(input instanceof Request ? input.url : String(input));
-    if (!isTenantUrl(first, domain, downloadHost)) throw refuseHost(domain, first, 'to send a request to');
+    if (!isTenantUrl(first, ...hosts)) throw refuseHost(domain, first, 'to send a request to');
 
     const original = new Request(input, init);
     const { signal } = original;

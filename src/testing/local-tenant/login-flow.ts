@@ -226,6 +226,8 @@ export function createLoginFlow(context: LoginFlowContext): LoginFlow {
     const actions = context.actions();
     const outcome = await context.startLogin(user.user_id, actions.postLogin, {
       protocol: 'oidc-basic-profile',
+      // The host the browser signs in on: the tenant's domain or its custom domain.
+      hostname: request.url.host,
       locale: authorization.locale,
       secrets: { ...context.tenantSecrets, ...actions.secrets },
       authorize: authorization,
@@ -240,7 +242,7 @@ export function createLoginFlow(context: LoginFlowContext): LoginFlow {
     if (!context.isWaiting(state)) return errorPageResponse(400, 'invalid_request', 'No login is waiting for this state');
     const query = Object.fromEntries([...request.url.searchParams].filter(([name]) => name !== 'state'));
     const method = request.method === 'POST' ? 'POST' : 'GET';
-    const outcome = await context.continueLogin(state, { method, query, body: method === 'POST' ? formFields(request) : {} });
+    const outcome = await context.continueLogin(state, { method, query, body: method === 'POST' ? formFields(request) : {}, hostname: request.url.host });
     const authorization = suspendedAuthorizations.get(state);
     suspendedAuthorizations.delete(state);
     if (authorization !== undefined) return finish(outcome, authorization);

@@ -1,6 +1,6 @@
 import type { ConnectionRecords } from './connection-store.js';
 import { handleGetConnection, handleListConnections } from './connections-endpoint.js';
-import type { Fault, FaultQueue } from './fault-injector.js';
+import type { DueFault, Fault, FaultQueue } from './fault-injector.js';
 import {
   bearerTokenOf,
   BodyTooLargeError,
@@ -123,9 +123,17 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
     return toResponse(extraHeaders === undefined ? tenantResponse : { ...tenantResponse, headers: { ...extraHeaders, ...tenantResponse.headers } });
   }
 
-  async function respond(request: Request, entry: PendingRequest, resolved: ResolvedRoute, auth: TokenVerdict | undefined, fault: Fault | undefined): Promise<Response> {
-    if (fault?.kind === 'hang') return hang(request, context.closing);
-    if (fault?.kind === 'drop') throw fetchFailed(socketClosed());
+  /** The fault's answer in place of the real one: a status, a hang or a dropped connection. */
+  function answerWith(request: Request, entry: PendingRequest, fault: Fault): Promise<Response> | Response {
+    if (fault.kind === 'hang') return hang(request, context.closing);
+    if (fault.kind === 'drop') throw fetchFailed(socketClosed());
+    return send(entry, faultResponse(fault));
+  }
+
+  async function respond(request: Request, entry: PendingRequest, resolved: ResolvedRoute, auth: TokenVerdict | undefined, due: DueFault | undefined): Promise<Response> {
+    // A fault that answers instead of the tenant: a hang or a drop before the body is even read.
+    const instead = due !== undefined && !due.afterEffect ? due.fault : undefined;
+    if (instead !== undefined && instead.kind !== 'status') return answerWith(request, entry, instead);
 
     let body: string;
     try {
@@ -134,7 +142,7 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
       if (!(error instanceof BodyTooLargeError)) throw error;
       return send(entry, errorResponse(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
     }
-    if (fault !== undefined) return send(entry, faultResponse(fault));
+    if (instead !== undefined) return send(entry, faultResponse(instead));
     const limit = MANAGEMENT_ROUTES.has(resolved.route) ? context.rateLimiter?.take() : undefined;
     if (limit?.refusal !== undefined) return send(entry, limit.refusal);
 
@@ -181,14 +189,20 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
     const verify = 'loginFlow' in resolved ? context.loginFlow.verifyAccessToken : context.tokens.verify;
     const auth = bearer === undefined ? undefined : verify(bearer);
     const entry = context.log.add({ method: request.method, path: pathname, route: resolved.route, auth: recordedAuth(auth), at: new Date(arrivedAt) });
-    const fault = context.faults.take(resolved.route, arrivedAt);
-    if (fault !== undefined) entry.fault = fault.kind;
+    const due = context.faults.take(resolved.route, arrivedAt);
+    if (due !== undefined) entry.fault = due.fault.kind;
 
     try {
-      return await respond(request, entry, resolved, auth, fault);
+      const answer = await respond(request, entry, resolved, auth, due);
+      // The request took effect; the caller gets the fault instead of this answer.
+      if (due?.afterEffect === true) {
+        await answer.body?.cancel();
+        return await answerWith(request, entry, due.fault);
+      }
+      return answer;
     } catch (error) {
       // Hangs and drops end as network failures; so does a client that went away mid-body.
-      if (fault?.kind === 'hang' || fault?.kind === 'drop' || request.signal.aborted) throw error;
+      if (due?.fault.kind === 'hang' || due?.fault.kind === 'drop' || request.signal.aborted) throw error;
       // A bug in the stand-in: answer 500 rather than leave the client waiting. The message is the
       // stand-in's own and never holds a secret.
       const message = error instanceof Error ? error.message : String(error);

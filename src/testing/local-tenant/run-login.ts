@@ -83,6 +83,12 @@ export interface RunLoginOptions {
    * @default {}
    */
   readonly secrets?: Readonly<Record<string, string | undefined>>;
+  /**
+   * `event.request.hostname`: the host the user signs in on — the tenant's domain, or its
+   * `customDomain`. Auth0's `api.redirect.encodeToken` still signs the tenant's domain as `iss`.
+   * @default tenant.domain
+   */
+  readonly hostname?: string;
 }
 
 /**
@@ -97,6 +103,11 @@ export interface RunLoginOptions {
 export interface ContinueLoginOptions {
   /** @default 'POST' */
   readonly method?: 'GET' | 'POST';
+  /**
+   * `event.request.hostname` of the `/continue` request: the tenant's domain or its `customDomain`.
+   * @default the host the login started on
+   */
+  readonly hostname?: string;
   /** Query parameters besides `state`. */
   readonly query?: Readonly<Record<string, string>>;
   /** Form fields of a POST, e.g. `{ session_token }`. */
@@ -174,7 +185,7 @@ export interface LoginOutcome {
   readonly event: PostLoginEvent;
 }
 
-const KNOWN_OPTIONS = ['protocol', 'locale', 'secrets'] as const;
+const KNOWN_OPTIONS = ['protocol', 'locale', 'secrets', 'hostname'] as const;
 const WHERE = 'localTenant.runLogin';
 
 /**
@@ -197,6 +208,8 @@ export interface AuthorizeRequestView {
 /** Everything a login needs once its arguments are checked: the public runner's and `/authorize`'s. */
 export interface LoginSettings {
   readonly protocol: string;
+  /** The host the user signs in on. */
+  readonly hostname: string;
   readonly locale: string;
   readonly secrets: Record<string, string | undefined>;
   readonly authorize?: AuthorizeRequestView;
@@ -227,7 +240,7 @@ function buildLoginEvent(context: TriggerContext, user: TenantUser, settings: Lo
     },
     connection: connectionView(connection),
     client: { client_id: context.appClientId, name: 'Local Tenant App', metadata: {} },
-    request: { ...requestFrom(context.domain, settings.locale), method: 'POST', query: { ...authorize?.query }, body: {} },
+    request: { ...requestFrom(settings.hostname, settings.locale), method: 'POST', query: { ...authorize?.query }, body: {} },
     // Auth0 counts the login before the Action runs: the first login sees 1.
     stats: { logins_count: user.logins_count },
     transaction: {
@@ -285,6 +298,7 @@ interface SuspendedLogin {
   readonly index: number;
   readonly event: PostLoginEvent;
   readonly locale: string;
+  readonly hostname: string;
 }
 
 /**
@@ -317,7 +331,8 @@ async function runFlow(
     view.user.app_metadata = mergeMetadata(stored.app_metadata, appPatch) as PostLoginEvent['user']['app_metadata'];
     view.user.user_metadata = mergeMetadata(stored.user_metadata, userPatch) as PostLoginEvent['user']['user_metadata'];
     if (view.transaction !== undefined) view.transaction.metadata = { ...transactionMetadata };
-    const api = createPostLoginApi({ event: view, cache: context.cache, fetch: context.fetch });
+    // Auth0 signs the tenant's domain as `iss`, whichever host the user signs in on.
+    const api = createPostLoginApi({ event: view, cache: context.cache, fetch: context.fetch, tenantDomain: context.domain });
 
     handlersRun += 1;
     let thrown: { value: unknown } | undefined;
@@ -371,7 +386,7 @@ async function runFlow(
 }
 
 const CONTINUE_WHERE = 'localTenant.continueLogin';
-const CONTINUE_OPTIONS = ['method', 'query', 'body'] as const;
+const CONTINUE_OPTIONS = ['method', 'query', 'body', 'hostname'] as const;
 
 function requireParameters(field: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -391,15 +406,24 @@ export function createLoginRunner(context: TriggerContext) {
   // Logins suspended by a redirect, by the `state` Auth0 appended to it; each resumes once.
   const suspended = new Map<string, SuspendedLogin>();
   const suspendFor =
-    (userId: string, flow: readonly PostLoginActionHandler[], locale: string) =>
+    (userId: string, flow: readonly PostLoginActionHandler[], locale: string, hostname: string) =>
     (index: number, redirect: RecordedRedirect, event: PostLoginEvent) => {
-      suspended.set(redirect.state, { userId, flow, index, event, locale });
+      suspended.set(redirect.state, { userId, flow, index, event, locale, hostname });
     };
+
+  /** A host the tenant answers sign-ins on, or an error naming the runner. */
+  const requireHostname = (where: string, hostname: unknown): string => {
+    const hosts = [context.domain, ...(context.customDomain === undefined ? [] : [context.customDomain])];
+    if (typeof hostname !== 'string' || !hosts.includes(hostname)) {
+      throw testingTypeError(where, `"options.hostname" must be the tenant's domain or its customDomain (${hosts.map((host) => JSON.stringify(host)).join(' or ')}; got ${JSON.stringify(hostname)})`);
+    }
+    return hostname;
+  };
 
   async function runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome> {
     // Everything is checked before the login is counted, so a mistaken call leaves the store as it was.
     const flow = requireHandlers(WHERE, handlers);
-    const { protocol = 'oidc-basic-profile', locale = 'en', secrets = {} } = requireOptions(WHERE, options, KNOWN_OPTIONS);
+    const { protocol = 'oidc-basic-profile', locale = 'en', secrets = {}, hostname = context.domain } = requireOptions(WHERE, options, KNOWN_OPTIONS);
     if (typeof protocol !== 'string' || protocol === '') {
       throw testingTypeError(WHERE, `"options.protocol" must be a protocol such as "oidc-basic-profile" (got ${JSON.stringify(protocol)})`);
     }
@@ -408,7 +432,7 @@ export function createLoginRunner(context: TriggerContext) {
     }
     const secretValues = requireSecrets(WHERE, secrets);
     requireUser(WHERE, context.users, userId);
-    return startLogin(userId, flow, { protocol, locale, secrets: secretValues });
+    return startLogin(userId, flow, { protocol, locale, secrets: secretValues, hostname: requireHostname(WHERE, hostname) });
   }
 
   /** A login whose arguments are checked: counted, then run through `flow`. */
@@ -417,14 +441,14 @@ export function createLoginRunner(context: TriggerContext) {
     const stored = requireUser(WHERE, context.users, userId);
     const event = buildLoginEvent(context, stored, settings);
     const steps = flow.map((handler, index) => ({ index, run: handler }));
-    return runFlow(context, userId, event, steps, suspendFor(userId, flow, settings.locale));
+    return runFlow(context, userId, event, steps, suspendFor(userId, flow, settings.locale, settings.hostname));
   }
 
   /** Whether a login waits for this `state` at `/continue`. */
   const isWaiting = (state: string): boolean => suspended.has(state);
 
   async function continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome> {
-    const { method = 'POST', query, body } = requireOptions(CONTINUE_WHERE, options, CONTINUE_OPTIONS);
+    const { method = 'POST', query, body, hostname } = requireOptions(CONTINUE_WHERE, options, CONTINUE_OPTIONS);
     if (method !== 'GET' && method !== 'POST') {
       throw testingTypeError(CONTINUE_WHERE, `"options.method" must be "GET" or "POST" (got ${JSON.stringify(method)})`);
     }
@@ -436,6 +460,7 @@ export function createLoginRunner(context: TriggerContext) {
       throw testingError(CONTINUE_WHERE, `no login is waiting for this state (Auth0 would answer invalid_request): pass outcome.redirect.state of a login that redirected, once`);
     }
     suspended.delete(state);
+    const continueHost = hostname === undefined ? login.hostname : requireHostname(CONTINUE_WHERE, hostname);
 
     // The same login, with the metadata saved before the redirect and a new `event.request`: the
     // `/continue` request, whose query and body `api.redirect.validateToken` reads.
@@ -444,7 +469,7 @@ export function createLoginRunner(context: TriggerContext) {
     resumed.user.app_metadata = structuredClone(stored.app_metadata) as PostLoginEvent['user']['app_metadata'];
     resumed.user.user_metadata = structuredClone(stored.user_metadata) as PostLoginEvent['user']['user_metadata'];
     resumed.request = {
-      ...requestFrom(context.domain, login.locale),
+      ...requestFrom(continueHost, login.locale),
       method,
       query: { ...queryParameters, state },
       body: method === 'POST' ? bodyParameters : {},
@@ -458,7 +483,7 @@ export function createLoginRunner(context: TriggerContext) {
       ...(typeof onContinue === 'function' ? [{ index: login.index, run: onContinue }] : []),
       ...login.flow.slice(login.index + 1).map((handler, offset) => ({ index: login.index + 1 + offset, run: handler })),
     ];
-    return runFlow(context, login.userId, resumed, steps, suspendFor(login.userId, login.flow, login.locale));
+    return runFlow(context, login.userId, resumed, steps, suspendFor(login.userId, login.flow, login.locale, continueHost));
   }
 
   return { runLogin, continueLogin, startLogin, isWaiting };

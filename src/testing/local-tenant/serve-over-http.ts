@@ -11,15 +11,21 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
-/** The Web `Request` for an incoming HTTP request; `signal` aborts when the client goes away. */
-function toRequest(incoming: IncomingMessage, domain: string, signal: AbortSignal): Request {
+/**
+ * The Web `Request` for an incoming HTTP request; `signal` aborts when the client goes away. Its URL
+ * is on the listener's `host:port`, or on the `Host` the client named when that is one of `names`
+ * (a custom domain a browser reaches through a host-resolver rule).
+ */
+function toRequest(incoming: IncomingMessage, domain: string, names: readonly string[], signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming.headersDistinct)) {
     for (const item of value ?? []) headers.append(name, item);
   }
   const method = incoming.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(`http://${domain}${incoming.url ?? '/'}`, {
+  const named = incoming.headers.host?.toLowerCase();
+  const host = named !== undefined && names.includes(named) ? named : domain;
+  return new Request(`http://${host}${incoming.url ?? '/'}`, {
     method,
     headers,
     signal,
@@ -38,12 +44,12 @@ async function writeResponse(response: Response, outgoing: ServerResponse): Prom
 }
 
 /**
- * Serves `handle` over HTTP on `127.0.0.1` and a random port: the adapter for clients that need a real
- * socket (`npm run demo`, an administrator rehearsing the CLI against a local tenant). A request the
+ * Serves `handle` over HTTP on `127.0.0.1` and a random port (and under other host `names`, when a
+ * client says it is calling one of them): the adapter for clients that need a real socket (`npm run demo`, an administrator rehearsing the CLI against a local tenant). A request the
  * handler rejects (a dropped connection, a hang the client gave up on) has its connection destroyed
  * without a response.
  */
-export async function serveOverHttp(handle: TenantRequestHandler): Promise<HttpListener> {
+export async function serveOverHttp(handle: TenantRequestHandler, names: readonly string[] = []): Promise<HttpListener> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -60,7 +66,7 @@ export async function serveOverHttp(handle: TenantRequestHandler): Promise<HttpL
     outgoing.once('close', () => {
       if (!outgoing.writableFinished) gone.abort(new Error('the client closed the connection'));
     });
-    handle(toRequest(incoming, domain, gone.signal))
+    handle(toRequest(incoming, domain, names, gone.signal))
       .then((response) => writeResponse(response, outgoing))
       .catch(() => incoming.socket.destroy());
   });

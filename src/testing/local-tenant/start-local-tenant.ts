@@ -75,6 +75,15 @@ export interface LocalTenantOptions {
    * @default nothing bound: every sign-in is allowed
    */
   readonly actions?: LocalTenantActions;
+  /**
+   * A custom domain users sign in on, such as `login.example.test` (a host name, no port): requests to
+   * `https://<customDomain>/…` through {@link LocalTenantCore.fetch}, and HTTP requests whose `Host` is
+   * it, reach the tenant, and a sign-in there gets it as `event.request.hostname` — while Auth0's
+   * `api.redirect.encodeToken` still signs the tenant's domain as `iss`, as Auth0 does. The
+   * Management API stays on the tenant's domain, as Auth0's does.
+   * @default undefined — no custom domain
+   */
+  readonly customDomain?: string;
 }
 
 /**
@@ -138,6 +147,8 @@ export interface LocalTenantCore {
   readonly domain: string;
   /** `http://127.0.0.1:<port>`: the HTTP listener, for clients that need a real socket. */
   readonly origin: string;
+  /** The `customDomain` option: another host users sign in on, or `undefined`. */
+  readonly customDomain: string | undefined;
   /**
    * The transport to give the `auth0` SDK (its `fetch` option) or any code under test. It hands
    * `https://<domain>/…` (or `http://`), and the links of users exports (on a second host of the
@@ -163,7 +174,7 @@ export interface LocalTenantCore {
    *
    * @example
    * ```ts
-   * const page = tenant.addClient({ scopes: ['update:users', 'read:connections', 'read:connections_options'] });
+   * const page = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
    * createChangePasswordPage({ domain: tenant.domain, clientId: page.clientId, clientSecret: page.clientSecret, … });
    * ```
    *
@@ -366,7 +377,9 @@ export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
 const DEFAULT_EXPORT_JOB_POLLS = 2;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions', 'rateLimit', 'exportJobPolls']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions', 'rateLimit', 'exportJobPolls', 'customDomain']);
+/** A host name of two labels or more, without a port: what a custom domain is. */
+const CUSTOM_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 interface Settings {
@@ -377,6 +390,7 @@ interface Settings {
   readonly actions: ResolvedActions;
   readonly rateLimit: RateLimitSettings | undefined;
   readonly exportJobPolls: number;
+  readonly customDomain: string | undefined;
 }
 
 /** The `rateLimit` option, checked: a preset's settings, or the caller's. */
@@ -414,7 +428,12 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
     exportJobPolls = DEFAULT_EXPORT_JOB_POLLS,
     actions,
+    customDomain,
   } = options;
+  if (customDomain !== undefined && (typeof customDomain !== 'string' || !CUSTOM_DOMAIN.test(customDomain))) {
+    const problem = `"options.customDomain" must be a lowercase host name such as "login.example.test", without a scheme or a port (got ${JSON.stringify(customDomain)})`;
+    throw testingTypeError(where, problem);
+  }
   if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
     const got = JSON.stringify(clientId);
     const problem = `"options.clientId" must be a non-empty string of letters and digits (got ${got})`;
@@ -439,7 +458,7 @@ function resolveSettings(options: LocalTenantOptions): Settings {
   }
   const rateLimit = resolveRateLimit(where, options.rateLimit);
   const resolvedActions = actions === undefined ? NO_ACTIONS : resolveActions(where, 'options.actions', actions);
-  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions, rateLimit, exportJobPolls };
+  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions, rateLimit, exportJobPolls, customDomain };
 }
 
 /**
@@ -491,7 +510,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   // practice) a request is answered 503.
   let app: TenantRequestHandler = async () => new Response(null, { status: 503 });
   const handle: TenantRequestHandler = (request) => app(request);
-  const listener = await serveOverHttp(handle);
+  const { customDomain } = settings;
+  const listener = await serveOverHttp(handle, customDomain === undefined ? [] : [customDomain]);
   const { domain } = listener;
   // Export files come from another host, as Auth0's come from a CDN: a client must follow `location`,
   // and send its token only to the tenant.
@@ -506,7 +526,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     now: clock,
   });
   const resetEmails = createResetEmailOutbox({ domain, clientIds: new Set([appClientId]), users, connections, now: clock });
-  const fetch = createLocalFetch({ domain, downloadHost, handle, closing: closing.signal });
+  const fetch = createLocalFetch({ domain, downloadHost, customDomain, handle, closing: closing.signal });
 
   const caches: TriggerCaches = Object.freeze({
     postLogin: createMemoryCache(clock),
@@ -517,7 +537,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     AUTH0_CLIENT_ID: settings.clientId,
     AUTH0_CLIENT_SECRET: settings.clientSecret,
   });
-  const trigger = { domain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
+  const trigger = { domain, customDomain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
   const { runLogin, continueLogin, startLogin, isWaiting } = createLoginRunner({ ...trigger, cache: caches.postLogin });
   const passwordChanges = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
   const { runPasswordChange } = passwordChanges;
@@ -572,6 +592,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const tenant: LocalTenantCore = {
     domain,
     origin: `http://${domain}`,
+    customDomain,
     fetch,
     handle,
     clientId: settings.clientId,

@@ -8,8 +8,10 @@ import type { TenantUser, UserRecords } from './user-store.js';
 
 /** What the trigger runners of a local tenant work with. */
 export interface TriggerContext {
-  /** `127.0.0.1:<port>`: `event.request.hostname`. */
+  /** `127.0.0.1:<port>`: the tenant's domain, and `event.request.hostname` unless a login is on the custom domain. */
   readonly domain: string;
+  /** The host name of the tenant's custom domain, if it has one: users may sign in there too. */
+  readonly customDomain?: string | undefined;
   /** `event.tenant.id`. */
   readonly tenantId: string;
   /** `event.client.client_id`: the tenant's one application. */
@@ -27,11 +29,11 @@ export interface TriggerContext {
 /** `event.tenant.id` of every local tenant. */
 export const LOCAL_TENANT_ID = 'local';
 
-/** The `event.request` fields both triggers share: a browser on the same machine. */
-export function requestFrom(domain: string, language: string) {
+/** The `event.request` fields both triggers share: a browser on the same machine, on `hostname`. */
+export function requestFrom(hostname: string, language: string) {
   return {
     ip: '127.0.0.1',
-    hostname: domain,
+    hostname,
     user_agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
     language,
   };
