@@ -1,5 +1,6 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
+import { COMMON_PASSWORD_FILES, commonPasswordModules } from './scripts/common-passwords.js';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -31,6 +32,18 @@ const library: Options = {
   // CommonJS fine), so the gate's load needs no interop helpers; `auth0` itself is loaded with
   // `module.require` in the CommonJS build (see management-session.ts), as Auth0 runs Actions.
   define: { __PACKAGE_VERSION__: JSON.stringify(version) },
+  // The common-password lists stay files of their own next to the built entries (written below), which
+  // the page and the local tenant import only when a policy asks: one copy in dist/ for both formats
+  // and every build, and never a byte of them in what an entry loads by itself.
+  esbuildPlugins: [
+    {
+      name: 'common-passwords-external',
+      setup(build) {
+        const files = new RegExp(`^\\./(${COMMON_PASSWORD_FILES.map((file) => file.replace(/[.-]/g, '\\$&')).join('|')})$`);
+        build.onResolve({ filter: files }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+  ],
 };
 
 // The administrator tools (`auth0-force-password-reset/admin`) are built apart: in the library's
@@ -63,5 +76,7 @@ const cli: Options = {
 
 export default defineConfig((overrides) => {
   if (overrides.watch === undefined || overrides.watch === false) rmSync('dist', { recursive: true, force: true });
+  mkdirSync('dist', { recursive: true });
+  for (const [file, source] of Object.entries(commonPasswordModules())) writeFileSync(`dist/${file}`, source);
   return [library, admin, page, cli];
 });
