@@ -41,13 +41,13 @@ export function isInSortedWords(sorted: string, word: string): boolean {
 }
 
 async function load(list: CommonPasswordList): Promise<CommonPasswords> {
-  const parts = await Promise.all(list === 'en_10k' ? [PARTS.top10k()] : [PARTS.top10k(), PARTS.next90k()]);
-  const words = parts.map((part) => part.sortedPasswords);
+  const [top10k, next90k] = await Promise.all(list === 'en_10k' ? [PARTS.top10k()] : [PARTS.top10k(), PARTS.next90k()]);
   return {
     list,
-    has: (password) => {
+    has(password, wanted = list) {
+      if (wanted === 'en_100k' && next90k === undefined) throw new Error(`[auth0-force-password-reset] the en_10k list was loaded, not en_100k`);
       const lower = password.toLowerCase();
-      return words.some((sorted) => isInSortedWords(sorted, lower));
+      return isInSortedWords((top10k as Part).sortedPasswords, lower) || (wanted === 'en_100k' && isInSortedWords((next90k as Part).sortedPasswords, lower));
     },
   };
 }

@@ -78,10 +78,13 @@ export interface PasswordOwner {
 
 /** A common-password list, loaded (`loadCommonPasswords`). */
 export interface CommonPasswords {
-  /** Which list it is. */
+  /** Which list it is: `en_100k` holds `en_10k`. */
   readonly list: CommonPasswordList;
-  /** Whether `password` is on it, compared case-insensitively. */
-  has(password: string): boolean;
+  /**
+   * Whether `password` is on `list` (this one unless a smaller one it holds is named), compared
+   * case-insensitively.
+   */
+  has(password: string, list?: CommonPasswordList): boolean;
 }
 
 /** What {@link checkNewPassword} may need besides the password. */
@@ -238,7 +241,8 @@ function breaks(password: string, rule: PasswordRule, rules: PasswordRules, cont
       return longestSequence(password) > rule.max;
     case 'not-common': {
       const lower = password.toLowerCase();
-      return (rules.dictionary?.custom.includes(lower) ?? false) || (context.commonPasswords?.has(lower) ?? false);
+      const { list, custom = [] } = rules.dictionary ?? {};
+      return custom.includes(lower) || (list !== undefined && context.commonPasswords !== undefined && context.commonPasswords.has(lower, list));
     }
     case 'no-profile-data':
       return context.owner !== undefined && containsProfileData(password, context.owner, rules.profileFields ?? []);

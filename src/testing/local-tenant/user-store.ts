@@ -387,8 +387,10 @@ export function createUserStore(connections: ConnectionRecords, now: () => numbe
     // Four types and at least 24 characters (more when the rules ask, never past 72 bytes): only runs
     // and the user's own profile data can fail, and rarely, so a few draws are enough.
     const length = Math.min(72, Math.max(24, rules.minLength));
+    const oneOf = (characters: string) => characters[randomInt(characters.length)] as string;
     for (let draw = 0; draw < 100; draw += 1) {
-      const candidate = `Aa1!${randomBytes(length).toString('base64url')}`.slice(0, length);
+      const types = oneOf('abcdefghijklmnopqrstuvwxyz') + oneOf('ABCDEFGHIJKLMNOPQRSTUVWXYZ') + oneOf('0123456789') + oneOf('!#%+=?@^~');
+      const candidate = `${types}${randomBytes(length).toString('base64url')}`.slice(0, length);
       if (ruleRefusal(candidate, rules, { owner: record.user, commonPasswords }) === undefined) return candidate;
     }
     throw testingError('localTenant.users.create', `no random password meets the rules of "${record.connection.name}" for this user: give one with "password"`);
