@@ -35,10 +35,10 @@ function contradictions(message: LocalizedMessage, emailSentMessage: LocalizedMe
   if (!emails || typeof message === 'string') return [];
   const localized = localesOf(message).filter((locale) => locale !== 'default');
   if (localized.length === 0) return [];
-  const covered = new Set(emailSentMessage === undefined ? [] : localesOf(emailSentMessage));
+  const covered = new Set(localesOf(emailSentMessage ?? DEFAULT_EMAIL_SENT_MESSAGE));
   const missing = localized.filter((locale) => !covered.has(locale));
   if (missing.length === 0) return [];
-  const expected = `must have the locales of "options.message" (missing: ${missing.join(', ')}); the default is in English only`;
+  const expected = `must have the locales of "options.message" (missing: ${missing.join(', ')})${emailSentMessage === undefined ? '; the default does not have them' : ''}`;
   return [{ code: 'custom', path: 'options.emailSentMessage', expected }];
 }
 
