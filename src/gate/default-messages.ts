@@ -35,3 +35,15 @@ export const DEFAULT_EMAIL_SENT_MESSAGE: LocalizedMessage = {
   'zh-CN': '请重置您的密码。我们已通过电子邮件向您发送了设置新密码的链接。',
   ko: '비밀번호를 재설정해 주세요. 새 비밀번호를 설정할 수 있는 링크를 이메일로 보내 드렸습니다.',
 };
+
+/**
+ * `defaults` in the languages of `chosen` only (a string: English only), so that a default never speaks
+ * more languages than the message it goes with: a tenant that wrote its own `message` in English gets the
+ * English `emailSentMessage` default, as before there were others.
+ */
+export function inLanguagesOf(defaults: LocalizedMessage, chosen: LocalizedMessage): LocalizedMessage {
+  if (typeof defaults === 'string' || typeof chosen === 'string') return typeof defaults === 'string' ? defaults : defaults.default;
+  const wanted = new Set(Object.keys(chosen).map((locale) => locale.toLowerCase()));
+  const kept = Object.entries(defaults).filter(([locale]) => locale === 'default' || wanted.has(locale.toLowerCase()));
+  return Object.fromEntries(kept) as LocalizedMessage;
+}

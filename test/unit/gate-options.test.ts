@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
+import { createFirstLoginGate, resolveGateOptions } from '../../src/gate/create-first-login-gate.js';
+import { selectMessage, type LocalizedMessage } from '../../src/internal/select-message.js';
 import { OptionsError, isForcePasswordResetError } from '../../src/errors/index.js';
 import { buildPostLoginEvent } from '../../src/testing/events.js';
 import { createPostLoginApi } from '../../src/testing/recording-api.js';
@@ -135,6 +136,25 @@ describe('options that contradict each other', () => {
     expect(messageOf({ message: { default: 'Reset it.', fi: 'Vaihda salasanasi.' }, sendResetEmail: true })).toBe(
       `${P} "options.emailSentMessage" must have the locales of "options.message" (missing: fi); the default does not have them`,
     );
+  });
+
+  it('keeps each default in the languages of the message it goes with, so that 0.1’s options mean what they meant', () => {
+    const fr = (message: LocalizedMessage | undefined) => (message === undefined ? undefined : selectMessage(message, 'fr-FR'));
+    const both = resolveGateOptions({ sendResetEmail: true, log: false });
+    expect([fr(both.message), fr(both.resetEmail?.sentMessage)]).toEqual([
+      'Veuillez réinitialiser votre mot de passe.',
+      'Veuillez réinitialiser votre mot de passe. Nous vous avons envoyé par e-mail un lien pour en définir un nouveau.',
+    ]);
+    // A tenant's own English text: its companion default stays English too.
+    const ownSent = resolveGateOptions({ sendResetEmail: true, emailSentMessage: 'Check your inbox.', log: false });
+    expect([fr(ownSent.message), fr(ownSent.resetEmail?.sentMessage)]).toEqual(['Please reset your password!', 'Check your inbox.']);
+    const ownMessage = resolveGateOptions({ sendResetEmail: true, message: 'Change your password first.', log: false });
+    expect([fr(ownMessage.message), fr(ownMessage.resetEmail?.sentMessage)]).toEqual(['Change your password first.', 'Please reset your password! We have emailed you a link to set a new password.']);
+    const ownSpanish = resolveGateOptions({ sendResetEmail: true, message: { default: 'Reset it.', es: 'Restablézcala.' }, log: false });
+    expect(ownSpanish.resetEmail?.sentMessage).toEqual({
+      default: 'Please reset your password! We have emailed you a link to set a new password.',
+      es: 'Restablezca su contraseña, por favor. Le hemos enviado por correo electrónico un enlace para establecer una nueva.',
+    });
   });
 
   it('accepts a message in a language the default emailSentMessage has', () => {
