@@ -7,6 +7,7 @@ import {
   type PasswordStrength,
 } from '../auth0/password-policy.js';
 import { booleanCheck, checkFields, integerCheck, NOT_SHOWN, required, type Check, type OptionChecks, type Report } from '../internal/check-options.js';
+import { isRecord } from '../obligation/obligation.js';
 import { passwordRulesFromConnection, type PasswordRules } from './password-rules.js';
 
 /**
@@ -116,12 +117,10 @@ const shortChecks: OptionChecks<ShortPasswordPolicy> = {
   minLength: integerCheck(1, 72, ''),
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The check of a {@link PasswordPolicyOption}: Auth0's shape, or 0.1's `{ level, minLength? }`. */
 export const passwordPolicyOptionCheck: Check<PasswordPolicyOption> = ((value: unknown, report: Report) => {
   const shape = 'Auth0’s password options ({ passwordPolicy?, password_complexity_options?, …, password_options? }) or { level, minLength? }';
-  if (!isObject(value)) return report(`must be ${shape}`, value);
+  if (!isRecord(value)) return report(`must be ${shape}`, value);
   if (Object.hasOwn(value, 'level') || Object.hasOwn(value, 'minLength')) checkFields(value, report, shortChecks, `must be ${shape}`);
   else checkFields(value, report, auth0PasswordOptionsChecks, `must be ${shape}`);
 }) as Check<PasswordPolicyOption>;
