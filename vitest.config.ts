@@ -1,8 +1,31 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
+import { COMMON_PASSWORD_FILES, commonPasswordModules, type CommonPasswordFile } from './scripts/common-passwords.js';
+
+/**
+ * The common-password lists are generated, never committed: the build writes them into dist/
+ * (tsup.config.ts); the tests get the same modules, from the same function, when the source imports them.
+ */
+function commonPasswords(): Plugin {
+  let modules: Record<CommonPasswordFile, string> | undefined;
+  const prefix = '\0common-passwords:';
+  return {
+    name: 'common-passwords',
+    resolveId(source) {
+      const file = source.replace(/^\.\//, '') as CommonPasswordFile;
+      return source.startsWith('./') && COMMON_PASSWORD_FILES.includes(file) ? prefix + file : undefined;
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return undefined;
+      modules ??= commonPasswordModules();
+      return modules[id.slice(prefix.length) as CommonPasswordFile];
+    },
+  };
+}
 
 // Three projects, so the fast part runs alone in seconds (`npm run test:unit`) and the slow part can be
 // told apart. CI is a 2-core machine that may be busy: no test may depend on how fast it is.
 export default defineConfig({
+  plugins: [commonPasswords()],
   test: {
     projects: [
       {

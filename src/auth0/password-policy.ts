@@ -1,28 +1,98 @@
 /**
- * Auth0's password policy for database connections (the five "Password Strength" levels, a minimum
- * length and password history), as Auth0 documents it
- * (auth0.com/docs/authenticate/database-connections/password-strength, …/password-options) and as its
- * password-sheriff library implements the levels:
+ * Auth0's password policy for database connections, in the two shapes `GET /api/v2/connections/{id}`
+ * returns in `options` (only to a token with `read:connections_options`):
  *
- * | level       | length | composition                                                    |
- * | ----------- | ------ | -------------------------------------------------------------- |
- * | `none`      | 1      | —                                                              |
- * | `low`       | 6      | —                                                              |
- * | `fair`      | 8      | lower case, upper case and digits                              |
- * | `good`      | 8      | three of: lower case, upper case, digits, special characters  |
- * | `excellent` | 10     | as `good`, and no character more than twice in a row           |
+ * - the legacy shape: a strength level (`passwordPolicy`), `password_complexity_options`,
+ *   `password_history`, `password_dictionary` and `password_no_personal_info`
+ *   (auth0.com/docs/authenticate/database-connections/password-options, …/password-strength);
+ * - the Flexible Password Policy: one `password_options` object that, once present, makes Auth0
+ *   ignore the legacy keys (auth0.com/docs/authenticate/database-connections/flexible-password-policy).
+ *   Field names and limits as in the Management API's schema, which the `auth0` SDK (v7) types as
+ *   `ConnectionPasswordOptions`.
  *
- * A minimum length set on the connection replaces the level's. Special characters are ASCII
- * punctuation and the space (OWASP's list); letters outside ASCII count in no class.
- *
- * Pure functions, shared by the local tenant (which enforces the policy) and any page that asks a
- * user for a new password (which checks it first and shows the rules).
+ * Only the types live here. What the rules mean — read, listed and checked — is in
+ * `src/password/password-rules.ts`; the functions below are the page's 0.1 interface to them.
  */
+import { checkNewPassword, listPasswordRules, passwordRulesFromConnection, type PasswordRule, type PasswordRules } from '../password/password-rules.js';
 
 /** Auth0's password strength levels (`options.passwordPolicy` of a database connection). */
 export type PasswordStrength = 'none' | 'low' | 'fair' | 'good' | 'excellent';
 
-/** The password policy of a database connection. */
+/** Every strength level, weakest first. */
+export const PASSWORD_STRENGTHS: readonly PasswordStrength[] = ['none', 'low', 'fair', 'good', 'excellent'];
+
+/** The character types of the Flexible Password Policy (`complexity.character_types`). */
+export type CharacterType = 'lowercase' | 'uppercase' | 'number' | 'special';
+
+/** The common-password lists Auth0 ships (`dictionary.default`). */
+export type CommonPasswordList = 'en_10k' | 'en_100k';
+
+/**
+ * The Flexible Password Policy: `options.password_options` of a database connection. Every part is
+ * optional; a part Auth0 leaves out reads as its rules switched off.
+ *
+ * @example
+ * ```ts
+ * // Auth0's documented example: no reuse of the last 5 passwords, no word of the 10,000 list, nor two more.
+ * const options: FlexiblePasswordOptions = {
+ *   history: { active: true, size: 5 },
+ *   dictionary: { active: true, default: 'en_10k', custom: ['badPassword', 'reallyBadPassword'] },
+ * };
+ * ```
+ */
+export interface FlexiblePasswordOptions {
+  /** Composition rules. */
+  complexity?: {
+    /** Minimum length in characters, 1 to 72. */
+    min_length?: number;
+    /** Character types the password must contain. */
+    character_types?: CharacterType[];
+    /** `all` of `character_types`, or `three_of_four` (only with all four types listed). */
+    character_type_rule?: 'all' | 'three_of_four';
+    /** `block`: no three identical characters in a row (`000`). */
+    identical_characters?: 'allow' | 'block';
+    /** `block`: no three sequential letters or digits (`abc`, `321`). */
+    sequential_characters?: 'allow' | 'block';
+    /** Past 72 bytes: keep only the first 72 (`truncate`) or refuse the password (`error`). */
+    max_length_exceeded?: 'truncate' | 'error';
+  };
+  /** Password history: the last `size` passwords (1 to 24) may not be used again. */
+  history?: { active?: boolean; size?: number };
+  /** The common-password list, plus up to 200 entries of your own (each at most 50 characters). */
+  dictionary?: { active?: boolean; default?: CommonPasswordList; custom?: string[] };
+  /** No profile data in the password: up to 12 fields of the user's profile (each at most 100 characters). */
+  profile_data?: { active?: boolean; blocked_fields?: string[] };
+}
+
+/**
+ * The password settings in `options` of a database connection, as `GET /api/v2/connections/{id}`
+ * returns them, in either shape. Auth0's casing is mixed on purpose.
+ *
+ * @example
+ * ```ts
+ * const legacy: Auth0PasswordOptions = { passwordPolicy: 'good', password_history: { enable: true, size: 5 } };
+ * const flexible: Auth0PasswordOptions = { password_options: { complexity: { min_length: 12 } } };
+ * ```
+ */
+export interface Auth0PasswordOptions {
+  /** Legacy: the strength level. */
+  passwordPolicy?: PasswordStrength | null;
+  /** Legacy: a minimum length (1 to 72) that replaces the level's. */
+  password_complexity_options?: { min_length?: number } | null;
+  /** Legacy: password history. */
+  password_history?: { enable: boolean; size?: number } | null;
+  /** Legacy: the 10,000 common passwords, plus up to 200 entries of your own. */
+  password_dictionary?: { enable: boolean; dictionary?: string[] } | null;
+  /** Legacy: no name, user name, nickname or email local part in the password. */
+  password_no_personal_info?: { enable: boolean } | null;
+  /** The Flexible Password Policy; when present, Auth0 ignores the legacy keys. */
+  password_options?: FlexiblePasswordOptions | null;
+}
+
+/**
+ * The legacy password policy of a database connection, as the local tenant's
+ * `connections.passwordPolicyOf` reports it.
+ */
 export interface PasswordPolicy {
   /** The strength level. */
   readonly passwordPolicy: PasswordStrength;
@@ -33,16 +103,6 @@ export interface PasswordPolicy {
    * off (`options.password_history`).
    */
   readonly passwordHistorySize?: number;
-}
-
-/**
- * The password settings in `options` of a database connection, as `GET /api/v2/connections/{id}`
- * returns them (only to a token with `read:connections_options`). Auth0's casing is mixed on purpose.
- */
-export interface Auth0PasswordOptions {
-  passwordPolicy?: PasswordStrength | null;
-  password_complexity_options?: { min_length?: number } | null;
-  password_history?: { enable: boolean; size?: number } | null;
 }
 
 /**
@@ -66,33 +126,47 @@ export function passwordPolicyFromOptions(options: Auth0PasswordOptions | null |
   };
 }
 
-/** Every strength level, weakest first. */
-export const PASSWORD_STRENGTHS: readonly PasswordStrength[] = ['none', 'low', 'fair', 'good', 'excellent'];
+/** The same policy in Auth0's shape. */
+function toOptions(policy: PasswordPolicy): Auth0PasswordOptions {
+  return {
+    passwordPolicy: policy.passwordPolicy,
+    ...(policy.minLength === undefined ? {} : { password_complexity_options: { min_length: policy.minLength } }),
+  };
+}
 
-const LEVELS: Readonly<Record<PasswordStrength, { readonly length: number; readonly classes: 0 | 3 | 'all'; readonly noTriples: boolean }>> = {
-  none: { length: 1, classes: 0, noTriples: false },
-  low: { length: 6, classes: 0, noTriples: false },
-  fair: { length: 8, classes: 'all', noTriples: false },
-  good: { length: 8, classes: 3, noTriples: false },
-  excellent: { length: 10, classes: 3, noTriples: true },
-};
-
-const CLASSES = [
-  { name: 'lower case letters (a-z)', pattern: /[a-z]/ },
-  { name: 'upper case letters (A-Z)', pattern: /[A-Z]/ },
-  { name: 'numbers (0-9)', pattern: /\d/ },
-  { name: 'special characters (e.g. !@#$%^&*)', pattern: /[ !"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/ },
-] as const;
-// `fair` asks for the first three classes, all of them.
-const FAIR_CLASSES = CLASSES.slice(0, 3);
+const rulesOf = (policy: PasswordPolicy): PasswordRules => passwordRulesFromConnection(toOptions(policy));
 
 /** The minimum length `policy` asks for. */
 export function minimumLength(policy: PasswordPolicy): number {
-  return policy.minLength ?? LEVELS[policy.passwordPolicy].length;
+  return rulesOf(policy).minLength;
+}
+
+// The words of 0.1's page, kept until the page says the rules in the user's language
+// (src/password/password-texts.ts has the wording that replaces them).
+const CLASS_NAMES = {
+  lowercase: 'lower case letters (a-z)',
+  uppercase: 'upper case letters (A-Z)',
+  number: 'numbers (0-9)',
+  special: 'special characters (e.g. !@#$%^&*)',
+} as const;
+
+function legacyWording(rule: PasswordRule, rules: PasswordRules): string {
+  switch (rule.id) {
+    case 'min-length':
+      return `At least ${rule.min} characters`;
+    case 'character-type':
+      return `Contains ${rules.characterTypes.map((type) => CLASS_NAMES[type]).join(', ')}`;
+    case 'character-types':
+      return `At least ${rule.atLeast} of the following ${rule.types.length} types of characters: ${rule.types.map((type) => CLASS_NAMES[type]).join(', ')}`;
+    case 'no-identical-run':
+      return `No more than ${rule.max} identical characters in a row (e.g., "aaa" not allowed)`;
+    default:
+      return rule.id;
+  }
 }
 
 /**
- * The rules of `policy`, in words, as a page that asks for a new password would show them.
+ * The rules of `policy`'s strength and length, in words, as 0.1's page shows them.
  *
  * @example
  * ```ts
@@ -101,44 +175,15 @@ export function minimumLength(policy: PasswordPolicy): number {
  * ```
  */
 export function describePasswordPolicy(policy: PasswordPolicy): string[] {
-  const level = LEVELS[policy.passwordPolicy];
-  const rules = [`At least ${minimumLength(policy)} characters`];
-  if (level.classes === 'all') rules.push(`Contains ${FAIR_CLASSES.map(({ name }) => name).join(', ')}`);
-  if (level.classes === 3) rules.push(`At least 3 of the following 4 types of characters: ${CLASSES.map(({ name }) => name).join(', ')}`);
-  if (level.noTriples) rules.push('No more than 2 identical characters in a row (e.g., "aaa" not allowed)');
-  return rules;
+  const rules = rulesOf(policy);
+  const wording = listPasswordRules(rules).map((rule) => legacyWording(rule, rules));
+  // `fair` lists its three classes as one rule.
+  return [...new Set(wording)];
 }
 
 /** The first rule of `policy`'s strength and length that `password` breaks, or `undefined`. */
 export function strengthProblem(password: string, policy: PasswordPolicy): string | undefined {
-  const level = LEVELS[policy.passwordPolicy];
-  const [lengthRule, compositionRule, triplesRule] = describePasswordPolicy(policy);
-  if (password.length < minimumLength(policy)) return lengthRule;
-  if (level.classes === 'all' && !FAIR_CLASSES.every(({ pattern }) => pattern.test(password))) return compositionRule;
-  if (level.classes === 3 && CLASSES.filter(({ pattern }) => pattern.test(password)).length < 3) return compositionRule;
-  if (level.noTriples && /(.)\1\1/su.test(password)) return triplesRule;
-  return undefined;
-}
-
-/**
- * Checks a policy given to the local tenant, naming the field at fault.
- *
- * @returns the problem, or `undefined` when the policy is well-formed.
- */
-export function passwordPolicyProblem(policy: Partial<Record<keyof PasswordPolicy, unknown>>): string | undefined {
-  const { passwordPolicy, minLength, passwordHistorySize } = policy;
-  if (passwordPolicy !== undefined && !PASSWORD_STRENGTHS.includes(passwordPolicy as PasswordStrength)) {
-    return `"passwordPolicy" must be one of ${PASSWORD_STRENGTHS.map((level) => `"${level}"`).join(', ')} (got ${JSON.stringify(passwordPolicy)})`;
-  }
-  // Auth0 takes 1 to 72 (bcrypt's limit) for the minimum length, and at most 24 passwords of history.
-  if (minLength !== undefined && !(Number.isSafeInteger(minLength) && (minLength as number) >= 1 && (minLength as number) <= 72)) {
-    return `"minLength" must be an integer from 1 to 72 (got ${JSON.stringify(minLength)})`;
-  }
-  if (
-    passwordHistorySize !== undefined &&
-    !(Number.isSafeInteger(passwordHistorySize) && (passwordHistorySize as number) >= 1 && (passwordHistorySize as number) <= 24)
-  ) {
-    return `"passwordHistorySize" must be an integer from 1 to 24 (got ${JSON.stringify(passwordHistorySize)})`;
-  }
-  return undefined;
+  const rules = rulesOf(policy);
+  const [broken] = checkNewPassword(password, rules);
+  return broken === undefined ? undefined : legacyWording(broken, rules);
 }

@@ -15,6 +15,7 @@ import {
   type ResolvedGateOptions,
 } from './options.js';
 import { selectMessage } from '../internal/select-message.js';
+import { inLanguagesOf } from './default-messages.js';
 import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 
@@ -35,10 +36,10 @@ function contradictions(message: LocalizedMessage, emailSentMessage: LocalizedMe
   if (!emails || typeof message === 'string') return [];
   const localized = localesOf(message).filter((locale) => locale !== 'default');
   if (localized.length === 0) return [];
-  const covered = new Set(emailSentMessage === undefined ? [] : localesOf(emailSentMessage));
+  const covered = new Set(localesOf(emailSentMessage ?? inLanguagesOf(DEFAULT_EMAIL_SENT_MESSAGE, message)));
   const missing = localized.filter((locale) => !covered.has(locale));
   if (missing.length === 0) return [];
-  const expected = `must have the locales of "options.message" (missing: ${missing.join(', ')}); the default is in English only`;
+  const expected = `must have the locales of "options.message" (missing: ${missing.join(', ')})${emailSentMessage === undefined ? '; the default does not have them' : ''}`;
   return [{ code: 'custom', path: 'options.emailSentMessage', expected }];
 }
 
@@ -47,7 +48,10 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
   const parsed = checkOptions(CALLER, firstLoginGateOptionChecks, options);
   const {
     flag = DEFAULT_FLAG,
-    message = DEFAULT_MESSAGE,
+    // The default speaks the languages of an emailSentMessage given without a message, no more.
+    message = parsed.emailSentMessage === undefined || parsed.sendResetEmail === undefined || parsed.sendResetEmail === false
+      ? DEFAULT_MESSAGE
+      : inLanguagesOf(DEFAULT_MESSAGE, parsed.emailSentMessage),
     flagOnFirstLogin = true,
     connections,
     mode = 'enforce',
@@ -77,7 +81,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
         : {
             cooldownMs: cooldownMinutes * 60_000,
             timeoutMs,
-            sentMessage: copy(emailSentMessage ?? DEFAULT_EMAIL_SENT_MESSAGE),
+            sentMessage: copy(emailSentMessage ?? inLanguagesOf(DEFAULT_EMAIL_SENT_MESSAGE, message)),
             fetch,
           },
     rules: passwordRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),

@@ -31,7 +31,9 @@ export interface FirstLoginGateOptions {
   flag?: string;
   /**
    * The deny reason the user's application receives as `error_description`.
-   * @default 'Please reset your password!'
+   * @default 'Please reset your password!' — and the same in French, German, Spanish, Italian,
+   * Brazilian Portuguese, Dutch, Polish, Swedish, Japanese, Simplified Chinese and Korean, by the
+   * login's locale (see `src/gate/default-messages.ts`)
    */
   message?: LocalizedMessage;
   /**
@@ -72,10 +74,11 @@ export interface FirstLoginGateOptions {
   sendResetEmail?: boolean | ResetEmailOptions;
   /**
    * The deny reason when a reset email was sent (now, or within the cooldown), localized like `message`.
-   * When `message` is localized and `sendResetEmail` is on, set this too, with at least the same
-   * locales: the default is English only, and a user must not get one message in their language
-   * and the other in English.
-   * @default 'Please reset your password! We have emailed you a link to set a new password.'
+   * When `message` is localized and `sendResetEmail` is on, this must cover the same locales — the
+   * default covers the twelve languages of `message`'s default — so that a user never gets one
+   * message in their language and the other in English.
+   * @default 'Please reset your password! We have emailed you a link to set a new password.' — and
+   * the same in the languages of `message`'s default
    */
   emailSentMessage?: LocalizedMessage;
   /**
@@ -146,8 +149,7 @@ export interface ResetEmailOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_MESSAGE = 'Please reset your password!';
-export const DEFAULT_EMAIL_SENT_MESSAGE = 'Please reset your password! We have emailed you a link to set a new password.';
+export { DEFAULT_EMAIL_SENT_MESSAGE, DEFAULT_MESSAGE } from './default-messages.js';
 
 const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
   url: required('the change-password page’s https:// URL', (value, report) => {

@@ -209,7 +209,7 @@ describe('password policies', () => {
   it('is enforced by the user store too, naming the rule and never the password', async ({ tenant }) => {
     expect(() => tenant.users.create({ password: 'weakpassword' })).toThrow(
       '[auth0-force-password-reset] localTenant.users.create: the password does not meet the password policy of "Username-Password-Authentication" (good): ' +
-        'At least 3 of the following 4 types of characters: lower case letters (a-z), upper case letters (A-Z), numbers (0-9), special characters (e.g. !@#$%^&*) (Auth0 answers PasswordStrengthError)',
+        'At least 3 of these: lower case letters (a–z), upper case letters (A–Z), numbers (0–9), special characters (such as ! @ # $ % ^ & *) (Auth0 answers PasswordStrengthError)',
     );
     const user = tenant.users.create({ password: 'Initial-Passw0rd' });
     expect(() => tenant.users.setPassword(user.user_id, 'Sh0rt!')).toThrow('(good): At least 8 characters (Auth0 answers PasswordStrengthError)');
@@ -234,9 +234,9 @@ describe('password policies', () => {
       'localTenant.connections.add: a password policy is only for database connections (strategy "auth0"), not "github"',
     );
     expect(() => tenant.connections.add({ name: 'db2', strategy: 'auth0', passwordPolicy: 'strong' as never })).toThrow(
-      '"passwordPolicy" must be one of "none", "low", "fair", "good", "excellent" (got "strong")',
+      '"options.passwordPolicy" must be one of "none", "low", "fair", "good", "excellent" (got "strong")',
     );
-    expect(() => tenant.connections.add({ name: 'db3', strategy: 'auth0', minLength: 0 })).toThrow('"minLength" must be an integer from 1 to 72 (got 0)');
+    expect(() => tenant.connections.add({ name: 'db3', strategy: 'auth0', minLength: 0 })).toThrow('"options.password_complexity_options.min_length" must be an integer from 1 to 72 (characters) (got 0)');
     expect(() => tenant.connections.setPasswordPolicy('google-oauth2', { passwordPolicy: 'low' })).toThrow(
       '"google-oauth2" is a social connection: only database connections have a password policy',
     );

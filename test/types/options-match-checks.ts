@@ -8,12 +8,19 @@ import { expectTypeOf } from 'vitest';
 import { firstLoginGateOptionChecks, type FirstLoginGateOptions, type ResetEmailOptions } from '../../src/gate/options.js';
 import { passwordResetClearerOptionChecks, type PasswordResetClearerOptions } from '../../src/clearer/options.js';
 import { booleanCheck, flagCheck, integerCheck, type Check, type OptionChecks } from '../../src/internal/check-options.js';
+import type { Auth0PasswordOptions } from '../../src/auth0/password-policy.js';
+import { breachedPasswordsOptionChecks, type BreachedPasswordsOptions } from '../../src/password/breached-passwords.js';
+import { auth0PasswordOptionsChecks } from '../../src/password/password-policy-option.js';
 
 // The tables are typed against the interfaces (this is what the build checks).
 expectTypeOf(firstLoginGateOptionChecks).toEqualTypeOf<OptionChecks<FirstLoginGateOptions>>();
 expectTypeOf(passwordResetClearerOptionChecks).toEqualTypeOf<OptionChecks<PasswordResetClearerOptions>>();
 expectTypeOf<keyof typeof firstLoginGateOptionChecks>().toEqualTypeOf<keyof FirstLoginGateOptions>();
 expectTypeOf<keyof typeof passwordResetClearerOptionChecks>().toEqualTypeOf<keyof PasswordResetClearerOptions>();
+expectTypeOf(auth0PasswordOptionsChecks).toEqualTypeOf<OptionChecks<Auth0PasswordOptions>>();
+expectTypeOf<keyof typeof auth0PasswordOptionsChecks>().toEqualTypeOf<keyof Auth0PasswordOptions>();
+expectTypeOf(breachedPasswordsOptionChecks).toEqualTypeOf<OptionChecks<BreachedPasswordsOptions>>();
+expectTypeOf<keyof typeof breachedPasswordsOptionChecks>().toEqualTypeOf<keyof BreachedPasswordsOptions>();
 
 // A table that forgets an option does not compile…
 // @ts-expect-error — `timeoutMs` has no check

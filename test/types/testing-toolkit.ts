@@ -28,6 +28,10 @@ export async function usage(): Promise<void> {
 
   tenant.connections.add({ name: 'staff', strategy: 'auth0', passwordPolicy: 'excellent', minLength: 12, passwordHistorySize: 5 });
   expectTypeOf(tenant.connections.passwordPolicyOf('staff')?.passwordPolicy).toEqualTypeOf<PasswordStrength | undefined>();
+  // Auth0's Flexible Password Policy, as the Management API shapes it.
+  tenant.connections.add({ name: 'flex', strategy: 'auth0', passwordOptions: { password_options: { complexity: { min_length: 12, character_type_rule: 'three_of_four' }, dictionary: { active: true, default: 'en_100k' } } } });
+  expectTypeOf(tenant.connections.passwordOptionsOf('flex')?.password_options?.history).toEqualTypeOf<{ active?: boolean; size?: number } | undefined>();
+  tenant.users.create({ email: 'grace@example.com', name: 'Grace Hopper', username: 'grace' });
 
   const outcome: LoginOutcome = await tenant.runLogin(tenant.users.create().user_id, async () => {});
   expectTypeOf(outcome.redirect).toEqualTypeOf<RecordedRedirect | undefined>();
@@ -38,6 +42,8 @@ export async function misuse(tenant: LocalTenant): Promise<void> {
   await startLocalTenant({ now: () => 0 });
   // @ts-expect-error not one of Auth0's levels
   tenant.connections.add({ name: 'db', strategy: 'auth0', passwordPolicy: 'strong' });
+  // @ts-expect-error not one of Auth0's dictionaries
+  tenant.connections.setPasswordOptions('db', { password_options: { dictionary: { default: 'en_1m' } } });
   // @ts-expect-error the recording api's records are read-only
   createPostLoginApi().denials = [];
 }

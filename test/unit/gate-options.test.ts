@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
+import { createFirstLoginGate, resolveGateOptions } from '../../src/gate/create-first-login-gate.js';
+import { selectMessage, type LocalizedMessage } from '../../src/internal/select-message.js';
 import { OptionsError, isForcePasswordResetError } from '../../src/errors/index.js';
 import { buildPostLoginEvent } from '../../src/testing/events.js';
 import { createPostLoginApi } from '../../src/testing/recording-api.js';
@@ -131,10 +132,33 @@ describe('flag names that JavaScript objects already have', () => {
 
 // Issue 10, item 14: options valid one by one that contradict each other.
 describe('options that contradict each other', () => {
-  it('rejects a localized message with the default (English) emailSentMessage when emails are on', () => {
-    expect(messageOf({ message: { default: 'Reset it.', es: 'Restablézcala.' }, sendResetEmail: true })).toBe(
-      `${P} "options.emailSentMessage" must have the locales of "options.message" (missing: es); the default is in English only`,
+  it('rejects a message in a language the default emailSentMessage lacks, when emails are on', () => {
+    expect(messageOf({ message: { default: 'Reset it.', fi: 'Vaihda salasanasi.' }, sendResetEmail: true })).toBe(
+      `${P} "options.emailSentMessage" must have the locales of "options.message" (missing: fi); the default does not have them`,
     );
+  });
+
+  it('keeps each default in the languages of the message it goes with, so that 0.1’s options mean what they meant', () => {
+    const fr = (message: LocalizedMessage | undefined) => (message === undefined ? undefined : selectMessage(message, 'fr-FR'));
+    const both = resolveGateOptions({ sendResetEmail: true, log: false });
+    expect([fr(both.message), fr(both.resetEmail?.sentMessage)]).toEqual([
+      'Veuillez réinitialiser votre mot de passe.',
+      'Veuillez réinitialiser votre mot de passe. Nous vous avons envoyé par e-mail un lien pour en définir un nouveau.',
+    ]);
+    // A tenant's own English text: its companion default stays English too.
+    const ownSent = resolveGateOptions({ sendResetEmail: true, emailSentMessage: 'Check your inbox.', log: false });
+    expect([fr(ownSent.message), fr(ownSent.resetEmail?.sentMessage)]).toEqual(['Please reset your password!', 'Check your inbox.']);
+    const ownMessage = resolveGateOptions({ sendResetEmail: true, message: 'Change your password first.', log: false });
+    expect([fr(ownMessage.message), fr(ownMessage.resetEmail?.sentMessage)]).toEqual(['Change your password first.', 'Please reset your password! We have emailed you a link to set a new password.']);
+    const ownSpanish = resolveGateOptions({ sendResetEmail: true, message: { default: 'Reset it.', es: 'Restablézcala.' }, log: false });
+    expect(ownSpanish.resetEmail?.sentMessage).toEqual({
+      default: 'Please reset your password! We have emailed you a link to set a new password.',
+      es: 'Restablezca su contraseña, por favor. Le hemos enviado por correo electrónico un enlace para establecer una nueva.',
+    });
+  });
+
+  it('accepts a message in a language the default emailSentMessage has', () => {
+    expect(() => createFirstLoginGate({ message: { default: 'Reset it.', es: 'Restablézcala.', 'pt-BR': 'Redefina.' }, sendResetEmail: true, log: false })).not.toThrow();
   });
 
   it('rejects an emailSentMessage that lacks a locale of message', () => {
@@ -144,7 +168,7 @@ describe('options that contradict each other', () => {
         emailSentMessage: { default: 'Check your email.', fr: 'Vérifiez vos courriels.' },
         sendResetEmail: true,
       }),
-    ).toBe(`${P} "options.emailSentMessage" must have the locales of "options.message" (missing: es); the default is in English only`);
+    ).toBe(`${P} "options.emailSentMessage" must have the locales of "options.message" (missing: es)`);
   });
 
   it('accepts a localized message when both are localized alike, or when emails are off', () => {

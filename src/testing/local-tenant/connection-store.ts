@@ -1,10 +1,8 @@
 import { randomInt } from 'node:crypto';
-import {
-  passwordPolicyProblem,
-  type Auth0PasswordOptions,
-  type PasswordPolicy,
-  type PasswordStrength,
-} from '../../auth0/password-policy.js';
+import { passwordPolicyFromOptions, type Auth0PasswordOptions, type PasswordPolicy, type PasswordStrength } from '../../auth0/password-policy.js';
+import { checkFields, toIssue, type Report } from '../../internal/check-options.js';
+import { auth0PasswordOptionsChecks } from '../../password/password-policy-option.js';
+import { passwordRulesFromConnection, type PasswordRules } from '../../password/password-rules.js';
 import { connectionKindOf } from '../connection-kind.js';
 import { testingError } from '../testing-error.js';
 
@@ -48,6 +46,13 @@ export interface NewConnection {
   readonly minLength?: number;
   /** Database connections only: turns password history on, remembering this many passwords (1 to 24). */
   readonly passwordHistorySize?: number;
+  /**
+   * Database connections only: the password keys of the connection's `options` in Auth0's shape —
+   * the legacy keys, or the Flexible Password Policy's `password_options` — instead of the three
+   * fields above.
+   * @example { password_options: { complexity: { min_length: 12, sequential_characters: 'block' }, dictionary: { active: true, default: 'en_100k' } } }
+   */
+  readonly passwordOptions?: Auth0PasswordOptions;
 }
 
 /**
@@ -60,6 +65,7 @@ export interface NewConnection {
  * tenant.connections.add({ name: 'staff', strategy: 'auth0', passwordPolicy: 'excellent' });
  * tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordHistorySize: 5 });
  * tenant.connections.passwordPolicyOf('staff'); // { passwordPolicy: 'excellent' }
+ * tenant.connections.setPasswordOptions('staff', { password_options: { dictionary: { active: true, default: 'en_100k' } } });
  * ```
  */
 export interface ConnectionStore {
@@ -74,19 +80,35 @@ export interface ConnectionStore {
    * that is not a database connection, or is malformed.
    */
   add(connection: NewConnection): TenantConnection;
-  /** The password policy of a database connection; `undefined` for other connections. */
+  /**
+   * The legacy password policy of a database connection; `undefined` for other connections and for a
+   * database connection on the Flexible Password Policy (see {@link ConnectionStore.passwordOptionsOf}).
+   */
   passwordPolicyOf(name: string): PasswordPolicy | undefined;
   /**
-   * Changes the password policy of a database connection, for the passwords set from now on (as in
-   * Auth0, existing passwords stay valid). Omitted fields are left as they are; `minLength` and
+   * Changes the legacy password policy of a database connection, for the passwords set from now on (as
+   * in Auth0, existing passwords stay valid). Omitted fields are left as they are; `minLength` and
    * `passwordHistorySize` may be `null` to remove them.
    *
-   * @throws Error when the connection is unknown or not a database connection, or the policy is malformed.
+   * @throws Error when the connection is unknown, not a database connection or on the Flexible
+   * Password Policy, or the policy is malformed.
    */
   setPasswordPolicy(
     name: string,
     policy: { passwordPolicy?: PasswordStrength; minLength?: number | null; passwordHistorySize?: number | null },
   ): PasswordPolicy;
+  /** The password keys of a database connection's `options`, in Auth0's shape; `undefined` for other connections. */
+  passwordOptionsOf(name: string): Auth0PasswordOptions | undefined;
+  /**
+   * Replaces the password keys of a database connection's `options` — as Auth0's
+   * `PATCH /api/v2/connections/{id}` replaces `options` whole — for the passwords set from now on.
+   * `password_options` switches the connection to the Flexible Password Policy; without it, the legacy
+   * keys apply.
+   *
+   * @throws Error when the connection is unknown or not a database connection, or the options are not
+   * what Auth0 accepts (naming the field: `"options.password_options.complexity.min_length" must be …`).
+   */
+  setPasswordOptions(name: string, options: Auth0PasswordOptions): Auth0PasswordOptions;
 }
 
 /** The store as the HTTP API sees it: it also finds connections by id and renders Auth0's shape. */
@@ -95,6 +117,8 @@ export interface ConnectionRecords extends ConnectionStore {
   getById(id: string): TenantConnection | undefined;
   /** The connection as `GET /api/v2/connections/{id}` returns it, `options` included. */
   managementView(name: string): Record<string, unknown> & { options: Record<string, unknown> };
+  /** The rules a new password must meet on a database connection; `undefined` for other connections. */
+  passwordRulesOf(name: string): PasswordRules | undefined;
 }
 
 /** The name of the database connection every new Auth0 tenant has. */
@@ -120,18 +144,29 @@ function randomConnectionId(): string {
 
 interface ConnectionRecord {
   readonly connection: TenantConnection;
-  /** Database connections only. */
-  policy?: PasswordPolicy;
+  /** Database connections only: the password keys of `options`, in Auth0's shape. */
+  passwordOptions?: Auth0PasswordOptions;
 }
 
-/** `options` of a database connection with `policy`, in the Management API's shape. */
-function databaseOptions(policy: PasswordPolicy): Auth0PasswordOptions & Record<string, unknown> {
+/** `options` of a database connection, in the Management API's shape. */
+function databaseOptions(passwordOptions: Auth0PasswordOptions): Record<string, unknown> {
+  const copy = structuredClone(passwordOptions);
+  return {
+    ...(copy.password_options === undefined || copy.password_options === null
+      ? // Auth0 shows the legacy history setting, disabled, on every legacy connection.
+        { ...copy, password_history: copy.password_history ?? { enable: false, size: DEFAULT_HISTORY_SIZE } }
+      : { password_options: copy.password_options }),
+    brute_force_protection: true,
+    strategy_version: 2,
+  };
+}
+
+/** The legacy shorthand of {@link NewConnection} in Auth0's shape. */
+function legacyOptions(policy: { passwordPolicy: unknown; minLength: unknown; passwordHistorySize: unknown }): Record<string, unknown> {
   return {
     passwordPolicy: policy.passwordPolicy,
     ...(policy.minLength === undefined ? {} : { password_complexity_options: { min_length: policy.minLength } }),
-    password_history: { enable: policy.passwordHistorySize !== undefined, size: policy.passwordHistorySize ?? DEFAULT_HISTORY_SIZE },
-    brute_force_protection: true,
-    strategy_version: 2,
+    ...(policy.passwordHistorySize === undefined ? {} : { password_history: { enable: true, size: policy.passwordHistorySize } }),
   };
 }
 
@@ -139,20 +174,29 @@ function databaseOptions(policy: PasswordPolicy): Auth0PasswordOptions & Record<
 export function createConnectionStore(): ConnectionRecords {
   const byName = new Map<string, ConnectionRecord>();
 
-  function databaseRecord(where: string, name: string): ConnectionRecord & { policy: PasswordPolicy } {
+  function databaseRecord(where: string, name: string): ConnectionRecord & { passwordOptions: Auth0PasswordOptions } {
     const record = byName.get(name);
     if (record === undefined) throw testingError(where, `unknown connection ${JSON.stringify(name)}`);
-    if (record.policy === undefined) {
+    if (record.passwordOptions === undefined) {
       const kind = connectionKindOf(record.connection.strategy);
       throw testingError(where, `"${name}" is a ${kind} connection: only database connections have a password policy`);
     }
-    return record as ConnectionRecord & { policy: PasswordPolicy };
+    return record as ConnectionRecord & { passwordOptions: Auth0PasswordOptions };
   }
 
-  function checkPolicy(where: string, policy: Partial<Record<keyof PasswordPolicy, unknown>>): void {
-    const problem = passwordPolicyProblem(policy);
-    if (problem !== undefined) throw testingError(where, problem);
+  /** Auth0's checks of `options`, thrown as one testing error naming every field at fault. */
+  function checkPasswordOptions(where: string, options: unknown): Auth0PasswordOptions {
+    const problems: string[] = [];
+    const report: Report = (expected, input, path = []) => {
+      const issue = toIssue(path, expected, input);
+      problems.push(`"${issue.path}" ${issue.expected}`);
+    };
+    checkFields(options, report, auth0PasswordOptionsChecks, 'must be the password keys of a connection’s options');
+    if (problems.length > 0) throw testingError(where, problems.join('; '));
+    return structuredClone(options as Auth0PasswordOptions);
   }
+
+  const isFlexible = (options: Auth0PasswordOptions): boolean => options.password_options !== undefined && options.password_options !== null;
 
   const store: ConnectionRecords = {
     list: () => [...byName.values()].map(({ connection }) => ({ ...connection })),
@@ -164,7 +208,7 @@ export function createConnectionStore(): ConnectionRecords {
       for (const { connection } of byName.values()) if (connection.id === id) return { ...connection };
       return undefined;
     },
-    add({ name, strategy, passwordPolicy, minLength, passwordHistorySize }) {
+    add({ name, strategy, passwordPolicy, minLength, passwordHistorySize, passwordOptions }) {
       const where = 'localTenant.connections.add';
       if (typeof name !== 'string' || !CONNECTION_NAME.test(name)) {
         const problem = `"name" must be letters, digits and inner hyphens (got ${JSON.stringify(name)})`;
@@ -176,41 +220,56 @@ export function createConnectionStore(): ConnectionRecords {
       }
       if (byName.has(name)) throw testingError(where, `a connection named "${name}" already exists`);
       const isDatabase = connectionKindOf(strategy) === 'database';
-      const hasPolicy = passwordPolicy !== undefined || minLength !== undefined || passwordHistorySize !== undefined;
-      if (hasPolicy && !isDatabase) {
+      const hasShorthand = passwordPolicy !== undefined || minLength !== undefined || passwordHistorySize !== undefined;
+      if ((hasShorthand || passwordOptions !== undefined) && !isDatabase) {
         throw testingError(where, `a password policy is only for database connections (strategy "auth0"), not "${strategy}"`);
       }
-      checkPolicy(where, { passwordPolicy, minLength, passwordHistorySize });
-      const connection: TenantConnection = { id: randomConnectionId(), name, strategy };
-      const record: ConnectionRecord = { connection };
-      if (isDatabase) {
-        record.policy = {
-          passwordPolicy: passwordPolicy ?? 'none',
-          ...(minLength === undefined ? {} : { minLength }),
-          ...(passwordHistorySize === undefined ? {} : { passwordHistorySize }),
-        };
+      if (hasShorthand && passwordOptions !== undefined) {
+        throw testingError(where, 'give either "passwordOptions" (Auth0’s shape) or "passwordPolicy", "minLength" and "passwordHistorySize", not both');
       }
-      byName.set(name, record);
+      const options = isDatabase
+        ? checkPasswordOptions(where, passwordOptions ?? legacyOptions({ passwordPolicy: passwordPolicy ?? 'none', minLength, passwordHistorySize }))
+        : undefined;
+      const connection: TenantConnection = { id: randomConnectionId(), name, strategy };
+      byName.set(name, options === undefined ? { connection } : { connection, passwordOptions: options });
       return { ...connection };
     },
     passwordPolicyOf(name) {
-      const policy = byName.get(name)?.policy;
-      return policy === undefined ? undefined : { ...policy };
+      const options = byName.get(name)?.passwordOptions;
+      return options === undefined || isFlexible(options) ? undefined : passwordPolicyFromOptions(options);
     },
     setPasswordPolicy(name, changes) {
       const where = 'localTenant.connections.setPasswordPolicy';
       const record = databaseRecord(where, name);
-      const { passwordPolicy = record.policy.passwordPolicy } = changes;
-      const minLength = changes.minLength === null ? undefined : changes.minLength ?? record.policy.minLength;
-      const passwordHistorySize =
-        changes.passwordHistorySize === null ? undefined : changes.passwordHistorySize ?? record.policy.passwordHistorySize;
-      checkPolicy(where, { passwordPolicy, minLength, passwordHistorySize });
-      record.policy = {
-        passwordPolicy,
-        ...(minLength === undefined ? {} : { minLength }),
-        ...(passwordHistorySize === undefined ? {} : { passwordHistorySize }),
-      };
-      return { ...record.policy };
+      if (isFlexible(record.passwordOptions)) {
+        throw testingError(where, `"${name}" is on the Flexible Password Policy: change it with setPasswordOptions`);
+      }
+      const current = passwordPolicyFromOptions(record.passwordOptions);
+      const { passwordPolicy = current.passwordPolicy } = changes;
+      const minLength = changes.minLength === null ? undefined : changes.minLength ?? current.minLength;
+      const passwordHistorySize = changes.passwordHistorySize === null ? undefined : changes.passwordHistorySize ?? current.passwordHistorySize;
+      // The dictionary and personal-data keys stay as they are.
+      const { password_dictionary: dictionary, password_no_personal_info: personalInfo } = record.passwordOptions;
+      record.passwordOptions = checkPasswordOptions(where, {
+        ...legacyOptions({ passwordPolicy, minLength, passwordHistorySize }),
+        ...(dictionary === undefined ? {} : { password_dictionary: dictionary }),
+        ...(personalInfo === undefined ? {} : { password_no_personal_info: personalInfo }),
+      });
+      return passwordPolicyFromOptions(record.passwordOptions);
+    },
+    passwordOptionsOf(name) {
+      const options = byName.get(name)?.passwordOptions;
+      return options === undefined ? undefined : structuredClone(options);
+    },
+    setPasswordOptions(name, options) {
+      const where = 'localTenant.connections.setPasswordOptions';
+      const record = databaseRecord(where, name);
+      record.passwordOptions = checkPasswordOptions(where, options);
+      return structuredClone(record.passwordOptions);
+    },
+    passwordRulesOf(name) {
+      const options = byName.get(name)?.passwordOptions;
+      return options === undefined ? undefined : passwordRulesFromConnection(options);
     },
     managementView(name) {
       const record = byName.get(name);
@@ -223,7 +282,7 @@ export function createConnectionStore(): ConnectionRecords {
         strategy,
         is_domain_connection: false,
         realms: [name],
-        options: record.policy === undefined ? {} : databaseOptions(record.policy),
+        options: record.passwordOptions === undefined ? {} : databaseOptions(record.passwordOptions),
       };
     },
   };

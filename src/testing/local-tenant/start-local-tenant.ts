@@ -30,6 +30,7 @@ import { createTokenIssuer } from './token-issuer.js';
 import { LOCAL_TENANT_ID } from './trigger-context.js';
 import { createUserStore, type UserStore } from './user-store.js';
 import { createUsersExportJobs } from './users-export-jobs.js';
+import { loadCommonPasswords } from '../../password/common-passwords.js';
 
 /**
  * Options of {@link startLocalTenant}.
@@ -499,7 +500,9 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   // One clock for the tenant, the runners and the handlers: the system's, read at every call.
   const clock = createMonotonicClock();
   const connections = createConnectionStore();
-  const users = createUserStore(connections, clock);
+  // Loaded once per process (and only by the testing toolkit, never by the Actions' entry): a
+  // connection may name the largest list at any time, and the store checks passwords synchronously.
+  const users = createUserStore(connections, clock, await loadCommonPasswords('en_100k'));
   const faults = createFaultQueue();
   const log = createRequestLog();
   const closing = new AbortController();

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { strengthProblem, type PasswordPolicy } from '../../auth0/password-policy.js';
+import { describePasswordRule, ENGLISH_PASSWORD_TEXTS } from '../../password/password-texts.js';
+import { checkNewPassword, passwordRulesFromConnection, type CommonPasswords, type PasswordRule, type PasswordRules } from '../../password/password-rules.js';
 import { connectionKindOf } from '../connection-kind.js';
-import { DEFAULT_DATABASE_CONNECTION, type ConnectionStore, type TenantConnection } from './connection-store.js';
+import { DEFAULT_DATABASE_CONNECTION, type ConnectionRecords, type TenantConnection } from './connection-store.js';
 import {
   cloneJson,
   findInvalidMetadataKey,
@@ -48,6 +49,16 @@ export interface TenantUser {
   user_id: string;
   email?: string;
   email_verified: boolean;
+  /** Present when the user was created with one. */
+  username?: string;
+  /** Present when the user was created with one. */
+  name?: string;
+  /** Present when the user was created with one. */
+  nickname?: string;
+  /** Present when the user was created with one. */
+  given_name?: string;
+  /** Present when the user was created with one. */
+  family_name?: string;
   /** Present once an administrator has blocked or unblocked the user. */
   blocked?: boolean;
   /** ISO 8601. */
@@ -75,6 +86,15 @@ export interface TenantUser {
  */
 export interface CreateUserInput {
   email?: string;
+  /**
+   * Profile fields a connection's personal-data rule may block from passwords
+   * (`password_no_personal_info`, `password_options.profile_data`). @default absent
+   */
+  username?: string;
+  name?: string;
+  nickname?: string;
+  given_name?: string;
+  family_name?: string;
   /** @default `false` for database users, `true` for social and enterprise users (their provider vouches) */
   email_verified?: boolean;
   /** The connection name. @default "Username-Password-Authentication" */
@@ -158,8 +178,8 @@ export interface UserPatch {
 
 /** Why a new password was refused, named as Auth0 names it in its error messages. */
 export interface PasswordRefusal {
-  readonly error: 'PasswordStrengthError' | 'PasswordHistoryError';
-  /** The rule the password breaks, in words; it never quotes the password. */
+  readonly error: 'PasswordStrengthError' | 'PasswordDictionaryError' | 'PasswordNoUserInfoError' | 'PasswordHistoryError';
+  /** The rules the password breaks, in words; it never quotes the password. */
   readonly problem: string;
 }
 
@@ -204,17 +224,27 @@ function matchesHash(password: string, { salt, hash }: PasswordHash): boolean {
 
 // Auth0 keeps at most 24 passwords of history.
 const MAX_HISTORY = 24;
-const NO_POLICY: PasswordPolicy = { passwordPolicy: 'none' };
+const NO_RULES: PasswordRules = passwordRulesFromConnection({ passwordPolicy: 'none' });
 
-/** A random password that meets `policy`, as a user who signed up would have (a test never learns it). */
-function randomPassword(policy: PasswordPolicy): string {
-  // Four classes and at least 28 characters (more when the policy asks): only "no more than two
-  // identical characters in a row" can fail, and rarely, so a few draws are enough.
-  const bytes = Math.max(18, policy.minLength ?? 0);
-  for (;;) {
-    const candidate = `Aa1!${randomBytes(bytes).toString('base64url')}`;
-    if (strengthProblem(candidate, policy) === undefined) return candidate;
-  }
+/** Which of Auth0's errors refuses a password that breaks `rule`. */
+function auth0ErrorFor(rule: PasswordRule): PasswordRefusal['error'] {
+  if (rule.id === 'not-common') return 'PasswordDictionaryError';
+  if (rule.id === 'no-profile-data') return 'PasswordNoUserInfoError';
+  return 'PasswordStrengthError';
+}
+
+/**
+ * Why `password` may not be set under `rules`, or `undefined`: Auth0 answers one error for a password,
+ * so the first broken rule's kind names it, and the words list every broken rule of that kind. In
+ * which order Auth0 checks is not documented: strength, dictionary, then personal data, here.
+ */
+function ruleRefusal(password: string, rules: PasswordRules, context: Parameters<typeof checkNewPassword>[2]): PasswordRefusal | undefined {
+  const broken = checkNewPassword(password, rules, context);
+  const [first] = broken;
+  if (first === undefined) return undefined;
+  const error = auth0ErrorFor(first);
+  const words = broken.filter((rule) => auth0ErrorFor(rule) === error).map((rule) => describePasswordRule(rule, (key) => ENGLISH_PASSWORD_TEXTS[key]));
+  return { error, problem: words.join('; ') };
 }
 
 function randomDigits(count: number): string {
@@ -246,6 +276,9 @@ function identityOf(userId: string, connection: TenantConnection): TenantIdentit
     isSocial: connectionKindOf(connection.strategy) === 'social',
   };
 }
+
+const PROFILE_FIELDS = ['username', 'name', 'nickname', 'given_name', 'family_name'] as const;
+type ProfileField = (typeof PROFILE_FIELDS)[number];
 
 function requireIsoDate(where: string, field: string, value: unknown): string {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
@@ -286,8 +319,9 @@ function requireDatabaseConnection(where: string, field: string, connection: Ten
  *
  * @param connections - where connection names are looked up.
  * @param now - the tenant clock, in milliseconds; read once per write.
+ * @param commonPasswords - the 100,000 common passwords, loaded: the largest list a connection may name.
  */
-export function createUserStore(connections: ConnectionStore, now: () => number): UserRecords {
+export function createUserStore(connections: ConnectionRecords, now: () => number, commonPasswords: CommonPasswords): UserRecords {
   const records = new Map<string, UserRecord>();
   const isoNow = (): string => new Date(now()).toISOString();
 
@@ -318,17 +352,22 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
     }
   }
 
-  const policyOf = (connection: TenantConnection): PasswordPolicy => connections.passwordPolicyOf(connection.name) ?? NO_POLICY;
+  const rulesOf = (connection: TenantConnection): PasswordRules => connections.passwordRulesOf(connection.name) ?? NO_RULES;
 
   function refusalOf(record: UserRecord, password: string): PasswordRefusal | undefined {
-    const policy = policyOf(record.connection);
-    const weak = strengthProblem(password, policy);
-    if (weak !== undefined) return { error: 'PasswordStrengthError', problem: weak };
-    const historySize = policy.passwordHistorySize;
+    const rules = rulesOf(record.connection);
+    const refusal = ruleRefusal(password, rules, { owner: record.user, commonPasswords });
+    if (refusal !== undefined) return refusal;
+    const { historySize } = rules;
     if (historySize !== undefined && record.passwords.slice(0, historySize).some((used) => matchesHash(password, used))) {
       return { error: 'PasswordHistoryError', problem: `it is one of the last ${historySize} passwords of this user` };
     }
     return undefined;
+  }
+
+  /** The policy's name in an error: the legacy level, or the Flexible Password Policy. */
+  function policyName(connection: TenantConnection): string {
+    return connections.passwordPolicyOf(connection.name)?.passwordPolicy ?? 'Flexible Password Policy';
   }
 
   /** Checks a new password against the user's connection and its policy, and hashes it. */
@@ -337,10 +376,24 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
     const refusal = refusalOf(record, requirePassword(where, password));
     if (refusal !== undefined) {
       const { name } = record.connection;
-      const level = policyOf(record.connection).passwordPolicy;
-      throw testingError(where, `the password does not meet the password policy of "${name}" (${level}): ${refusal.problem} (Auth0 answers ${refusal.error})`);
+      throw testingError(where, `the password does not meet the password policy of "${name}" (${policyName(record.connection)}): ${refusal.problem} (Auth0 answers ${refusal.error})`);
     }
     return hashPassword(password as string);
+  }
+
+  /** A random password that meets the user's rules, as a user who signed up would have (a test never learns it). */
+  function randomPassword(record: UserRecord): string {
+    const rules = rulesOf(record.connection);
+    // Four types and at least 24 characters (more when the rules ask, never past 72 bytes): only runs
+    // and the user's own profile data can fail, and rarely, so a few draws are enough.
+    const length = Math.min(72, Math.max(24, rules.minLength));
+    const oneOf = (characters: string) => characters[randomInt(characters.length)] as string;
+    for (let draw = 0; draw < 100; draw += 1) {
+      const types = oneOf('abcdefghijklmnopqrstuvwxyz') + oneOf('ABCDEFGHIJKLMNOPQRSTUVWXYZ') + oneOf('0123456789') + oneOf('!#%+=?@^~');
+      const candidate = `${types}${randomBytes(length).toString('base64url')}`.slice(0, length);
+      if (ruleRefusal(candidate, rules, { owner: record.user, commonPasswords }) === undefined) return candidate;
+    }
+    throw testingError('localTenant.users.create', `no random password meets the rules of "${record.connection.name}" for this user: give one with "password"`);
   }
 
   function storePassword(record: UserRecord, hash: PasswordHash): void {
@@ -393,9 +446,17 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
       checkUnique(where, userId, email, connection);
 
       const at = isoNow();
+      const profile: Partial<Pick<TenantUser, ProfileField>> = {};
+      for (const field of PROFILE_FIELDS) {
+        const value = input[field];
+        if (value === undefined) continue;
+        if (typeof value !== 'string' || value === '') throw testingTypeError(where, `"${field}" must be a non-empty string (got ${JSON.stringify(value)})`);
+        profile[field] = value;
+      }
       const user: TenantUser = {
         user_id: userId,
         ...(email === undefined ? {} : { email }),
+        ...profile,
         email_verified: input.email_verified ?? !isDatabase,
         created_at: input.created_at === undefined ? at : requireIsoDate(where, 'created_at', input.created_at),
         updated_at: at,
@@ -410,7 +471,7 @@ export function createUserStore(connections: ConnectionStore, now: () => number)
       const record: UserRecord = { user, connection, passwords: [] };
       if (isDatabase) {
         // Like a user who signed up: there is a password, just not one the test knows.
-        const password = input.password ?? randomPassword(policyOf(connection));
+        const password = input.password ?? randomPassword(record);
         storePassword(record, newPassword(where, record, password));
       }
       records.set(userId, record);

@@ -68,9 +68,12 @@ function wrongType(property: string, expected: string, value: unknown): TenantRe
 }
 
 // Auth0's answers to a password its policy refuses: a 400 with the error's name in the message and
-// no `errorCode` (community.auth0.com/t/passwordstrengtherror-on-management-api-doesnt-include/79241).
+// no `errorCode` (community.auth0.com/t/passwordstrengtherror-on-management-api-doesnt-include/79241;
+// the dictionary's and personal data's words as client code in the wild matches them).
 const PASSWORD_REFUSALS: Readonly<Record<PasswordRefusal['error'], string>> = {
   PasswordStrengthError: 'PasswordStrengthError: Password is too weak',
+  PasswordDictionaryError: 'PasswordDictionaryError: Password is too common',
+  PasswordNoUserInfoError: 'PasswordNoUserInfoError: Password contains user information',
   PasswordHistoryError: 'PasswordHistoryError: Password has previously been used',
 };
 
