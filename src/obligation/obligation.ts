@@ -263,13 +263,17 @@ export function ruleWarning(setAt: IsoInstant, rules: PasswordRules, now: number
   const { passwordsSetBefore: cutOff, maxPasswordAge } = rules;
   if (cutOff !== undefined && cutOff.graceDays > 0 && cutOff.ms <= now && setAt < cutOff.at) {
     const deadline = cutOffDeadline(cutOff, userId);
-    const due = isoInstantOf(deadline);
-    if (now < deadline && due !== undefined) return { rule: 'passwords-set-before', due };
+    if (now < deadline) return warningDue('passwords-set-before', deadline);
   }
   if (maxPasswordAge !== undefined && maxPasswordAge.warnMs > 0) {
     const deadline = (parseIsoTime(setAt) as number) + maxPasswordAge.ms;
-    const due = isoInstantOf(deadline);
-    if (deadline - maxPasswordAge.warnMs <= now && now <= deadline && due !== undefined) return { rule: 'max-password-age', due };
+    if (deadline - maxPasswordAge.warnMs <= now && now <= deadline) return warningDue('max-password-age', deadline);
   }
   return undefined;
+}
+
+/** A warning whose obligation begins at `deadline` (epoch milliseconds); none past the year 9999. */
+function warningDue(rule: RuleWarning['rule'], deadline: number): RuleWarning | undefined {
+  const due = isoInstantOf(deadline);
+  return due === undefined ? undefined : { rule, due };
 }
