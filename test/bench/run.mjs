@@ -109,13 +109,34 @@ function perLogin() {
       buildPostLoginEvent({ stats: { logins_count: 3 }, user: { app_metadata: { needsPasswordReset: true, needsPasswordResetAt: '2026-02-01T00:00:00.000Z' } } }),
       buildPostLoginEvent({ stats: { logins_count: 12 } }),
     ];
+    // The warned rows, the worst case: the bench's passwords (created 2026-01-15, never changed) inside
+    // the age limit's last 30 days, and before a cut-off an hour ago whose 90-day spread puts this user
+    // (day 59) later. Every login the rules look at (the returning user, the obligation met) is warned.
+    const DAY = 86400000;
+    const ageDays = Math.ceil((Date.now() - Date.parse(events[3].user.created_at)) / DAY) + 5;
+    const warnOptions = { passwordsSetBefore: '2026-01-01T00:00:00.000Z', maxPasswordAgeDays: { days: ageDays, warnDays: 30 } };
+    const graceOptions = { passwordsSetBefore: { at: new Date(Date.now() - 3600000).toISOString(), graceDays: 90 }, maxPasswordAgeDays: 3650 };
     const handlers = {
       'no-op handler': async () => {},
       'original recipe (6 lines)': recipe.onExecutePostLogin,
       'gate, log off': createFirstLoginGate({ log: false }),
       'gate, log off, both rules on': createFirstLoginGate({ log: false, passwordsSetBefore: '2026-01-01T00:00:00.000Z', maxPasswordAgeDays: 3650 }),
+      'gate, log off, both rules on with warnDays and graceDays (no login in a window)': createFirstLoginGate({
+        log: false,
+        passwordsSetBefore: { at: '2026-01-01T00:00:00.000Z', graceDays: 90 },
+        maxPasswordAgeDays: { days: 3650, warnDays: 30 },
+      }),
+      'gate, log off, every returning login warned (warnDays)': createFirstLoginGate({ log: false, ...warnOptions }),
+      'gate, log off, every returning login warned (graceDays)': createFirstLoginGate({ log: false, ...graceOptions }),
       'gate, log on (console.log)': createFirstLoginGate(),
     };
+    // The warned rows only mean something if those logins are warned: checked once, with a gate that logs.
+    for (const [options, expected] of [[warnOptions, 'password-expires-soon'], [graceOptions, 'passwords-set-before-grace']]) {
+      const reasons = [];
+      const check = createFirstLoginGate({ ...options, log: (entry) => reasons.push(entry.reason) });
+      for (const event of events) check(event, createPostLoginApi());
+      if (reasons[1] !== expected || reasons[3] !== expected) throw new Error('warning rows: expected ' + expected + ', got ' + reasons.join(', '));
+    }
     // A minimal api, reused: the harness must cost far less than what it measures.
     let denials = 0, writes = 0;
     const api = { access: { deny() { denials += 1; return api; } }, user: { setAppMetadata() { writes += 1; return api; } } };
