@@ -1,6 +1,6 @@
 import type { LogOption } from '../internal/log.js';
 import type { LocalizedMessage } from '../internal/select-message.js';
-import type { ObligationKeys, PasswordRules } from '../obligation/obligation.js';
+import { isRecord, type ObligationKeys, type PasswordRules } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import {
@@ -240,8 +240,6 @@ export const maxPasswordAgeChecks: OptionChecks<MaxPasswordAgeOptions> = {
   warnDays: integerCheck(1, 365, ' (days)'),
 };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The checks of {@link ExemptOptions}. */
 export const exemptChecks: OptionChecks<ExemptOptions> = {
   passkeyLogins: booleanCheck,
@@ -272,11 +270,11 @@ export const firstLoginGateOptionChecks: OptionChecks<FirstLoginGateOptions> = {
   emailSentMessage: localizedMessageCheck('emailSentMessage'),
   // A plain value keeps its own check and message; an object is checked field by field.
   passwordsSetBefore: (value, report) => {
-    if (!isPlainObject(value)) return isoTimeCheck(value, report);
+    if (!isRecord(value)) return isoTimeCheck(value, report);
     checkFields(value, report, passwordsSetBeforeChecks, 'must be an ISO 8601 date-time or { at, graceDays? }');
   },
   maxPasswordAgeDays: (value, report) => {
-    if (!isPlainObject(value)) return maxAgeDaysCheck(value, report);
+    if (!isRecord(value)) return maxAgeDaysCheck(value, report);
     checkFields(value, report, maxPasswordAgeChecks, 'must be an integer or { days, warnDays? }');
     const { days, warnDays } = value;
     // A warning as long as the whole life would warn a password the day it is set.
