@@ -40,6 +40,12 @@ export interface LogEntry {
    * `no-address` or `failed`.
    */
   email?: 'sent' | 'cooldown' | 'not-interactive' | 'no-address' | 'failed';
+  /** The gate: when the obligation that stopped the login began, ISO 8601. */
+  since?: string;
+  /** The gate, for a warning: when the obligation begins, ISO 8601. */
+  due?: string;
+  /** The gate: who required the change (`<flag>By`, at most 32 characters), when the flag says. */
+  by?: string;
   /** A short human explanation for failures. Never contains a secret or a token. */
   detail?: string;
   /** How long the handler took, in milliseconds (post-change-password only). */
