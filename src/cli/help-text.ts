@@ -29,8 +29,10 @@ ${RATE}
                                      one at a time, a tenant 100 ms away allows 10 requests/s
   --state <file.json>                record each user's outcome there as it happens; a re-run
                                      with the same file skips the users done or skipped and
-                                     retries the failed. One run at a time per file: a lock file
-                                     sits next to it
+                                     retries the failed. The file records its run (the command,
+                                     the users selected, what is written): another run is refused
+                                     with it. One run at a time per file: a lock file sits next
+                                     to it
   --json                             print the final report as JSON
   -h, --help                         this help`;
 
@@ -141,6 +143,8 @@ Options:
                                      must change (1 to ${MAX_PASSWORD_AGE_DAYS})
 ${FLAG}
 ${RATE}
+  --state <file.json>                instead: which run this state file belongs to and how far it
+                                     got (reads the file only: no credentials, no request)
   --json                             print the status as JSON
   -h, --help                         this help
 

@@ -3,16 +3,12 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { UserOutcome } from '../admin/report.js';
 import { acquireRunLock, isProcessRunning, type LockHolder } from './acquire-run-lock.js';
-import { quotePath, UsageError, type CliCommand } from './parse-arguments.js';
+import { quotePath, UsageError } from './parse-arguments.js';
 import { parseJsonObject } from './parse-json-object.js';
+import { describeRun, identityRecord, isSameRun, parseRunIdentity, type RunIdentity } from './run-identity.js';
 import { nodeFileSystem, type StateFileSystem, type WritableFile } from './state-file-system.js';
 
-/** Which run a state file belongs to: a re-run must be the same command, on the same tenant and flag. */
-export interface RunIdentity {
-  readonly command: CliCommand;
-  readonly domain: string;
-  readonly flag: string;
-}
+export type { RunIdentity } from './run-identity.js';
 
 /** What the state file keeps of one user. Never a password, a secret or a token. */
 export interface StateEntry {
@@ -25,9 +21,9 @@ export interface StateEntry {
   readonly error?: string;
 }
 
-interface StateDocument extends RunIdentity {
+interface StateDocument {
   readonly tool: typeof TOOL;
-  readonly version: 1;
+  readonly version: typeof VERSION;
   readonly users: Record<string, StateEntry>;
 }
 
@@ -76,6 +72,8 @@ export interface StateFileOptions {
 }
 
 const TOOL = 'auth0-force-password-reset';
+/** 2: the file records its whole run (the users selected, what is written), not only command, tenant and flag. */
+const VERSION = 2;
 /** The rewrite appends in pieces of about this many characters. */
 const WRITE_CHUNK = 64 * 1024;
 const STATUSES: ReadonlySet<string> = new Set<StateEntry['status']>(['done', 'skipped', 'failed']);
@@ -92,13 +90,22 @@ const companions = (path: string) => ({
 function isStateDocument(value: Record<string, unknown> | undefined): value is Record<string, unknown> & StateDocument {
   if (value === undefined) return false;
   const document = value as Partial<StateDocument>;
-  return (
-    document.tool === TOOL &&
-    document.version === 1 &&
-    typeof document.users === 'object' &&
-    document.users !== null &&
-    !Array.isArray(document.users)
-  );
+  return document.tool === TOOL && typeof document.users === 'object' && document.users !== null && !Array.isArray(document.users);
+}
+
+/**
+ * The run a state file's text belongs to, and its users' entries.
+ *
+ * @throws UsageError when the text is not a state file of this tool, or of another version of it.
+ */
+function parseStateDocument(named: string, text: string): { readonly identity: RunIdentity; readonly users: Record<string, StateEntry> } {
+  const parsed = parseJsonObject(text);
+  if (!isStateDocument(parsed)) throw new UsageError(`${named} is not a state file of this tool; give a new path, or remove the file`);
+  const identity = parsed.version === VERSION ? parseRunIdentity(parsed) : undefined;
+  if (identity === undefined) {
+    throw new UsageError(`${named} was written by another version of this tool and does not say which run it belongs to in a form this one reads; give a new path`);
+  }
+  return { identity, users: parsed.users };
 }
 
 /** One line of the journal: `{"userId":"auth0|…","status":"done","at":"…"}`. */
@@ -127,14 +134,20 @@ function entryOf(outcome: UserOutcome, message: string | undefined, at: string):
 
 interface LoadedState {
   readonly exists: boolean;
+  /** The run the state file records; `undefined` when there is no state file. */
+  readonly identity: RunIdentity | undefined;
   /** Every user's latest outcome: the state file's, then the journal's in order. */
   readonly users: Map<string, StateEntry>;
   /** `undefined` when there is no journal. */
   readonly journal: { readonly records: number; readonly torn: boolean } | undefined;
 }
 
-/** Reads the state file and its journal, if any. */
-async function loadState(fs: StateFileSystem, path: string, identity: RunIdentity): Promise<LoadedState> {
+/**
+ * Reads the state file and its journal, if any. With `identity`, a state file of another run is
+ * refused; without, any run's is read (for `status`).
+ */
+async function loadState(fs: StateFileSystem, path: string, identity: RunIdentity | undefined): Promise<LoadedState> {
+  let recorded: RunIdentity | undefined;
   const named = `--state ${quotePath(path)}`;
   const readText = async (file: string) => {
     try {
@@ -146,21 +159,20 @@ async function loadState(fs: StateFileSystem, path: string, identity: RunIdentit
   const users = new Map<string, StateEntry>();
   const text = await readText(path);
   if (text !== undefined) {
-    const parsed = parseJsonObject(text);
-    if (!isStateDocument(parsed)) throw new UsageError(`${named} is not a state file of this tool; give a new path, or remove the file`);
-    for (const key of ['command', 'domain', 'flag'] as const) {
-      if (parsed[key] !== identity[key]) {
-        throw new UsageError(
-          `${named} belongs to another run (${parsed.command} on ${parsed.domain}, flag ${parsed.flag}); use another file for ${identity.command} on ${identity.domain}, flag ${identity.flag}`,
-        );
-      }
+    const parsed = parseStateDocument(named, text);
+    if (identity !== undefined && !isSameRun(parsed.identity, identity)) {
+      // Its "done" users are that run's: this one would leave them alone without having done them.
+      throw new UsageError(
+        `${named} belongs to another run: ${describeRun(parsed.identity)}. This run is ${describeRun(identity)}: give it a state file of its own (another --state path); to continue the other run, run its command again`,
+      );
     }
+    recorded = parsed.identity;
     for (const [userId, entry] of Object.entries(parsed.users)) users.set(userId, entry);
   }
 
   const journalPath = companions(path).journal;
   const journalText = await readText(journalPath);
-  if (journalText === undefined) return { exists: text !== undefined, users, journal: undefined };
+  if (journalText === undefined) return { exists: text !== undefined, identity: recorded, users, journal: undefined };
   if (text === undefined) {
     throw new UsageError(`${named} is missing, but its journal ${quotePath(journalPath)} is there: restore the state file, or remove the journal to start afresh`);
   }
@@ -176,7 +188,7 @@ async function loadState(fs: StateFileSystem, path: string, identity: RunIdentit
     }
     users.set(...record);
   }
-  return { exists: true, users, journal: { records: lines.length, torn } };
+  return { exists: true, identity: recorded, users, journal: { records: lines.length, torn } };
 }
 
 const finishedUsers = (users: ReadonlyMap<string, StateEntry>) =>
@@ -189,6 +201,36 @@ const finishedUsers = (users: ReadonlyMap<string, StateEntry>) =>
  */
 export async function readFinishedUsers(path: string, identity: RunIdentity, fs: StateFileSystem = nodeFileSystem): Promise<ReadonlySet<string>> {
   return finishedUsers((await loadState(fs, path, identity)).users);
+}
+
+/** What a state file says of its run, for `status --state`. */
+export interface StateSummary {
+  readonly path: string;
+  readonly identity: RunIdentity;
+  /** Each user's latest outcome, counted. */
+  readonly counts: { readonly done: number; readonly skipped: number; readonly failed: number };
+  /** The latest time an outcome was recorded, ISO 8601. */
+  readonly lastRecordedAt: string | undefined;
+  /** Outcomes still in the journal: a run is under way, or one did not finish (the next start folds them in). */
+  readonly journalRecords: number;
+}
+
+/**
+ * Reads a state file (and its journal) without taking its lock or writing anything: which run it
+ * belongs to, and how far it got. A run in progress may be adding to it meanwhile.
+ *
+ * @throws UsageError when there is no such file, or it is not a state file of this tool.
+ */
+export async function readStateSummary(path: string, fs: StateFileSystem = nodeFileSystem): Promise<StateSummary> {
+  const loaded = await loadState(fs, path, undefined);
+  if (loaded.identity === undefined) throw new UsageError(`--state ${quotePath(path)}: no such file`);
+  const counts = { done: 0, skipped: 0, failed: 0 };
+  let lastRecordedAt: string | undefined;
+  for (const entry of loaded.users.values()) {
+    if (STATUSES.has(entry?.status)) counts[entry.status] += 1;
+    if (typeof entry?.at === 'string' && (lastRecordedAt === undefined || entry.at > lastRecordedAt)) lastRecordedAt = entry.at;
+  }
+  return { path, identity: loaded.identity, counts, lastRecordedAt, journalRecords: loaded.journal?.records ?? 0 };
 }
 
 /**
@@ -230,7 +272,7 @@ export async function openStateFile(path: string, identity: RunIdentity, options
     const temporary = files.temporary();
     const file = await fs.open(temporary, 'wx');
     try {
-      let pending = `${JSON.stringify({ tool: TOOL, version: 1, ...identity }, null, 2).slice(0, -2)},\n  "users": {`;
+      let pending = `${JSON.stringify({ tool: TOOL, version: VERSION, ...identityRecord(identity) }, null, 2).slice(0, -2)},\n  "users": {`;
       let entries = 0;
       const add = async (userId: string, entry: StateEntry) => {
         pending += `${entries === 0 ? '' : ','}\n    ${JSON.stringify(userId)}: ${JSON.stringify(entry, null, 2).replaceAll('\n', '\n    ')}`;

@@ -40,6 +40,8 @@ export interface StatusArguments {
   readonly passwordsSetBefore: string | undefined;
   readonly maxPasswordAgeDays: number | undefined;
   readonly rate: number | undefined;
+  /** `--state`: read this state file (which run it belongs to, how far it got) instead of the tenant. */
+  readonly state: string | undefined;
   readonly json: boolean;
 }
 
@@ -210,8 +212,10 @@ function parseConcurrency(value: string | undefined): number | undefined {
 }
 
 /** Options that belong to the other kind of command, named in a refusal. */
-const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'dry-run', 'state', 'concurrency'] as const;
+const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'dry-run', 'concurrency'] as const;
 const STATUS_ONLY = ['passwords-set-before', 'max-password-age-days'] as const;
+/** What `status --state` leaves out: it reads the file, not the tenant. */
+const TENANT_STATUS_ONLY = ['connection', 'flag', 'passwords-set-before', 'max-password-age-days', 'rate'] as const;
 
 function malformedUserIds(positionals: readonly { readonly value: string; readonly index: number }[]): UsageError | undefined {
   const problems = positionals.flatMap(({ value, index }) => {
@@ -268,6 +272,8 @@ export function parseArguments(argv: readonly string[]): CommandLine {
     const misplaced = CHANGE_ONLY.find((name) => values[name] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} is not an option of status`);
     if (rest.length > 0) throw new UsageError('status takes no user ids: it counts every user (or those of --connection <name>)');
+    const tenantOnly = state === undefined ? undefined : TENANT_STATUS_ONLY.find((name) => values[name] !== undefined);
+    if (tenantOnly !== undefined) throw new UsageError(`status --state reads the state file only: --${tenantOnly} does not apply to it`);
     return {
       kind: 'status',
       status: {
@@ -277,6 +283,7 @@ export function parseArguments(argv: readonly string[]): CommandLine {
         passwordsSetBefore: parsePasswordsSetBefore(values['passwords-set-before']),
         maxPasswordAgeDays: parseMaxPasswordAgeDays(values['max-password-age-days']),
         rate,
+        state,
         json: values.json === true,
       },
     };

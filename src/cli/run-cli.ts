@@ -14,7 +14,8 @@ import { openStateFile, readFinishedUsers, type StateFile, type StateRecovery } 
 import { parseArguments, quote, quotePath, UsageError, type CliCommand, type RunArguments } from './parse-arguments.js';
 import { createProgressReporter, type OutputStream } from './progress.js';
 import { readIdFile } from './read-id-file.js';
-import { runStatusCommand } from './run-status.js';
+import { runIdentityOf } from './run-identity.js';
+import { runStateStatusCommand, runStatusCommand } from './run-status.js';
 import type { StateFileSystem } from './state-file-system.js';
 
 export { EXIT_CODES } from './cli-messages.js';
@@ -210,6 +211,9 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       stdout.write(`${VERSION}\n`);
       return EXIT_CODES.ok;
     }
+    if (commandLine.kind === 'status' && commandLine.status.state !== undefined) {
+      return await runStateStatusCommand({ ...commandLine.status, state: commandLine.status.state }, io);
+    }
     const command = commandLine.kind === 'status' ? commandLine.status.command : commandLine.run.command;
     const credentials = credentialsFrom(env, command);
     if ('problem' in credentials) return usageError(credentials.problem);
@@ -270,7 +274,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   // 2. The state file: locked for the run — or, in a dry run, only read.
   let exclude: readonly string[] = [];
   if (run.state !== undefined) {
-    const identity = { command: run.command, domain, flag };
+    const identity = runIdentityOf(run, domain, flag);
     try {
       if (run.dryRun) {
         exclude = [...(await readFinishedUsers(run.state, identity, io.stateFileSystem))];

@@ -6,8 +6,11 @@ import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { EXIT_CODES, exitCodeOf, plainMessage, unreachableMessage } from './cli-messages.js';
-import type { StatusArguments } from './parse-arguments.js';
+import { readStateSummary, type StateSummary } from './open-state-file.js';
+import { UsageError, quotePath, type StatusArguments } from './parse-arguments.js';
 import type { OutputStream, ProgressReporter } from './progress.js';
+import { describeRun, identityRecord } from './run-identity.js';
+import type { StateFileSystem } from './state-file-system.js';
 
 const NAME = 'auth0-force-password-reset';
 
@@ -105,5 +108,43 @@ export async function runStatusCommand(
     throw error;
   }
   stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : statusAsText(status));
+  return EXIT_CODES.ok;
+}
+
+/** A state file's run and counts, as `status --state` prints them. */
+export function stateSummaryAsText({ path, identity, counts, lastRecordedAt, journalRecords }: StateSummary): string {
+  const row = (label: string, value: string) => `  ${label.padEnd(15)}${value}`;
+  const lines = [
+    `--state ${quotePath(path)} belongs to: ${describeRun(identity)}`,
+    row('done', counts.done.toLocaleString('en')),
+    row('skipped', counts.skipped.toLocaleString('en')),
+    row('failed', counts.failed.toLocaleString('en')),
+    ...(lastRecordedAt === undefined ? [] : [row('last recorded', lastRecordedAt)]),
+  ];
+  if (journalRecords > 0) {
+    lines.push(`${journalRecords.toLocaleString('en')} of these outcomes are still in its journal: a run is under way, or the last one did not finish (the next run folds them in)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `auth0-force-password-reset status --state <file>`: which run a state file belongs to, and how far it got. No request. */
+export async function runStateStatusCommand(
+  args: StatusArguments & { readonly state: string },
+  io: { readonly stdout: OutputStream; readonly stderr: OutputStream; readonly stateFileSystem?: StateFileSystem | undefined },
+): Promise<number> {
+  let summary: StateSummary;
+  try {
+    summary = await readStateSummary(args.state, io.stateFileSystem);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${NAME}: ${error.message}\nRun ${NAME} --help for the usage.\n`);
+    return EXIT_CODES.usage;
+  }
+  const { path, identity, counts, lastRecordedAt, journalRecords } = summary;
+  io.stdout.write(
+    args.json
+      ? `${JSON.stringify({ state: path, run: identityRecord(identity), counts, lastRecordedAt: lastRecordedAt ?? null, journalRecords }, null, 2)}\n`
+      : stateSummaryAsText(summary),
+  );
   return EXIT_CODES.ok;
 }

@@ -63,7 +63,11 @@ export interface StateFile {
   command: string;
   domain: string;
   flag: string;
-  users: Record<string, { status: string; reason?: string; error?: string }>;
+  /** The users the run selected, as given. */
+  selection: Record<string, unknown>;
+  /** The options that change what the run writes. */
+  writes: Record<string, unknown>;
+  users: Record<string, { status: string; at: string; reason?: string; error?: string }>;
 }
 
 /** Reads and parses a state file. */

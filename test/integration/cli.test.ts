@@ -233,10 +233,12 @@ describe('rate limits, faults and resuming', () => {
     expect(first.stdout).toContain(`    ${u3}  reading user "${u3}" failed: HTTP 503 (Service Unavailable) after 5 attempts`);
     expect(readState(state)).toEqual({
       tool: 'auth0-force-password-reset',
-      version: 1,
+      version: 2,
       command: 'require-change',
       domain: tenant.domain,
       flag: 'needsPasswordReset',
+      selection: { ids: { count: 5, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } },
+      writes: {},
       users: {
         [u1]: { status: 'done', at: expect.any(String) },
         [u2]: { status: 'done', at: expect.any(String) },
@@ -296,8 +298,56 @@ describe('rate limits, faults and resuming', () => {
     tenant.resetCounts();
     const run = await cli(['require-change', ada.user_id, '--state', state]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`belongs to another run (waive on ${tenant.domain}, flag needsPasswordReset); use another file for require-change on ${tenant.domain}, flag needsPasswordReset`);
+    expect(run.stderr).toContain(
+      `belongs to another run: waive of 1 user id given as arguments on ${tenant.domain} (flag needsPasswordReset). This run is require-change of 1 user id given as arguments on ${tenant.domain} (flag needsPasswordReset)`,
+    );
     expect(tenant.counts().total).toBe(0);
+  });
+
+  // The trap: a state file made for one run, named again by another. The second run used to take
+  // the first's "done" users as its own: exit 0, "done 0 … earlier 2", and no password set.
+  it('refuses a state file made for another selection or other writes: a --file run, then a --query run with a temporary password', async ({ tenant, cli, dir }) => {
+    const [ada, grace] = [tenant.users.create({ email: 'ada@contractor.example' }), tenant.users.create({ email: 'grace@contractor.example' })];
+    const ids = join(dir, 'ids.txt');
+    writeFileSync(ids, `${ada.user_id}\n${grace.user_id}\n`);
+    const state = join(dir, 'run.json');
+    const first = await cli(['require-change', '--file', ids, '--state', state]);
+    expect(first.code).toBe(0);
+    tenant.resetCounts();
+
+    const second = await cli(['require-change', '--query', 'email:*@contractor.example', '--temporary-password-from-env', 'TEMP_PASSWORD', '--state', state]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} belongs to another run: require-change --file ${JSON.stringify(ids)} on ${tenant.domain} (flag needsPasswordReset). ` +
+        `This run is require-change --query "email:*@contractor.example" with a temporary password on ${tenant.domain} (flag needsPasswordReset): ` +
+        `give it a state file of its own (another --state path); to continue the other run, run its command again\n${USAGE_HINT}\n`,
+    );
+    expect(second.stdout).toBe('');
+    expect(tenant.counts().total).toBe(0);
+    for (const user of [ada, grace]) expect(tenant.users.verifyPassword(user.user_id, TEMPORARY_PASSWORD)).toBe(false);
+    // The first run's file is as it was, and a run of its own command still resumes from it.
+    expect(readState(state)).toMatchObject({ selection: { file: ids }, writes: {} });
+    const again = await cli(['require-change', '--file', ids, '--state', state]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('  earlier          2  done or skipped by an earlier run');
+
+    // status --state says which run the file belongs to, without a request.
+    tenant.resetCounts();
+    const status = await cli(['status', '--state', state]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toBe(
+      [
+        `--state ${JSON.stringify(state)} belongs to: require-change --file ${JSON.stringify(ids)} on ${tenant.domain} (flag needsPasswordReset)`,
+        '  done           2',
+        '  skipped        0',
+        '  failed         0',
+        `  last recorded  ${Object.values(readState(state).users).map((entry) => entry.at).sort().at(-1)}`,
+        '',
+      ].join('\n'),
+    );
+    expect(tenant.counts().total).toBe(0);
+    const json = JSON.parse((await cli(['status', '--state', state, '--json'])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ state, run: { command: 'require-change', selection: { file: ids }, writes: {} }, counts: { done: 2, skipped: 0, failed: 0 } });
   });
 
   it('refuses a state file it cannot write, before anything is read', async ({ tenant, cli, dir }) => {
@@ -556,7 +606,7 @@ describe('usage', () => {
     expect(status.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset status [--connection <name>] [options]');
     expect(status.stdout).toContain('  --passwords-set-before <time>      the gate\'s passwordsSetBefore: an ISO 8601 time; a password\n');
     expect(status.stdout).toContain('an M2M application authorized for the Management API with\n                                     read:users\n');
-    expect(status.stdout).not.toContain('--state');
+    expect(status.stdout).toContain('  --state <file.json>                instead: which run this state file belongs to and how far it\n');
     expect(tenant.counts().total).toBe(0);
   });
 
@@ -568,7 +618,7 @@ describe('usage', () => {
     [['require-change', '--connection', 'a.b'], '--connection takes a connection name: letters, digits and inner hyphens, such as Username-Password-Authentication'],
     [['require-change', '--all', '--passwords-set-before', '2026-03-01T00:00:00Z'], '--passwords-set-before is for status only'],
     [['status', '--all'], '--all is not an option of status'],
-    [['status', '--state', 'run.json'], '--state is not an option of status'],
+    [['status', '--state', 'run.json', '--connection', 'staff'], 'status --state reads the state file only: --connection does not apply to it'],
     [['status', 'auth0|1'], 'status takes no user ids: it counts every user (or those of --connection <name>)'],
     [['status', '--passwords-set-before', '2026-02-30T00:00:00Z'], '--passwords-set-before must be an ISO 8601 time such as "2026-03-01T00:00:00Z" (got "2026-02-30T00:00:00Z")'],
     [['status', '--max-password-age-days', '0'], '--max-password-age-days must be a whole number of days from 1 to 3650 (got "0")'],
