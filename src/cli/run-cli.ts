@@ -45,7 +45,14 @@ const NAME = 'auth0-force-password-reset';
 
 /** The tenant and the M2M application, from the environment. */
 export interface CliCredentials {
+  /**
+   * `AUTH0_DOMAIN` as given, for `/admin`'s `domain` option: `/admin` parses it, so the tool and the
+   * library read one string one way (`https://127.0.0.1:PORT` stays HTTPS; keeping only the host used
+   * to turn it into plain HTTP, the default of a loopback host without a scheme).
+   */
   readonly domain: string;
+  /** Its host (and port): what messages and the state file name. */
+  readonly host: string;
   readonly clientId: string;
   readonly clientSecret: string;
 }
@@ -63,7 +70,12 @@ function credentialsFrom(env: CliEnvironment['env'], command: CliCommand): CliCr
   }
   const parsedDomain = parseTenantDomain(env['AUTH0_DOMAIN'] as string);
   if ('problem' in parsedDomain) return { problem: `AUTH0_DOMAIN ${parsedDomain.problem}: it must be ${DOMAIN_EXPECTED}` };
-  return { domain: parsedDomain.host, clientId: env['AUTH0_CLIENT_ID'] as string, clientSecret: env['AUTH0_CLIENT_SECRET'] as string };
+  return {
+    domain: env['AUTH0_DOMAIN'] as string,
+    host: parsedDomain.host,
+    clientId: env['AUTH0_CLIENT_ID'] as string,
+    clientSecret: env['AUTH0_CLIENT_SECRET'] as string,
+  };
 }
 
 interface RunSummary {
@@ -219,7 +231,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     if ('problem' in credentials) return usageError(credentials.problem);
     if (commandLine.kind === 'status') return await runStatusCommand(commandLine.status, credentials, { ...io, clock, progress });
     run = commandLine.run;
-    domain = credentials.domain;
+    domain = credentials.host;
     let temporaryPassword: string | undefined;
     if (run.temporaryPasswordEnv !== undefined) {
       temporaryPassword = env[run.temporaryPasswordEnv];
@@ -233,7 +245,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     const current = run;
     caller = run.command === 'require-change' ? 'requirePasswordChange' : 'waivePasswordChange';
     options = {
-      domain,
+      domain: credentials.domain,
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
       users,

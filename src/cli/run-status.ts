@@ -78,7 +78,9 @@ export async function runStatusCommand(
 ): Promise<number> {
   const { stdout, stderr, progress } = io;
   const options: PasswordChangeStatusOptions = {
-    ...credentials,
+    domain: credentials.domain,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
     flag: args.flag ?? DEFAULT_FLAG,
     ...(args.connection === undefined ? {} : { connection: args.connection }),
     ...(args.passwordsSetBefore === undefined ? {} : { passwordsSetBefore: args.passwordsSetBefore }),

@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
+import { waivePasswordChange } from '../../src/admin/waive-password-change.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { cliTest as it, readState, TEMPORARY_PASSWORD, USAGE_HINT } from '../helpers/cli.js';
+import { adminOptionsFor } from '../helpers/local-tenant.js';
 import { createMemoryFileSystem } from '../helpers/memory-file-system.js';
 
 /** A transport that lets a test inject a fault for requests about one user, just before they arrive. */
@@ -485,6 +487,36 @@ describe('credentials and secrets', () => {
       'auth0-force-password-reset: refusing --client-secret: credentials come from the environment only (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET), never from arguments, which end up in shell history and process lists',
     );
     expect(tenant.counts().total).toBe(0);
+  });
+
+  it('reads AUTH0_DOMAIN as /admin does: https://127.0.0.1:PORT stays HTTPS, http:// stays HTTP, for runs and status', async ({ tenant, users, cli }) => {
+    const ada = users.database();
+    /** The schemes of the requests to the tenant (an export's file comes from the link its job gives). */
+    const schemes = async (domain: string, argv: string[]) => {
+      const seen = new Set<string>();
+      const recording: typeof globalThis.fetch = (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        if (url.host === tenant.domain) seen.add(url.protocol);
+        return tenant.fetch(input, init);
+      };
+      const run = await cli(argv, { env: { ...tenant.secrets, AUTH0_DOMAIN: domain }, fetch: recording });
+      expect(run.code).toBe(0);
+      return [...seen];
+    };
+    const viaAdmin = async (domain: string) => {
+      const seen = new Set<string>();
+      await waivePasswordChange({
+        ...adminOptionsFor(tenant, ada.user_id),
+        domain,
+        fetch: (input, init) => (seen.add(new URL(input instanceof Request ? input.url : String(input)).protocol), tenant.fetch(input, init)),
+      });
+      return [...seen];
+    };
+    for (const [domain, scheme] of [[`https://${tenant.domain}`, 'https:'], [`http://${tenant.domain}`, 'http:'], [tenant.domain, 'http:']] as const) {
+      expect(await schemes(domain, ['require-change', ada.user_id])).toEqual([scheme]);
+      expect(await schemes(domain, ['status'])).toEqual([scheme]);
+      expect(await viaAdmin(domain)).toEqual([scheme]);
+    }
   });
 
   it('asks for the missing environment variables, exit 2', async ({ tenant, cli }) => {
