@@ -23,11 +23,15 @@ export interface ProgressStart {
 export interface ProgressReporter {
   start(start: ProgressStart): void;
   user(outcome: UserOutcome, progress: PasswordChangeRunProgress, message: string): void;
-  /** A wait on the rate limit, or before a retry, about to start. */
+  /**
+   * A wait on the rate limit, or before a retry, about to start. The first of each kind (the
+   * reason and the status) gets a line; the same kind again is counted, not printed, and
+   * {@link ProgressReporter.finish} sums it up.
+   */
   wait(wait: RunWait): void;
   /** Where the users export stands. */
   exportProgress(progress: UsersExportProgress): void;
-  /** Ends the bar's line, if one is drawn. */
+  /** Ends the bar's line, if one is drawn, and says how often each kind of wait came back. */
   finish(): void;
 }
 
@@ -73,6 +77,12 @@ export function describeWait({ ms, reason, status }: RunWait): string {
   return `retrying in ${duration} after ${status === undefined ? 'a network failure' : `HTTP ${status}`}`;
 }
 
+/** What a kind of wait is called in the summary: `the tenant's rate limit (HTTP 429)`. */
+function waitKind({ reason, status }: RunWait): string {
+  if (reason === 'rate-limit') return `the tenant's rate limit (${status === undefined ? 'x-ratelimit-remaining: 0' : `HTTP ${status}`})`;
+  return `a retry after ${status === undefined ? 'a network failure' : `HTTP ${status}`}`;
+}
+
 /** Where an export stands, for people. */
 export function describeExport(progress: UsersExportProgress): string {
   switch (progress.phase) {
@@ -106,6 +116,9 @@ export function createProgressReporter(stream: OutputStream, clock: () => number
   let drawn = false;
   let last: PasswordChangeRunProgress = { completed: 0, total: 0, requests: 0 };
   let waiting: RunWait | undefined;
+  /** The notable waits so far, by kind: a line for the first of a kind, a count for the others. */
+  const waits = new Map<string, { count: number; ms: number }>();
+  let lastKind: string | undefined;
   const counts = { done: 0, skipped: 0, failed: 0 };
   const useBar = () => stream.isTTY === true && total > 1;
 
@@ -187,6 +200,18 @@ export function createProgressReporter(stream: OutputStream, clock: () => number
         return;
       }
       waiting = wait;
+      // A free plan's limit is met again and again (20 one-second waits for 33 users): one line when
+      // the kind of wait changes, the rest counted and summed up at the end.
+      const kind = waitKind(wait);
+      const tally = waits.get(kind) ?? { count: 0, ms: 0 };
+      tally.count += 1;
+      tally.ms += wait.ms;
+      waits.set(kind, tally);
+      if (kind === lastKind) {
+        if (useBar() && drawn) draw(false);
+        return;
+      }
+      lastKind = kind;
       line(describeWait(wait));
     },
     exportProgress(progress) {
@@ -195,6 +220,11 @@ export function createProgressReporter(stream: OutputStream, clock: () => number
     finish() {
       if (drawn) stream.write('\n');
       drawn = false;
+      for (const [kind, { count, ms }] of waits) {
+        if (count > 1) stream.write(`waited ${number(count)} times on ${kind}, ${formatDuration(ms)} in all\n`);
+      }
+      waits.clear();
+      lastKind = undefined;
     },
   };
 }

@@ -32,6 +32,8 @@ export interface CliOptions {
   /** Epoch milliseconds the tool reads (`<flag>At`, the state file's and its lock's times). */
   now?: () => number;
   stateFileSystem?: StateFileSystem;
+  /** Told of every wait the tool asks for, after it is recorded (a test's fake clock can move by it). */
+  onSleep?: (ms: number) => void;
 }
 
 /** Runs the tool in-process against `tenant`, with the tenant's credentials in the environment. */
@@ -49,6 +51,7 @@ export async function runCliOn(tenant: LocalTenant, argv: string[], options: Cli
     sleep: async (ms: number) => {
       sleeps.push(ms);
       monotonic += ms;
+      options.onSleep?.(ms);
     },
     monotonic: () => monotonic,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
