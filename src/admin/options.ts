@@ -147,6 +147,16 @@ export interface RequirePasswordChangeOptions extends PasswordChangeAdminOptions
    * @default undefined — the password is left as it is
    */
   temporaryPassword?: string;
+  /**
+   * Leaves alone the users an administrator waived (with {@link waivePasswordChange}, which records
+   * `<flag>WaivedAt`) at or after this ISO 8601 time, and whose waiver still stands (the flag is
+   * `false`, not flagged again since): they are reported as skipped (`waived`). Without it such users
+   * are required again, and the report counts them (`counts.overriddenWaivers`); an export's
+   * `onStart` says how many there are before the first is touched. A `false` flag without
+   * `<flag>WaivedAt` (an obligation met, or set by hand) is no waiver.
+   * @default undefined — waived users are required again
+   */
+  skipWaivedSince?: string;
 }
 
 /** Options of {@link waivePasswordChange}. */
@@ -271,11 +281,15 @@ const commonShape = {
   onUser: z.optional(callbackSchema<NonNullable<PasswordChangeAdminOptions['onUser']>>()),
 };
 
+export const ISO_TIME_EXPECTED = 'must be an ISO 8601 time such as "2026-03-01T00:00:00Z"';
+const isoTimeSchema = z.string({ error: ISO_TIME_EXPECTED }).check(z.refine((value) => parseIsoTime(value) !== undefined, { error: ISO_TIME_EXPECTED }));
+
 /** The schema of {@link RequirePasswordChangeOptions}; a type test keeps the two in step. */
 export const requirePasswordChangeOptionsSchema = z.strictObject({
   ...commonShape,
   // Checked before the schema runs, like clientSecret.
   temporaryPassword: z.optional(z.string()),
+  skipWaivedSince: z.optional(isoTimeSchema),
 });
 
 /** The schema of {@link WaivePasswordChangeOptions}. */
@@ -283,14 +297,11 @@ export const waivePasswordChangeOptionsSchema = z.strictObject(commonShape);
 
 /** The longest `maxPasswordAgeDays`: ten years. */
 export const MAX_PASSWORD_AGE_DAYS = 3650;
-export const PASSWORDS_SET_BEFORE_EXPECTED = 'must be an ISO 8601 time such as "2026-03-01T00:00:00Z"';
 
 /** The schema of {@link PasswordChangeStatusOptions}. */
 export const passwordChangeStatusOptionsSchema = z.strictObject({
   ...connectionShape,
   connection: z.optional(connectionNameSchema),
-  passwordsSetBefore: z.optional(
-    z.string({ error: PASSWORDS_SET_BEFORE_EXPECTED }).check(z.refine((value) => parseIsoTime(value) !== undefined, { error: PASSWORDS_SET_BEFORE_EXPECTED })),
-  ),
+  passwordsSetBefore: z.optional(isoTimeSchema),
   maxPasswordAgeDays: z.optional(integerIn(1, MAX_PASSWORD_AGE_DAYS, ' (days)')),
 });

@@ -13,7 +13,12 @@ export type SkipReason =
    */
   | 'already-required'
   /** `waive`: the flag is already `false`. */
-  | 'already-waived';
+  | 'already-waived'
+  /**
+   * `require` with `skipWaivedSince`: an administrator waived the obligation at or after that time
+   * (`<flag>WaivedAt`), and the waiver stands.
+   */
+  | 'waived';
 
 /**
  * Where a run's users come from: ids (one, a list, a file), a user search, or a users export
@@ -32,6 +37,11 @@ export interface DoneOutcome {
   readonly writes: readonly string[];
   /** The `<flag>At` written (ISO 8601), when the run required a change. Absent in a dry run. */
   readonly flaggedAt?: string;
+  /**
+   * `require`: the user had been waived at this time (`<flag>WaivedAt`, the waiver standing), and
+   * this run required the change again (`skipWaivedSince` leaves such users alone).
+   */
+  readonly waivedAt?: string;
   readonly dryRun: boolean;
 }
 
@@ -81,6 +91,12 @@ export interface PasswordChangeRunStart {
    * `undefined` (a read decides what each user needs).
    */
   readonly requestsExpected: number | undefined;
+  /**
+   * `require` from an export: the users to process whose waiver stands (`<flag>WaivedAt`) and who
+   * will be required again — `skipWaivedSince` aside — and the latest of those waivers (ISO 8601).
+   * Otherwise `undefined` (a read finds them; the report counts them).
+   */
+  readonly waiversToOverride: { readonly count: number; readonly latestAt: string | undefined } | undefined;
   readonly dryRun: boolean;
 }
 
@@ -150,6 +166,11 @@ export interface PasswordChangeReport {
   readonly failed: readonly FailedOutcome[];
   /** Users selected but left alone because `exclude` names them — for an export, none listed (see `counts.excluded`). */
   readonly excluded: readonly string[];
+  /**
+   * Of the users done, how many had been waived by an administrator (`<flag>WaivedAt`, the waiver
+   * standing) and were required again — each has `waivedAt` (`skipWaivedSince` leaves them alone).
+   */
+  readonly overriddenWaivers: number;
   /** `true` when `signal` stopped the run before every user was processed. */
   readonly interrupted: boolean;
 }

@@ -9,6 +9,7 @@ import {
   isRecord,
   obligationStart,
   ownValue,
+  standingWaiver,
   type ObligationKeys,
 } from '../obligation/obligation.js';
 import { formatIsoTime, parseIsoTime, toIsoInstant } from '../obligation/time.js';
@@ -19,6 +20,7 @@ import type {
   DoneOutcome,
   FailedOutcome,
   PasswordChangeReport,
+  PasswordChangeRunStart,
   SkippedOutcome,
   UserOutcome,
 } from './report.js';
@@ -120,19 +122,34 @@ async function requireChange(
 async function waiveChange(
   client: ManagementClient,
   config: PasswordChangeJobConfig,
+  clock: JobClock,
   user: UserSnapshot,
   writes: string[],
 ): Promise<DoneOutcome | SkippedOutcome> {
-  const { flag } = config.keys;
+  const { flag, waivedAtKey } = config.keys;
   if (ownValue(user.appMetadata, flag) === false) {
     return { status: 'skipped', userId: user.userId, reason: 'already-waived', detail: `${flag} is already false` };
   }
-  if (config.dryRun) return { status: 'done', userId: user.userId, writes: [flag], dryRun: true };
+  if (config.dryRun) return { status: 'done', userId: user.userId, writes: [flag, waivedAtKey], dryRun: true };
   // `false`, not a deletion: the gate reads `false` as "obligation met" and will not flag the
-  // user at a first login either.
-  await client.updateAppMetadata(user.userId, { [flag]: false });
-  writes.push(flag);
+  // user at a first login either. `<flag>WaivedAt` tells a later require-change that an
+  // administrator decided this (see `skipWaivedSince`), and when.
+  await client.updateAppMetadata(user.userId, { [flag]: false, [waivedAtKey]: formatIsoTime(clock.now()) });
+  writes.push(flag, waivedAtKey);
   return { status: 'done', userId: user.userId, writes, dryRun: false };
+}
+
+/** A user whose standing waiver is at or after `skipWaivedSince`: left alone. */
+function waivedSince(user: UserSnapshot, config: PasswordChangeJobConfig): SkippedOutcome | undefined {
+  if (config.skipWaivedSince === undefined) return undefined;
+  const waivedAt = standingWaiver(user.appMetadata, config.keys);
+  if (waivedAt === undefined || waivedAt < config.skipWaivedSince) return undefined;
+  return {
+    status: 'skipped',
+    userId: user.userId,
+    reason: 'waived',
+    detail: `${config.keys.flag} was waived at ${waivedAt}, after --skip-waived-since ${config.skipWaivedSince}`,
+  };
 }
 
 /**
@@ -156,7 +173,9 @@ async function actOn(
 ): Promise<UserOutcome> {
   const skipped = notDatabaseUser(user);
   if (skipped !== undefined) return skipped;
-  if (config.action === 'waive') return waiveChange(client, config, user, writes);
+  if (config.action === 'waive') return waiveChange(client, config, clock, user, writes);
+  const waived = waivedSince(user, config);
+  if (waived !== undefined) return waived;
   // With a temporary password the user gets a new obligation after it, flagged or not.
   if (config.temporaryPassword === undefined && obligationStands(user, config.keys)) {
     const { flag, flaggedAtKey } = config.keys;
@@ -164,7 +183,10 @@ async function actOn(
     const detail = `${flag} is set${typeof since === 'string' && parseIsoTime(since) !== undefined ? ` since ${since}` : ''} and the password has not changed since`;
     return { status: 'skipped', userId: user.userId, reason: 'already-required', detail };
   }
-  return requireChange(client, config, clock, user, writes);
+  const outcome = await requireChange(client, config, clock, user, writes);
+  // An administrator's waiver, overridden: said, so that it is never done silently.
+  const waivedAt = standingWaiver(user.appMetadata, config.keys);
+  return outcome.status === 'done' && waivedAt !== undefined ? { ...outcome, waivedAt } : outcome;
 }
 
 /** The failed outcome of a user whose request failed for good; what stops the run is thrown. */
@@ -231,6 +253,7 @@ function requestsFor(config: PasswordChangeJobConfig, exported: ExportedUser): n
   const user = snapshotOf(exported);
   if (config.dryRun || notDatabaseUser(user) !== undefined) return 0;
   if (config.action === 'waive') return ownValue(user.appMetadata, config.keys.flag) === false ? 0 : 1;
+  if (waivedSince(user, config) !== undefined) return 0;
   if (config.temporaryPassword === undefined) return obligationStands(user, config.keys) ? 0 : 1;
   // A read, the password, the flag — and first a provisional flag for a flagged user.
   return isFlagValue(ownValue(user.appMetadata, config.keys.flag)) ? 4 : 3;
@@ -276,6 +299,7 @@ interface ExportSurvey {
   readonly total: number;
   readonly excludedCount: number;
   readonly requestsExpected: number;
+  readonly waiversToOverride: PasswordChangeRunStart['waiversToOverride'];
 }
 
 /** Whether a user of the export is one the run selected. */
@@ -291,6 +315,7 @@ async function surveyExport(file: UsersExportFile, config: PasswordChangeJobConf
   let total = 0;
   let excludedCount = 0;
   let requestsExpected = 0;
+  const waivers = { count: 0, latestAt: undefined as string | undefined };
   const connections = new Set<string>();
   for await (const user of file.users()) {
     // A tenant has few connections; the set is bounded so that a malformed file cannot grow it.
@@ -302,13 +327,19 @@ async function surveyExport(file: UsersExportFile, config: PasswordChangeJobConf
     }
     total += 1;
     requestsExpected += requestsFor(config, user);
+    const snapshot = snapshotOf(user);
+    const waivedAt = config.action === 'require' && notDatabaseUser(snapshot) === undefined && waivedSince(snapshot, config) === undefined ? standingWaiver(user.appMetadata, config.keys) : undefined;
+    if (waivedAt !== undefined) {
+      waivers.count += 1;
+      if (waivers.latestAt === undefined || waivedAt > waivers.latestAt) waivers.latestAt = waivedAt;
+    }
   }
   if (selection.connection !== undefined && total + excludedCount === 0) {
     const known = [...connections].sort().map((name) => `"${name}"`).join(', ');
     const expected = `names a connection no user of the tenant belongs to${known === '' ? ' (the export has no users)' : `; the users' connections are ${known}`}`;
     throw new OptionsError(config.caller, [{ code: 'invalid_value', path: 'options.users.connection', expected }]);
   }
-  return { total, excludedCount, requestsExpected };
+  return { total, excludedCount, requestsExpected, waiversToOverride: config.action === 'require' ? waivers : undefined };
 }
 
 /** The users one at a time, and what became of them. */
@@ -335,6 +366,7 @@ async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, cloc
   const skipped: SkippedOutcome[] = [];
   const failed: FailedOutcome[] = [];
   const counts = { done: 0, skipped: 0, failed: 0, excluded: pass.excludedCount };
+  let overriddenWaivers = 0;
   const firstRequest = admin.requests();
   let interrupted = false;
   let stopped: { readonly error: unknown } | undefined;
@@ -343,6 +375,7 @@ async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, cloc
 
   const record = async (outcome: UserOutcome) => {
     counts[outcome.status] += 1;
+    if (outcome.status === 'done' && outcome.waivedAt !== undefined) overriddenWaivers += 1;
     if (outcome.status === 'failed') failed.push(outcome);
     else if (pass.listed && outcome.status === 'done') done.push(outcome);
     else if (pass.listed && outcome.status === 'skipped') skipped.push(outcome);
@@ -373,7 +406,7 @@ async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, cloc
   }
   await Promise.all(running);
   if (stopped !== undefined) throw stopped.error;
-  return { action: config.action, source: pass.source, dryRun: config.dryRun, counts, done, skipped, failed, excluded: pass.excluded, interrupted };
+  return { action: config.action, source: pass.source, dryRun: config.dryRun, counts, done, skipped, failed, excluded: pass.excluded, overriddenWaivers, interrupted };
 }
 
 /** The export's users that the run selected and `exclude` does not name, read as the run goes. */
@@ -407,14 +440,14 @@ export async function runPasswordChangeJob(
     const excluded = selected.filter((userId) => config.exclude.has(userId));
     const userIds = selected.filter((userId) => !config.exclude.has(userId));
     const source = selection.kind;
-    await config.onStart?.({ ...start, source, total: userIds.length, excludedCount: excluded.length, userIds, excluded, requestsExpected: undefined });
+    await config.onStart?.({ ...start, source, total: userIds.length, excludedCount: excluded.length, userIds, excluded, requestsExpected: undefined, waiversToOverride: undefined });
     return runPass(admin, config, clock, { source, total: userIds.length, listed: true, users: userIds, excluded, excludedCount: excluded.length });
   }
 
   const file = await exportUsers(exportSettings(config, admin.client, clock));
   if (file === undefined) {
     const counts = { done: 0, skipped: 0, failed: 0, excluded: 0 };
-    return { action: config.action, source: 'export', dryRun: config.dryRun, counts, done: [], skipped: [], failed: [], excluded: [], interrupted: true };
+    return { action: config.action, source: 'export', dryRun: config.dryRun, counts, done: [], skipped: [], failed: [], excluded: [], overriddenWaivers: 0, interrupted: true };
   }
   try {
     const survey = await surveyExport(file, config, selection);

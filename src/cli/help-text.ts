@@ -14,7 +14,10 @@ const USERS = `Users (one way only):
 
 const TEMPORARY_PASSWORD = `  --temporary-password-from-env <VAR>
                                      first set the password held in environment variable VAR
-                                     (the password itself never goes on the command line)`;
+                                     (the password itself never goes on the command line)
+  --skip-waived-since <time>         leave alone users an administrator waived (waive) at or
+                                     after this ISO 8601 time; without it they are required
+                                     again, with a warning and a count`;
 
 const FLAG = `  --flag <key>                       the app_metadata key of the obligation
                                      (default needsPasswordReset)`;
@@ -116,8 +119,9 @@ ${EXIT_CODES}
        ${NAME} waive --file <path> | --query <query> [options]
        ${NAME} waive --all | --connection <name> [options]
 
-Waives a pending password change: sets the flag to false (the gate then lets the user in, and does
-not flag them at a first login either). Other app_metadata keys are kept.
+Waives a pending password change: sets the flag to false and <flag>WaivedAt to the time (the gate
+then lets the user in, and does not flag them at a first login either; require-change
+--skip-waived-since leaves such users alone). Other app_metadata keys are kept.
 
 ${USERS}
 

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MAX_CONCURRENCY, MAX_PASSWORD_AGE_DAYS, MAX_RATE, MIN_RATE, PASSWORDS_SET_BEFORE_EXPECTED, RATE_EXPECTED } from '../admin/options.js';
+import { ISO_TIME_EXPECTED, MAX_CONCURRENCY, MAX_PASSWORD_AGE_DAYS, MAX_RATE, MIN_RATE, RATE_EXPECTED } from '../admin/options.js';
 import { parseIsoTime } from '../obligation/time.js';
 import { closestName, spelling } from './closest-name.js';
 import { USER_ID_FORM, userIdProblem } from './user-id-problem.js';
@@ -23,6 +23,8 @@ export interface RunArguments {
   readonly flag: string | undefined;
   /** The name of the environment variable holding the temporary password — never the password. */
   readonly temporaryPasswordEnv: string | undefined;
+  /** `--skip-waived-since`, as typed (checked: an ISO 8601 time). */
+  readonly skipWaivedSince: string | undefined;
   readonly dryRun: boolean;
   readonly rate: number | undefined;
   /** `--concurrency`: users in flight at once. */
@@ -67,6 +69,7 @@ const OPTIONS = {
   'passwords-set-before': { type: 'string' },
   'max-password-age-days': { type: 'string' },
   'temporary-password-from-env': { type: 'string' },
+  'skip-waived-since': { type: 'string' },
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   state: { type: 'string' },
@@ -185,10 +188,10 @@ function parseConnection(value: string | undefined): string | undefined {
   return value;
 }
 
-function parsePasswordsSetBefore(value: string | undefined): string | undefined {
+function parseIsoTimeOption(option: string, value: string | undefined): string | undefined {
   if (value === undefined || parseIsoTime(value) !== undefined) return value;
   const got = /^[\dT:.+Z-]{1,40}$/i.test(value) ? ` (got ${quote(value)})` : '';
-  throw new UsageError(`--passwords-set-before ${PASSWORDS_SET_BEFORE_EXPECTED}${got}`);
+  throw new UsageError(`--${option} ${ISO_TIME_EXPECTED}${got}`);
 }
 
 function parseMaxPasswordAgeDays(value: string | undefined): number | undefined {
@@ -212,7 +215,7 @@ function parseConcurrency(value: string | undefined): number | undefined {
 }
 
 /** Options that belong to the other kind of command, named in a refusal. */
-const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'dry-run', 'concurrency'] as const;
+const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'skip-waived-since', 'dry-run', 'concurrency'] as const;
 const STATUS_ONLY = ['passwords-set-before', 'max-password-age-days'] as const;
 /** What `status --state` leaves out: it reads the file, not the tenant. */
 const TENANT_STATUS_ONLY = ['connection', 'flag', 'passwords-set-before', 'max-password-age-days', 'rate'] as const;
@@ -280,7 +283,7 @@ export function parseArguments(argv: readonly string[]): CommandLine {
         command,
         connection,
         flag,
-        passwordsSetBefore: parsePasswordsSetBefore(values['passwords-set-before']),
+        passwordsSetBefore: parseIsoTimeOption('passwords-set-before', values['passwords-set-before']),
         maxPasswordAgeDays: parseMaxPasswordAgeDays(values['max-password-age-days']),
         rate,
         state,
@@ -299,6 +302,8 @@ export function parseArguments(argv: readonly string[]): CommandLine {
   const malformed = malformedUserIds(rest);
   if (malformed !== undefined) throw malformed;
   if (query !== undefined && query.trim() === '') throw new UsageError('--query is empty');
+  const skipWaivedSince = parseIsoTimeOption('skip-waived-since', values['skip-waived-since']);
+  if (skipWaivedSince !== undefined && command !== 'require-change') throw new UsageError('--skip-waived-since is for require-change only');
   const temporaryPasswordEnv = values['temporary-password-from-env'];
   if (temporaryPasswordEnv !== undefined) {
     if (command !== 'require-change') throw new UsageError('--temporary-password-from-env is for require-change only');
@@ -319,6 +324,7 @@ export function parseArguments(argv: readonly string[]): CommandLine {
       connection,
       flag,
       temporaryPasswordEnv,
+      skipWaivedSince,
       dryRun: values['dry-run'] === true,
       rate,
       concurrency: parseConcurrency(values.concurrency),

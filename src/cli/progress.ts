@@ -59,8 +59,10 @@ const perSecond = (count: number, ms: number) => ((count / ms) * 1000).toFixed(1
 /** One line per user, for logs and pipes: `[3/40] done auth0|… (password, needsPasswordReset, …)`. */
 export function describeOutcome(outcome: UserOutcome, message: string): string {
   switch (outcome.status) {
-    case 'done':
-      return `${outcome.dryRun ? 'would change' : 'done'} ${outcome.userId} (${outcome.writes.join(', ')})`;
+    case 'done': {
+      const waived = outcome.waivedAt === undefined ? '' : ` — waived at ${outcome.waivedAt}, required again`;
+      return `${outcome.dryRun ? 'would change' : 'done'} ${outcome.userId} (${outcome.writes.join(', ')})${waived}`;
+    }
     case 'skipped':
       return `skipped ${outcome.userId}: ${outcome.detail}`;
     case 'failed':

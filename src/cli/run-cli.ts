@@ -93,8 +93,19 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
     dryRun: report.dryRun,
     // From an export only the failed users are listed; the counts are complete either way.
     source: report.source,
-    counts: { done: report.counts.done, skipped: report.counts.skipped, failed: report.counts.failed, earlier: earlierCount },
-    done: report.done.map(({ userId, writes, flaggedAt }) => ({ userId, writes, ...(flaggedAt === undefined ? {} : { flaggedAt }) })),
+    counts: {
+      done: report.counts.done,
+      skipped: report.counts.skipped,
+      failed: report.counts.failed,
+      earlier: earlierCount,
+      overriddenWaivers: report.overriddenWaivers,
+    },
+    done: report.done.map(({ userId, writes, flaggedAt, waivedAt }) => ({
+      userId,
+      writes,
+      ...(flaggedAt === undefined ? {} : { flaggedAt }),
+      ...(waivedAt === undefined ? {} : { waivedAt }),
+    })),
     skipped: report.skipped.map(({ userId, reason, detail }) => ({ userId, reason, detail })),
     failed: report.failed.map(({ userId, error, writes }) => ({
       userId,
@@ -125,6 +136,12 @@ function reportAsText(run: RunArguments, domain: string, flag: string, { report,
     lines.push(`    ${userId}  ${plainMessage(error)}${written}`);
   }
   if (earlierCount > 0) lines.push(`${row('earlier', earlierCount)}  done or skipped by an earlier run (${run.state})`);
+  const { overriddenWaivers } = report;
+  if (overriddenWaivers > 0) {
+    lines.push(
+      `Note: ${overriddenWaivers} of the users ${report.dryRun ? 'that would change' : 'done'} had been waived by an administrator (${flag}WaivedAt) and ${report.dryRun ? 'would be' : 'were'} required again; --skip-waived-since <time> leaves those waived after that time alone.`,
+    );
+  }
   if (report.interrupted) lines.push('Interrupted: the users not counted above were not touched.');
   if ((report.failed.length > 0 || report.interrupted) && !report.dryRun) {
     lines.push(
@@ -256,9 +273,10 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       ...(temporaryPassword === undefined ? {} : { temporaryPassword }),
+      ...(run.skipWaivedSince === undefined ? {} : { skipWaivedSince: run.skipWaivedSince }),
       onExport: (update) => progress.exportProgress(update),
       onWait: (wait) => progress.wait(wait),
-      onStart: ({ source, total, excludedCount, excluded, requestsExpected }) => {
+      onStart: ({ source, total, excludedCount, excluded, requestsExpected, waiversToOverride }) => {
         earlier = excluded;
         earlierCount = excludedCount;
         const from = source === 'query' ? ' matching the query' : source === 'export' ? (current.connection === undefined ? ' (every user)' : ` of connection ${current.connection}`) : '';
@@ -266,6 +284,13 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         const mode = current.dryRun ? ' (dry run: nothing will be written)' : '';
         const cost = requestsExpected === undefined ? '' : `; ${requestsExpected.toLocaleString('en')} Management API request${requestsExpected === 1 ? '' : 's'} expected`;
         stderr.write(`${current.command}: ${total.toLocaleString('en')} user${total === 1 ? '' : 's'}${from} on ${domain}${resumed}${mode}${cost}\n`);
+        if (waiversToOverride !== undefined && waiversToOverride.count > 0) {
+          const { count, latestAt } = waiversToOverride;
+          stderr.write(
+            `${NAME}: warning: ${count.toLocaleString('en')} of these users ${count === 1 ? 'was' : 'were'} waived by an administrator (${flag}WaivedAt, the latest at ${latestAt ?? '?'}) and will be required again; ` +
+              `to leave them alone, stop now (Ctrl-C) and run with --skip-waived-since <time>${current.state === undefined ? '' : ' and another --state file'}\n`,
+          );
+        }
         progress.start({ total, requestsExpected, eachUser: source !== 'export' });
       },
       onUser: async (outcome, position) => {

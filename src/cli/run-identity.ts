@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isRecord } from '../obligation/obligation.js';
+import { toIsoInstant } from '../obligation/time.js';
 import { quote, quotePath, type ChangeCommand, type RunArguments } from './parse-arguments.js';
 
 /**
@@ -21,6 +22,8 @@ export type RunSelection =
 export interface RunWrites {
   /** A temporary password is set first (never the password, nor where it came from). */
   readonly temporaryPassword?: true;
+  /** `--skip-waived-since`, as an instant. */
+  readonly skipWaivedSince?: string;
 }
 
 /**
@@ -38,8 +41,10 @@ export interface RunIdentity {
 
 /** The identity of the run a command line asks for. `--file` is kept as an absolute path. */
 export function runIdentityOf(run: RunArguments, domain: string, flag: string): RunIdentity {
+  const skipWaivedSince = toIsoInstant(run.skipWaivedSince);
   const writes: RunWrites = {
     ...(run.temporaryPasswordEnv === undefined ? {} : { temporaryPassword: true }),
+    ...(skipWaivedSince === undefined ? {} : { skipWaivedSince }),
   };
   return { command: run.command, domain, flag, selection: selectionOf(run), writes };
 }
@@ -55,7 +60,7 @@ function selectionOf(run: RunArguments): RunSelection {
 
 /** A canonical text of what makes a run, for comparing two. */
 const canonical = ({ command, domain, flag, selection, writes }: RunIdentity) =>
-  JSON.stringify([command, domain, flag, selection, [writes.temporaryPassword ?? false]]);
+  JSON.stringify([command, domain, flag, selection, [writes.temporaryPassword ?? false, writes.skipWaivedSince ?? null]]);
 
 /** Whether two identities name the same run. */
 export const isSameRun = (a: RunIdentity, b: RunIdentity): boolean => canonical(a) === canonical(b);
@@ -75,7 +80,10 @@ export function describeRun({ command, domain, flag, selection, writes }: RunIde
           : 'all' in selection
             ? '--all'
             : `--connection ${selection.connection}`;
-  const extras = [...(writes.temporaryPassword === true ? ['with a temporary password'] : [])];
+  const extras = [
+    ...(writes.temporaryPassword === true ? ['with a temporary password'] : []),
+    ...(writes.skipWaivedSince === undefined ? [] : [`--skip-waived-since ${writes.skipWaivedSince}`]),
+  ];
   return `${command} ${users}${extras.length === 0 ? '' : ` ${extras.join(' ')}`} on ${domain} (flag ${flag})`;
 }
 
@@ -101,11 +109,15 @@ function parseSelection(value: unknown): RunSelection | undefined {
 
 function parseWrites(value: unknown): RunWrites | undefined {
   if (!isRecord(value)) return undefined;
-  const { temporaryPassword, ...rest } = value;
+  const { temporaryPassword, skipWaivedSince, ...rest } = value;
   // A key this version does not know changes what a run writes in a way it cannot tell: another run.
   if (Object.keys(rest).length > 0) return undefined;
   if (temporaryPassword !== undefined && temporaryPassword !== true) return undefined;
-  return { ...(temporaryPassword === true ? { temporaryPassword: true } : {}) };
+  if (skipWaivedSince !== undefined && toIsoInstant(skipWaivedSince) === undefined) return undefined;
+  return {
+    ...(temporaryPassword === true ? { temporaryPassword: true } : {}),
+    ...(skipWaivedSince === undefined ? {} : { skipWaivedSince: toIsoInstant(skipWaivedSince) as string }),
+  };
 }
 
 /** The identity a state file records, or `undefined` when it records none that this tool can read. */

@@ -17,11 +17,13 @@ export interface ObligationKeys {
   readonly flaggedAtKey: string;
   /** `<flag>EmailedAt`: when the gate last had Auth0 email the user a reset link, ISO 8601. */
   readonly emailedAtKey: string;
+  /** `<flag>WaivedAt`: when an administrator last waived the obligation (set the flag to `false`), ISO 8601. */
+  readonly waivedAtKey: string;
 }
 
 /** The flag and its companion keys. */
 export function obligationKeys(flag: string): ObligationKeys {
-  return { flag, flaggedAtKey: `${flag}At`, emailedAtKey: `${flag}EmailedAt` };
+  return { flag, flaggedAtKey: `${flag}At`, emailedAtKey: `${flag}EmailedAt`, waivedAtKey: `${flag}WaivedAt` };
 }
 
 /** `Object.prototype`'s members: a flag of that name would be read through the prototype chain. */
@@ -35,9 +37,9 @@ const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNa
 export function flagNameProblem(flag: string): string | undefined {
   if (flag.length === 0) return 'must be a non-empty string';
   if (/[.$]/.test(flag)) return 'must not contain "." or "$"';
-  const { flaggedAtKey, emailedAtKey } = obligationKeys(flag);
+  const { flaggedAtKey, emailedAtKey, waivedAtKey } = obligationKeys(flag);
   if (PROTOTYPE_NAMES.has(flag)) return 'must not be a name JavaScript objects already have';
-  for (const key of [flaggedAtKey, emailedAtKey]) {
+  for (const key of [flaggedAtKey, emailedAtKey, waivedAtKey]) {
     if (PROTOTYPE_NAMES.has(key)) return `must not make a companion key JavaScript objects already have ("${key}")`;
   }
   return undefined;
@@ -85,6 +87,20 @@ export function obligationStart(appMetadata: unknown, keys: ObligationKeys, crea
   if (at !== undefined) return { at, from: 'flagged-at' };
   const from = flaggedAt === undefined || flaggedAt === null ? 'created-at' : 'created-at-instead';
   return { at: toIsoInstant(createdAt), from };
+}
+
+/**
+ * When an administrator's waiver that still stands was made: the flag is `false` and `<flag>WaivedAt`
+ * is a time no earlier than `<flag>At` (a later flag — a new obligation, since met — makes an older
+ * waiver history). `undefined` for a flag that is not `false`, and for a `false` that no waiver wrote
+ * (an obligation met, or a waiver made by hand without the time).
+ */
+export function standingWaiver(appMetadata: unknown, keys: ObligationKeys): IsoInstant | undefined {
+  if (ownValue(appMetadata, keys.flag) !== false) return undefined;
+  const waivedAt = toIsoInstant(ownValue(appMetadata, keys.waivedAtKey));
+  if (waivedAt === undefined) return undefined;
+  const flaggedAt = toIsoInstant(ownValue(appMetadata, keys.flaggedAtKey));
+  return flaggedAt !== undefined && flaggedAt > waivedAt ? undefined : waivedAt;
 }
 
 /**

@@ -79,7 +79,9 @@ describe('requirePasswordChange over a users export', () => {
       clock,
     );
 
-    expect(starts).toEqual([{ action: 'require', source: 'export', dryRun: false, total: 5, excludedCount: 0, userIds: [], excluded: [], requestsExpected: 3 }]);
+    expect(starts).toEqual([
+      { action: 'require', source: 'export', dryRun: false, total: 5, excludedCount: 0, userIds: [], excluded: [], requestsExpected: 3, waiversToOverride: { count: 0, latestAt: undefined } },
+    ]);
     expect(exports).toEqual(['started', 'waiting', 'waiting', 'waiting', 'downloaded']);
     // The export's polls waited 1, 2 and 4 s, by the run's clock.
     expect(clock.slept.filter((ms) => ms >= 1000)).toEqual([1000, 2000, 4000]);
@@ -101,6 +103,7 @@ describe('requirePasswordChange over a users export', () => {
       skipped: [],
       failed: [],
       excluded: [],
+      overriddenWaivers: 0,
       interrupted: false,
     });
     expect(tenant.users.get(users.plain.user_id)!.app_metadata).toEqual({ plan: 'gold', needsPasswordReset: true, needsPasswordResetAt: expect.any(String) });

@@ -158,7 +158,7 @@ describe('require-change', () => {
       flag: 'needsPasswordReset',
       dryRun: false,
       source: 'ids',
-      counts: { done: 1, skipped: 0, failed: 1, earlier: 0 },
+      counts: { done: 1, skipped: 0, failed: 1, earlier: 0, overriddenWaivers: 0 },
       done: [{ userId: ada.user_id, writes: ['needsPasswordReset', 'needsPasswordResetAt'], flaggedAt: expect.any(String) }],
       skipped: [],
       failed: [
@@ -191,13 +191,61 @@ describe('require-change', () => {
 describe('waive', () => {
   it('sets the flag to false and keeps the other keys', async ({ tenant, users, cli }) => {
     const ada = users.database({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
-    const run = await cli(['waive', ada.user_id]);
+    const run = await cli(['waive', ada.user_id], { now: () => Date.parse('2026-03-02T08:00:00.000Z') });
     expect(run.code).toBe(0);
     expect(tenant.users.get(ada.user_id)!.app_metadata).toEqual({
       needsPasswordReset: false,
       needsPasswordResetAt: '2026-01-01T00:00:00.000Z',
+      needsPasswordResetWaivedAt: '2026-03-02T08:00:00.000Z',
       plan: 'gold',
     });
+  });
+
+  it('is not undone silently by require-change --all: a warning with the count first; --skip-waived-since leaves them alone', async ({ tenant, users, cli, dir }) => {
+    // Waived after they were flagged (users.flagged stamps <flag>At now): an hour and two hours later.
+    const later = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    const [earlyAt, lateAt, between] = [later(1), later(2), later(1.5)];
+    const [early, late, other] = [users.flagged(), users.flagged(), users.database()];
+    expect((await cli(['waive', early.user_id], { now: () => Date.parse(earlyAt) })).code).toBe(0);
+    expect((await cli(['waive', late.user_id], { now: () => Date.parse(lateAt) })).code).toBe(0);
+
+    // Dry run first: the warning comes before any user, with the count and the latest waiver.
+    const dry = await cli(['require-change', '--all', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain(
+      `auth0-force-password-reset: warning: 2 of these users were waived by an administrator (needsPasswordResetWaivedAt, the latest at ${lateAt}) and will be required again; ` +
+        'to leave them alone, stop now (Ctrl-C) and run with --skip-waived-since <time>\n',
+    );
+    expect(dry.stdout).toContain(
+      'Note: 2 of the users that would change had been waived by an administrator (needsPasswordResetWaivedAt) and would be required again; --skip-waived-since <time> leaves those waived after that time alone.',
+    );
+
+    const state = join(dir, 'run.json');
+    const run = await cli(['require-change', '--all', '--skip-waived-since', between, '--state', state, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`warning: 1 of these users was waived by an administrator (needsPasswordResetWaivedAt, the latest at ${earlyAt})`);
+    const report = JSON.parse(run.stdout) as { counts: Record<string, number> };
+    expect(report.counts).toEqual({ done: 2, skipped: 1, failed: 0, earlier: 0, overriddenWaivers: 1 });
+    // Waived after the time: left alone, with the reason; waived before it: required again.
+    expect(readState(state).users[late.user_id]).toMatchObject({ status: 'skipped', reason: 'waived' });
+    expect(tenant.users.get(late.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+    expect(tenant.users.get(early.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+    expect(tenant.users.get(other.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+    // The time is part of the run: the same state file with another is another run.
+    const another = await cli(['require-change', '--all', '--skip-waived-since', earlyAt, '--state', state]);
+    expect(another.code).toBe(2);
+  });
+
+  it('says of a user given by id that the run required the change again over a waiver', async ({ users, cli }) => {
+    const ada = users.flagged();
+    const waivedAt = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await cli(['waive', ada.user_id], { now: () => Date.parse(waivedAt) })).code).toBe(0);
+    const run = await cli(['require-change', ada.user_id]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`[1/1] done ${ada.user_id} (needsPasswordReset, needsPasswordResetAt) — waived at ${waivedAt}, required again\n`);
+    expect(run.stdout).toContain('Note: 1 of the users done had been waived by an administrator');
+    const skipped = await cli(['waive', ada.user_id, '--skip-waived-since', '2026-03-01T00:00:00Z']);
+    expect(skipped.stderr).toContain('--skip-waived-since is for require-change only');
   });
 
   it('refuses a temporary password', async ({ cli }) => {
