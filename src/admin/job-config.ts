@@ -58,6 +58,8 @@ export interface PasswordChangeJobConfig extends AdminConnectionConfig {
   readonly temporaryPassword: string | undefined;
   /** `skipWaivedSince`, as an instant; `undefined` for a waive, or when not given. */
   readonly skipWaivedSince: IsoInstant | undefined;
+  /** `revokeSessions`: each user's sessions and refresh tokens are ended too. */
+  readonly revokeSessions: boolean;
   readonly dryRun: boolean;
   readonly exclude: ReadonlySet<string>;
   /** Users in flight at once. */
@@ -169,6 +171,7 @@ export function resolveJobConfig(caller: 'requirePasswordChange' | 'waivePasswor
     selection: selectionOf(users),
     temporaryPassword: parsed.temporaryPassword,
     skipWaivedSince: toIsoInstant(parsed.skipWaivedSince),
+    revokeSessions: parsed.revokeSessions === true,
     dryRun,
     exclude: new Set(exclude),
     onStart: parsed.onStart,

@@ -157,6 +157,17 @@ export interface RequirePasswordChangeOptions extends PasswordChangeAdminOptions
    * @default undefined — waived users are required again
    */
   skipWaivedSince?: string;
+  /**
+   * Also ends each user's sessions and refresh tokens (`POST /api/v2/users/{id}/revoke-access`),
+   * after the flag is written: changing a password ends no session, so whoever stole it would keep
+   * them. A user whose obligation already stands gets only this. Needs `delete:sessions` and
+   * `delete:refresh_tokens` — checked before the first user — and an Enterprise plan: before the
+   * first user the run asks Auth0 to revoke the sessions of a user id no user has
+   * (`auth0|auth0-force-password-reset-check`), and a refusal stops it there (`step: 'revoke sessions'`,
+   * status 403). Auth0 answers 202 and ends them shortly after.
+   * @default false
+   */
+  revokeSessions?: boolean;
 }
 
 /** Options of {@link waivePasswordChange}. */
@@ -290,6 +301,7 @@ export const requirePasswordChangeOptionsSchema = z.strictObject({
   // Checked before the schema runs, like clientSecret.
   temporaryPassword: z.optional(z.string()),
   skipWaivedSince: z.optional(isoTimeSchema),
+  revokeSessions: z.optional(z.boolean({ error: 'must be true or false' })),
 });
 
 /** The schema of {@link WaivePasswordChangeOptions}. */

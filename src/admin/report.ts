@@ -32,7 +32,8 @@ export interface DoneOutcome {
   readonly userId: string;
   /**
    * What was written, in order — or, in a dry run, what would be: `password` for the temporary
-   * password, then the `app_metadata` keys (`needsPasswordReset`, `needsPasswordResetAt`).
+   * password, then the `app_metadata` keys (`needsPasswordReset`, `needsPasswordResetAt`), then
+   * `sessions` when the user's sessions and refresh tokens were revoked (`revokeSessions`).
    */
   readonly writes: readonly string[];
   /** The `<flag>At` written (ISO 8601), when the run required a change. Absent in a dry run. */
@@ -171,6 +172,18 @@ export interface PasswordChangeReport {
    * standing) and were required again — each has `waivedAt` (`skipWaivedSince` leaves them alone).
    */
   readonly overriddenWaivers: number;
+  /**
+   * The Management API requests the run made for its users — every attempt, the check before the
+   * first user included (`revokeSessions`); the token, the search and the export aside. In a dry
+   * run, the reads.
+   */
+  readonly requests: number;
+  /**
+   * In a dry run: the requests a real run would make for the same users, counted as
+   * {@link PasswordChangeReport.requests} counts them (retries aside) — a budget against the rate
+   * limit. `undefined` otherwise.
+   */
+  readonly plannedRequests: number | undefined;
   /** `true` when `signal` stopped the run before every user was processed. */
   readonly interrupted: boolean;
 }

@@ -13,6 +13,11 @@ export const EXIT_CODES = {
   authentication: 3,
   /** The tenant (or the export's download host) cannot be reached at all: DNS, TLS or connection. */
   unreachable: 4,
+  /**
+   * The tenant's plan does not offer what the run asked for: `--revoke-sessions` on a plan other
+   * than Enterprise. Found before the first user (nothing was changed) unless Auth0 said so later.
+   */
+  notOnPlan: 5,
   /** Stopped by Ctrl-C (SIGINT) after the user in progress. */
   interrupted: 130,
 } as const;
@@ -29,6 +34,7 @@ const CLI_NAMES: Readonly<Record<string, string>> = {
   'options.clientSecret': 'AUTH0_CLIENT_SECRET',
   'options.temporaryPassword': 'the temporary password',
   'options.passwordsSetBefore': '--passwords-set-before',
+  'options.skipWaivedSince': '--skip-waived-since',
   'options.maxPasswordAgeDays': '--max-password-age-days',
 };
 
@@ -60,6 +66,8 @@ export function unreachableMessage({ host, kind, code }: UnreachableHost, step: 
 export function exitCodeOf(error: ManagementApiError): number {
   if (error.unreachable !== undefined) return EXIT_CODES.unreachable;
   if (error.step === 'get token') return EXIT_CODES.authentication;
+  // A 403 naming a scope is a grant to fix; any other 403 to a revocation is the plan's.
+  if (error.step === 'revoke sessions' && error.status === 403) return error.requiredScopes === undefined ? EXIT_CODES.notOnPlan : EXIT_CODES.authentication;
   if ((error.step === 'search users' || error.step === 'export users') && (error.status === 401 || error.status === 403)) return EXIT_CODES.authentication;
   if (error.step === 'search users' && error.status === 400) return EXIT_CODES.usage;
   return EXIT_CODES.someFailed;

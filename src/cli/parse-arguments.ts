@@ -25,6 +25,8 @@ export interface RunArguments {
   readonly temporaryPasswordEnv: string | undefined;
   /** `--skip-waived-since`, as typed (checked: an ISO 8601 time). */
   readonly skipWaivedSince: string | undefined;
+  /** `--revoke-sessions`: end each user's sessions and refresh tokens too. */
+  readonly revokeSessions: boolean;
   readonly dryRun: boolean;
   readonly rate: number | undefined;
   /** `--concurrency`: users in flight at once. */
@@ -70,6 +72,7 @@ const OPTIONS = {
   'max-password-age-days': { type: 'string' },
   'temporary-password-from-env': { type: 'string' },
   'skip-waived-since': { type: 'string' },
+  'revoke-sessions': { type: 'boolean' },
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   state: { type: 'string' },
@@ -215,7 +218,7 @@ function parseConcurrency(value: string | undefined): number | undefined {
 }
 
 /** Options that belong to the other kind of command, named in a refusal. */
-const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'skip-waived-since', 'dry-run', 'concurrency'] as const;
+const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'skip-waived-since', 'revoke-sessions', 'dry-run', 'concurrency'] as const;
 const STATUS_ONLY = ['passwords-set-before', 'max-password-age-days'] as const;
 /** What `status --state` leaves out: it reads the file, not the tenant. */
 const TENANT_STATUS_ONLY = ['connection', 'flag', 'passwords-set-before', 'max-password-age-days', 'rate'] as const;
@@ -304,6 +307,8 @@ export function parseArguments(argv: readonly string[]): CommandLine {
   if (query !== undefined && query.trim() === '') throw new UsageError('--query is empty');
   const skipWaivedSince = parseIsoTimeOption('skip-waived-since', values['skip-waived-since']);
   if (skipWaivedSince !== undefined && command !== 'require-change') throw new UsageError('--skip-waived-since is for require-change only');
+  const revokeSessions = values['revoke-sessions'] === true;
+  if (revokeSessions && command !== 'require-change') throw new UsageError('--revoke-sessions is for require-change only');
   const temporaryPasswordEnv = values['temporary-password-from-env'];
   if (temporaryPasswordEnv !== undefined) {
     if (command !== 'require-change') throw new UsageError('--temporary-password-from-env is for require-change only');
@@ -325,6 +330,7 @@ export function parseArguments(argv: readonly string[]): CommandLine {
       flag,
       temporaryPasswordEnv,
       skipWaivedSince,
+      revokeSessions,
       dryRun: values['dry-run'] === true,
       rate,
       concurrency: parseConcurrency(values.concurrency),

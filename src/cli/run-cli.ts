@@ -12,7 +12,7 @@ import { EXIT_CODES, exitCodeOf, plainMessage, unreachableMessage } from './cli-
 import { helpText, scopesNeeded } from './help-text.js';
 import { openStateFile, readFinishedUsers, type StateFile, type StateRecovery } from './open-state-file.js';
 import { parseArguments, quote, quotePath, UsageError, type CliCommand, type RunArguments } from './parse-arguments.js';
-import { createProgressReporter, type OutputStream } from './progress.js';
+import { createProgressReporter, formatDuration, type OutputStream } from './progress.js';
 import { readIdFile } from './read-id-file.js';
 import { runIdentityOf } from './run-identity.js';
 import { runStateStatusCommand, runStatusCommand } from './run-status.js';
@@ -41,6 +41,8 @@ export interface CliEnvironment {
 }
 
 const CREDENTIAL_VARIABLES = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'] as const;
+/** `/admin`'s default `rate`, for the dry run's estimate of the time. */
+const DEFAULT_RATE = 2;
 const NAME = 'auth0-force-password-reset';
 
 /** The tenant and the M2M application, from the environment. */
@@ -115,6 +117,8 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
       writes,
     })),
     earlier,
+    requests: report.requests,
+    ...(report.plannedRequests === undefined ? {} : { plannedRequests: report.plannedRequests }),
     interrupted: report.interrupted,
     exitCode,
   };
@@ -125,7 +129,8 @@ function reportAsText(run: RunArguments, domain: string, flag: string, { report,
   // The variable's name is shown only here, once it named a variable that is set: a password typed
   // in its place names none, and is refused without being repeated.
   const password = run.temporaryPasswordEnv === undefined ? '' : `, temporary password from $${run.temporaryPasswordEnv}`;
-  lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password})`);
+  const sessions = run.revokeSessions ? ', sessions and refresh tokens revoked' : '';
+  lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password}${sessions})`);
   const row = (label: string, count: number) => `  ${label.padEnd(13)}${count.toLocaleString('en').padStart(5)}`;
   lines.push(row(report.dryRun ? 'would change' : 'done', report.counts.done));
   lines.push(row('skipped', report.counts.skipped));
@@ -140,6 +145,13 @@ function reportAsText(run: RunArguments, domain: string, flag: string, { report,
   if (overriddenWaivers > 0) {
     lines.push(
       `Note: ${overriddenWaivers} of the users ${report.dryRun ? 'that would change' : 'done'} had been waived by an administrator (${flag}WaivedAt) and ${report.dryRun ? 'would be' : 'were'} required again; --skip-waived-since <time> leaves those waived after that time alone.`,
+    );
+  }
+  if (report.plannedRequests !== undefined) {
+    const rate = run.rate ?? DEFAULT_RATE;
+    const planned = report.plannedRequests;
+    lines.push(
+      `A real run would make ${planned.toLocaleString('en')} Management API request${planned === 1 ? '' : 's'} for these users (the token, a search or an export aside): about ${formatDuration((planned / rate) * 1000)} at --rate ${rate}.`,
     );
   }
   if (report.interrupted) lines.push('Interrupted: the users not counted above were not touched.');
@@ -274,6 +286,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       ...(temporaryPassword === undefined ? {} : { temporaryPassword }),
       ...(run.skipWaivedSince === undefined ? {} : { skipWaivedSince: run.skipWaivedSince }),
+      ...(run.revokeSessions ? { revokeSessions: true } : {}),
       onExport: (update) => progress.exportProgress(update),
       onWait: (wait) => progress.wait(wait),
       onStart: ({ source, total, excludedCount, excluded, requestsExpected, waiversToOverride }) => {
@@ -352,7 +365,9 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     if (error instanceof ManagementApiError) {
       const kept = state === undefined ? '' : ` (${quotePath(state.path)} keeps them: run the same command again to continue)`;
       const what = processed === 0 ? 'no user was changed' : `stopped after ${processed.toLocaleString('en')} user${processed === 1 ? '' : 's'}${kept}`;
-      stderr.write(`${NAME}: ${error.unreachable === undefined ? plainMessage(error) : unreachableMessage(error.unreachable, error.step, what)}\n`);
+      // A refused revocation stops the run: say how far it got, as for a tenant that went away.
+      const after = error.step === 'revoke sessions' ? ` (${what})` : '';
+      stderr.write(`${NAME}: ${error.unreachable === undefined ? `${plainMessage(error)}${after}` : unreachableMessage(error.unreachable, error.step, what)}\n`);
       return exitCodeOf(error);
     }
     if (isSystemError(error) && state !== undefined) {

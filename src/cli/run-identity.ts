@@ -24,6 +24,8 @@ export interface RunWrites {
   readonly temporaryPassword?: true;
   /** `--skip-waived-since`, as an instant. */
   readonly skipWaivedSince?: string;
+  /** Each user's sessions and refresh tokens are revoked. */
+  readonly revokeSessions?: true;
 }
 
 /**
@@ -45,6 +47,7 @@ export function runIdentityOf(run: RunArguments, domain: string, flag: string): 
   const writes: RunWrites = {
     ...(run.temporaryPasswordEnv === undefined ? {} : { temporaryPassword: true }),
     ...(skipWaivedSince === undefined ? {} : { skipWaivedSince }),
+    ...(run.revokeSessions ? { revokeSessions: true } : {}),
   };
   return { command: run.command, domain, flag, selection: selectionOf(run), writes };
 }
@@ -60,7 +63,7 @@ function selectionOf(run: RunArguments): RunSelection {
 
 /** A canonical text of what makes a run, for comparing two. */
 const canonical = ({ command, domain, flag, selection, writes }: RunIdentity) =>
-  JSON.stringify([command, domain, flag, selection, [writes.temporaryPassword ?? false, writes.skipWaivedSince ?? null]]);
+  JSON.stringify([command, domain, flag, selection, [writes.temporaryPassword ?? false, writes.skipWaivedSince ?? null, writes.revokeSessions ?? false]]);
 
 /** Whether two identities name the same run. */
 export const isSameRun = (a: RunIdentity, b: RunIdentity): boolean => canonical(a) === canonical(b);
@@ -83,6 +86,7 @@ export function describeRun({ command, domain, flag, selection, writes }: RunIde
   const extras = [
     ...(writes.temporaryPassword === true ? ['with a temporary password'] : []),
     ...(writes.skipWaivedSince === undefined ? [] : [`--skip-waived-since ${writes.skipWaivedSince}`]),
+    ...(writes.revokeSessions === true ? ['--revoke-sessions'] : []),
   ];
   return `${command} ${users}${extras.length === 0 ? '' : ` ${extras.join(' ')}`} on ${domain} (flag ${flag})`;
 }
@@ -109,14 +113,16 @@ function parseSelection(value: unknown): RunSelection | undefined {
 
 function parseWrites(value: unknown): RunWrites | undefined {
   if (!isRecord(value)) return undefined;
-  const { temporaryPassword, skipWaivedSince, ...rest } = value;
+  const { temporaryPassword, skipWaivedSince, revokeSessions, ...rest } = value;
   // A key this version does not know changes what a run writes in a way it cannot tell: another run.
   if (Object.keys(rest).length > 0) return undefined;
   if (temporaryPassword !== undefined && temporaryPassword !== true) return undefined;
+  if (revokeSessions !== undefined && revokeSessions !== true) return undefined;
   if (skipWaivedSince !== undefined && toIsoInstant(skipWaivedSince) === undefined) return undefined;
   return {
     ...(temporaryPassword === true ? { temporaryPassword: true } : {}),
     ...(skipWaivedSince === undefined ? {} : { skipWaivedSince: toIsoInstant(skipWaivedSince) as string }),
+    ...(revokeSessions === true ? { revokeSessions: true } : {}),
   };
 }
 

@@ -12,6 +12,9 @@ const STEP_TEXT: Record<ManagementApiStep, (subject: string | undefined) => stri
   'read connection': (name) => `reading connection "${name ?? ''}"`,
   'export users': () => 'exporting users',
   'download export': () => 'downloading the users export',
+  // Without a user: the check a run makes before its first user (see the administrator tools).
+  'revoke sessions': (userId) =>
+    userId === undefined ? 'checking that the tenant lets sessions be revoked' : `revoking the sessions and refresh tokens of user "${userId}"`,
 };
 
 /** `reading user "auth0|…" failed: HTTP 503 (Service Unavailable) after 4 attempts — …`, from the fields. */

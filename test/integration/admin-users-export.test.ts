@@ -104,6 +104,9 @@ describe('requirePasswordChange over a users export', () => {
       failed: [],
       excluded: [],
       overriddenWaivers: 0,
+      // One write for each of the three: the export decided, without a read.
+      requests: 3,
+      plannedRequests: undefined,
       interrupted: false,
     });
     expect(tenant.users.get(users.plain.user_id)!.app_metadata).toEqual({ plan: 'gold', needsPasswordReset: true, needsPasswordResetAt: expect.any(String) });

@@ -171,6 +171,8 @@ describe('require-change', () => {
         },
       ],
       earlier: [],
+      // A read and a write for Ada, the read of the unknown id.
+      requests: 3,
       interrupted: false,
       exitCode: 1,
     });
@@ -571,7 +573,7 @@ describe('credentials and secrets', () => {
     const run = await cli(['require-change', 'auth0|1'], { env: { AUTH0_DOMAIN: tenant.domain } });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(
-      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata, plus update:users when a temporary password is set',
+      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata, plus update:users when a temporary password is set, and delete:sessions and delete:refresh_tokens with --revoke-sessions',
     );
     const waive = await cli(['waive', 'auth0|1'], { env: {} });
     expect(waive.stderr.split('\n')[0]).toBe(
@@ -652,10 +654,10 @@ describe('usage', () => {
       ].join('\n'),
     );
     expect(run.stdout).toContain('Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);');
-    expect(run.stdout).toContain('3 could not authenticate; 4 cannot reach the tenant (DNS, TLS or connection failure: not retried);');
+    expect(run.stdout).toContain('3 could not authenticate, or a scope is missing; 4 cannot reach the tenant (DNS, TLS or connection\nfailure: not retried); 5 the tenant\'s plan does not allow --revoke-sessions; 130 interrupted.');
     expect(run.stdout).not.toContain('--temporary-password-from-env');
     expect(run.stdout).toContain(
-      'read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password (status needs\n                                     read:users only)\n',
+      'read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password, delete:sessions\n                                     and delete:refresh_tokens for --revoke-sessions (status needs\n                                     read:users only)\n',
     );
   });
 
@@ -676,7 +678,8 @@ describe('usage', () => {
     expect(requireChange.stdout).toContain(
       '                                     an M2M application authorized for the Management API with\n' +
         '                                     read:users and update:users_app_metadata, plus update:users\n' +
-        '                                     when a temporary password is set\n',
+        '                                     when a temporary password is set, and delete:sessions and\n' +
+        '                                     delete:refresh_tokens with --revoke-sessions\n',
     );
     const waive = await cli(['waive', '-h']);
     expect(waive.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset waive <user id>… [options]');
