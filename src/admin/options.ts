@@ -130,9 +130,11 @@ export interface PasswordChangeAdminOptions extends AdminConnectionOptions {
    */
   onStart?: (start: PasswordChangeRunStart) => void | Promise<void>;
   /**
-   * Called after each user — one outcome at a time, in the order the users finish — and awaited
-   * before another user starts once `concurrency` are in flight: a place to record progress
-   * durably (the command-line tool writes its state file here).
+   * Called after each user, in the order the users finish, and awaited before that user's place
+   * goes to another: at most `concurrency` users are in flight or waiting on `onUser` at once. A
+   * place to record progress durably (the command-line tool writes its state file here). Calls may
+   * overlap — the next user's call does not wait for the previous one to settle — so that a
+   * recorder can write the outcomes of users who finish together in one flush.
    * @default undefined
    */
   onUser?: (outcome: UserOutcome, progress: PasswordChangeRunProgress) => void | Promise<void>;

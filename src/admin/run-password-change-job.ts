@@ -411,10 +411,11 @@ interface UserPass {
 /**
  * Each user in turn — up to `concurrency` of them in flight at once, so that requests that take a
  * while (a tenant 100 ms away) still reach `rate`, which the pacer keeps to whatever the number.
- * `onUser` is called for one outcome at a time, in the order the users finish, and a new user
- * starts only once fewer than `concurrency` are in flight or being recorded. A failure that stops
- * the run (no token, a tenant that cannot be reached, an `onUser` that throws) lets the users in
- * flight finish, then is thrown.
+ * `onUser` is called as each user finishes, in that order, without waiting for the previous call:
+ * a recorder can then write the outcomes of users who finish together in one flush. A user's place
+ * is given to another only once its `onUser` has settled, so at most `concurrency` users are ever in
+ * flight or being recorded. A failure that stops the run (no token, a tenant that cannot be
+ * reached, an `onUser` that throws) lets the users in flight finish, then is thrown.
  */
 async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, clock: JobClock, pass: UserPass): Promise<PasswordChangeReport> {
   const done: DoneOutcome[] = [];
@@ -431,7 +432,6 @@ async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, cloc
   let interrupted = false;
   let stopped: { readonly error: unknown } | undefined;
   const running = new Set<Promise<void>>();
-  let recording: Promise<void> = Promise.resolve();
 
   const record = async (outcome: UserOutcome) => {
     counts[outcome.status] += 1;
@@ -454,8 +454,9 @@ async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, cloc
         typeof user === 'string'
           ? await processUser(admin.client, config, clock, user, plan)
           : await processExported(admin.client, config, clock, user, plan);
-      recording = recording.then(() => record(outcome));
-      await recording;
+      // Not chained to the previous user's record: each waited for its own flush in turn, which
+      // held a run to one user per fsync.
+      await record(outcome);
     })()
       .catch((error: unknown) => {
         stopped ??= { error };

@@ -495,6 +495,54 @@ describe('one run at a time per state file', () => {
     expect([...fs.files.keys()]).toEqual(['/runs/state.json']);
   });
 
+  it('on a slow disk, writes the outcomes of users who finish together with one fsync — and starts no user past --concurrency before the earlier ones are on the disk', async ({ tenant, users, cli }) => {
+    const selected = Array.from({ length: 40 }, () => users.database());
+    const fs = createMemoryFileSystem();
+    let appended = 0;
+    let durable = 0;
+    let started = 0;
+    let mostAhead = 0;
+    const slowJournal = {
+      ...fs,
+      async open(path: string, flags: 'wx' | 'a') {
+        const file = await fs.open(path, flags);
+        if (!path.endsWith('.journal')) return file;
+        return {
+          ...file,
+          append: async (text: string) => {
+            await file.append(text);
+            appended += text.split('\n').length - 1;
+          },
+          sync: async () => {
+            const covered = appended;
+            // A disk that takes 20 ms to flush: users finish meanwhile.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            await file.sync();
+            durable = covered;
+          },
+        };
+      },
+    };
+    const counting: typeof globalThis.fetch = (input, init) => {
+      if ((init?.method ?? 'GET') === 'GET' && /\/api\/v2\/users\//.test(String(input instanceof Request ? input.url : input))) {
+        started += 1;
+        mostAhead = Math.max(mostAhead, started - durable);
+      }
+      return tenant.fetch(input, init);
+    };
+    const run = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', '/runs/state.json', '--rate', '1000', '--concurrency', '8'], {
+      stateFileSystem: slowJournal,
+      fetch: counting,
+    });
+    expect(run.code).toBe(0);
+    const syncs = fs.operations.filter((operation) => operation.op === 'sync' && operation.path === '/runs/state.json.journal').length;
+    // One fsync per user used to be the limit; now users who finish together share one.
+    expect(syncs).toBeLessThan(20);
+    // …and a user started only while fewer than 8 were in flight or not yet on the disk.
+    expect(mostAhead).toBeLessThanOrEqual(8);
+    expect(Object.keys((JSON.parse(fs.files.get('/runs/state.json') ?? '') as { users: object }).users)).toHaveLength(40);
+  });
+
   it('stops after the user whose outcome cannot be recorded, exit 1, and keeps what was recorded', async ({ tenant, users, cli }) => {
     const selected = Array.from({ length: 3 }, () => users.database());
     const fs = createMemoryFileSystem();
