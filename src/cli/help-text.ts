@@ -40,6 +40,9 @@ ${RATE}
                                      the users selected, what is written): another run is refused
                                      with it. One run at a time per file: a lock file sits next
                                      to it
+  --audit-log <file>                 append one JSON line per user written to: when, who (the M2M
+                                     client id, the OS user), what, the outcome; never a secret
+                                     (default with --state: <file.json>.audit.jsonl)
   --json                             print the final report as JSON
   -h, --help                         this help`;
 
@@ -154,7 +157,10 @@ Options:
 ${FLAG}
 ${RATE}
   --state <file.json>                instead: which run this state file belongs to and how far it
-                                     got (reads the file only: no credentials, no request)
+                                     got, and its audit log (reads files only: no credentials, no
+                                     request)
+  --audit-log <file>                 instead, or with --state: sum up this audit log, with its
+                                     latest lines
   --json                             print the status as JSON
   -h, --help                         this help
 

@@ -32,6 +32,8 @@ export interface RunArguments {
   /** `--concurrency`: users in flight at once. */
   readonly concurrency: number | undefined;
   readonly state: string | undefined;
+  /** `--audit-log`: where each user touched gets a line (default: next to the state file). */
+  readonly auditLog: string | undefined;
   readonly json: boolean;
 }
 
@@ -46,6 +48,8 @@ export interface StatusArguments {
   readonly rate: number | undefined;
   /** `--state`: read this state file (which run it belongs to, how far it got) instead of the tenant. */
   readonly state: string | undefined;
+  /** `--audit-log`: sum up this audit log (default with `--state`: the one next to the state file). */
+  readonly auditLog: string | undefined;
   readonly json: boolean;
 }
 
@@ -76,6 +80,7 @@ const OPTIONS = {
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   state: { type: 'string' },
+  'audit-log': { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -278,8 +283,12 @@ export function parseArguments(argv: readonly string[]): CommandLine {
     const misplaced = CHANGE_ONLY.find((name) => values[name] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} is not an option of status`);
     if (rest.length > 0) throw new UsageError('status takes no user ids: it counts every user (or those of --connection <name>)');
-    const tenantOnly = state === undefined ? undefined : TENANT_STATUS_ONLY.find((name) => values[name] !== undefined);
-    if (tenantOnly !== undefined) throw new UsageError(`status --state reads the state file only: --${tenantOnly} does not apply to it`);
+    const auditLog = values['audit-log'];
+    const fromFiles = state !== undefined || auditLog !== undefined;
+    const tenantOnly = fromFiles ? TENANT_STATUS_ONLY.find((name) => values[name] !== undefined) : undefined;
+    if (tenantOnly !== undefined) {
+      throw new UsageError(`status ${state === undefined ? '--audit-log' : '--state'} reads files only: --${tenantOnly} does not apply to it`);
+    }
     return {
       kind: 'status',
       status: {
@@ -290,6 +299,7 @@ export function parseArguments(argv: readonly string[]): CommandLine {
         maxPasswordAgeDays: parseMaxPasswordAgeDays(values['max-password-age-days']),
         rate,
         state,
+        auditLog,
         json: values.json === true,
       },
     };
@@ -335,6 +345,7 @@ export function parseArguments(argv: readonly string[]): CommandLine {
       rate,
       concurrency: parseConcurrency(values.concurrency),
       state,
+      auditLog: values['audit-log'],
       json: values.json === true,
     },
   };

@@ -8,6 +8,7 @@ import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { VERSION } from '../version.js';
 import { RunLockedError } from './acquire-run-lock.js';
+import { AuditWriteError, defaultAuditLogPath, openAuditLog, touchedUser, type AuditLog } from './audit-log.js';
 import { EXIT_CODES, exitCodeOf, plainMessage, unreachableMessage } from './cli-messages.js';
 import { helpText, scopesNeeded } from './help-text.js';
 import { openStateFile, readFinishedUsers, type StateFile, type StateRecovery } from './open-state-file.js';
@@ -15,7 +16,7 @@ import { parseArguments, quote, quotePath, UsageError, type CliCommand, type Run
 import { createProgressReporter, formatDuration, type OutputStream } from './progress.js';
 import { readIdFile } from './read-id-file.js';
 import { runIdentityOf } from './run-identity.js';
-import { runStateStatusCommand, runStatusCommand } from './run-status.js';
+import { runFileStatusCommand, runStatusCommand } from './run-status.js';
 import type { StateFileSystem } from './state-file-system.js';
 
 export { EXIT_CODES } from './cli-messages.js';
@@ -82,12 +83,14 @@ function credentialsFrom(env: CliEnvironment['env'], command: CliCommand): CliCr
 
 interface RunSummary {
   readonly report: PasswordChangeReport;
+  /** The audit log written, and how many lines this run added. */
+  readonly audit: { readonly path: string; readonly lines: number } | undefined;
   /** The users an earlier run finished: listed for ids and a search, counted for an export. */
   readonly earlier: readonly string[];
   readonly earlierCount: number;
 }
 
-function reportAsJson(run: RunArguments, domain: string, flag: string, { report, earlier, earlierCount }: RunSummary, exitCode: number) {
+function reportAsJson(run: RunArguments, domain: string, flag: string, { report, earlier, earlierCount, audit }: RunSummary, exitCode: number) {
   return {
     command: run.command,
     domain,
@@ -119,12 +122,13 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
     earlier,
     requests: report.requests,
     ...(report.plannedRequests === undefined ? {} : { plannedRequests: report.plannedRequests }),
+    ...(audit === undefined ? {} : { auditLog: audit }),
     interrupted: report.interrupted,
     exitCode,
   };
 }
 
-function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlierCount }: RunSummary): string {
+function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlierCount, audit }: RunSummary): string {
   const lines: string[] = [];
   // The variable's name is shown only here, once it named a variable that is set: a password typed
   // in its place names none, and is refused without being repeated.
@@ -154,6 +158,7 @@ function reportAsText(run: RunArguments, domain: string, flag: string, { report,
       `A real run would make ${planned.toLocaleString('en')} Management API request${planned === 1 ? '' : 's'} for these users (the token, a search or an export aside): about ${formatDuration((planned / rate) * 1000)} at --rate ${rate}.`,
     );
   }
+  if (audit !== undefined) lines.push(`Audit log: ${audit.lines.toLocaleString('en')} line${audit.lines === 1 ? '' : 's'} added to ${quotePath(audit.path)}, one per user written to.`);
   if (report.interrupted) lines.push('Interrupted: the users not counted above were not touched.');
   if ((report.failed.length > 0 || report.interrupted) && !report.dryRun) {
     lines.push(
@@ -234,6 +239,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   let earlier: readonly string[] = [];
   let earlierCount = 0;
   let processed = 0;
+  let audit: AuditLog | undefined;
+  let audited = 0;
 
   // 1. Everything that can be checked without the tenant, before anything is read or written.
   let run: RunArguments;
@@ -252,8 +259,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       stdout.write(`${VERSION}\n`);
       return EXIT_CODES.ok;
     }
-    if (commandLine.kind === 'status' && commandLine.status.state !== undefined) {
-      return await runStateStatusCommand({ ...commandLine.status, state: commandLine.status.state }, io);
+    if (commandLine.kind === 'status' && (commandLine.status.state !== undefined || commandLine.status.auditLog !== undefined)) {
+      return await runFileStatusCommand(commandLine.status, io);
     }
     const command = commandLine.kind === 'status' ? commandLine.status.command : commandLine.run.command;
     const credentials = credentialsFrom(env, command);
@@ -308,6 +315,13 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       },
       onUser: async (outcome, position) => {
         const message = outcome.status === 'failed' ? plainMessage(outcome.error) : '';
+        // The audit line first: a user the state file says is done always has one.
+        if (audit !== undefined && touchedUser(outcome)) {
+          await audit.record(outcome, message).catch((error: unknown) => {
+            throw new AuditWriteError(error);
+          });
+          audited += 1;
+        }
         if (state !== undefined) await state.record(outcome, message);
         processed += 1;
         progress.user(outcome, position, message);
@@ -343,7 +357,33 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       throw error;
     }
   }
+  // The audit log: next to the state file unless named; none in a dry run, which touches nobody.
+  const auditPath = run.dryRun ? undefined : (run.auditLog ?? (run.state === undefined ? undefined : defaultAuditLogPath(run.state)));
+  if (auditPath !== undefined) {
+    try {
+      audit = await openAuditLog(auditPath, {
+        command: run.command,
+        domain,
+        flag,
+        clientId: options.clientId,
+        now: clock.now,
+        ...(io.stateFileSystem === undefined ? {} : { fs: io.stateFileSystem }),
+      });
+    } catch (error) {
+      await state?.close().catch(() => {});
+      if (isSystemError(error)) return usageError(`cannot write --audit-log ${quotePath(auditPath)}: ${codeOf(error)}`);
+      throw error;
+    }
+  }
+  const closeAudit = async () => {
+    try {
+      await audit?.close();
+    } catch (error) {
+      stderr.write(`${NAME}: could not finish writing --audit-log ${quotePath(audit?.path ?? '')} (${codeOf(error)})\n`);
+    }
+  };
   const closeState = async () => {
+    await closeAudit();
     try {
       await state?.close();
     } catch (error) {
@@ -370,6 +410,10 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       stderr.write(`${NAME}: ${error.unreachable === undefined ? `${plainMessage(error)}${after}` : unreachableMessage(error.unreachable, error.step, what)}\n`);
       return exitCodeOf(error);
     }
+    if (error instanceof AuditWriteError) {
+      stderr.write(`${NAME}: cannot write --audit-log ${quotePath(audit?.path ?? '')} (${codeOf(error.cause)}); stopped — the users reported above were processed\n`);
+      return EXIT_CODES.someFailed;
+    }
     if (isSystemError(error) && state !== undefined) {
       stderr.write(`${NAME}: cannot write --state ${quotePath(state.path)} (${codeOf(error)}); stopped — the users reported above were processed\n`);
       return EXIT_CODES.someFailed;
@@ -379,7 +423,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   progress.finish();
   await closeState();
   const exitCode = report.interrupted ? EXIT_CODES.interrupted : report.failed.length > 0 ? EXIT_CODES.someFailed : EXIT_CODES.ok;
-  const summary = { report, earlier, earlierCount };
+  const summary = { report, earlier, earlierCount, audit: audit === undefined ? undefined : { path: audit.path, lines: audited } };
   stdout.write(
     run.json ? `${JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2)}\n` : reportAsText(run, domain, flag, summary),
   );

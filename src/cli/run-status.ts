@@ -6,11 +6,12 @@ import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { EXIT_CODES, exitCodeOf, plainMessage, unreachableMessage } from './cli-messages.js';
+import { defaultAuditLogPath, readAuditSummary, type AuditSummary } from './audit-log.js';
 import { readStateSummary, type StateSummary } from './open-state-file.js';
 import { UsageError, quotePath, type StatusArguments } from './parse-arguments.js';
 import type { OutputStream, ProgressReporter } from './progress.js';
 import { describeRun, identityRecord } from './run-identity.js';
-import type { StateFileSystem } from './state-file-system.js';
+import { nodeFileSystem, type StateFileSystem } from './state-file-system.js';
 
 const NAME = 'auth0-force-password-reset';
 
@@ -129,24 +130,55 @@ export function stateSummaryAsText({ path, identity, counts, lastRecordedAt, jou
   return `${lines.join('\n')}\n`;
 }
 
-/** `auth0-force-password-reset status --state <file>`: which run a state file belongs to, and how far it got. No request. */
-export async function runStateStatusCommand(
-  args: StatusArguments & { readonly state: string },
+/** An audit log summed up, as `status` prints it. */
+export function auditSummaryAsText({ path, records, unreadable, runs, users, outcomes, first, last, by, recent }: AuditSummary): string {
+  const count = (value: number) => value.toLocaleString('en');
+  const lines = [
+    `--audit-log ${quotePath(path)}: ${count(records)} line${records === 1 ? '' : 's'} for ${count(users)} user${users === 1 ? '' : 's'} in ${count(runs)} run${runs === 1 ? '' : 's'}` +
+      `${first === undefined ? '' : `, ${first} to ${last ?? first}`}`,
+    `  done ${count(outcomes.done)}, failed ${count(outcomes.failed)}${unreadable === 0 ? '' : `; ${count(unreadable)} line${unreadable === 1 ? '' : 's'} not readable (not shown)`}`,
+    ...by.map((actor) => `  by client ${actor.clientId}, ${actor.osUser} on ${actor.host}: ${count(actor.records)}`),
+  ];
+  if (recent.length > 0) {
+    lines.push(`  the latest ${recent.length}:`);
+    for (const record of recent) {
+      const failure = record.failure === undefined ? '' : ` — ${record.failure.message}`;
+      lines.push(`    ${record.at}  ${record.command}  ${record.userId}  ${record.outcome} (${record.writes.join(', ') || 'nothing written'})${failure}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `auth0-force-password-reset status --state <file>` and/or `--audit-log <file>`: which run a state
+ * file belongs to and how far it got; what its audit log (next to it unless named) says. No request.
+ */
+export async function runFileStatusCommand(
+  args: StatusArguments,
   io: { readonly stdout: OutputStream; readonly stderr: OutputStream; readonly stateFileSystem?: StateFileSystem | undefined },
 ): Promise<number> {
-  let summary: StateSummary;
+  const fs = io.stateFileSystem ?? nodeFileSystem;
+  let summary: StateSummary | undefined;
+  let audit: AuditSummary | undefined;
   try {
-    summary = await readStateSummary(args.state, io.stateFileSystem);
+    if (args.state !== undefined) summary = await readStateSummary(args.state, fs);
+    const auditPath = args.auditLog ?? (args.state === undefined ? undefined : defaultAuditLogPath(args.state));
+    // The default one may not be there (a run without touched users, or before this version).
+    if (auditPath !== undefined && (args.auditLog !== undefined || (await fs.exists(auditPath)))) audit = await readAuditSummary(auditPath, fs);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`${NAME}: ${error.message}\nRun ${NAME} --help for the usage.\n`);
     return EXIT_CODES.usage;
   }
-  const { path, identity, counts, lastRecordedAt, journalRecords } = summary;
-  io.stdout.write(
-    args.json
-      ? `${JSON.stringify({ state: path, run: identityRecord(identity), counts, lastRecordedAt: lastRecordedAt ?? null, journalRecords }, null, 2)}\n`
-      : stateSummaryAsText(summary),
-  );
+  if (args.json) {
+    const state =
+      summary === undefined
+        ? {}
+        : { state: summary.path, run: identityRecord(summary.identity), counts: summary.counts, lastRecordedAt: summary.lastRecordedAt ?? null, journalRecords: summary.journalRecords };
+    io.stdout.write(`${JSON.stringify({ ...state, auditLog: audit ?? null }, null, 2)}\n`);
+  } else {
+    const noAudit = summary !== undefined && audit === undefined ? `no audit log next to it (${quotePath(defaultAuditLogPath(summary.path))})\n` : '';
+    io.stdout.write(`${summary === undefined ? '' : stateSummaryAsText(summary)}${noAudit}${audit === undefined ? '' : auditSummaryAsText(audit)}`);
+  }
   return EXIT_CODES.ok;
 }
