@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { fetchOptionSchema, integerIn, flagSchema } from '../internal/schemas.js';
+import { CONTROL_CHARACTER } from '../internal/control-characters.js';
 import { parseIsoTime } from '../obligation/time.js';
 import type {
   PasswordChangeRunProgress,
@@ -200,13 +201,17 @@ export interface PasswordChangeStatusOptions extends AdminConnectionOptions {
   maxPasswordAgeDays?: number;
 }
 
-/** Auth0 user ids are `provider|id`; ours must not contain whitespace, so that a file of them parses. */
+/**
+ * Auth0 user ids are `provider|id`; ours must not contain whitespace, so that a file of them parses,
+ * nor a control character (see `CONTROL_CHARACTER`), which no id Auth0 issues has and which would
+ * reach a terminal.
+ */
 export const USER_ID_PATTERN = /^[^\s|]+\|\S+$/;
 /** Longer than any id Auth0 issues; keeps a pasted paragraph from being taken for an id. */
 export const MAX_USER_ID_LENGTH = 512;
 
 export const isUserId = (value: unknown): value is string =>
-  typeof value === 'string' && value.length <= MAX_USER_ID_LENGTH && USER_ID_PATTERN.test(value);
+  typeof value === 'string' && value.length <= MAX_USER_ID_LENGTH && USER_ID_PATTERN.test(value) && !CONTROL_CHARACTER.test(value);
 
 export const USER_ID_EXPECTED = 'must be an Auth0 user id such as "auth0|64b7f0c2a1d3e4f5a6b7c8d9" (provider|id, no spaces)';
 

@@ -14,6 +14,7 @@ import {
 } from '../obligation/obligation.js';
 import { formatIsoTime, parseIsoTime, toIsoInstant } from '../obligation/time.js';
 import type { ExportedUser } from './exported-user.js';
+import { isUserId } from './options.js';
 import type { JobSelection, PasswordChangeJobConfig } from './job-config.js';
 import { authenticate, openAdminClient, scopesOf, systemClock, type AdminClient, type JobClock } from './open-admin-client.js';
 import type {
@@ -328,6 +329,21 @@ async function searchUserIds(client: ManagementClient, config: PasswordChangeJob
     const next = await client.searchUsers(query, page, SEARCH_PAGE_SIZE);
     if (next.userIds.length === 0) break;
     userIds.push(...next.userIds);
+  }
+  // Checked as ids are everywhere else, before anyone is changed; never repeated (it may be hostile).
+  const malformed = userIds.findIndex((userId) => !isUserId(userId));
+  if (malformed !== -1) {
+    throw createManagementApiError(config.caller, {
+      step: 'search users',
+      userId: undefined,
+      status: undefined,
+      attempts: 1,
+      reason: `malformed answer: result ${malformed + 1} has a user_id that is not a user id (not shown)`,
+      serverMessage: undefined,
+      gaveUp: undefined,
+      requiredScopes: undefined,
+      hint: 'no user was changed; check the users the query matches',
+    });
   }
   return [...new Set(userIds)];
 }

@@ -1,5 +1,6 @@
 import { ManagementApiError, type UnreachableHost } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 
 /** The exit codes a script can rely on. */
 export const EXIT_CODES = {
@@ -44,9 +45,10 @@ const CLI_NAMES: Readonly<Record<string, string>> = {
  */
 export function plainMessage(error: OptionsError | ManagementApiError): string {
   if (error instanceof OptionsError) {
-    return error.issues.map((issue) => `${CLI_NAMES[issue.path] ?? `"${issue.path}"`} ${issue.expected}`).join('; ');
+    return escapeControlCharacters(error.issues.map((issue) => `${CLI_NAMES[issue.path] ?? `"${issue.path}"`} ${issue.expected}`).join('; '));
   }
-  return error.detail;
+  // Ids and a server's words are in it: no control character of theirs reaches the terminal.
+  return escapeControlCharacters(error.detail);
 }
 
 const UNREACHABLE_TEXT: Readonly<Record<UnreachableHost['kind'], string>> = {
@@ -57,7 +59,8 @@ const UNREACHABLE_TEXT: Readonly<Record<UnreachableHost['kind'], string>> = {
 
 /** `cannot reach acme.eu.auth0.com: its name does not resolve (ENOTFOUND) — …`, from the error's fields. */
 export function unreachableMessage({ host, kind, code }: UnreachableHost, step: ManagementApiError['step'], what: string): string {
-  const where = step === 'download export' ? `${host} (the users export's download host)` : host;
+  const shown = escapeControlCharacters(host);
+  const where = step === 'download export' ? `${shown} (the users export's download host)` : shown;
   const check = step === 'download export' ? 'check this machine\'s network, proxy and firewall' : 'check AUTH0_DOMAIN, and this machine\'s network, proxy and firewall';
   return `cannot reach ${where}: ${UNREACHABLE_TEXT[kind]} (${code}); ${what} — ${check}`;
 }

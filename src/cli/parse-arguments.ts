@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ISO_TIME_EXPECTED, MAX_CONCURRENCY, MAX_PASSWORD_AGE_DAYS, MAX_RATE, MIN_RATE, RATE_EXPECTED } from '../admin/options.js';
+import { terminalSafeJson } from '../internal/control-characters.js';
 import { parseIsoTime } from '../obligation/time.js';
 import { closestName, spelling } from './closest-name.js';
 import { USER_ID_FORM, userIdProblem } from './user-id-problem.js';
@@ -116,8 +117,8 @@ const OPTION_LIKE = /^(?:-[A-Za-z]|--[A-Za-z][A-Za-z0-9_-]{0,40})$/;
 /** What may be repeated of an unknown command: a plain word, as commands are. */
 const COMMAND_LIKE = /^[a-z][a-z-]{0,30}$/;
 
-/** At most `max` characters of something the user typed, quoted, for an error message. */
-export const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** At most `max` characters of something the user typed (or a file held), quoted and escaped, for a message. */
+export const quote = (text: string, max = 40) => terminalSafeJson(JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text));
 
 /** A path the user gave (`--file`, `--state`), quoted: shown whole unless absurdly long, as paths are no secrets. */
 export const quotePath = (path: string) => quote(path, 240);

@@ -1,4 +1,5 @@
 import type { PasswordChangeRunProgress, RunWait, UserOutcome, UsersExportProgress } from '../admin/report.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 
 /** Where the tool writes: `process.stdout`/`process.stderr`, or a test's recorder. */
 export interface OutputStream {
@@ -58,15 +59,18 @@ const perSecond = (count: number, ms: number) => ((count / ms) * 1000).toFixed(1
 
 /** One line per user, for logs and pipes: `[3/40] done auth0|… (password, needsPasswordReset, …)`. */
 export function describeOutcome(outcome: UserOutcome, message: string): string {
+  // Ids and details come from the tenant, messages from its answers: escaped, so that none can
+  // move the cursor or forge a line of this tool's.
+  const userId = escapeControlCharacters(outcome.userId);
   switch (outcome.status) {
     case 'done': {
       const waived = outcome.waivedAt === undefined ? '' : ` — waived at ${outcome.waivedAt}, required again`;
-      return `${outcome.dryRun ? 'would change' : 'done'} ${outcome.userId} (${outcome.writes.join(', ')})${waived}`;
+      return `${outcome.dryRun ? 'would change' : 'done'} ${userId} (${outcome.writes.join(', ')})${waived}`;
     }
     case 'skipped':
-      return `skipped ${outcome.userId}: ${outcome.detail}`;
+      return `skipped ${userId}: ${escapeControlCharacters(outcome.detail)}`;
     case 'failed':
-      return `failed ${outcome.userId}: ${message}${outcome.writes.length > 0 ? ` (already written: ${outcome.writes.join(', ')})` : ''}`;
+      return `failed ${userId}: ${escapeControlCharacters(message)}${outcome.writes.length > 0 ? ` (already written: ${outcome.writes.join(', ')})` : ''}`;
   }
 }
 
@@ -89,14 +93,15 @@ function waitKind({ reason, status }: RunWait): string {
 export function describeExport(progress: UsersExportProgress): string {
   switch (progress.phase) {
     case 'started':
-      return `exporting users (job ${progress.jobId})…`;
+      return `exporting users (job ${escapeControlCharacters(progress.jobId)})…`;
     case 'waiting': {
       const done = progress.percentageDone === undefined ? '' : `, ${progress.percentageDone}% done`;
       const left = progress.timeLeftSeconds === undefined ? '' : `, about ${formatDuration(progress.timeLeftSeconds * 1000)} left`;
-      return `export ${progress.jobId}: ${progress.status}${done}${left} (${formatDuration(progress.elapsedMs)} so far)`;
+      // The job's id and status are the tenant's words.
+      return `export ${escapeControlCharacters(progress.jobId)}: ${escapeControlCharacters(progress.status)}${done}${left} (${formatDuration(progress.elapsedMs)} so far)`;
     }
     case 'downloaded':
-      return `export ${progress.jobId} downloaded (${number(progress.bytes)} bytes); reading it`;
+      return `export ${escapeControlCharacters(progress.jobId)} downloaded (${number(progress.bytes)} bytes); reading it`;
   }
 }
 

@@ -4,6 +4,7 @@ import type { RequirePasswordChangeOptions } from '../admin/options.js';
 import type { PasswordChangeReport } from '../admin/report.js';
 import { runPasswordChangeJob, systemClock, type JobClock } from '../admin/run-password-change-job.js';
 import { ManagementApiError } from '../errors/management-api-error.js';
+import { escapeControlCharacters, terminalSafeJson } from '../internal/control-characters.js';
 import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { VERSION } from '../version.js';
@@ -138,11 +139,11 @@ function reportAsText(run: RunArguments, domain: string, flag: string, { report,
   const row = (label: string, count: number) => `  ${label.padEnd(13)}${count.toLocaleString('en').padStart(5)}`;
   lines.push(row(report.dryRun ? 'would change' : 'done', report.counts.done));
   lines.push(row('skipped', report.counts.skipped));
-  for (const { userId, detail } of report.skipped) lines.push(`    ${userId}  ${detail}`);
+  for (const { userId, detail } of report.skipped) lines.push(`    ${escapeControlCharacters(userId)}  ${escapeControlCharacters(detail)}`);
   lines.push(row('failed', report.counts.failed));
   for (const { userId, error, writes } of report.failed) {
     const written = writes.length > 0 ? ` (already written: ${writes.join(', ')}; run again)` : '';
-    lines.push(`    ${userId}  ${plainMessage(error)}${written}`);
+    lines.push(`    ${escapeControlCharacters(userId)}  ${plainMessage(error)}${written}`);
   }
   if (earlierCount > 0) lines.push(`${row('earlier', earlierCount)}  done or skipped by an earlier run (${run.state})`);
   const { overriddenWaivers } = report;
@@ -425,7 +426,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   const exitCode = report.interrupted ? EXIT_CODES.interrupted : report.failed.length > 0 ? EXIT_CODES.someFailed : EXIT_CODES.ok;
   const summary = { report, earlier, earlierCount, audit: audit === undefined ? undefined : { path: audit.path, lines: audited } };
   stdout.write(
-    run.json ? `${JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2)}\n` : reportAsText(run, domain, flag, summary),
+    run.json ? `${terminalSafeJson(JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2))}\n` : reportAsText(run, domain, flag, summary),
   );
   return exitCode;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 import { isRecord } from '../obligation/obligation.js';
 import { toIsoInstant } from '../obligation/time.js';
 import { quote, quotePath, type ChangeCommand, type RunArguments } from './parse-arguments.js';
@@ -88,7 +89,8 @@ export function describeRun({ command, domain, flag, selection, writes }: RunIde
     ...(writes.skipWaivedSince === undefined ? [] : [`--skip-waived-since ${writes.skipWaivedSince}`]),
     ...(writes.revokeSessions === true ? ['--revoke-sessions'] : []),
   ];
-  return `${command} ${users}${extras.length === 0 ? '' : ` ${extras.join(' ')}`} on ${domain} (flag ${flag})`;
+  // From a file: shown escaped (quote() already escapes what it quotes).
+  return escapeControlCharacters(`${command} ${users}${extras.length === 0 ? '' : ` ${extras.join(' ')}`} on ${domain} (flag ${flag})`);
 }
 
 /** The JSON a state file keeps of its run (next to `tool` and `version`). */

@@ -11,6 +11,7 @@ import { readStateSummary, type StateSummary } from './open-state-file.js';
 import { UsageError, quotePath, type StatusArguments } from './parse-arguments.js';
 import type { OutputStream, ProgressReporter } from './progress.js';
 import { describeRun, identityRecord } from './run-identity.js';
+import { escapeControlCharacters, terminalSafeJson } from '../internal/control-characters.js';
 import { nodeFileSystem, type StateFileSystem } from './state-file-system.js';
 
 const NAME = 'auth0-force-password-reset';
@@ -50,7 +51,8 @@ function rulesLine({ passwordsSetBefore, maxPasswordAgeDays }: PasswordChangeSta
 
 /** The status as a table: one row per database connection, then the total. */
 export function statusAsText(status: PasswordChangeStatus): string {
-  const rows: (readonly [string, PasswordStatusCounts])[] = status.connections.map((counts) => [counts.connection, counts]);
+  // Connection names come from the export: the tenant's words.
+  const rows: (readonly [string, PasswordStatusCounts])[] = status.connections.map((counts) => [escapeControlCharacters(counts.connection), counts]);
   if (status.connections.length !== 1) rows.push(['all database connections', status.total]);
   const cells = rows.map(([name, counts]) => [name, ...COLUMNS.map(([key]) => counts[key].toLocaleString('en'))]);
   const header = ['connection', ...COLUMNS.map(([, label]) => label)];
@@ -59,7 +61,7 @@ export function statusAsText(status: PasswordChangeStatus): string {
     row.map((cell, index) => (index === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[index] as number))).join('  ').trimEnd();
   const connection = status.connection === undefined ? '' : `, connection ${status.connection}`;
   return [
-    `Password change status of ${status.domain} (flag ${status.flag}${connection}) at ${status.at}, from users export ${status.jobId}`,
+    `Password change status of ${status.domain} (flag ${status.flag}${connection}) at ${status.at}, from users export ${escapeControlCharacters(status.jobId)}`,
     rulesLine(status.rules),
     '',
     line(header),
@@ -110,7 +112,7 @@ export async function runStatusCommand(
     }
     throw error;
   }
-  stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : statusAsText(status));
+  stdout.write(args.json ? `${terminalSafeJson(JSON.stringify(status, null, 2))}\n` : statusAsText(status));
   return EXIT_CODES.ok;
 }
 
@@ -127,7 +129,7 @@ export function stateSummaryAsText({ path, identity, counts, lastRecordedAt, jou
   if (journalRecords > 0) {
     lines.push(`${journalRecords.toLocaleString('en')} of these outcomes are still in its journal: a run is under way, or the last one did not finish (the next run folds them in)`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(escapeControlCharacters).join('\n')}\n`;
 }
 
 /** An audit log summed up, as `status` prints it. */
@@ -146,7 +148,8 @@ export function auditSummaryAsText({ path, records, unreadable, runs, users, out
       lines.push(`    ${record.at}  ${record.command}  ${record.userId}  ${record.outcome} (${record.writes.join(', ') || 'nothing written'})${failure}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  // A file anyone with access may have edited: nothing in it reaches the terminal raw.
+  return `${lines.map(escapeControlCharacters).join('\n')}\n`;
 }
 
 /**
@@ -175,7 +178,7 @@ export async function runFileStatusCommand(
       summary === undefined
         ? {}
         : { state: summary.path, run: identityRecord(summary.identity), counts: summary.counts, lastRecordedAt: summary.lastRecordedAt ?? null, journalRecords: summary.journalRecords };
-    io.stdout.write(`${JSON.stringify({ ...state, auditLog: audit ?? null }, null, 2)}\n`);
+    io.stdout.write(`${terminalSafeJson(JSON.stringify({ ...state, auditLog: audit ?? null }, null, 2))}\n`);
   } else {
     const noAudit = summary !== undefined && audit === undefined ? `no audit log next to it (${quotePath(defaultAuditLogPath(summary.path))})\n` : '';
     io.stdout.write(`${summary === undefined ? '' : stateSummaryAsText(summary)}${noAudit}${audit === undefined ? '' : auditSummaryAsText(audit)}`);

@@ -1,4 +1,5 @@
 import { ManagementApiError, type ManagementApiFailure, type ManagementApiStep, type UnreachableHost } from '../errors/management-api-error.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 import type { AttemptRecord } from './resilient-fetch.js';
 
 const MAX_SERVER_MESSAGE = 120;
@@ -140,7 +141,8 @@ export function managementApiFailure(input: FailureInput): ManagementApiError {
   const reason =
     malformed ?? record.failure ?? (status === undefined ? 'request failed' : `HTTP ${status}`);
   const text = status === undefined || malformed !== undefined ? undefined : serverText(record.body);
-  const shown = text === undefined ? undefined : redact(text, secrets);
+  // Whatever the server wrote goes to terminals and logs: its control characters as escapes.
+  const shown = text === undefined ? undefined : escapeControlCharacters(redact(text, secrets));
   const failure: Omit<ManagementApiFailure, 'hint'> = {
     step,
     userId,

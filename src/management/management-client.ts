@@ -1,5 +1,6 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
 import { isRecord } from '../obligation/obligation.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import type { TenantDomain } from './domain.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
@@ -389,7 +390,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     if (typeof status !== 'string') throw malformed('no job status');
     if (location !== undefined && location !== null && typeof location !== 'string') throw malformed('location is not a string');
     const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-    const shown = typeof details === 'string' ? redact(details, secrets()).slice(0, MAX_STATUS_DETAILS) : undefined;
+    const shown = typeof details === 'string' ? escapeControlCharacters(redact(details, secrets())).slice(0, MAX_STATUS_DETAILS) : undefined;
     return {
       id,
       status,

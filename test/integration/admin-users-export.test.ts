@@ -7,6 +7,10 @@ import { resolveJobConfig } from '../../src/admin/job-config.js';
 import type { RequirePasswordChangeOptions } from '../../src/admin/options.js';
 import type { PasswordChangeRunStart, RunWait, UserOutcome, UsersExportProgress } from '../../src/admin/report.js';
 import { runPasswordChangeJob, type JobClock } from '../../src/admin/run-password-change-job.js';
+import { exportUsers } from '../../src/admin/users-export.js';
+import { parseTenantDomain, type TenantDomain } from '../../src/management/domain.js';
+import { openManagementClient } from '../../src/management/management-client.js';
+import { createMemoryTokenStore } from '../../src/management/token-store.js';
 import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
 import { ManagementApiError, OptionsError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
@@ -404,5 +408,42 @@ describe('the same rule when users are read one by one', () => {
     const clearer = createPasswordResetClearer({ log: false });
     expect(await tenant.runPasswordChange(flagged.user_id, 'Us3r-Ch0sen-Passw0rd', clearer).completion).toEqual({ ok: true });
     expect((await tenant.runLogin(flagged.user_id, createFirstLoginGate({ log: false }))).allowed).toBe(true);
+  });
+});
+
+describe('the caps an export is read under', () => {
+  test('an export that decompresses past 100 times its size (and its floor) is refused before anyone is changed, naming the cap', async ({ tenant }) => {
+    const ada = tenant.users.create();
+    // 100,000 copies of one valid line: 2.9 MB that gzip takes down to a few kilobytes.
+    const bomb = gzipSync(`${JSON.stringify({ user_id: ada.user_id, provider: 'auth0', connection: 'Username-Password-Authentication' })}\n`.repeat(100_000), { level: 9 });
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const response = await tenant.fetch(input, init);
+      return new URL(response.url).pathname.endsWith('.json.gz') ? new Response(bomb) : response;
+    };
+    const client = await openManagementClient({
+      caller: 'requirePasswordChange',
+      domain: parseTenantDomain(tenant.domain) as TenantDomain,
+      clientId: tenant.clientId,
+      clientSecret: tenant.clientSecret,
+      transport: fetch,
+      tokens: createMemoryTokenStore(),
+      requestTimeoutMs: 2_000,
+      maxAttempts: 1,
+    });
+    const limits = { lineBytes: 1024 * 1024, expansion: 100, minDecompressedBytes: 64 * 1024 };
+    const file = await exportUsers({ caller: 'requirePasswordChange', client, clock: fakeClock(), timeoutMs: 60_000, maxAttempts: 1, onExport: undefined, signal: undefined, limits });
+    let read = 0;
+    const error = await (async () => {
+      for await (const user of file!.users()) if (user.userId === ada.user_id) read += 1;
+    })().catch((caught: unknown) => caught);
+    await file!.remove();
+    expect(error).toBeInstanceOf(ManagementApiError);
+    expect((error as ManagementApiError).reason).toBe(
+      `malformed answer: the export decompresses to more than ${(Math.max(64 * 1024, 100 * bomb.length) / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB, 100 times its ${bomb.length.toLocaleString('en')} bytes (or 0.1 MiB), the most it may be`,
+    );
+    // It stopped there, not at the end of the 2.9 MB.
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(100_000);
+    expect(tenant.counts().patchUser).toBe(0);
   });
 });
