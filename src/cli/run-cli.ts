@@ -303,7 +303,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         const from = source === 'query' ? ' matching the query' : source === 'export' ? (current.connection === undefined ? ' (every user)' : ` of connection ${current.connection}`) : '';
         const resumed = excludedCount > 0 ? `, ${excludedCount.toLocaleString('en')} more done or skipped by an earlier run` : '';
         const mode = current.dryRun ? ' (dry run: nothing will be written)' : '';
-        const cost = requestsExpected === undefined ? '' : `; ${requestsExpected.toLocaleString('en')} Management API request${requestsExpected === 1 ? '' : 's'} expected`;
+        // A dry run makes none for its users; its report ends with what a real run would make.
+        const cost = requestsExpected === undefined || current.dryRun ? '' : `; ${requestsExpected.toLocaleString('en')} Management API request${requestsExpected === 1 ? '' : 's'} expected`;
         stderr.write(`${current.command}: ${total.toLocaleString('en')} user${total === 1 ? '' : 's'}${from} on ${domain}${resumed}${mode}${cost}\n`);
         if (waiversToOverride !== undefined && waiversToOverride.count > 0) {
           const { count, latestAt } = waiversToOverride;
