@@ -26,11 +26,13 @@ export interface ObligationKeys {
    * obligation that was met). The gate's log line shows it as `by` ({@link requestedBy}).
    */
   readonly byKey: string;
+  /** `<flag>WaivedAt`: when an administrator last waived the obligation (set the flag to `false`), ISO 8601. */
+  readonly waivedAtKey: string;
 }
 
 /** The flag and its companion keys. */
 export function obligationKeys(flag: string): ObligationKeys {
-  return { flag, flaggedAtKey: `${flag}At`, emailedAtKey: `${flag}EmailedAt`, byKey: `${flag}By` };
+  return { flag, flaggedAtKey: `${flag}At`, emailedAtKey: `${flag}EmailedAt`, byKey: `${flag}By`, waivedAtKey: `${flag}WaivedAt` };
 }
 
 /** `Object.prototype`'s members: a flag of that name would be read through the prototype chain. */
@@ -44,9 +46,9 @@ const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNa
 export function flagNameProblem(flag: string): string | undefined {
   if (flag.length === 0) return 'must be a non-empty string';
   if (/[.$]/.test(flag)) return 'must not contain "." or "$"';
-  const { flaggedAtKey, emailedAtKey, byKey } = obligationKeys(flag);
+  const { flaggedAtKey, emailedAtKey, byKey, waivedAtKey } = obligationKeys(flag);
   if (PROTOTYPE_NAMES.has(flag)) return 'must not be a name JavaScript objects already have';
-  for (const key of [flaggedAtKey, emailedAtKey, byKey]) {
+  for (const key of [flaggedAtKey, emailedAtKey, byKey, waivedAtKey]) {
     if (PROTOTYPE_NAMES.has(key)) return `must not make a companion key JavaScript objects already have ("${key}")`;
   }
   return undefined;
@@ -110,6 +112,20 @@ export function requestedBy(appMetadata: unknown, keys: ObligationKeys): string 
   if (typeof by !== 'string' || by.length === 0) return undefined;
   // With the `u` flag a lone surrogate is one match, and a whole pair (an emoji) none.
   return by.slice(0, BY_SHOWN).replace(/[\u0000-\u001f\u007f-\u009f"\\\ud800-\udfff]/gu, '?');
+}
+
+/**
+ * When an administrator's waiver that still stands was made: the flag is `false` and `<flag>WaivedAt`
+ * is a time no earlier than `<flag>At` (a later flag — a new obligation, since met — makes an older
+ * waiver history). `undefined` for a flag that is not `false`, and for a `false` that no waiver wrote
+ * (an obligation met, or a waiver made by hand without the time).
+ */
+export function standingWaiver(appMetadata: unknown, keys: ObligationKeys): IsoInstant | undefined {
+  if (ownValue(appMetadata, keys.flag) !== false) return undefined;
+  const waivedAt = toIsoInstant(ownValue(appMetadata, keys.waivedAtKey));
+  if (waivedAt === undefined) return undefined;
+  const flaggedAt = toIsoInstant(ownValue(appMetadata, keys.flaggedAtKey));
+  return flaggedAt !== undefined && flaggedAt > waivedAt ? undefined : waivedAt;
 }
 
 /**

@@ -7,6 +7,8 @@
 //   6. an administrator's run: require-change --all for 10,000 and 100,000 users on a local tenant
 //      with a rate limit — requests per user, wall time against the floor the rate allows, 429s,
 //      and the command-line tool's memory (BENCH_ADMIN_USERS, BENCH_ADMIN_RATE to change them)
+//   7. the state file's journal on a slow disk: --rate 300 with every fsync 3 ms slower, against the
+//      floor the rate allows (journal.mjs; run it alone to compare with another checkout)
 // Prints a table and writes .bench/results.json. Timings vary by machine; read ratios and counts.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { JOURNAL_SETTINGS, journalBenchmark } from './journal.mjs';
 import { pageBenchmark } from './page.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -422,6 +425,12 @@ console.log(
 results.adminRun = [];
 for (const users of [...new Set([ADMIN_BASELINE_USERS, ADMIN_USERS])]) results.adminRun.push(await adminRun(users));
 console.log(`${table(results.adminRun.map(({ lastProgress, ...row }) => row))}\n   last progress line: ${results.adminRun.at(-1).lastProgress}\n`);
+console.log(
+  `7. The state file's journal on a slow disk: require-change --all --rate ${JOURNAL_SETTINGS.rate} over ${JOURNAL_SETTINGS.users.toLocaleString('en')} users, ` +
+    `in process, every fsync ${JOURNAL_SETTINGS.fsyncMs} ms slower`,
+);
+results.journal = await journalBenchmark([{ label: 'this checkout', root: ROOT }]);
+console.log(`${table(results.journal)}\n`);
 
 const ours = results.coldLoad[1];
 const gateOff = results.perLogin.mix.find((r) => r.handler === 'gate, log off');
@@ -456,6 +465,12 @@ targets.push(
     `RSS ${baseline.peakRssMiB} → ${full.peakRssMiB} MiB, heap ${baseline.peakHeapMiB} → ${full.peakHeapMiB} MiB`,
   ],
 );
+const journaled = results.journal.find((row) => row.state.startsWith('--state'));
+targets.push([
+  `journal: --state on a disk whose fsync is ${JOURNAL_SETTINGS.fsyncMs} ms slower ≤ 1.1× the floor ${JOURNAL_SETTINGS.rate}/s allows`,
+  journaled.vsFloor <= 1.1,
+  `${journaled.vsFloor}× (${journaled.usersPerSecond} users/s)`,
+]);
 results.targets = targets.map(([target, met, measured]) => ({ target, met, measured }));
 console.log(`Targets\n${table(results.targets.map((t) => ({ ...t, met: t.met ? 'yes' : 'NO' })))}`);
 
