@@ -28,7 +28,10 @@ describe('the packed tarball', () => {
   it('contains only what a user needs: dist, the license, README, CHANGELOG and package.json', () => {
     const outsideDist = packedFiles.filter((path) => !path.startsWith('dist/'));
     expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
-    expect(packedFiles.filter((path) => path.startsWith('dist/')).every((path) => /\.(c?js|d\.c?ts)$/.test(path))).toBe(true);
+    expect(packedFiles.filter((path) => path.startsWith('dist/')).every((path) => /\.(c?js|c?js\.map|d\.c?ts)$/.test(path))).toBe(true);
+    // Readable code, each file with its source map: a stack trace shows a line of code, not a whole file.
+    const code = packedFiles.filter((path) => /^dist\/.*\.c?js$/.test(path));
+    expect(code.filter((path) => !packedFiles.includes(`${path}.map`))).toEqual([]);
     for (const entry of [
       'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs',
       'dist/admin.js', 'dist/admin.cjs', 'dist/admin.d.ts', 'dist/admin.d.cts', 'dist/cli.js',
