@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
+import { parseMarkdown } from '../helpers/markdown.js';
 
 // The checks a release needs, on the tarball users will install. `npm pack --ignore-scripts`: the
 // suite's build is what we pack (a prepack rebuild would race the other test files reading dist/).
@@ -25,9 +26,14 @@ beforeAll(() => {
 }, SUBPROCESS_TIMEOUT_MS);
 
 describe('the packed tarball', () => {
-  it('contains only what a user needs: dist, the license, README, CHANGELOG and package.json', () => {
+  it('contains only what a user needs: dist, the guides the README links to, the license, README, CHANGELOG and package.json', () => {
     const outsideDist = packedFiles.filter((path) => !path.startsWith('dist/'));
-    expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+    const guides = readdirSync(join(ROOT, 'docs'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
+    expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', ...guides, 'package.json'].sort());
+    // What the README points to in docs/ is in the tarball: the guides and the screenshot.
+    expect(outsideDist).toEqual(expect.arrayContaining(['docs/upgrading.md', 'docs/testing-your-actions.md', 'docs/images/change-password-page.png']));
     expect(packedFiles.filter((path) => path.startsWith('dist/')).every((path) => /\.(c?js|c?js\.map|d\.c?ts)$/.test(path))).toBe(true);
     // Readable code, each file with its source map: a stack trace shows a line of code, not a whole file.
     const code = packedFiles.filter((path) => /^dist\/.*\.c?js$/.test(path));
@@ -39,6 +45,18 @@ describe('the packed tarball', () => {
     ]) {
       expect(packedFiles).toContain(entry);
     }
+  });
+
+  it('holds exactly the files CONTRIBUTING.md lists under "Releasing" (what `npm pack --dry-run` shows)', () => {
+    const listing = parseMarkdown('CONTRIBUTING.md', readFileSync(join(ROOT, 'CONTRIBUTING.md'), 'utf8')).blocks.find(
+      (block) => block.marker?.join(' ') === 'tested-by test/package/package.test.ts',
+    );
+    expect(listing, 'the list in CONTRIBUTING.md').toBeDefined();
+    const patterns = listing!.code.split(/\s+/).filter(Boolean);
+    const matcherOf = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`);
+    const matchers = patterns.map((pattern) => ({ pattern, regexp: matcherOf(pattern) }));
+    expect(packedFiles.filter((path) => !matchers.some(({ regexp }) => regexp.test(path))), 'packed but not listed').toEqual([]);
+    expect(matchers.filter(({ regexp }) => !packedFiles.some((path) => regexp.test(path))).map(({ pattern }) => pattern), 'listed but not packed').toEqual([]);
   });
 
   it('passes publint --strict', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
