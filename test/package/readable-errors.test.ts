@@ -61,6 +61,6 @@ describe('a thrown error, as Node prints it', { timeout: SUBPROCESS_TIMEOUT_MS }
     expect(plain.stderr.split('\n')[index]).toMatch(/^TypeError: \[auth0-force-password-reset\] localTenant\.runLogin: "handlers" must be /);
 
     const mapped = runNode(['--enable-source-maps', '-e', RUN_LOGIN_WITH_A_STRING]);
-    expect(mapped.stderr).toMatch(/at requireHandlers \(.*src\/testing\/local-tenant\/trigger-context\.ts:\d+:\d+\)/);
+    expect(mapped.stderr).toMatch(/at requireHandlers \(.*src\/testing\/local-tenant\/bound-actions\.ts:\d+:\d+\)/);
   });
 });
