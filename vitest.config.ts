@@ -9,22 +9,31 @@ const PROJECT_ORDER = ['package', 'browser', 'integration', 'unit'];
  * Starts the slowest files first, whatever their project: a run ends when its slowest file does, and
  * vitest's own order (by project name) left the package tests, the longest, to the end. By the duration
  * of their last run (vitest keeps it in node_modules/.vite); on a first run, by project, then by size.
+ * The files of a project that loads its modules once per worker (`isolate: false`) stay together, as
+ * one block placed by its slowest file: vitest reuses a worker only for the next file of the same project.
  */
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const { cache, config } = this.ctx;
     const keyOf = (file: TestSpecification) => `${file.project.name}:${relative(config.root, file.moduleId)}`;
     const durationOf = (file: TestSpecification) => cache.getFileTestResults(keyOf(file))?.duration;
-    const sizeOf = (file: TestSpecification) => cache.getFileStats(keyOf(file))?.size ?? 0;
-    const rankOf = (file: TestSpecification) => {
-      const index = PROJECT_ORDER.indexOf(file.project.name);
-      return index === -1 ? PROJECT_ORDER.length : index;
-    };
-    return [...files].sort((a, b) => {
-      const [durationA, durationB] = [durationOf(a), durationOf(b)];
-      if (durationA !== undefined && durationB !== undefined) return durationB - durationA;
-      return rankOf(a) - rankOf(b) || sizeOf(b) - sizeOf(a);
-    });
+    // A file new since the last run counts as quick; with no earlier run at all, the project order decides.
+    const known = files.some((file) => durationOf(file) !== undefined);
+    const weightOf = (file: TestSpecification) =>
+      known ? (durationOf(file) ?? 0) : -PROJECT_ORDER.indexOf(file.project.name) * 1e12 + (cache.getFileStats(keyOf(file))?.size ?? 0);
+    const blockOf = (file: TestSpecification) => (file.project.config.isolate ? keyOf(file) : file.project.name);
+    const blockWeight = new Map<string, number>();
+    for (const file of files) {
+      const block = blockOf(file);
+      const previous = blockWeight.get(block);
+      blockWeight.set(block, Math.max(previous ?? -Infinity, weightOf(file)));
+    }
+    return [...files].sort(
+      (a, b) =>
+        (blockWeight.get(blockOf(b)) as number) - (blockWeight.get(blockOf(a)) as number) ||
+        blockOf(a).localeCompare(blockOf(b)) ||
+        weightOf(b) - weightOf(a),
+    );
   }
 }
 
