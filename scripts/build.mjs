@@ -6,8 +6,8 @@
 //   node scripts/build.mjs --verbose   print tsup's output as it comes
 //
 // "Changed" is by content, not by modification time: a hash of every file dist/ is built from (src/,
-// the build and TypeScript configs, package.json for the version and the exports, the lockfile for the
-// bundled zod), and of dist/ as the last build left it (a dist/ edited or deleted by hand is rebuilt). A
+// scripts/, the build and TypeScript configs, package.json for the version and the exports, the lockfile
+// for the bundled zod), and of dist/ as the last build left it (a dist/ edited or deleted by hand is rebuilt). A
 // `git checkout` back and forth, which touches every file's time, costs no rebuild. The stamp lives in
 // node_modules/.cache, so `npm ci` (which empties node_modules) starts from a clean slate.
 import { spawn } from 'node:child_process';
@@ -18,8 +18,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** What dist/ is built from. */
-export const INPUTS = ['src', 'tsup.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
+/** What dist/ is built from: scripts/ too, for code the build config imports from there. */
+export const INPUTS = ['src', 'scripts', 'tsup.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
 /** Where the last build's stamp is kept, under `root`. */
 export const stampPathOf = (root) => join(root, 'node_modules', '.cache', 'auth0-force-password-reset', 'build-stamp.json');
 

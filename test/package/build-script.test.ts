@@ -12,6 +12,8 @@ function builtProject(): string {
   writeFileSync(join(root, 'src', 'gate', 'index.ts'), 'export const gate = 1;\n');
   writeFileSync(join(root, 'package.json'), '{ "version": "0.2.0" }\n');
   writeFileSync(join(root, 'tsup.config.ts'), 'export default {};\n');
+  mkdirSync(join(root, 'scripts'));
+  writeFileSync(join(root, 'scripts', 'generate.ts'), 'export const generated = 1;\n');
   mkdirSync(join(root, 'dist'));
   writeFileSync(join(root, 'dist', 'index.js'), 'export const gate = 1;\n');
   writeStamp(root, inputsHash(root));
@@ -27,12 +29,13 @@ describe('scripts/build.mjs --if-stale: when dist/ is rebuilt', () => {
     expect(isStale(root)).toBe(false);
   });
 
-  it('when a source, the build config or package.json (the version) changed, or a source was added', () => {
+  it('when a source, the build config, a script it imports or package.json (the version) changed, or a source was added', () => {
     for (const change of [
       (root: string) => writeFileSync(join(root, 'src', 'gate', 'index.ts'), 'export const gate = 2;\n'),
       (root: string) => writeFileSync(join(root, 'tsup.config.ts'), 'export default { minify: false };\n'),
       (root: string) => writeFileSync(join(root, 'package.json'), '{ "version": "0.3.0" }\n'),
       (root: string) => writeFileSync(join(root, 'src', 'gate', 'new.ts'), 'export {};\n'),
+      (root: string) => writeFileSync(join(root, 'scripts', 'generate.ts'), 'export const generated = 2;\n'),
     ]) {
       const root = builtProject();
       change(root);
