@@ -1,6 +1,6 @@
 import type { PostLoginApi, PostLoginContinueHandler, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { createLogEmitter, MAX_LOG_LINE, type LogEntry } from '../internal/log.js';
+import { createLogEmitter, defaultLogOption, MAX_LOG_LINE, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys, passwordRulesFrom } from '../obligation/obligation.js';
@@ -56,7 +56,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     flagOnFirstLogin = true,
     connections,
     mode = 'enforce',
-    log = true,
+    log = defaultLogOption(),
     sendResetEmail = false,
     emailSentMessage,
     fetch,

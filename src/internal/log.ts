@@ -90,6 +90,21 @@ function fitToLine(entry: LogEntry): LogEntry {
   return entry;
 }
 
+/** The environment variable that silences the JSON lines of every handler whose `log` option is not given. */
+export const LOG_ENVIRONMENT_VARIABLE = 'FORCE_PASSWORD_RESET_LOG';
+const LOG_OFF = new Set(['0', 'false', 'off', 'no']);
+
+/**
+ * `log` when the option is not given: `true`, unless `FORCE_PASSWORD_RESET_LOG` is `0`, `false`, `off`
+ * or `no` — so a test run (`FORCE_PASSWORD_RESET_LOG=0 npm test`) prints no decision lines without a
+ * `log: false` in every test. Read when a handler is created, never per decision; where there is no
+ * `process` (a Worker), on. An explicit `log` option wins.
+ */
+export function defaultLogOption(): boolean {
+  const value = typeof process === 'undefined' ? undefined : process.env[LOG_ENVIRONMENT_VARIABLE];
+  return value === undefined || !LOG_OFF.has(value.trim().toLowerCase());
+}
+
 /** Builds the emitter a handler uses. Logging never throws into the handler. */
 export function createLogEmitter(
   log: LogOption,

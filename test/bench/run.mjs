@@ -58,6 +58,21 @@ function buildNaiveGate() {
   return outfile;
 }
 
+/**
+ * The same dist/, minified as 0.1.0 shipped it (esbuild's minify, file by file, CommonJS kept): what
+ * minification would be worth to the gate's cold load, measured beside the readable build.
+ */
+function buildMinifiedDist() {
+  const dir = join(OUT_DIR, 'minified-dist');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(DIST).filter((file) => file.endsWith('.cjs'))) {
+    const { code } = require('esbuild').transformSync(readFileSync(join(DIST, name), 'utf8'), { minify: true, format: 'cjs', target: 'node20', logLevel: 'error' });
+    writeFileSync(join(dir, name), code);
+  }
+  return dir;
+}
+
 const LOAD_SCRIPT = (entry) =>
   `const { createFirstLoginGate } = require(${JSON.stringify(entry)}); createFirstLoginGate({ flag: 'mustChangePassword' });`;
 const MODULES_SCRIPT = (entry) =>
@@ -67,10 +82,13 @@ const MODULES_SCRIPT = (entry) =>
 
 function coldLoad() {
   const naive = buildNaiveGate();
+  const minified = join(buildMinifiedDist(), 'index.cjs');
   const variants = [
     { name: 'bare node', script: '' },
-    { name: 'auth0-force-password-reset (dist)', script: LOAD_SCRIPT(join(DIST, 'index.cjs')) },
-    { name: 'naive build (external zod, eager auth0)', script: LOAD_SCRIPT(naive) },
+    { name: 'auth0-force-password-reset (dist)', script: LOAD_SCRIPT(join(DIST, 'index.cjs')), entry: join(DIST, 'index.cjs') },
+    { name: 'the same dist, minified', script: LOAD_SCRIPT(minified), entry: minified },
+    { name: "require('auth0') alone", script: 'require("auth0");', entry: undefined },
+    { name: 'naive build (external zod, eager auth0)', script: LOAD_SCRIPT(naive), entry: naive },
   ];
   const times = new Map(variants.map((v) => [v.name, []]));
   // Interleave the variants so that machine noise hits them alike.
@@ -87,14 +105,9 @@ function coldLoad() {
   return variants.map((variant) => {
     const ms = median(times.get(variant.name));
     const modules =
-      variant.script === ''
-        ? { files: 0, packages: [], bytes: 0 }
-        : JSON.parse(
-            execFileSync(process.execPath, ['-e', MODULES_SCRIPT(variant === variants[1] ? join(DIST, 'index.cjs') : naive)], {
-              cwd: ROOT,
-              encoding: 'utf8',
-            }),
-          );
+      variant.entry === undefined
+        ? { files: 0, packages: variant.script === '' ? [] : ['auth0'], bytes: 0 }
+        : JSON.parse(execFileSync(process.execPath, ['-e', MODULES_SCRIPT(variant.entry)], { cwd: ROOT, encoding: 'utf8' }));
     return { variant: variant.name, medianMs: round(ms), aboveBareMs: round(ms - bare), runs: COLD_RUNS, ...modules };
   });
 }
@@ -433,6 +446,7 @@ results.journal = await journalBenchmark([{ label: 'this checkout', root: ROOT }
 console.log(`${table(results.journal)}\n`);
 
 const ours = results.coldLoad[1];
+const auth0Alone = results.coldLoad.find((row) => row.variant === "require('auth0') alone");
 const gateOff = results.perLogin.mix.find((r) => r.handler === 'gate, log off');
 const gateRules = results.perLogin.mix.find((r) => r.handler === 'gate, log off, both rules on');
 const steady = results.managementApi.filter((r) => r.approach.startsWith('ours') && r.passwordChanges === 100);
@@ -442,12 +456,17 @@ const ratioOf = (row) => row.decisionsPerSecond / recipeRate;
 const percent = (ratio) => `${(ratio * 100).toFixed(1)}%`;
 const targets = [
   ['gate cold load ≤ 15 ms above bare node', ours.aboveBareMs <= 15, `${ours.aboveBareMs} ms`],
+  [
+    "gate cold load ≤ 5% of require('auth0')'s (both above bare node)",
+    ours.aboveBareMs <= 0.05 * auth0Alone.aboveBareMs,
+    `${ours.aboveBareMs} of ${auth0Alone.aboveBareMs} ms: ${percent(ours.aboveBareMs / auth0Alone.aboveBareMs)}`,
+  ],
   ['gate loads neither auth0 nor an external zod', !ours.packages.includes('auth0') && !ours.packages.includes('zod'), ours.packages.join(' ') || 'no packages'],
   ['gate (log off) ≥ 25% of the recipe’s rate', ratioOf(gateOff) >= 0.25, percent(ratioOf(gateOff))],
   ['gate (log off) > 1,000,000 decisions/s', gateOff.decisionsPerSecond > 1e6, `${gateOff.decisionsPerSecond.toLocaleString('en')}/s`],
   ['clearer steady state: 1 token request for 100 changes', steady.every((r) => r.tokenRequests === 1), steady.map((r) => r.tokenRequests).join(', ')],
   ['clearer: ≤ 2 requests per change flagged, ≤ 1 unflagged', steady[0].reads + steady[0].writes <= 200 && steady[1].reads + steady[1].writes <= 100, `${(steady[0].reads + steady[0].writes) / 100} / ${(steady[1].reads + steady[1].writes) / 100}`],
-  ['code loaded by the gate ≤ 30 KB (30,000 bytes)', results.packageSize.gateLoadsBytes <= 30_000, `${results.packageSize.gateLoadsBytes.toLocaleString('en')} bytes`],
+  ['code loaded by the gate ≤ 40 KB (40,000 bytes, not minified)', results.packageSize.gateLoadsBytes <= 40_000, `${results.packageSize.gateLoadsBytes.toLocaleString('en')} bytes`],
   ['gate with both tenant-wide rules on (log off) ≥ 25% of the recipe’s rate', ratioOf(gateRules) >= 0.25, percent(ratioOf(gateRules))],
   ['the page’s form under 10 KB of HTML, with no script and no external asset', results.page.formBytes < 10_000 && !results.page.formHasScript && !results.page.externalAssets, `${results.page.formBytes.toLocaleString('en')} bytes`],
 ];

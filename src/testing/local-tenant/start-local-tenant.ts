@@ -224,8 +224,9 @@ export interface LocalTenantCore {
    */
   readonly caches: TriggerCaches;
   /**
-   * Runs a login of this user through a post-login handler (or the handlers of a flow, in order), the
-   * way Auth0 does:
+   * Runs a login of this user through a post-login Action (or the Actions of a flow, in order) — a
+   * handler, or a module as its file exports it (`require('./actions/post-login.js')`), as
+   * {@link LocalTenantCore.bindActions} takes them — the way Auth0 does:
    * - the login is counted first: `event.stats.logins_count` is `1` at the first login, and denied
    *   logins count too;
    * - `event` is built from the store: the user (metadata, `created_at`, `last_password_reset`,
@@ -272,7 +273,8 @@ export interface LocalTenantCore {
    */
   continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome>;
   /**
-   * Changes a database user's password, then runs the post-change-password handler(s) the way Auth0
+   * Changes a database user's password, then runs the post-change-password Action(s) — handlers or
+   * modules (`{ onExecutePostChangePassword }`) — the way Auth0
    * does: asynchronously, after the change, with an event that has no `app_metadata` and an `api` with
    * only `api.cache` ({@link LocalTenantCore.caches}`.postChangePassword`) — and {@link LocalTenantCore.fetch} as
    * its transport, so the clearer reaches this tenant's Management API without a `fetch` option. A
