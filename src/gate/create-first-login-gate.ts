@@ -133,11 +133,11 @@ const LINE_PREFIX = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSI
  * `user_id` past the emitter's 64 characters leaves them out.
  */
 function withAuditFields(fields: LogFields, decision: GateDecision): LogFields {
-  const { since, due, by } = decision;
-  const audit = [since === undefined ? {} : { since }, due === undefined ? {} : { due }, by === undefined ? {} : { by }];
   let entry = fields;
-  for (const field of audit) {
-    const next = { ...entry, ...field };
+  for (const field of ['since', 'due', 'by'] as const) {
+    const value = decision[field];
+    if (value === undefined) continue;
+    const next = { ...entry, [field]: value };
     if (LINE_PREFIX + JSON.stringify(next).length > MAX_LOG_LINE) break;
     entry = next;
   }
@@ -235,7 +235,6 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
     const email = after?.email;
     const message = after?.message ?? denyMessage;
     try {
-      // With logging off, build no entry at all: this runs on every login.
       if (logging) {
         const wrote = decision.writes.map(([key]) => key);
         if (email?.outcome === 'sent') wrote.push(keys.emailedAtKey);
@@ -251,16 +250,11 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
           ...(email === undefined ? {} : { email: email.outcome }),
           ...(detail === undefined ? {} : { detail }),
         };
-        emit(decision.since === undefined && decision.due === undefined ? fields : withAuditFields(fields, decision));
+        emit(withAuditFields(fields, decision));
       }
       if (!enforce) return;
-      // An index loop: no iterator on every login (`npm run bench` measures it). Auth0 saves the
-      // writes before a redirect, as at the end of the trigger.
-      const { writes } = decision;
-      for (let index = 0; index < writes.length; index += 1) {
-        const [key, value] = writes[index] as (typeof writes)[number];
-        api.user.setAppMetadata(key, value);
-      }
+      // Auth0 saves the writes before a redirect, as at the end of the trigger.
+      for (const [key, value] of decision.writes) api.user.setAppMetadata(key, value);
       if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now()) as string);
       if (decision.outcome !== 'deny' || redirect?.outcome === 'sent') return;
     } catch (error) {
@@ -293,8 +287,8 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
 
   const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
     let userId: string | undefined;
-    // The clock is read only when something needs the time (most logins do not), and then once: the
-    // reset email's cooldown and stamp see the instant the decision saw.
+    // The clock is read once, when something needs the time: the reset email's cooldown and stamp
+    // see the instant the decision saw.
     let readAt: number | undefined;
     const now = () => (readAt ??= Date.now());
     let decision: GateDecision;
@@ -305,8 +299,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       return denyAfterFault(event, api, denyMessage, userId, error);
     }
     // Only a deny because of the obligation says when it began (first login, flag, rules), and only
-    // such a login may go to the page or get an email: the one case that waits for anything. Apart,
-    // so that no other login awaits — an await anywhere in this function costs every login. A
+    // such a login may go to the page or get an email: the one case that waits for anything. A
     // warning (`warn`, with `due`) is only logged: no page, no email, no write of its own.
     if (enforce && decision.outcome === 'deny' && decision.since !== undefined && (page !== undefined || resetEmail !== undefined)) {
       return stopWithPageOrEmail(event, api, decision, userId, now);
