@@ -1,6 +1,7 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
 import { isRecord } from '../obligation/obligation.js';
 import { escapeControlCharacters } from '../internal/control-characters.js';
+import { readClaimsUnverified } from '../internal/jwt.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import type { TenantDomain } from './domain.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
@@ -194,13 +195,6 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
-/** The claims of a JWT access token, or `{}` for an opaque one. */
-function jwtClaims(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  const claims = payload === undefined ? undefined : parseJson(Buffer.from(payload, 'base64url').toString('utf8'));
-  return isRecord(claims) ? claims : {};
-}
-
 /** For a loopback tenant (a local stand-in), requests built as `https://host/…` go to its `http://` origin. */
 function towardsOrigin(domain: TenantDomain, transport: typeof globalThis.fetch): typeof globalThis.fetch {
   const secureOrigin = `https://${domain.host}`;
@@ -302,7 +296,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     const { expires_in: expiresIn, scope: grantedScope } = answer as Record<string, unknown>;
     // The lifetime is `expires_in` (RFC 6749 §5.1), the scopes `scope`; a JWT's `exp` and `scope`
     // claims only when those are missing. A token of unknown lifetime serves this execution only.
-    const claims = typeof expiresIn === 'number' && typeof grantedScope === 'string' ? {} : jwtClaims(token);
+    const claims = typeof expiresIn === 'number' && typeof grantedScope === 'string' ? {} : readClaimsUnverified(token);
     const exp = claims['exp'];
     const expiresAt =
       typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0
