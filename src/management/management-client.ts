@@ -1,11 +1,22 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
 import { isRecord } from '../obligation/obligation.js';
-import { escapeControlCharacters } from '../internal/control-characters.js';
 import { readClaimsUnverified } from '../internal/jwt.js';
 import { isLoopbackHost } from '../internal/loopback.js';
+import {
+  checkConnection,
+  checkExportJob,
+  checkUser,
+  checkUserSearch,
+  type AnswerProblem,
+  type ConnectionSnapshot,
+  type UserField,
+  type UserSearchPage,
+  type UserSnapshot,
+  type UsersExportJob,
+} from './answers.js';
 import type { TenantDomain } from './domain.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
-import { managementApiFailure, redact, type FailureHint } from './management-api-failure.js';
+import { managementApiFailure, type FailureHint } from './management-api-failure.js';
 import type { RequestPacer } from './request-pacer.js';
 import {
   createRetryingFetch,
@@ -17,6 +28,8 @@ import {
   type Unreachable,
 } from './resilient-fetch.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
+
+export type { ConnectionSnapshot, UserField, UserSearchPage, UserSnapshot, UsersExportJob } from './answers.js';
 
 /**
  * The one Management API client of the library: the clearer, the administrator tools and the
@@ -71,59 +84,6 @@ export interface UsersExportField {
   readonly name: string;
   /** The key it gets in the file; give one for every dotted path (how Auth0 names those is undocumented). */
   readonly exportAs?: string;
-}
-
-/** A users-export job as `GET /api/v2/jobs/{id}` answers it, checked. */
-export interface UsersExportJob {
-  readonly id: string;
-  /**
-   * `pending`, `processing`, `completed` or `failed` — or another word: only `completed` and
-   * `failed` end a job, so anything else means "not finished yet".
-   */
-  readonly status: string;
-  /** The download link of a completed job: pre-signed, valid for 60 seconds. Never print it whole. */
-  readonly location: string | undefined;
-  readonly percentageDone: number | undefined;
-  readonly timeLeftSeconds: number | undefined;
-  /** A failed job's `status_details`, shortened, if any. */
-  readonly statusDetails: string | undefined;
-}
-
-/** The fields of a user the library reads. */
-export type UserField = 'app_metadata' | 'created_at' | 'last_password_reset' | 'identities' | 'email';
-
-/** A user as read (or as answered after a write), checked: every field as Auth0 sent it. */
-export interface UserSnapshot {
-  readonly userId: string;
-  /** `{}` when the user has none. */
-  readonly appMetadata: Record<string, unknown>;
-  /** As sent: parse it with `parseIsoTime`. */
-  readonly createdAt: unknown;
-  /** As sent: parse it with `parseIsoTime`; absent until the password is first changed. */
-  readonly lastPasswordReset: unknown;
-  /** `[]` when not read. */
-  readonly identities: readonly unknown[];
-  /** As sent, when read (`email` among the fields): a string for a user who has one. */
-  readonly email?: unknown;
-}
-
-/** One page of a user search. */
-export interface UserSearchPage {
-  readonly userIds: string[];
-  /** How many users match in all (Auth0 returns at most the first 1000 of them). */
-  readonly total: number;
-}
-
-/** A database connection as read, checked. */
-export interface ConnectionSnapshot {
-  readonly id: string;
-  readonly name: string;
-  readonly strategy: string;
-  /**
-   * `options` as Auth0 sent it — absent (`undefined`) when the token lacks
-   * `read:connections_options`: Auth0 then answers without it, which is not "no password policy".
-   */
-  readonly options: Record<string, unknown> | undefined;
 }
 
 export interface ManagementClient {
@@ -204,25 +164,6 @@ function towardsOrigin(domain: TenantDomain, transport: typeof globalThis.fetch)
     if (!url.startsWith(`${secureOrigin}/`)) return transport(input, init);
     const target = `${domain.origin}${url.slice(secureOrigin.length)}`;
     return transport(input instanceof Request ? new Request(target, input) : target, init);
-  };
-}
-
-/** Checks a user object from an answer; a string says what is wrong with it. */
-function toSnapshot(answer: unknown, userId: string): UserSnapshot | string {
-  if (!isRecord(answer)) return 'malformed answer: not a user object';
-  const answeredId = answer['user_id'];
-  if (answeredId !== undefined && answeredId !== userId) return 'malformed answer: it is about another user';
-  const appMetadata = answer['app_metadata'] ?? {};
-  if (!isRecord(appMetadata)) return 'malformed answer: app_metadata is not an object';
-  const identities = answer['identities'] ?? [];
-  if (!Array.isArray(identities)) return 'malformed answer: identities is not an array';
-  return {
-    userId,
-    appMetadata,
-    createdAt: answer['created_at'],
-    lastPasswordReset: answer['last_password_reset'],
-    identities,
-    email: answer['email'],
   };
 }
 
@@ -379,31 +320,15 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     return result;
   }
 
-  async function userCall(step: ManagementApiStep, userId: string, run: (client: SdkClient) => Promise<unknown>, idempotent = true): Promise<UserSnapshot> {
-    const { answer, record } = await call(step, userId, run, idempotent);
-    const snapshot = toSnapshot(answer, userId);
-    if (typeof snapshot === 'string') throw fail(step, userId, record, undefined, snapshot);
-    return snapshot;
+  /** The checked answer, or the step's failure: the answer arrived, but cannot be used. */
+  function checked<T extends object>(step: ManagementApiStep, subject: string | undefined, record: AttemptRecord, result: T | AnswerProblem): T {
+    if ('problem' in result) throw fail(step, subject, record, undefined, result.problem);
+    return result;
   }
 
-  /** Checks a job answer; a malformed one fails the step. */
-  function toExportJob(answer: unknown, record: AttemptRecord, jobId: string | undefined): UsersExportJob {
-    const malformed = (what: string) => fail('export users', undefined, record, undefined, `malformed answer: ${what}`);
-    if (!isRecord(answer)) throw malformed('not a job');
-    const { id, status, location, percentage_done: percentageDone, time_left_seconds: timeLeft, status_details: details } = answer;
-    if (typeof id !== 'string' || id === '' || (jobId !== undefined && id !== jobId)) throw malformed('no job id, or another job\'s');
-    if (typeof status !== 'string') throw malformed('no job status');
-    if (location !== undefined && location !== null && typeof location !== 'string') throw malformed('location is not a string');
-    const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-    const shown = typeof details === 'string' ? escapeControlCharacters(redact(details, secrets())).slice(0, MAX_STATUS_DETAILS) : undefined;
-    return {
-      id,
-      status,
-      location: typeof location === 'string' && location !== '' ? location : undefined,
-      percentageDone: number(percentageDone),
-      timeLeftSeconds: number(timeLeft),
-      statusDetails: shown === '' ? undefined : shown,
-    };
+  async function userCall(step: ManagementApiStep, userId: string, run: (client: SdkClient) => Promise<unknown>, idempotent = true): Promise<UserSnapshot> {
+    const { answer, record } = await call(step, userId, run, idempotent);
+    return checked(step, userId, record, checkUser(answer, userId));
   }
 
   async function openDownload(location: string): Promise<ReadableStream<Uint8Array>> {
@@ -483,27 +408,13 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
           include_fields: true,
         }),
       );
-      const users: unknown = answer.data;
-      const total = (answer.response as { total?: unknown } | undefined)?.total;
-      if (!Array.isArray(users)) throw fail('search users', undefined, record, undefined, 'malformed answer: no list of users');
-      // Without totals, "0 users" would look like an empty selection and end a run as a success.
-      if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
-        throw fail('search users', undefined, record, undefined, 'malformed answer: no total');
-      }
-      const userIds = users.flatMap((user) => (isRecord(user) && typeof user['user_id'] === 'string' ? [user['user_id']] : []));
-      return { userIds, total };
+      return checked('search users', undefined, record, checkUserSearch(answer));
     },
     async readConnection(name) {
       const { answer, record } = await call('read connection', name, (client) =>
         client.connections.list({ name, strategy: ['auth0'], fields: 'id,name,strategy,options', include_fields: true }),
       );
-      const found: unknown = Array.isArray(answer.data) ? answer.data.find((connection) => isRecord(connection) && connection['name'] === name) : undefined;
-      if (!isRecord(found) || typeof found['id'] !== 'string' || found['strategy'] !== 'auth0') {
-        throw fail('read connection', name, record, undefined, Array.isArray(answer.data) ? 'no database connection has that name' : 'malformed answer: no list of connections');
-      }
-      const options = found['options'];
-      if (options !== undefined && !isRecord(options)) throw fail('read connection', name, record, undefined, 'malformed answer: options is not an object');
-      return { id: found['id'], name, strategy: 'auth0', options };
+      return checked('read connection', name, record, checkConnection(answer.data, name));
     },
     async createUsersExport(fields, connectionId) {
       const { answer, record } = await call('export users', undefined, (client) =>
@@ -513,18 +424,15 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
           ...(connectionId === undefined ? {} : { connection_id: connectionId }),
         }),
       );
-      return toExportJob(answer, record, undefined);
+      return checked('export users', undefined, record, checkExportJob(answer, undefined, secrets()));
     },
     async readJob(jobId) {
       const { answer, record } = await call('export users', undefined, (client) => client.jobs.get(jobId));
-      return toExportJob(answer, record, jobId);
+      return checked('export users', undefined, record, checkExportJob(answer, jobId, secrets()));
     },
     downloadExport: (location) => openDownload(location),
   };
 }
-
-/** Longer than any status Auth0 writes; a failed job's details are shown to people. */
-const MAX_STATUS_DETAILS = 200;
 
 /** The export's location as a URL: `https:`, or `http:` for a loopback host only (a local tenant). */
 function downloadUrl(location: string): URL | undefined {
