@@ -1,7 +1,6 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
 import { isRecord } from '../obligation/obligation.js';
 import { readClaimsUnverified } from '../internal/jwt.js';
-import { isLoopbackHost } from '../internal/loopback.js';
 import {
   checkConnection,
   checkExportJob,
@@ -14,19 +13,12 @@ import {
   type UserSnapshot,
   type UsersExportJob,
 } from './answers.js';
-import type { TenantDomain } from './domain.js';
+import { towardsOrigin, type TenantDomain } from './domain.js';
+import { openExportDownload } from './export-download.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
 import { managementApiFailure, type FailureHint } from './management-api-failure.js';
 import type { RequestPacer } from './request-pacer.js';
-import {
-  createRetryingFetch,
-  describeNetworkFailure,
-  unreachableCause,
-  type AttemptRecord,
-  type RetryingFetch,
-  type RetryWait,
-  type Unreachable,
-} from './resilient-fetch.js';
+import { createRetryingFetch, type AttemptRecord, type RetryingFetch, type RetryWait, type Unreachable } from './resilient-fetch.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
 
 export type { ConnectionSnapshot, UserField, UserSearchPage, UserSnapshot, UsersExportJob } from './answers.js';
@@ -153,18 +145,6 @@ function parseJson(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** For a loopback tenant (a local stand-in), requests built as `https://host/…` go to its `http://` origin. */
-function towardsOrigin(domain: TenantDomain, transport: typeof globalThis.fetch): typeof globalThis.fetch {
-  const secureOrigin = `https://${domain.host}`;
-  if (domain.origin === secureOrigin) return transport;
-  return (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (!url.startsWith(`${secureOrigin}/`)) return transport(input, init);
-    const target = `${domain.origin}${url.slice(secureOrigin.length)}`;
-    return transport(input instanceof Request ? new Request(target, input) : target, init);
-  };
 }
 
 type SdkClient = InstanceType<Awaited<ReturnType<typeof loadAuth0Sdk>>['ManagementClient']>;
@@ -331,55 +311,6 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     return checked(step, userId, record, checkUser(answer, userId));
   }
 
-  async function openDownload(location: string): Promise<ReadableStream<Uint8Array>> {
-    const url = downloadUrl(location);
-    const record: AttemptRecord = { attempts: 1, status: undefined, failure: undefined, gaveUp: undefined, body: undefined, unreachable: undefined };
-    const refuse = (reason: string, host?: string) =>
-      managementApiFailure({ caller, step: 'download export', userId: undefined, record: { ...record, failure: reason }, error: undefined, secrets: secrets(), hint: options.hint, ...(host === undefined ? {} : { host }) });
-    if (url === undefined) throw refuse('malformed answer: the location is not an https URL');
-    const abort = new AbortController();
-    const timeoutMs = options.requestTimeoutMs;
-    let timer = setTimeout(() => abort.abort(new Error('timeout')), timeoutMs);
-    let response: Response;
-    try {
-      // No headers at all: the link carries its own signature, and the token must not go with it.
-      response = await options.transport(url, { method: 'GET', redirect: 'error', signal: abort.signal });
-    } catch (error) {
-      record.unreachable = abort.signal.aborted ? undefined : unreachableCause(error);
-      const redirected = /redirect/i.test(String((error as { cause?: { message?: unknown } }).cause?.message ?? ''));
-      throw refuse(redirected ? 'redirect refused' : describeNetworkFailure(error, abort.signal.aborted, timeoutMs), url.host);
-    } finally {
-      clearTimeout(timer);
-    }
-    record.status = response.status;
-    if (!response.ok || response.body === null) {
-      await response.body?.cancel().catch(() => {});
-      // The body of a CDN's refusal is not Auth0's and may quote the signed link: never shown.
-      throw refuse(response.ok ? 'malformed answer: no body' : `HTTP ${response.status}`);
-    }
-    const reader = response.body.getReader();
-    const { status } = response;
-    // Each piece of the body must arrive within the timeout (counted while reading, not while the
-    // reader's consumer works): a stalled download ends, and the caller tries again.
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        timer = setTimeout(() => abort.abort(new Error('timeout')), timeoutMs);
-        try {
-          const { done, value } = await reader.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        } catch {
-          controller.error(refuse(abort.signal.aborted ? `the file stopped arriving for ${timeoutMs} ms (HTTP ${status})` : `the file broke off (HTTP ${status})`));
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    });
-  }
-
   return {
     get tokenOrigin() {
       return tokenOrigin;
@@ -430,19 +361,21 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       const { answer, record } = await call('export users', undefined, (client) => client.jobs.get(jobId));
       return checked('export users', undefined, record, checkExportJob(answer, jobId, secrets()));
     },
-    downloadExport: (location) => openDownload(location),
+    downloadExport: (location) =>
+      openExportDownload(location, {
+        transport: options.transport,
+        requestTimeoutMs: options.requestTimeoutMs,
+        fail: (record, host) =>
+          managementApiFailure({
+            caller,
+            step: 'download export',
+            userId: undefined,
+            record,
+            error: undefined,
+            secrets: secrets(),
+            hint: options.hint,
+            ...(host === undefined ? {} : { host }),
+          }),
+      }),
   };
-}
-
-/** The export's location as a URL: `https:`, or `http:` for a loopback host only (a local tenant). */
-function downloadUrl(location: string): URL | undefined {
-  let url: URL;
-  try {
-    url = new URL(location);
-  } catch {
-    return undefined;
-  }
-  if (url.username !== '' || url.password !== '') return undefined;
-  if (url.protocol === 'https:') return url;
-  return url.protocol === 'http:' && isLoopbackHost(url.hostname) ? url : undefined;
 }
