@@ -1,6 +1,4 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
-import { isRecord } from '../obligation/obligation.js';
-import { readClaimsUnverified } from '../internal/jwt.js';
 import {
   checkConnection,
   checkExportJob,
@@ -19,6 +17,7 @@ import { loadAuth0Sdk } from './load-auth0-sdk.js';
 import { managementApiFailure, type FailureHint } from './management-api-failure.js';
 import type { RequestPacer } from './request-pacer.js';
 import { createRetryingFetch, type AttemptRecord, type RetryingFetch, type RetryWait, type Unreachable } from './resilient-fetch.js';
+import { createTokenSource } from './token-source.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
 
 export type { ConnectionSnapshot, UserField, UserSearchPage, UserSnapshot, UsersExportJob } from './answers.js';
@@ -132,31 +131,17 @@ export interface ManagementClient {
 const FINAL_FOR_TOKEN: ReadonlySet<Unreachable['kind']> = new Set(['dns', 'tls', 'connection']);
 const FINAL_FOR_API: ReadonlySet<Unreachable['kind']> = new Set(['dns', 'tls']);
 
-/** A client keeps using its token until this close to its expiry (then the store's rules apply). */
-const CURRENT_TOKEN_MARGIN_MS = 5_000;
-
 /** The SDK's own timeout must never fire before ours: our budget covers retries and waits. */
 const SDK_TIMEOUT_MARGIN_SECONDS = 30;
-
-/** A value JSON-parsed from a token answer's body, or `undefined`. */
-function parseJson(text: string | undefined): unknown {
-  try {
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 type SdkClient = InstanceType<Awaited<ReturnType<typeof loadAuth0Sdk>>['ManagementClient']>;
 
 /** Opens the Management API client; the `auth0` SDK is loaded here, on first use. */
 export async function openManagementClient(options: ManagementClientOptions): Promise<ManagementClient> {
-  const { caller, domain, clientId, clientSecret, tokens, pacer, warn } = options;
+  const { caller, domain, clientId, clientSecret, pacer } = options;
   const { ManagementClient: SdkManagementClient } = await loadAuth0Sdk();
   const transport = towardsOrigin(domain, options.transport);
-  let current: TokenRecord | undefined;
-  let tokenOrigin: TokenOrigin | undefined;
-  const secrets = () => [clientSecret, current?.token ?? '', ...(options.redact ?? [])];
+  const secrets = () => [clientSecret, tokens.current?.token ?? '', ...(options.redact ?? [])];
 
   const requestDeadline = () =>
     Math.min(options.deadline ?? Number.POSITIVE_INFINITY, performance.now() + (options.requestBudgetMs ?? Number.POSITIVE_INFINITY));
@@ -189,96 +174,29 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       host: domain.host,
     });
 
-  /** `POST /oauth/token` (client credentials): the token, its scopes and its lifetime. */
-  async function requestToken(): Promise<TokenRecord> {
-    const retrying = newFetch(false, requestDeadline());
-    let response: Response;
-    try {
-      response = await retrying.fetch(`https://${domain.host}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          client_secret: clientSecret,
-          audience: `https://${domain.host}/api/v2/`,
-        }).toString(),
-      });
-    } catch (error) {
-      throw fail('get token', undefined, retrying.record, error);
-    }
-    if (!response.ok) throw fail('get token', undefined, retrying.record, undefined);
-    const answer = parseJson(retrying.record.body);
-    const token = isRecord(answer) ? answer['access_token'] : undefined;
-    if (typeof token !== 'string' || token.length === 0 || /\s/.test(token)) {
-      throw fail('get token', undefined, retrying.record, undefined, 'malformed answer: no access_token');
-    }
-    const epochNow = Date.now();
-    const { expires_in: expiresIn, scope: grantedScope } = answer as Record<string, unknown>;
-    // The lifetime is `expires_in` (RFC 6749 §5.1), the scopes `scope`; a JWT's `exp` and `scope`
-    // claims only when those are missing. A token of unknown lifetime serves this execution only.
-    const claims = typeof expiresIn === 'number' && typeof grantedScope === 'string' ? {} : readClaimsUnverified(token);
-    const exp = claims['exp'];
-    const expiresAt =
-      typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0
-        ? epochNow + expiresIn * 1000
-        : typeof exp === 'number' && Number.isFinite(exp)
-          ? exp * 1000
-          : 0;
-    const scope = typeof grantedScope === 'string' ? grantedScope : claims['scope'];
-    return { token, expiresAt, scopes: typeof scope === 'string' ? new Set(scope.split(' ').filter(Boolean)) : undefined };
-  }
-
-  async function obtainToken(refresh: boolean): Promise<TokenRecord> {
-    if (refresh) tokens.forget();
-    else if (current !== undefined && (current.expiresAt === 0 || current.expiresAt - CURRENT_TOKEN_MARGIN_MS > Date.now())) {
-      // This client's own token serves its next call — one of unknown lifetime included — even when
-      // too close to expiry to be shared with the next execution.
-      return current;
-    } else {
-      const found = tokens.read(Date.now());
-      if (found !== undefined) {
-        current = found.record;
-        tokenOrigin = found.origin;
-        return found.record;
-      }
-    }
-    // Concurrent executions of one instance share one token request.
-    let request = tokens.pending;
-    const own = request === undefined;
-    if (request === undefined) {
-      const started = requestToken();
-      request = started;
-      tokens.pending = started;
-      started
-        .finally(() => {
-          if (tokens.pending === started) tokens.pending = undefined;
-        })
-        .catch(() => {});
-    }
-    const record = await request;
-    if (own) {
-      const warning = tokens.write(record, Date.now());
-      if (warning !== undefined) warn?.('cache-write-failed', `api.cache.set failed (${warning}); token kept in memory only`);
-    }
-    current = record;
-    tokenOrigin = 'token-endpoint';
-    return record;
-  }
+  const tokens = createTokenSource({
+    domain,
+    clientId,
+    clientSecret,
+    store: options.tokens,
+    retryingFetch: () => newFetch(false, requestDeadline()),
+    fail: (record, error, malformed) => fail('get token', undefined, record, error, malformed),
+    warn: options.warn,
+  });
 
   /**
    * One SDK call, with its own retrying transport; a rejected token is replaced once (a 401 did
    * nothing, so even a call that must not run twice may be sent again then).
    */
   async function call<T>(step: ManagementApiStep, subject: string | undefined, run: (client: SdkClient) => Promise<T>, idempotent = true): Promise<{ answer: T; record: AttemptRecord }> {
-    await obtainToken(false);
+    await tokens.get();
     const attempt = async () => {
       const deadline = requestDeadline();
       const retrying = newFetch(true, deadline, idempotent);
       const sdkTimeout = Number.isFinite(deadline) ? Math.ceil((deadline - performance.now()) / 1000) : 3600;
       const client = new SdkManagementClient({
         domain: domain.host,
-        token: () => current?.token ?? '',
+        token: () => tokens.current?.token ?? '',
         fetch: retrying.fetch,
         // Retries, timeouts and the deadline are ours (resilient-fetch.ts).
         maxRetries: 0,
@@ -291,9 +209,9 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       }
     };
     let result = await attempt();
-    if ('error' in result && result.record.status === 401 && tokenOrigin !== 'token-endpoint') {
+    if ('error' in result && result.record.status === 401 && tokens.origin !== 'token-endpoint') {
       // A token from memory or the cache that the API rejects (revoked, secret rotated): once more.
-      await obtainToken(true);
+      await tokens.replace();
       result = await attempt();
     }
     if ('error' in result) throw fail(step, subject, result.record, result.error);
@@ -313,9 +231,9 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
 
   return {
     get tokenOrigin() {
-      return tokenOrigin;
+      return tokens.origin;
     },
-    authenticate: () => obtainToken(false),
+    authenticate: () => tokens.get(),
     readUser: (userId, fields) =>
       userCall('read user', userId, (client) =>
         client.users.get(userId, { fields: ['user_id', ...fields].join(','), include_fields: true }),
