@@ -16,7 +16,8 @@ import { openExportDownload } from './export-download.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
 import { managementApiFailure, type FailureHint } from './management-api-failure.js';
 import type { RequestPacer } from './request-pacer.js';
-import { createRetryingFetch, type AttemptRecord, type RetryingFetch, type RetryWait, type Unreachable } from './resilient-fetch.js';
+import { createRetryingFetch, type AttemptRecord, type RetryWait, type Unreachable } from './resilient-fetch.js';
+import { createSdkCall, type SdkRun } from './sdk-call.js';
 import { createTokenSource } from './token-source.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
 
@@ -24,11 +25,11 @@ export type { ConnectionSnapshot, UserField, UserSearchPage, UserSnapshot, Users
 
 /**
  * The one Management API client of the library: the clearer, the administrator tools and the
- * change-password page all talk to Auth0 through it. It gets the token (client credentials, its
- * lifetime from `expires_in`), shares a token request in flight between concurrent callers,
- * replaces a rejected token once, and makes each call with the official `auth0` SDK over a
- * transport that times out, retries within a deadline, paces when asked, refuses redirects and
- * checks every answer before anyone relies on it.
+ * change-password page all talk to Auth0 through it, and import what they need of `management/`
+ * from here. It puts together the pieces, each in its own file: the token (`token-source.ts`),
+ * one call through the official `auth0` SDK with its retries and the replay of a rejected token
+ * (`sdk-call.ts`, over `resilient-fetch.ts`), the checks of every answer before anyone relies on it
+ * (`answers.ts`), and the download of a users export (`export-download.ts`).
  */
 
 export interface ManagementClientOptions {
@@ -131,11 +132,6 @@ export interface ManagementClient {
 const FINAL_FOR_TOKEN: ReadonlySet<Unreachable['kind']> = new Set(['dns', 'tls', 'connection']);
 const FINAL_FOR_API: ReadonlySet<Unreachable['kind']> = new Set(['dns', 'tls']);
 
-/** The SDK's own timeout must never fire before ours: our budget covers retries and waits. */
-const SDK_TIMEOUT_MARGIN_SECONDS = 30;
-
-type SdkClient = InstanceType<Awaited<ReturnType<typeof loadAuth0Sdk>>['ManagementClient']>;
-
 /** Opens the Management API client; the `auth0` SDK is loaded here, on first use. */
 export async function openManagementClient(options: ManagementClientOptions): Promise<ManagementClient> {
   const { caller, domain, clientId, clientSecret, pacer } = options;
@@ -146,8 +142,8 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
   const requestDeadline = () =>
     Math.min(options.deadline ?? Number.POSITIVE_INFINITY, performance.now() + (options.requestBudgetMs ?? Number.POSITIVE_INFINITY));
 
-  /** Token requests: paced never, and the first to meet a host that cannot be reached. */
-  const newFetch = (paced: boolean, deadline: number, idempotent = true): RetryingFetch =>
+  /** Token requests (`api: false`) are paced never, and the first to meet a host that cannot be reached. */
+  const retryingFetch = (api: boolean, deadline: number, idempotent: boolean) =>
     createRetryingFetch({
       transport,
       idempotent,
@@ -155,8 +151,8 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       deadline,
       maxAttempts: options.maxAttempts,
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-      ...(paced && pacer !== undefined ? { beforeAttempt: () => pacer.acquire(), observe: (headers: Headers) => pacer.observe(headers) } : {}),
-      ...(options.failFastWhenUnreachable === true ? { finalWhenUnreachable: paced ? FINAL_FOR_API : FINAL_FOR_TOKEN } : {}),
+      ...(api && pacer !== undefined ? { beforeAttempt: () => pacer.acquire(), observe: (headers: Headers) => pacer.observe(headers) } : {}),
+      ...(options.failFastWhenUnreachable === true ? { finalWhenUnreachable: api ? FINAL_FOR_API : FINAL_FOR_TOKEN } : {}),
       ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
     });
 
@@ -179,44 +175,19 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     clientId,
     clientSecret,
     store: options.tokens,
-    retryingFetch: () => newFetch(false, requestDeadline()),
+    retryingFetch: () => retryingFetch(false, requestDeadline(), true),
     fail: (record, error, malformed) => fail('get token', undefined, record, error, malformed),
     warn: options.warn,
   });
 
-  /**
-   * One SDK call, with its own retrying transport; a rejected token is replaced once (a 401 did
-   * nothing, so even a call that must not run twice may be sent again then).
-   */
-  async function call<T>(step: ManagementApiStep, subject: string | undefined, run: (client: SdkClient) => Promise<T>, idempotent = true): Promise<{ answer: T; record: AttemptRecord }> {
-    await tokens.get();
-    const attempt = async () => {
-      const deadline = requestDeadline();
-      const retrying = newFetch(true, deadline, idempotent);
-      const sdkTimeout = Number.isFinite(deadline) ? Math.ceil((deadline - performance.now()) / 1000) : 3600;
-      const client = new SdkManagementClient({
-        domain: domain.host,
-        token: () => tokens.current?.token ?? '',
-        fetch: retrying.fetch,
-        // Retries, timeouts and the deadline are ours (resilient-fetch.ts).
-        maxRetries: 0,
-        timeoutInSeconds: Math.max(1, sdkTimeout) + SDK_TIMEOUT_MARGIN_SECONDS,
-      });
-      try {
-        return { answer: await run(client), record: retrying.record } as const;
-      } catch (error) {
-        return { error, record: retrying.record } as const;
-      }
-    };
-    let result = await attempt();
-    if ('error' in result && result.record.status === 401 && tokens.origin !== 'token-endpoint') {
-      // A token from memory or the cache that the API rejects (revoked, secret rotated): once more.
-      await tokens.replace();
-      result = await attempt();
-    }
-    if ('error' in result) throw fail(step, subject, result.record, result.error);
-    return result;
-  }
+  const call = createSdkCall({
+    Client: SdkManagementClient,
+    host: domain.host,
+    tokens,
+    requestDeadline,
+    retryingFetch: (deadline, idempotent) => retryingFetch(true, deadline, idempotent),
+    fail,
+  });
 
   /** The checked answer, or the step's failure: the answer arrived, but cannot be used. */
   function checked<T extends object>(step: ManagementApiStep, subject: string | undefined, record: AttemptRecord, result: T | AnswerProblem): T {
@@ -224,7 +195,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     return result;
   }
 
-  async function userCall(step: ManagementApiStep, userId: string, run: (client: SdkClient) => Promise<unknown>, idempotent = true): Promise<UserSnapshot> {
+  async function userCall(step: ManagementApiStep, userId: string, run: SdkRun<unknown>, idempotent = true): Promise<UserSnapshot> {
     const { answer, record } = await call(step, userId, run, idempotent);
     return checked(step, userId, record, checkUser(answer, userId));
   }
@@ -235,48 +206,46 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     },
     authenticate: () => tokens.get(),
     readUser: (userId, fields) =>
-      userCall('read user', userId, (client) =>
-        client.users.get(userId, { fields: ['user_id', ...fields].join(','), include_fields: true }),
+      userCall('read user', userId, (client, requestOptions) =>
+        client.users.get(userId, { fields: ['user_id', ...fields].join(','), include_fields: true }, requestOptions),
       ),
     updateAppMetadata: (userId, patch) =>
-      userCall('update user', userId, (client) => client.users.update(userId, { app_metadata: patch })),
+      userCall('update user', userId, (client, requestOptions) => client.users.update(userId, { app_metadata: patch }, requestOptions)),
     setPassword: (userId, password, connection) =>
-      userCall('set password', userId, (client) => client.users.update(userId, { password, connection }), false),
+      userCall('set password', userId, (client, requestOptions) => client.users.update(userId, { password, connection }, requestOptions), false),
     async revokeAccess(userId) {
-      await call('revoke sessions', userId, (client) => client.users.revokeAccess(userId, {}));
+      await call('revoke sessions', userId, (client, requestOptions) => client.users.revokeAccess(userId, {}, requestOptions));
     },
     async searchUsers(query, page, perPage) {
-      const { answer, record } = await call('search users', undefined, (client) =>
-        client.users.list({
-          q: query,
-          search_engine: 'v3',
-          page,
-          per_page: perPage,
-          include_totals: true,
-          fields: 'user_id',
-          include_fields: true,
-        }),
+      const { answer, record } = await call('search users', undefined, (client, requestOptions) =>
+        client.users.list(
+          { q: query, search_engine: 'v3', page, per_page: perPage, include_totals: true, fields: 'user_id', include_fields: true },
+          requestOptions,
+        ),
       );
       return checked('search users', undefined, record, checkUserSearch(answer));
     },
     async readConnection(name) {
-      const { answer, record } = await call('read connection', name, (client) =>
-        client.connections.list({ name, strategy: ['auth0'], fields: 'id,name,strategy,options', include_fields: true }),
+      const { answer, record } = await call('read connection', name, (client, requestOptions) =>
+        client.connections.list({ name, strategy: ['auth0'], fields: 'id,name,strategy,options', include_fields: true }, requestOptions),
       );
       return checked('read connection', name, record, checkConnection(answer.data, name));
     },
     async createUsersExport(fields, connectionId) {
-      const { answer, record } = await call('export users', undefined, (client) =>
-        client.jobs.usersExports.create({
-          format: 'json',
-          fields: fields.map(({ name, exportAs }) => (exportAs === undefined ? { name } : { name, export_as: exportAs })),
-          ...(connectionId === undefined ? {} : { connection_id: connectionId }),
-        }),
+      const { answer, record } = await call('export users', undefined, (client, requestOptions) =>
+        client.jobs.usersExports.create(
+          {
+            format: 'json',
+            fields: fields.map(({ name, exportAs }) => (exportAs === undefined ? { name } : { name, export_as: exportAs })),
+            ...(connectionId === undefined ? {} : { connection_id: connectionId }),
+          },
+          requestOptions,
+        ),
       );
       return checked('export users', undefined, record, checkExportJob(answer, undefined, secrets()));
     },
     async readJob(jobId) {
-      const { answer, record } = await call('export users', undefined, (client) => client.jobs.get(jobId));
+      const { answer, record } = await call('export users', undefined, (client, requestOptions) => client.jobs.get(jobId, requestOptions));
       return checked('export users', undefined, record, checkExportJob(answer, jobId, secrets()));
     },
     downloadExport: (location) =>
