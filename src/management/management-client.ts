@@ -137,13 +137,14 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
   const { caller, domain, clientId, clientSecret, pacer } = options;
   const { ManagementClient: SdkManagementClient } = await loadAuth0Sdk();
   const transport = towardsOrigin(domain, options.transport);
+  // Read when a failure is built: `tokens` is there by then.
   const secrets = () => [clientSecret, tokens.current?.token ?? '', ...(options.redact ?? [])];
 
   const requestDeadline = () =>
     Math.min(options.deadline ?? Number.POSITIVE_INFINITY, performance.now() + (options.requestBudgetMs ?? Number.POSITIVE_INFINITY));
 
-  /** Token requests (`api: false`) are paced never, and the first to meet a host that cannot be reached. */
-  const retryingFetch = (api: boolean, deadline: number, idempotent: boolean) =>
+  /** Token requests are paced never, and the first to meet a host that cannot be reached. */
+  const retryingFetch = (request: 'token' | 'api', deadline: number, idempotent: boolean) =>
     createRetryingFetch({
       transport,
       idempotent,
@@ -151,8 +152,8 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       deadline,
       maxAttempts: options.maxAttempts,
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-      ...(api && pacer !== undefined ? { beforeAttempt: () => pacer.acquire(), observe: (headers: Headers) => pacer.observe(headers) } : {}),
-      ...(options.failFastWhenUnreachable === true ? { finalWhenUnreachable: api ? FINAL_FOR_API : FINAL_FOR_TOKEN } : {}),
+      ...(request === 'api' && pacer !== undefined ? { beforeAttempt: () => pacer.acquire(), observe: (headers: Headers) => pacer.observe(headers) } : {}),
+      ...(options.failFastWhenUnreachable === true ? { finalWhenUnreachable: request === 'api' ? FINAL_FOR_API : FINAL_FOR_TOKEN } : {}),
       ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
     });
 
@@ -175,7 +176,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     clientId,
     clientSecret,
     store: options.tokens,
-    retryingFetch: () => retryingFetch(false, requestDeadline(), true),
+    retryingFetch: () => retryingFetch('token', requestDeadline(), true),
     fail: (record, error, malformed) => fail('get token', undefined, record, error, malformed),
     warn: options.warn,
   });
@@ -185,7 +186,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     host: domain.host,
     tokens,
     requestDeadline,
-    retryingFetch: (deadline, idempotent) => retryingFetch(true, deadline, idempotent),
+    retryingFetch: (deadline, idempotent) => retryingFetch('api', deadline, idempotent),
     fail,
   });
 

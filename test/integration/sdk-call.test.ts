@@ -1,6 +1,5 @@
 import { describe, expect } from 'vitest';
 import type { ManagementApiStep } from '../../src/errors/index.js';
-import { ManagementApiError } from '../../src/errors/index.js';
 import { parseTenantDomain, towardsOrigin, type TenantDomain } from '../../src/management/domain.js';
 import { loadAuth0Sdk } from '../../src/management/load-auth0-sdk.js';
 import { managementApiFailure } from '../../src/management/management-api-failure.js';
@@ -10,6 +9,7 @@ import { createTokenSource } from '../../src/management/token-source.js';
 import { createMemoryTokenStore, type TokenStore } from '../../src/management/token-store.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest as test } from '../helpers/local-tenant.js';
+import { rejectionOf } from '../helpers/management-api-error.js';
 
 /**
  * One Management API call through the real `auth0` SDK, on the local tenant: the SDK client built
@@ -65,12 +65,6 @@ async function callOn(tenant: LocalTenant, store: TokenStore = createMemoryToken
     tokens,
     setDeadline: (value: number) => void (deadline = value),
   };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ManagementApiError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ManagementApiError);
-  return error as ManagementApiError;
 }
 
 describe('createSdkCall', () => {

@@ -1,8 +1,8 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ManagementApiError } from '../../src/errors/index.js';
 import { openExportDownload, type ExportDownloadOptions } from '../../src/management/export-download.js';
 import { managementApiFailure } from '../../src/management/management-api-failure.js';
+import { rejectionOf } from '../helpers/management-api-error.js';
 import { networkFailure } from '../helpers/network.js';
 
 /** The download of a users export's file: what is sent, what is refused, and the timeout on each piece. */
@@ -51,12 +51,6 @@ function bodyOf(chunks: readonly string[], signal: AbortSignal | null | undefine
       return undefined;
     },
   });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ManagementApiError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ManagementApiError);
-  return error as ManagementApiError;
 }
 
 describe('openExportDownload', () => {
