@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
-import { signHs256 } from '../../src/internal/hs256-jwt.js';
+import { signHs256 } from '../../src/internal/jwt.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { createChangePasswordPage } from '../../src/page/create-change-password-page.js';
 import type { ChangePasswordPageOptions } from '../../src/page/options.js';
