@@ -21,6 +21,14 @@ import { booleanCheck, flagCheck, integerCheck, type Check, type OptionChecks } 
 import type { Auth0PasswordOptions } from '../../src/auth0/password-policy.js';
 import { breachedPasswordsOptionChecks, type BreachedPasswordsOptions } from '../../src/password/breached-passwords.js';
 import { auth0PasswordOptionsChecks } from '../../src/password/password-policy-option.js';
+import {
+  passwordChangeStatusOptionChecks,
+  requirePasswordChangeOptionChecks,
+  waivePasswordChangeOptionChecks,
+  type PasswordChangeStatusOptions,
+  type RequirePasswordChangeOptions,
+  type WaivePasswordChangeOptions,
+} from '../../src/admin/options.js';
 
 // The tables are typed against the interfaces (this is what the build checks).
 expectTypeOf(firstLoginGateOptionChecks).toEqualTypeOf<OptionChecks<FirstLoginGateOptions>>();
@@ -31,6 +39,12 @@ expectTypeOf(auth0PasswordOptionsChecks).toEqualTypeOf<OptionChecks<Auth0Passwor
 expectTypeOf<keyof typeof auth0PasswordOptionsChecks>().toEqualTypeOf<keyof Auth0PasswordOptions>();
 expectTypeOf(breachedPasswordsOptionChecks).toEqualTypeOf<OptionChecks<BreachedPasswordsOptions>>();
 expectTypeOf<keyof typeof breachedPasswordsOptionChecks>().toEqualTypeOf<keyof BreachedPasswordsOptions>();
+// The administrator tools.
+expectTypeOf(requirePasswordChangeOptionChecks).toEqualTypeOf<OptionChecks<RequirePasswordChangeOptions>>();
+expectTypeOf(waivePasswordChangeOptionChecks).toEqualTypeOf<OptionChecks<WaivePasswordChangeOptions>>();
+expectTypeOf(passwordChangeStatusOptionChecks).toEqualTypeOf<OptionChecks<PasswordChangeStatusOptions>>();
+expectTypeOf<keyof typeof requirePasswordChangeOptionChecks>().toEqualTypeOf<keyof RequirePasswordChangeOptions>();
+expectTypeOf<keyof typeof passwordChangeStatusOptionChecks>().toEqualTypeOf<keyof PasswordChangeStatusOptions>();
 // The gate's nested option objects, each with its own table.
 expectTypeOf(passwordsSetBeforeChecks).toEqualTypeOf<OptionChecks<PasswordsSetBeforeOptions>>();
 expectTypeOf(maxPasswordAgeChecks).toEqualTypeOf<OptionChecks<MaxPasswordAgeOptions>>();
