@@ -212,6 +212,13 @@ export const integerCheck =
     }
   };
 
+/** A count: a whole number of at least `min` (0 or 1). */
+export const countCheck =
+  (min: 0 | 1): Check<number> =>
+  (value, report) => {
+    if (!Number.isSafeInteger(value) || (value as number) < min) report(min === 0 ? 'must be a non-negative integer' : 'must be a positive integer', value);
+  };
+
 const LOCALIZED_EXPECTED = 'must be a non-empty string or an object of locale → message with a "default" entry';
 
 /** A string, or an object of locale → message with a `default`; `option` names it in errors. */

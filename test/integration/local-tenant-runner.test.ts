@@ -277,7 +277,7 @@ describe('runLogin', () => {
         '"handlers[1]" must be a function (event, api) => Promise<void>',
       );
       await expect(tenant.runLogin(user.user_id, allow, { connection: 'x' } as never)).rejects.toThrow(
-        'unknown option "options.connection"; the options are protocol, locale, secrets',
+        '[auth0-force-password-reset] localTenant.runLogin: "options.connection" is not a known option (known: protocol, locale, secrets, hostname)',
       );
       expect(tenant.users.get(user.user_id)!.logins_count).toBe(0);
     });

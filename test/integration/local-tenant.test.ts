@@ -534,7 +534,7 @@ describe('fault injection', () => {
     const tenant = await start();
 
     expect(() => tenant.faults.hang('getUsers' as 'getUser')).toThrow(
-      '[auth0-force-password-reset] localTenant.faults.hang: the route must be one of "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "createUsersExport", "getJob", "downloadExport", "resetEmail", "authorize", "continue", "userinfo", "revokeAccess", "deleteSessions", "deleteRefreshTokens", "other" or "any" (got "getUsers")',
+      '[auth0-force-password-reset] localTenant.faults.hang: "target" must be "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "createUsersExport", "getJob", "downloadExport", "resetEmail", "authorize", "continue", "userinfo", "revokeAccess", "deleteSessions", "deleteRefreshTokens", "other" or "any" (got "getUsers")',
     );
     expect(() => tenant.faults.serverError('any', { status: 404 })).toThrow('"options.status" must be an integer from 500 to 599 (got 404)');
     expect(() => tenant.faults.drop('any', { times: 0 })).toThrow('"options.times" must be a positive integer (got 0)');
@@ -816,7 +816,7 @@ describe('clock', () => {
 describe('options', () => {
   it('rejects unknown and malformed options without quoting secrets, and the removed now option with its replacement', async () => {
     await expect(startLocalTenant({ tokenLifetime: 5 } as LocalTenantOptions)).rejects.toThrow(
-      '[auth0-force-password-reset] startLocalTenant: unknown option "options.tokenLifetime"',
+      '[auth0-force-password-reset] startLocalTenant: "options.tokenLifetime" is not a known option (known: ',
     );
     await expect(startLocalTenant({ tokenLifetimeSeconds: 0 })).rejects.toThrow(
       '"options.tokenLifetimeSeconds" must be a positive integer (got 0)',

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { testingTypeError } from '../testing-error.js';
+import { checkOptions, fetchCheck, type Check, type OptionChecks } from '../../internal/check-options.js';
 import { escapeHtml } from '../../internal/escape-html.js';
 import { serveOverHttp } from './serve-over-http.js';
 import type { LocalTenantCore, LocalTenantDisposal } from './start-local-tenant.js';
@@ -117,6 +117,21 @@ function sessionIdOf(request: Request): string | undefined {
   return cookies.split(/;\s*/).find((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
 }
 
+const nameCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || value === '') report('must be a non-empty string', value);
+};
+
+const signInOriginCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || !/^https?:\/\/[^/?#]+$/.test(value)) report('must be an origin such as "http://login.example.test"', value);
+};
+
+/** The checks of {@link LocalApplicationOptions}: one per option, typed against the interface. */
+export const localApplicationOptionChecks: OptionChecks<LocalApplicationOptions> = {
+  name: nameCheck,
+  fetch: fetchCheck,
+  signInOrigin: signInOriginCheck,
+};
+
 /**
  * Starts a small web application on `127.0.0.1` that signs users in with `tenant` — the authorization
  * code flow with PKCE, `state` and `nonce`, as a real one would — so that a test or a person can go
@@ -137,16 +152,7 @@ export async function startLocalApplication(
   tenant: Pick<LocalTenantCore, 'origin' | 'appClientId' | 'fetch'>,
   options: LocalApplicationOptions = {},
 ): Promise<LocalApplication & LocalTenantDisposal> {
-  const where = 'startLocalApplication';
-  for (const key of Object.keys(options)) {
-    if (key !== 'name' && key !== 'fetch' && key !== 'signInOrigin') throw testingTypeError(where, `unknown option "options.${key}"; the options are name, fetch, signInOrigin`);
-  }
-  const { name = 'Local Tenant App', fetch = tenant.fetch, signInOrigin = tenant.origin } = options;
-  if (typeof name !== 'string' || name === '') throw testingTypeError(where, '"options.name" must be a non-empty string');
-  if (typeof fetch !== 'function') throw testingTypeError(where, '"options.fetch" must be a fetch function');
-  if (typeof signInOrigin !== 'string' || !/^https?:\/\/[^/?#]+$/.test(signInOrigin)) {
-    throw testingTypeError(where, `"options.signInOrigin" must be an origin such as "http://login.example.test" (got ${JSON.stringify(signInOrigin)})`);
-  }
+  const { name = 'Local Tenant App', fetch = tenant.fetch, signInOrigin = tenant.origin } = checkOptions('startLocalApplication', localApplicationOptionChecks, options);
 
   const pending = new Map<string, PendingSignIn>();
   const sessions = new Map<string, CompletedSignIn>();

@@ -1,8 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createMemoryCache, type MemoryCache } from '../memory-cache.js';
-import { isPlainObject } from '../metadata.js';
-import { testingError, testingTypeError } from '../testing-error.js';
-import { NO_ACTIONS, resolveActions, type LocalTenantActions, type ResolvedActions } from './bound-actions.js';
+import {
+  checkArguments,
+  checkFields,
+  checkOptions,
+  countCheck,
+  NOT_SHOWN,
+  oneOfCheck,
+  required,
+  type Check,
+  type OptionChecks,
+} from '../../internal/check-options.js';
+import { testingError } from '../testing-error.js';
+import { actionsCheck, NO_ACTIONS, resolveActions, type LocalTenantActions, type ResolvedActions } from './bound-actions.js';
 import { createConnectionStore, type ConnectionStore } from './connection-store.js';
 import { createFaultQueue, type FaultInjector } from './fault-injector.js';
 import { createLocalFetch } from './local-fetch.js';
@@ -19,7 +29,9 @@ import {
   type RunLoginOptions,
 } from './run-login.js';
 import {
+  checkPasswordChangeArguments,
   createPasswordChangeRunner,
+  redeemResetLinkOptionChecks,
   type PasswordChangeRun,
   type PostChangePasswordHandlers,
   type RunPasswordChangeOptions,
@@ -188,7 +200,7 @@ export interface LocalTenantCore {
    * createChangePasswordPage({ domain: tenant.domain, clientId: page.clientId, clientSecret: page.clientSecret, … });
    * ```
    *
-   * @throws TypeError when `scopes` is not an array of scope names.
+   * @throws OptionsError when `scopes` is missing or not an array of scope names.
    */
   addClient(options: { readonly scopes: readonly string[] }): LocalTenantClient;
   /** `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` for `event.secrets`. */
@@ -250,7 +262,8 @@ export interface LocalTenantCore {
    * first.user.app_metadata.needsPasswordReset; // true
    * ```
    *
-   * Rejects, before the login is counted, when the user is unknown or an argument is malformed.
+   * Rejects, before the login is counted, with an `OptionsError` naming every malformed handler and
+   * option, or an Error when the user is unknown.
    */
   runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome>;
   /**
@@ -269,7 +282,8 @@ export interface LocalTenantCore {
    * resumed.allowed; // true
    * ```
    *
-   * @throws Error when no login waits for `state` (Auth0 answers `invalid_request`), or an option is malformed.
+   * @throws OptionsError naming every option that is unknown or malformed; Error when no login waits for
+   * `state` (Auth0 answers `invalid_request`).
    */
   continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome>;
   /**
@@ -288,9 +302,9 @@ export interface LocalTenantCore {
    * result.ok; // true: the flag is now false
    * ```
    *
-   * @throws Error, before anything changes, when the user is unknown or not a database user (social and
-   * enterprise users have no Auth0 password), the password does not meet the connection's password
-   * policy, or an argument is malformed.
+   * @throws OptionsError, before anything changes, naming every malformed handler and option; Error when
+   * the user is unknown or not a database user (social and enterprise users have no Auth0 password), or
+   * the password does not meet the connection's password policy.
    */
   runPasswordChange(
     userId: string,
@@ -323,7 +337,7 @@ export interface LocalTenantCore {
    * const form = await tenant.fetch(`${tenant.origin}/authorize?client_id=${tenant.appClientId}&redirect_uri=${callback}&response_type=code`);
    * ```
    *
-   * @throws TypeError when an Action is neither a handler nor an Action module, or the secrets are malformed.
+   * @throws OptionsError naming every Action that is neither a handler nor an Action module, and malformed secrets.
    */
   bindActions(actions: LocalTenantActions): void;
   /**
@@ -350,7 +364,8 @@ export interface LocalTenantCore {
    * once, for 5 days) and then the change runs exactly as {@link LocalTenantCore.runPasswordChange} with
    * `by: 'user'`.
    *
-   * @throws Error when the link is not one the tenant sent, was used already, or expired.
+   * @throws OptionsError, before the link is used, naming every malformed handler and option; Error when the
+   * link is not one the tenant sent, was used already, or expired.
    */
   redeemResetLink(
     link: string,
@@ -395,11 +410,60 @@ export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
 const DEFAULT_EXPORT_JOB_POLLS = 2;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions', 'rateLimit', 'exportJobPolls', 'customDomain', 'plan']);
 /** A host name of two labels or more, without a port: what a custom domain is. */
 const CUSTOM_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const PLANS: readonly LocalTenantPlan[] = ['free', 'essentials', 'professional', 'enterprise'];
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
+
+/** Options that were removed, and what to do instead. */
+const RETIRED_OPTIONS: Readonly<Record<string, string>> = {
+  now: "was removed: the tenant follows the system clock, so move it with your test runner's fake clock (vi.useFakeTimers({ toFake: ['Date'] }) and vi.setSystemTime(…)), which the handlers read too",
+};
+
+const scopesCheck: Check<readonly string[]> = (value, report) => {
+  if (!Array.isArray(value)) return report('must be an array of scope names without spaces', value);
+  value.forEach((scope, index) => {
+    if (typeof scope !== 'string' || !/^\S+$/.test(scope)) report('must be a scope name without spaces', scope, [index]);
+  });
+};
+
+const RATE_LIMIT_EXPECTED = 'must be "free", "enterprise" or { perSecond: <number above 0>, burst: <integer of at least 1> }';
+
+/** The checks of {@link RateLimitSettings}. */
+const rateLimitSettingsChecks: OptionChecks<RateLimitSettings> = {
+  perSecond: required<number>('a number above 0', (value, report) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) report('must be a number above 0', value);
+  }),
+  burst: required('an integer of at least 1', countCheck(1)),
+};
+
+const rateLimitCheck: Check<RateLimitPreset | RateLimitSettings> = (value, report) => {
+  if (typeof value !== 'string') return void checkFields(value, report, rateLimitSettingsChecks, RATE_LIMIT_EXPECTED);
+  if (!Object.hasOwn(RATE_LIMIT_PRESETS, value)) report(RATE_LIMIT_EXPECTED, value);
+};
+
+/** The checks of {@link LocalTenantOptions}: one per option, typed against the interface. */
+export const localTenantOptionChecks: OptionChecks<LocalTenantOptions> = {
+  clientId: (value, report) => {
+    if (typeof value !== 'string' || !ALPHANUMERIC.test(value)) report('must be a non-empty string of letters and digits', value);
+  },
+  clientSecret: (value, report) => {
+    if (typeof value !== 'string' || value === '') report('must be a non-empty string (the value is not shown)', NOT_SHOWN);
+  },
+  scopes: scopesCheck,
+  tokenLifetimeSeconds: countCheck(1),
+  rateLimit: rateLimitCheck,
+  exportJobPolls: countCheck(0),
+  actions: actionsCheck,
+  customDomain: (value, report) => {
+    if (typeof value !== 'string' || !CUSTOM_DOMAIN.test(value)) report('must be a lowercase host name such as "login.example.test", without a scheme or a port', value);
+  },
+  plan: oneOfCheck<LocalTenantPlan>(['free', 'essentials', 'professional', 'enterprise']),
+};
+
+/** The checks of {@link LocalTenantCore.addClient}'s options. */
+export const localTenantClientChecks: OptionChecks<Parameters<LocalTenantCore['addClient']>[0]> = {
+  scopes: required('an array of scope names without spaces', scopesCheck),
+};
 
 interface Settings {
   readonly clientId: string;
@@ -413,34 +477,8 @@ interface Settings {
   readonly plan: LocalTenantPlan;
 }
 
-/** The `rateLimit` option, checked: a preset's settings, or the caller's. */
-function resolveRateLimit(where: string, rateLimit: unknown): RateLimitSettings | undefined {
-  if (rateLimit === undefined) return undefined;
-  if (typeof rateLimit === 'string' && Object.hasOwn(RATE_LIMIT_PRESETS, rateLimit)) return RATE_LIMIT_PRESETS[rateLimit as RateLimitPreset];
-  const { perSecond, burst } = (typeof rateLimit === 'object' && rateLimit !== null ? rateLimit : {}) as Partial<Record<string, unknown>>;
-  const valid =
-    typeof rateLimit === 'object' && rateLimit !== null && Object.keys(rateLimit).every((key) => key === 'perSecond' || key === 'burst') &&
-    typeof perSecond === 'number' && Number.isFinite(perSecond) && perSecond > 0 && Number.isSafeInteger(burst) && (burst as number) >= 1;
-  if (!valid) {
-    const problem = `"options.rateLimit" must be "free", "enterprise" or { perSecond: <number above 0>, burst: <integer of at least 1> } (got ${JSON.stringify(rateLimit)})`;
-    throw testingTypeError(where, problem);
-  }
-  return { perSecond: perSecond as number, burst: burst as number };
-}
-
-/** Checks the options once, without changing the caller's object. Secrets are never quoted back. */
-function resolveSettings(options: LocalTenantOptions): Settings {
-  const where = 'startLocalTenant';
-  for (const key of Object.keys(options)) {
-    if (key === 'now') {
-      const problem = '"options.now" was removed: the tenant follows the system clock, so move it with your test runner\'s fake clock (vi.useFakeTimers({ toFake: [\'Date\'] }) and vi.setSystemTime(…)), which the handlers read too';
-      throw testingTypeError(where, problem);
-    }
-    if (!KNOWN_OPTIONS.has(key)) {
-      const known = [...KNOWN_OPTIONS].join(', ');
-      throw testingTypeError(where, `unknown option "options.${key}"; the options are ${known}`);
-    }
-  }
+/** Checks the options once, without changing the caller's object, and applies the defaults. Secrets are never quoted back. */
+function resolveSettings(options: LocalTenantOptions | undefined): Settings {
   const {
     clientId = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
     clientSecret = randomBytes(48).toString('base64url'),
@@ -448,41 +486,21 @@ function resolveSettings(options: LocalTenantOptions): Settings {
     tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
     exportJobPolls = DEFAULT_EXPORT_JOB_POLLS,
     actions,
+    rateLimit,
     customDomain,
-  } = options;
-  if (customDomain !== undefined && (typeof customDomain !== 'string' || !CUSTOM_DOMAIN.test(customDomain))) {
-    const problem = `"options.customDomain" must be a lowercase host name such as "login.example.test", without a scheme or a port (got ${JSON.stringify(customDomain)})`;
-    throw testingTypeError(where, problem);
-  }
-  if (typeof clientId !== 'string' || !ALPHANUMERIC.test(clientId)) {
-    const got = JSON.stringify(clientId);
-    const problem = `"options.clientId" must be a non-empty string of letters and digits (got ${got})`;
-    throw testingTypeError(where, problem);
-  }
-  if (typeof clientSecret !== 'string' || clientSecret === '') {
-    throw testingTypeError(where, '"options.clientSecret" must be a non-empty string');
-  }
-  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
-    const got = JSON.stringify(scopes);
-    const problem = `"options.scopes" must be an array of scope names without spaces (got ${got})`;
-    throw testingTypeError(where, problem);
-  }
-  if (!Number.isSafeInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1) {
-    const got = JSON.stringify(tokenLifetimeSeconds);
-    const problem = `"options.tokenLifetimeSeconds" must be a positive integer (got ${got})`;
-    throw testingTypeError(where, problem);
-  }
-  if (!Number.isSafeInteger(exportJobPolls) || exportJobPolls < 0) {
-    const problem = `"options.exportJobPolls" must be a non-negative integer (got ${JSON.stringify(exportJobPolls)})`;
-    throw testingTypeError(where, problem);
-  }
-  const rateLimit = resolveRateLimit(where, options.rateLimit);
-  const resolvedActions = actions === undefined ? NO_ACTIONS : resolveActions(where, 'options.actions', actions);
-  const { plan = 'enterprise' } = options;
-  if (!PLANS.includes(plan)) {
-    throw testingTypeError(where, `"options.plan" must be ${PLANS.map((name) => `"${name}"`).join(', ')} (got ${JSON.stringify(plan)})`);
-  }
-  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions, rateLimit, exportJobPolls, customDomain, plan };
+    plan = 'enterprise',
+  } = checkOptions('startLocalTenant', localTenantOptionChecks, options, RETIRED_OPTIONS);
+  return {
+    clientId,
+    clientSecret,
+    scopes: [...scopes],
+    tokenLifetimeSeconds,
+    actions: actions === undefined ? NO_ACTIONS : resolveActions(actions),
+    rateLimit: typeof rateLimit === 'string' ? RATE_LIMIT_PRESETS[rateLimit] : rateLimit && { perSecond: rateLimit.perSecond, burst: rateLimit.burst },
+    exportJobPolls,
+    customDomain,
+    plan,
+  };
 }
 
 /**
@@ -516,9 +534,9 @@ function resolveSettings(options: LocalTenantOptions): Settings {
  * tenant.users.get(user.user_id)?.app_metadata; // {}
  * ```
  *
- * @throws TypeError when an option is unknown or malformed.
+ * @throws OptionsError naming every option that is unknown or malformed.
  */
-export async function startLocalTenant(options: LocalTenantOptions = {}): Promise<LocalTenant> {
+export async function startLocalTenant(options?: LocalTenantOptions): Promise<LocalTenant> {
   const settings = resolveSettings(options);
   // One clock for the tenant, the runners and the handlers: the system's, read at every call.
   const clock = createMonotonicClock();
@@ -643,21 +661,18 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     continueLogin,
     runPasswordChange,
     addClient(clientOptions) {
-      const where = 'localTenant.addClient';
-      const scopes: unknown = isPlainObject(clientOptions) ? clientOptions.scopes : undefined;
-      if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
-        throw testingTypeError(where, `"options.scopes" must be an array of scope names without spaces (got ${JSON.stringify(scopes)})`);
-      }
+      const { scopes } = checkOptions('localTenant.addClient', localTenantClientChecks, clientOptions);
       const client: LocalTenantClient = Object.freeze({
         clientId: randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
         clientSecret: randomBytes(48).toString('base64url'),
-        scopes: Object.freeze([...(scopes as string[])]),
+        scopes: Object.freeze([...scopes]),
       });
       otherClients.push(client);
       return client;
     },
     bindActions(bound) {
-      actions = resolveActions('localTenant.bindActions', 'actions', bound);
+      checkArguments('localTenant.bindActions', ['actions', actionsCheck, bound]);
+      actions = resolveActions(bound);
     },
     get triggeredPasswordChanges() {
       return loginFlow.triggeredPasswordChanges;
@@ -667,6 +682,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       return resetEmails.sent();
     },
     redeemResetLink(link, newPassword, handlers, runOptions) {
+      // Checked before the link is used up.
+      checkPasswordChangeArguments('localTenant.redeemResetLink', handlers, redeemResetLinkOptionChecks, runOptions);
       const redeemed = resetEmails.redeem(link);
       if ('refused' in redeemed) {
         throw testingError('localTenant.redeemResetLink', `cannot use this link: ${redeemed.refused}`);
