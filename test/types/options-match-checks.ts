@@ -42,12 +42,8 @@ import {
   runPasswordChangeOptionChecks,
   type RunPasswordChangeOptions,
 } from '../../src/testing/local-tenant/run-password-change.js';
-import {
-  localTenantClientChecks,
-  localTenantOptionChecks,
-  type LocalTenantCore,
-  type LocalTenantOptions,
-} from '../../src/testing/local-tenant/start-local-tenant.js';
+import { localTenantClientChecks, localTenantOptionChecks, type LocalTenantOptions } from '../../src/testing/local-tenant/local-tenant-options.js';
+import type { LocalTenantCore } from '../../src/testing/local-tenant/local-tenant.js';
 import {
   postLoginApiOptionChecks,
   recordingApiOptionChecks,

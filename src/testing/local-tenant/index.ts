@@ -9,16 +9,16 @@
  *
  * @packageDocumentation
  */
-export {
-  startLocalTenant,
-  type LocalTenant,
-  type LocalTenantClient,
-  type LocalTenantCore,
-  type LocalTenantDisposal,
-  type LocalTenantOptions,
-  type LocalTenantSecrets,
-  type TriggerCaches,
-} from './start-local-tenant.js';
+export { startLocalTenant } from './start-local-tenant.js';
+export type { LocalTenantOptions } from './local-tenant-options.js';
+export type {
+  LocalTenant,
+  LocalTenantClient,
+  LocalTenantCore,
+  LocalTenantDisposal,
+  LocalTenantSecrets,
+  TriggerCaches,
+} from './local-tenant.js';
 export {
   startLocalApplication,
   type CompletedSignIn,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { checkOptions, fetchCheck, type Check, type OptionChecks } from '../../internal/check-options.js';
 import { escapeHtml } from '../../internal/escape-html.js';
 import { serveOverHttp } from './serve-over-http.js';
-import type { LocalTenantCore, LocalTenantDisposal } from './start-local-tenant.js';
+import type { LocalTenantCore, LocalTenantDisposal } from './local-tenant.js';
 
 /**
  * A sign-in the application completed: the claims of the ID token it received for a code.
