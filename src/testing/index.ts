@@ -81,7 +81,6 @@ export {
   type TenantRoute,
   type TenantSession,
   type TenantUser,
-  type TriggerCaches,
   type UserStore,
 } from './local-tenant/index.js';
 export type { PasswordPolicy, PasswordStrength } from '../auth0/password-policy.js';

@@ -227,8 +227,8 @@ describe('runLogin', () => {
       };
       await tenant.runLogin(user.user_id, counter);
       await tenant.runLogin(user.user_id, counter);
-      expect(reads).toEqual([0, 1]);
-      expect(tenant.caches.postLogin.get('visits')?.value).toBe('2');
+      await tenant.runLogin(user.user_id, counter);
+      expect(reads).toEqual([0, 1, 2]);
 
       let seenByOtherTrigger: unknown = 'not run';
       await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, (_event, api) => {
@@ -544,7 +544,6 @@ describe('the whole lifecycle, with the real gate and clearer (auth0 SDK over HT
       await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearerFor()).completion;
     }
     expect(tenant.counts().token).toBe(1);
-    expect(tenant.caches.postChangePassword.entries().size).toBe(1);
   });
 });
 

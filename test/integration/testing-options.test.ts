@@ -51,7 +51,7 @@ describe('startLocalTenant', () => {
     expect(error.message).toBe(
       `${P} startLocalTenant: ` +
         `"options.now" was removed: the tenant follows the system clock, so move it with your test runner's fake clock (vi.useFakeTimers({ toFake: ['Date'] }) and vi.setSystemTime(…)), which the handlers read too; ` +
-        '"options.scope" is not a known option (known: clientId, clientSecret, scopes, tokenLifetimeSeconds, rateLimit, exportJobPolls, actions, customDomain, plan); ' +
+        '"options.scope" is not a known option (known: clientSecret, scopes, rateLimit, exportJobPolls, actions, customDomain, plan); ' +
         '"options.clientSecret" must be a non-empty string (the value is not shown); ' +
         '"options.scopes[1]" must be a scope name without spaces (got "update users"); ' +
         '"options.rateLimit.refill" is not a known option (known: perSecond, burst); ' +
@@ -77,6 +77,14 @@ describe('startLocalTenant', () => {
       'options.customDomain',
       'options.plan',
     ]);
+  });
+
+  it('names the options removed in this version with what to do instead', async () => {
+    expect(await messageOf(() => startLocalTenant({ clientId: 'myClient', tokenLifetimeSeconds: 60 } as never))).toBe(
+      `${P} startLocalTenant: ` +
+        '"options.clientId" was removed: the tenant makes up its client’s id; read it from tenant.clientId (or tenant.secrets), or add a client with tenant.addClient({ scopes }); ' +
+        `"options.tokenLifetimeSeconds" was removed: tokens live 86400 seconds, as Auth0's do by default; move your test runner's fake clock past that to expire one, or call tenant.revokeTokens()`,
+    );
   });
 
   it('refuses options that are not an object, and a rate-limit preset it does not know', async () => {
@@ -212,9 +220,10 @@ describe('the tenant’s own functions', () => {
   });
 
   it('startLocalApplication names every problem', async ({ tenant }) => {
-    expect(await messageOf(() => startLocalApplication(tenant, { name: '', signInOrigin: 'login.example.test', port: 80 } as never))).toBe(
+    expect(await messageOf(() => startLocalApplication(tenant, { name: '', signInOrigin: 'login.example.test', port: 80, fetch: tenant.fetch } as never))).toBe(
       `${P} startLocalApplication: ` +
-        '"options.port" is not a known option (known: name, fetch, signInOrigin); ' +
+        '"options.port" is not a known option (known: name, signInOrigin); ' +
+        '"options.fetch" was removed: the application reaches the tenant’s token endpoint through tenant.fetch, in process; ' +
         '"options.name" must be a non-empty string (got ""); ' +
         '"options.signInOrigin" must be an origin such as "http://login.example.test" (got "login.example.test")',
     );

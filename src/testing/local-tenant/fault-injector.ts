@@ -121,8 +121,6 @@ export interface FaultInjector {
   hang(target: FaultTarget, options?: InjectOptions): void;
   /** Destroys the connection of the next matching requests without answering. */
   drop(target: FaultTarget, options?: InjectOptions): void;
-  /** How many matching requests the injected faults will still answer. */
-  pending(): number;
   /** Removes every fault not yet used. Requests already hanging stay hanging. */
   clear(): void;
 }
@@ -239,8 +237,6 @@ export function createFaultQueue(): FaultQueue {
       checkArguments('localTenant.faults.drop', ['target', targetCheck, target], ['options', optionsCheck(injectOptionChecks), options]);
       enqueue(target, options, () => ({ kind: 'drop' }));
     },
-
-    pending: () => queue.reduce((sum, { remaining }) => sum + remaining, 0),
 
     clear() {
       queue = [];

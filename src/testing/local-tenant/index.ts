@@ -17,7 +17,6 @@ export type {
   LocalTenantCore,
   LocalTenantDisposal,
   LocalTenantSecrets,
-  TriggerCaches,
 } from './local-tenant.js';
 export {
   startLocalApplication,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { checkOptions, fetchCheck, type Check, type OptionChecks } from '../../internal/check-options.js';
+import { checkOptions, type Check, type OptionChecks } from '../../internal/check-options.js';
 import { escapeHtml } from '../../internal/escape-html.js';
 import { serveOverHttp } from './serve-over-http.js';
 import type { LocalTenantCore, LocalTenantDisposal } from './local-tenant.js';
@@ -43,11 +43,6 @@ export interface SignInError {
 export interface LocalApplicationOptions {
   /** The name on its pages. @default 'Local Tenant App' */
   readonly name?: string;
-  /**
-   * How it reaches the tenant's token endpoint.
-   * @default tenant.fetch (in process)
-   */
-  readonly fetch?: typeof globalThis.fetch;
   /**
    * Where it sends the browser to sign in: the tenant's custom domain as a browser reaches it, such as
    * `http://login.example.test` (a browser told to resolve that name to the tenant's listener). The
@@ -128,8 +123,12 @@ const signInOriginCheck: Check<string> = (value, report) => {
 /** The checks of {@link LocalApplicationOptions}: one per option, typed against the interface. */
 export const localApplicationOptionChecks: OptionChecks<LocalApplicationOptions> = {
   name: nameCheck,
-  fetch: fetchCheck,
   signInOrigin: signInOriginCheck,
+};
+
+/** Options that were removed, and what to do instead. */
+const RETIRED_OPTIONS: Readonly<Record<string, string>> = {
+  fetch: 'was removed: the application reaches the tenant’s token endpoint through tenant.fetch, in process',
 };
 
 /**
@@ -152,7 +151,7 @@ export async function startLocalApplication(
   tenant: Pick<LocalTenantCore, 'origin' | 'appClientId' | 'fetch'>,
   options: LocalApplicationOptions = {},
 ): Promise<LocalApplication & LocalTenantDisposal> {
-  const { name = 'Local Tenant App', fetch = tenant.fetch, signInOrigin = tenant.origin } = checkOptions('startLocalApplication', localApplicationOptionChecks, options);
+  const { name = 'Local Tenant App', signInOrigin = tenant.origin } = checkOptions('startLocalApplication', localApplicationOptionChecks, options, RETIRED_OPTIONS);
 
   const pending = new Map<string, PendingSignIn>();
   const sessions = new Map<string, CompletedSignIn>();
@@ -204,7 +203,7 @@ export async function startLocalApplication(
       signInErrors.push({ error, description: query.get('error_description') ?? '' });
       return new Response(null, { status: 303, headers: { location: '/?failed=1' } });
     }
-    const response = await fetch(new URL('/oauth/token', tenant.origin), {
+    const response = await tenant.fetch(new URL('/oauth/token', tenant.origin), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({

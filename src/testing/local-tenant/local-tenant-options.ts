@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   checkFields,
   checkOptions,
@@ -18,23 +17,23 @@ import type { LocalTenantPlan } from './sessions-endpoint.js';
  *
  * @example
  * ```ts
- * const tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'], tokenLifetimeSeconds: 60 });
+ * const tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'], rateLimit: 'free' });
  * ```
  */
 export interface LocalTenantOptions {
-  /** The id of the one machine-to-machine client the tenant accepts. @default a random id */
-  readonly clientId?: string;
-  /** That client's secret (more clients: {@link LocalTenantCore.addClient}). @default a random secret */
+  /**
+   * The secret of the tenant's machine-to-machine client, whose id is `tenant.clientId` (more clients:
+   * {@link LocalTenantCore.addClient}).
+   * @default a random secret
+   */
   readonly clientSecret?: string;
   /**
    * The scopes granted to that client; the Management API checks them per route as Auth0 does
    * (`read:users`, `update:users` or `update:users_app_metadata`, `read:connections`,
-   * `read:connections_options`).
+   * `read:connections_options`). Its tokens live 86,400 seconds, Auth0's default.
    * @default ['read:users', 'update:users']
    */
   readonly scopes?: readonly string[];
-  /** How long an access token lives, in seconds. @default 86400 (Auth0's default) */
-  readonly tokenLifetimeSeconds?: number;
   /**
    * The Management API's rate limit, a token bucket by the tenant clock: a plan's (`'free'`: 2 per
    * second, a burst of 2; `'enterprise'`: 16 per second, a burst of 50) or your own. Every
@@ -76,15 +75,15 @@ export interface LocalTenantOptions {
 }
 
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
-const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
 const DEFAULT_EXPORT_JOB_POLLS = 2;
 /** A host name of two labels or more, without a port: what a custom domain is. */
 const CUSTOM_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 /** Options that were removed, and what to do instead. */
 const RETIRED_OPTIONS: Readonly<Record<string, string>> = {
   now: "was removed: the tenant follows the system clock, so move it with your test runner's fake clock (vi.useFakeTimers({ toFake: ['Date'] }) and vi.setSystemTime(…)), which the handlers read too",
+  clientId: 'was removed: the tenant makes up its client’s id; read it from tenant.clientId (or tenant.secrets), or add a client with tenant.addClient({ scopes })',
+  tokenLifetimeSeconds: "was removed: tokens live 86400 seconds, as Auth0's do by default; move your test runner's fake clock past that to expire one, or call tenant.revokeTokens()",
 };
 
 const scopesCheck: Check<readonly string[]> = (value, report) => {
@@ -111,14 +110,10 @@ const rateLimitCheck: Check<RateLimitPreset | RateLimitSettings> = (value, repor
 
 /** The checks of {@link LocalTenantOptions}: one per option, typed against the interface. */
 export const localTenantOptionChecks: OptionChecks<LocalTenantOptions> = {
-  clientId: (value, report) => {
-    if (typeof value !== 'string' || !ALPHANUMERIC.test(value)) report('must be a non-empty string of letters and digits', value);
-  },
   clientSecret: (value, report) => {
     if (typeof value !== 'string' || value === '') report('must be a non-empty string (the value is not shown)', NOT_SHOWN);
   },
   scopes: scopesCheck,
-  tokenLifetimeSeconds: countCheck(1),
   rateLimit: rateLimitCheck,
   exportJobPolls: countCheck(0),
   actions: actionsCheck,
@@ -135,10 +130,9 @@ export const localTenantClientChecks: OptionChecks<{ readonly scopes: readonly s
 
 /** {@link LocalTenantOptions}, checked, with the defaults applied. */
 export interface TenantSettings {
-  readonly clientId: string;
-  readonly clientSecret: string;
+  /** `undefined`: a random one. */
+  readonly clientSecret: string | undefined;
   readonly scopes: readonly string[];
-  readonly tokenLifetimeSeconds: number;
   readonly actions: ResolvedActions;
   readonly rateLimit: RateLimitSettings | undefined;
   readonly exportJobPolls: number;
@@ -146,13 +140,11 @@ export interface TenantSettings {
   readonly plan: LocalTenantPlan;
 }
 
-/** Checks the options once, without changing the caller's object, and applies the defaults. Secrets are never quoted back. */
+/** Checks the options once, without changing the caller's object, and applies the defaults. */
 export function resolveTenantSettings(options: LocalTenantOptions | undefined): TenantSettings {
   const {
-    clientId = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
-    clientSecret = randomBytes(48).toString('base64url'),
+    clientSecret,
     scopes = DEFAULT_SCOPES,
-    tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
     exportJobPolls = DEFAULT_EXPORT_JOB_POLLS,
     actions,
     rateLimit,
@@ -160,10 +152,8 @@ export function resolveTenantSettings(options: LocalTenantOptions | undefined): 
     plan = 'enterprise',
   } = checkOptions('startLocalTenant', localTenantOptionChecks, options, RETIRED_OPTIONS);
   return {
-    clientId,
     clientSecret,
     scopes: [...scopes],
-    tokenLifetimeSeconds,
     actions: actions === undefined ? NO_ACTIONS : resolveActions(actions),
     // A preset's settings, or a copy of the caller's.
     rateLimit: typeof rateLimit === 'string' ? RATE_LIMIT_PRESETS[rateLimit] : rateLimit === undefined ? undefined : { ...rateLimit },

@@ -1,4 +1,3 @@
-import type { MemoryCache } from '../memory-cache.js';
 import type { LocalTenantActions } from './bound-actions.js';
 import type { ConnectionStore } from './connection-store.js';
 import type { FaultInjector } from './fault-injector.js';
@@ -44,19 +43,6 @@ export type LocalTenantSecrets = {
 };
 
 /**
- * The `api.cache` of each trigger: shared by every run of that trigger on the tenant, separate between triggers.
- *
- * @example
- * ```ts
- * tenant.caches.postChangePassword.clear(); // as Auth0 may drop entries at any time
- * ```
- */
-export interface TriggerCaches {
-  readonly postLogin: MemoryCache;
-  readonly postChangePassword: MemoryCache;
-}
-
-/**
  * A running stand-in for an Auth0 tenant: the token endpoint, the Management API (users and
  * connections) and `/dbconnections/change_password`, with the users, connections and clock behind
  * them in the same process. At heart it is a Web-standard handler ({@link LocalTenantCore.handle});
@@ -75,8 +61,6 @@ export interface LocalTenantCore {
   readonly domain: string;
   /** `http://127.0.0.1:<port>`: the HTTP listener, for clients that need a real socket. */
   readonly origin: string;
-  /** The `customDomain` option: another host users sign in on, or `undefined`. */
-  readonly customDomain: string | undefined;
   /**
    * The transport to give the `auth0` SDK (its `fetch` option) or any code under test. It hands
    * `https://<domain>/…` (or `http://`), and the links of users exports (on a second host of the
@@ -137,11 +121,6 @@ export interface LocalTenantCore {
    */
   now(): Date;
   /**
-   * Each trigger's `api.cache`, as the runners hand it to handlers. Entries persist across runs, expire by
-   * the tenant clock and keep Auth0's limits; `clear()` one to model Auth0 dropping entries.
-   */
-  readonly caches: TriggerCaches;
-  /**
    * Runs a login of this user through a post-login Action (or the Actions of a flow, in order) — a
    * handler, or a module as its file exports it (`require('./actions/post-login.js')`), as
    * {@link LocalTenantCore.bindActions} takes them — the way Auth0 does:
@@ -154,7 +133,8 @@ export interface LocalTenantCore {
    *   on a deny too (`null` deletes the key); later handlers see them in `event.user.app_metadata`;
    * - `api.access.deny(reason)` stops the flow after the current handler;
    * - a handler that throws ends the login with `error: 'Extensibility Error'`, and nothing is saved;
-   * - `api.cache` is {@link LocalTenantCore.caches}`.postLogin`, and the `api` carries {@link LocalTenantCore.fetch}
+   * - `api.cache` is the post-login trigger's, shared by every run of it on the tenant (not with
+   *   post-change-password), with Auth0's limits; the `api` carries {@link LocalTenantCore.fetch}
    *   as its transport, so the gate's `sendResetEmail` reaches this tenant without a `fetch` option;
    * - `api.redirect.sendUserTo` suspends the flow after the current handler (the outcome's `redirect`);
    *   MFA requests are recorded in `apiCalls` and treated as met.
@@ -196,7 +176,7 @@ export interface LocalTenantCore {
    * Changes a database user's password, then runs the post-change-password Action(s) — handlers or
    * modules (`{ onExecutePostChangePassword }`) — the way Auth0
    * does: asynchronously, after the change, with an event that has no `app_metadata` and an `api` with
-   * only `api.cache` ({@link LocalTenantCore.caches}`.postChangePassword`) — and {@link LocalTenantCore.fetch} as
+   * only `api.cache` (the post-change-password trigger's, shared by its runs) — and {@link LocalTenantCore.fetch} as
    * its transport, so the clearer reaches this tenant's Management API without a `fetch` option. A
    * failing handler does not undo the change. It returns at once; `await` its `completion` to wait for
    * the handlers.

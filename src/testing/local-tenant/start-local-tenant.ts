@@ -9,7 +9,7 @@ import { createFaultQueue } from './fault-injector.js';
 import { createLocalFetch } from './local-fetch.js';
 import { createLoginFlow } from './login-flow.js';
 import { localTenantClientChecks, resolveTenantSettings, type LocalTenantOptions } from './local-tenant-options.js';
-import type { LocalTenant, LocalTenantClient, LocalTenantCore, LocalTenantSecrets, TriggerCaches } from './local-tenant.js';
+import type { LocalTenant, LocalTenantClient, LocalTenantCore, LocalTenantSecrets } from './local-tenant.js';
 import { createMonotonicClock } from './monotonic-clock.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestHandler, type TenantRequestHandler } from './request-handler.js';
@@ -23,6 +23,15 @@ import { createTokenIssuer } from './token-issuer.js';
 import { LOCAL_TENANT_ID } from './trigger-context.js';
 import { createUserStore } from './user-store.js';
 import { createUsersExportJobs } from './users-export-jobs.js';
+
+/** A machine-to-machine application with these scopes, a made-up id and, unless given, a made-up secret. */
+function newClient(scopes: readonly string[], clientSecret = randomBytes(48).toString('base64url')): LocalTenantClient {
+  return Object.freeze({
+    clientId: randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
+    clientSecret,
+    scopes: Object.freeze([...scopes]),
+  });
+}
 
 /**
  * Starts a local stand-in for an Auth0 tenant, with an HTTP listener on `127.0.0.1` and a random port.
@@ -83,28 +92,21 @@ export async function startLocalTenant(options?: LocalTenantOptions): Promise<Lo
   const downloads = await serveOverHttp(handle);
   const downloadHost = downloads.domain;
 
-  const tokens = createTokenIssuer({
-    domain,
-    clientId: settings.clientId,
-    scopes: settings.scopes,
-    lifetimeSeconds: settings.tokenLifetimeSeconds,
-    now: clock,
-  });
+  // The tenant's own M2M client, whose credentials `secrets` hands to the Actions.
+  const client = newClient(settings.scopes, settings.clientSecret);
+  const tokens = createTokenIssuer({ domain, clientId: client.clientId, scopes: client.scopes, now: clock });
   const resetEmails = createResetEmailOutbox({ domain, clientIds: new Set([appClientId]), users, connections, now: clock });
   const fetch = createLocalFetch({ domain, downloadHost, customDomain, handle, closing: closing.signal });
 
-  const caches: TriggerCaches = Object.freeze({
-    postLogin: createMemoryCache(clock),
-    postChangePassword: createMemoryCache(clock),
-  });
   const secrets: LocalTenantSecrets = Object.freeze({
     AUTH0_DOMAIN: domain,
-    AUTH0_CLIENT_ID: settings.clientId,
-    AUTH0_CLIENT_SECRET: settings.clientSecret,
+    AUTH0_CLIENT_ID: client.clientId,
+    AUTH0_CLIENT_SECRET: client.clientSecret,
   });
   const trigger = { domain, customDomain, tenantId: LOCAL_TENANT_ID, appClientId, users, fetch };
-  const { runLogin, continueLogin, startLogin, isWaiting } = createLoginRunner({ ...trigger, cache: caches.postLogin });
-  const passwordChanges = createPasswordChangeRunner({ ...trigger, cache: caches.postChangePassword }, secrets);
+  // Each trigger's `api.cache`: shared by every run of that trigger on the tenant, apart from the other's.
+  const { runLogin, continueLogin, startLogin, isWaiting } = createLoginRunner({ ...trigger, cache: createMemoryCache(clock) });
+  const passwordChanges = createPasswordChangeRunner({ ...trigger, cache: createMemoryCache(clock) }, secrets);
   const { runPasswordChange } = passwordChanges;
 
   let actions = settings.actions;
@@ -128,8 +130,8 @@ export async function startLocalTenant(options?: LocalTenantOptions): Promise<Lo
     resetEmails,
     otherClients: () => otherClients,
     loginFlow,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
     audience: `https://${domain}/api/v2/`,
     tokens,
     users,
@@ -160,11 +162,10 @@ export async function startLocalTenant(options?: LocalTenantOptions): Promise<Lo
   const tenant: LocalTenantCore = {
     domain,
     origin: `http://${domain}`,
-    customDomain,
     fetch,
     handle,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
     secrets,
     users,
     connections,
@@ -177,19 +178,14 @@ export async function startLocalTenant(options?: LocalTenantOptions): Promise<Lo
     resetCounts: () => log.clear(),
     revokeTokens: () => tokens.revokeAll(),
     now: () => new Date(clock()),
-    caches,
     runLogin,
     continueLogin,
     runPasswordChange,
     addClient(clientOptions) {
       const { scopes } = checkOptions('localTenant.addClient', localTenantClientChecks, clientOptions);
-      const client: LocalTenantClient = Object.freeze({
-        clientId: randomBytes(24).toString('base64url').replace(/[-_]/g, 'x'),
-        clientSecret: randomBytes(48).toString('base64url'),
-        scopes: Object.freeze([...scopes]),
-      });
-      otherClients.push(client);
-      return client;
+      const added = newClient(scopes);
+      otherClients.push(added);
+      return added;
     },
     bindActions(bound) {
       checkArguments('localTenant.bindActions', ['actions', actionsCheck, bound]);
