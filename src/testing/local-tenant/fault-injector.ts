@@ -11,7 +11,7 @@ import {
   type OptionChecks,
 } from '../../internal/check-options.js';
 import { auth0ErrorBody } from './http-messages.js';
-import { TENANT_ROUTES, type TenantRoute } from './request-log.js';
+import { TENANT_ROUTES, type TenantRoute } from './tenant-routes.js';
 
 /**
  * A failure the local tenant can answer a request with instead of handling it:
