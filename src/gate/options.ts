@@ -1,6 +1,6 @@
 import type { LogOption } from '../internal/log.js';
 import type { LocalizedMessage } from '../internal/select-message.js';
-import { isRecord, type ObligationKeys, type PasswordRules } from '../obligation/obligation.js';
+import { isRecord, type ObligationKeys, type TenantWideRules } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import {
@@ -306,7 +306,7 @@ export interface ResolvedGateOptions {
   /** `undefined`: no change-password page. */
   page: ResolvedPage | undefined;
   /** `undefined`: no tenant-wide rule (the common case: then the gate reads no time for most logins). */
-  rules: PasswordRules | undefined;
+  rules: TenantWideRules | undefined;
   /** `exempt.passkeyLogins`. */
   exemptPasskeyLogins: boolean;
 }

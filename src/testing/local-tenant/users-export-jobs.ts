@@ -8,7 +8,7 @@ import type { TokenVerdict } from './token-issuer.js';
 import type { UserRecords } from './user-store.js';
 
 /** How a local tenant's users exports behave. */
-export interface UsersExportSettings {
+export interface UsersExportJobsSettings {
   /** The host the files are served from: a second listener, as Auth0 serves them from a CDN. */
   readonly downloadHost: string;
   /** The file's name, as Auth0 names it after the tenant: `<name>.json.gz`. */
@@ -129,7 +129,7 @@ function parseCreateBody(body: string): { readonly fields: readonly ExportField[
  * line, each field under its `export_as` (or its name), absent fields left out. The users are the
  * tenant's at the moment the job completes. Jobs are gone after 24 hours.
  */
-export function createUsersExportJobs(settings: UsersExportSettings): UsersExportJobs {
+export function createUsersExportJobs(settings: UsersExportJobsSettings): UsersExportJobs {
   const jobs = new Map<string, ExportJob>();
   const signingKey = randomBytes(32);
   const sign = (path: string, expires: number) => createHmac('sha256', signingKey).update(`${path}?${expires}`).digest('base64url');
