@@ -88,7 +88,16 @@ export interface UsersExportJob {
 }
 
 /** The fields of a user the library reads. */
-export type UserField = 'app_metadata' | 'created_at' | 'last_password_reset' | 'identities' | 'email';
+export type UserField = 'app_metadata' | 'created_at' | 'last_password_reset' | 'identities' | 'email' | ProfileField;
+
+/**
+ * The profile fields the change-password page may read, for a policy's personal-data rule: Auth0's
+ * root attributes that hold a person's words, and `user_metadata` (whose keys a policy may name).
+ */
+export type ProfileField = 'name' | 'nickname' | 'username' | 'given_name' | 'family_name' | 'phone_number' | 'user_metadata';
+
+/** Every {@link ProfileField}. */
+export const PROFILE_FIELDS: readonly ProfileField[] = ['name', 'nickname', 'username', 'given_name', 'family_name', 'phone_number', 'user_metadata'];
 
 /** A user as read (or as answered after a write), checked: every field as Auth0 sent it. */
 export interface UserSnapshot {
@@ -103,6 +112,8 @@ export interface UserSnapshot {
   readonly identities: readonly unknown[];
   /** As sent, when read (`email` among the fields): a string for a user who has one. */
   readonly email?: unknown;
+  /** The {@link ProfileField}s among those read that Auth0 sent, as sent. */
+  readonly profile?: Readonly<Partial<Record<ProfileField, unknown>>>;
 }
 
 /** One page of a user search. */
@@ -221,6 +232,7 @@ function toSnapshot(answer: unknown, userId: string): UserSnapshot | string {
     lastPasswordReset: answer['last_password_reset'],
     identities,
     email: answer['email'],
+    profile: Object.fromEntries(PROFILE_FIELDS.filter((field) => Object.hasOwn(answer, field)).map((field) => [field, answer[field]])),
   };
 }
 

@@ -11,6 +11,7 @@ import { booleanCheck, flagCheck, integerCheck, type Check, type OptionChecks } 
 import type { Auth0PasswordOptions } from '../../src/auth0/password-policy.js';
 import { breachedPasswordsOptionChecks, type BreachedPasswordsOptions } from '../../src/password/breached-passwords.js';
 import { auth0PasswordOptionsChecks } from '../../src/password/password-policy-option.js';
+import { changePasswordPageOptionChecks, type ChangePasswordPageOptions } from '../../src/page/options.js';
 
 // The tables are typed against the interfaces (this is what the build checks).
 expectTypeOf(firstLoginGateOptionChecks).toEqualTypeOf<OptionChecks<FirstLoginGateOptions>>();
@@ -21,6 +22,8 @@ expectTypeOf(auth0PasswordOptionsChecks).toEqualTypeOf<OptionChecks<Auth0Passwor
 expectTypeOf<keyof typeof auth0PasswordOptionsChecks>().toEqualTypeOf<keyof Auth0PasswordOptions>();
 expectTypeOf(breachedPasswordsOptionChecks).toEqualTypeOf<OptionChecks<BreachedPasswordsOptions>>();
 expectTypeOf<keyof typeof breachedPasswordsOptionChecks>().toEqualTypeOf<keyof BreachedPasswordsOptions>();
+expectTypeOf(changePasswordPageOptionChecks).toEqualTypeOf<OptionChecks<ChangePasswordPageOptions>>();
+expectTypeOf<keyof typeof changePasswordPageOptionChecks>().toEqualTypeOf<keyof ChangePasswordPageOptions>();
 
 // A table that forgets an option does not compile…
 // @ts-expect-error — `timeoutMs` has no check
