@@ -1,12 +1,12 @@
 import { inspect } from 'node:util';
 import { describe, expect } from 'vitest';
 import type { Auth0PasswordOptions } from '../../src/auth0/password-policy.js';
-import { signHs256 } from '../../src/internal/hs256-jwt.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { createChangePasswordPage } from '../../src/page/create-change-password-page.js';
 import type { ChangePasswordPageOptions } from '../../src/page/options.js';
 import type { CreateUserInput, LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest as it } from '../helpers/local-tenant.js';
+import { signPageSession } from '../helpers/page-session.js';
 import { createPwnedPasswordsStandIn, sha1, type PwnedPasswordsStandIn } from '../helpers/pwned-passwords.js';
 
 /**
@@ -64,25 +64,7 @@ function setup(
     userId: created.user_id,
     managementUrls,
     pwned,
-    session(claims = {}) {
-      const iat = Math.floor(Date.now() / 1000);
-      return signHs256(
-        {
-          iat,
-          iss: tenant.domain,
-          sub: created.user_id,
-          exp: iat + 600,
-          purpose: 'afpr:change-password',
-          connection: DATABASE,
-          host: tenant.domain,
-          flag: 'needsPasswordReset',
-          since: new Date(Date.now() - 60_000).toISOString(),
-          reason: 'first-login',
-          ...claims,
-        },
-        KEY,
-      );
-    },
+    session: (claims = {}) => signPageSession(KEY, { domain: tenant.domain, userId: created.user_id }, claims),
   };
 }
 

@@ -9,6 +9,7 @@ import { createChangePasswordPage } from '../../src/page/create-change-password-
 import type { ChangePasswordPageOptions } from '../../src/page/options.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest as it } from '../helpers/local-tenant.js';
+import { signPageSession } from '../helpers/page-session.js';
 
 /**
  * The change-password page (issue 12, item 3) against a local tenant: the real SDK sets the password
@@ -47,26 +48,8 @@ function setup(tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> 
     page,
     logs,
     userId: user.user_id,
-    session(claims = {}) {
-      const iat = Math.floor(Date.now() / 1000);
-      return signHs256(
-        {
-          iat,
-          iss: tenant.domain,
-          sub: user.user_id,
-          exp: iat + 600,
-          ip: '127.0.0.1',
-          purpose: 'afpr:change-password',
-          connection: 'Username-Password-Authentication',
-          host: tenant.domain,
-          flag: 'needsPasswordReset',
-          since: new Date().toISOString(),
-          reason: 'first-login',
-          ...claims,
-        },
-        KEY,
-      );
-    },
+    // `since` is now: a password set from here on meets the obligation.
+    session: (claims = {}) => signPageSession(KEY, { domain: tenant.domain, userId: user.user_id }, { since: new Date().toISOString(), ...claims }),
   };
 }
 

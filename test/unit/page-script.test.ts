@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FORM_SCRIPT, RULE_CHECKS_SCRIPT } from '../../src/page/page-script.js';
 import { checklistData } from '../../src/page/page-policy.js';
 import { checkNewPassword, listPasswordRules, passwordRulesFromConnection, type PasswordRule, type PasswordRules } from '../../src/password/password-rules.js';
+import { random } from '../helpers/random.js';
 
 /**
  * The form's script ticks off, in the browser, the rules a password alone decides. It must say what
@@ -29,17 +30,6 @@ const CONNECTIONS: PasswordRules[] = [
   // Two types, "three of four": at least two of them.
   { ...passwordRulesFromConnection({}), characterTypes: ['number', 'special'], characterTypeRule: 'three_of_four' },
 ];
-
-/** A seeded generator (mulberry32): the same passwords on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Runs and sequences, their breakers (`/` before `0`, `` ` `` after `_`), the special characters'
 // edges, letters outside ASCII, a surrogate pair and a lone surrogate.
