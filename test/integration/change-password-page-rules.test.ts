@@ -118,10 +118,14 @@ const CONNECTION_SCOPES = ['read:users', 'update:users', 'read:connections', 're
 describe('1. both policy shapes, from the connection or the options, every rule checked before Auth0', () => {
   it('reads password_options over the legacy keys, and lists every rule in words', async ({ startTenant }) => {
     const tenant = await startTenant({ scopes: CONNECTION_SCOPES });
-    const { page, session } = setup(tenant, { connectionOptions: FULL_FLEXIBLE });
-    const html = await (await get(page, { session_token: session(), state: 's' })).text();
+    const setupped = setup(tenant, { connectionOptions: FULL_FLEXIBLE });
+    const html = await (await get(setupped.page, { session_token: setupped.session(), state: 's' })).text();
     expect(rulesOf(html)).toEqual(FULL_RULES);
     expect(html).toContain('<input id="password" name="password" type="password" autocomplete="new-password" required minlength="12"');
+    // Every rule, a refusal naming four of them, in Japanese (three bytes a character): still under 16 KB.
+    const largest = await (await choose(setupped, 'aaabc', setupped.session({ locale: 'ja' }), 'aaabd')).text();
+    expect(passwordErrorOf(largest)).toHaveLength(5);
+    expect(Buffer.byteLength(largest)).toBeLessThan(16_000);
   });
 
   it('refuses a password naming every rule it broke, under the field, and asks Auth0 nothing', async ({ startTenant }) => {
