@@ -8,7 +8,15 @@
  * @packageDocumentation
  */
 export { createFirstLoginGate, type FirstLoginGate } from './gate/create-first-login-gate.js';
-export type { ChangePasswordPageOptions, FirstLoginGateOptions, LocalizedMessage, ResetEmailOptions } from './gate/options.js';
+export type {
+  ChangePasswordPageOptions,
+  ExemptOptions,
+  FirstLoginGateOptions,
+  LocalizedMessage,
+  MaxPasswordAgeOptions,
+  PasswordsSetBeforeOptions,
+  ResetEmailOptions,
+} from './gate/options.js';
 export type { GateDecision, GateReason } from './gate/decide-first-login.js';
 export { createPasswordResetClearer } from './clearer/create-password-reset-clearer.js';
 export type { ClearerSecretNames, PasswordResetClearerOptions } from './clearer/options.js';

@@ -11,7 +11,7 @@ provider "auth0" {
 locals {
   # The exact version of auth0-force-password-reset both Actions load. Bump it with package.json
   # (the package's test suite fails when they differ) and roll it out one tenant at a time.
-  force_password_reset_version = "0.1.0"
+  force_password_reset_version = "0.2.0"
 
   # Action code is rendered from the templates in ./actions: the values go in as JSON, which is also
   # a valid, escaped JavaScript literal.

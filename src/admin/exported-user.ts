@@ -1,5 +1,6 @@
 import type { UsersExportField } from '../management/management-client.js';
 import { isRecord } from '../obligation/obligation.js';
+import { isUserId } from './options.js';
 
 /** One line of a users export, checked: what the administrator tools decide from. */
 export interface ExportedUser {
@@ -59,6 +60,9 @@ export function parseExportedUser(line: string): ExportedUser | string {
   if (!isRecord(parsed)) return 'is not a JSON object';
   const userId = parsed['user_id'];
   if (typeof userId !== 'string' || userId === '') return 'has no user_id';
+  // Checked as ids are everywhere else: an id with a control character (or spaces, or no "|") is no
+  // id Auth0 issues, and it would reach a terminal.
+  if (!isUserId(userId)) return 'has a user_id that is not a user id (provider|id, no spaces or control characters)';
   let appMetadata = parsed['app_metadata'] ?? {};
   if (typeof appMetadata === 'string') {
     try {

@@ -17,6 +17,7 @@ import {
   type PasswordChangeStatusOptions,
   type RequirePasswordChangeOptions,
 } from './options.js';
+import { toIsoInstant, type IsoInstant } from '../obligation/time.js';
 import type { PasswordChangeAction } from './report.js';
 
 /** The public functions, as named in messages. */
@@ -55,6 +56,10 @@ export interface PasswordChangeJobConfig extends AdminConnectionConfig {
   readonly action: PasswordChangeAction;
   readonly selection: JobSelection;
   readonly temporaryPassword: string | undefined;
+  /** `skipWaivedSince`, as an instant; `undefined` for a waive, or when not given. */
+  readonly skipWaivedSince: IsoInstant | undefined;
+  /** `revokeSessions`: each user's sessions and refresh tokens are ended too. */
+  readonly revokeSessions: boolean;
   readonly dryRun: boolean;
   readonly exclude: ReadonlySet<string>;
   /** Users in flight at once. */
@@ -165,6 +170,8 @@ export function resolveJobConfig(caller: 'requirePasswordChange' | 'waivePasswor
     action: caller === 'requirePasswordChange' ? 'require' : 'waive',
     selection: selectionOf(users),
     temporaryPassword: parsed.temporaryPassword,
+    skipWaivedSince: toIsoInstant(parsed.skipWaivedSince),
+    revokeSessions: parsed.revokeSessions === true,
     dryRun,
     exclude: new Set(exclude),
     onStart: parsed.onStart,

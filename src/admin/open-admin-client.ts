@@ -95,8 +95,15 @@ export const ADMIN_SCOPES = {
   password: ['read:users', 'update:users'],
 } as const;
 
+/** What ending sessions adds (`revokeSessions`): `revoke-access` asks for both. */
+export const REVOKE_SCOPES = ['delete:sessions', 'delete:refresh_tokens'] as const;
+
+/** The scopes a run needs, as its messages list them. */
+export const scopesOf = (needs: keyof typeof ADMIN_SCOPES, revokeSessions: boolean): readonly string[] =>
+  revokeSessions ? [...ADMIN_SCOPES[needs], ...REVOKE_SCOPES] : ADMIN_SCOPES[needs];
+
 /** Which of the scopes a run needs a token lacks (`update:users` includes the narrower one). */
-function missingScopes(granted: ReadonlySet<string>, needs: keyof typeof ADMIN_SCOPES): string[] {
+function missingScopes(granted: ReadonlySet<string>, needs: keyof typeof ADMIN_SCOPES, revokeSessions: boolean): string[] {
   const missing: string[] = [];
   if (!granted.has('read:users')) missing.push('read:users');
   if (needs === 'password') {
@@ -104,6 +111,7 @@ function missingScopes(granted: ReadonlySet<string>, needs: keyof typeof ADMIN_S
   } else if (needs === 'metadata' && !granted.has('update:users') && !granted.has('update:users_app_metadata')) {
     missing.push('update:users_app_metadata');
   }
+  if (revokeSessions) missing.push(...REVOKE_SCOPES.filter((scope) => !granted.has(scope)));
   return missing;
 }
 
@@ -113,12 +121,13 @@ function missingScopes(granted: ReadonlySet<string>, needs: keyof typeof ADMIN_S
  *
  * @throws ManagementApiError (step `get token`)
  */
-export async function authenticate(admin: AdminClient, caller: string, needs: keyof typeof ADMIN_SCOPES): Promise<void> {
+export async function authenticate(admin: AdminClient, caller: string, needs: keyof typeof ADMIN_SCOPES, revokeSessions = false): Promise<void> {
   const token = await admin.client.authenticate();
-  const missing = token.scopes === undefined ? [] : missingScopes(token.scopes, needs);
+  const missing = token.scopes === undefined ? [] : missingScopes(token.scopes, needs, revokeSessions);
   if (missing.length === 0) return;
-  const why =
-    needs === 'password'
+  const why = missing.some((scope) => (REVOKE_SCOPES as readonly string[]).includes(scope))
+    ? `ending sessions and refresh tokens (revoke-access) needs ${REVOKE_SCOPES.join(' and ')}`
+    : needs === 'password'
       ? 'setting a temporary password needs update:users'
       : `this run needs ${ADMIN_SCOPES[needs].join(' and ')}`;
   throw createManagementApiError(caller, {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { fetchOptionSchema, integerIn, flagSchema } from '../internal/schemas.js';
+import { CONTROL_CHARACTER } from '../internal/control-characters.js';
 import { parseIsoTime } from '../obligation/time.js';
 import type {
   PasswordChangeRunProgress,
@@ -130,9 +131,11 @@ export interface PasswordChangeAdminOptions extends AdminConnectionOptions {
    */
   onStart?: (start: PasswordChangeRunStart) => void | Promise<void>;
   /**
-   * Called after each user — one outcome at a time, in the order the users finish — and awaited
-   * before another user starts once `concurrency` are in flight: a place to record progress
-   * durably (the command-line tool writes its state file here).
+   * Called after each user, in the order the users finish, and awaited before that user's place
+   * goes to another: at most `concurrency` users are in flight or waiting on `onUser` at once. A
+   * place to record progress durably (the command-line tool writes its state file here). Calls may
+   * overlap — the next user's call does not wait for the previous one to settle — so that a
+   * recorder can write the outcomes of users who finish together in one flush.
    * @default undefined
    */
   onUser?: (outcome: UserOutcome, progress: PasswordChangeRunProgress) => void | Promise<void>;
@@ -147,6 +150,27 @@ export interface RequirePasswordChangeOptions extends PasswordChangeAdminOptions
    * @default undefined — the password is left as it is
    */
   temporaryPassword?: string;
+  /**
+   * Leaves alone the users an administrator waived (with {@link waivePasswordChange}, which records
+   * `<flag>WaivedAt`) at or after this ISO 8601 time, and whose waiver still stands (the flag is
+   * `false`, not flagged again since): they are reported as skipped (`waived`). Without it such users
+   * are required again, and the report counts them (`counts.overriddenWaivers`); an export's
+   * `onStart` says how many there are before the first is touched. A `false` flag without
+   * `<flag>WaivedAt` (an obligation met, or set by hand) is no waiver.
+   * @default undefined — waived users are required again
+   */
+  skipWaivedSince?: string;
+  /**
+   * Also ends each user's sessions and refresh tokens (`POST /api/v2/users/{id}/revoke-access`),
+   * after the flag is written: changing a password ends no session, so whoever stole it would keep
+   * them. A user whose obligation already stands gets only this. Needs `delete:sessions` and
+   * `delete:refresh_tokens` — checked before the first user — and an Enterprise plan: before the
+   * first user the run asks Auth0 to revoke the sessions of a user id no user has
+   * (`auth0|auth0-force-password-reset-check`), and a refusal stops it there (`step: 'revoke sessions'`,
+   * status 403). Auth0 answers 202 and ends them shortly after.
+   * @default false
+   */
+  revokeSessions?: boolean;
 }
 
 /** Options of {@link waivePasswordChange}. */
@@ -177,13 +201,17 @@ export interface PasswordChangeStatusOptions extends AdminConnectionOptions {
   maxPasswordAgeDays?: number;
 }
 
-/** Auth0 user ids are `provider|id`; ours must not contain whitespace, so that a file of them parses. */
+/**
+ * Auth0 user ids are `provider|id`; ours must not contain whitespace, so that a file of them parses,
+ * nor a control character (see `CONTROL_CHARACTER`), which no id Auth0 issues has and which would
+ * reach a terminal.
+ */
 export const USER_ID_PATTERN = /^[^\s|]+\|\S+$/;
 /** Longer than any id Auth0 issues; keeps a pasted paragraph from being taken for an id. */
 export const MAX_USER_ID_LENGTH = 512;
 
 export const isUserId = (value: unknown): value is string =>
-  typeof value === 'string' && value.length <= MAX_USER_ID_LENGTH && USER_ID_PATTERN.test(value);
+  typeof value === 'string' && value.length <= MAX_USER_ID_LENGTH && USER_ID_PATTERN.test(value) && !CONTROL_CHARACTER.test(value);
 
 export const USER_ID_EXPECTED = 'must be an Auth0 user id such as "auth0|64b7f0c2a1d3e4f5a6b7c8d9" (provider|id, no spaces)';
 
@@ -271,11 +299,16 @@ const commonShape = {
   onUser: z.optional(callbackSchema<NonNullable<PasswordChangeAdminOptions['onUser']>>()),
 };
 
+export const ISO_TIME_EXPECTED = 'must be an ISO 8601 time such as "2026-03-01T00:00:00Z"';
+const isoTimeSchema = z.string({ error: ISO_TIME_EXPECTED }).check(z.refine((value) => parseIsoTime(value) !== undefined, { error: ISO_TIME_EXPECTED }));
+
 /** The schema of {@link RequirePasswordChangeOptions}; a type test keeps the two in step. */
 export const requirePasswordChangeOptionsSchema = z.strictObject({
   ...commonShape,
   // Checked before the schema runs, like clientSecret.
   temporaryPassword: z.optional(z.string()),
+  skipWaivedSince: z.optional(isoTimeSchema),
+  revokeSessions: z.optional(z.boolean({ error: 'must be true or false' })),
 });
 
 /** The schema of {@link WaivePasswordChangeOptions}. */
@@ -283,14 +316,11 @@ export const waivePasswordChangeOptionsSchema = z.strictObject(commonShape);
 
 /** The longest `maxPasswordAgeDays`: ten years. */
 export const MAX_PASSWORD_AGE_DAYS = 3650;
-export const PASSWORDS_SET_BEFORE_EXPECTED = 'must be an ISO 8601 time such as "2026-03-01T00:00:00Z"';
 
 /** The schema of {@link PasswordChangeStatusOptions}. */
 export const passwordChangeStatusOptionsSchema = z.strictObject({
   ...connectionShape,
   connection: z.optional(connectionNameSchema),
-  passwordsSetBefore: z.optional(
-    z.string({ error: PASSWORDS_SET_BEFORE_EXPECTED }).check(z.refine((value) => parseIsoTime(value) !== undefined, { error: PASSWORDS_SET_BEFORE_EXPECTED })),
-  ),
+  passwordsSetBefore: z.optional(isoTimeSchema),
   maxPasswordAgeDays: z.optional(integerIn(1, MAX_PASSWORD_AGE_DAYS, ' (days)')),
 });

@@ -13,7 +13,12 @@ export type SkipReason =
    */
   | 'already-required'
   /** `waive`: the flag is already `false`. */
-  | 'already-waived';
+  | 'already-waived'
+  /**
+   * `require` with `skipWaivedSince`: an administrator waived the obligation at or after that time
+   * (`<flag>WaivedAt`), and the waiver stands.
+   */
+  | 'waived';
 
 /**
  * Where a run's users come from: ids (one, a list, a file), a user search, or a users export
@@ -27,11 +32,17 @@ export interface DoneOutcome {
   readonly userId: string;
   /**
    * What was written, in order — or, in a dry run, what would be: `password` for the temporary
-   * password, then the `app_metadata` keys (`needsPasswordReset`, `needsPasswordResetAt`).
+   * password, then the `app_metadata` keys (`needsPasswordReset`, `needsPasswordResetAt`), then
+   * `sessions` when the user's sessions and refresh tokens were revoked (`revokeSessions`).
    */
   readonly writes: readonly string[];
   /** The `<flag>At` written (ISO 8601), when the run required a change. Absent in a dry run. */
   readonly flaggedAt?: string;
+  /**
+   * `require`: the user had been waived at this time (`<flag>WaivedAt`, the waiver standing), and
+   * this run required the change again (`skipWaivedSince` leaves such users alone).
+   */
+  readonly waivedAt?: string;
   readonly dryRun: boolean;
 }
 
@@ -81,6 +92,12 @@ export interface PasswordChangeRunStart {
    * `undefined` (a read decides what each user needs).
    */
   readonly requestsExpected: number | undefined;
+  /**
+   * `require` from an export: the users to process whose waiver stands (`<flag>WaivedAt`) and who
+   * will be required again — `skipWaivedSince` aside — and the latest of those waivers (ISO 8601).
+   * Otherwise `undefined` (a read finds them; the report counts them).
+   */
+  readonly waiversToOverride: { readonly count: number; readonly latestAt: string | undefined } | undefined;
   readonly dryRun: boolean;
 }
 
@@ -150,6 +167,23 @@ export interface PasswordChangeReport {
   readonly failed: readonly FailedOutcome[];
   /** Users selected but left alone because `exclude` names them — for an export, none listed (see `counts.excluded`). */
   readonly excluded: readonly string[];
+  /**
+   * Of the users done, how many had been waived by an administrator (`<flag>WaivedAt`, the waiver
+   * standing) and were required again — each has `waivedAt` (`skipWaivedSince` leaves them alone).
+   */
+  readonly overriddenWaivers: number;
+  /**
+   * The Management API requests the run made for its users — every attempt, the check before the
+   * first user included (`revokeSessions`); the token, the search and the export aside. In a dry
+   * run, the reads.
+   */
+  readonly requests: number;
+  /**
+   * In a dry run: the requests a real run would make for the same users, counted as
+   * {@link PasswordChangeReport.requests} counts them (retries aside) — a budget against the rate
+   * limit. `undefined` otherwise.
+   */
+  readonly plannedRequests: number | undefined;
   /** `true` when `signal` stopped the run before every user was processed. */
   readonly interrupted: boolean;
 }

@@ -9,16 +9,19 @@ import {
   isRecord,
   obligationStart,
   ownValue,
+  standingWaiver,
   type ObligationKeys,
 } from '../obligation/obligation.js';
 import { formatIsoTime, parseIsoTime, toIsoInstant } from '../obligation/time.js';
 import type { ExportedUser } from './exported-user.js';
+import { isUserId } from './options.js';
 import type { JobSelection, PasswordChangeJobConfig } from './job-config.js';
-import { ADMIN_SCOPES, authenticate, openAdminClient, systemClock, type AdminClient, type JobClock } from './open-admin-client.js';
+import { authenticate, openAdminClient, scopesOf, systemClock, type AdminClient, type JobClock } from './open-admin-client.js';
 import type {
   DoneOutcome,
   FailedOutcome,
   PasswordChangeReport,
+  PasswordChangeRunStart,
   SkippedOutcome,
   UserOutcome,
 } from './report.js';
@@ -37,6 +40,13 @@ const SEARCH_PAGE_SIZE = 100;
 export const PROVISIONAL_FLAG_LEAD_MS = 15 * 60 * 1000;
 /** A `last_password_reset` this far ahead of our clock is not believed: the user fails instead. */
 const MAX_CLOCK_LEAD_MS = 24 * 60 * 60 * 1000;
+/** What an outcome's `writes` says when the user's sessions and refresh tokens were revoked. */
+export const SESSIONS_WRITE = 'sessions';
+/**
+ * The user id whose sessions a run with `revokeSessions` revokes before its first user, to learn
+ * whether the tenant's plan allows it: no user has it (Auth0's ids are `auth0|` and 24 hex digits).
+ */
+export const REVOKE_CHECK_USER_ID = 'auth0|auth0-force-password-reset-check';
 
 function notDatabaseUser(user: UserSnapshot): SkippedOutcome | undefined {
   const primary = user.identities[0];
@@ -75,7 +85,12 @@ async function requireChange(
   writes: string[],
 ): Promise<DoneOutcome | FailedOutcome> {
   const { keys, temporaryPassword } = config;
-  const planned = [...(temporaryPassword === undefined ? [] : ['password']), keys.flag, keys.flaggedAtKey];
+  const planned = [
+    ...(temporaryPassword === undefined ? [] : ['password']),
+    keys.flag,
+    keys.flaggedAtKey,
+    ...(config.revokeSessions ? [SESSIONS_WRITE] : []),
+  ];
   if (config.dryRun) return { status: 'done', userId: user.userId, writes: planned, dryRun: true };
 
   let changedAt = parseIsoTime(user.lastPasswordReset);
@@ -114,25 +129,52 @@ async function requireChange(
   // Past the temporary password's change, by a margin no clock difference between Auth0's parts crosses.
   const flaggedAt = formatIsoTime(changedAt === undefined || temporaryPassword === undefined ? now : Math.max(now, changedAt + ADMIN_FLAG_MARGIN_MS)) as string;
   await client.updateAppMetadata(user.userId, { [keys.flag]: true, [keys.flaggedAtKey]: flaggedAt });
+  if (config.revokeSessions) {
+    writes.push(keys.flag, keys.flaggedAtKey);
+    // After the flag, not before: a sign-in in between then meets the obligation and gets no new
+    // session to keep (the other way round, one could slip in and outlive the revocation).
+    await client.revokeAccess(user.userId);
+  }
   return { status: 'done', userId: user.userId, writes: planned, flaggedAt, dryRun: false };
+}
+
+/** A user whose obligation already stands, with `revokeSessions`: their sessions are ended, nothing else. */
+async function revokeOnly(client: ManagementClient, config: PasswordChangeJobConfig, user: UserSnapshot): Promise<DoneOutcome> {
+  if (!config.dryRun) await client.revokeAccess(user.userId);
+  return { status: 'done', userId: user.userId, writes: [SESSIONS_WRITE], dryRun: config.dryRun };
 }
 
 async function waiveChange(
   client: ManagementClient,
   config: PasswordChangeJobConfig,
+  clock: JobClock,
   user: UserSnapshot,
   writes: string[],
 ): Promise<DoneOutcome | SkippedOutcome> {
-  const { flag } = config.keys;
+  const { flag, waivedAtKey } = config.keys;
   if (ownValue(user.appMetadata, flag) === false) {
     return { status: 'skipped', userId: user.userId, reason: 'already-waived', detail: `${flag} is already false` };
   }
-  if (config.dryRun) return { status: 'done', userId: user.userId, writes: [flag], dryRun: true };
+  if (config.dryRun) return { status: 'done', userId: user.userId, writes: [flag, waivedAtKey], dryRun: true };
   // `false`, not a deletion: the gate reads `false` as "obligation met" and will not flag the
-  // user at a first login either.
-  await client.updateAppMetadata(user.userId, { [flag]: false });
-  writes.push(flag);
+  // user at a first login either. `<flag>WaivedAt` tells a later require-change that an
+  // administrator decided this (see `skipWaivedSince`), and when.
+  await client.updateAppMetadata(user.userId, { [flag]: false, [waivedAtKey]: formatIsoTime(clock.now()) });
+  writes.push(flag, waivedAtKey);
   return { status: 'done', userId: user.userId, writes, dryRun: false };
+}
+
+/** A user whose standing waiver is at or after `skipWaivedSince`: left alone. */
+function waivedSince(user: UserSnapshot, config: PasswordChangeJobConfig): SkippedOutcome | undefined {
+  if (config.skipWaivedSince === undefined) return undefined;
+  const waivedAt = standingWaiver(user.appMetadata, config.keys);
+  if (waivedAt === undefined || waivedAt < config.skipWaivedSince) return undefined;
+  return {
+    status: 'skipped',
+    userId: user.userId,
+    reason: 'waived',
+    detail: `${config.keys.flag} was waived at ${waivedAt}, after --skip-waived-since ${config.skipWaivedSince}`,
+  };
 }
 
 /**
@@ -156,15 +198,21 @@ async function actOn(
 ): Promise<UserOutcome> {
   const skipped = notDatabaseUser(user);
   if (skipped !== undefined) return skipped;
-  if (config.action === 'waive') return waiveChange(client, config, user, writes);
+  if (config.action === 'waive') return waiveChange(client, config, clock, user, writes);
+  const waived = waivedSince(user, config);
+  if (waived !== undefined) return waived;
   // With a temporary password the user gets a new obligation after it, flagged or not.
   if (config.temporaryPassword === undefined && obligationStands(user, config.keys)) {
+    if (config.revokeSessions) return revokeOnly(client, config, user);
     const { flag, flaggedAtKey } = config.keys;
     const since = ownValue(user.appMetadata, flaggedAtKey);
     const detail = `${flag} is set${typeof since === 'string' && parseIsoTime(since) !== undefined ? ` since ${since}` : ''} and the password has not changed since`;
     return { status: 'skipped', userId: user.userId, reason: 'already-required', detail };
   }
-  return requireChange(client, config, clock, user, writes);
+  const outcome = await requireChange(client, config, clock, user, writes);
+  // An administrator's waiver, overridden: said, so that it is never done silently.
+  const waivedAt = standingWaiver(user.appMetadata, config.keys);
+  return outcome.status === 'done' && waivedAt !== undefined ? { ...outcome, waivedAt } : outcome;
 }
 
 /** The failed outcome of a user whose request failed for good; what stops the run is thrown. */
@@ -172,8 +220,13 @@ function failedOutcome(error: unknown, userId: string, writes: readonly string[]
   // Without a token no user can be processed, and a tenant that cannot be reached no other user
   // either: stop the run rather than fail them one by one.
   if (!(error instanceof ManagementApiError) || error.step === 'get token' || error.unreachable !== undefined) throw error;
+  // A refused revocation (a plan without it, a scope taken away) would be refused for every user.
+  if (error.step === 'revoke sessions' && error.status === 403) throw error;
   return { status: 'failed', userId, error, writes: [...new Set(writes)] };
 }
+
+/** Told, in a dry run, of the requests a real run would make for each user. */
+type PlanRequests = (requests: number) => void;
 
 /** Reads a user, then acts on what the read says. */
 async function processUser(
@@ -181,10 +234,18 @@ async function processUser(
   config: PasswordChangeJobConfig,
   clock: JobClock,
   userId: string,
+  plan: PlanRequests,
 ): Promise<UserOutcome> {
   const writes: string[] = [];
+  let user: UserSnapshot;
   try {
-    const user = await client.readUser(userId, ['identities', 'app_metadata', 'last_password_reset', 'created_at']);
+    user = await client.readUser(userId, ['identities', 'app_metadata', 'last_password_reset', 'created_at']);
+  } catch (error) {
+    plan(1);
+    return failedOutcome(error, userId, writes);
+  }
+  plan(1 + requestsAfterRead(config, user));
+  try {
     return await actOn(client, config, clock, user, writes);
   } catch (error) {
     return failedOutcome(error, userId, writes);
@@ -211,10 +272,12 @@ async function processExported(
   config: PasswordChangeJobConfig,
   clock: JobClock,
   exported: ExportedUser,
+  plan: PlanRequests,
 ): Promise<UserOutcome> {
   const user = snapshotOf(exported);
   const needsRead = config.action === 'require' && config.temporaryPassword !== undefined && !config.dryRun;
-  if (needsRead) return notDatabaseUser(user) ?? processUser(client, config, clock, user.userId);
+  if (needsRead) return notDatabaseUser(user) ?? processUser(client, config, clock, user.userId, plan);
+  plan(requestsForExported(config, exported));
   const writes: string[] = [];
   try {
     return await actOn(client, config, clock, user, writes);
@@ -224,16 +287,25 @@ async function processExported(
 }
 
 /**
- * The Management API requests a user of the export will cost, decided from the export alone (for
- * an estimate of the time left; retries aside).
+ * The Management API requests a real run makes for a user, from what is known of it — a read, or
+ * the export — the read itself aside; retries aside. The dry run's estimate and an export's
+ * expected count both come from here.
  */
-function requestsFor(config: PasswordChangeJobConfig, exported: ExportedUser): number {
-  const user = snapshotOf(exported);
-  if (config.dryRun || notDatabaseUser(user) !== undefined) return 0;
+function requestsAfterRead(config: PasswordChangeJobConfig, user: UserSnapshot): number {
+  if (notDatabaseUser(user) !== undefined) return 0;
   if (config.action === 'waive') return ownValue(user.appMetadata, config.keys.flag) === false ? 0 : 1;
-  if (config.temporaryPassword === undefined) return obligationStands(user, config.keys) ? 0 : 1;
-  // A read, the password, the flag — and first a provisional flag for a flagged user.
-  return isFlagValue(ownValue(user.appMetadata, config.keys.flag)) ? 4 : 3;
+  if (waivedSince(user, config) !== undefined) return 0;
+  const revoke = config.revokeSessions ? 1 : 0;
+  if (config.temporaryPassword === undefined) return (obligationStands(user, config.keys) ? 0 : 1) + revoke;
+  // The password and the flag — and first a provisional flag for a flagged user.
+  return (isFlagValue(ownValue(user.appMetadata, config.keys.flag)) ? 3 : 2) + revoke;
+}
+
+/** The same for a user of the export: with a temporary password, a database user is read again first. */
+function requestsForExported(config: PasswordChangeJobConfig, exported: ExportedUser): number {
+  const user = snapshotOf(exported);
+  const readFirst = config.action === 'require' && config.temporaryPassword !== undefined && notDatabaseUser(user) === undefined;
+  return (readFirst ? 1 : 0) + requestsAfterRead(config, user);
 }
 
 /**
@@ -258,10 +330,30 @@ async function searchUserIds(client: ManagementClient, config: PasswordChangeJob
     if (next.userIds.length === 0) break;
     userIds.push(...next.userIds);
   }
+  // Checked as ids are everywhere else, before anyone is changed; never repeated (it may be hostile).
+  const malformed = userIds.findIndex((userId) => !isUserId(userId));
+  if (malformed !== -1) {
+    throw createManagementApiError(config.caller, {
+      step: 'search users',
+      userId: undefined,
+      status: undefined,
+      attempts: 1,
+      reason: `malformed answer: result ${malformed + 1} has a user_id that is not a user id (not shown)`,
+      serverMessage: undefined,
+      gaveUp: undefined,
+      requiredScopes: undefined,
+      hint: 'no user was changed; check the users the query matches',
+    });
+  }
   return [...new Set(userIds)];
 }
 
+/** Auth0 on a plan without session management: what remains, in the hint. */
+const REVOKE_NOT_ON_PLAN =
+  'Auth0 lets the Management API revoke sessions on Enterprise plans only ("Manage user sessions with the Management API"): run again without revokeSessions (--revoke-sessions); the sessions then last, but the gate refuses refresh-token exchanges while the flag is set';
+
 const adminHint = (needs: readonly string[]): FailureHint => (failure) => {
+  if (failure.step === 'revoke sessions' && failure.status === 403 && failure.requiredScopes === undefined) return REVOKE_NOT_ON_PLAN;
   if (failure.status === 403 && failure.step !== 'get token') {
     const missing = failure.requiredScopes === undefined ? 'the scope it names' : `the ${failure.requiredScopes.join(' or ')} scope`;
     return `grant the M2M application ${missing}: this run needs ${needs.join(' and ')}`;
@@ -276,6 +368,7 @@ interface ExportSurvey {
   readonly total: number;
   readonly excludedCount: number;
   readonly requestsExpected: number;
+  readonly waiversToOverride: PasswordChangeRunStart['waiversToOverride'];
 }
 
 /** Whether a user of the export is one the run selected. */
@@ -291,6 +384,7 @@ async function surveyExport(file: UsersExportFile, config: PasswordChangeJobConf
   let total = 0;
   let excludedCount = 0;
   let requestsExpected = 0;
+  const waivers = { count: 0, latestAt: undefined as string | undefined };
   const connections = new Set<string>();
   for await (const user of file.users()) {
     // A tenant has few connections; the set is bounded so that a malformed file cannot grow it.
@@ -301,14 +395,20 @@ async function surveyExport(file: UsersExportFile, config: PasswordChangeJobConf
       continue;
     }
     total += 1;
-    requestsExpected += requestsFor(config, user);
+    if (!config.dryRun) requestsExpected += requestsForExported(config, user);
+    const snapshot = snapshotOf(user);
+    const waivedAt = config.action === 'require' && notDatabaseUser(snapshot) === undefined && waivedSince(snapshot, config) === undefined ? standingWaiver(user.appMetadata, config.keys) : undefined;
+    if (waivedAt !== undefined) {
+      waivers.count += 1;
+      if (waivers.latestAt === undefined || waivedAt > waivers.latestAt) waivers.latestAt = waivedAt;
+    }
   }
   if (selection.connection !== undefined && total + excludedCount === 0) {
     const known = [...connections].sort().map((name) => `"${name}"`).join(', ');
     const expected = `names a connection no user of the tenant belongs to${known === '' ? ' (the export has no users)' : `; the users' connections are ${known}`}`;
     throw new OptionsError(config.caller, [{ code: 'invalid_value', path: 'options.users.connection', expected }]);
   }
-  return { total, excludedCount, requestsExpected };
+  return { total, excludedCount, requestsExpected, waiversToOverride: config.action === 'require' ? waivers : undefined };
 }
 
 /** The users one at a time, and what became of them. */
@@ -320,29 +420,38 @@ interface UserPass {
   readonly users: AsyncIterable<string | ExportedUser> | Iterable<string | ExportedUser>;
   readonly excluded: readonly string[];
   readonly excludedCount: number;
+  /** Requests made before the first user on the users' behalf: the check that sessions can be revoked. */
+  readonly checkRequests: number;
 }
 
 /**
  * Each user in turn — up to `concurrency` of them in flight at once, so that requests that take a
  * while (a tenant 100 ms away) still reach `rate`, which the pacer keeps to whatever the number.
- * `onUser` is called for one outcome at a time, in the order the users finish, and a new user
- * starts only once fewer than `concurrency` are in flight or being recorded. A failure that stops
- * the run (no token, a tenant that cannot be reached, an `onUser` that throws) lets the users in
- * flight finish, then is thrown.
+ * `onUser` is called as each user finishes, in that order, without waiting for the previous call:
+ * a recorder can then write the outcomes of users who finish together in one flush. A user's place
+ * is given to another only once its `onUser` has settled, so at most `concurrency` users are ever in
+ * flight or being recorded. A failure that stops the run (no token, a tenant that cannot be
+ * reached, an `onUser` that throws) lets the users in flight finish, then is thrown.
  */
 async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, clock: JobClock, pass: UserPass): Promise<PasswordChangeReport> {
   const done: DoneOutcome[] = [];
   const skipped: SkippedOutcome[] = [];
   const failed: FailedOutcome[] = [];
   const counts = { done: 0, skipped: 0, failed: 0, excluded: pass.excludedCount };
+  let overriddenWaivers = 0;
+  // A dry run adds up what a real run would make: the check, then each user's requests.
+  let plannedRequests = pass.checkRequests;
+  const plan: PlanRequests = (requests) => {
+    plannedRequests += requests;
+  };
   const firstRequest = admin.requests();
   let interrupted = false;
   let stopped: { readonly error: unknown } | undefined;
   const running = new Set<Promise<void>>();
-  let recording: Promise<void> = Promise.resolve();
 
   const record = async (outcome: UserOutcome) => {
     counts[outcome.status] += 1;
+    if (outcome.status === 'done' && outcome.waivedAt !== undefined) overriddenWaivers += 1;
     if (outcome.status === 'failed') failed.push(outcome);
     else if (pass.listed && outcome.status === 'done') done.push(outcome);
     else if (pass.listed && outcome.status === 'skipped') skipped.push(outcome);
@@ -359,10 +468,11 @@ async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, cloc
     const task: Promise<void> = (async () => {
       const outcome =
         typeof user === 'string'
-          ? await processUser(admin.client, config, clock, user)
-          : await processExported(admin.client, config, clock, user);
-      recording = recording.then(() => record(outcome));
-      await recording;
+          ? await processUser(admin.client, config, clock, user, plan)
+          : await processExported(admin.client, config, clock, user, plan);
+      // Not chained to the previous user's record: each waited for its own flush in turn, which
+      // held a run to one user per fsync.
+      await record(outcome);
     })()
       .catch((error: unknown) => {
         stopped ??= { error };
@@ -373,7 +483,51 @@ async function runPass(admin: AdminClient, config: PasswordChangeJobConfig, cloc
   }
   await Promise.all(running);
   if (stopped !== undefined) throw stopped.error;
-  return { action: config.action, source: pass.source, dryRun: config.dryRun, counts, done, skipped, failed, excluded: pass.excluded, interrupted };
+  return {
+    action: config.action,
+    source: pass.source,
+    dryRun: config.dryRun,
+    counts,
+    done,
+    skipped,
+    failed,
+    excluded: pass.excluded,
+    overriddenWaivers,
+    requests: pass.checkRequests + admin.requests() - firstRequest,
+    plannedRequests: config.dryRun ? plannedRequests : undefined,
+    interrupted,
+  };
+}
+
+/**
+ * Learns, before the first user, whether the tenant lets this run revoke sessions: asks Auth0 to
+ * revoke those of {@link REVOKE_CHECK_USER_ID}, which no user has. Accepted (202), or refused as
+ * an unknown user (404): go on. Refused otherwise — a plan without session management (403), a
+ * scope missing — the run stops here, before it has changed anyone.
+ *
+ * @throws ManagementApiError (step `revoke sessions`, no user)
+ */
+async function checkRevokeSessions(client: ManagementClient, config: PasswordChangeJobConfig): Promise<void> {
+  try {
+    await client.revokeAccess(REVOKE_CHECK_USER_ID);
+  } catch (error) {
+    if (!(error instanceof ManagementApiError) || error.step !== 'revoke sessions') throw error;
+    if (error.status === 404) return;
+    // Said of no user: the id is the check's own.
+    const { status, attempts, reason, serverMessage, gaveUp, requiredScopes, hint, unreachable } = error;
+    throw createManagementApiError(config.caller, {
+      step: 'revoke sessions',
+      userId: undefined,
+      status,
+      attempts,
+      reason,
+      serverMessage,
+      gaveUp,
+      requiredScopes,
+      hint,
+      ...(unreachable === undefined ? {} : { unreachable }),
+    });
+  }
 }
 
 /** The export's users that the run selected and `exclude` does not name, read as the run goes. */
@@ -396,9 +550,13 @@ export async function runPasswordChangeJob(
   const needs = config.action === 'require' && config.temporaryPassword !== undefined && !config.dryRun ? 'password' : 'metadata';
   const admin = await openAdminClient(config, clock, {
     redact: config.temporaryPassword === undefined ? [] : [config.temporaryPassword],
-    hint: adminHint(ADMIN_SCOPES[needs]),
+    hint: adminHint(scopesOf(needs, config.revokeSessions)),
   });
-  await authenticate(admin, config.caller, needs);
+  await authenticate(admin, config.caller, needs, config.revokeSessions);
+  const beforeCheck = admin.requests();
+  // A dry run checks too: it writes nothing (no user has the id), and says now what the real run would meet.
+  if (config.revokeSessions) await checkRevokeSessions(admin.client, config);
+  const checkRequests = admin.requests() - beforeCheck;
   const { selection } = config;
   const start = { action: config.action, dryRun: config.dryRun } as const;
 
@@ -407,20 +565,33 @@ export async function runPasswordChangeJob(
     const excluded = selected.filter((userId) => config.exclude.has(userId));
     const userIds = selected.filter((userId) => !config.exclude.has(userId));
     const source = selection.kind;
-    await config.onStart?.({ ...start, source, total: userIds.length, excludedCount: excluded.length, userIds, excluded, requestsExpected: undefined });
-    return runPass(admin, config, clock, { source, total: userIds.length, listed: true, users: userIds, excluded, excludedCount: excluded.length });
+    await config.onStart?.({ ...start, source, total: userIds.length, excludedCount: excluded.length, userIds, excluded, requestsExpected: undefined, waiversToOverride: undefined });
+    return runPass(admin, config, clock, { source, total: userIds.length, listed: true, users: userIds, excluded, excludedCount: excluded.length, checkRequests });
   }
 
   const file = await exportUsers(exportSettings(config, admin.client, clock));
   if (file === undefined) {
     const counts = { done: 0, skipped: 0, failed: 0, excluded: 0 };
-    return { action: config.action, source: 'export', dryRun: config.dryRun, counts, done: [], skipped: [], failed: [], excluded: [], interrupted: true };
+    return {
+      action: config.action,
+      source: 'export',
+      dryRun: config.dryRun,
+      counts,
+      done: [],
+      skipped: [],
+      failed: [],
+      excluded: [],
+      overriddenWaivers: 0,
+      requests: checkRequests,
+      plannedRequests: config.dryRun ? checkRequests : undefined,
+      interrupted: true,
+    };
   }
   try {
     const survey = await surveyExport(file, config, selection);
     await config.onStart?.({ ...start, source: 'export', ...survey, userIds: [], excluded: [] });
     const users = selectedUsers(file, config, selection);
-    return await runPass(admin, config, clock, { source: 'export', total: survey.total, listed: false, users, excluded: [], excludedCount: survey.excludedCount });
+    return await runPass(admin, config, clock, { source: 'export', total: survey.total, listed: false, users, excluded: [], excludedCount: survey.excludedCount, checkRequests });
   } finally {
     await file.remove();
   }

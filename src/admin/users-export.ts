@@ -2,7 +2,6 @@ import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -24,6 +23,34 @@ const MAX_POLL_MS = 15_000;
 const STALE_LINK_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 410]);
 const BACKOFF_MS = 1_000;
 
+/**
+ * The longest line of an export the tools read: 1 MiB. A line is one user's id, times, connection
+ * and `app_metadata`; a line past this is no export of Auth0's, and reading it whole would hold it
+ * all in memory (a 200 KB gzip can hold a 200 MB line).
+ */
+export const MAX_EXPORT_LINE_BYTES = 1024 * 1024;
+/**
+ * How much an export may decompress to: 100 times its compressed size (newline-delimited JSON of
+ * users compresses about 5 to 20 times), and never less than 256 MiB. More is a compression bomb.
+ */
+export const EXPORT_EXPANSION_LIMIT = 100;
+export const MIN_EXPORT_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+
+/** The caps an export is read under (tests make them small). */
+export interface ExportReadLimits {
+  readonly lineBytes: number;
+  readonly expansion: number;
+  readonly minDecompressedBytes: number;
+}
+
+const EXPORT_LIMITS: ExportReadLimits = {
+  lineBytes: MAX_EXPORT_LINE_BYTES,
+  expansion: EXPORT_EXPANSION_LIMIT,
+  minDecompressedBytes: MIN_EXPORT_DECOMPRESSED_BYTES,
+};
+
+const mib = (bytes: number) => `${Number((bytes / (1024 * 1024)).toFixed(1)).toLocaleString('en')} MiB`;
+
 /** How to run an export: the tool's settings, its client, its clock. */
 export interface UsersExportSettings {
   readonly caller: string;
@@ -35,6 +62,8 @@ export interface UsersExportSettings {
   readonly maxAttempts: number;
   readonly onExport: ((progress: UsersExportProgress) => void) | undefined;
   readonly signal: AbortSignal | undefined;
+  /** @default the caps above */
+  readonly limits?: ExportReadLimits;
 }
 
 /** The settings of an export for a tool's checked options. */
@@ -159,6 +188,56 @@ async function download(settings: UsersExportSettings, completed: CompletedExpor
   }
 }
 
+/** What {@link cappedLines} yields in place of a line past a cap: the reader stops there. */
+const TOO_LONG = Symbol('line too long');
+const TOO_MUCH = Symbol('too much decompressed');
+const CAP_HINT = 'no user was changed; an export of Auth0\'s stays far below this — check that AUTH0_DOMAIN is your tenant, and report it if it is';
+
+/**
+ * The lines of a stream of bytes (`\n`, or `\r\n`, between them), decoded as UTF-8 once whole. A
+ * line is never held past `maxLineBytes`: {@link TOO_LONG} comes in its place, as
+ * {@link TOO_MUCH} does once more than `maxBytes` have arrived in all — and the caller stops.
+ * (readline keeps a line whole however long: 200 MB of one line cost a heap abort.)
+ */
+async function* cappedLines(input: AsyncIterable<Buffer>, maxLineBytes: number, maxBytes: number): AsyncGenerator<string | typeof TOO_LONG | typeof TOO_MUCH> {
+  let parts: Buffer[] = [];
+  let lineBytes = 0;
+  let total = 0;
+  const take = (piece: Buffer): boolean => {
+    lineBytes += piece.length;
+    if (lineBytes > maxLineBytes) return false;
+    parts.push(piece);
+    return true;
+  };
+  const text = () => {
+    const line = Buffer.concat(parts, lineBytes).toString('utf8');
+    parts = [];
+    lineBytes = 0;
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  };
+  for await (const chunk of input) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      yield TOO_MUCH;
+      return;
+    }
+    let start = 0;
+    for (let end = chunk.indexOf(10, start); end !== -1; end = chunk.indexOf(10, start)) {
+      if (!take(chunk.subarray(start, end))) {
+        yield TOO_LONG;
+        return;
+      }
+      yield text();
+      start = end + 1;
+    }
+    if (!take(chunk.subarray(start))) {
+      yield TOO_LONG;
+      return;
+    }
+  }
+  if (lineBytes > 0) yield text();
+}
+
 /** Whether a file starts as gzip does (`1f 8b`): a transport may have decompressed it already. */
 async function isGzip(path: string): Promise<boolean> {
   const file = await open(path, 'r');
@@ -197,17 +276,26 @@ export async function exportUsers(settings: UsersExportSettings): Promise<UsersE
     const bytes = await download(settings, completed, path);
     settings.onExport?.({ phase: 'downloaded', jobId: completed.job.id, bytes });
     const gzip = await isGzip(path);
-    const { caller } = settings;
+    const { caller, limits = EXPORT_LIMITS } = settings;
     return {
       jobId: completed.job.id,
       async *users() {
         const input = createReadStream(path);
-        // readline raises an error of its input: a file cut short, or not gzip after all.
-        const lines = createInterface({ input: gzip ? input.pipe(createGunzip()) : input, crlfDelay: Number.POSITIVE_INFINITY });
+        const source = gzip ? createGunzip() : undefined;
+        // A file that cannot be read ends the decompression with its error.
+        if (source !== undefined) input.on('error', (error) => source.destroy(error)).pipe(source);
+        const refuse = (reason: string) => exportError(caller, 'download export', reason, CAP_HINT);
+        const cap = Math.max(limits.minDecompressedBytes, limits.expansion * bytes);
         let number = 0;
         try {
-          for await (const line of lines) {
+          for await (const line of cappedLines(source ?? input, limits.lineBytes, cap)) {
             number += 1;
+            if (line === TOO_LONG) {
+              throw refuse(`malformed answer: line ${number} of the export is longer than ${mib(limits.lineBytes)} (${limits.lineBytes.toLocaleString('en')} bytes), the most a line may be`);
+            }
+            if (line === TOO_MUCH) {
+              throw refuse(`malformed answer: the export decompresses to more than ${mib(cap)}, ${limits.expansion} times its ${bytes.toLocaleString('en')} bytes (or ${mib(limits.minDecompressedBytes)}), the most it may be`);
+            }
             if (line.trim() === '') continue;
             const user = parseExportedUser(line);
             if (typeof user === 'string') {
@@ -219,7 +307,7 @@ export async function exportUsers(settings: UsersExportSettings): Promise<UsersE
           if (!/^Z_/.test(String((error as { code?: unknown }).code))) throw error;
           throw exportError(caller, 'download export', `malformed answer: the export is not gzip-compressed JSON lines (${String((error as { code?: unknown }).code)} after line ${number})`, 'run again');
         } finally {
-          lines.close();
+          source?.destroy();
           input.destroy();
         }
       },

@@ -4,7 +4,7 @@ import type {
   PostChangePasswordHandler,
 } from '../auth0/post-change-password.js';
 import { OptionsError } from '../errors/options-error.js';
-import { createLogEmitter } from '../internal/log.js';
+import { createLogEmitter, defaultLogOption } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import type { TokenMemo } from '../management/token-store.js';
 import { DEFAULT_FLAG, obligationKeys } from '../obligation/obligation.js';
@@ -45,7 +45,7 @@ export function createPasswordResetClearer(options?: PasswordResetClearerOptions
       clientId = 'AUTH0_CLIENT_ID',
       clientSecret = 'AUTH0_CLIENT_SECRET',
     } = {},
-    log = true,
+    log = defaultLogOption(),
     fetch: transport,
     requestTimeoutMs: requestedTimeoutMs,
     deadlineMs = 12_000,

@@ -35,7 +35,8 @@ export interface PasswordResetClearerOptions {
   /**
    * `true`: one JSON line per decision through `console.log`; `false`: silence; a function
    * receives each entry instead.
-   * @default true
+   * @default true, or `false` when the environment variable `FORCE_PASSWORD_RESET_LOG` is `0`, `false`,
+   * `off` or `no` (to silence a test run)
    */
   log?: LogOption;
   /**

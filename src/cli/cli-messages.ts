@@ -1,5 +1,6 @@
 import { ManagementApiError, type UnreachableHost } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 
 /** The exit codes a script can rely on. */
 export const EXIT_CODES = {
@@ -13,6 +14,11 @@ export const EXIT_CODES = {
   authentication: 3,
   /** The tenant (or the export's download host) cannot be reached at all: DNS, TLS or connection. */
   unreachable: 4,
+  /**
+   * The tenant's plan does not offer what the run asked for: `--revoke-sessions` on a plan other
+   * than Enterprise. Found before the first user (nothing was changed) unless Auth0 said so later.
+   */
+  notOnPlan: 5,
   /** Stopped by Ctrl-C (SIGINT) after the user in progress. */
   interrupted: 130,
 } as const;
@@ -29,6 +35,7 @@ const CLI_NAMES: Readonly<Record<string, string>> = {
   'options.clientSecret': 'AUTH0_CLIENT_SECRET',
   'options.temporaryPassword': 'the temporary password',
   'options.passwordsSetBefore': '--passwords-set-before',
+  'options.skipWaivedSince': '--skip-waived-since',
   'options.maxPasswordAgeDays': '--max-password-age-days',
 };
 
@@ -38,9 +45,10 @@ const CLI_NAMES: Readonly<Record<string, string>> = {
  */
 export function plainMessage(error: OptionsError | ManagementApiError): string {
   if (error instanceof OptionsError) {
-    return error.issues.map((issue) => `${CLI_NAMES[issue.path] ?? `"${issue.path}"`} ${issue.expected}`).join('; ');
+    return escapeControlCharacters(error.issues.map((issue) => `${CLI_NAMES[issue.path] ?? `"${issue.path}"`} ${issue.expected}`).join('; '));
   }
-  return error.detail;
+  // Ids and a server's words are in it: no control character of theirs reaches the terminal.
+  return escapeControlCharacters(error.detail);
 }
 
 const UNREACHABLE_TEXT: Readonly<Record<UnreachableHost['kind'], string>> = {
@@ -51,7 +59,8 @@ const UNREACHABLE_TEXT: Readonly<Record<UnreachableHost['kind'], string>> = {
 
 /** `cannot reach acme.eu.auth0.com: its name does not resolve (ENOTFOUND) — …`, from the error's fields. */
 export function unreachableMessage({ host, kind, code }: UnreachableHost, step: ManagementApiError['step'], what: string): string {
-  const where = step === 'download export' ? `${host} (the users export's download host)` : host;
+  const shown = escapeControlCharacters(host);
+  const where = step === 'download export' ? `${shown} (the users export's download host)` : shown;
   const check = step === 'download export' ? 'check this machine\'s network, proxy and firewall' : 'check AUTH0_DOMAIN, and this machine\'s network, proxy and firewall';
   return `cannot reach ${where}: ${UNREACHABLE_TEXT[kind]} (${code}); ${what} — ${check}`;
 }
@@ -60,6 +69,8 @@ export function unreachableMessage({ host, kind, code }: UnreachableHost, step: 
 export function exitCodeOf(error: ManagementApiError): number {
   if (error.unreachable !== undefined) return EXIT_CODES.unreachable;
   if (error.step === 'get token') return EXIT_CODES.authentication;
+  // A 403 naming a scope is a grant to fix; any other 403 to a revocation is the plan's.
+  if (error.step === 'revoke sessions' && error.status === 403) return error.requiredScopes === undefined ? EXIT_CODES.notOnPlan : EXIT_CODES.authentication;
   if ((error.step === 'search users' || error.step === 'export users') && (error.status === 401 || error.status === 403)) return EXIT_CODES.authentication;
   if (error.step === 'search users' && error.status === 400) return EXIT_CODES.usage;
   return EXIT_CODES.someFailed;

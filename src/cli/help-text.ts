@@ -14,7 +14,14 @@ const USERS = `Users (one way only):
 
 const TEMPORARY_PASSWORD = `  --temporary-password-from-env <VAR>
                                      first set the password held in environment variable VAR
-                                     (the password itself never goes on the command line)`;
+                                     (the password itself never goes on the command line)
+  --skip-waived-since <time>         leave alone users an administrator waived (waive) at or
+                                     after this ISO 8601 time; without it they are required
+                                     again, with a warning and a count
+  --revoke-sessions                  also end each user's sessions and refresh tokens (after the
+                                     flag; one request more per user). Enterprise plans only:
+                                     checked before the first user (exit 5 on another plan);
+                                     needs delete:sessions and delete:refresh_tokens`;
 
 const FLAG = `  --flag <key>                       the app_metadata key of the obligation
                                      (default needsPasswordReset)`;
@@ -29,13 +36,19 @@ ${RATE}
                                      one at a time, a tenant 100 ms away allows 10 requests/s
   --state <file.json>                record each user's outcome there as it happens; a re-run
                                      with the same file skips the users done or skipped and
-                                     retries the failed. One run at a time per file: a lock file
-                                     sits next to it
+                                     retries the failed. The file records its run (the command,
+                                     the users selected, what is written): another run is refused
+                                     with it. One run at a time per file: a lock file sits next
+                                     to it
+  --audit-log <file>                 append one JSON line per user written to: when, who (the M2M
+                                     client id, the OS user), what, the outcome; never a secret
+                                     (default with --state: <file.json>.audit.jsonl)
   --json                             print the final report as JSON
   -h, --help                         this help`;
 
 const SCOPES = {
-  'require-change': 'read:users and update:users_app_metadata, plus update:users when a temporary password is set',
+  'require-change':
+    'read:users and update:users_app_metadata, plus update:users when a temporary password is set, and delete:sessions and delete:refresh_tokens with --revoke-sessions',
   waive: 'read:users and update:users_app_metadata',
   status: 'read:users',
 } as const satisfies Record<CliCommand, string>;
@@ -61,8 +74,8 @@ const credentials = (scopes: string) => `Credentials come from the environment o
 ${indented(`an M2M application authorized for the Management API with ${scopes}`)}`;
 
 const EXIT_CODES = `Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);
-3 could not authenticate; 4 cannot reach the tenant (DNS, TLS or connection failure: not retried);
-130 interrupted.`;
+3 could not authenticate, or a scope is missing; 4 cannot reach the tenant (DNS, TLS or connection
+failure: not retried); 5 the tenant's plan does not allow --revoke-sessions; 130 interrupted.`;
 
 const STATUS_EXIT_CODES = `Exit codes: 0 the status is printed; 1 the export failed; 2 bad usage; 3 could not authenticate;
 4 cannot reach the tenant (DNS, TLS or connection failure: not retried); 130 interrupted.`;
@@ -83,7 +96,7 @@ Options:
   -h, --help                         this help; after a command, that command's help
   --version                          the version
 
-${credentials(`${SCOPES.waive}, plus update:users when require-change sets a temporary password (status needs read:users only)`)}
+${credentials(`${SCOPES.waive}, plus update:users when require-change sets a temporary password, delete:sessions and delete:refresh_tokens for --revoke-sessions (status needs read:users only)`)}
 
 ${EXIT_CODES}
 `;
@@ -98,7 +111,8 @@ then the flag and <flag>At, stamped after the password change, so that change do
 user's own. Only database users are changed; the others, and users already flagged who have not
 changed their password since, are reported as skipped. From an export, a user costs one request
 (three with a temporary password: a read, the password, the flag; four for a user already flagged,
-whose <flag>At is moved ahead first).
+whose <flag>At is moved ahead first), and one more with --revoke-sessions. A dry run says how many
+requests the real run would make.
 
 ${USERS}
 
@@ -114,8 +128,9 @@ ${EXIT_CODES}
        ${NAME} waive --file <path> | --query <query> [options]
        ${NAME} waive --all | --connection <name> [options]
 
-Waives a pending password change: sets the flag to false (the gate then lets the user in, and does
-not flag them at a first login either). Other app_metadata keys are kept.
+Waives a pending password change: sets the flag to false and <flag>WaivedAt to the time (the gate
+then lets the user in, and does not flag them at a first login either; require-change
+--skip-waived-since leaves such users alone). Other app_metadata keys are kept.
 
 ${USERS}
 
@@ -141,6 +156,11 @@ Options:
                                      must change (1 to ${MAX_PASSWORD_AGE_DAYS})
 ${FLAG}
 ${RATE}
+  --state <file.json>                instead: which run this state file belongs to and how far it
+                                     got, and its audit log (reads files only: no credentials, no
+                                     request)
+  --audit-log <file>                 instead, or with --state: sum up this audit log, with its
+                                     latest lines
   --json                             print the status as JSON
   -h, --help                         this help
 

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MAX_CONCURRENCY, MAX_PASSWORD_AGE_DAYS, MAX_RATE, MIN_RATE, PASSWORDS_SET_BEFORE_EXPECTED, RATE_EXPECTED } from '../admin/options.js';
+import { ISO_TIME_EXPECTED, MAX_CONCURRENCY, MAX_PASSWORD_AGE_DAYS, MAX_RATE, MIN_RATE, RATE_EXPECTED } from '../admin/options.js';
+import { terminalSafeJson } from '../internal/control-characters.js';
 import { parseIsoTime } from '../obligation/time.js';
 import { closestName, spelling } from './closest-name.js';
 import { USER_ID_FORM, userIdProblem } from './user-id-problem.js';
@@ -23,11 +24,17 @@ export interface RunArguments {
   readonly flag: string | undefined;
   /** The name of the environment variable holding the temporary password — never the password. */
   readonly temporaryPasswordEnv: string | undefined;
+  /** `--skip-waived-since`, as typed (checked: an ISO 8601 time). */
+  readonly skipWaivedSince: string | undefined;
+  /** `--revoke-sessions`: end each user's sessions and refresh tokens too. */
+  readonly revokeSessions: boolean;
   readonly dryRun: boolean;
   readonly rate: number | undefined;
   /** `--concurrency`: users in flight at once. */
   readonly concurrency: number | undefined;
   readonly state: string | undefined;
+  /** `--audit-log`: where each user touched gets a line (default: next to the state file). */
+  readonly auditLog: string | undefined;
   readonly json: boolean;
 }
 
@@ -40,6 +47,10 @@ export interface StatusArguments {
   readonly passwordsSetBefore: string | undefined;
   readonly maxPasswordAgeDays: number | undefined;
   readonly rate: number | undefined;
+  /** `--state`: read this state file (which run it belongs to, how far it got) instead of the tenant. */
+  readonly state: string | undefined;
+  /** `--audit-log`: sum up this audit log (default with `--state`: the one next to the state file). */
+  readonly auditLog: string | undefined;
   readonly json: boolean;
 }
 
@@ -65,9 +76,12 @@ const OPTIONS = {
   'passwords-set-before': { type: 'string' },
   'max-password-age-days': { type: 'string' },
   'temporary-password-from-env': { type: 'string' },
+  'skip-waived-since': { type: 'string' },
+  'revoke-sessions': { type: 'boolean' },
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   state: { type: 'string' },
+  'audit-log': { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -103,8 +117,8 @@ const OPTION_LIKE = /^(?:-[A-Za-z]|--[A-Za-z][A-Za-z0-9_-]{0,40})$/;
 /** What may be repeated of an unknown command: a plain word, as commands are. */
 const COMMAND_LIKE = /^[a-z][a-z-]{0,30}$/;
 
-/** At most `max` characters of something the user typed, quoted, for an error message. */
-export const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** At most `max` characters of something the user typed (or a file held), quoted and escaped, for a message. */
+export const quote = (text: string, max = 40) => terminalSafeJson(JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text));
 
 /** A path the user gave (`--file`, `--state`), quoted: shown whole unless absurdly long, as paths are no secrets. */
 export const quotePath = (path: string) => quote(path, 240);
@@ -183,10 +197,10 @@ function parseConnection(value: string | undefined): string | undefined {
   return value;
 }
 
-function parsePasswordsSetBefore(value: string | undefined): string | undefined {
+function parseIsoTimeOption(option: string, value: string | undefined): string | undefined {
   if (value === undefined || parseIsoTime(value) !== undefined) return value;
   const got = /^[\dT:.+Z-]{1,40}$/i.test(value) ? ` (got ${quote(value)})` : '';
-  throw new UsageError(`--passwords-set-before ${PASSWORDS_SET_BEFORE_EXPECTED}${got}`);
+  throw new UsageError(`--${option} ${ISO_TIME_EXPECTED}${got}`);
 }
 
 function parseMaxPasswordAgeDays(value: string | undefined): number | undefined {
@@ -210,8 +224,10 @@ function parseConcurrency(value: string | undefined): number | undefined {
 }
 
 /** Options that belong to the other kind of command, named in a refusal. */
-const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'dry-run', 'state', 'concurrency'] as const;
+const CHANGE_ONLY = ['file', 'query', 'all', 'temporary-password-from-env', 'skip-waived-since', 'revoke-sessions', 'dry-run', 'concurrency'] as const;
 const STATUS_ONLY = ['passwords-set-before', 'max-password-age-days'] as const;
+/** What `status --state` leaves out: it reads the file, not the tenant. */
+const TENANT_STATUS_ONLY = ['connection', 'flag', 'passwords-set-before', 'max-password-age-days', 'rate'] as const;
 
 function malformedUserIds(positionals: readonly { readonly value: string; readonly index: number }[]): UsageError | undefined {
   const problems = positionals.flatMap(({ value, index }) => {
@@ -268,15 +284,23 @@ export function parseArguments(argv: readonly string[]): CommandLine {
     const misplaced = CHANGE_ONLY.find((name) => values[name] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} is not an option of status`);
     if (rest.length > 0) throw new UsageError('status takes no user ids: it counts every user (or those of --connection <name>)');
+    const auditLog = values['audit-log'];
+    const fromFiles = state !== undefined || auditLog !== undefined;
+    const tenantOnly = fromFiles ? TENANT_STATUS_ONLY.find((name) => values[name] !== undefined) : undefined;
+    if (tenantOnly !== undefined) {
+      throw new UsageError(`status ${state === undefined ? '--audit-log' : '--state'} reads files only: --${tenantOnly} does not apply to it`);
+    }
     return {
       kind: 'status',
       status: {
         command,
         connection,
         flag,
-        passwordsSetBefore: parsePasswordsSetBefore(values['passwords-set-before']),
+        passwordsSetBefore: parseIsoTimeOption('passwords-set-before', values['passwords-set-before']),
         maxPasswordAgeDays: parseMaxPasswordAgeDays(values['max-password-age-days']),
         rate,
+        state,
+        auditLog,
         json: values.json === true,
       },
     };
@@ -292,6 +316,10 @@ export function parseArguments(argv: readonly string[]): CommandLine {
   const malformed = malformedUserIds(rest);
   if (malformed !== undefined) throw malformed;
   if (query !== undefined && query.trim() === '') throw new UsageError('--query is empty');
+  const skipWaivedSince = parseIsoTimeOption('skip-waived-since', values['skip-waived-since']);
+  if (skipWaivedSince !== undefined && command !== 'require-change') throw new UsageError('--skip-waived-since is for require-change only');
+  const revokeSessions = values['revoke-sessions'] === true;
+  if (revokeSessions && command !== 'require-change') throw new UsageError('--revoke-sessions is for require-change only');
   const temporaryPasswordEnv = values['temporary-password-from-env'];
   if (temporaryPasswordEnv !== undefined) {
     if (command !== 'require-change') throw new UsageError('--temporary-password-from-env is for require-change only');
@@ -312,10 +340,13 @@ export function parseArguments(argv: readonly string[]): CommandLine {
       connection,
       flag,
       temporaryPasswordEnv,
+      skipWaivedSince,
+      revokeSessions,
       dryRun: values['dry-run'] === true,
       rate,
       concurrency: parseConcurrency(values.concurrency),
       state,
+      auditLog: values['audit-log'],
       json: values.json === true,
     },
   };

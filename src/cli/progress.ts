@@ -1,4 +1,5 @@
 import type { PasswordChangeRunProgress, RunWait, UserOutcome, UsersExportProgress } from '../admin/report.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 
 /** Where the tool writes: `process.stdout`/`process.stderr`, or a test's recorder. */
 export interface OutputStream {
@@ -23,11 +24,15 @@ export interface ProgressStart {
 export interface ProgressReporter {
   start(start: ProgressStart): void;
   user(outcome: UserOutcome, progress: PasswordChangeRunProgress, message: string): void;
-  /** A wait on the rate limit, or before a retry, about to start. */
+  /**
+   * A wait on the rate limit, or before a retry, about to start. The first of each kind (the
+   * reason and the status) gets a line; the same kind again is counted, not printed, and
+   * {@link ProgressReporter.finish} sums it up.
+   */
   wait(wait: RunWait): void;
   /** Where the users export stands. */
   exportProgress(progress: UsersExportProgress): void;
-  /** Ends the bar's line, if one is drawn. */
+  /** Ends the bar's line, if one is drawn, and says how often each kind of wait came back. */
   finish(): void;
 }
 
@@ -54,13 +59,18 @@ const perSecond = (count: number, ms: number) => ((count / ms) * 1000).toFixed(1
 
 /** One line per user, for logs and pipes: `[3/40] done auth0|… (password, needsPasswordReset, …)`. */
 export function describeOutcome(outcome: UserOutcome, message: string): string {
+  // Ids and details come from the tenant, messages from its answers: escaped, so that none can
+  // move the cursor or forge a line of this tool's.
+  const userId = escapeControlCharacters(outcome.userId);
   switch (outcome.status) {
-    case 'done':
-      return `${outcome.dryRun ? 'would change' : 'done'} ${outcome.userId} (${outcome.writes.join(', ')})`;
+    case 'done': {
+      const waived = outcome.waivedAt === undefined ? '' : ` — waived at ${outcome.waivedAt}, required again`;
+      return `${outcome.dryRun ? 'would change' : 'done'} ${userId} (${outcome.writes.join(', ')})${waived}`;
+    }
     case 'skipped':
-      return `skipped ${outcome.userId}: ${outcome.detail}`;
+      return `skipped ${userId}: ${escapeControlCharacters(outcome.detail)}`;
     case 'failed':
-      return `failed ${outcome.userId}: ${message}${outcome.writes.length > 0 ? ` (already written: ${outcome.writes.join(', ')})` : ''}`;
+      return `failed ${userId}: ${escapeControlCharacters(message)}${outcome.writes.length > 0 ? ` (already written: ${outcome.writes.join(', ')})` : ''}`;
   }
 }
 
@@ -73,18 +83,25 @@ export function describeWait({ ms, reason, status }: RunWait): string {
   return `retrying in ${duration} after ${status === undefined ? 'a network failure' : `HTTP ${status}`}`;
 }
 
+/** What a kind of wait is called in the summary: `the tenant's rate limit (HTTP 429)`. */
+function waitKind({ reason, status }: RunWait): string {
+  if (reason === 'rate-limit') return `the tenant's rate limit (${status === undefined ? 'x-ratelimit-remaining: 0' : `HTTP ${status}`})`;
+  return `a retry after ${status === undefined ? 'a network failure' : `HTTP ${status}`}`;
+}
+
 /** Where an export stands, for people. */
 export function describeExport(progress: UsersExportProgress): string {
   switch (progress.phase) {
     case 'started':
-      return `exporting users (job ${progress.jobId})…`;
+      return `exporting users (job ${escapeControlCharacters(progress.jobId)})…`;
     case 'waiting': {
       const done = progress.percentageDone === undefined ? '' : `, ${progress.percentageDone}% done`;
       const left = progress.timeLeftSeconds === undefined ? '' : `, about ${formatDuration(progress.timeLeftSeconds * 1000)} left`;
-      return `export ${progress.jobId}: ${progress.status}${done}${left} (${formatDuration(progress.elapsedMs)} so far)`;
+      // The job's id and status are the tenant's words.
+      return `export ${escapeControlCharacters(progress.jobId)}: ${escapeControlCharacters(progress.status)}${done}${left} (${formatDuration(progress.elapsedMs)} so far)`;
     }
     case 'downloaded':
-      return `export ${progress.jobId} downloaded (${number(progress.bytes)} bytes); reading it`;
+      return `export ${escapeControlCharacters(progress.jobId)} downloaded (${number(progress.bytes)} bytes); reading it`;
   }
 }
 
@@ -106,6 +123,9 @@ export function createProgressReporter(stream: OutputStream, clock: () => number
   let drawn = false;
   let last: PasswordChangeRunProgress = { completed: 0, total: 0, requests: 0 };
   let waiting: RunWait | undefined;
+  /** The notable waits so far, by kind: a line for the first of a kind, a count for the others. */
+  const waits = new Map<string, { count: number; ms: number }>();
+  let lastKind: string | undefined;
   const counts = { done: 0, skipped: 0, failed: 0 };
   const useBar = () => stream.isTTY === true && total > 1;
 
@@ -187,6 +207,18 @@ export function createProgressReporter(stream: OutputStream, clock: () => number
         return;
       }
       waiting = wait;
+      // A free plan's limit is met again and again (20 one-second waits for 33 users): one line when
+      // the kind of wait changes, the rest counted and summed up at the end.
+      const kind = waitKind(wait);
+      const tally = waits.get(kind) ?? { count: 0, ms: 0 };
+      tally.count += 1;
+      tally.ms += wait.ms;
+      waits.set(kind, tally);
+      if (kind === lastKind) {
+        if (useBar() && drawn) draw(false);
+        return;
+      }
+      lastKind = kind;
       line(describeWait(wait));
     },
     exportProgress(progress) {
@@ -195,6 +227,11 @@ export function createProgressReporter(stream: OutputStream, clock: () => number
     finish() {
       if (drawn) stream.write('\n');
       drawn = false;
+      for (const [kind, { count, ms }] of waits) {
+        if (count > 1) stream.write(`waited ${number(count)} times on ${kind}, ${formatDuration(ms)} in all\n`);
+      }
+      waits.clear();
+      lastKind = undefined;
     },
   };
 }

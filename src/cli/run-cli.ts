@@ -4,17 +4,20 @@ import type { RequirePasswordChangeOptions } from '../admin/options.js';
 import type { PasswordChangeReport } from '../admin/report.js';
 import { runPasswordChangeJob, systemClock, type JobClock } from '../admin/run-password-change-job.js';
 import { ManagementApiError } from '../errors/management-api-error.js';
+import { escapeControlCharacters, terminalSafeJson } from '../internal/control-characters.js';
 import { OptionsError } from '../errors/options-error.js';
 import { DEFAULT_FLAG } from '../obligation/obligation.js';
 import { VERSION } from '../version.js';
 import { RunLockedError } from './acquire-run-lock.js';
+import { AuditWriteError, defaultAuditLogPath, openAuditLog, touchedUser, type AuditLog } from './audit-log.js';
 import { EXIT_CODES, exitCodeOf, plainMessage, unreachableMessage } from './cli-messages.js';
 import { helpText, scopesNeeded } from './help-text.js';
 import { openStateFile, readFinishedUsers, type StateFile, type StateRecovery } from './open-state-file.js';
 import { parseArguments, quote, quotePath, UsageError, type CliCommand, type RunArguments } from './parse-arguments.js';
-import { createProgressReporter, type OutputStream } from './progress.js';
+import { createProgressReporter, formatDuration, type OutputStream } from './progress.js';
 import { readIdFile } from './read-id-file.js';
-import { runStatusCommand } from './run-status.js';
+import { runIdentityOf } from './run-identity.js';
+import { runFileStatusCommand, runStatusCommand } from './run-status.js';
 import type { StateFileSystem } from './state-file-system.js';
 
 export { EXIT_CODES } from './cli-messages.js';
@@ -40,11 +43,20 @@ export interface CliEnvironment {
 }
 
 const CREDENTIAL_VARIABLES = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'] as const;
+/** `/admin`'s default `rate`, for the dry run's estimate of the time. */
+const DEFAULT_RATE = 2;
 const NAME = 'auth0-force-password-reset';
 
 /** The tenant and the M2M application, from the environment. */
 export interface CliCredentials {
+  /**
+   * `AUTH0_DOMAIN` as given, for `/admin`'s `domain` option: `/admin` parses it, so the tool and the
+   * library read one string one way (`https://127.0.0.1:PORT` stays HTTPS; keeping only the host used
+   * to turn it into plain HTTP, the default of a loopback host without a scheme).
+   */
   readonly domain: string;
+  /** Its host (and port): what messages and the state file name. */
+  readonly host: string;
   readonly clientId: string;
   readonly clientSecret: string;
 }
@@ -62,17 +74,24 @@ function credentialsFrom(env: CliEnvironment['env'], command: CliCommand): CliCr
   }
   const parsedDomain = parseTenantDomain(env['AUTH0_DOMAIN'] as string);
   if ('problem' in parsedDomain) return { problem: `AUTH0_DOMAIN ${parsedDomain.problem}: it must be ${DOMAIN_EXPECTED}` };
-  return { domain: parsedDomain.host, clientId: env['AUTH0_CLIENT_ID'] as string, clientSecret: env['AUTH0_CLIENT_SECRET'] as string };
+  return {
+    domain: env['AUTH0_DOMAIN'] as string,
+    host: parsedDomain.host,
+    clientId: env['AUTH0_CLIENT_ID'] as string,
+    clientSecret: env['AUTH0_CLIENT_SECRET'] as string,
+  };
 }
 
 interface RunSummary {
   readonly report: PasswordChangeReport;
+  /** The audit log written, and how many lines this run added. */
+  readonly audit: { readonly path: string; readonly lines: number } | undefined;
   /** The users an earlier run finished: listed for ids and a search, counted for an export. */
   readonly earlier: readonly string[];
   readonly earlierCount: number;
 }
 
-function reportAsJson(run: RunArguments, domain: string, flag: string, { report, earlier, earlierCount }: RunSummary, exitCode: number) {
+function reportAsJson(run: RunArguments, domain: string, flag: string, { report, earlier, earlierCount, audit }: RunSummary, exitCode: number) {
   return {
     command: run.command,
     domain,
@@ -80,8 +99,19 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
     dryRun: report.dryRun,
     // From an export only the failed users are listed; the counts are complete either way.
     source: report.source,
-    counts: { done: report.counts.done, skipped: report.counts.skipped, failed: report.counts.failed, earlier: earlierCount },
-    done: report.done.map(({ userId, writes, flaggedAt }) => ({ userId, writes, ...(flaggedAt === undefined ? {} : { flaggedAt }) })),
+    counts: {
+      done: report.counts.done,
+      skipped: report.counts.skipped,
+      failed: report.counts.failed,
+      earlier: earlierCount,
+      overriddenWaivers: report.overriddenWaivers,
+    },
+    done: report.done.map(({ userId, writes, flaggedAt, waivedAt }) => ({
+      userId,
+      writes,
+      ...(flaggedAt === undefined ? {} : { flaggedAt }),
+      ...(waivedAt === undefined ? {} : { waivedAt }),
+    })),
     skipped: report.skipped.map(({ userId, reason, detail }) => ({ userId, reason, detail })),
     failed: report.failed.map(({ userId, error, writes }) => ({
       userId,
@@ -91,27 +121,45 @@ function reportAsJson(run: RunArguments, domain: string, flag: string, { report,
       writes,
     })),
     earlier,
+    requests: report.requests,
+    ...(report.plannedRequests === undefined ? {} : { plannedRequests: report.plannedRequests }),
+    ...(audit === undefined ? {} : { auditLog: audit }),
     interrupted: report.interrupted,
     exitCode,
   };
 }
 
-function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlierCount }: RunSummary): string {
+function reportAsText(run: RunArguments, domain: string, flag: string, { report, earlierCount, audit }: RunSummary): string {
   const lines: string[] = [];
   // The variable's name is shown only here, once it named a variable that is set: a password typed
   // in its place names none, and is refused without being repeated.
   const password = run.temporaryPasswordEnv === undefined ? '' : `, temporary password from $${run.temporaryPasswordEnv}`;
-  lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password})`);
+  const sessions = run.revokeSessions ? ', sessions and refresh tokens revoked' : '';
+  lines.push(`${report.dryRun ? 'Dry run, nothing written: ' : ''}${run.command} on ${domain} (flag ${flag}${password}${sessions})`);
   const row = (label: string, count: number) => `  ${label.padEnd(13)}${count.toLocaleString('en').padStart(5)}`;
   lines.push(row(report.dryRun ? 'would change' : 'done', report.counts.done));
   lines.push(row('skipped', report.counts.skipped));
-  for (const { userId, detail } of report.skipped) lines.push(`    ${userId}  ${detail}`);
+  for (const { userId, detail } of report.skipped) lines.push(`    ${escapeControlCharacters(userId)}  ${escapeControlCharacters(detail)}`);
   lines.push(row('failed', report.counts.failed));
   for (const { userId, error, writes } of report.failed) {
     const written = writes.length > 0 ? ` (already written: ${writes.join(', ')}; run again)` : '';
-    lines.push(`    ${userId}  ${plainMessage(error)}${written}`);
+    lines.push(`    ${escapeControlCharacters(userId)}  ${plainMessage(error)}${written}`);
   }
   if (earlierCount > 0) lines.push(`${row('earlier', earlierCount)}  done or skipped by an earlier run (${run.state})`);
+  const { overriddenWaivers } = report;
+  if (overriddenWaivers > 0) {
+    lines.push(
+      `Note: ${overriddenWaivers} of the users ${report.dryRun ? 'that would change' : 'done'} had been waived by an administrator (${flag}WaivedAt) and ${report.dryRun ? 'would be' : 'were'} required again; --skip-waived-since <time> leaves those waived after that time alone.`,
+    );
+  }
+  if (report.plannedRequests !== undefined) {
+    const rate = run.rate ?? DEFAULT_RATE;
+    const planned = report.plannedRequests;
+    lines.push(
+      `A real run would make ${planned.toLocaleString('en')} Management API request${planned === 1 ? '' : 's'} for these users (the token, a search or an export aside): about ${formatDuration((planned / rate) * 1000)} at --rate ${rate}.`,
+    );
+  }
+  if (audit !== undefined) lines.push(`Audit log: ${audit.lines.toLocaleString('en')} line${audit.lines === 1 ? '' : 's'} added to ${quotePath(audit.path)}, one per user written to.`);
   if (report.interrupted) lines.push('Interrupted: the users not counted above were not touched.');
   if ((report.failed.length > 0 || report.interrupted) && !report.dryRun) {
     lines.push(
@@ -192,6 +240,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   let earlier: readonly string[] = [];
   let earlierCount = 0;
   let processed = 0;
+  let audit: AuditLog | undefined;
+  let audited = 0;
 
   // 1. Everything that can be checked without the tenant, before anything is read or written.
   let run: RunArguments;
@@ -210,12 +260,15 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       stdout.write(`${VERSION}\n`);
       return EXIT_CODES.ok;
     }
+    if (commandLine.kind === 'status' && (commandLine.status.state !== undefined || commandLine.status.auditLog !== undefined)) {
+      return await runFileStatusCommand(commandLine.status, io);
+    }
     const command = commandLine.kind === 'status' ? commandLine.status.command : commandLine.run.command;
     const credentials = credentialsFrom(env, command);
     if ('problem' in credentials) return usageError(credentials.problem);
     if (commandLine.kind === 'status') return await runStatusCommand(commandLine.status, credentials, { ...io, clock, progress });
     run = commandLine.run;
-    domain = credentials.domain;
+    domain = credentials.host;
     let temporaryPassword: string | undefined;
     if (run.temporaryPasswordEnv !== undefined) {
       temporaryPassword = env[run.temporaryPasswordEnv];
@@ -229,7 +282,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     const current = run;
     caller = run.command === 'require-change' ? 'requirePasswordChange' : 'waivePasswordChange';
     options = {
-      domain,
+      domain: credentials.domain,
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
       users,
@@ -240,20 +293,37 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       ...(temporaryPassword === undefined ? {} : { temporaryPassword }),
+      ...(run.skipWaivedSince === undefined ? {} : { skipWaivedSince: run.skipWaivedSince }),
+      ...(run.revokeSessions ? { revokeSessions: true } : {}),
       onExport: (update) => progress.exportProgress(update),
       onWait: (wait) => progress.wait(wait),
-      onStart: ({ source, total, excludedCount, excluded, requestsExpected }) => {
+      onStart: ({ source, total, excludedCount, excluded, requestsExpected, waiversToOverride }) => {
         earlier = excluded;
         earlierCount = excludedCount;
         const from = source === 'query' ? ' matching the query' : source === 'export' ? (current.connection === undefined ? ' (every user)' : ` of connection ${current.connection}`) : '';
         const resumed = excludedCount > 0 ? `, ${excludedCount.toLocaleString('en')} more done or skipped by an earlier run` : '';
         const mode = current.dryRun ? ' (dry run: nothing will be written)' : '';
-        const cost = requestsExpected === undefined ? '' : `; ${requestsExpected.toLocaleString('en')} Management API request${requestsExpected === 1 ? '' : 's'} expected`;
+        // A dry run makes none for its users; its report ends with what a real run would make.
+        const cost = requestsExpected === undefined || current.dryRun ? '' : `; ${requestsExpected.toLocaleString('en')} Management API request${requestsExpected === 1 ? '' : 's'} expected`;
         stderr.write(`${current.command}: ${total.toLocaleString('en')} user${total === 1 ? '' : 's'}${from} on ${domain}${resumed}${mode}${cost}\n`);
+        if (waiversToOverride !== undefined && waiversToOverride.count > 0) {
+          const { count, latestAt } = waiversToOverride;
+          stderr.write(
+            `${NAME}: warning: ${count.toLocaleString('en')} of these users ${count === 1 ? 'was' : 'were'} waived by an administrator (${flag}WaivedAt, the latest at ${latestAt ?? '?'}) and will be required again; ` +
+              `to leave them alone, stop now (Ctrl-C) and run with --skip-waived-since <time>${current.state === undefined ? '' : ' and another --state file'}\n`,
+          );
+        }
         progress.start({ total, requestsExpected, eachUser: source !== 'export' });
       },
       onUser: async (outcome, position) => {
         const message = outcome.status === 'failed' ? plainMessage(outcome.error) : '';
+        // The audit line first: a user the state file says is done always has one.
+        if (audit !== undefined && touchedUser(outcome)) {
+          await audit.record(outcome, message).catch((error: unknown) => {
+            throw new AuditWriteError(error);
+          });
+          audited += 1;
+        }
         if (state !== undefined) await state.record(outcome, message);
         processed += 1;
         progress.user(outcome, position, message);
@@ -270,7 +340,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   // 2. The state file: locked for the run — or, in a dry run, only read.
   let exclude: readonly string[] = [];
   if (run.state !== undefined) {
-    const identity = { command: run.command, domain, flag };
+    const identity = runIdentityOf(run, domain, flag);
     try {
       if (run.dryRun) {
         exclude = [...(await readFinishedUsers(run.state, identity, io.stateFileSystem))];
@@ -289,7 +359,33 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       throw error;
     }
   }
+  // The audit log: next to the state file unless named; none in a dry run, which touches nobody.
+  const auditPath = run.dryRun ? undefined : (run.auditLog ?? (run.state === undefined ? undefined : defaultAuditLogPath(run.state)));
+  if (auditPath !== undefined) {
+    try {
+      audit = await openAuditLog(auditPath, {
+        command: run.command,
+        domain,
+        flag,
+        clientId: options.clientId,
+        now: clock.now,
+        ...(io.stateFileSystem === undefined ? {} : { fs: io.stateFileSystem }),
+      });
+    } catch (error) {
+      await state?.close().catch(() => {});
+      if (isSystemError(error)) return usageError(`cannot write --audit-log ${quotePath(auditPath)}: ${codeOf(error)}`);
+      throw error;
+    }
+  }
+  const closeAudit = async () => {
+    try {
+      await audit?.close();
+    } catch (error) {
+      stderr.write(`${NAME}: could not finish writing --audit-log ${quotePath(audit?.path ?? '')} (${codeOf(error)})\n`);
+    }
+  };
   const closeState = async () => {
+    await closeAudit();
     try {
       await state?.close();
     } catch (error) {
@@ -311,8 +407,14 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     if (error instanceof ManagementApiError) {
       const kept = state === undefined ? '' : ` (${quotePath(state.path)} keeps them: run the same command again to continue)`;
       const what = processed === 0 ? 'no user was changed' : `stopped after ${processed.toLocaleString('en')} user${processed === 1 ? '' : 's'}${kept}`;
-      stderr.write(`${NAME}: ${error.unreachable === undefined ? plainMessage(error) : unreachableMessage(error.unreachable, error.step, what)}\n`);
+      // A refused revocation stops the run: say how far it got, as for a tenant that went away.
+      const after = error.step === 'revoke sessions' ? ` (${what})` : '';
+      stderr.write(`${NAME}: ${error.unreachable === undefined ? `${plainMessage(error)}${after}` : unreachableMessage(error.unreachable, error.step, what)}\n`);
       return exitCodeOf(error);
+    }
+    if (error instanceof AuditWriteError) {
+      stderr.write(`${NAME}: cannot write --audit-log ${quotePath(audit?.path ?? '')} (${codeOf(error.cause)}); stopped — the users reported above were processed\n`);
+      return EXIT_CODES.someFailed;
     }
     if (isSystemError(error) && state !== undefined) {
       stderr.write(`${NAME}: cannot write --state ${quotePath(state.path)} (${codeOf(error)}); stopped — the users reported above were processed\n`);
@@ -323,9 +425,9 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
   progress.finish();
   await closeState();
   const exitCode = report.interrupted ? EXIT_CODES.interrupted : report.failed.length > 0 ? EXIT_CODES.someFailed : EXIT_CODES.ok;
-  const summary = { report, earlier, earlierCount };
+  const summary = { report, earlier, earlierCount, audit: audit === undefined ? undefined : { path: audit.path, lines: audited } };
   stdout.write(
-    run.json ? `${JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2)}\n` : reportAsText(run, domain, flag, summary),
+    run.json ? `${terminalSafeJson(JSON.stringify(reportAsJson(run, domain, flag, summary, exitCode), null, 2))}\n` : reportAsText(run, domain, flag, summary),
   );
   return exitCode;
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 
 /** A file the state file writes: appended to, flushed to the disk, closed. */
@@ -18,6 +18,8 @@ export interface WritableFile {
 export interface StateFileSystem {
   /** A file's text; `undefined` when there is no such file. */
   readText(path: string): Promise<string | undefined>;
+  /** Whether a file is there (without reading it: an audit log may be large). */
+  exists(path: string): Promise<boolean>;
   /**
    * A file's lines, read as they are iterated — a journal of 100,000 records never sits in memory
    * whole. The text after the last `\n` is the last line; a file that does not exist has none.
@@ -44,6 +46,15 @@ export const nodeFileSystem: StateFileSystem = {
       return await readFile(path, 'utf8');
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return undefined;
+      throw error;
+    }
+  },
+  async exists(path) {
+    try {
+      await stat(path);
+      return true;
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') return false;
       throw error;
     }
   },

@@ -15,6 +15,7 @@ export function userIdProblem(text: string): string | undefined {
   if (/^[[{]/.test(text)) return 'it looks like JSON';
   if (/^[^\s@|]+@[^\s@|]+\.[^\s@|]+$/.test(text)) return 'it looks like an email address';
   if (text.length > MAX_USER_ID_LENGTH) return `it is longer than ${MAX_USER_ID_LENGTH} characters`;
+  if (/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text)) return 'it has a control character in it';
   if (/\s/.test(text)) return 'it has a space in it';
   if (!text.includes('|')) return 'it has no "|" between provider and id';
   return 'it has nothing before or after the "|"';

@@ -4,7 +4,8 @@ import { ForcePasswordResetError } from './force-password-reset-error.js';
  * The Management API (or Authentication API) step that failed. The clearer uses the first three;
  * the administrator tools (`auth0-force-password-reset/admin`) also search users, set temporary
  * passwords and export users (create the job and wait for it: `export users`; fetch the file:
- * `download export`); the change-password page sets passwords and reads the connection's policy.
+ * `download export`) and revoke users' sessions and refresh tokens (`revoke sessions`); the
+ * change-password page sets passwords and reads the connection's policy.
  */
 export type ManagementApiStep =
   | 'get token'
@@ -14,7 +15,9 @@ export type ManagementApiStep =
   | 'search users'
   | 'read connection'
   | 'export users'
-  | 'download export';
+  | 'download export'
+  /** `POST /api/v2/users/{id}/revoke-access`: ending a user's sessions and refresh tokens. */
+  | 'revoke sessions';
 
 /**
  * A host that could not be reached at all: its name does not resolve (`dns`: `ENOTFOUND`,

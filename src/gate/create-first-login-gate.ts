@@ -1,6 +1,6 @@
 import type { PostLoginApi, PostLoginContinueHandler, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { createLogEmitter, type LogEntry } from '../internal/log.js';
+import { createLogEmitter, defaultLogOption, MAX_LOG_LINE, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys, passwordRulesFrom } from '../obligation/obligation.js';
@@ -16,6 +16,7 @@ import {
 } from './options.js';
 import { selectMessage } from '../internal/select-message.js';
 import { inLanguagesOf } from './default-messages.js';
+import { VERSION } from '../version.js';
 import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 
@@ -55,13 +56,14 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
     flagOnFirstLogin = true,
     connections,
     mode = 'enforce',
-    log = true,
+    log = defaultLogOption(),
     sendResetEmail = false,
     emailSentMessage,
     fetch,
     changePasswordPage,
     passwordsSetBefore,
     maxPasswordAgeDays,
+    exempt,
   } = parsed;
   const issues = contradictions(message, emailSentMessage, sendResetEmail !== false);
   if (issues.length > 0) throw new OptionsError(CALLER, issues);
@@ -85,6 +87,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
             fetch,
           },
     rules: passwordRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
+    exemptPasskeyLogins: exempt?.passkeyLogins ?? false,
     page:
       changePasswordPage === undefined
         ? undefined
@@ -115,6 +118,31 @@ const describeThrown = (error: unknown) => (error instanceof Error ? `${error.na
 
 /** A handler and what it says: one log entry's fields and, for a deny, the message. */
 type Emit = ReturnType<typeof createLogEmitter>;
+type LogFields = Parameters<Emit>[0];
+
+/**
+ * The length of what the emitter puts before an entry's fields on every line of the gate,
+ * `{"lib":…,"v":…,"trigger":"post-login"` (the entry's own `{` becomes the comma after it).
+ */
+const LINE_PREFIX = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSION, trigger: 'post-login' }).length - 1;
+
+/**
+ * The entry with the decision's audit fields (`since`, `due`, `by`) added last, and only as many of
+ * them as fit on the line whole: the log emitter shortens `detail` and `user_id` to fit, and they
+ * matter more. Each of the three is short (a time, and `by` at most 32 plain characters); a
+ * `user_id` past the emitter's 64 characters leaves them out.
+ */
+function withAuditFields(fields: LogFields, decision: GateDecision): LogFields {
+  const { since, due, by } = decision;
+  const audit = [since === undefined ? {} : { since }, due === undefined ? {} : { due }, by === undefined ? {} : { by }];
+  let entry = fields;
+  for (const field of audit) {
+    const next = { ...entry, ...field };
+    if (LINE_PREFIX + JSON.stringify(next).length > MAX_LOG_LINE) break;
+    entry = next;
+  }
+  return entry;
+}
 
 /** What the change-password page and the reset email made of a login the obligation stops. */
 interface PageAndEmail {
@@ -210,8 +238,9 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
         const wrote = decision.writes.map(([key]) => key);
         if (email?.outcome === 'sent') wrote.push(keys.emailedAtKey);
         const detail = decision.detail ?? (redirect?.outcome === 'sent' ? undefined : redirect?.detail) ?? email?.detail;
-        emit({
-          decision: redirect?.outcome === 'sent' ? 'redirect' : decision.outcome,
+        const fields: LogFields = {
+          // A warning lets the login go on: `allow`, and the reason says why it was warned.
+          decision: redirect?.outcome === 'sent' ? 'redirect' : decision.outcome === 'deny' ? 'deny' : 'allow',
           reason: decision.reason,
           ...(userId === undefined ? {} : { user_id: userId }),
           mode: resolved.mode,
@@ -219,7 +248,8 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
           ...(redirect === undefined ? {} : { page: redirect.outcome }),
           ...(email === undefined ? {} : { email: email.outcome }),
           ...(detail === undefined ? {} : { detail }),
-        });
+        };
+        emit(decision.since === undefined && decision.due === undefined ? fields : withAuditFields(fields, decision));
       }
       if (!enforce) return;
       // An index loop: no iterator on every login (`npm run bench` measures it). Auth0 saves the
@@ -230,7 +260,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
         api.user.setAppMetadata(key, value);
       }
       if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now()) as string);
-      if (decision.outcome === 'allow' || redirect?.outcome === 'sent') return;
+      if (decision.outcome !== 'deny' || redirect?.outcome === 'sent') return;
     } catch (error) {
       return denyAfterFault(event, api, message, userId, error);
     }
@@ -274,8 +304,9 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
     }
     // Only a deny because of the obligation says when it began (first login, flag, rules), and only
     // such a login may go to the page or get an email: the one case that waits for anything. Apart,
-    // so that no other login awaits — an await anywhere in this function costs every login.
-    if (enforce && decision.since !== undefined && (page !== undefined || resetEmail !== undefined)) {
+    // so that no other login awaits — an await anywhere in this function costs every login. A
+    // warning (`warn`, with `due`) is only logged: no page, no email, no write of its own.
+    if (enforce && decision.outcome === 'deny' && decision.since !== undefined && (page !== undefined || resetEmail !== undefined)) {
       return stopWithPageOrEmail(event, api, decision, userId, now);
     }
     conclude(event, api, decision, userId, now);

@@ -5,7 +5,9 @@ import {
   isRecord,
   obligationStart,
   ownValue,
+  requestedBy,
   ruleObligation,
+  ruleWarning,
 } from '../obligation/obligation.js';
 import { isoInstantOf, toIsoInstant, type IsoInstant } from '../obligation/time.js';
 import type { ResolvedGateOptions } from './options.js';
@@ -28,6 +30,12 @@ export type GateReason =
   | 'passwords-set-before'
   /** The password is older than `maxPasswordAgeDays`. */
   | 'password-too-old'
+  /** A warning: the password will be older than `maxPasswordAgeDays` within `warnDays`. */
+  | 'password-expires-soon'
+  /** A warning: the password predates `passwordsSetBefore`, and this user's day in `graceDays` has not come. */
+  | 'passwords-set-before-grace'
+  /** `exempt.passkeyLogins`: the user signed in with a passkey, no password. */
+  | 'passkey-login'
   /** First login, but the user already chose a password (for example through "forgot password"). */
   | 'password-set-before-first-login'
   /** The event lacks something the decision needs, or holds something impossible: fail closed. */
@@ -35,9 +43,12 @@ export type GateReason =
   /** The handler itself failed unexpectedly: fail closed. */
   | 'internal-error';
 
-/** What the gate does with one login. Applying it is the handler's job. */
+/**
+ * What the gate does with one login. Applying it is the handler's job. `warn`: a rule will stop this
+ * user soon (`due`); the login goes on and nothing is written for the warning.
+ */
 export interface GateDecision {
-  outcome: 'allow' | 'deny';
+  outcome: 'allow' | 'warn' | 'deny';
   reason: GateReason;
   /** `app_metadata` writes, in order, as `[key, value]`. */
   writes: ReadonlyArray<readonly [key: string, value: MetadataValue]>;
@@ -45,6 +56,10 @@ export interface GateDecision {
   detail?: string;
   /** For a deny because of the obligation: when it began. */
   since?: IsoInstant;
+  /** For a warning: when the obligation begins. */
+  due?: IsoInstant;
+  /** For a deny because of the flag: who required the change (`<flag>By`, as a log line shows it), when the flag says. */
+  by?: string;
 }
 
 function malformed(detail: string): GateDecision {
@@ -58,6 +73,7 @@ const NOT_GATED = constant('allow', 'connection-not-gated');
 const OBLIGATION_MET = constant('allow', 'obligation-met');
 const NOT_FLAGGED = constant('allow', 'not-flagged');
 const PASSWORD_SET_BEFORE_FIRST_LOGIN = constant('allow', 'password-set-before-first-login');
+const PASSKEY_LOGIN = constant('allow', 'passkey-login');
 const NO_WRITES: GateDecision['writes'] = Object.freeze([]);
 
 const isAbsent = (value: unknown) => value === undefined || value === null;
@@ -69,6 +85,26 @@ const NOT_A_TIME: unique symbol = Symbol('not a time');
 function changedInstant(changed: unknown): IsoInstant | undefined | typeof NOT_A_TIME {
   const at = toIsoInstant(changed);
   return at === undefined && !isAbsent(changed) ? NOT_A_TIME : at;
+}
+
+/**
+ * Whether the user signed in with a passkey and used no password in the session. Auth0's post-login
+ * `event.authentication.methods` lists the methods completed in the session: `{ name: 'passkey' }`
+ * when "a passkey was used to authenticate a database connection user as the first factor", `pwd`
+ * for a password (auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/post-login-event-object).
+ * A WebAuthn second factor (a `webauthn-platform` or `webauthn-roaming` authenticator) is listed as
+ * `mfa`, after `pwd`: the password was used, so such a login is no passkey login.
+ */
+function isPasskeyLogin(authentication: unknown): boolean {
+  const methods = isRecord(authentication) ? authentication['methods'] : undefined;
+  if (!Array.isArray(methods)) return false;
+  let passkey = false;
+  for (const method of methods) {
+    const name = isRecord(method) ? method['name'] : undefined;
+    if (name === 'pwd') return false;
+    if (name === 'passkey') passkey = true;
+  }
+  return passkey;
 }
 
 /** Auth0 counts the current login before the Action runs: a real count is a positive integer. */
@@ -85,13 +121,15 @@ const isLoginCount = (value: unknown): value is number => typeof value === 'numb
  * For a login on a gated connection, with `value = app_metadata[flag]` (own property only),
  * `changed = user.last_password_reset`, `since = app_metadata[<flag>At] ?? user.created_at` and
  * `set = changed ?? user.created_at`:
+ * 0. with `exempt.passkeyLogins`, a passkey login without a password → allow, no write.
  * 1. a non-null `value` other than `false` (malformed ones included: fail closed) → deny, unless
  *    `changed` is later than `since`: then the flag is set to `false` (self-healing) and the rules
  *    below still apply.
  * 2. no `value`, `flagOnFirstLogin`, `logins_count === 1` and no `changed` → set the flag and
  *    `<flag>At`, and deny.
- * 3. with tenant-wide rules: `set` before `passwordsSetBefore` (once that instant has come), or
- *    older than `maxPasswordAgeDays` → deny, whatever `value` is.
+ * 3. with tenant-wide rules: `set` before `passwordsSetBefore` (from the user's deadline in the
+ *    spread on), or older than `maxPasswordAgeDays` → deny, whatever `value` is; inside the grace
+ *    period or the last `warnDays` → warn.
  * 4. otherwise allow (`value === false`: the obligation was met or waived).
  */
 export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: () => number): GateDecision {
@@ -108,6 +146,8 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     if (typeof name !== 'string') return malformed('event.connection.name is missing');
     if (!options.connections.has(name)) return NOT_GATED;
   }
+  // 0. The tenant may let a login that used no password through.
+  if (options.exemptPasskeyLogins && isPasskeyLogin(event.authentication)) return PASSKEY_LOGIN;
 
   if (!isRecord(user)) return malformed('event.user is missing');
   const { app_metadata: rawAppMetadata, last_password_reset: changed, created_at: createdAt } = user;
@@ -134,10 +174,15 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
     const detail = since.from === 'created-at-instead' ? `${keys.flaggedAtKey} is not a time; measured from created_at` : undefined;
     if (!changedSince(changedAt, since.at)) {
-      // No spread on this path: a flagged user's every login takes it.
-      return detail === undefined
-        ? { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at }
-        : { outcome: 'deny', reason: 'flagged', writes: NO_WRITES, since: since.at, detail };
+      const by = requestedBy(appMetadata, keys);
+      return {
+        outcome: 'deny',
+        reason: 'flagged',
+        writes: NO_WRITES,
+        since: since.at,
+        ...(by === undefined ? {} : { by }),
+        ...(detail === undefined ? {} : { detail }),
+      };
     }
     // The user did change the password and the clearer has not run (or failed): heal.
     healed = { outcome: 'allow', reason: 'password-changed', writes: [[keys.flag, false]], ...(detail === undefined ? {} : { detail }) };
@@ -164,15 +209,20 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     if (changedAt === NOT_A_TIME) return malformed(CHANGED_NOT_A_TIME);
     const setAt = changedAt ?? toIsoInstant(createdAt);
     if (setAt === undefined) return malformed('event.user.created_at is not a time');
-    const broken = ruleObligation(setAt, rules, now());
+    const at = now();
+    // The user id places the user in a `graceDays` spread.
+    const userId = user['user_id'];
+    // A healed flag is cleared all the same: that obligation is met.
+    const writes = healed?.writes ?? NO_WRITES;
+    const broken = ruleObligation(setAt, rules, at, userId);
     if (broken !== undefined) {
-      return {
-        outcome: 'deny',
-        reason: broken.rule === 'passwords-set-before' ? 'passwords-set-before' : 'password-too-old',
-        // A healed flag is cleared all the same: that obligation is met.
-        writes: healed?.writes ?? NO_WRITES,
-        since: broken.since,
-      };
+      const reason = broken.rule === 'passwords-set-before' ? 'passwords-set-before' : 'password-too-old';
+      return { outcome: 'deny', reason, writes, since: broken.since };
+    }
+    const soon = ruleWarning(setAt, rules, at, userId);
+    if (soon !== undefined) {
+      const reason = soon.rule === 'passwords-set-before' ? 'passwords-set-before-grace' : 'password-expires-soon';
+      return { outcome: 'warn', reason, writes, due: soon.due };
     }
   }
 

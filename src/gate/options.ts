@@ -1,6 +1,6 @@
 import type { LogOption } from '../internal/log.js';
 import type { LocalizedMessage } from '../internal/select-message.js';
-import type { ObligationKeys, PasswordRules } from '../obligation/obligation.js';
+import { isRecord, type ObligationKeys, type PasswordRules } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import {
@@ -14,6 +14,7 @@ import {
   logCheck,
   NOT_SHOWN,
   required,
+  type Check,
   type OptionChecks,
 } from '../internal/check-options.js';
 
@@ -58,7 +59,8 @@ export interface FirstLoginGateOptions {
   /**
    * `true`: one JSON line per decision through `console.log`; `false`: silence; a function
    * receives each entry instead.
-   * @default true
+   * @default true, or `false` when the environment variable `FORCE_PASSWORD_RESET_LOG` is `0`, `false`,
+   * `off` or `no` (to silence a test run)
    */
   log?: LogOption;
   /**
@@ -88,16 +90,29 @@ export interface FirstLoginGateOptions {
    * evidence that the authenticator has been compromised"). No write and no Management API request:
    * one deploy covers a tenant of any size, and the rule ends for each user the moment they change the
    * password. Not in force before the instant comes.
+   *
+   * `{ at, graceDays }` spreads the deadlines to stage a breach response: each user's is the cut-off
+   * plus 0 to `graceDays` whole days, a stable offset from a hash of the user id; until then the
+   * login is a warning (reason `passwords-set-before-grace`), not a deny.
    * @default undefined
    */
-  passwordsSetBefore?: string;
+  passwordsSetBefore?: string | PasswordsSetBeforeOptions;
   /**
    * A password older than this many days must be changed. Opt-in: NIST SP 800-63B advises against
    * periodic rotation ("SHALL NOT require subscribers to change passwords periodically"); PCI DSS 4.0
    * (8.3.9) still asks for 90 days where a password is the only factor. From 1 to 3650.
+   *
+   * `{ days, warnDays }` warns before it enforces: in the last `warnDays` days of the password's life
+   * the login is a warning (reason `password-expires-soon`), not a deny.
    * @default undefined
    */
-  maxPasswordAgeDays?: number;
+  maxPasswordAgeDays?: number | MaxPasswordAgeOptions;
+  /**
+   * Logins to let through without a change, whatever the flag and the rules say. Off unless you
+   * turn them on: whether to exempt them is your tenant's choice.
+   * @default undefined — no exemption
+   */
+  exempt?: ExemptOptions;
   /**
    * Let the user set the new password inside the sign-in, on a page you host
    * (`auth0-force-password-reset/page`), and continue into the application — instead of a deny. On an
@@ -133,6 +148,43 @@ export interface ChangePasswordPageOptions {
    * @default 600
    */
   expiresInSeconds?: number;
+}
+
+/** `passwordsSetBefore` with its deadlines spread over a grace period. */
+export interface PasswordsSetBeforeOptions {
+  /** The cut-off, ISO 8601 (`2026-11-30T00:00:00Z`): as the plain `passwordsSetBefore`. */
+  at: string;
+  /**
+   * Spread the deadlines over this many days after the cut-off, from 1 to 90: a user's deadline is
+   * the cut-off plus 0 to `graceDays` whole days — `fnv1a32(user_id) % (graceDays + 1)`, the same at
+   * every login. Users at offset 0 are stopped from the cut-off itself, as without a spread; the
+   * others get a warning until their day.
+   * @default undefined — everyone from the cut-off
+   */
+  graceDays?: number;
+}
+
+/** `maxPasswordAgeDays` with a warning before it enforces. */
+export interface MaxPasswordAgeOptions {
+  /** The maximum age in days, from 1 to 3650: as the plain `maxPasswordAgeDays`. */
+  days: number;
+  /**
+   * Warn in the last this many days before the password becomes too old, from 1 to 365 and fewer
+   * than `days`: the login goes on and the warning is logged.
+   * @default undefined — no warning
+   */
+  warnDays?: number;
+}
+
+/** Logins the gate lets through without a change. */
+export interface ExemptOptions {
+  /**
+   * Let a login through, logged (reason `passkey-login`), when the user signed in with a passkey and
+   * used no password in the session (`event.authentication.methods` lists `passkey` and no `pwd`).
+   * Nothing is written: the flag stays, and the next login with the password is stopped as before.
+   * @default false
+   */
+  passkeyLogins?: boolean;
 }
 
 /** How the gate sends reset emails. */
@@ -171,6 +223,31 @@ const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
   expiresInSeconds: integerCheck(60, 3600, ' (seconds)'),
 };
 
+/** The cut-off's check, for the plain option and for `at`. */
+const isoTimeCheck: Check<string> = (value, report) => {
+  if (parseIsoTime(value) === undefined) report('must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z"', value);
+};
+
+const MAX_PASSWORD_AGE_DAYS = 3650;
+const maxAgeDaysCheck = integerCheck(1, MAX_PASSWORD_AGE_DAYS, ' (days)');
+
+/** The checks of {@link PasswordsSetBeforeOptions}. */
+export const passwordsSetBeforeChecks: OptionChecks<PasswordsSetBeforeOptions> = {
+  at: required('the cut-off, an ISO 8601 date-time such as "2026-11-30T00:00:00Z"', isoTimeCheck),
+  graceDays: integerCheck(1, 90, ' (days)'),
+};
+
+/** The checks of {@link MaxPasswordAgeOptions}. */
+export const maxPasswordAgeChecks: OptionChecks<MaxPasswordAgeOptions> = {
+  days: required(`the maximum age, an integer from 1 to ${MAX_PASSWORD_AGE_DAYS} (days)`, maxAgeDaysCheck),
+  warnDays: integerCheck(1, 365, ' (days)'),
+};
+
+/** The checks of {@link ExemptOptions}. */
+export const exemptChecks: OptionChecks<ExemptOptions> = {
+  passkeyLogins: booleanCheck,
+};
+
 const resetEmailChecks: OptionChecks<ResetEmailOptions> = {
   cooldownMinutes: integerCheck(1, 1440, ' (minutes)'),
   timeoutMs: integerCheck(100, 5000, ' (milliseconds)'),
@@ -194,10 +271,21 @@ export const firstLoginGateOptionChecks: OptionChecks<FirstLoginGateOptions> = {
     if (typeof value !== 'boolean') checkFields(value, report, resetEmailChecks, 'must be true, false or { cooldownMinutes?, timeoutMs? }');
   },
   emailSentMessage: localizedMessageCheck('emailSentMessage'),
+  // A plain value keeps its own check and message; an object is checked field by field.
   passwordsSetBefore: (value, report) => {
-    if (parseIsoTime(value) === undefined) report('must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z"', value);
+    if (!isRecord(value)) return isoTimeCheck(value, report);
+    checkFields(value, report, passwordsSetBeforeChecks, 'must be an ISO 8601 date-time or { at, graceDays? }');
   },
-  maxPasswordAgeDays: integerCheck(1, 3650, ' (days)'),
+  maxPasswordAgeDays: (value, report) => {
+    if (!isRecord(value)) return maxAgeDaysCheck(value, report);
+    checkFields(value, report, maxPasswordAgeChecks, 'must be an integer or { days, warnDays? }');
+    const { days, warnDays } = value;
+    // A warning as long as the whole life would warn a password the day it is set.
+    if (typeof days === 'number' && typeof warnDays === 'number' && warnDays >= days) {
+      report(`must be fewer than "options.maxPasswordAgeDays.days", ${days}`, warnDays, ['warnDays']);
+    }
+  },
+  exempt: (value, report) => void checkFields(value, report, exemptChecks, 'must be { passkeyLogins? }'),
   changePasswordPage: (value, report) =>
     void checkFields(value, report, changePasswordPageChecks, 'must be { url, secret?, expiresInSeconds? }'),
   fetch: fetchCheck,
@@ -219,6 +307,8 @@ export interface ResolvedGateOptions {
   page: ResolvedPage | undefined;
   /** `undefined`: no tenant-wide rule (the common case: then the gate reads no time for most logins). */
   rules: PasswordRules | undefined;
+  /** `exempt.passkeyLogins`. */
+  exemptPasskeyLogins: boolean;
 }
 
 /** The reset-email settings with defaults applied. */

@@ -40,6 +40,12 @@ export interface LogEntry {
    * `no-address` or `failed`.
    */
   email?: 'sent' | 'cooldown' | 'not-interactive' | 'no-address' | 'failed';
+  /** The gate: when the obligation that stopped the login began, ISO 8601. */
+  since?: string;
+  /** The gate, for a warning: when the obligation begins, ISO 8601. */
+  due?: string;
+  /** The gate: who required the change (`<flag>By`, at most 32 characters), when the flag says. */
+  by?: string;
   /** A short human explanation for failures. Never contains a secret or a token. */
   detail?: string;
   /** How long the handler took, in milliseconds (post-change-password only). */
@@ -82,6 +88,21 @@ function fitToLine(entry: LogEntry): LogEntry {
     }
   }
   return entry;
+}
+
+/** The environment variable that silences the JSON lines of every handler whose `log` option is not given. */
+export const LOG_ENVIRONMENT_VARIABLE = 'FORCE_PASSWORD_RESET_LOG';
+const LOG_OFF = new Set(['0', 'false', 'off', 'no']);
+
+/**
+ * `log` when the option is not given: `true`, unless `FORCE_PASSWORD_RESET_LOG` is `0`, `false`, `off`
+ * or `no` — so a test run (`FORCE_PASSWORD_RESET_LOG=0 npm test`) prints no decision lines without a
+ * `log: false` in every test. Read when a handler is created, never per decision; where there is no
+ * `process` (a Worker), on. An explicit `log` option wins.
+ */
+export function defaultLogOption(): boolean {
+  const value = typeof process === 'undefined' ? undefined : process.env[LOG_ENVIRONMENT_VARIABLE];
+  return value === undefined || !LOG_OFF.has(value.trim().toLowerCase());
 }
 
 /** Builds the emitter a handler uses. Logging never throws into the handler. */

@@ -1,4 +1,5 @@
 import { ManagementApiError, type ManagementApiFailure, type ManagementApiStep, type UnreachableHost } from '../errors/management-api-error.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 import type { AttemptRecord } from './resilient-fetch.js';
 
 const MAX_SERVER_MESSAGE = 120;
@@ -12,6 +13,9 @@ const STEP_TEXT: Record<ManagementApiStep, (subject: string | undefined) => stri
   'read connection': (name) => `reading connection "${name ?? ''}"`,
   'export users': () => 'exporting users',
   'download export': () => 'downloading the users export',
+  // Without a user: the check a run makes before its first user (see the administrator tools).
+  'revoke sessions': (userId) =>
+    userId === undefined ? 'checking that the tenant lets sessions be revoked' : `revoking the sessions and refresh tokens of user "${userId}"`,
 };
 
 /** `reading user "auth0|…" failed: HTTP 503 (Service Unavailable) after 4 attempts — …`, from the fields. */
@@ -137,7 +141,8 @@ export function managementApiFailure(input: FailureInput): ManagementApiError {
   const reason =
     malformed ?? record.failure ?? (status === undefined ? 'request failed' : `HTTP ${status}`);
   const text = status === undefined || malformed !== undefined ? undefined : serverText(record.body);
-  const shown = text === undefined ? undefined : redact(text, secrets);
+  // Whatever the server wrote goes to terminals and logs: its control characters as escapes.
+  const shown = text === undefined ? undefined : escapeControlCharacters(redact(text, secrets));
   const failure: Omit<ManagementApiFailure, 'hint'> = {
     step,
     userId,

@@ -1,5 +1,6 @@
 import type { ManagementApiStep } from '../errors/management-api-error.js';
 import { isRecord } from '../obligation/obligation.js';
+import { escapeControlCharacters } from '../internal/control-characters.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import type { TenantDomain } from './domain.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
@@ -147,6 +148,13 @@ export interface ManagementClient {
    * failure without a status, or a 5xx, the change may have taken effect: read the user to find out.
    */
   setPassword(userId: string, password: string, connection: string): Promise<UserSnapshot>;
+  /**
+   * Ends every session and refresh token of the user: `POST /api/v2/users/{id}/revoke-access`
+   * (scopes `delete:sessions` and `delete:refresh_tokens`). Auth0 answers 202, "deletion request
+   * accepted": it acts later. For Enterprise plans (Auth0's "Manage user sessions with the
+   * Management API"); on others Auth0 refuses with a 403.
+   */
+  revokeAccess(userId: string): Promise<void>;
   /** One page of `GET /api/v2/users?q=…&search_engine=v3`, user ids only. */
   searchUsers(query: string, page: number, perPage: number): Promise<UserSearchPage>;
   /**
@@ -405,7 +413,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     if (typeof status !== 'string') throw malformed('no job status');
     if (location !== undefined && location !== null && typeof location !== 'string') throw malformed('location is not a string');
     const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-    const shown = typeof details === 'string' ? redact(details, secrets()).slice(0, MAX_STATUS_DETAILS) : undefined;
+    const shown = typeof details === 'string' ? escapeControlCharacters(redact(details, secrets())).slice(0, MAX_STATUS_DETAILS) : undefined;
     return {
       id,
       status,
@@ -478,6 +486,9 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       userCall('update user', userId, (client) => client.users.update(userId, { app_metadata: patch })),
     setPassword: (userId, password, connection) =>
       userCall('set password', userId, (client) => client.users.update(userId, { password, connection }), false),
+    async revokeAccess(userId) {
+      await call('revoke sessions', userId, (client) => client.users.revokeAccess(userId, {}));
+    },
     async searchUsers(query, page, perPage) {
       const { answer, record } = await call('search users', undefined, (client) =>
         client.users.list({

@@ -17,11 +17,22 @@ export interface ObligationKeys {
   readonly flaggedAtKey: string;
   /** `<flag>EmailedAt`: when the gate last had Auth0 email the user a reset link, ISO 8601. */
   readonly emailedAtKey: string;
+  /**
+   * `<flag>By`: who required the change, written beside `<flag>At` by whoever sets the flag — the
+   * administrator tool writes it; a flag set by hand may lack it. A short text naming a person or
+   * a program (for example the operator and the M2M application's client id), at most 64 characters,
+   * no control characters, never a secret. Optional: the gate decides without it, a flag without it
+   * binds all the same, and the clearer leaves it in place (like `<flag>At`, it describes the
+   * obligation that was met). The gate's log line shows it as `by` ({@link requestedBy}).
+   */
+  readonly byKey: string;
+  /** `<flag>WaivedAt`: when an administrator last waived the obligation (set the flag to `false`), ISO 8601. */
+  readonly waivedAtKey: string;
 }
 
 /** The flag and its companion keys. */
 export function obligationKeys(flag: string): ObligationKeys {
-  return { flag, flaggedAtKey: `${flag}At`, emailedAtKey: `${flag}EmailedAt` };
+  return { flag, flaggedAtKey: `${flag}At`, emailedAtKey: `${flag}EmailedAt`, byKey: `${flag}By`, waivedAtKey: `${flag}WaivedAt` };
 }
 
 /** `Object.prototype`'s members: a flag of that name would be read through the prototype chain. */
@@ -35,9 +46,9 @@ const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNa
 export function flagNameProblem(flag: string): string | undefined {
   if (flag.length === 0) return 'must be a non-empty string';
   if (/[.$]/.test(flag)) return 'must not contain "." or "$"';
-  const { flaggedAtKey, emailedAtKey } = obligationKeys(flag);
+  const { flaggedAtKey, emailedAtKey, byKey, waivedAtKey } = obligationKeys(flag);
   if (PROTOTYPE_NAMES.has(flag)) return 'must not be a name JavaScript objects already have';
-  for (const key of [flaggedAtKey, emailedAtKey]) {
+  for (const key of [flaggedAtKey, emailedAtKey, byKey, waivedAtKey]) {
     if (PROTOTYPE_NAMES.has(key)) return `must not make a companion key JavaScript objects already have ("${key}")`;
   }
   return undefined;
@@ -87,6 +98,36 @@ export function obligationStart(appMetadata: unknown, keys: ObligationKeys, crea
   return { at: toIsoInstant(createdAt), from };
 }
 
+/** How much of `<flag>By` a log line shows. */
+const BY_SHOWN = 32;
+
+/**
+ * Who required the change (`<flag>By`), as a log line may show it: the first 32 characters, with
+ * control characters, quotes, backslashes and halves of a character replaced by `?` — so that it
+ * never grows when written as JSON and never reaches a terminal raw. `undefined` when the key is
+ * absent, or not a non-empty string.
+ */
+export function requestedBy(appMetadata: unknown, keys: ObligationKeys): string | undefined {
+  const by = ownValue(appMetadata, keys.byKey);
+  if (typeof by !== 'string' || by.length === 0) return undefined;
+  // With the `u` flag a lone surrogate is one match, and a whole pair (an emoji) none.
+  return by.slice(0, BY_SHOWN).replace(/[\u0000-\u001f\u007f-\u009f"\\\ud800-\udfff]/gu, '?');
+}
+
+/**
+ * When an administrator's waiver that still stands was made: the flag is `false` and `<flag>WaivedAt`
+ * is a time no earlier than `<flag>At` (a later flag — a new obligation, since met — makes an older
+ * waiver history). `undefined` for a flag that is not `false`, and for a `false` that no waiver wrote
+ * (an obligation met, or a waiver made by hand without the time).
+ */
+export function standingWaiver(appMetadata: unknown, keys: ObligationKeys): IsoInstant | undefined {
+  if (ownValue(appMetadata, keys.flag) !== false) return undefined;
+  const waivedAt = toIsoInstant(ownValue(appMetadata, keys.waivedAtKey));
+  if (waivedAt === undefined) return undefined;
+  const flaggedAt = toIsoInstant(ownValue(appMetadata, keys.flaggedAtKey));
+  return flaggedAt !== undefined && flaggedAt > waivedAt ? undefined : waivedAt;
+}
+
 /**
  * Whether a password change at `changedAt` meets an obligation that began at `since`: only a change
  * strictly later does. At the same millisecond, the obligation stands.
@@ -102,30 +143,45 @@ export const changedSince = (changedAt: IsoInstant | undefined, since: IsoInstan
  */
 export const ADMIN_FLAG_MARGIN_MS = 2_000;
 
+/** One day, in milliseconds: the rules count whole days of 24 hours, in UTC. */
+const DAY_MS = 86_400_000;
+
 /**
  * Tenant-wide rules that make a password change due without any flag: a cut-off instant (after a
  * breach, every password set before it) and a maximum age. They cost no Management API request:
  * the gate decides them from the event alone, for every user at once.
  */
 export interface PasswordRules {
-  /** A password last set before this instant must change — once it has come. */
-  readonly passwordsSetBefore?: { readonly at: IsoInstant; readonly ms: number };
-  /** A password older than this many milliseconds must change. */
-  readonly maxPasswordAgeMs?: number;
+  /**
+   * A password last set before `at` must change — from the user's own deadline on: `at` plus
+   * 0 to `graceDays` whole days ({@link graceOffsetDays}); 0 when there is no spread.
+   */
+  readonly passwordsSetBefore?: { readonly at: IsoInstant; readonly ms: number; readonly graceDays: number };
+  /** A password older than `ms` must change; in the last `warnMs` before that, the login is warned (0: never). */
+  readonly maxPasswordAge?: { readonly ms: number; readonly warnMs: number };
+}
+
+/** The rules' options as the gate and the administrator tools take them (checked before). */
+export interface PasswordRuleOptions {
+  readonly passwordsSetBefore?: string | { readonly at: string; readonly graceDays?: number | undefined } | undefined;
+  readonly maxPasswordAgeDays?: number | { readonly days: number; readonly warnDays?: number | undefined } | undefined;
 }
 
 /**
- * The rules from their options (`passwordsSetBefore`, an ISO time already checked; `maxPasswordAgeDays`),
- * or `undefined` when neither is set — the common case, in which the gate reads no time at all for
- * most logins. The gate's and the administrator tools' `status` share it.
+ * The rules from their options (`passwordsSetBefore`, an ISO time or `{ at, graceDays }`;
+ * `maxPasswordAgeDays`, a number or `{ days, warnDays }`), or `undefined` when neither is set — the
+ * common case, in which the gate reads no time at all for most logins. The gate's and the
+ * administrator tools' `status` share it.
  */
-export function passwordRulesFrom(options: { readonly passwordsSetBefore?: string | undefined; readonly maxPasswordAgeDays?: number | undefined }): PasswordRules | undefined {
+export function passwordRulesFrom(options: PasswordRuleOptions): PasswordRules | undefined {
   const { passwordsSetBefore, maxPasswordAgeDays } = options;
-  const cutOff = toIsoInstant(passwordsSetBefore);
-  if (cutOff === undefined && maxPasswordAgeDays === undefined) return undefined;
+  const { at, graceDays = 0 } = typeof passwordsSetBefore === 'object' ? passwordsSetBefore : { at: passwordsSetBefore, graceDays: undefined };
+  const { days, warnDays = 0 } = typeof maxPasswordAgeDays === 'object' ? maxPasswordAgeDays : { days: maxPasswordAgeDays, warnDays: undefined };
+  const cutOff = toIsoInstant(at);
+  if (cutOff === undefined && days === undefined) return undefined;
   return {
-    ...(cutOff === undefined ? {} : { passwordsSetBefore: { at: cutOff, ms: parseIsoTime(cutOff) as number } }),
-    ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeMs: maxPasswordAgeDays * 86_400_000 }),
+    ...(cutOff === undefined ? {} : { passwordsSetBefore: { at: cutOff, ms: parseIsoTime(cutOff) as number, graceDays } }),
+    ...(days === undefined ? {} : { maxPasswordAge: { ms: days * DAY_MS, warnMs: warnDays * DAY_MS } }),
   };
 }
 
@@ -136,12 +192,42 @@ export interface RuleObligation {
   readonly since: IsoInstant;
 }
 
+/** A rule that a user's password will break soon: a warning, not yet an obligation. */
+export interface RuleWarning {
+  readonly rule: 'passwords-set-before' | 'max-password-age';
+  /** When the obligation begins: the login is stopped after it (`passwords-set-before`: from it on). */
+  readonly due: IsoInstant;
+}
+
 /**
  * When a user's password was last set: `last_password_reset`, or `created_at` when it never changed.
  * `undefined` when the one that counts is not a time.
  */
 export function passwordSetAt(lastPasswordReset: unknown, createdAt: unknown): IsoInstant | undefined {
   return lastPasswordReset === undefined || lastPasswordReset === null ? toIsoInstant(createdAt) : toIsoInstant(lastPasswordReset);
+}
+
+/**
+ * The 32-bit FNV-1a hash of a text's UTF-16 code units (for ASCII, its bytes): cheap, well spread,
+ * and easy to compute anywhere (http://www.isthe.com/chongo/tech/comp/fnv/).
+ */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * A user's place in a `passwordsSetBefore` spread: 0 to `graceDays` whole days after the cut-off,
+ * `fnv1a32(user_id) % (graceDays + 1)` — the same for the user at every login and on every
+ * machine, and even over many users. A user id that is not a string gets day 0, the earliest.
+ */
+export function graceOffsetDays(userId: unknown, graceDays: number): number {
+  if (graceDays === 0 || typeof userId !== 'string') return 0;
+  return fnv1a32(userId) % (graceDays + 1);
 }
 
 /** The last answer of {@link oldestAllowedAt}: it changes only when the clock's millisecond does. */
@@ -157,21 +243,53 @@ function oldestAllowedAt(now: number, maxAgeMs: number): IsoInstant | undefined 
   return oldestAllowed.at;
 }
 
+/** When the cut-off binds this user: the cut-off plus the user's offset in the spread. */
+const cutOffDeadline = (cutOff: NonNullable<PasswordRules['passwordsSetBefore']>, userId: unknown): number =>
+  cutOff.ms + graceOffsetDays(userId, cutOff.graceDays) * DAY_MS;
+
 /**
  * The rule a password set at `setAt` breaks at `now` (epoch milliseconds), if any; the cut-off first
- * (a breach outranks age). A cut-off still in the future is not in force yet: nothing set before it
- * can be "before" a moment that has not come, and a change made now must not be judged too early
- * once it does.
+ * (a breach outranks age). A cut-off binds a user from their deadline on — the cut-off itself, or
+ * with `graceDays` the cut-off plus their offset ({@link graceOffsetDays} of `userId`) — and not
+ * before: nothing set before it can be "before" a moment that has not come, and a change made now
+ * must not be judged too early once it does.
  */
-export function ruleObligation(setAt: IsoInstant, rules: PasswordRules, now: number): RuleObligation | undefined {
-  const { passwordsSetBefore: cutOff, maxPasswordAgeMs } = rules;
-  if (cutOff !== undefined && cutOff.ms <= now && setAt < cutOff.at) return { rule: 'passwords-set-before', since: cutOff.at };
-  if (maxPasswordAgeMs !== undefined) {
-    const oldestAllowed = oldestAllowedAt(now, maxPasswordAgeMs);
+export function ruleObligation(setAt: IsoInstant, rules: PasswordRules, now: number, userId?: unknown): RuleObligation | undefined {
+  const { passwordsSetBefore: cutOff, maxPasswordAge } = rules;
+  if (cutOff !== undefined && cutOff.ms <= now && setAt < cutOff.at && cutOffDeadline(cutOff, userId) <= now) {
+    return { rule: 'passwords-set-before', since: cutOff.at };
+  }
+  if (maxPasswordAge !== undefined) {
+    const oldestAllowed = oldestAllowedAt(now, maxPasswordAge.ms);
     if (oldestAllowed !== undefined && setAt < oldestAllowed) {
       // The one case that needs arithmetic: when the password became too old.
-      return { rule: 'max-password-age', since: isoInstantOf((parseIsoTime(setAt) as number) + maxPasswordAgeMs) as IsoInstant };
+      return { rule: 'max-password-age', since: isoInstantOf((parseIsoTime(setAt) as number) + maxPasswordAge.ms) as IsoInstant };
     }
   }
   return undefined;
+}
+
+/**
+ * The rule a password set at `setAt` will soon break at `now`, when it breaks none yet: the cut-off
+ * between its instant and this user's deadline in the spread (`graceDays`), then the last `warnDays`
+ * of the maximum age — up to and including the instant the password becomes too old. The cut-off
+ * first, as in {@link ruleObligation}.
+ */
+export function ruleWarning(setAt: IsoInstant, rules: PasswordRules, now: number, userId?: unknown): RuleWarning | undefined {
+  const { passwordsSetBefore: cutOff, maxPasswordAge } = rules;
+  if (cutOff !== undefined && cutOff.graceDays > 0 && cutOff.ms <= now && setAt < cutOff.at) {
+    const deadline = cutOffDeadline(cutOff, userId);
+    if (now < deadline) return warningDue('passwords-set-before', deadline);
+  }
+  if (maxPasswordAge !== undefined && maxPasswordAge.warnMs > 0) {
+    const deadline = (parseIsoTime(setAt) as number) + maxPasswordAge.ms;
+    if (deadline - maxPasswordAge.warnMs <= now && now <= deadline) return warningDue('max-password-age', deadline);
+  }
+  return undefined;
+}
+
+/** A warning whose obligation begins at `deadline` (epoch milliseconds); none past the year 9999. */
+function warningDue(rule: RuleWarning['rule'], deadline: number): RuleWarning | undefined {
+  const due = isoInstantOf(deadline);
+  return due === undefined ? undefined : { rule, due };
 }

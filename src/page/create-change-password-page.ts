@@ -4,7 +4,7 @@ import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { checkOptions } from '../internal/check-options.js';
 import { signHs256, verifyHs256 } from '../internal/hs256-jwt.js';
-import { createLogEmitter, type LogEntry } from '../internal/log.js';
+import { createLogEmitter, defaultLogOption, type LogEntry } from '../internal/log.js';
 import { PAGE_SESSION_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
 import { createManagementApiError, type FailureHint } from '../management/management-api-failure.js';
@@ -242,7 +242,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     maxAttempts: checked.maxAttempts ?? 5,
     store: guarded(checked.sessionStore ?? createMemorySessionStore()),
   };
-  const emit = createLogEmitter(checked.log ?? true, 'change-password-page');
+  const emit = createLogEmitter(checked.log ?? defaultLogOption(), 'change-password-page');
   const log = (fields: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => emit(fields);
   // One token store for the page's life: concurrent requests share one token request.
   const tokens = createMemoryTokenStore();

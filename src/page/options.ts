@@ -76,7 +76,8 @@ export interface ChangePasswordPageOptions {
   /**
    * `true`: one JSON line per request through `console.log`; `false`: silence; a function receives
    * each entry instead. Never a password, a token or a secret.
-   * @default true
+   * @default true, or `false` when the environment variable `FORCE_PASSWORD_RESET_LOG` is `0`, `false`,
+   * `off` or `no` (to silence a test run)
    */
   log?: LogOption;
   /**

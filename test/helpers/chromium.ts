@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-/** Debian's Chromium, which `.ci/run` installs when it is missing (`apt-get install -y chromium`). */
-export const CHROMIUM = '/usr/bin/chromium';
+import { chooseChromium, chromiumExecutable, type ChromiumSource } from './find-chromium.js';
 
 // Without the background-networking switches Chromium's own connections (updates, sync, field trials)
-// are refused on these machines and slow every start; QUIC and the GPU are not there either.
+// are refused on these machines and slow every start; QUIC and the GPU are not there either. The same
+// for every Chromium: not @sparticuz/chromium's own `args`, which turn off the same-origin policy and
+// site isolation (a test of a page's security headers must run in a browser that applies them).
 const FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -26,15 +26,17 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
-/** Starts Debian's Chromium through playwright-core, or fails saying how to install it. */
-export async function launchChromium(options: { readonly args?: readonly string[] } = {}): Promise<Chromium> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  }
+/**
+ * Starts Chromium through playwright-core: `CHROMIUM_PATH`, else Debian's, else the one the
+ * `@sparticuz/chromium` devDependency ships (see `find-chromium.ts`); `args` adds switches of the
+ * test's own (a host-resolver rule, say).
+ */
+export async function launchChromium(options: { readonly source?: ChromiumSource; readonly args?: readonly string[] } = {}): Promise<Chromium> {
+  const executablePath = await chromiumExecutable(options.source ?? chooseChromium());
   const profile = mkdtempSync(join(tmpdir(), 'afpr-chromium-'));
   // `headless: true` passes --headless; `--user-data-dir` is the fresh profile.
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: [...FLAGS, ...(options.args ?? [])],
     viewport: { width: 800, height: 720 },

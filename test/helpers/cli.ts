@@ -32,6 +32,8 @@ export interface CliOptions {
   /** Epoch milliseconds the tool reads (`<flag>At`, the state file's and its lock's times). */
   now?: () => number;
   stateFileSystem?: StateFileSystem;
+  /** Told of every wait the tool asks for, after it is recorded (a test's fake clock can move by it). */
+  onSleep?: (ms: number) => void;
 }
 
 /** Runs the tool in-process against `tenant`, with the tenant's credentials in the environment. */
@@ -49,6 +51,7 @@ export async function runCliOn(tenant: LocalTenant, argv: string[], options: Cli
     sleep: async (ms: number) => {
       sleeps.push(ms);
       monotonic += ms;
+      options.onSleep?.(ms);
     },
     monotonic: () => monotonic,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -63,7 +66,11 @@ export interface StateFile {
   command: string;
   domain: string;
   flag: string;
-  users: Record<string, { status: string; reason?: string; error?: string }>;
+  /** The users the run selected, as given. */
+  selection: Record<string, unknown>;
+  /** The options that change what the run writes. */
+  writes: Record<string, unknown>;
+  users: Record<string, { status: string; at: string; reason?: string; error?: string }>;
 }
 
 /** Reads and parses a state file. */

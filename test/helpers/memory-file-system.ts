@@ -4,7 +4,7 @@ import type { StateFileSystem } from '../../src/cli/state-file-system.js';
 /** One file operation, as a test reads it back. */
 export type FileOperation =
   | { readonly op: 'append'; readonly path: string; readonly bytes: number }
-  | { readonly op: 'sync' | 'close' | 'readText' | 'readLines' | 'remove' | 'list' | 'syncDirectory'; readonly path: string }
+  | { readonly op: 'sync' | 'close' | 'readText' | 'exists' | 'readLines' | 'remove' | 'list' | 'syncDirectory'; readonly path: string }
   | { readonly op: 'open'; readonly path: string; readonly flags: 'wx' | 'a' }
   | { readonly op: 'rename'; readonly path: string; readonly to: string };
 
@@ -40,6 +40,10 @@ export function createMemoryFileSystem(): MemoryFileSystem {
     async readText(path) {
       log({ op: 'readText', path });
       return files.get(path);
+    },
+    async exists(path) {
+      log({ op: 'exists', path });
+      return files.has(path);
     },
     async *readLines(path) {
       log({ op: 'readLines', path });

@@ -344,13 +344,17 @@ describe('waivePasswordChange', () => {
     const flagged = users.database({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
     const waived = users.database({ needsPasswordReset: false });
     const options: WaivePasswordChangeOptions = base(tenant, [flagged.user_id, waived.user_id]);
+    const before = Date.now();
     const report = await waivePasswordChange(options);
-    expect(tenant.users.get(flagged.user_id)!.app_metadata).toEqual({
+    const { needsPasswordResetWaivedAt: waivedAt, ...kept } = tenant.users.get(flagged.user_id)!.app_metadata;
+    expect(kept).toEqual({
       needsPasswordReset: false,
       needsPasswordResetAt: '2026-01-01T00:00:00.000Z',
       plan: 'gold',
     });
-    expect(report.done).toEqual([{ status: 'done', userId: flagged.user_id, writes: ['needsPasswordReset'], dryRun: false }]);
+    // When, so that a later require-change can leave an administrator's decision alone (skipWaivedSince).
+    expect(Date.parse(waivedAt as string)).toBeGreaterThanOrEqual(before);
+    expect(report.done).toEqual([{ status: 'done', userId: flagged.user_id, writes: ['needsPasswordReset', 'needsPasswordResetWaivedAt'], dryRun: false }]);
     expect(report.skipped).toEqual([
       { status: 'skipped', userId: waived.user_id, reason: 'already-waived', detail: 'needsPasswordReset is already false' },
     ]);
@@ -396,5 +400,40 @@ describe('credentials and secrets', () => {
     expect(token.length).toBeGreaterThan(20);
     for (const secret of [TEMPORARY_PASSWORD, tenant.clientSecret, token]) expect(everything).not.toContain(secret);
     expect(everything).toContain('[redacted]');
+  });
+});
+
+describe('an administrator’s waiver, and requirePasswordChange after it', () => {
+  it('skips users whose waiver stands and was made at or after skipWaivedSince; counts the waivers it overrides', async ({ tenant, users }) => {
+    const hour = 3_600_000;
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const waivedAt = (user: { user_id: string }, at: number, flaggedAt = now) =>
+      tenant.users.updateAppMetadata(user.user_id, { needsPasswordReset: false, needsPasswordResetAt: iso(flaggedAt), needsPasswordResetWaivedAt: iso(at) });
+    const atTheTime = waivedAt(users.database(), now + 2 * hour);
+    const before = waivedAt(users.database(), now + hour);
+    // Flagged again after the waiver, and that obligation met since: the waiver is history.
+    const flaggedSince = waivedAt(users.database(), now + 2 * hour, now + 3 * hour);
+    // A false flag with no time of waiver: an obligation met, not an administrator's decision.
+    const met = users.database({ needsPasswordReset: false });
+    const selected = [atTheTime, before, flaggedSince, met].map((user) => user.user_id);
+
+    const report = await requirePasswordChange({ ...base(tenant, selected), skipWaivedSince: iso(now + 2 * hour) });
+    expect(report.skipped).toEqual([
+      { status: 'skipped', userId: atTheTime.user_id, reason: 'waived', detail: `needsPasswordReset was waived at ${iso(now + 2 * hour)}, after --skip-waived-since ${iso(now + 2 * hour)}` },
+    ]);
+    expect(report.done.map(({ userId, waivedAt: at }) => [userId, at])).toEqual([
+      [before.user_id, iso(now + hour)],
+      [flaggedSince.user_id, undefined],
+      [met.user_id, undefined],
+    ]);
+    expect(report.overriddenWaivers).toBe(1);
+    expect(tenant.users.get(atTheTime.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+  });
+
+  it('refuses a skipWaivedSince that is not a time', async ({ tenant }) => {
+    await expect(requirePasswordChange({ ...base(tenant, 'auth0|1'), skipWaivedSince: 'yesterday' })).rejects.toThrow(
+      '"options.skipWaivedSince" must be an ISO 8601 time such as "2026-03-01T00:00:00Z" (got "yesterday")',
+    );
   });
 });

@@ -7,6 +7,10 @@ import { resolveJobConfig } from '../../src/admin/job-config.js';
 import type { RequirePasswordChangeOptions } from '../../src/admin/options.js';
 import type { PasswordChangeRunStart, RunWait, UserOutcome, UsersExportProgress } from '../../src/admin/report.js';
 import { runPasswordChangeJob, type JobClock } from '../../src/admin/run-password-change-job.js';
+import { exportUsers } from '../../src/admin/users-export.js';
+import { parseTenantDomain, type TenantDomain } from '../../src/management/domain.js';
+import { openManagementClient } from '../../src/management/management-client.js';
+import { createMemoryTokenStore } from '../../src/management/token-store.js';
 import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
 import { ManagementApiError, OptionsError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
@@ -79,7 +83,9 @@ describe('requirePasswordChange over a users export', () => {
       clock,
     );
 
-    expect(starts).toEqual([{ action: 'require', source: 'export', dryRun: false, total: 5, excludedCount: 0, userIds: [], excluded: [], requestsExpected: 3 }]);
+    expect(starts).toEqual([
+      { action: 'require', source: 'export', dryRun: false, total: 5, excludedCount: 0, userIds: [], excluded: [], requestsExpected: 3, waiversToOverride: { count: 0, latestAt: undefined } },
+    ]);
     expect(exports).toEqual(['started', 'waiting', 'waiting', 'waiting', 'downloaded']);
     // The export's polls waited 1, 2 and 4 s, by the run's clock.
     expect(clock.slept.filter((ms) => ms >= 1000)).toEqual([1000, 2000, 4000]);
@@ -101,6 +107,10 @@ describe('requirePasswordChange over a users export', () => {
       skipped: [],
       failed: [],
       excluded: [],
+      overriddenWaivers: 0,
+      // One write for each of the three: the export decided, without a read.
+      requests: 3,
+      plannedRequests: undefined,
       interrupted: false,
     });
     expect(tenant.users.get(users.plain.user_id)!.app_metadata).toEqual({ plan: 'gold', needsPasswordReset: true, needsPasswordResetAt: expect.any(String) });
@@ -316,13 +326,19 @@ describe('the export on disk', () => {
 });
 
 describe('several users in flight', () => {
-  test('keeps `concurrency` users in flight, calls onUser for one outcome at a time, and processes each user once', async ({ tenant }) => {
+  test('keeps `concurrency` users in flight or being recorded, calls onUser in the order users finish, and processes each user once', async ({ tenant }) => {
     const users = Array.from({ length: 9 }, () => tenant.users.create());
     let inFlight = 0;
     let mostInFlight = 0;
+    let started = 0;
+    let settled = 0;
+    let mostUnsettled = 0;
     const transport: typeof globalThis.fetch = async (input, init) => {
       const isPatch = init?.method === 'PATCH';
-      if (isPatch) mostInFlight = Math.max(mostInFlight, (inFlight += 1));
+      if (isPatch) {
+        mostInFlight = Math.max(mostInFlight, (inFlight += 1));
+        mostUnsettled = Math.max(mostUnsettled, (started += 1) - settled);
+      }
       try {
         // Each write takes a few turns of the event loop, so that the others can start meanwhile.
         if (isPatch) for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
@@ -333,23 +349,27 @@ describe('several users in flight', () => {
     };
     let recording = 0;
     let overlapping = false;
-    const completed: number[] = [];
+    const called: number[] = [];
     const report = await run(
       'requirePasswordChange',
       options(tenant, { all: true }, {
         fetch: transport,
         concurrency: 4,
         onUser: async (_outcome, progress) => {
+          called.push(progress.completed);
           overlapping ||= (recording += 1) > 1;
-          await new Promise((resolve) => setImmediate(resolve));
-          completed.push(progress.completed);
+          // A slow recorder: the users who finish meanwhile are handed over without waiting for it.
+          for (let turn = 0; turn < 10; turn += 1) await new Promise((resolve) => setImmediate(resolve));
           recording -= 1;
+          settled += 1;
         },
       }),
     );
     expect(mostInFlight).toBe(4);
-    expect(overlapping).toBe(false);
-    expect(completed).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // A user's place goes to another only once its onUser has settled.
+    expect(mostUnsettled).toBe(4);
+    expect(overlapping).toBe(true);
+    expect(called).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(report.counts.done).toBe(9);
     expect(new Set(userRequests(tenant))).toEqual(new Set(users.map((user) => `PATCH ${user.user_id}`)));
     expect(userRequests(tenant)).toHaveLength(9);
@@ -388,5 +408,42 @@ describe('the same rule when users are read one by one', () => {
     const clearer = createPasswordResetClearer({ log: false });
     expect(await tenant.runPasswordChange(flagged.user_id, 'Us3r-Ch0sen-Passw0rd', clearer).completion).toEqual({ ok: true });
     expect((await tenant.runLogin(flagged.user_id, createFirstLoginGate({ log: false }))).allowed).toBe(true);
+  });
+});
+
+describe('the caps an export is read under', () => {
+  test('an export that decompresses past 100 times its size (and its floor) is refused before anyone is changed, naming the cap', async ({ tenant }) => {
+    const ada = tenant.users.create();
+    // 100,000 copies of one valid line: 2.9 MB that gzip takes down to a few kilobytes.
+    const bomb = gzipSync(`${JSON.stringify({ user_id: ada.user_id, provider: 'auth0', connection: 'Username-Password-Authentication' })}\n`.repeat(100_000), { level: 9 });
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const response = await tenant.fetch(input, init);
+      return new URL(response.url).pathname.endsWith('.json.gz') ? new Response(bomb) : response;
+    };
+    const client = await openManagementClient({
+      caller: 'requirePasswordChange',
+      domain: parseTenantDomain(tenant.domain) as TenantDomain,
+      clientId: tenant.clientId,
+      clientSecret: tenant.clientSecret,
+      transport: fetch,
+      tokens: createMemoryTokenStore(),
+      requestTimeoutMs: 2_000,
+      maxAttempts: 1,
+    });
+    const limits = { lineBytes: 1024 * 1024, expansion: 100, minDecompressedBytes: 64 * 1024 };
+    const file = await exportUsers({ caller: 'requirePasswordChange', client, clock: fakeClock(), timeoutMs: 60_000, maxAttempts: 1, onExport: undefined, signal: undefined, limits });
+    let read = 0;
+    const error = await (async () => {
+      for await (const user of file!.users()) if (user.userId === ada.user_id) read += 1;
+    })().catch((caught: unknown) => caught);
+    await file!.remove();
+    expect(error).toBeInstanceOf(ManagementApiError);
+    expect((error as ManagementApiError).reason).toBe(
+      `malformed answer: the export decompresses to more than ${(Math.max(64 * 1024, 100 * bomb.length) / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB, 100 times its ${bomb.length.toLocaleString('en')} bytes (or 0.1 MiB), the most it may be`,
+    );
+    // It stopped there, not at the end of the 2.9 MB.
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(100_000);
+    expect(tenant.counts().patchUser).toBe(0);
   });
 });

@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
+import { waivePasswordChange } from '../../src/admin/waive-password-change.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { cliTest as it, readState, TEMPORARY_PASSWORD, USAGE_HINT } from '../helpers/cli.js';
+import { adminOptionsFor } from '../helpers/local-tenant.js';
 import { createMemoryFileSystem } from '../helpers/memory-file-system.js';
 
 /** A transport that lets a test inject a fault for requests about one user, just before they arrive. */
@@ -156,7 +158,7 @@ describe('require-change', () => {
       flag: 'needsPasswordReset',
       dryRun: false,
       source: 'ids',
-      counts: { done: 1, skipped: 0, failed: 1, earlier: 0 },
+      counts: { done: 1, skipped: 0, failed: 1, earlier: 0, overriddenWaivers: 0 },
       done: [{ userId: ada.user_id, writes: ['needsPasswordReset', 'needsPasswordResetAt'], flaggedAt: expect.any(String) }],
       skipped: [],
       failed: [
@@ -169,6 +171,8 @@ describe('require-change', () => {
         },
       ],
       earlier: [],
+      // A read and a write for Ada, the read of the unknown id.
+      requests: 3,
       interrupted: false,
       exitCode: 1,
     });
@@ -189,13 +193,61 @@ describe('require-change', () => {
 describe('waive', () => {
   it('sets the flag to false and keeps the other keys', async ({ tenant, users, cli }) => {
     const ada = users.database({ needsPasswordReset: true, needsPasswordResetAt: '2026-01-01T00:00:00.000Z', plan: 'gold' });
-    const run = await cli(['waive', ada.user_id]);
+    const run = await cli(['waive', ada.user_id], { now: () => Date.parse('2026-03-02T08:00:00.000Z') });
     expect(run.code).toBe(0);
     expect(tenant.users.get(ada.user_id)!.app_metadata).toEqual({
       needsPasswordReset: false,
       needsPasswordResetAt: '2026-01-01T00:00:00.000Z',
+      needsPasswordResetWaivedAt: '2026-03-02T08:00:00.000Z',
       plan: 'gold',
     });
+  });
+
+  it('is not undone silently by require-change --all: a warning with the count first; --skip-waived-since leaves them alone', async ({ tenant, users, cli, dir }) => {
+    // Waived after they were flagged (users.flagged stamps <flag>At now): an hour and two hours later.
+    const later = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    const [earlyAt, lateAt, between] = [later(1), later(2), later(1.5)];
+    const [early, late, other] = [users.flagged(), users.flagged(), users.database()];
+    expect((await cli(['waive', early.user_id], { now: () => Date.parse(earlyAt) })).code).toBe(0);
+    expect((await cli(['waive', late.user_id], { now: () => Date.parse(lateAt) })).code).toBe(0);
+
+    // Dry run first: the warning comes before any user, with the count and the latest waiver.
+    const dry = await cli(['require-change', '--all', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain(
+      `auth0-force-password-reset: warning: 2 of these users were waived by an administrator (needsPasswordResetWaivedAt, the latest at ${lateAt}) and will be required again; ` +
+        'to leave them alone, stop now (Ctrl-C) and run with --skip-waived-since <time>\n',
+    );
+    expect(dry.stdout).toContain(
+      'Note: 2 of the users that would change had been waived by an administrator (needsPasswordResetWaivedAt) and would be required again; --skip-waived-since <time> leaves those waived after that time alone.',
+    );
+
+    const state = join(dir, 'run.json');
+    const run = await cli(['require-change', '--all', '--skip-waived-since', between, '--state', state, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`warning: 1 of these users was waived by an administrator (needsPasswordResetWaivedAt, the latest at ${earlyAt})`);
+    const report = JSON.parse(run.stdout) as { counts: Record<string, number> };
+    expect(report.counts).toEqual({ done: 2, skipped: 1, failed: 0, earlier: 0, overriddenWaivers: 1 });
+    // Waived after the time: left alone, with the reason; waived before it: required again.
+    expect(readState(state).users[late.user_id]).toMatchObject({ status: 'skipped', reason: 'waived' });
+    expect(tenant.users.get(late.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
+    expect(tenant.users.get(early.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+    expect(tenant.users.get(other.user_id)!.app_metadata['needsPasswordReset']).toBe(true);
+    // The time is part of the run: the same state file with another is another run.
+    const another = await cli(['require-change', '--all', '--skip-waived-since', earlyAt, '--state', state]);
+    expect(another.code).toBe(2);
+  });
+
+  it('says of a user given by id that the run required the change again over a waiver', async ({ users, cli }) => {
+    const ada = users.flagged();
+    const waivedAt = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await cli(['waive', ada.user_id], { now: () => Date.parse(waivedAt) })).code).toBe(0);
+    const run = await cli(['require-change', ada.user_id]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`[1/1] done ${ada.user_id} (needsPasswordReset, needsPasswordResetAt) — waived at ${waivedAt}, required again\n`);
+    expect(run.stdout).toContain('Note: 1 of the users done had been waived by an administrator');
+    const skipped = await cli(['waive', ada.user_id, '--skip-waived-since', '2026-03-01T00:00:00Z']);
+    expect(skipped.stderr).toContain('--skip-waived-since is for require-change only');
   });
 
   it('refuses a temporary password', async ({ cli }) => {
@@ -233,10 +285,12 @@ describe('rate limits, faults and resuming', () => {
     expect(first.stdout).toContain(`    ${u3}  reading user "${u3}" failed: HTTP 503 (Service Unavailable) after 5 attempts`);
     expect(readState(state)).toEqual({
       tool: 'auth0-force-password-reset',
-      version: 1,
+      version: 2,
       command: 'require-change',
       domain: tenant.domain,
       flag: 'needsPasswordReset',
+      selection: { ids: { count: 5, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } },
+      writes: {},
       users: {
         [u1]: { status: 'done', at: expect.any(String) },
         [u2]: { status: 'done', at: expect.any(String) },
@@ -296,8 +350,56 @@ describe('rate limits, faults and resuming', () => {
     tenant.resetCounts();
     const run = await cli(['require-change', ada.user_id, '--state', state]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`belongs to another run (waive on ${tenant.domain}, flag needsPasswordReset); use another file for require-change on ${tenant.domain}, flag needsPasswordReset`);
+    expect(run.stderr).toContain(
+      `belongs to another run: waive of 1 user id given as arguments on ${tenant.domain} (flag needsPasswordReset). This run is require-change of 1 user id given as arguments on ${tenant.domain} (flag needsPasswordReset)`,
+    );
     expect(tenant.counts().total).toBe(0);
+  });
+
+  // The trap: a state file made for one run, named again by another. The second run used to take
+  // the first's "done" users as its own: exit 0, "done 0 … earlier 2", and no password set.
+  it('refuses a state file made for another selection or other writes: a --file run, then a --query run with a temporary password', async ({ tenant, cli, dir }) => {
+    const [ada, grace] = [tenant.users.create({ email: 'ada@contractor.example' }), tenant.users.create({ email: 'grace@contractor.example' })];
+    const ids = join(dir, 'ids.txt');
+    writeFileSync(ids, `${ada.user_id}\n${grace.user_id}\n`);
+    const state = join(dir, 'run.json');
+    const first = await cli(['require-change', '--file', ids, '--state', state]);
+    expect(first.code).toBe(0);
+    tenant.resetCounts();
+
+    const second = await cli(['require-change', '--query', 'email:*@contractor.example', '--temporary-password-from-env', 'TEMP_PASSWORD', '--state', state]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe(
+      `auth0-force-password-reset: --state ${JSON.stringify(state)} belongs to another run: require-change --file ${JSON.stringify(ids)} on ${tenant.domain} (flag needsPasswordReset). ` +
+        `This run is require-change --query "email:*@contractor.example" with a temporary password on ${tenant.domain} (flag needsPasswordReset): ` +
+        `give it a state file of its own (another --state path); to continue the other run, run its command again\n${USAGE_HINT}\n`,
+    );
+    expect(second.stdout).toBe('');
+    expect(tenant.counts().total).toBe(0);
+    for (const user of [ada, grace]) expect(tenant.users.verifyPassword(user.user_id, TEMPORARY_PASSWORD)).toBe(false);
+    // The first run's file is as it was, and a run of its own command still resumes from it.
+    expect(readState(state)).toMatchObject({ selection: { file: ids }, writes: {} });
+    const again = await cli(['require-change', '--file', ids, '--state', state]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('  earlier          2  done or skipped by an earlier run');
+
+    // status --state says which run the file belongs to, without a request.
+    tenant.resetCounts();
+    const status = await cli(['status', '--state', state]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(
+      [
+        `--state ${JSON.stringify(state)} belongs to: require-change --file ${JSON.stringify(ids)} on ${tenant.domain} (flag needsPasswordReset)`,
+        '  done           2',
+        '  skipped        0',
+        '  failed         0',
+        `  last recorded  ${Object.values(readState(state).users).map((entry) => entry.at).sort().at(-1)}`,
+        '',
+      ].join('\n') + `--audit-log ${JSON.stringify(`${state}.audit.jsonl`)}: 2 lines for 2 users in 1 run`,
+    );
+    expect(tenant.counts().total).toBe(0);
+    const json = JSON.parse((await cli(['status', '--state', state, '--json'])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ state, run: { command: 'require-change', selection: { file: ids }, writes: {} }, counts: { done: 2, skipped: 0, failed: 0 } });
   });
 
   it('refuses a state file it cannot write, before anything is read', async ({ tenant, cli, dir }) => {
@@ -350,7 +452,7 @@ describe('one run at a time per state file', () => {
     release();
     expect((await first).code).toBe(0);
     expect(Object.values(readState(state).users).map((entry) => entry.status)).toEqual(['done', 'done', 'done']);
-    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(readdirSync(dir).sort()).toEqual(['state.json', 'state.json.audit.jsonl']);
   });
 
   it('refuses a lock held on another machine, and one it cannot read, changing nothing', async ({ tenant, users, cli, dir }) => {
@@ -390,7 +492,55 @@ describe('one run at a time per state file', () => {
     ]);
     // The state file is written at the start (a new file: it says which run it belongs to) and once at the end.
     expect(fs.operations.filter((operation) => operation.op === 'rename')).toHaveLength(2);
-    expect([...fs.files.keys()]).toEqual(['/runs/state.json']);
+    expect([...fs.files.keys()].sort()).toEqual(['/runs/state.json', '/runs/state.json.audit.jsonl']);
+  });
+
+  it('on a slow disk, writes the outcomes of users who finish together with one fsync — and starts no user past --concurrency before the earlier ones are on the disk', async ({ tenant, users, cli }) => {
+    const selected = Array.from({ length: 40 }, () => users.database());
+    const fs = createMemoryFileSystem();
+    let appended = 0;
+    let durable = 0;
+    let started = 0;
+    let mostAhead = 0;
+    const slowJournal = {
+      ...fs,
+      async open(path: string, flags: 'wx' | 'a') {
+        const file = await fs.open(path, flags);
+        if (!path.endsWith('.journal')) return file;
+        return {
+          ...file,
+          append: async (text: string) => {
+            await file.append(text);
+            appended += text.split('\n').length - 1;
+          },
+          sync: async () => {
+            const covered = appended;
+            // A disk that takes 20 ms to flush: users finish meanwhile.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            await file.sync();
+            durable = covered;
+          },
+        };
+      },
+    };
+    const counting: typeof globalThis.fetch = (input, init) => {
+      if ((init?.method ?? 'GET') === 'GET' && /\/api\/v2\/users\//.test(String(input instanceof Request ? input.url : input))) {
+        started += 1;
+        mostAhead = Math.max(mostAhead, started - durable);
+      }
+      return tenant.fetch(input, init);
+    };
+    const run = await cli(['require-change', ...selected.map((user) => user.user_id), '--state', '/runs/state.json', '--rate', '1000', '--concurrency', '8'], {
+      stateFileSystem: slowJournal,
+      fetch: counting,
+    });
+    expect(run.code).toBe(0);
+    const syncs = fs.operations.filter((operation) => operation.op === 'sync' && operation.path === '/runs/state.json.journal').length;
+    // One fsync per user used to be the limit; now users who finish together share one.
+    expect(syncs).toBeLessThan(20);
+    // …and a user started only while fewer than 8 were in flight or not yet on the disk.
+    expect(mostAhead).toBeLessThanOrEqual(8);
+    expect(Object.keys((JSON.parse(fs.files.get('/runs/state.json') ?? '') as { users: object }).users)).toHaveLength(40);
   });
 
   it('stops after the user whose outcome cannot be recorded, exit 1, and keeps what was recorded', async ({ tenant, users, cli }) => {
@@ -437,11 +587,41 @@ describe('credentials and secrets', () => {
     expect(tenant.counts().total).toBe(0);
   });
 
+  it('reads AUTH0_DOMAIN as /admin does: https://127.0.0.1:PORT stays HTTPS, http:// stays HTTP, for runs and status', async ({ tenant, users, cli }) => {
+    const ada = users.database();
+    /** The schemes of the requests to the tenant (an export's file comes from the link its job gives). */
+    const schemes = async (domain: string, argv: string[]) => {
+      const seen = new Set<string>();
+      const recording: typeof globalThis.fetch = (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        if (url.host === tenant.domain) seen.add(url.protocol);
+        return tenant.fetch(input, init);
+      };
+      const run = await cli(argv, { env: { ...tenant.secrets, AUTH0_DOMAIN: domain }, fetch: recording });
+      expect(run.code).toBe(0);
+      return [...seen];
+    };
+    const viaAdmin = async (domain: string) => {
+      const seen = new Set<string>();
+      await waivePasswordChange({
+        ...adminOptionsFor(tenant, ada.user_id),
+        domain,
+        fetch: (input, init) => (seen.add(new URL(input instanceof Request ? input.url : String(input)).protocol), tenant.fetch(input, init)),
+      });
+      return [...seen];
+    };
+    for (const [domain, scheme] of [[`https://${tenant.domain}`, 'https:'], [`http://${tenant.domain}`, 'http:'], [tenant.domain, 'http:']] as const) {
+      expect(await schemes(domain, ['require-change', ada.user_id])).toEqual([scheme]);
+      expect(await schemes(domain, ['status'])).toEqual([scheme]);
+      expect(await viaAdmin(domain)).toEqual([scheme]);
+    }
+  });
+
   it('asks for the missing environment variables, exit 2', async ({ tenant, cli }) => {
     const run = await cli(['require-change', 'auth0|1'], { env: { AUTH0_DOMAIN: tenant.domain } });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(
-      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata, plus update:users when a temporary password is set',
+      'auth0-force-password-reset: set AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET in the environment: the canonical tenant domain, and the client id and secret of an M2M application with read:users and update:users_app_metadata, plus update:users when a temporary password is set, and delete:sessions and delete:refresh_tokens with --revoke-sessions',
     );
     const waive = await cli(['waive', 'auth0|1'], { env: {} });
     expect(waive.stderr.split('\n')[0]).toBe(
@@ -522,10 +702,10 @@ describe('usage', () => {
       ].join('\n'),
     );
     expect(run.stdout).toContain('Exit codes: 0 every user done or skipped; 1 some failed; 2 bad usage or input (nothing changed);');
-    expect(run.stdout).toContain('3 could not authenticate; 4 cannot reach the tenant (DNS, TLS or connection failure: not retried);');
+    expect(run.stdout).toContain('3 could not authenticate, or a scope is missing; 4 cannot reach the tenant (DNS, TLS or connection\nfailure: not retried); 5 the tenant\'s plan does not allow --revoke-sessions; 130 interrupted.');
     expect(run.stdout).not.toContain('--temporary-password-from-env');
     expect(run.stdout).toContain(
-      'read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password (status needs\n                                     read:users only)\n',
+      'read:users and update:users_app_metadata, plus update:users\n                                     when require-change sets a temporary password, delete:sessions\n                                     and delete:refresh_tokens for --revoke-sessions (status needs\n                                     read:users only)\n',
     );
   });
 
@@ -546,7 +726,8 @@ describe('usage', () => {
     expect(requireChange.stdout).toContain(
       '                                     an M2M application authorized for the Management API with\n' +
         '                                     read:users and update:users_app_metadata, plus update:users\n' +
-        '                                     when a temporary password is set\n',
+        '                                     when a temporary password is set, and delete:sessions and\n' +
+        '                                     delete:refresh_tokens with --revoke-sessions\n',
     );
     const waive = await cli(['waive', '-h']);
     expect(waive.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset waive <user id>… [options]');
@@ -556,7 +737,7 @@ describe('usage', () => {
     expect(status.stdout.split('\n')[0]).toBe('Usage: auth0-force-password-reset status [--connection <name>] [options]');
     expect(status.stdout).toContain('  --passwords-set-before <time>      the gate\'s passwordsSetBefore: an ISO 8601 time; a password\n');
     expect(status.stdout).toContain('an M2M application authorized for the Management API with\n                                     read:users\n');
-    expect(status.stdout).not.toContain('--state');
+    expect(status.stdout).toContain('  --state <file.json>                instead: which run this state file belongs to and how far it\n');
     expect(tenant.counts().total).toBe(0);
   });
 
@@ -568,7 +749,8 @@ describe('usage', () => {
     [['require-change', '--connection', 'a.b'], '--connection takes a connection name: letters, digits and inner hyphens, such as Username-Password-Authentication'],
     [['require-change', '--all', '--passwords-set-before', '2026-03-01T00:00:00Z'], '--passwords-set-before is for status only'],
     [['status', '--all'], '--all is not an option of status'],
-    [['status', '--state', 'run.json'], '--state is not an option of status'],
+    [['status', '--state', 'run.json', '--connection', 'staff'], 'status --state reads files only: --connection does not apply to it'],
+    [['status', '--audit-log', 'run.audit.jsonl', '--rate', '5'], 'status --audit-log reads files only: --rate does not apply to it'],
     [['status', 'auth0|1'], 'status takes no user ids: it counts every user (or those of --connection <name>)'],
     [['status', '--passwords-set-before', '2026-02-30T00:00:00Z'], '--passwords-set-before must be an ISO 8601 time such as "2026-03-01T00:00:00Z" (got "2026-02-30T00:00:00Z")'],
     [['status', '--max-password-age-days', '0'], '--max-password-age-days must be a whole number of days from 1 to 3650 (got "0")'],

@@ -83,6 +83,25 @@ describe('the administrator tools', () => {
     expect(local.counts()).toMatchObject({ token: 1, getUser: 0, patchUser: 0 });
   });
 
+  it('end sessions with delete:sessions and delete:refresh_tokens besides; with one fewer, refuse to start, naming it', async ({ startTenant }) => {
+    const local = await startTenant({ scopes: [...METADATA_RUN_SCOPES, 'delete:sessions', 'delete:refresh_tokens'] });
+    const user = createUserFactory(local).database();
+    local.sessions.create(user.user_id);
+    const report = await requirePasswordChange({ ...adminOptions(local, [user.user_id]), revokeSessions: true });
+    expect(report.done).toHaveLength(1);
+    expect(local.sessions.list(user.user_id)).toEqual([]);
+
+    const fewer = await startTenant({ scopes: [...METADATA_RUN_SCOPES, 'delete:sessions'] });
+    const error = await requirePasswordChange({ ...adminOptions(fewer, ['auth0|64b7f0c2a1d3e4f5a6b7c8d9']), revokeSessions: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      step: 'get token',
+      reason: 'the token does not grant delete:refresh_tokens',
+      requiredScopes: ['delete:refresh_tokens'],
+      hint: 'grant the M2M application delete:refresh_tokens: ending sessions and refresh tokens (revoke-access) needs delete:sessions and delete:refresh_tokens',
+    });
+    expect(fewer.counts()).toMatchObject({ token: 1, getUser: 0, revokeAccess: 0 });
+  });
+
   it('refuse to start any run whose token lacks read:users', async ({ startTenant }) => {
     const local = await startTenant({ scopes: ['update:users_app_metadata'] });
     const error = await waivePasswordChange(adminOptions(local, ['auth0|64b7f0c2a1d3e4f5a6b7c8d9'])).catch((e: unknown) => e);

@@ -21,7 +21,7 @@ describe('one run at a time per state file, with real processes', () => {
       `auth0-force-password-reset: note: --state ${JSON.stringify(state)} was locked by a run that no longer exists (pid ${gone}, started 2026-02-28T09:00:00.000Z): taking it over`,
     );
     expect(readState(state).users[ada.user_id]?.status).toBe('done');
-    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(readdirSync(dir).sort()).toEqual(['state.json', 'state.json.audit.jsonl']);
   });
 
   it(
@@ -75,7 +75,11 @@ describe('one run at a time per state file, with real processes', () => {
       for (const userId of ids) expect(tenant.users.get(userId)!.app_metadata['needsPasswordReset']).toBe(true);
       expect(Object.values(readState(state).users).every((entry) => entry.status === 'done')).toBe(true);
       expect(Object.keys(readState(state).users)).toHaveLength(20);
-      expect(readdirSync(dir)).toEqual(['state.json']);
+      expect(readdirSync(dir).sort()).toEqual(['state.json', 'state.json.audit.jsonl']);
+      // The audit log has every user written to, across the killed run and the next: each line is on
+      // the disk before its user's record, so a user the journal lost has two lines, never none.
+      const audited = readFileSync(`${state}.audit.jsonl`, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { userId: string }).userId);
+      expect(new Set(audited)).toEqual(new Set(ids));
     },
   );
 });

@@ -199,7 +199,10 @@ describe('README: rehearse a run against a local tenant', () => {
     const flagged = { needsPasswordReset: true, needsPasswordResetAt: expect.any(String) };
     expect(after).toEqual({
       'ada@rehearsal.example': { app_metadata: flagged, last_password_reset: expect.any(String) },
-      'bob@rehearsal.example': { app_metadata: { plan: 'gold', ...flagged, needsPasswordReset: false }, last_password_reset: expect.any(String) },
+      'bob@rehearsal.example': {
+        app_metadata: { plan: 'gold', ...flagged, needsPasswordReset: false, needsPasswordResetWaivedAt: expect.any(String) },
+        last_password_reset: expect.any(String),
+      },
       'grace@rehearsal.example': { app_metadata: {} },
     });
     // The flag is stamped after the temporary password, so that change does not count as the user's own.
@@ -215,7 +218,7 @@ describe('README: rehearse a run against a local tenant', () => {
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(output.split('\n').filter((line) => line !== '')).toEqual([
       expect.stringMatching(/^ada@rehearsal\.example \(Username-Password-Authentication\): \{"needsPasswordReset":true,"needsPasswordResetAt":"[^"]+"\}, password set at \S+$/),
-      expect.stringMatching(/^bob@rehearsal\.example \(Username-Password-Authentication\): \{"plan":"gold","needsPasswordReset":false,"needsPasswordResetAt":"[^"]+"\}, password set at \S+$/),
+      expect.stringMatching(/^bob@rehearsal\.example \(Username-Password-Authentication\): \{"plan":"gold","needsPasswordReset":false,"needsPasswordResetAt":"[^"]+","needsPasswordResetWaivedAt":"[^"]+"\}, password set at \S+$/),
       'grace@rehearsal.example (google-oauth2): {}, password never set',
     ]);
     expect(errors).toBe('');

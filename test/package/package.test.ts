@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
+import { parseMarkdown } from '../helpers/markdown.js';
 
 // The checks a release needs, on the tarball users will install. `npm pack --ignore-scripts`: the
 // suite's build is what we pack (a prepack rebuild would race the other test files reading dist/).
@@ -11,24 +13,39 @@ let tarball: string;
 let packedFiles: string[];
 
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
-const run = (file: string, args: string[], cwd = ROOT) =>
-  execFileSync(file, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+const ENV = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+const runSync = (file: string, args: string[], cwd = ROOT) => execFileSync(file, args, { cwd, encoding: 'utf8', env: ENV });
+const execFileAsync = promisify(execFile);
+/** Runs a command; resolves with its standard output, rejects (with `stdout` on the error) when it fails. */
+const run = async (file: string, args: string[], cwd = ROOT) =>
+  (await execFileAsync(file, args, { cwd, encoding: 'utf8', env: ENV, maxBuffer: 64 * 1024 * 1024 })).stdout;
 
 beforeAll(() => {
   assertBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'afpr-pack-'));
-  const [pack] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir])) as [
+  const [pack] = JSON.parse(runSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir])) as [
     { filename: string; files: { path: string }[] },
   ];
   tarball = join(dir, pack.filename);
   packedFiles = pack.files.map((file) => file.path).sort();
 }, SUBPROCESS_TIMEOUT_MS);
 
-describe('the packed tarball', () => {
-  it('contains only what a user needs: dist, the license, README, CHANGELOG and package.json', () => {
+// The checks are independent (each in folders of its own, the tarball only read) and each waits for a
+// child process: they run side by side.
+describe.concurrent('the packed tarball', () => {
+  it('contains only what a user needs: dist, the guides the README links to, the license, README, CHANGELOG and package.json', () => {
     const outsideDist = packedFiles.filter((path) => !path.startsWith('dist/'));
-    expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
-    expect(packedFiles.filter((path) => path.startsWith('dist/')).every((path) => /\.(c?js|d\.c?ts)$/.test(path))).toBe(true);
+    const guides = readdirSync(join(ROOT, 'docs'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
+    expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', ...guides, 'package.json'].sort());
+    // What the README points to in docs/ is in the tarball: the guides and the screenshot.
+    expect(outsideDist).toEqual(expect.arrayContaining(['docs/upgrading.md', 'docs/testing-your-actions.md', 'docs/images/change-password-page.png']));
+    expect(packedFiles.filter((path) => path.startsWith('dist/')).every((path) => /\.(c?js|c?js\.map|d\.c?ts)$/.test(path))).toBe(true);
+    // Readable code, each file with its source map: a stack trace shows a line of code, not a whole file.
+    // The common-password lists are data the build writes (one string each), not code to step through.
+    const code = packedFiles.filter((path) => /^dist\/.*\.c?js$/.test(path) && !path.startsWith('dist/common-passwords-'));
+    expect(code.filter((path) => !packedFiles.includes(`${path}.map`))).toEqual([]);
     for (const entry of [
       'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs',
       'dist/admin.js', 'dist/admin.cjs', 'dist/admin.d.ts', 'dist/admin.d.cts', 'dist/cli.js',
@@ -38,14 +55,26 @@ describe('the packed tarball', () => {
     }
   });
 
-  it('passes publint --strict', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
-    expect(run(bin('publint'), ['run', tarball, '--strict'])).toContain('All good!');
+  it('holds exactly the files CONTRIBUTING.md lists under "Releasing" (what `npm pack --dry-run` shows)', () => {
+    const listing = parseMarkdown('CONTRIBUTING.md', readFileSync(join(ROOT, 'CONTRIBUTING.md'), 'utf8')).blocks.find(
+      (block) => block.marker?.join(' ') === 'tested-by test/package/package.test.ts',
+    );
+    expect(listing, 'the list in CONTRIBUTING.md').toBeDefined();
+    const patterns = listing!.code.split(/\s+/).filter(Boolean);
+    const matcherOf = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`);
+    const matchers = patterns.map((pattern) => ({ pattern, regexp: matcherOf(pattern) }));
+    expect(packedFiles.filter((path) => !matchers.some(({ regexp }) => regexp.test(path))), 'packed but not listed').toEqual([]);
+    expect(matchers.filter(({ regexp }) => !packedFiles.some((path) => regexp.test(path))).map(({ pattern }) => pattern), 'listed but not packed').toEqual([]);
   });
 
-  it('passes @arethetypeswrong/cli for every entry under every resolution, node10 included', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
+  it('passes publint --strict', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
+    expect(await run(bin('publint'), ['run', tarball, '--strict'])).toContain('All good!');
+  });
+
+  it('passes @arethetypeswrong/cli for every entry under every resolution, node10 included', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     // The default profile: TypeScript's older resolution too (typesVersions serves the subpaths there).
     // attw exits non-zero on any problem (execFileSync would throw).
-    const report = JSON.parse(run(bin('attw'), [tarball, '--format', 'json'])) as {
+    const report = JSON.parse(await run(bin('attw'), [tarball, '--format', 'json'])) as {
       problems: Record<string, { entrypoint: string; resolutionKind: string }[]>;
       analysis: { entrypoints: Record<string, unknown> };
     };
@@ -54,7 +83,7 @@ describe('the packed tarball', () => {
   });
 
   /** A user's TypeScript project with the packed package in its node_modules; returns tsc's output. */
-  function typeCheckUserProject(compilerOptions: Record<string, unknown>, source: string): string {
+  async function typeCheckUserProject(compilerOptions: Record<string, unknown>, source: string): Promise<string> {
     const project = mkdtempSync(join(tmpdir(), 'afpr-ts-user-'));
     const installed = join(project, 'node_modules', 'auth0-force-password-reset');
     mkdirSync(installed, { recursive: true });
@@ -63,14 +92,14 @@ describe('the packed tarball', () => {
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], ...compilerOptions }, files: ['index.ts'] }));
     writeFileSync(join(project, 'index.ts'), source);
     try {
-      return execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8' });
+      return await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project]);
     } catch (error) {
       return String((error as { stdout?: string }).stdout);
     }
   }
 
-  it('type-checks every entry in a CommonJS project on TypeScript\'s default resolution, targeting ES2022, without skipLibCheck', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
-    const output = typeCheckUserProject(
+  it('type-checks every entry in a CommonJS project on TypeScript\'s default resolution, targeting ES2022, without skipLibCheck', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
+    const output = await typeCheckUserProject(
       { target: 'ES2022', module: 'commonjs', exactOptionalPropertyTypes: true },
       `import { createFirstLoginGate, type PostLoginEvent, type PostLoginApi } from 'auth0-force-password-reset';
 import { buildPostLoginEvent, createPostLoginApi, startLocalTenant, type LocalTenant } from 'auth0-force-password-reset/testing';
@@ -97,37 +126,41 @@ export const admin: typeof requirePasswordChange = requirePasswordChange;
     expect(output).toBe('');
   });
 
-  it('lets a project whose lib has Symbol.asyncDispose write \`await using tenant\`', { timeout: 2 * SUBPROCESS_TIMEOUT_MS }, () => {
+  it('lets a project whose lib has Symbol.asyncDispose write \`await using tenant\`', { timeout: 2 * SUBPROCESS_TIMEOUT_MS }, async () => {
     const source = `import { startLocalTenant } from 'auth0-force-password-reset/testing';
 export async function check(): Promise<string> {
   await using tenant = await startLocalTenant();
   return tenant.domain;
 }
 `;
-    expect(typeCheckUserProject({ target: 'ES2022', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], module: 'nodenext' }, source)).toBe('');
+    const [withDisposable, without] = await Promise.all([
+      typeCheckUserProject({ target: 'ES2022', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], module: 'nodenext' }, source),
+      typeCheckUserProject({ target: 'ES2022', module: 'nodenext' }, source),
+    ]);
+    expect(withDisposable).toBe('');
     // Without that lib, \`await using\` is the project's error, not the package's declarations'.
-    expect(typeCheckUserProject({ target: 'ES2022', module: 'nodenext' }, source)).not.toContain('node_modules');
+    expect(without).not.toContain('node_modules');
   });
 
-  it('installs into an empty folder with production dependencies only, and loads through require and import on Node 20 and 22', { timeout: 3 * SUBPROCESS_TIMEOUT_MS }, () => {
+  it('installs into an empty folder with production dependencies only, and loads through require and import on Node 20 and 22', { timeout: 3 * SUBPROCESS_TIMEOUT_MS }, async () => {
     const app = mkdtempSync(join(tmpdir(), 'afpr-install-'));
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'an-actions-repo', private: true }));
-    run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', tarball], app);
+    await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', tarball], app);
     const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'auth0-force-password-reset', 'package.json'), 'utf8')) as {
       version: string;
     };
     expect(installed.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     // The bin, as `npx auth0-force-password-reset` runs it, and the /admin entry through both loaders.
-    expect(run(join(app, 'node_modules', '.bin', 'auth0-force-password-reset'), ['--version'], app).trim()).toBe(installed.version);
+    expect((await run(join(app, 'node_modules', '.bin', 'auth0-force-password-reset'), ['--version'], app)).trim()).toBe(installed.version);
     const adminExports = `console.log(JSON.stringify([typeof require('auth0-force-password-reset/admin').requirePasswordChange]))`;
-    expect(run(process.execPath, ['-e', adminExports], app).trim()).toBe('["function"]');
+    expect((await run(process.execPath, ['-e', adminExports], app)).trim()).toBe('["function"]');
     const adminImport = `const m = await import('auth0-force-password-reset/admin'); console.log(typeof m.waivePasswordChange)`;
-    expect(run(process.execPath, ['--input-type=module', '-e', adminImport], app).trim()).toBe('function');
+    expect((await run(process.execPath, ['--input-type=module', '-e', adminImport], app)).trim()).toBe('function');
     // The /page entry, which a company hosts.
     const pageExports = `console.log(typeof require('auth0-force-password-reset/page').createChangePasswordPage)`;
-    expect(run(process.execPath, ['-e', pageExports], app).trim()).toBe('function');
+    expect((await run(process.execPath, ['-e', pageExports], app)).trim()).toBe('function');
     const pageImport = `const m = await import('auth0-force-password-reset/page'); console.log(typeof m.createNodeListener)`;
-    expect(run(process.execPath, ['--input-type=module', '-e', pageImport], app).trim()).toBe('function');
+    expect((await run(process.execPath, ['--input-type=module', '-e', pageImport], app)).trim()).toBe('function');
 
     const cjs = `const m = require('auth0-force-password-reset'); const t = require('auth0-force-password-reset/testing');
       const gate = m.createFirstLoginGate({ log: false }); const api = t.createPostLoginApi();
@@ -137,11 +170,11 @@ export async function check(): Promise<string> {
       await gate(t.buildPostLoginEvent(), api);
       const { ManagementClient } = await import('auth0');
       process.stdout.write(JSON.stringify({ node: process.version, denied: api.deniedWith, auth0: typeof ManagementClient }));`;
-    const node22 = ['npx', '-y', 'node@22'];
-    for (const node of [[process.execPath], node22]) {
-      const [file, ...prefix] = node as [string, ...string[]];
-      const fromRequire = JSON.parse(run(file, [...prefix, '-e', cjs], app)) as { node: string; denied: string };
-      const fromImport = JSON.parse(run(file, [...prefix, '--input-type=module', '-e', esm], app)) as { node: string; denied: string };
+    // Node 22 as npx fetches it, asked once for its executable (each npx start asks the registry).
+    const node22 = (await run('npx', ['-y', 'node@22', '-p', 'process.execPath'], app)).trim();
+    for (const node of [process.execPath, node22]) {
+      const fromRequire = JSON.parse(await run(node, ['-e', cjs], app)) as { node: string; denied: string };
+      const fromImport = JSON.parse(await run(node, ['--input-type=module', '-e', esm], app)) as { node: string; denied: string };
       expect(fromRequire).toMatchObject({ denied: 'Please reset your password!', clearer: 'function' });
       expect(fromImport).toMatchObject({ denied: 'Please reset your password!', auth0: 'function' });
       if (node === node22) {

@@ -5,7 +5,17 @@
  * when they drift. The `@ts-expect-error` lines prove the discipline bites.
  */
 import { expectTypeOf } from 'vitest';
-import { firstLoginGateOptionChecks, type FirstLoginGateOptions, type ResetEmailOptions } from '../../src/gate/options.js';
+import {
+  exemptChecks,
+  firstLoginGateOptionChecks,
+  maxPasswordAgeChecks,
+  passwordsSetBeforeChecks,
+  type ExemptOptions,
+  type FirstLoginGateOptions,
+  type MaxPasswordAgeOptions,
+  type PasswordsSetBeforeOptions,
+  type ResetEmailOptions,
+} from '../../src/gate/options.js';
 import { passwordResetClearerOptionChecks, type PasswordResetClearerOptions } from '../../src/clearer/options.js';
 import { booleanCheck, flagCheck, integerCheck, type Check, type OptionChecks } from '../../src/internal/check-options.js';
 import type { Auth0PasswordOptions } from '../../src/auth0/password-policy.js';
@@ -24,6 +34,16 @@ expectTypeOf(breachedPasswordsOptionChecks).toEqualTypeOf<OptionChecks<BreachedP
 expectTypeOf<keyof typeof breachedPasswordsOptionChecks>().toEqualTypeOf<keyof BreachedPasswordsOptions>();
 expectTypeOf(changePasswordPageOptionChecks).toEqualTypeOf<OptionChecks<ChangePasswordPageOptions>>();
 expectTypeOf<keyof typeof changePasswordPageOptionChecks>().toEqualTypeOf<keyof ChangePasswordPageOptions>();
+// The gate's nested option objects, each with its own table.
+expectTypeOf(passwordsSetBeforeChecks).toEqualTypeOf<OptionChecks<PasswordsSetBeforeOptions>>();
+expectTypeOf(maxPasswordAgeChecks).toEqualTypeOf<OptionChecks<MaxPasswordAgeOptions>>();
+expectTypeOf(exemptChecks).toEqualTypeOf<OptionChecks<ExemptOptions>>();
+expectTypeOf<keyof typeof maxPasswordAgeChecks>().toEqualTypeOf<'days' | 'warnDays'>();
+expectTypeOf<keyof typeof passwordsSetBeforeChecks>().toEqualTypeOf<'at' | 'graceDays'>();
+// A required option (`days`, `at`) needs a required check: a plain one does not compile.
+// @ts-expect-error — `days` is required by MaxPasswordAgeOptions: its check must say what to give
+const optionalDays: OptionChecks<MaxPasswordAgeOptions> = { days: integerCheck(1, 2, ''), warnDays: integerCheck(1, 2, '') };
+void optionalDays;
 
 // A table that forgets an option does not compile…
 // @ts-expect-error — `timeoutMs` has no check

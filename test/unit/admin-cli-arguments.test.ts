@@ -37,6 +37,8 @@ describe('the command line of auth0-force-password-reset', () => {
         connection: undefined,
         flag: 'mustChangePassword',
         temporaryPasswordEnv: 'TEMP_PASSWORD',
+        skipWaivedSince: undefined,
+        revokeSessions: false,
         dryRun: true,
         rate: 0.5,
         concurrency: undefined,

@@ -39,7 +39,7 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
       action: 'require',
       domain: { host: 'acme.eu.auth0.com', origin: 'https://acme.eu.auth0.com' },
       selection: { userIds: [valid.users] },
-      keys: { flag: 'needsPasswordReset', flaggedAtKey: 'needsPasswordResetAt', emailedAtKey: 'needsPasswordResetEmailedAt' },
+      keys: { flag: 'needsPasswordReset', flaggedAtKey: 'needsPasswordResetAt', emailedAtKey: 'needsPasswordResetEmailedAt', waivedAtKey: 'needsPasswordResetWaivedAt' },
       temporaryPassword: undefined,
       dryRun: false,
       rate: 2,
@@ -66,7 +66,7 @@ describe('options of requirePasswordChange and waivePasswordChange', () => {
     [{ ...valid, rate: 1e-7 }, '"options.rate" must be a number of requests per second from 0.1 to 1000 (got 1e-7)'],
     [{ ...valid, domain: 'acme.auth0.com/api/v2' }, `"options.domain" has a path, a query or a fragment: it ${MUST_BE_DOMAIN}`],
     [{ ...valid, flag: 'constructor' }, '"options.flag" must not be a name JavaScript objects already have (got "constructor")'],
-    [{ ...valid, dryrun: true }, '"options.dryrun" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, exportTimeoutMs, onExport, onWait, concurrency, onStart, onUser, temporaryPassword)'],
+    [{ ...valid, dryrun: true }, '"options.dryrun" is not a known option (known: domain, clientId, clientSecret, users, flag, dryRun, exclude, rate, fetch, requestTimeoutMs, maxAttempts, signal, exportTimeoutMs, onExport, onWait, concurrency, onStart, onUser, temporaryPassword, skipWaivedSince, revokeSessions)'],
   ])('rejects %j with a message naming the option', (options, expected) => {
     expect(requireMessage(options)).toBe(`[auth0-force-password-reset] requirePasswordChange: ${expected}`);
   });

@@ -9,7 +9,13 @@ import { createMemoryFileSystem, type FileOperation, type MemoryFileSystem } fro
 const PATH = '/runs/run.json';
 const JOURNAL = '/runs/run.json.journal';
 const LOCK = '/runs/run.json.lock';
-const IDENTITY = { command: 'require-change', domain: 'acme.eu.auth0.com', flag: 'needsPasswordReset' } as const;
+const IDENTITY = {
+  command: 'require-change',
+  domain: 'acme.eu.auth0.com',
+  flag: 'needsPasswordReset',
+  selection: { file: '/runs/ids.txt' },
+  writes: {},
+} as const;
 const STARTED_AT = '2026-03-01T10:00:00.000Z';
 const HOST = 'build-7';
 
@@ -104,13 +110,43 @@ describe('the journal: a constant cost per user', () => {
     await state.close();
     expect(stateDocument(fs)).toEqual({
       tool: 'auth0-force-password-reset',
-      version: 1,
+      version: 2,
       ...IDENTITY,
       users: {
         'auth0|1': { status: 'done', at: STARTED_AT },
         'google-oauth2|2': { status: 'skipped', at: STARTED_AT, reason: 'not-database-user' },
       },
     });
+  });
+});
+
+describe('which run a state file belongs to', () => {
+  it('refuses a run with another selection, other writes, another command or flag — and takes the same run back', async () => {
+    const fs = createMemoryFileSystem();
+    await (await open(fs)).close();
+    const others = [
+      { ...IDENTITY, selection: { query: 'email:*@contractor.example' } },
+      { ...IDENTITY, selection: { file: '/elsewhere/ids.txt' } },
+      { ...IDENTITY, writes: { temporaryPassword: true } },
+      { ...IDENTITY, command: 'waive' },
+      { ...IDENTITY, flag: 'mustChangePassword' },
+    ] as const;
+    for (const other of others) {
+      const refused = await openStateFile(PATH, other, { now: () => Date.parse(STARTED_AT), fs, pid: 4242, host: HOST, isRunning: () => true }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(UsageError);
+      expect((refused as Error).message).toMatch(/^--state "\/runs\/run.json" belongs to another run: require-change --file "\/runs\/ids.txt" on acme.eu.auth0.com \(flag needsPasswordReset\)\. This run is /);
+      await expect(readFinishedUsers(PATH, other, fs)).rejects.toThrow(UsageError);
+    }
+    expect(fs.files.has(LOCK)).toBe(false);
+    await (await open(fs)).close();
+  });
+
+  it('refuses a state file of the first format, which did not say which users its run selected', async () => {
+    const fs = createMemoryFileSystem();
+    fs.files.set(PATH, JSON.stringify({ tool: 'auth0-force-password-reset', version: 1, command: 'require-change', domain: 'acme.eu.auth0.com', flag: 'needsPasswordReset', users: {} }));
+    await expect(open(fs)).rejects.toThrow(
+      new UsageError('--state "/runs/run.json" was written by another version of this tool and does not say which run it belongs to in a form this one reads; give a new path'),
+    );
   });
 });
 

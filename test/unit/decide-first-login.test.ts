@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideFirstLogin, type GateDecision } from '../../src/gate/decide-first-login.js';
 import { resolveGateOptions } from '../../src/gate/create-first-login-gate.js';
+import { graceOffsetDays } from '../../src/obligation/obligation.js';
 import { toIsoInstant } from '../../src/obligation/time.js';
 import type { FirstLoginGateOptions } from '../../src/gate/options.js';
 import type { PostLoginEvent } from '../../src/auth0/post-login.js';
@@ -329,7 +330,21 @@ describe('decideFirstLogin — the decision table', () => {
     // CREATED and BEFORE_FLAG exceed at NOW but AFTER_FLAG does not.
     const CUT_OFF = '2026-01-25T00:00:00.000Z';
     const MAX_AGE_DAYS = 30;
-    const ruleSets: FirstLoginGateOptions[] = [{}, { passwordsSetBefore: CUT_OFF }, { maxPasswordAgeDays: MAX_AGE_DAYS }, { passwordsSetBefore: CUT_OFF, maxPasswordAgeDays: MAX_AGE_DAYS }];
+    // With warnings: AFTER_FLAG is in the age limit's last 20 days at NOW, and the default user's day
+    // in a 60-day spread (48: fnv1a32 of the id mod 61) is still to come 35 days after CUT_OFF.
+    const ruleSets: FirstLoginGateOptions[] = [
+      {},
+      { passwordsSetBefore: CUT_OFF },
+      { maxPasswordAgeDays: MAX_AGE_DAYS },
+      { passwordsSetBefore: CUT_OFF, maxPasswordAgeDays: MAX_AGE_DAYS },
+      { maxPasswordAgeDays: { days: MAX_AGE_DAYS, warnDays: 20 } },
+      { passwordsSetBefore: { at: CUT_OFF, graceDays: 60 } },
+      { passwordsSetBefore: { at: CUT_OFF, graceDays: 60 }, maxPasswordAgeDays: { days: MAX_AGE_DAYS, warnDays: 20 } },
+    ];
+    const cutOffOf = (options: FirstLoginGateOptions) =>
+      typeof options.passwordsSetBefore === 'object' ? options.passwordsSetBefore.at : options.passwordsSetBefore;
+    const maxAgeDaysOf = (options: FirstLoginGateOptions) =>
+      typeof options.maxPasswordAgeDays === 'object' ? options.maxPasswordAgeDays.days : options.maxPasswordAgeDays;
     const flagValues = [undefined, null, false, true, 'malformed'];
     const flaggedAts = [undefined, BEFORE_FLAG, FLAGGED, 'garbage'];
     const changes = [undefined, BEFORE_FLAG, AFTER_FLAG];
@@ -358,10 +373,12 @@ describe('decideFirstLogin — the decision table', () => {
     const decisionOf = ({ event, options }: (typeof combos)[number]) => decideFirstLogin(event, resolveGateOptions(options), now);
     /** When the password was last set, as the rules read it. */
     const setAtOf = (event: PostLoginEvent) => Date.parse(event.user.last_password_reset ?? event.user.created_at);
-    /** Whether a rule of these options stops a password set at `setAt`. */
-    const ruleStops = (options: FirstLoginGateOptions, setAt: number) =>
-      (options.passwordsSetBefore !== undefined && setAt < Date.parse(options.passwordsSetBefore)) ||
-      (options.maxPasswordAgeDays !== undefined && NOW - setAt > options.maxPasswordAgeDays * 86_400_000);
+    /** Whether a rule of these options stops a password set at `setAt` (a spread only delays the cut-off: counted as stopping). */
+    const ruleStops = (options: FirstLoginGateOptions, setAt: number) => {
+      const cutOff = cutOffOf(options);
+      const maxAgeDays = maxAgeDaysOf(options);
+      return (cutOff !== undefined && setAt < Date.parse(cutOff)) || (maxAgeDays !== undefined && NOW - setAt > maxAgeDays * 86_400_000);
+    };
 
     it(`reaches every reason a login can have over the ${combos.length} combinations`, () => {
       const reasons = new Set(combos.map((combo) => decisionOf(combo).reason));
@@ -372,9 +389,11 @@ describe('decideFirstLogin — the decision table', () => {
         'not-flagged',
         'obligation-met',
         'password-changed',
+        'password-expires-soon',
         'password-set-before-first-login',
         'password-too-old',
         'passwords-set-before',
+        'passwords-set-before-grace',
       ]);
     });
 
@@ -393,7 +412,7 @@ describe('decideFirstLogin — the decision table', () => {
         const changed = Date.parse(event.user.last_password_reset ?? '');
         if (event.connection.strategy !== 'auth0' || Number.isNaN(since) || !(changed > since) || ruleStops(options, changed)) continue;
         checked += 1;
-        expect(decisionOf(combo).outcome).toBe('allow');
+        expect(decisionOf(combo).outcome).not.toBe('deny');
       }
       expect(checked).toBeGreaterThan(50);
     });
@@ -402,9 +421,10 @@ describe('decideFirstLogin — the decision table', () => {
       let checked = 0;
       for (const combo of combos) {
         const { event, options } = combo;
-        if (options.passwordsSetBefore === undefined || event.connection.strategy !== 'auth0') continue;
+        const cutOff = cutOffOf(options);
+        if (cutOff === undefined || event.connection.strategy !== 'auth0') continue;
         const changed = Date.parse(event.user.last_password_reset ?? '');
-        if (!(changed > Date.parse(options.passwordsSetBefore))) continue;
+        if (!(changed > Date.parse(cutOff))) continue;
         checked += 1;
         expect(decisionOf(combo).reason).not.toBe('passwords-set-before');
       }
@@ -443,6 +463,22 @@ describe('decideFirstLogin — the decision table', () => {
         expect(reads).toBeLessThanOrEqual(1);
         if (reads === 1) expect(decision.reason === 'first-login' || rules).toBe(true);
       }
+    });
+
+    it('warns only under a rule with warnDays or graceDays, never denies then, and writes nothing but a healed flag', () => {
+      let warnings = 0;
+      for (const combo of combos) {
+        const decision = decisionOf(combo);
+        if (decision.outcome !== 'warn') continue;
+        warnings += 1;
+        const { passwordsSetBefore, maxPasswordAgeDays } = combo.options;
+        expect(typeof passwordsSetBefore === 'object' || typeof maxPasswordAgeDays === 'object').toBe(true);
+        expect(decision.writes.every(([key, value]) => key === 'needsPasswordReset' && value === false)).toBe(true);
+        expect(decision.since).toBeUndefined();
+        // The obligation is still to come (the age limit's last instant is still a warning).
+        expect(Date.parse(decision.due as string)).toBeGreaterThanOrEqual(NOW);
+      }
+      expect(warnings).toBeGreaterThan(50);
     });
 
     it('gives every deny because of an obligation the instant it began', () => {
@@ -515,6 +551,169 @@ describe('decideFirstLogin — the decision table', () => {
       [{ passwordsSetBefore: 1_764_460_800_000 }, '"options.passwordsSetBefore" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got 1764460800000)'],
       [{ maxPasswordAgeDays: 0 }, '"options.maxPasswordAgeDays" must be an integer from 1 to 3650 (days) (got 0)'],
       [{ maxPasswordAgeDays: 90.5 }, '"options.maxPasswordAgeDays" must be an integer from 1 to 3650 (days) (got 90.5)'],
+    ])('rejects %j with an exact message', (options, expected) => {
+      expect(() => resolveGateOptions(options as FirstLoginGateOptions)).toThrow(`[auth0-force-password-reset] createFirstLoginGate: ${expected}`);
+    });
+  });
+
+  // Issue 23, item 2: warn before, then enforce — at the boundaries, with no write.
+  describe('warnings before the tenant-wide rules stop a login', () => {
+    const DAY = 86_400_000;
+    const at = (ms: number) => () => ms;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const decideAt = (ms: number, fields: Record<string, unknown>, options: FirstLoginGateOptions) =>
+      decideFirstLogin(buildPostLoginEvent({ stats: { logins_count: 5 }, user: user(fields) }), resolveGateOptions({ log: false, ...options }), at(ms));
+
+    describe('maxPasswordAgeDays: { days: 90, warnDays: 14 }', () => {
+      const SET = Date.parse('2026-01-10T08:00:00.000Z');
+      const DUE = SET + 90 * DAY;
+      const options: FirstLoginGateOptions = { maxPasswordAgeDays: { days: 90, warnDays: 14 } };
+      const decideWhen = (ms: number) => decideAt(ms, { last_password_reset: iso(SET) }, options);
+
+      it.each([
+        ['the moment before the first warning day', DUE - 14 * DAY - 1, { outcome: 'allow', reason: 'not-flagged', writes: [] }],
+        ['the first warning day begins', DUE - 14 * DAY, { outcome: 'warn', reason: 'password-expires-soon', writes: [], due: iso(DUE) }],
+        ['the last warning day, its last millisecond', DUE, { outcome: 'warn', reason: 'password-expires-soon', writes: [], due: iso(DUE) }],
+        ['a millisecond later: too old', DUE + 1, { outcome: 'deny', reason: 'password-too-old', writes: [], since: iso(DUE) }],
+      ])('%s → %o', (_name, ms, expected) => {
+        expect(decideWhen(ms)).toEqual(expected);
+      });
+
+      it('without warnDays, the same instants are let in until the password is too old', () => {
+        expect(decideAt(DUE - DAY, { last_password_reset: iso(SET) }, { maxPasswordAgeDays: 90 }).reason).toBe('not-flagged');
+        expect(decideAt(DUE - DAY, { last_password_reset: iso(SET) }, { maxPasswordAgeDays: { days: 90 } }).reason).toBe('not-flagged');
+        expect(decideAt(DUE + 1, { last_password_reset: iso(SET) }, { maxPasswordAgeDays: { days: 90 } }).reason).toBe('password-too-old');
+      });
+
+      it('a healed flag is still cleared when the login is warned', () => {
+        const decision = decideAt(DUE - DAY, { last_password_reset: iso(SET) }, options);
+        expect(decision.outcome).toBe('warn');
+        const healed = decideFirstLogin(
+          buildPostLoginEvent({ stats: { logins_count: 5 }, user: user({ last_password_reset: iso(SET) }, { needsPasswordReset: true, needsPasswordResetAt: iso(SET - DAY) }) }),
+          resolveGateOptions({ log: false, ...options }),
+          at(DUE - DAY),
+        );
+        expect(healed).toEqual({ outcome: 'warn', reason: 'password-expires-soon', writes: [['needsPasswordReset', false]], due: iso(DUE) });
+      });
+
+      it('a flagged user is denied, not warned: the flag speaks first', () => {
+        const decision = decideFirstLogin(
+          buildPostLoginEvent({ stats: { logins_count: 5 }, user: user({ last_password_reset: iso(SET) }, { needsPasswordReset: true, needsPasswordResetAt: iso(SET + DAY) }) }),
+          resolveGateOptions({ log: false, ...options }),
+          at(DUE - DAY),
+        );
+        expect(decision).toMatchObject({ outcome: 'deny', reason: 'flagged' });
+      });
+    });
+
+    describe('passwordsSetBefore: { at, graceDays: 7 }', () => {
+      const CUT_OFF = '2026-11-30T00:00:00.000Z';
+      const CUT_OFF_MS = Date.parse(CUT_OFF);
+      const options: FirstLoginGateOptions = { passwordsSetBefore: { at: CUT_OFF, graceDays: 7 } };
+      /** A user id whose place in the 7-day spread is `offset` (found among made-up ids). */
+      const userAt = (offset: number) => {
+        for (let n = 0; n < 1000; n += 1) {
+          const id = `auth0|spread-${n}`;
+          if (graceOffsetDays(id, 7) === offset) return id;
+        }
+        throw new Error(`no id at offset ${offset}`);
+      };
+      const SET = '2026-06-01T00:00:00.000Z';
+      const decideFor = (userId: string, ms: number) => decideAt(ms, { user_id: userId, last_password_reset: SET }, options);
+
+      it.each([
+        ['offset 0, the moment before the cut-off', 0, CUT_OFF_MS - 1, { outcome: 'allow', reason: 'not-flagged', writes: [] }],
+        ['offset 0, the cut-off: the first day of the spread is still "today"', 0, CUT_OFF_MS, { outcome: 'deny', reason: 'passwords-set-before', writes: [], since: CUT_OFF }],
+        ['offset 7, the moment before the cut-off', 7, CUT_OFF_MS - 1, { outcome: 'allow', reason: 'not-flagged', writes: [] }],
+        ['offset 7, the cut-off', 7, CUT_OFF_MS, { outcome: 'warn', reason: 'passwords-set-before-grace', writes: [], due: iso(CUT_OFF_MS + 7 * DAY) }],
+        ['offset 7, the last moment of its grace', 7, CUT_OFF_MS + 7 * DAY - 1, { outcome: 'warn', reason: 'passwords-set-before-grace', writes: [], due: iso(CUT_OFF_MS + 7 * DAY) }],
+        ['offset 7, its day', 7, CUT_OFF_MS + 7 * DAY, { outcome: 'deny', reason: 'passwords-set-before', writes: [], since: CUT_OFF }],
+      ])('%s → %o', (_name, offset, ms, expected) => {
+        expect(decideFor(userAt(offset), ms)).toEqual(expected);
+      });
+
+      it('a password set after the cut-off is neither warned nor stopped, at any offset', () => {
+        for (const offset of [0, 3, 7]) {
+          const decision = decideAt(CUT_OFF_MS + DAY, { user_id: userAt(offset), last_password_reset: iso(CUT_OFF_MS + 1) }, options);
+          expect(decision).toEqual({ outcome: 'allow', reason: 'not-flagged', writes: [] });
+        }
+      });
+
+      it('places a user without a string id at offset 0: the earliest deadline', () => {
+        const event = buildPostLoginEvent({ stats: { logins_count: 5 }, user: user({ last_password_reset: SET }) });
+        (event.user as unknown as Record<string, unknown>)['user_id'] = 42;
+        expect(decideFirstLogin(event, resolveGateOptions({ log: false, ...options }), at(CUT_OFF_MS)).reason).toBe('passwords-set-before');
+      });
+
+      it('the age limit still stops a user in the grace period', () => {
+        const decision = decideAt(CUT_OFF_MS, { user_id: userAt(7), last_password_reset: SET }, { ...options, maxPasswordAgeDays: 30 });
+        expect(decision).toMatchObject({ outcome: 'deny', reason: 'password-too-old' });
+      });
+    });
+
+    it.each([
+      [{ maxPasswordAgeDays: { days: 90, warnDays: 90 } }, '"options.maxPasswordAgeDays.warnDays" must be fewer than "options.maxPasswordAgeDays.days", 90 (got 90)'],
+      [{ maxPasswordAgeDays: { days: 30, warnDays: 366 } }, '"options.maxPasswordAgeDays.warnDays" must be an integer from 1 to 365 (days) (got 366); "options.maxPasswordAgeDays.warnDays" must be fewer than "options.maxPasswordAgeDays.days", 30 (got 366)'],
+      [{ maxPasswordAgeDays: { days: 90, warnDays: 0 } }, '"options.maxPasswordAgeDays.warnDays" must be an integer from 1 to 365 (days) (got 0)'],
+      [{ maxPasswordAgeDays: { warnDays: 14 } }, '"options.maxPasswordAgeDays.days" is required: the maximum age, an integer from 1 to 3650 (days)'],
+      [{ maxPasswordAgeDays: { days: 90, warn: 14 } }, '"options.maxPasswordAgeDays.warn" is not a known option (known: days, warnDays)'],
+      [{ maxPasswordAgeDays: '90' }, '"options.maxPasswordAgeDays" must be an integer from 1 to 3650 (days) (got "90")'],
+      [{ passwordsSetBefore: { graceDays: 7 } }, '"options.passwordsSetBefore.at" is required: the cut-off, an ISO 8601 date-time such as "2026-11-30T00:00:00Z"'],
+      [{ passwordsSetBefore: { at: 'soon' } }, '"options.passwordsSetBefore.at" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got "soon")'],
+      [{ passwordsSetBefore: { at: '2026-11-30T00:00:00Z', graceDays: 0 } }, '"options.passwordsSetBefore.graceDays" must be an integer from 1 to 90 (days) (got 0)'],
+      [{ passwordsSetBefore: { at: '2026-11-30T00:00:00Z', graceDays: 91 } }, '"options.passwordsSetBefore.graceDays" must be an integer from 1 to 90 (days) (got 91)'],
+      [{ passwordsSetBefore: { at: '2026-11-30T00:00:00Z', spreadDays: 7 } }, '"options.passwordsSetBefore.spreadDays" is not a known option (known: at, graceDays)'],
+    ])('rejects %j with an exact message', (options, expected) => {
+      expect(() => resolveGateOptions(options as FirstLoginGateOptions)).toThrow(`[auth0-force-password-reset] createFirstLoginGate: ${expected}`);
+    });
+  });
+
+  // Issue 23, item 4: the tenant's choice.
+  describe('exempt: { passkeyLogins: true }', () => {
+    const passkey = { methods: [{ name: 'passkey', timestamp: NOW_ISO }] };
+    const exempt: FirstLoginGateOptions = { exempt: { passkeyLogins: true } };
+    const flagged = user({}, { needsPasswordReset: true, needsPasswordResetAt: FLAGGED });
+
+    it('lets a passkey login through without a change: a flagged user, a first login, a rule — nothing written', () => {
+      const allowed = { outcome: 'allow', reason: 'passkey-login', writes: [] };
+      expect(decide({ authentication: passkey, user: flagged, stats: { logins_count: 4 } }, exempt)).toEqual(allowed);
+      expect(decide({ authentication: passkey, stats: { logins_count: 1 } }, exempt)).toEqual(allowed);
+      expect(decide({ authentication: passkey, stats: { logins_count: 4 } }, { ...exempt, passwordsSetBefore: '2026-02-15T00:00:00.000Z' })).toEqual(allowed);
+    });
+
+    it('is off by default: the same passkey logins are stopped', () => {
+      expect(decide({ authentication: passkey, user: flagged, stats: { logins_count: 4 } }).reason).toBe('flagged');
+      expect(decide({ authentication: passkey, stats: { logins_count: 1 } }).reason).toBe('first-login');
+      expect(decide({ authentication: passkey, user: flagged }, { exempt: { passkeyLogins: false } }).reason).toBe('flagged');
+      expect(decide({ authentication: passkey, user: flagged }, { exempt: {} }).reason).toBe('flagged');
+    });
+
+    it.each([
+      ['a password', [{ name: 'pwd', timestamp: NOW_ISO }]],
+      ['a password, then WebAuthn as a second factor (listed as mfa)', [{ name: 'pwd', timestamp: NOW_ISO }, { name: 'mfa', timestamp: NOW_ISO }]],
+      ['a password earlier in the session, then a passkey', [{ name: 'pwd', timestamp: FLAGGED }, { name: 'passkey', timestamp: NOW_ISO }]],
+      ['no methods', []],
+      ['a method without a name', [{ timestamp: NOW_ISO }]],
+    ])('does not exempt a session with %s', (_name, methods) => {
+      expect(decide({ authentication: { methods }, user: flagged, stats: { logins_count: 4 } } as DeepPartial<PostLoginEvent>, exempt).reason).toBe('flagged');
+    });
+
+    it('does not exempt when event.authentication is missing or malformed: decided as any login', () => {
+      for (const authentication of [undefined, null, 'passkey', { methods: 'passkey' }, { methods: [null, 'passkey'] }]) {
+        const event = buildPostLoginEvent({ user: flagged, stats: { logins_count: 4 } });
+        (event as unknown as Record<string, unknown>)['authentication'] = authentication;
+        expect(decideFirstLogin(event, resolveGateOptions({ log: false, ...exempt }), now).reason, JSON.stringify(authentication)).toBe('flagged');
+      }
+    });
+
+    it('never reaches social users: they were never gated', () => {
+      expect(decide({ authentication: passkey, connection: GOOGLE_CONNECTION }, exempt).reason).toBe('connection-not-gated');
+    });
+
+    it.each([
+      [{ exempt: true }, '"options.exempt" must be { passkeyLogins? } (got true)'],
+      [{ exempt: { passkeyLogins: 'yes' } }, '"options.exempt.passkeyLogins" must be true or false (got "yes")'],
+      [{ exempt: { passkeys: true } }, '"options.exempt.passkeys" is not a known option (known: passkeyLogins)'],
     ])('rejects %j with an exact message', (options, expected) => {
       expect(() => resolveGateOptions(options as FirstLoginGateOptions)).toThrow(`[auth0-force-password-reset] createFirstLoginGate: ${expected}`);
     });

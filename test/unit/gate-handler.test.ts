@@ -202,4 +202,131 @@ describe('the post-login handler', () => {
       expect(denials).toEqual(['Please reset your password!']);
     });
   });
+
+  // Issue 23, items 2–4: warnings, the passkey exemption, and the audit fields of a line.
+  describe('warnings, passkey logins and the audit fields', () => {
+    const PAGE_KEY = 'a-page-key-of-at-least-thirty-two-bytes';
+    const SET = '2026-01-10T08:00:00.000Z';
+    const DUE = '2026-04-10T08:00:00.000Z'; // SET + 90 days
+
+    /** The gate with everything a stopped login could use: the page, reset emails (through `requests`), logs. */
+    function fullGate(options: Parameters<typeof createFirstLoginGate>[0] = {}) {
+      const { entries, log } = collectLogs();
+      const requests: string[] = [];
+      const fetch = (async (input: RequestInfo | URL) => {
+        requests.push(String(input));
+        return new Response(null, { status: 200 });
+      }) as typeof globalThis.fetch;
+      const gate = createFirstLoginGate({
+        changePasswordPage: { url: 'https://account.example.com/change-password' },
+        sendResetEmail: true,
+        fetch,
+        log,
+        ...options,
+      });
+      return { gate, entries, requests };
+    }
+
+    async function at<T>(iso: string, run: () => Promise<T>): Promise<T> {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.parse(iso));
+        return await run();
+      } finally {
+        vi.useRealTimers();
+      }
+    }
+
+    it('a warning lets the login go on: logged with when the change is due; no deny, write, redirect, email or request', async () => {
+      const { gate, entries, requests } = fullGate({ maxPasswordAgeDays: { days: 90, warnDays: 14 } });
+      const event = buildPostLoginEvent({ stats: { logins_count: 9 }, user: { last_password_reset: SET }, secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
+      const api = createPostLoginApi({ event });
+      await at('2026-04-01T00:00:00.000Z', () => gate(event, api));
+      expect(api.denials).toEqual([]);
+      expect(api.appMetadataWrites).toEqual([]);
+      expect(api.redirectedTo).toBeUndefined();
+      expect(api.blockedRequests).toEqual([]);
+      expect(requests).toEqual([]);
+      expect(entries).toEqual([
+        { lib: 'auth0-force-password-reset', v: VERSION, trigger: 'post-login', decision: 'allow', reason: 'password-expires-soon', user_id: event.user.user_id, mode: 'enforce', due: DUE },
+      ]);
+    });
+
+    it('the same login a millisecond after the deadline goes to the page, the line saying since when', async () => {
+      const { gate, entries } = fullGate({ maxPasswordAgeDays: { days: 90, warnDays: 14 } });
+      const event = buildPostLoginEvent({ stats: { logins_count: 9 }, user: { last_password_reset: SET }, secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
+      const api = createPostLoginApi({ event });
+      await at('2026-04-10T08:00:00.001Z', () => gate(event, api));
+      expect(api.redirectedTo?.url).toMatch(/^https:\/\/account\.example\.com\/change-password\?session_token=/);
+      expect(entries).toEqual([expect.objectContaining({ decision: 'redirect', reason: 'password-too-old', page: 'sent', since: DUE })]);
+    });
+
+    it('a flagged user’s line says since when and by whom', async () => {
+      const { entries, log } = collectLogs();
+      const flagged = { app_metadata: { needsPasswordReset: true, needsPasswordResetAt: '2026-02-01T00:00:00.000Z', needsPasswordResetBy: 'alice via Xq3bN8kF2mP9' } };
+      await createFirstLoginGate({ log })(buildPostLoginEvent({ stats: { logins_count: 3 }, user: flagged }), createPostLoginApi());
+      expect(entries).toEqual([
+        expect.objectContaining({ decision: 'deny', reason: 'flagged', since: '2026-02-01T00:00:00.000Z', by: 'alice via Xq3bN8kF2mP9' }),
+      ]);
+    });
+
+    describe.each([
+      ['quotes', '"'.repeat(200)],
+      ['backslashes', '\\'.repeat(200)],
+      ['control characters and an escape sequence', '\u001b]0;pwned\u0007\n'.repeat(20)],
+    ])('when <flag>By holds %s', (_name, by) => {
+      const userId = 'auth0|64b7f0c2a1d3e4f5a6b7c8d9';
+      const flagged = { user_id: userId, app_metadata: { needsPasswordReset: true, needsPasswordResetAt: '2026-02-01T00:00:00.000Z', needsPasswordResetBy: by } };
+
+      it('the line shows its first 32 characters, made plain, within 255 characters', async () => {
+        const lines: string[] = [];
+        await createFirstLoginGate({ log: (entry) => void lines.push(JSON.stringify(entry)) })(
+          buildPostLoginEvent({ stats: { logins_count: 3 }, user: flagged }),
+          createPostLoginApi(),
+        );
+        const line = lines[0] as string;
+        expect(line.length).toBeLessThanOrEqual(255);
+        const entry = JSON.parse(line) as LogEntry;
+        expect(entry).toMatchObject({ decision: 'deny', reason: 'flagged', user_id: userId, since: '2026-02-01T00:00:00.000Z' });
+        expect(entry.by).toHaveLength(32);
+        expect(entry.by).not.toMatch(/[\u0000-\u001f\u007f-\u009f"\\]/);
+      });
+
+      it('the fullest line (page and email tried) leaves since and by out rather than cut the user id or the detail', async () => {
+        const lines: string[] = [];
+        const { gate } = fullGate({ log: (entry) => void lines.push(JSON.stringify(entry)) });
+        // A refresh-token exchange: the page is not possible, and no email for it either.
+        const event = buildPostLoginEvent({ stats: { logins_count: 3 }, user: flagged, transaction: { protocol: 'oauth2-refresh-token' } });
+        await gate(event, createPostLoginApi({ event }));
+        const line = lines[0] as string;
+        expect(line.length).toBeLessThanOrEqual(255);
+        const entry = JSON.parse(line) as LogEntry;
+        expect(entry).toMatchObject({
+          decision: 'deny',
+          reason: 'flagged',
+          user_id: userId,
+          page: 'not-possible',
+          email: 'not-interactive',
+          // Already at the edge before since and by: the emitter may shorten it by the version's length.
+          detail: expect.stringMatching(/^not an interactive/),
+        });
+        expect(entry).not.toHaveProperty('since');
+        expect(entry).not.toHaveProperty('by');
+      });
+    });
+
+    it('with exempt.passkeyLogins, a flagged user’s passkey login is let in and logged; nothing written', async () => {
+      const { entries, log } = collectLogs();
+      const api = createPostLoginApi();
+      const event = buildPostLoginEvent({
+        stats: { logins_count: 3 },
+        user: flaggedUser,
+        authentication: { methods: [{ name: 'passkey', timestamp: '2026-03-01T00:00:00.000Z' }] },
+      });
+      await createFirstLoginGate({ log, exempt: { passkeyLogins: true } })(event, api);
+      expect(api.denials).toEqual([]);
+      expect(api.appMetadataWrites).toEqual([]);
+      expect(entries).toEqual([expect.objectContaining({ decision: 'allow', reason: 'passkey-login' })]);
+    });
+  });
 });

@@ -31,6 +31,14 @@ describe('createFirstLoginGate options', () => {
         log: () => {},
       }),
     ).toBeTypeOf('function');
+    expect(
+      createFirstLoginGate({
+        passwordsSetBefore: { at: '2026-11-30T00:00:00Z', graceDays: 7 },
+        maxPasswordAgeDays: { days: 90, warnDays: 14 },
+        exempt: { passkeyLogins: true },
+        log: false,
+      }),
+    ).toBeTypeOf('function');
   });
 
   it('returns a named handler, so stack traces read well', () => {
@@ -53,7 +61,7 @@ describe('createFirstLoginGate options', () => {
     [{ connections: ['ok', ''] }, `${P} "options.connections[1]" must be a non-empty string (got "")`],
     [{ mode: 'dry-run' }, `${P} "options.mode" must be "enforce" or "report" (got "dry-run")`],
     [{ log: 'verbose' }, `${P} "options.log" must be true, false or a function (got "verbose")`],
-    [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log, sendResetEmail, emailSentMessage, passwordsSetBefore, maxPasswordAgeDays, changePasswordPage, fetch)`],
+    [{ flags: 'x' }, `${P} "options.flags" is not a known option (known: flag, message, flagOnFirstLogin, connections, mode, log, sendResetEmail, emailSentMessage, passwordsSetBefore, maxPasswordAgeDays, exempt, changePasswordPage, fetch)`],
     ['needsPasswordReset', `${P} "options" must be an object or undefined (got "needsPasswordReset")`],
     [null, `${P} "options" must be an object or undefined (got null)`],
     [{ passwordsSetBefore: '20a6-01-15T09:30:00.000Z' }, `${P} "options.passwordsSetBefore" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got "20a6-01-15T09:30:00.000Z")`],

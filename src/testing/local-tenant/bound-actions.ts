@@ -1,5 +1,6 @@
 import { isPlainObject } from '../metadata.js';
 import { testingTypeError } from '../testing-error.js';
+import { describe } from './trigger-context.js';
 import type { PostLoginActionHandler, PostLoginContinueActionHandler } from './run-login.js';
 import type { PostChangePasswordActionHandler } from './run-password-change.js';
 
@@ -89,11 +90,6 @@ export const NO_ACTIONS: ResolvedActions = Object.freeze({ postLogin: [], postCh
 
 const KNOWN = ['postLogin', 'postChangePassword', 'secrets'];
 
-function listOf(value: unknown): readonly unknown[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
 /** A post-login module as a handler carrying its `onContinuePostLogin` (`this` kept); `undefined` if it is neither. */
 function postLoginHandlerOf(bound: unknown): PostLoginActionHandler | undefined {
   if (typeof bound === 'function') return bound as PostLoginActionHandler;
@@ -116,10 +112,39 @@ function postChangePasswordHandlerOf(bound: unknown): PostChangePasswordActionHa
   return typeof execute === 'function' ? (event, api) => execute.call(bound, event, api) : undefined;
 }
 
-const EXPECTED = {
-  postLogin: 'a function (event, api) => Promise<void>, such as the one createFirstLoginGate() returns, or an Action module with onExecutePostLogin (and optionally onContinuePostLogin)',
-  postChangePassword: 'a function (event, api) => Promise<void>, such as the one createPasswordResetClearer() returns, or an Action module with onExecutePostChangePassword',
+/** What an Action of each trigger may be, and how it becomes the handler the runners take. */
+const TRIGGERS = {
+  postLogin: {
+    convert: postLoginHandlerOf,
+    expected: 'a function (event, api) => Promise<void>, such as the one createFirstLoginGate() returns, or an Action module with onExecutePostLogin (and optionally onContinuePostLogin)',
+  },
+  postChangePassword: {
+    convert: postChangePasswordHandlerOf,
+    expected: 'a function (event, api) => Promise<void>, such as the one createPasswordResetClearer() returns, or an Action module with onExecutePostChangePassword',
+  },
 } as const;
+
+interface HandlerOf {
+  postLogin: PostLoginActionHandler;
+  postChangePassword: PostChangePasswordActionHandler;
+}
+
+/**
+ * One Action or the Actions of a flow, in the order Auth0 runs them, each as a handler: a function, or a
+ * module as `require('./actions/post-login.js')` gives it (the same rule for `bindActions`, `runLogin`
+ * and `runPasswordChange`). An empty array is a flow with no Action bound. Throws a `TypeError` naming
+ * `name` (with the index of the one that is neither).
+ */
+export function requireHandlers<Trigger extends keyof HandlerOf>(where: string, name: string, trigger: Trigger, value: unknown): HandlerOf[Trigger][] {
+  const { convert, expected } = TRIGGERS[trigger];
+  const list: readonly unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return list.map((bound, index) => {
+    const handler = convert(bound) as HandlerOf[Trigger] | undefined;
+    if (handler !== undefined) return handler;
+    const what = Array.isArray(value) ? `"${name}[${index}]"` : `"${name}"`;
+    throw testingTypeError(where, `${what} must be ${expected}, or an array of them (got ${describe(bound)})`);
+  });
+}
 
 /**
  * Checks the Actions to bind and returns them as handlers. Throws a `TypeError` naming the option path;
@@ -131,16 +156,8 @@ export function resolveActions(where: string, path: string, actions: LocalTenant
     if (!KNOWN.includes(key)) throw testingTypeError(where, `unknown option "${path}.${key}"; the options are ${KNOWN.join(', ')}`);
   }
   const { postLogin, postChangePassword, secrets = {} } = actions;
-  function handlersOf<Handler>(field: keyof typeof EXPECTED, value: unknown, convert: (bound: unknown) => Handler | undefined): Handler[] {
-    return listOf(value).map((bound, index) => {
-      const handler = convert(bound);
-      if (handler !== undefined) return handler;
-      const name = Array.isArray(value) ? `${path}.${field}[${index}]` : `${path}.${field}`;
-      throw testingTypeError(where, `"${name}" must be ${EXPECTED[field]}`);
-    });
-  }
-  const loginHandlers = handlersOf('postLogin', postLogin, postLoginHandlerOf);
-  const changeHandlers = handlersOf('postChangePassword', postChangePassword, postChangePasswordHandlerOf);
+  const loginHandlers = requireHandlers(where, `${path}.postLogin`, 'postLogin', postLogin);
+  const changeHandlers = requireHandlers(where, `${path}.postChangePassword`, 'postChangePassword', postChangePassword);
   if (!isPlainObject(secrets) || !Object.values(secrets).every((value) => value === undefined || typeof value === 'string')) {
     throw testingTypeError(where, `"${path}.secrets" must be an object of secret name → string`);
   }

@@ -51,6 +51,8 @@ export type {
 } from './run-password-change.js';
 export type { CreateUserInput, TenantIdentity, TenantUser, UserStore } from './user-store.js';
 export type { ConnectionStore, NewConnection, TenantConnection } from './connection-store.js';
+export type { SessionStore, TenantRefreshToken, TenantSession } from './session-store.js';
+export type { LocalTenantPlan } from './sessions-endpoint.js';
 export type {
   Fault,
   FaultInjector,

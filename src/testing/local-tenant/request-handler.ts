@@ -18,6 +18,8 @@ import { resolveLoginFlowRoute, type LoginFlow, type LoginFlowRoute } from './lo
 import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
+import type { SessionRecords } from './session-store.js';
+import { handleDeleteRefreshTokens, handleDeleteSessions, handleRevokeAccess, type LocalTenantPlan } from './sessions-endpoint.js';
 import type { UsersExportJobs } from './users-export-jobs.js';
 import { handleListUsers } from './users-search-endpoint.js';
 import type { UserRecords } from './user-store.js';
@@ -38,6 +40,10 @@ export interface RequestHandlerContext {
   readonly downloadHost: string;
   /** The Management API's rate limit, when the tenant has one. */
   readonly rateLimiter: RateLimiter | undefined;
+  /** The users' sessions and refresh tokens. */
+  readonly sessions: SessionRecords;
+  /** The plan the tenant plays: the session endpoints are Enterprise only. */
+  readonly plan: LocalTenantPlan;
   /** The M2M clients added with `tenant.addClient`. */
   readonly otherClients: () => readonly { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] }[];
   /** The sign-in a browser goes through: `/authorize`, `/continue`, `/userinfo`, the code grant. */
@@ -51,18 +57,22 @@ export interface RequestHandlerContext {
 /** The local tenant as a Web-standard application. */
 export type TenantRequestHandler = (request: Request) => Promise<Response>;
 
-type RouteWithId = 'getUser' | 'patchUser' | 'getConnection' | 'getJob';
+type RouteWithId = 'getUser' | 'patchUser' | 'getConnection' | 'getJob' | 'revokeAccess' | 'deleteSessions' | 'deleteRefreshTokens';
 type ResolvedRoute =
   | { readonly route: Extract<TenantRoute, RouteWithId>; readonly encodedId: string }
   | { readonly route: Exclude<TenantRoute, RouteWithId | LoginFlowRoute> }
   | { readonly route: LoginFlowRoute; readonly loginFlow: true };
 
 const USER_PATH = /^\/api\/v2\/users\/([^/]+)$/;
+const USER_SESSIONS_PATH = /^\/api\/v2\/users\/([^/]+)\/(revoke-access|sessions|refresh-tokens)$/;
 const CONNECTION_PATH = /^\/api\/v2\/connections\/([^/]+)$/;
 const JOB_PATH = /^\/api\/v2\/jobs\/([^/]+)$/;
 
 /** The Management API's routes: the ones its rate limit counts. */
-const MANAGEMENT_ROUTES: ReadonlySet<TenantRoute> = new Set(['getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'createUsersExport', 'getJob']);
+const MANAGEMENT_ROUTES: ReadonlySet<TenantRoute> = new Set([
+  'getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'createUsersExport', 'getJob',
+  'revokeAccess', 'deleteSessions', 'deleteRefreshTokens',
+]);
 
 function resolveRoute(method: string, path: string, onDownloadHost: boolean): ResolvedRoute {
   if (onDownloadHost) return method === 'GET' ? { route: 'downloadExport' } : { route: 'other' };
@@ -77,6 +87,13 @@ function resolveRoute(method: string, path: string, onDownloadHost: boolean): Re
   if (userId !== undefined) {
     if (method === 'GET') return { route: 'getUser', encodedId: userId };
     if (method === 'PATCH') return { route: 'patchUser', encodedId: userId };
+  }
+  const sessions = USER_SESSIONS_PATH.exec(path);
+  if (sessions !== null) {
+    const [, encodedId, what] = sessions as unknown as [string, string, string];
+    if (method === 'POST' && what === 'revoke-access') return { route: 'revokeAccess', encodedId };
+    if (method === 'DELETE' && what === 'sessions') return { route: 'deleteSessions', encodedId };
+    if (method === 'DELETE' && what === 'refresh-tokens') return { route: 'deleteRefreshTokens', encodedId };
   }
   const connectionId = CONNECTION_PATH.exec(path)?.[1];
   if (connectionId !== undefined && method === 'GET') return { route: 'getConnection', encodedId: connectionId };
@@ -149,6 +166,7 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
     const url = new URL(request.url);
     const tenantRequest = { method: request.method, url, headers: request.headers, body };
     const usersContext = { users: context.users, connections: context.connections, auth, onPasswordSet: context.loginFlow.passwordSet };
+    const sessionsContext = { sessions: context.sessions, auth, plan: context.plan };
     switch (resolved.route) {
       case 'token':
         return send(entry, handleTokenRequest(tenantRequest, { ...context, redeemCode: context.loginFlow.redeemCode }));
@@ -168,6 +186,12 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
         return send(entry, context.usersExports.get(resolved.encodedId, auth), limit?.headers);
       case 'downloadExport':
         return send(entry, context.usersExports.download(url));
+      case 'revokeAccess':
+        return send(entry, handleRevokeAccess(tenantRequest, resolved.encodedId, sessionsContext), limit?.headers);
+      case 'deleteSessions':
+        return send(entry, handleDeleteSessions(resolved.encodedId, sessionsContext), limit?.headers);
+      case 'deleteRefreshTokens':
+        return send(entry, handleDeleteRefreshTokens(resolved.encodedId, sessionsContext), limit?.headers);
       case 'authorize':
       case 'continue':
       case 'userinfo':

@@ -9,12 +9,12 @@ import {
   connectionView,
   randomId,
   requestFrom,
-  requireHandlers,
   requireOptions,
   requireSecrets,
   requireUser,
   type TriggerContext,
 } from './trigger-context.js';
+import { requireHandlers, type BoundPostLoginAction } from './bound-actions.js';
 import type { TenantUser } from './user-store.js';
 
 /**
@@ -48,15 +48,17 @@ export type PostLoginActionHandler = ((event: PostLoginEvent, api: PostLoginApi)
 };
 
 /**
- * One post-login handler, or the Actions of a post-login flow in the order Auth0 runs them.
+ * One post-login Action, or the Actions of a post-login flow in the order Auth0 runs them: each a handler
+ * or a module as its file exports it (`require('./actions/post-login.js')`), as `bindActions` takes them.
  *
  * @example
  * ```ts
  * const flow: PostLoginHandlers = [gate, addRoles]; // in the order Auth0 runs them
  * await tenant.runLogin(user.user_id, flow);
+ * await tenant.runLogin(user.user_id, require('./actions/post-login.js'));
  * ```
  */
-export type PostLoginHandlers = PostLoginActionHandler | readonly PostLoginActionHandler[];
+export type PostLoginHandlers = BoundPostLoginAction | readonly BoundPostLoginAction[];
 
 /**
  * Options of {@link LocalTenant.runLogin}.
@@ -422,7 +424,7 @@ export function createLoginRunner(context: TriggerContext) {
 
   async function runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome> {
     // Everything is checked before the login is counted, so a mistaken call leaves the store as it was.
-    const flow = requireHandlers(WHERE, handlers);
+    const flow = requireHandlers(WHERE, 'handlers', 'postLogin', handlers);
     const { protocol = 'oidc-basic-profile', locale = 'en', secrets = {}, hostname = context.domain } = requireOptions(WHERE, options, KNOWN_OPTIONS);
     if (typeof protocol !== 'string' || protocol === '') {
       throw testingTypeError(WHERE, `"options.protocol" must be a protocol such as "oidc-basic-profile" (got ${JSON.stringify(protocol)})`);

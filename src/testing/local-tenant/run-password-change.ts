@@ -7,12 +7,12 @@ import { testingError, testingTypeError } from '../testing-error.js';
 import {
   connectionView,
   requestFrom,
-  requireHandlers,
   requireOptions,
   requireSecrets,
   requireUser,
   type TriggerContext,
 } from './trigger-context.js';
+import { requireHandlers, type BoundPostChangePasswordAction } from './bound-actions.js';
 import type { TenantUser } from './user-store.js';
 
 /**
@@ -32,14 +32,15 @@ export type PostChangePasswordActionHandler = (
 ) => Promise<void> | void;
 
 /**
- * One post-change-password handler, or the Actions of the flow in the order Auth0 runs them.
+ * One post-change-password Action, or the Actions of the flow in the order Auth0 runs them: each a
+ * handler or a module as its file exports it (`require('./actions/post-change-password.js')`).
  *
  * @example
  * ```ts
  * const flow: PostChangePasswordHandlers = [clearer, recordChange]; // in the order Auth0 runs them
  * ```
  */
-export type PostChangePasswordHandlers = PostChangePasswordActionHandler | readonly PostChangePasswordActionHandler[];
+export type PostChangePasswordHandlers = BoundPostChangePasswordAction | readonly BoundPostChangePasswordAction[];
 
 /**
  * Options of {@link LocalTenant.runPasswordChange}.
@@ -187,7 +188,7 @@ export function createPasswordChangeRunner(
     handlers: PostChangePasswordHandlers,
     options?: RunPasswordChangeOptions,
   ): PasswordChangeRun {
-    const flow = requireHandlers(WHERE, handlers);
+    const flow = requireHandlers(WHERE, 'handlers', 'postChangePassword', handlers);
     const { by = 'user', secrets = defaultSecrets } = requireOptions(WHERE, options, KNOWN_OPTIONS);
     if (by !== 'user' && by !== 'administrator') {
       throw testingTypeError(WHERE, `"options.by" must be "user" or "administrator" (got ${JSON.stringify(by)})`);

@@ -31,6 +31,8 @@ import { LOCAL_TENANT_ID } from './trigger-context.js';
 import { createUserStore, type UserStore } from './user-store.js';
 import { createUsersExportJobs } from './users-export-jobs.js';
 import { loadCommonPasswords } from '../../password/common-passwords.js';
+import { createSessionStore, type SessionStore } from './session-store.js';
+import type { LocalTenantPlan } from './sessions-endpoint.js';
 
 /**
  * Options of {@link startLocalTenant}.
@@ -85,6 +87,13 @@ export interface LocalTenantOptions {
    * @default undefined — no custom domain
    */
   readonly customDomain?: string;
+  /**
+   * The Auth0 plan the tenant plays. The session endpoints (`POST /api/v2/users/{id}/revoke-access`,
+   * `DELETE /api/v2/users/{id}/sessions`, `DELETE /api/v2/users/{id}/refresh-tokens`) are Enterprise
+   * only, as Auth0 documents them: on any other plan they answer 403.
+   * @default 'enterprise'
+   */
+  readonly plan?: LocalTenantPlan;
 }
 
 /**
@@ -188,6 +197,12 @@ export interface LocalTenantCore {
   readonly users: UserStore;
   /** The tenant's connections. */
   readonly connections: ConnectionStore;
+  /**
+   * The users' sessions and refresh tokens, which the Management API's revoke endpoints end (scopes
+   * `delete:sessions`, `delete:refresh_tokens`; routes `revokeAccess`, `deleteSessions`,
+   * `deleteRefreshTokens`, counted by the rate limit).
+   */
+  readonly sessions: SessionStore;
   /** Makes the tenant fail on purpose: rate limits, server errors, hung and dropped connections. */
   readonly faults: FaultInjector;
   /** A copy of every HTTP request since the start or the last {@link LocalTenantCore.resetCounts}, in order. */
@@ -209,8 +224,9 @@ export interface LocalTenantCore {
    */
   readonly caches: TriggerCaches;
   /**
-   * Runs a login of this user through a post-login handler (or the handlers of a flow, in order), the
-   * way Auth0 does:
+   * Runs a login of this user through a post-login Action (or the Actions of a flow, in order) — a
+   * handler, or a module as its file exports it (`require('./actions/post-login.js')`), as
+   * {@link LocalTenantCore.bindActions} takes them — the way Auth0 does:
    * - the login is counted first: `event.stats.logins_count` is `1` at the first login, and denied
    *   logins count too;
    * - `event` is built from the store: the user (metadata, `created_at`, `last_password_reset`,
@@ -257,7 +273,8 @@ export interface LocalTenantCore {
    */
   continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome>;
   /**
-   * Changes a database user's password, then runs the post-change-password handler(s) the way Auth0
+   * Changes a database user's password, then runs the post-change-password Action(s) — handlers or
+   * modules (`{ onExecutePostChangePassword }`) — the way Auth0
    * does: asynchronously, after the change, with an event that has no `app_metadata` and an `api` with
    * only `api.cache` ({@link LocalTenantCore.caches}`.postChangePassword`) — and {@link LocalTenantCore.fetch} as
    * its transport, so the clearer reaches this tenant's Management API without a `fetch` option. A
@@ -378,9 +395,10 @@ export type LocalTenant = LocalTenantCore & LocalTenantDisposal;
 const DEFAULT_SCOPES: readonly string[] = ['read:users', 'update:users'];
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
 const DEFAULT_EXPORT_JOB_POLLS = 2;
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions', 'rateLimit', 'exportJobPolls', 'customDomain']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['clientId', 'clientSecret', 'scopes', 'tokenLifetimeSeconds', 'actions', 'rateLimit', 'exportJobPolls', 'customDomain', 'plan']);
 /** A host name of two labels or more, without a port: what a custom domain is. */
 const CUSTOM_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const PLANS: readonly LocalTenantPlan[] = ['free', 'essentials', 'professional', 'enterprise'];
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 interface Settings {
@@ -392,6 +410,7 @@ interface Settings {
   readonly rateLimit: RateLimitSettings | undefined;
   readonly exportJobPolls: number;
   readonly customDomain: string | undefined;
+  readonly plan: LocalTenantPlan;
 }
 
 /** The `rateLimit` option, checked: a preset's settings, or the caller's. */
@@ -459,7 +478,11 @@ function resolveSettings(options: LocalTenantOptions): Settings {
   }
   const rateLimit = resolveRateLimit(where, options.rateLimit);
   const resolvedActions = actions === undefined ? NO_ACTIONS : resolveActions(where, 'options.actions', actions);
-  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions, rateLimit, exportJobPolls, customDomain };
+  const { plan = 'enterprise' } = options;
+  if (!PLANS.includes(plan)) {
+    throw testingTypeError(where, `"options.plan" must be ${PLANS.map((name) => `"${name}"`).join(', ')} (got ${JSON.stringify(plan)})`);
+  }
+  return { clientId, clientSecret, scopes: [...scopes], tokenLifetimeSeconds, actions: resolvedActions, rateLimit, exportJobPolls, customDomain, plan };
 }
 
 /**
@@ -559,7 +582,10 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     runPasswordChangeTrigger: passwordChanges.runTrigger,
   });
   const otherClients: LocalTenantClient[] = [];
+  const sessions = createSessionStore(users, clock, () => appClientId);
   app = createRequestHandler({
+    sessions,
+    plan: settings.plan,
     resetEmails,
     otherClients: () => otherClients,
     loginFlow,
@@ -603,6 +629,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     secrets,
     users,
     connections,
+    sessions,
     faults,
     get requests() {
       return log.entries();

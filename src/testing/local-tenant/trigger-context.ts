@@ -49,21 +49,6 @@ export function connectionView({ id, name, strategy }: TenantConnection): Auth0C
   return { id, name, strategy };
 }
 
-/**
- * One handler, or the handlers of a flow in the order Auth0 runs them. An empty array is a flow with no
- * Action bound.
- */
-export function requireHandlers<Handler>(where: string, handlers: Handler | readonly Handler[]): readonly Handler[] {
-  const list: readonly unknown[] = Array.isArray(handlers) ? handlers : [handlers];
-  const index = list.findIndex((handler) => typeof handler !== 'function');
-  if (index !== -1) {
-    const what = Array.isArray(handlers) ? `"handlers[${index}]"` : '"handlers"';
-    const problem = `${what} must be a function (event, api) => Promise<void>, such as the one createFirstLoginGate() returns, or an array of them (got ${describe(list[index])})`;
-    throw testingTypeError(where, problem);
-  }
-  return [...(list as readonly Handler[])];
-}
-
 /** Refuses options the runner does not know, naming the known ones; never changes the caller's object. */
 export function requireOptions<Options extends object>(
   where: string,
@@ -99,7 +84,7 @@ export function requireUser(where: string, users: UserRecords, userId: string): 
 }
 
 /** A short description of a value for an error message; never a long dump. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
   return Array.isArray(value) ? 'an array' : 'an object';

@@ -28,7 +28,7 @@ const UNSUPPORTED_PATCH_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** The user id from the path, or `undefined` when its percent-encoding is malformed. */
-function decodeUserId(encodedId: string): string | undefined {
+export function decodeUserId(encodedId: string): string | undefined {
   try {
     return decodeURIComponent(encodedId);
   } catch {

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm test`: builds dist/ when its sources changed (the package and browser tests load it), then runs
+// the type-check (tsc, tests included) and every vitest project at the same time — the type-check needs
+// one core for ten seconds or so, and vitest's tests spend much of their time waiting for child processes
+// and sockets. Arguments go to vitest (`npm test -- --project unit`). Exits non-zero when either fails;
+// tsc's errors are printed after vitest's report.
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(ROOT, 'package.json'));
+const TSC = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+const VITEST = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
+// The same as `npm run typecheck`: incremental, so a second run re-checks only what changed.
+const TYPECHECK = ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/auth0-force-password-reset/tsconfig.tsbuildinfo'];
+
+const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+/** Runs `node file ...args`; resolves with its exit code (and its output when `quiet`). */
+function run(file, args, quiet) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file, ...args], { cwd: ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk) => void (output += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk) => void (output += chunk));
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128), output }));
+  });
+}
+
+const started = performance.now();
+const typecheck = run(TSC, TYPECHECK, true).then((result) => ({ ...result, seconds: (performance.now() - started) / 1000 }));
+const vitest = await run(VITEST, ['run', ...process.argv.slice(2)], false);
+const { code, output, seconds } = await typecheck;
+if (code === 0) {
+  console.log(`type-check (tsc -p tsconfig.json): no errors, ${seconds.toFixed(1)} s`);
+} else {
+  process.stderr.write(output);
+  console.error(`type-check (tsc -p tsconfig.json): failed (exit ${code})`);
+}
+process.exit(vitest.code !== 0 ? vitest.code : code);

@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inputsHash, isStale, writeStamp } from '../../scripts/build.mjs';
+
+/** A project folder with sources and a dist/, as after a build; returns its path. */
+function builtProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'afpr-build-stamp-'));
+  mkdirSync(join(root, 'src', 'gate'), { recursive: true });
+  writeFileSync(join(root, 'src', 'index.ts'), 'export * from "./gate/index.js";\n');
+  writeFileSync(join(root, 'src', 'gate', 'index.ts'), 'export const gate = 1;\n');
+  writeFileSync(join(root, 'package.json'), '{ "version": "0.2.0" }\n');
+  writeFileSync(join(root, 'tsup.config.ts'), 'export default {};\n');
+  mkdirSync(join(root, 'scripts'));
+  writeFileSync(join(root, 'scripts', 'generate.ts'), 'export const generated = 1;\n');
+  mkdirSync(join(root, 'dist'));
+  writeFileSync(join(root, 'dist', 'index.js'), 'export const gate = 1;\n');
+  writeStamp(root, inputsHash(root));
+  return root;
+}
+
+describe('scripts/build.mjs --if-stale: when dist/ is rebuilt', () => {
+  it('not after a build, nor when a source is only touched (a git checkout back and forth)', () => {
+    const root = builtProject();
+    expect(isStale(root)).toBe(false);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(root, 'src', 'gate', 'index.ts'), later, later);
+    expect(isStale(root)).toBe(false);
+  });
+
+  it('when a source, the build config, a script it imports or package.json (the version) changed, or a source was added', () => {
+    for (const change of [
+      (root: string) => writeFileSync(join(root, 'src', 'gate', 'index.ts'), 'export const gate = 2;\n'),
+      (root: string) => writeFileSync(join(root, 'tsup.config.ts'), 'export default { minify: false };\n'),
+      (root: string) => writeFileSync(join(root, 'package.json'), '{ "version": "0.3.0" }\n'),
+      (root: string) => writeFileSync(join(root, 'src', 'gate', 'new.ts'), 'export {};\n'),
+      (root: string) => writeFileSync(join(root, 'scripts', 'generate.ts'), 'export const generated = 2;\n'),
+    ]) {
+      const root = builtProject();
+      change(root);
+      expect(isStale(root)).toBe(true);
+    }
+  });
+
+  it('when dist/ was changed or deleted since, or no build left a stamp', () => {
+    const edited = builtProject();
+    writeFileSync(join(edited, 'dist', 'index.js'), 'export const gate = "edited by hand";\n');
+    expect(isStale(edited)).toBe(true);
+
+    const deleted = builtProject();
+    rmSync(join(deleted, 'dist'), { recursive: true });
+    expect(isStale(deleted)).toBe(true);
+
+    const neverBuilt = builtProject();
+    rmSync(join(neverBuilt, 'node_modules'), { recursive: true });
+    expect(isStale(neverBuilt)).toBe(true);
+  });
+});
