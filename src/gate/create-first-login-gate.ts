@@ -14,7 +14,7 @@ import {
   type LocalizedMessage,
   type ResolvedGateOptions,
 } from './options.js';
-import { selectMessage } from '../internal/select-message.js';
+import { createMessageSelector, type MessageSelector } from '../internal/select-message.js';
 import { inLanguagesOf } from './default-messages.js';
 import { VERSION } from '../version.js';
 import type { PageRedirectResult } from './page-redirect.js';
@@ -133,11 +133,11 @@ const LINE_PREFIX = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSI
  * `user_id` past the emitter's 64 characters leaves them out.
  */
 function withAuditFields(fields: LogFields, decision: GateDecision): LogFields {
-  const { since, due, by } = decision;
-  const audit = [since === undefined ? {} : { since }, due === undefined ? {} : { due }, by === undefined ? {} : { by }];
   let entry = fields;
-  for (const field of audit) {
-    const next = { ...entry, ...field };
+  for (const field of ['since', 'due', 'by'] as const) {
+    const value = decision[field];
+    if (value === undefined) continue;
+    const next = { ...entry, [field]: value };
     if (LINE_PREFIX + JSON.stringify(next).length > MAX_LOG_LINE) break;
     entry = next;
   }
@@ -147,15 +147,15 @@ function withAuditFields(fields: LogFields, decision: GateDecision): LogFields {
 /** What the change-password page and the reset email made of a login the obligation stops. */
 interface PageAndEmail {
   /** The deny's message: the email-sent one once an email went out (now or within the cooldown). */
-  message: LocalizedMessage;
+  message: MessageSelector;
   redirect: PageRedirectResult | undefined;
   email: ResetEmailResult | undefined;
 }
 
-/** Denies with the (localized) message; an `api` that cannot deny is logged, never thrown at. */
-function deny(api: PostLoginApi, event: PostLoginEvent, message: LocalizedMessage, emit: Emit, mode: LogEntry['mode'], userId: string | undefined): void {
+/** Denies with the message in the login's language; an `api` that cannot deny is logged, never thrown at. */
+function deny(api: PostLoginApi, event: PostLoginEvent, message: MessageSelector, emit: Emit, mode: LogEntry['mode'], userId: string | undefined): void {
   try {
-    api.access.deny(selectMessage(message, readLocale(event)));
+    api.access.deny(message(readLocale(event)));
   } catch (error) {
     // Nothing safer is left to do, and a throw would only show the user Auth0's "Extensibility Error".
     emit({ decision: 'warn', reason: 'deny-failed', ...(userId === undefined ? {} : { user_id: userId }), ...(mode === undefined ? {} : { mode }), detail: describeThrown(error) });
@@ -207,12 +207,14 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
   const emit = createLogEmitter(resolved.log, 'post-login');
   const logging = resolved.log !== false;
   const enforce = resolved.mode === 'enforce';
+  const denyMessage = createMessageSelector(resolved.message);
+  const sentMessage = resetEmail === undefined ? undefined : createMessageSelector(resetEmail.sentMessage);
 
   /**
    * Whatever failed — reading the event, queuing a write — must neither let through a user who
    * should be stopped nor surface Auth0's generic "Extensibility Error": deny instead.
    */
-  function denyAfterFault(event: PostLoginEvent, api: PostLoginApi, message: LocalizedMessage, userId: string | undefined, error: unknown): void {
+  function denyAfterFault(event: PostLoginEvent, api: PostLoginApi, message: MessageSelector, userId: string | undefined, error: unknown): void {
     emit({
       decision: 'deny',
       reason: 'internal-error',
@@ -231,9 +233,8 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
   function conclude(event: PostLoginEvent, api: PostLoginApi, decision: GateDecision, userId: string | undefined, now: () => number, after?: PageAndEmail): void {
     const redirect = after?.redirect;
     const email = after?.email;
-    const message = after?.message ?? resolved.message;
+    const message = after?.message ?? denyMessage;
     try {
-      // With logging off, build no entry at all: this runs on every login.
       if (logging) {
         const wrote = decision.writes.map(([key]) => key);
         if (email?.outcome === 'sent') wrote.push(keys.emailedAtKey);
@@ -249,16 +250,11 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
           ...(email === undefined ? {} : { email: email.outcome }),
           ...(detail === undefined ? {} : { detail }),
         };
-        emit(decision.since === undefined && decision.due === undefined ? fields : withAuditFields(fields, decision));
+        emit(withAuditFields(fields, decision));
       }
       if (!enforce) return;
-      // An index loop: no iterator on every login (`npm run bench` measures it). Auth0 saves the
-      // writes before a redirect, as at the end of the trigger.
-      const { writes } = decision;
-      for (let index = 0; index < writes.length; index += 1) {
-        const [key, value] = writes[index] as (typeof writes)[number];
-        api.user.setAppMetadata(key, value);
-      }
+      // Auth0 saves the writes before a redirect, as at the end of the trigger.
+      for (const [key, value] of decision.writes) api.user.setAppMetadata(key, value);
       if (email?.outcome === 'sent') api.user.setAppMetadata(keys.emailedAtKey, formatIsoTime(now()) as string);
       if (decision.outcome !== 'deny' || redirect?.outcome === 'sent') return;
     } catch (error) {
@@ -270,7 +266,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
 
   /** A login the obligation stops, on a gate with the change-password page or reset emails: try them, then conclude. */
   async function stopWithPageOrEmail(event: PostLoginEvent, api: PostLoginApi, decision: GateDecision, userId: string | undefined, now: () => number): Promise<void> {
-    const after: PageAndEmail = { message: resolved.message, redirect: undefined, email: undefined };
+    const after: PageAndEmail = { message: denyMessage, redirect: undefined, email: undefined };
     try {
       if (page !== undefined) {
         // Loaded here, not with the module: only logins the obligation stops pay for it.
@@ -281,7 +277,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
         const { sendResetEmail } = await import('./send-reset-email.js');
         const transport = resetEmail.fetch ?? transportOf(api) ?? globalThis.fetch;
         after.email = await sendResetEmail(event, resetEmail, keys, transport, now());
-        if (after.email.outcome === 'sent' || after.email.outcome === 'cooldown') after.message = resetEmail.sentMessage;
+        if ((after.email.outcome === 'sent' || after.email.outcome === 'cooldown') && sentMessage !== undefined) after.message = sentMessage;
       }
     } catch (error) {
       return denyAfterFault(event, api, after.message, userId, error);
@@ -291,8 +287,8 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
 
   const onExecutePostLogin = async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
     let userId: string | undefined;
-    // The clock is read only when something needs the time (most logins do not), and then once: the
-    // reset email's cooldown and stamp see the instant the decision saw.
+    // The clock is read once, when something needs the time: the reset email's cooldown and stamp
+    // see the instant the decision saw.
     let readAt: number | undefined;
     const now = () => (readAt ??= Date.now());
     let decision: GateDecision;
@@ -300,11 +296,10 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       userId = readUserId(event);
       decision = decideFirstLogin(event, resolved, now);
     } catch (error) {
-      return denyAfterFault(event, api, resolved.message, userId, error);
+      return denyAfterFault(event, api, denyMessage, userId, error);
     }
     // Only a deny because of the obligation says when it began (first login, flag, rules), and only
-    // such a login may go to the page or get an email: the one case that waits for anything. Apart,
-    // so that no other login awaits — an await anywhere in this function costs every login. A
+    // such a login may go to the page or get an email: the one case that waits for anything. A
     // warning (`warn`, with `due`) is only logged: no page, no email, no write of its own.
     if (enforce && decision.outcome === 'deny' && decision.since !== undefined && (page !== undefined || resetEmail !== undefined)) {
       return stopWithPageOrEmail(event, api, decision, userId, now);
@@ -330,7 +325,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       emit({ decision: 'deny', reason: 'internal-error', ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, detail: describeThrown(error) });
       if (!enforce) return;
     }
-    deny(api, event, resolved.message, emit, resolved.mode, userId);
+    deny(api, event, denyMessage, emit, resolved.mode, userId);
   };
 
   // The build is minified; keep the names in stack traces and in `handler.name`.

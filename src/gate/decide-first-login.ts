@@ -66,26 +66,9 @@ function malformed(detail: string): GateDecision {
   return { outcome: 'deny', reason: 'malformed-event', writes: [], detail };
 }
 
-/** The outcomes that write nothing, allocated once: the gate runs on every login. */
-const constant = (outcome: GateDecision['outcome'], reason: GateReason): GateDecision =>
-  Object.freeze({ outcome, reason, writes: Object.freeze([]) });
-const NOT_GATED = constant('allow', 'connection-not-gated');
-const OBLIGATION_MET = constant('allow', 'obligation-met');
-const NOT_FLAGGED = constant('allow', 'not-flagged');
-const PASSWORD_SET_BEFORE_FIRST_LOGIN = constant('allow', 'password-set-before-first-login');
-const PASSKEY_LOGIN = constant('allow', 'passkey-login');
-const NO_WRITES: GateDecision['writes'] = Object.freeze([]);
+const allow = (reason: GateReason): GateDecision => ({ outcome: 'allow', reason, writes: [] });
 
-const isAbsent = (value: unknown) => value === undefined || value === null;
 const CHANGED_NOT_A_TIME = 'event.user.last_password_reset is not a time';
-
-/** A `last_password_reset` that is present but not a time. */
-const NOT_A_TIME: unique symbol = Symbol('not a time');
-/** `last_password_reset` as an instant: `undefined` when absent, {@link NOT_A_TIME} when present but not a time. */
-function changedInstant(changed: unknown): IsoInstant | undefined | typeof NOT_A_TIME {
-  const at = toIsoInstant(changed);
-  return at === undefined && !isAbsent(changed) ? NOT_A_TIME : at;
-}
 
 /**
  * Whether the user signed in with a passkey and used no password in the session. Auth0's post-login
@@ -113,10 +96,9 @@ const isLoginCount = (value: unknown): value is number => typeof value === 'numb
 /**
  * The gate's decision for one post-login event: a pure function of the event, the resolved
  * options and the current time (epoch milliseconds), which it asks `now` for at most once, and only
- * when the decision depends on it (a first login, the tenant-wide rules): reading the system clock
- * costs more than the rest of most logins' decision. It never throws; an event it cannot read, or
- * one that holds something impossible, is a `deny` with reason `malformed-event` and a `detail`.
- * Each event field is read once.
+ * when the decision depends on it (a first login, the tenant-wide rules). It never throws; an event
+ * it cannot read, or one that holds something impossible, is a `deny` with reason `malformed-event`
+ * and a `detail`. Each event field is read once.
  *
  * For a login on a gated connection, with `value = app_metadata[flag]` (own property only),
  * `changed = user.last_password_reset`, `since = app_metadata[<flag>At] ?? user.created_at` and
@@ -134,100 +116,87 @@ const isLoginCount = (value: unknown): value is number => typeof value === 'numb
  */
 export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, now: () => number): GateDecision {
   if (!isRecord(event)) return malformed('event is not an object');
-  const { connection, user, stats } = event;
+  const { connection, user, stats, authentication } = event;
   if (!isRecord(connection)) return malformed('event.connection is missing');
   const { strategy, name } = connection;
   if (typeof strategy !== 'string') return malformed('event.connection.strategy is missing');
   // Only database connections hold an Auth0 password; gating anyone else locks them out for good.
-  if (strategy !== 'auth0') return NOT_GATED;
+  if (strategy !== 'auth0') return allow('connection-not-gated');
   if (options.connections !== undefined) {
     // The option names connections; a database login whose connection has no name cannot be
     // placed in or out of the list: fail closed.
     if (typeof name !== 'string') return malformed('event.connection.name is missing');
-    if (!options.connections.has(name)) return NOT_GATED;
+    if (!options.connections.has(name)) return allow('connection-not-gated');
   }
   // 0. The tenant may let a login that used no password through.
-  if (options.exemptPasskeyLogins && isPasskeyLogin(event.authentication)) return PASSKEY_LOGIN;
+  if (options.exemptPasskeyLogins && isPasskeyLogin(authentication)) return allow('passkey-login');
 
   if (!isRecord(user)) return malformed('event.user is missing');
-  const { app_metadata: rawAppMetadata, last_password_reset: changed, created_at: createdAt } = user;
-  const appMetadata = rawAppMetadata ?? {};
+  const { app_metadata: appMetadataOrNull, last_password_reset: changed, created_at: createdAt, user_id: userId } = user;
+  const appMetadata = appMetadataOrNull ?? {};
   if (!isRecord(appMetadata)) return malformed('event.user.app_metadata is not an object');
-
   const { keys, rules } = options;
   const value = ownValue(appMetadata, keys.flag);
-  if (value === false && rules === undefined) return OBLIGATION_MET;
+  if (value === false && rules === undefined) return allow('obligation-met');
 
-  // Parsed at most once, and only where it matters — a flagged user, a first login, the rules — where
-  // it must be a time; a returning user's login (the most common) never parses it.
-  let changedAt: IsoInstant | undefined | typeof NOT_A_TIME | null = null;
+  // When the user last changed the password: `undefined` if never. A value that is there but is no
+  // time fails only the decisions that need it.
+  const changedAt = toIsoInstant(changed);
+  const changedIsNoTime = changedAt === undefined && changed !== undefined && changed !== null;
 
-  // 1. The flag.
-  let healed: GateDecision | undefined;
-  let setBeforeFirstLogin = false;
+  // What this login gets unless a rule of step 3 stops it.
+  let reason: GateReason = value === false ? 'obligation-met' : 'not-flagged';
+  let writes: GateDecision['writes'] = [];
+  let detail: string | undefined;
+
   if (isFlagValue(value)) {
-    changedAt = changedInstant(changed);
-    if (changedAt === NOT_A_TIME) return malformed(CHANGED_NOT_A_TIME);
+    // 1. The flag.
+    if (changedIsNoTime) return malformed(CHANGED_NOT_A_TIME);
     const since = obligationStart(appMetadata, keys, createdAt);
     if (since.at === undefined) return malformed('event.user.created_at is not a time');
     // A <flag>At set by hand that is not a time: measured from created_at, as when it is absent (as
     // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
-    const detail = since.from === 'created-at-instead' ? `${keys.flaggedAtKey} is not a time; measured from created_at` : undefined;
+    if (since.from === 'created-at-instead') detail = `${keys.flaggedAtKey} is not a time; measured from created_at`;
     if (!changedSince(changedAt, since.at)) {
       const by = requestedBy(appMetadata, keys);
-      return {
-        outcome: 'deny',
-        reason: 'flagged',
-        writes: NO_WRITES,
-        since: since.at,
-        ...(by === undefined ? {} : { by }),
-        ...(detail === undefined ? {} : { detail }),
-      };
+      return { outcome: 'deny', reason: 'flagged', writes: [], since: since.at, ...(by === undefined ? {} : { by }), ...(detail === undefined ? {} : { detail }) };
     }
     // The user did change the password and the clearer has not run (or failed): heal.
-    healed = { outcome: 'allow', reason: 'password-changed', writes: [[keys.flag, false]], ...(detail === undefined ? {} : { detail }) };
+    reason = 'password-changed';
+    writes = [[keys.flag, false]];
   } else if (value !== false && options.flagOnFirstLogin) {
     // 2. The first login.
     const loginsCount = isRecord(stats) ? stats['logins_count'] : undefined;
     if (!isLoginCount(loginsCount)) return malformed('event.stats.logins_count is not a positive integer');
     if (loginsCount === 1) {
-      changedAt = changedInstant(changed);
-      if (changedAt === NOT_A_TIME) return malformed(CHANGED_NOT_A_TIME);
+      if (changedIsNoTime) return malformed(CHANGED_NOT_A_TIME);
       if (changedAt === undefined) {
         const flaggedAt = isoInstantOf(now());
-        if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: NO_WRITES, detail: 'the clock does not read a time' };
+        if (flaggedAt === undefined) return { outcome: 'deny', reason: 'internal-error', writes: [], detail: 'the clock does not read a time' };
         return { outcome: 'deny', reason: 'first-login', writes: [[keys.flag, true], [keys.flaggedAtKey, flaggedAt]], since: flaggedAt };
       }
-      if (rules === undefined) return PASSWORD_SET_BEFORE_FIRST_LOGIN;
-      setBeforeFirstLogin = true;
+      reason = 'password-set-before-first-login';
     }
   }
 
-  // 3. The tenant-wide rules: from the event alone, no Management API request.
+  // 3. The tenant-wide rules, from the event alone (no Management API request). A flag healed in
+  // step 1 is cleared all the same: that obligation is met.
   if (rules !== undefined) {
-    if (changedAt === null) changedAt = changedInstant(changed);
-    if (changedAt === NOT_A_TIME) return malformed(CHANGED_NOT_A_TIME);
+    if (changedIsNoTime) return malformed(CHANGED_NOT_A_TIME);
     const setAt = changedAt ?? toIsoInstant(createdAt);
     if (setAt === undefined) return malformed('event.user.created_at is not a time');
     const at = now();
     // The user id places the user in a `graceDays` spread.
-    const userId = user['user_id'];
-    // A healed flag is cleared all the same: that obligation is met.
-    const writes = healed?.writes ?? NO_WRITES;
     const broken = ruleObligation(setAt, rules, at, userId);
     if (broken !== undefined) {
-      const reason = broken.rule === 'passwords-set-before' ? 'passwords-set-before' : 'password-too-old';
-      return { outcome: 'deny', reason, writes, since: broken.since };
+      return { outcome: 'deny', reason: broken.rule === 'passwords-set-before' ? 'passwords-set-before' : 'password-too-old', writes, since: broken.since };
     }
     const soon = ruleWarning(setAt, rules, at, userId);
     if (soon !== undefined) {
-      const reason = soon.rule === 'passwords-set-before' ? 'passwords-set-before-grace' : 'password-expires-soon';
-      return { outcome: 'warn', reason, writes, due: soon.due };
+      return { outcome: 'warn', reason: soon.rule === 'passwords-set-before' ? 'passwords-set-before-grace' : 'password-expires-soon', writes, due: soon.due };
     }
   }
 
   // 4. Nothing stops this login.
-  if (healed !== undefined) return healed;
-  if (value === false) return OBLIGATION_MET;
-  return setBeforeFirstLogin ? PASSWORD_SET_BEFORE_FIRST_LOGIN : NOT_FLAGGED;
+  return { outcome: 'allow', reason, writes, ...(detail === undefined ? {} : { detail }) };
 }

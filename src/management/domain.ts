@@ -79,3 +79,18 @@ export function parseTenantDomain(value: string): TenantDomain | { readonly prob
   // A loopback host is a local stand-in; no real tenant serves TLS there.
   return { host, origin: `${loopback && scheme !== 'https' ? 'http' : 'https'}://${host}` };
 }
+
+/**
+ * A `fetch` that sends requests built as `https://{host}/…` to the tenant's origin: the same
+ * `transport` for a real tenant; for a loopback one (a local stand-in), its `http://` origin.
+ */
+export function towardsOrigin(domain: TenantDomain, transport: typeof globalThis.fetch): typeof globalThis.fetch {
+  const secureOrigin = `https://${domain.host}`;
+  if (domain.origin === secureOrigin) return transport;
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.startsWith(`${secureOrigin}/`)) return transport(input, init);
+    const target = `${domain.origin}${url.slice(secureOrigin.length)}`;
+    return transport(input instanceof Request ? new Request(target, input) : target, init);
+  };
+}

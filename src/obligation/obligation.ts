@@ -1,4 +1,4 @@
-import { isoInstantOf, parseIsoTime, toIsoInstant, type IsoInstant } from './time.js';
+import { isoInstantOf, toIsoInstant, type IsoInstant } from './time.js';
 
 /**
  * The one definition of the obligation "change your password at the next sign-in": where it is
@@ -180,7 +180,7 @@ export function passwordRulesFrom(options: PasswordRuleOptions): PasswordRules |
   const cutOff = toIsoInstant(at);
   if (cutOff === undefined && days === undefined) return undefined;
   return {
-    ...(cutOff === undefined ? {} : { passwordsSetBefore: { at: cutOff, ms: parseIsoTime(cutOff) as number, graceDays } }),
+    ...(cutOff === undefined ? {} : { passwordsSetBefore: { at: cutOff, ms: Date.parse(cutOff), graceDays } }),
     ...(days === undefined ? {} : { maxPasswordAge: { ms: days * DAY_MS, warnMs: warnDays * DAY_MS } }),
   };
 }
@@ -230,19 +230,6 @@ export function graceOffsetDays(userId: unknown, graceDays: number): number {
   return fnv1a32(userId) % (graceDays + 1);
 }
 
-/** The last answer of {@link oldestAllowedAt}: it changes only when the clock's millisecond does. */
-let oldestAllowed: { now: number; maxAgeMs: number; at: IsoInstant | undefined } = { now: Number.NaN, maxAgeMs: Number.NaN, at: undefined };
-
-/**
- * The oldest a password set time may be at `now`: `now - maxAgeMs`, as an instant. Writing it costs
- * more than the rest of a login's decision, and a busy gate decides many logins in one millisecond of
- * `Date.now()`: the last one is kept — exactly, for that millisecond and age.
- */
-function oldestAllowedAt(now: number, maxAgeMs: number): IsoInstant | undefined {
-  if (oldestAllowed.now !== now || oldestAllowed.maxAgeMs !== maxAgeMs) oldestAllowed = { now, maxAgeMs, at: isoInstantOf(now - maxAgeMs) };
-  return oldestAllowed.at;
-}
-
 /** When the cut-off binds this user: the cut-off plus the user's offset in the spread. */
 const cutOffDeadline = (cutOff: NonNullable<PasswordRules['passwordsSetBefore']>, userId: unknown): number =>
   cutOff.ms + graceOffsetDays(userId, cutOff.graceDays) * DAY_MS;
@@ -260,11 +247,9 @@ export function ruleObligation(setAt: IsoInstant, rules: PasswordRules, now: num
     return { rule: 'passwords-set-before', since: cutOff.at };
   }
   if (maxPasswordAge !== undefined) {
-    const oldestAllowed = oldestAllowedAt(now, maxPasswordAge.ms);
-    if (oldestAllowed !== undefined && setAt < oldestAllowed) {
-      // The one case that needs arithmetic: when the password became too old.
-      return { rule: 'max-password-age', since: isoInstantOf((parseIsoTime(setAt) as number) + maxPasswordAge.ms) as IsoInstant };
-    }
+    const tooOldAt = Date.parse(setAt) + maxPasswordAge.ms;
+    // Before `now`: a time the clock has read.
+    if (tooOldAt < now) return { rule: 'max-password-age', since: isoInstantOf(tooOldAt) as IsoInstant };
   }
   return undefined;
 }
@@ -282,7 +267,7 @@ export function ruleWarning(setAt: IsoInstant, rules: PasswordRules, now: number
     if (now < deadline) return warningDue('passwords-set-before', deadline);
   }
   if (maxPasswordAge !== undefined && maxPasswordAge.warnMs > 0) {
-    const deadline = (parseIsoTime(setAt) as number) + maxPasswordAge.ms;
+    const deadline = Date.parse(setAt) + maxPasswordAge.ms;
     if (deadline - maxPasswordAge.warnMs <= now && now <= deadline) return warningDue('max-password-age', deadline);
   }
   return undefined;

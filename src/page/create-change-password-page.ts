@@ -3,7 +3,7 @@ import type { Auth0PasswordOptions } from '../auth0/password-policy.js';
 import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { checkOptions } from '../internal/check-options.js';
-import { signHs256, verifyHs256 } from '../internal/hs256-jwt.js';
+import { signHs256, verifyHs256 } from '../internal/jwt.js';
 import { createLogEmitter, defaultLogOption, type LogEntry } from '../internal/log.js';
 import { PAGE_SESSION_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';

@@ -4,7 +4,7 @@ import type { PostChangePasswordApi } from '../auth0/post-change-password.js';
 import type { PostLoginApi, PostLoginEvent, RedirectTokenPayload } from '../auth0/post-login.js';
 import { attachTransport } from './attach-transport.js';
 import { buildPostLoginEvent } from './events.js';
-import { signHs256, verifyHs256Signature } from '../internal/hs256-jwt.js';
+import { signHs256, verifyHs256Signature } from '../internal/jwt.js';
 import { createMemoryCache, type MemoryCache } from './memory-cache.js';
 import { cloneJson, findInvalidMetadataKey, isPlainObject } from './metadata.js';
 import { testingError, testingTypeError } from './testing-error.js';

@@ -1,4 +1,4 @@
-import { signHs256 } from '../../src/internal/hs256-jwt.js';
+import { signHs256 } from '../../src/internal/jwt.js';
 
 /** Where a page session is for: the tenant's domain (Auth0's `iss`, and the login's host) and the user. */
 export interface PageSessionFor {

@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
 import { OptionsError } from '../../src/errors/index.js';
-import { signHs256, verifyHs256 } from '../../src/internal/hs256-jwt.js';
+import { signHs256, verifyHs256 } from '../../src/internal/jwt.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { createChangePasswordPage } from '../../src/page/create-change-password-page.js';
 import type { ChangePasswordPageOptions } from '../../src/page/options.js';

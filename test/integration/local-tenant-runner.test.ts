@@ -4,7 +4,7 @@ import type { PostLoginEvent } from '../../src/auth0/post-login.js';
 import { ManagementApiError } from '../../src/errors/index.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { LogEntry } from '../../src/internal/log.js';
-import { signHs256 } from '../../src/internal/hs256-jwt.js';
+import { signHs256 } from '../../src/internal/jwt.js';
 import type { LocalTenant, PostLoginActionHandler } from '../../src/testing/local-tenant/index.js';
 import { NEW_PASSWORD, tenantTest as it } from '../helpers/local-tenant.js';
 

@@ -1,12 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
-import { ManagementApiError } from '../../src/errors/index.js';
 import { parseTenantDomain, type TenantDomain } from '../../src/management/domain.js';
 import { openManagementClient, type ManagementClientOptions } from '../../src/management/management-client.js';
 import type { RetryWait } from '../../src/management/resilient-fetch.js';
 import { createMemoryTokenStore } from '../../src/management/token-store.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest as test } from '../helpers/local-tenant.js';
+import { rejectionOf } from '../helpers/management-api-error.js';
 import { closedPort, networkFailure } from '../helpers/network.js';
 
 /** The one Management API client: users exports, their download, waits it announces, hosts it cannot reach. */
@@ -37,12 +37,6 @@ function recording(through: typeof globalThis.fetch) {
     return through(input, init);
   };
   return { sent, transport };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ManagementApiError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ManagementApiError);
-  return error as ManagementApiError;
 }
 
 describe('users exports through the client', () => {

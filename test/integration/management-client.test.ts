@@ -14,7 +14,9 @@ import { passwordChangeEventOf as eventFor, tenantTest } from '../helpers/local-
 // A secret with characters that JSON and URL encoding change, to test every escaped form.
 const SECRET = 'S3cr3t"with\\quotes+plus/slash and space&amp=eq';
 
-const it = tenantTest.override('tenantOptions', { clientSecret: SECRET });
+// extend, not override: a top-level override changes `tenantTest` itself, for the files that run after
+// this one in the same worker (the integration project shares modules: isolate: false).
+const it = tenantTest.extend({ tenantOptions: { clientSecret: SECRET } });
 
 const apiWith = (cache = createMemoryCache()) => ({ cache });
 

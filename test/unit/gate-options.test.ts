@@ -65,6 +65,8 @@ describe('createFirstLoginGate options', () => {
     ['needsPasswordReset', `${P} "options" must be an object or undefined (got "needsPasswordReset")`],
     [null, `${P} "options" must be an object or undefined (got null)`],
     [{ passwordsSetBefore: '20a6-01-15T09:30:00.000Z' }, `${P} "options.passwordsSetBefore" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got "20a6-01-15T09:30:00.000Z")`],
+    // An instant before the year 0000 does not sort as text among the others: no time, not a dropped rule.
+    [{ passwordsSetBefore: '0000-01-01T00:30:00+01:00' }, `${P} "options.passwordsSetBefore" must be an ISO 8601 date-time such as "2026-11-30T00:00:00Z" (got "0000-01-01T00:30:00+01:00")`],
     [{ changePasswordPage: {} }, `${P} "options.changePasswordPage.url" is required: the change-password page’s https:// URL`],
     [{ changePasswordPage: { secret: 'PAGE_KEY' } }, `${P} "options.changePasswordPage.url" is required: the change-password page’s https:// URL`],
   ])('rejects %j with an exact message', (options, message) => {

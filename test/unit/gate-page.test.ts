@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PostLoginApi, PostLoginEvent } from '../../src/auth0/post-login.js';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
 import type { FirstLoginGateOptions } from '../../src/gate/options.js';
-import { signHs256, verifyHs256 } from '../../src/internal/hs256-jwt.js';
+import { signHs256, verifyHs256 } from '../../src/internal/jwt.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { buildPostLoginEvent, type DeepPartial } from '../../src/testing/events.js';
 import { createPostLoginApi, type RecordingPostLoginApi } from '../../src/testing/recording-api.js';

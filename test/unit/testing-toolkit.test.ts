@@ -7,7 +7,7 @@ import {
   SAML_CONNECTION,
   TEST_HOSTNAME,
 } from '../../src/testing/events.js';
-import { signHs256 } from '../../src/internal/hs256-jwt.js';
+import { signHs256 } from '../../src/internal/jwt.js';
 import { AUTH0_CACHE_LIMITS, createMemoryCache } from '../../src/testing/memory-cache.js';
 import { createPostChangePasswordApi, createPostLoginApi, NETWORK_REFUSED_CODE } from '../../src/testing/recording-api.js';
 

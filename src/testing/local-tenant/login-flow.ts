@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { signHs256 } from '../../internal/hs256-jwt.js';
+import { signHs256 } from '../../internal/jwt.js';
 import { connectionKindOf } from '../connection-kind.js';
 import type { ResolvedActions } from './bound-actions.js';
 import { bearerTokenOf, parseParameters, type TenantRequest, type TenantResponse } from './http-messages.js';

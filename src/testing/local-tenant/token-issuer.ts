@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signHs256, verifyHs256Signature } from '../../internal/hs256-jwt.js';
+import { signHs256, verifyHs256Signature } from '../../internal/jwt.js';
 
 /** The claims of an access token the local tenant issues, as in a real Management API token. */
 export interface AccessTokenClaims {

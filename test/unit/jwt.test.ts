@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, generateKeyPair, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { signHs256, verifyHs256 } from '../../src/internal/hs256-jwt.js';
+import { readClaimsUnverified, signHs256, verifyHs256 } from '../../src/internal/jwt.js';
 
-/** Our HS256 tokens against an independent implementation (jose), both ways, and the refusals. */
+/**
+ * Our HS256 tokens against an independent implementation (jose), both ways, and the refusals; and
+ * the claims of a token read without verifying it.
+ */
 const KEY = 'a-shared-key-of-at-least-32-bytes!!';
 const secret = new TextEncoder().encode(KEY);
 const NOW = 1_790_000_000;
@@ -55,5 +58,30 @@ describe('HS256 tokens', () => {
     ['a huge token', 'a'.repeat(10_000), 'malformed'],
   ])('refuses %s', (_name, token, refused) => {
     expect(verifyHs256(token, KEY, NOW)).toEqual({ refused });
+  });
+});
+
+describe('the claims of a token read without verifying it (a Management API access token)', () => {
+  it('are read from a token signed with a key this library does not have, in an algorithm it does not verify', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const token = await new SignJWT({ scope: 'read:users' }).setProtectedHeader({ alg: 'ES256', typ: 'JWT' }).setExpirationTime(NOW + 86_400).sign(privateKey);
+    expect(readClaimsUnverified(token)).toEqual({ scope: 'read:users', exp: NOW + 86_400 });
+    // The verifier refuses the same token: reading is not trusting.
+    expect(verifyHs256(token, KEY, NOW)).toEqual({ refused: 'algorithm' });
+  });
+
+  it('read a payload as any lenient decoder does: padded, which a verified token may not be', () => {
+    const padded = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ exp: NOW + 60 })}==`;
+    expect(readClaimsUnverified(`${padded}.s`)).toEqual({ exp: NOW + 60 });
+    expect(verifyHs256(`${padded}.${createHmac('sha256', KEY).update(padded).digest('base64url')}`, KEY, NOW)).toEqual({ refused: 'malformed' });
+  });
+
+  it.each([
+    ['an opaque token', 'opaque-token-1'],
+    ['a payload that is not JSON', `h.${Buffer.from('not json').toString('base64url')}.s`],
+    ['a payload that is a JSON array', `h.${b64(['exp', NOW])}.s`],
+    ['a payload that is JSON null', `h.${b64(null)}.s`],
+  ])('are none for %s', (_name, token) => {
+    expect(readClaimsUnverified(token)).toEqual({});
   });
 });

@@ -1,12 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * HS256 JSON Web Tokens (RFC 7519 with RFC 7515's HMAC-SHA256), signed and verified with one shared
- * key — the form Auth0's `api.redirect.encodeToken` and `validateToken` use. The change-password page
- * signs and checks its session tokens with it, and the test doubles of Auth0 (the local tenant's
- * access tokens, the recording api's `api.redirect`) sign theirs. Only `HS256` is ever
- * accepted: a token whose header names another algorithm (`none` above all) is refused before its
- * signature is looked at.
+ * JSON Web Tokens (RFC 7519), the library's one place for them. Two jobs, kept apart by name:
+ *
+ * - {@link readClaimsUnverified}: the claims of a token this library only carries — a Management API
+ *   access token, whose lifetime and scopes it reads when the token answer leaves them out. Nothing
+ *   is checked, so nothing read this way may decide whom to trust.
+ * - HS256 (RFC 7515's HMAC-SHA256), signed and verified with one shared key — the form Auth0's
+ *   `api.redirect.encodeToken` and `validateToken` use. The change-password page signs and checks its
+ *   session tokens with it, and the test doubles of Auth0 (the local tenant's access tokens, the
+ *   recording api's `api.redirect`) sign theirs. Only `HS256` is ever accepted: a token whose header
+ *   names another algorithm (`none` above all) is refused before its signature is looked at.
  */
 
 /** Why a token was refused. */
@@ -37,8 +41,12 @@ function decodeCanonical(part: string): Buffer | undefined {
   return bytes.toString('base64url') === part ? bytes : undefined;
 }
 
-function decodeJson(part: string): unknown {
-  const bytes = decodeCanonical(part);
+/**
+ * The JSON value a base64url part of a token spells, or `undefined`. `canonical`: only from the part's
+ * one canonical spelling (for a token being verified); otherwise as any lenient decoder reads it.
+ */
+function decodeJson(part: string, { canonical }: { readonly canonical: boolean }): unknown {
+  const bytes = canonical ? decodeCanonical(part) : Buffer.from(part, 'base64url');
   if (bytes === undefined) return undefined;
   try {
     return JSON.parse(bytes.toString('utf8'));
@@ -49,6 +57,17 @@ function decodeJson(part: string): unknown {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The claims of a JWT, read WITHOUT checking its signature, its algorithm or its expiry; `{}` for an
+ * opaque token, or one whose second part is not a base64url-encoded JSON object.
+ * For a token the library only carries, never for one it must trust: {@link verifyHs256} is for those.
+ */
+export function readClaimsUnverified(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  const claims = payload === undefined ? undefined : decodeJson(payload, { canonical: false });
+  return isRecord(claims) ? claims : {};
+}
 
 /** A token whose form, algorithm and signature are right. */
 export interface VerifiedToken {
@@ -75,7 +94,7 @@ export function verifyHs256Signature(
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return { refused: 'malformed' };
   const [encodedHeader, encodedClaims, encodedSignature] = parts as [string, string, string];
   // Other JWT libraries may order or space the header differently: read it, do not compare bytes.
-  const header = decodeJson(encodedHeader);
+  const header = decodeJson(encodedHeader, { canonical: true });
   if (!isRecord(header)) return { refused: 'malformed' };
   if (header['alg'] !== 'HS256' || (header['typ'] !== undefined && header['typ'] !== 'JWT')) return { refused: 'algorithm' };
   if (header['crit'] !== undefined) return { refused: 'malformed' };
@@ -83,7 +102,7 @@ export function verifyHs256Signature(
   const expected = sign(signedPart, key);
   const given = decodeCanonical(encodedSignature);
   if (given === undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) return { refused: 'signature' };
-  const claims = decodeJson(encodedClaims);
+  const claims = decodeJson(encodedClaims, { canonical: true });
   return isRecord(claims) ? { claims, signedPart } : { refused: 'malformed' };
 }
 
