@@ -92,6 +92,7 @@ export function checkUser(answer: unknown, userId: string): UserSnapshot | Answe
   if (!isRecord(appMetadata)) return malformed('app_metadata is not an object');
   const identities = answer['identities'] ?? [];
   if (!Array.isArray(identities)) return malformed('identities is not an array');
+  const sent = PROFILE_FIELDS.filter((field) => Object.hasOwn(answer, field));
   return {
     userId,
     appMetadata,
@@ -99,7 +100,7 @@ export function checkUser(answer: unknown, userId: string): UserSnapshot | Answe
     lastPasswordReset: answer['last_password_reset'],
     identities,
     email: answer['email'],
-    profile: Object.fromEntries(PROFILE_FIELDS.filter((field) => Object.hasOwn(answer, field)).map((field) => [field, answer[field]])),
+    ...(sent.length === 0 ? {} : { profile: Object.fromEntries(sent.map((field) => [field, answer[field]])) }),
   };
 }
 
