@@ -15,11 +15,8 @@ const library: Options = {
   clean: false,
   target: 'node20',
   platform: 'node',
-  // zod is a devDependency on purpose: the administrator tools bundle it (zod/mini, tree-shaken);
-  // the Actions' entry checks its options without it (see src/internal/check-options.ts), so the gate
-  // costs milliseconds to load. `auth0` is a dependency and stays external; only the clearer
-  // loads it, lazily.
-  noExternal: ['zod'],
+  // `auth0` is the one dependency and stays external; only the code that talks to the Management API
+  // loads it, lazily. Options are checked by our own small functions (src/internal/check-options.ts).
   external: ['auth0'],
   // Split so the Management API code is a separate chunk that only the clearer loads, lazily.
   splitting: true,

@@ -7,7 +7,7 @@
 //
 // "Changed" is by content, not by modification time: a hash of every file dist/ is built from (src/,
 // scripts/, the build and TypeScript configs, package.json for the version and the exports, the lockfile
-// for the bundled zod), and of dist/ as the last build left it (a dist/ edited or deleted by hand is rebuilt). A
+// for the build tools and the devDependency the password lists come from), and of dist/ as the last build left it (a dist/ edited or deleted by hand is rebuilt). A
 // `git checkout` back and forth, which touches every file's time, costs no rebuild. The stamp lives in
 // node_modules/.cache, so `npm ci` (which empties node_modules) starts from a clean slate.
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
-import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { parseOptions } from '../internal/parse-options.js';
+import { OptionsError } from '../errors/options-error.js';
+import { checkOptions, type OptionChecks } from '../internal/check-options.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
 import {
   DEFAULT_FLAG,
@@ -9,9 +9,9 @@ import {
   type PasswordRules,
 } from '../obligation/obligation.js';
 import {
-  passwordChangeStatusOptionsSchema,
-  requirePasswordChangeOptionsSchema,
-  waivePasswordChangeOptionsSchema,
+  passwordChangeStatusOptionChecks,
+  requirePasswordChangeOptionChecks,
+  waivePasswordChangeOptionChecks,
   type AdminConnectionOptions,
   type PasswordChangeAdminOptions,
   type PasswordChangeStatusOptions,
@@ -78,39 +78,16 @@ export interface StatusConfig extends AdminConnectionConfig {
   readonly policyOptions: Pick<PasswordChangeStatusOptions, 'passwordsSetBefore' | 'maxPasswordAgeDays'>;
 }
 
-const SECRET_OPTIONS = ['clientSecret', 'temporaryPassword'] as const;
-
 /**
- * The secrets are checked apart from the schema: a schema message quotes the rejected value, and
- * these must never be quoted, not even when they are of the wrong type.
+ * Checks the options of a tool (every problem named, no secret quoted) and reads the domain, which
+ * the checks have found readable.
  */
-function secretIssues(caller: AdminCaller, options: Record<string, unknown>): OptionsIssue[] {
-  const issues: OptionsIssue[] = [];
-  for (const key of SECRET_OPTIONS) {
-    if (key === 'temporaryPassword' && caller !== 'requirePasswordChange') continue;
-    const value = options[key];
-    if (value === undefined && key === 'temporaryPassword') continue;
-    if (typeof value !== 'string' || value.length === 0) {
-      const expected =
-        value === undefined ? 'is required: a non-empty string' : 'must be a non-empty string (the value is not shown)';
-      issues.push({ code: value === undefined ? 'invalid_type' : 'invalid_value', path: `options.${key}`, expected });
-    }
-  }
-  return issues;
-}
-
-/** Checks the options common to every tool (the secrets apart from the schema), and the domain. */
-function parseCommon<Parsed extends AdminConnectionOptions>(caller: AdminCaller, schema: Parameters<typeof parseOptions>[1], options: unknown): { parsed: Parsed; domain: TenantDomain } {
-  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
-  const issues = isObject ? secretIssues(caller, options as Record<string, unknown>) : [];
-  if (issues.length > 0) throw new OptionsError(caller, issues);
-  // Not an object: parseOptions says so. Undefined: parsed as {}, so every required option is named.
-  const parsed = parseOptions(caller, schema, options) as Parsed;
+function parseCommon<Parsed extends AdminConnectionOptions>(caller: AdminCaller, checks: OptionChecks<Parsed>, options: unknown): { parsed: Parsed; domain: TenantDomain } {
+  const parsed = checkOptions(caller, checks, options);
   const domain = parseTenantDomain(parsed.domain);
   if ('problem' in domain) {
-    // Never quoted: swapped environment variables put the client secret here.
-    const expected = `${domain.problem}: it must be ${DOMAIN_EXPECTED}`;
-    throw new OptionsError(caller, [{ code: 'invalid_format', path: 'options.domain', expected }]);
+    // Not reached (the domain's check reports every problem), but a domain is never used unread.
+    throw new OptionsError(caller, [{ code: 'custom', path: 'options.domain', expected: `${domain.problem}: it must be ${DOMAIN_EXPECTED}` }]);
   }
   return { parsed, domain };
 }
@@ -160,8 +137,11 @@ function selectionOf(users: RequirePasswordChangeOptions['users']): JobSelection
  * any request, and applies the defaults. Throws an {@link OptionsError} naming every problem.
  */
 export function resolveJobConfig(caller: 'requirePasswordChange' | 'waivePasswordChange', options: unknown): PasswordChangeJobConfig {
-  const schema = caller === 'requirePasswordChange' ? requirePasswordChangeOptionsSchema : waivePasswordChangeOptionsSchema;
-  const { parsed, domain } = parseCommon<RequirePasswordChangeOptions>(caller, schema, options);
+  // A waive's table lacks the options only a requirement takes: they are refused as unknown.
+  const { parsed, domain }: { parsed: RequirePasswordChangeOptions; domain: TenantDomain } =
+    caller === 'requirePasswordChange'
+      ? parseCommon(caller, requirePasswordChangeOptionChecks, options)
+      : parseCommon(caller, waivePasswordChangeOptionChecks, options);
   const connection = connectionConfig(caller, parsed, domain);
   const { users, dryRun = false, exclude = [], concurrency = defaultConcurrency(connection.rate) } = parsed;
   return {
@@ -182,7 +162,7 @@ export function resolveJobConfig(caller: 'requirePasswordChange' | 'waivePasswor
 /** Checks the options of {@link passwordChangeStatus} once, before any request. */
 export function resolveStatusConfig(options: unknown): StatusConfig {
   const caller = 'passwordChangeStatus';
-  const { parsed, domain } = parseCommon<PasswordChangeStatusOptions>(caller, passwordChangeStatusOptionsSchema, options);
+  const { parsed, domain } = parseCommon(caller, passwordChangeStatusOptionChecks, options);
   const { passwordsSetBefore, maxPasswordAgeDays } = parsed;
   return {
     ...connectionConfig(caller, parsed, domain),

@@ -1,6 +1,17 @@
-import * as z from 'zod/mini';
-import { fetchOptionSchema, integerIn, flagSchema } from '../internal/schemas.js';
+import {
+  booleanCheck,
+  fetchCheck,
+  flagCheck,
+  functionCheck,
+  integerCheck,
+  NOT_SHOWN,
+  required,
+  type Check,
+  type OptionChecks,
+} from '../internal/check-options.js';
 import { CONTROL_CHARACTER } from '../internal/control-characters.js';
+import { DOMAIN_EXPECTED, parseTenantDomain } from '../management/domain.js';
+import { isRecord } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
 import type {
   PasswordChangeRunProgress,
@@ -215,34 +226,49 @@ export const isUserId = (value: unknown): value is string =>
 
 export const USER_ID_EXPECTED = 'must be an Auth0 user id such as "auth0|64b7f0c2a1d3e4f5a6b7c8d9" (provider|id, no spaces)';
 
-const userIdSchema = z.string({ error: USER_ID_EXPECTED }).check(z.refine(isUserId, { error: USER_ID_EXPECTED }));
+const userIdCheck: Check<string> = (value, report) => {
+  if (!isUserId(value)) report(USER_ID_EXPECTED, value);
+};
 
-const nonEmptyString = (what: string) =>
-  z.string({ error: `must be ${what}` }).check(z.minLength(1, { error: `must be ${what}` }));
-
-const callbackSchema = <T>() =>
-  z.custom<T>((value) => typeof value === 'function', { error: 'must be a function' });
+const CONNECTION_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,126}[A-Za-z0-9])?$/;
 
 /** A connection's name, as Auth0 allows them: letters, digits and inner hyphens, at most 128. */
-export const connectionNameSchema = nonEmptyString('a connection name such as "Username-Password-Authentication"').check(
-  z.refine((name) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,126}[A-Za-z0-9])?$/.test(name), {
-    error: 'must be a connection name: letters, digits and inner hyphens, at most 128 characters',
-  }),
-);
+const connectionNameCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || value.length === 0) report('must be a connection name such as "Username-Password-Authentication"', value);
+  else if (!CONNECTION_NAME.test(value)) report('must be a connection name: letters, digits and inner hyphens, at most 128 characters', value);
+};
 
-const usersSchema = z.union(
-  [
-    userIdSchema,
-    z.array(userIdSchema).check(z.minLength(1, { error: 'must list at least one user id' })),
-    z.strictObject({ query: nonEmptyString('a non-empty user search query (Lucene syntax)') }),
-    z.strictObject({ all: z.literal(true, { error: 'must be true' }) }),
-    z.strictObject({ connection: connectionNameSchema }),
-  ],
-  {
-    error:
-      'must be a user id, an array of user ids, { query: "<user search query>" }, { all: true } or { connection: "<connection name>" }',
+const USERS_EXPECTED =
+  'must be a user id, an array of user ids, { query: "<user search query>" }, { all: true } or { connection: "<connection name>" }';
+
+/** The object forms of {@link UserSelection}, each by its one key. */
+const selectionChecks: Readonly<Record<'query' | 'all' | 'connection', Check<unknown>>> = {
+  query: (value, report) => {
+    if (typeof value !== 'string' || value.length === 0) report('must be a non-empty user search query (Lucene syntax)', value);
   },
-);
+  all: (value, report) => {
+    if (value !== true) report('must be true', value);
+  },
+  connection: connectionNameCheck as Check<unknown>,
+};
+
+/** `users`: an id, a list of ids, or an object whose one key says which form it is. */
+const usersCheck: Check<UserSelection> = (value, report) => {
+  if (typeof value === 'string') return userIdCheck(value, report);
+  if (Array.isArray(value)) {
+    if (value.length === 0) report('must list at least one user id', value);
+    value.forEach((userId, index) => userIdCheck(userId, (expected, input) => report(expected, input, [index])));
+    return;
+  }
+  const forms = isRecord(value) ? (['query', 'all', 'connection'] as const).filter((key) => Object.hasOwn(value, key)) : [];
+  const [form] = forms;
+  if (!isRecord(value) || form === undefined || forms.length > 1) return report(USERS_EXPECTED, value);
+  // `{ query }`, `{ all: true }` or `{ connection }`: the key it has says which, and nothing else may be there.
+  for (const key of Object.keys(value)) {
+    if (key !== form) report(`is not a known option (known: ${form})`, undefined, [key]);
+  }
+  selectionChecks[form](value[form], (expected, input) => report(expected, input, [form]));
+};
 
 /** More users in flight than this would be more than any plan's rate needs. */
 export const MAX_CONCURRENCY = 200;
@@ -257,70 +283,90 @@ export const MAX_RATE = 1000;
 export const RATE_EXPECTED = `must be a number of requests per second from ${MIN_RATE} to ${MAX_RATE}`;
 
 /** Requests per second. */
-const rateSchema = z.custom<number>(
-  (value) => typeof value === 'number' && Number.isFinite(value) && value >= MIN_RATE && value <= MAX_RATE,
-  { error: RATE_EXPECTED },
-);
-
-/** From a second (tests) to Auth0's own 24 hours of job data. */
-export const exportTimeoutSchema = integerIn(1_000, 24 * 60 * 60 * 1000, ' (milliseconds)');
-
-const connectionShape = {
-  domain: nonEmptyString('the canonical tenant domain, such as "acme.eu.auth0.com"'),
-  clientId: nonEmptyString('a non-empty string'),
-  // Checked before the schema runs, so that no message ever quotes it.
-  clientSecret: z.string(),
-  flag: z.optional(flagSchema),
-  rate: z.optional(rateSchema),
-  fetch: z.optional(fetchOptionSchema),
-  requestTimeoutMs: z.optional(integerIn(100, 120_000, ' (milliseconds)')),
-  maxAttempts: z.optional(integerIn(1, 10, '')),
-  signal: z.optional(
-    z.custom<AbortSignal>((value) => value instanceof AbortSignal, { error: 'must be an AbortSignal' }),
-  ),
-  exportTimeoutMs: z.optional(exportTimeoutSchema),
-  onExport: z.optional(callbackSchema<NonNullable<AdminConnectionOptions['onExport']>>()),
-  onWait: z.optional(callbackSchema<NonNullable<AdminConnectionOptions['onWait']>>()),
+const rateCheck: Check<number> = (value, report) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < MIN_RATE || value > MAX_RATE) report(RATE_EXPECTED, value);
 };
 
-// In the order the options are documented: messages list the known ones.
-const { domain, clientId, clientSecret, flag, ...connectionRest } = connectionShape;
-const commonShape = {
-  domain,
-  clientId,
-  clientSecret,
-  users: usersSchema,
-  flag,
-  dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
-  exclude: z.optional(z.array(z.string({ error: 'must be a user id' }), { error: 'must be an array of user ids' })),
-  ...connectionRest,
-  concurrency: z.optional(integerIn(1, MAX_CONCURRENCY, '')),
-  onStart: z.optional(callbackSchema<NonNullable<PasswordChangeAdminOptions['onStart']>>()),
-  onUser: z.optional(callbackSchema<NonNullable<PasswordChangeAdminOptions['onUser']>>()),
+/** A secret: never quoted, not even when it is of the wrong type. */
+const secretCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || value.length === 0) report('must be a non-empty string (the value is not shown)', NOT_SHOWN);
+};
+
+/**
+ * The tenant domain, as `parseTenantDomain` reads it. A string is named by its problem, never quoted:
+ * swapped environment variables put the client secret here.
+ */
+const domainCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || value.length === 0) return report('must be the canonical tenant domain, such as "acme.eu.auth0.com"', value);
+  const domain = parseTenantDomain(value);
+  if ('problem' in domain) report(`${domain.problem}: it must be ${DOMAIN_EXPECTED}`, NOT_SHOWN);
 };
 
 export const ISO_TIME_EXPECTED = 'must be an ISO 8601 time such as "2026-03-01T00:00:00Z"';
-const isoTimeSchema = z.string({ error: ISO_TIME_EXPECTED }).check(z.refine((value) => parseIsoTime(value) !== undefined, { error: ISO_TIME_EXPECTED }));
-
-/** The schema of {@link RequirePasswordChangeOptions}; a type test keeps the two in step. */
-export const requirePasswordChangeOptionsSchema = z.strictObject({
-  ...commonShape,
-  // Checked before the schema runs, like clientSecret.
-  temporaryPassword: z.optional(z.string()),
-  skipWaivedSince: z.optional(isoTimeSchema),
-  revokeSessions: z.optional(z.boolean({ error: 'must be true or false' })),
-});
-
-/** The schema of {@link WaivePasswordChangeOptions}. */
-export const waivePasswordChangeOptionsSchema = z.strictObject(commonShape);
+const isoTimeCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || parseIsoTime(value) === undefined) report(ISO_TIME_EXPECTED, value);
+};
 
 /** The longest `maxPasswordAgeDays`: ten years. */
 export const MAX_PASSWORD_AGE_DAYS = 3650;
 
-/** The schema of {@link PasswordChangeStatusOptions}. */
-export const passwordChangeStatusOptionsSchema = z.strictObject({
-  ...connectionShape,
-  connection: z.optional(connectionNameSchema),
-  passwordsSetBefore: z.optional(isoTimeSchema),
-  maxPasswordAgeDays: z.optional(integerIn(1, MAX_PASSWORD_AGE_DAYS, ' (days)')),
-});
+// In the order the options are documented: messages list the known ones in this order.
+const { domain, clientId, clientSecret, flag, ...connectionRest } = {
+  domain: required('the canonical tenant domain, such as "acme.eu.auth0.com"', domainCheck),
+  clientId: required<string>('a non-empty string', (value, report) => {
+    if (typeof value !== 'string' || value.length === 0) report('must be a non-empty string', value);
+  }),
+  clientSecret: required('a non-empty string', secretCheck),
+  flag: flagCheck,
+  rate: rateCheck,
+  fetch: fetchCheck,
+  requestTimeoutMs: integerCheck(100, 120_000, ' (milliseconds)'),
+  maxAttempts: integerCheck(1, 10, ''),
+  signal: ((value, report) => {
+    if (!(value instanceof AbortSignal)) report('must be an AbortSignal', value);
+  }) as Check<AbortSignal>,
+  // From a second (tests) to Auth0's own 24 hours of job data.
+  exportTimeoutMs: integerCheck(1_000, 24 * 60 * 60 * 1000, ' (milliseconds)'),
+  onExport: functionCheck<NonNullable<AdminConnectionOptions['onExport']>>(),
+  onWait: functionCheck<NonNullable<AdminConnectionOptions['onWait']>>(),
+} satisfies OptionChecks<AdminConnectionOptions>;
+
+/** The checks of {@link WaivePasswordChangeOptions}: one per option, typed against the interface. */
+export const waivePasswordChangeOptionChecks: OptionChecks<WaivePasswordChangeOptions> = {
+  domain,
+  clientId,
+  clientSecret,
+  users: required(USERS_EXPECTED.replace(/^must be /, ''), usersCheck),
+  flag,
+  dryRun: booleanCheck,
+  exclude: (value, report) => {
+    if (!Array.isArray(value)) return report('must be an array of user ids', value);
+    value.forEach((userId, index) => {
+      if (typeof userId !== 'string') report('must be a user id', userId, [index]);
+    });
+  },
+  ...connectionRest,
+  concurrency: integerCheck(1, MAX_CONCURRENCY, ''),
+  onStart: functionCheck<NonNullable<PasswordChangeAdminOptions['onStart']>>(),
+  onUser: functionCheck<NonNullable<PasswordChangeAdminOptions['onUser']>>(),
+};
+
+/** The checks of {@link RequirePasswordChangeOptions}. */
+export const requirePasswordChangeOptionChecks: OptionChecks<RequirePasswordChangeOptions> = {
+  ...waivePasswordChangeOptionChecks,
+  temporaryPassword: secretCheck,
+  skipWaivedSince: isoTimeCheck,
+  revokeSessions: booleanCheck,
+};
+
+/** The checks of {@link PasswordChangeStatusOptions}. */
+export const passwordChangeStatusOptionChecks: OptionChecks<PasswordChangeStatusOptions> = {
+  domain,
+  clientId,
+  clientSecret,
+  flag,
+  ...connectionRest,
+  connection: connectionNameCheck,
+  passwordsSetBefore: isoTimeCheck,
+  maxPasswordAgeDays: integerCheck(1, MAX_PASSWORD_AGE_DAYS, ' (days)'),
+};

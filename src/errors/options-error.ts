@@ -6,7 +6,7 @@ export interface OptionsIssue {
   path: string;
   /** What was expected, e.g. `must be a boolean`. */
   expected: string;
-  /** The validator's own code for the problem (`invalid_type`, `unrecognized_keys`, …). */
+  /** The kind of problem: `custom` for what the option checks find; a few found apart have their own (`invalid_value`, `too_big`, `invalid_format`). */
   code: string;
 }
 
@@ -16,8 +16,9 @@ export function describeIssues(issues: readonly OptionsIssue[]): string {
 }
 
 /**
- * Thrown by the factories and the administrator tools when their options are not valid — for the
- * Actions, that is when the Action's module loads, before any user logs in.
+ * Thrown by the factories, the page, the administrator tools and the testing toolkit when their
+ * options (or other arguments) are not valid — for the Actions, that is when the Action's module
+ * loads, before any user logs in.
  */
 export class OptionsError extends ForcePasswordResetError {
   override name = 'OptionsError' as const;

@@ -81,7 +81,8 @@ export {
   type TenantRoute,
   type TenantSession,
   type TenantUser,
-  type TriggerCaches,
   type UserStore,
 } from './local-tenant/index.js';
 export type { PasswordPolicy, PasswordStrength } from '../auth0/password-policy.js';
+// This entry is built apart, with its own copy of the error classes: `toThrow(OptionsError)` needs this one.
+export { OptionsError, type OptionsIssue } from '../errors/options-error.js';

@@ -4,6 +4,7 @@ import type { PostChangePasswordApi } from '../auth0/post-change-password.js';
 import type { PostLoginApi, PostLoginEvent, RedirectTokenPayload } from '../auth0/post-login.js';
 import { attachTransport } from './attach-transport.js';
 import { buildPostLoginEvent } from './events.js';
+import { checkOptions, fetchCheck, type Check, type OptionChecks } from '../internal/check-options.js';
 import { signHs256, verifyHs256Signature } from '../internal/jwt.js';
 import { createMemoryCache, type MemoryCache } from './memory-cache.js';
 import { cloneJson, findInvalidMetadataKey, isPlainObject } from './metadata.js';
@@ -172,6 +173,35 @@ export interface RecordingPostChangePasswordApi extends PostChangePasswordApi {
   readonly blockedRequests: readonly BlockedRequest[];
 }
 
+/** An `api.cache` such as {@link createMemoryCache} makes (the tests read its `entries()`). */
+const cacheCheck: Check<MemoryCache> = (value, report) => {
+  const cache = value as Partial<Record<keyof MemoryCache, unknown>> | null;
+  const isCache = typeof cache === 'object' && cache !== null && (['get', 'set', 'delete', 'entries', 'clear'] as const).every((method) => typeof cache[method] === 'function');
+  if (!isCache) report('must be an api.cache such as createMemoryCache() returns', value);
+};
+
+const nonEmptyText =
+  (expected: string): Check<string> =>
+  (value, report) => {
+    if (typeof value !== 'string' || value === '') report(expected, value);
+  };
+
+/** The checks of {@link RecordingApiOptions}: one per option, typed against the interface. */
+export const recordingApiOptionChecks: OptionChecks<RecordingApiOptions> = {
+  cache: cacheCheck,
+  fetch: fetchCheck,
+};
+
+/** The checks of {@link PostLoginApiOptions}. */
+export const postLoginApiOptionChecks: OptionChecks<PostLoginApiOptions> = {
+  event: (value, report) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) report('must be a post-login event, such as buildPostLoginEvent() returns', value);
+  },
+  ...recordingApiOptionChecks,
+  state: nonEmptyText('must be a non-empty string'),
+  tenantDomain: nonEmptyText('must be a host name such as "acme.auth0.test"'),
+};
+
 /** The code on the `cause` of a request a recording api refused. */
 export const NETWORK_REFUSED_CODE = 'AFPR_TEST_NETWORK_REFUSED';
 
@@ -277,12 +307,13 @@ function validateSessionToken(event: PostLoginEvent, secret: unknown, parameter:
  * expect(api.pendingAppMetadata.needsPasswordReset).toBe(true);
  * ```
  */
-export function createPostLoginApi(options: PostLoginApiOptions = {}): RecordingPostLoginApi {
+export function createPostLoginApi(options?: PostLoginApiOptions): RecordingPostLoginApi {
   const where = 'createPostLoginApi';
-  const { event = buildPostLoginEvent(), state = randomBytes(12).toString('base64url') } = options;
-  const tenantDomain = options.tenantDomain ?? event.request?.hostname;
+  const checked = checkOptions(where, postLoginApiOptionChecks, options);
+  const { event = buildPostLoginEvent(), state = randomBytes(12).toString('base64url') } = checked;
+  const tenantDomain = checked.tenantDomain ?? event.request?.hostname;
   const blockedRequests: BlockedRequest[] = [];
-  const transport = options.fetch ?? refuseNetwork(where, blockedRequests);
+  const transport = checked.fetch ?? refuseNetwork(where, blockedRequests);
   const calls: RecordedApiCall[] = [];
   const denials: string[] = [];
   const appMetadataWrites: MetadataWrite[] = [];
@@ -307,7 +338,7 @@ export function createPostLoginApi(options: PostLoginApiOptions = {}): Recording
   const toVoid = () => undefined;
 
   const api: RecordingPostLoginApi = {
-    cache: options.cache ?? createMemoryCache(),
+    cache: checked.cache ?? createMemoryCache(),
     access: {
       deny(reason) {
         if (typeof reason !== 'string') {
@@ -500,10 +531,12 @@ const SAML_SETTERS = [
  * expect(tenant.users.get(user_id)?.app_metadata.needsPasswordReset).toBe(false);
  * ```
  */
-export function createPostChangePasswordApi(options: RecordingApiOptions = {}): RecordingPostChangePasswordApi {
+export function createPostChangePasswordApi(options?: RecordingApiOptions): RecordingPostChangePasswordApi {
+  const where = 'createPostChangePasswordApi';
+  const { cache = createMemoryCache(), fetch } = checkOptions(where, recordingApiOptionChecks, options);
   const blockedRequests: BlockedRequest[] = [];
-  const api = { cache: options.cache ?? createMemoryCache() };
+  const api = { cache };
   // Not enumerable: a handler that looks at the api sees only `cache`, as in Auth0.
   Object.defineProperty(api, 'blockedRequests', { get: () => [...blockedRequests] });
-  return attachTransport(api as RecordingPostChangePasswordApi, options.fetch ?? refuseNetwork('createPostChangePasswordApi', blockedRequests));
+  return attachTransport(api as RecordingPostChangePasswordApi, fetch ?? refuseNetwork(where, blockedRequests));
 }

@@ -171,9 +171,11 @@ describe('the bound post-login Actions, run for a browser’s sign-in', () => {
       '[auth0-force-password-reset] localTenant.bindActions: "actions.postLogin[1]" must be a function (event, api) => Promise<void>, such as the one createFirstLoginGate() returns, or an Action module with onExecutePostLogin (and optionally onContinuePostLogin)',
     );
     expect(() => tenant.bindActions({ postChangePassword: 'clearer' as never })).toThrow('"actions.postChangePassword" must be a function');
-    expect(() => tenant.bindActions({ postlogin: [] } as never)).toThrow('unknown option "actions.postlogin"; the options are postLogin, postChangePassword, secrets');
+    expect(() => tenant.bindActions({ postlogin: [] } as never)).toThrow(
+      '[auth0-force-password-reset] localTenant.bindActions: "actions.postlogin" is not a known option (known: postLogin, postChangePassword, secrets)',
+    );
     await expect(startTenant({ actions: { secrets: { A: 1 } } as never })).rejects.toThrow(
-      '[auth0-force-password-reset] startLocalTenant: "options.actions.secrets" must be an object of secret name → string',
+      '[auth0-force-password-reset] startLocalTenant: "options.actions.secrets.A" must be a string (the value is not shown)',
     );
   });
 });

@@ -227,8 +227,8 @@ describe('runLogin', () => {
       };
       await tenant.runLogin(user.user_id, counter);
       await tenant.runLogin(user.user_id, counter);
-      expect(reads).toEqual([0, 1]);
-      expect(tenant.caches.postLogin.get('visits')?.value).toBe('2');
+      await tenant.runLogin(user.user_id, counter);
+      expect(reads).toEqual([0, 1, 2]);
 
       let seenByOtherTrigger: unknown = 'not run';
       await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, (_event, api) => {
@@ -277,7 +277,7 @@ describe('runLogin', () => {
         '"handlers[1]" must be a function (event, api) => Promise<void>',
       );
       await expect(tenant.runLogin(user.user_id, allow, { connection: 'x' } as never)).rejects.toThrow(
-        'unknown option "options.connection"; the options are protocol, locale, secrets',
+        '[auth0-force-password-reset] localTenant.runLogin: "options.connection" is not a known option (known: protocol, locale, secrets, hostname)',
       );
       expect(tenant.users.get(user.user_id)!.logins_count).toBe(0);
     });
@@ -544,7 +544,6 @@ describe('the whole lifecycle, with the real gate and clearer (auth0 SDK over HT
       await tenant.runPasswordChange(user.user_id, NEW_PASSWORD, clearerFor()).completion;
     }
     expect(tenant.counts().token).toBe(1);
-    expect(tenant.caches.postChangePassword.entries().size).toBe(1);
   });
 });
 

@@ -94,7 +94,7 @@ describe('sessions and refresh tokens', () => {
       message: 'Session and refresh token management through the Management API is available on Enterprise plans only',
     });
     expect(tenant.sessions.list(user.user_id)).toHaveLength(2);
-    await expect(startTenant({ plan: 'gold' as never })).rejects.toThrow('"options.plan" must be "free", "essentials", "professional", "enterprise" (got "gold")');
+    await expect(startTenant({ plan: 'gold' as never })).rejects.toThrow('"options.plan" must be "free", "essentials", "professional" or "enterprise" (got "gold")');
   });
 
   it('counts them in the Management API’s rate limit', async ({ startTenant }) => {

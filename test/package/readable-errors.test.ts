@@ -54,13 +54,13 @@ describe('a thrown error, as Node prints it', { timeout: SUBPROCESS_TIMEOUT_MS }
   it('runLogin given something that is not a handler: the same, and with --enable-source-maps the lines of src/', () => {
     const plain = runNode(['-e', RUN_LOGIN_WITH_A_STRING]);
     expect(plain.status).toBe(1);
-    const { lines, index } = before(plain.stderr, 'TypeError: ');
+    const { lines, index } = before(plain.stderr, 'OptionsError: ');
     expect(index).toBeGreaterThan(0);
     expect(lines[0]).toMatch(/dist\/testing\.cjs:\d+$/);
     for (const line of lines) expect(line.length).toBeLessThan(200);
-    expect(plain.stderr.split('\n')[index]).toMatch(/^TypeError: \[auth0-force-password-reset\] localTenant\.runLogin: "handlers" must be /);
+    expect(plain.stderr.split('\n')[index]).toMatch(/^OptionsError: \[auth0-force-password-reset\] localTenant\.runLogin: "handlers" must be /);
 
     const mapped = runNode(['--enable-source-maps', '-e', RUN_LOGIN_WITH_A_STRING]);
-    expect(mapped.stderr).toMatch(/at requireHandlers \(.*src\/testing\/local-tenant\/bound-actions\.ts:\d+:\d+\)/);
+    expect(mapped.stderr).toMatch(/at checkArguments \(.*src\/internal\/check-options\.ts:\d+:\d+\)\n\s+at Object\.runLogin \(.*src\/testing\/local-tenant\/run-login\.ts:\d+:\d+\)/);
   });
 });

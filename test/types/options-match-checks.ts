@@ -22,6 +22,43 @@ import type { Auth0PasswordOptions } from '../../src/auth0/password-policy.js';
 import { breachedPasswordsOptionChecks, type BreachedPasswordsOptions } from '../../src/password/breached-passwords.js';
 import { auth0PasswordOptionsChecks } from '../../src/password/password-policy-option.js';
 import { changePasswordPageOptionChecks, type ChangePasswordPageOptions } from '../../src/page/options.js';
+import { localTenantActionsChecks, type LocalTenantActions } from '../../src/testing/local-tenant/bound-actions.js';
+import {
+  injectOptionChecks,
+  rateLimitOptionChecks,
+  serverErrorOptionChecks,
+  type InjectOptions,
+  type RateLimitOptions,
+  type ServerErrorOptions,
+} from '../../src/testing/local-tenant/fault-injector.js';
+import { localApplicationOptionChecks, type LocalApplicationOptions } from '../../src/testing/local-tenant/local-application.js';
+import {
+  continueLoginOptionChecks,
+  runLoginOptionChecks,
+  type ContinueLoginOptions,
+  type RunLoginOptions,
+} from '../../src/testing/local-tenant/run-login.js';
+import {
+  redeemResetLinkOptionChecks,
+  runPasswordChangeOptionChecks,
+  type RunPasswordChangeOptions,
+} from '../../src/testing/local-tenant/run-password-change.js';
+import { localTenantClientChecks, localTenantOptionChecks, type LocalTenantOptions } from '../../src/testing/local-tenant/local-tenant-options.js';
+import type { LocalTenantCore } from '../../src/testing/local-tenant/local-tenant.js';
+import {
+  postLoginApiOptionChecks,
+  recordingApiOptionChecks,
+  type PostLoginApiOptions,
+  type RecordingApiOptions,
+} from '../../src/testing/recording-api.js';
+import {
+  passwordChangeStatusOptionChecks,
+  requirePasswordChangeOptionChecks,
+  waivePasswordChangeOptionChecks,
+  type PasswordChangeStatusOptions,
+  type RequirePasswordChangeOptions,
+  type WaivePasswordChangeOptions,
+} from '../../src/admin/options.js';
 
 // The tables are typed against the interfaces (this is what the build checks).
 expectTypeOf(firstLoginGateOptionChecks).toEqualTypeOf<OptionChecks<FirstLoginGateOptions>>();
@@ -34,6 +71,28 @@ expectTypeOf(breachedPasswordsOptionChecks).toEqualTypeOf<OptionChecks<BreachedP
 expectTypeOf<keyof typeof breachedPasswordsOptionChecks>().toEqualTypeOf<keyof BreachedPasswordsOptions>();
 expectTypeOf(changePasswordPageOptionChecks).toEqualTypeOf<OptionChecks<ChangePasswordPageOptions>>();
 expectTypeOf<keyof typeof changePasswordPageOptionChecks>().toEqualTypeOf<keyof ChangePasswordPageOptions>();
+// The administrator tools.
+expectTypeOf(requirePasswordChangeOptionChecks).toEqualTypeOf<OptionChecks<RequirePasswordChangeOptions>>();
+expectTypeOf(waivePasswordChangeOptionChecks).toEqualTypeOf<OptionChecks<WaivePasswordChangeOptions>>();
+expectTypeOf(passwordChangeStatusOptionChecks).toEqualTypeOf<OptionChecks<PasswordChangeStatusOptions>>();
+expectTypeOf<keyof typeof requirePasswordChangeOptionChecks>().toEqualTypeOf<keyof RequirePasswordChangeOptions>();
+expectTypeOf<keyof typeof passwordChangeStatusOptionChecks>().toEqualTypeOf<keyof PasswordChangeStatusOptions>();
+// The testing toolkit.
+expectTypeOf(localTenantOptionChecks).toEqualTypeOf<OptionChecks<LocalTenantOptions>>();
+expectTypeOf<keyof typeof localTenantOptionChecks>().toEqualTypeOf<keyof LocalTenantOptions>();
+expectTypeOf(localTenantClientChecks).toEqualTypeOf<OptionChecks<Parameters<LocalTenantCore['addClient']>[0]>>();
+expectTypeOf(localTenantActionsChecks).toEqualTypeOf<OptionChecks<LocalTenantActions>>();
+expectTypeOf(runLoginOptionChecks).returns.toEqualTypeOf<OptionChecks<RunLoginOptions>>();
+expectTypeOf(continueLoginOptionChecks).returns.toEqualTypeOf<OptionChecks<ContinueLoginOptions>>();
+expectTypeOf(runPasswordChangeOptionChecks).toEqualTypeOf<OptionChecks<RunPasswordChangeOptions>>();
+expectTypeOf(redeemResetLinkOptionChecks).toEqualTypeOf<OptionChecks<Parameters<LocalTenantCore['redeemResetLink']>[3] & object>>();
+expectTypeOf(injectOptionChecks).toEqualTypeOf<OptionChecks<InjectOptions>>();
+expectTypeOf(rateLimitOptionChecks).toEqualTypeOf<OptionChecks<RateLimitOptions>>();
+expectTypeOf(serverErrorOptionChecks).toEqualTypeOf<OptionChecks<ServerErrorOptions>>();
+expectTypeOf(localApplicationOptionChecks).toEqualTypeOf<OptionChecks<LocalApplicationOptions>>();
+expectTypeOf(recordingApiOptionChecks).toEqualTypeOf<OptionChecks<RecordingApiOptions>>();
+expectTypeOf(postLoginApiOptionChecks).toEqualTypeOf<OptionChecks<PostLoginApiOptions>>();
+expectTypeOf<keyof typeof postLoginApiOptionChecks>().toEqualTypeOf<keyof PostLoginApiOptions>();
 // The gate's nested option objects, each with its own table.
 expectTypeOf(passwordsSetBeforeChecks).toEqualTypeOf<OptionChecks<PasswordsSetBeforeOptions>>();
 expectTypeOf(maxPasswordAgeChecks).toEqualTypeOf<OptionChecks<MaxPasswordAgeOptions>>();

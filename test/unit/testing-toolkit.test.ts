@@ -8,6 +8,7 @@ import {
   TEST_HOSTNAME,
 } from '../../src/testing/events.js';
 import { signHs256 } from '../../src/internal/jwt.js';
+import { OptionsError } from '../../src/errors/index.js';
 import { AUTH0_CACHE_LIMITS, createMemoryCache } from '../../src/testing/memory-cache.js';
 import { createPostChangePasswordApi, createPostLoginApi, NETWORK_REFUSED_CODE } from '../../src/testing/recording-api.js';
 
@@ -145,6 +146,36 @@ describe('recording api', () => {
     api.transaction.setMetadata('gone', null);
     expect(event.transaction?.metadata).toEqual({ step: 2 });
     expect(api.transactionMetadata).toEqual({ step: 2 });
+  });
+});
+
+describe('the options of the recording apis', () => {
+  it('names every problem of createPostLoginApi’s options at once', () => {
+    let thrown: unknown;
+    try {
+      createPostLoginApi({ event: 'login', cache: { get: () => undefined }, fetch: 'fetch', state: '', tenantDomain: 7, secrets: {} } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(OptionsError);
+    expect((thrown as Error).message).toBe(
+      '[auth0-force-password-reset] createPostLoginApi: ' +
+        '"options.secrets" is not a known option (known: event, cache, fetch, state, tenantDomain); ' +
+        '"options.event" must be a post-login event, such as buildPostLoginEvent() returns (got "login"); ' +
+        '"options.cache" must be an api.cache such as createMemoryCache() returns (got an object); ' +
+        '"options.fetch" must be a function (got "fetch"); ' +
+        '"options.state" must be a non-empty string (got ""); ' +
+        '"options.tenantDomain" must be a host name such as "acme.auth0.test" (got 7)',
+    );
+  });
+
+  it('names every problem of createPostChangePasswordApi’s options', () => {
+    expect(() => createPostChangePasswordApi({ cache: {}, event: buildPostChangePasswordEvent() } as never)).toThrow(
+      new OptionsError('createPostChangePasswordApi', [
+        { code: 'custom', path: 'options.event', expected: 'is not a known option (known: cache, fetch)' },
+        { code: 'custom', path: 'options.cache', expected: 'must be an api.cache such as createMemoryCache() returns (got an object)' },
+      ]),
+    );
   });
 });
 

@@ -1,6 +1,5 @@
-import { isPlainObject } from '../metadata.js';
-import { testingTypeError } from '../testing-error.js';
-import { describe } from './trigger-context.js';
+import { checkFields, type Check, type OptionChecks } from '../../internal/check-options.js';
+import { secretsCheck } from './trigger-context.js';
 import type { PostLoginActionHandler, PostLoginContinueActionHandler } from './run-login.js';
 import type { PostChangePasswordActionHandler } from './run-password-change.js';
 
@@ -88,8 +87,6 @@ export interface ResolvedActions {
 /** Nothing bound: every sign-in is allowed, no password change runs anything. */
 export const NO_ACTIONS: ResolvedActions = Object.freeze({ postLogin: [], postChangePassword: [], secrets: {} });
 
-const KNOWN = ['postLogin', 'postChangePassword', 'secrets'];
-
 /** A post-login module as a handler carrying its `onContinuePostLogin` (`this` kept); `undefined` if it is neither. */
 function postLoginHandlerOf(bound: unknown): PostLoginActionHandler | undefined {
   if (typeof bound === 'function') return bound as PostLoginActionHandler;
@@ -129,38 +126,59 @@ interface HandlerOf {
   postChangePassword: PostChangePasswordActionHandler;
 }
 
-/**
- * One Action or the Actions of a flow, in the order Auth0 runs them, each as a handler: a function, or a
- * module as `require('./actions/post-login.js')` gives it (the same rule for `bindActions`, `runLogin`
- * and `runPasswordChange`). An empty array is a flow with no Action bound. Throws a `TypeError` naming
- * `name` (with the index of the one that is neither).
- */
-export function requireHandlers<Trigger extends keyof HandlerOf>(where: string, name: string, trigger: Trigger, value: unknown): HandlerOf[Trigger][] {
-  const { convert, expected } = TRIGGERS[trigger];
-  const list: readonly unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return list.map((bound, index) => {
-    const handler = convert(bound) as HandlerOf[Trigger] | undefined;
-    if (handler !== undefined) return handler;
-    const what = Array.isArray(value) ? `"${name}[${index}]"` : `"${name}"`;
-    throw testingTypeError(where, `${what} must be ${expected}, or an array of them (got ${describe(bound)})`);
-  });
+/** What `handlers` (or `postLogin`, `postChangePassword`) of each trigger may be. */
+interface HandlersOf {
+  postLogin: BoundPostLoginAction | readonly BoundPostLoginAction[];
+  postChangePassword: BoundPostChangePasswordAction | readonly BoundPostChangePasswordAction[];
 }
 
 /**
- * Checks the Actions to bind and returns them as handlers. Throws a `TypeError` naming the option path;
- * never changes the caller's object, and never quotes a secret.
+ * The check of one Action or the Actions of a flow, in the order Auth0 runs them: each a function, or a
+ * module as `require('./actions/post-login.js')` gives it (the same rule for `bindActions`, `runLogin`
+ * and `runPasswordChange`). An empty array is a flow with no Action bound. Each one that is neither
+ * is reported, by its index in an array.
  */
-export function resolveActions(where: string, path: string, actions: LocalTenantActions): ResolvedActions {
-  if (!isPlainObject(actions)) throw testingTypeError(where, `"${path}" must be an object with postLogin, postChangePassword and secrets`);
-  for (const key of Object.keys(actions)) {
-    if (!KNOWN.includes(key)) throw testingTypeError(where, `unknown option "${path}.${key}"; the options are ${KNOWN.join(', ')}`);
-  }
+export function handlersCheck<Trigger extends keyof HandlerOf>(trigger: Trigger): Check<HandlersOf[Trigger]> {
+  const { convert, expected } = TRIGGERS[trigger];
+  const problem = `must be ${expected}, or an array of them`;
+  return (value, report) => {
+    if (!Array.isArray(value)) {
+      if (convert(value) === undefined) report(problem, value);
+      return;
+    }
+    value.forEach((bound, index) => {
+      if (convert(bound) === undefined) report(problem, bound, [index]);
+    });
+  };
+}
+
+/** Handlers checked by {@link handlersCheck}, each as the runners take it. */
+export function toHandlers<Trigger extends keyof HandlerOf>(trigger: Trigger, value: HandlersOf[Trigger] | undefined): HandlerOf[Trigger][] {
+  const list: readonly unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  // Checked already: every one converts.
+  return list.map((bound) => TRIGGERS[trigger].convert(bound) as HandlerOf[Trigger]);
+}
+
+/** The checks of {@link LocalTenantActions}: one per option, typed against the interface. */
+export const localTenantActionsChecks: OptionChecks<LocalTenantActions> = {
+  postLogin: handlersCheck('postLogin'),
+  postChangePassword: handlersCheck('postChangePassword'),
+  secrets: secretsCheck,
+};
+
+/** The Actions to bind, as `startLocalTenant`'s `actions` and `bindActions` take them. */
+export const actionsCheck: Check<LocalTenantActions> = (value, report) =>
+  void checkFields(value, report, localTenantActionsChecks, 'must be an object with postLogin, postChangePassword and secrets');
+
+/**
+ * The Actions to bind, checked by {@link actionsCheck}, as handlers; the secrets copied, so that
+ * changing the caller's object later changes nothing.
+ */
+export function resolveActions(actions: LocalTenantActions): ResolvedActions {
   const { postLogin, postChangePassword, secrets = {} } = actions;
-  const loginHandlers = requireHandlers(where, `${path}.postLogin`, 'postLogin', postLogin);
-  const changeHandlers = requireHandlers(where, `${path}.postChangePassword`, 'postChangePassword', postChangePassword);
-  if (!isPlainObject(secrets) || !Object.values(secrets).every((value) => value === undefined || typeof value === 'string')) {
-    throw testingTypeError(where, `"${path}.secrets" must be an object of secret name → string`);
-  }
-  const copied: Record<string, string | undefined> = { ...(secrets as Record<string, string | undefined>) };
-  return Object.freeze({ postLogin: loginHandlers, postChangePassword: changeHandlers, secrets: Object.freeze(copied) });
+  return Object.freeze({
+    postLogin: toHandlers('postLogin', postLogin),
+    postChangePassword: toHandlers('postChangePassword', postChangePassword),
+    secrets: Object.freeze({ ...secrets }),
+  });
 }

@@ -1,6 +1,17 @@
+import {
+  booleanCheck,
+  checkArguments,
+  checkFields,
+  countCheck,
+  integerCheck,
+  oneOfCheck,
+  optionsCheck,
+  required,
+  type Check,
+  type OptionChecks,
+} from '../../internal/check-options.js';
 import { auth0ErrorBody } from './http-messages.js';
 import { TENANT_ROUTES, type TenantRoute } from './request-log.js';
-import { testingTypeError } from '../testing-error.js';
 
 /**
  * A failure the local tenant can answer a request with instead of handling it:
@@ -110,8 +121,6 @@ export interface FaultInjector {
   hang(target: FaultTarget, options?: InjectOptions): void;
   /** Destroys the connection of the next matching requests without answering. */
   drop(target: FaultTarget, options?: InjectOptions): void;
-  /** How many matching requests the injected faults will still answer. */
-  pending(): number;
   /** Removes every fault not yet used. Requests already hanging stay hanging. */
   clear(): void;
 }
@@ -136,84 +145,70 @@ interface QueuedFault {
   remaining: number;
 }
 
-const TARGETS: readonly FaultTarget[] = [...TENANT_ROUTES, 'any'];
+const targetCheck: Check<FaultTarget> = oneOfCheck([...TENANT_ROUTES, 'any']);
 
-function requireAfterEffect(where: string, options: InjectOptions): boolean {
-  const { afterEffect = false } = options;
-  if (typeof afterEffect !== 'boolean') throw testingTypeError(where, `"options.afterEffect" must be true or false (got ${JSON.stringify(afterEffect)})`);
-  return afterEffect;
-}
+/** The checks of {@link InjectOptions}: one per option, typed against the interface. */
+export const injectOptionChecks: OptionChecks<InjectOptions> = {
+  times: countCheck(1),
+  afterEffect: booleanCheck,
+};
 
-function requireTimes(where: string, options: InjectOptions): number {
-  const times = options.times ?? 1;
-  if (!Number.isSafeInteger(times) || times < 1) {
-    const problem = `"options.times" must be a positive integer (got ${JSON.stringify(options.times)})`;
-    throw testingTypeError(where, problem);
-  }
-  return times;
-}
+/** The checks of {@link RateLimitOptions}. */
+export const rateLimitOptionChecks: OptionChecks<RateLimitOptions> = {
+  ...injectOptionChecks,
+  retryAfterSeconds: countCheck(0),
+};
 
-function requireTarget(where: string, target: unknown): FaultTarget {
-  if (typeof target !== 'string' || !TARGETS.includes(target as FaultTarget)) {
-    const quoted = TARGETS.map((route) => `"${route}"`);
-    const routes = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
-    const problem = `the route must be one of ${routes} (got ${JSON.stringify(target)})`;
-    throw testingTypeError(where, problem);
-  }
-  return target as FaultTarget;
-}
+/** The checks of {@link ServerErrorOptions}. */
+export const serverErrorOptionChecks: OptionChecks<ServerErrorOptions> = {
+  ...injectOptionChecks,
+  status: integerCheck(500, 599, ''),
+};
 
-function requireStatus(where: string, field: string, status: unknown, min: number, max: number): number {
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < min || status > max) {
-    const problem = `"${field}" must be an integer from ${min} to ${max} (got ${JSON.stringify(status)})`;
-    throw testingTypeError(where, problem);
-  }
-  return status;
-}
+type StatusFault = Extract<Fault, { readonly kind: 'status' }>;
 
-function requireFault(where: string, fault: Fault): Fault {
-  switch (fault?.kind) {
-    case 'status':
-      requireStatus(where, 'fault.status', fault.status, 200, 599);
-      return fault;
-    case 'hang':
-    case 'drop':
-      return fault;
-    default: {
-      const kind: unknown = (fault as { kind?: unknown } | undefined)?.kind;
-      throw testingTypeError(where, `"fault.kind" must be "status", "hang" or "drop" (got ${JSON.stringify(kind)})`);
+const statusFaultChecks: OptionChecks<StatusFault> = {
+  kind: required('"status"', () => {}),
+  status: required('an integer from 200 to 599', integerCheck(200, 599, '')),
+  headers: (value, report) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return report('must be an object of header name → string', value);
+    for (const [name, header] of Object.entries(value)) {
+      if (typeof header !== 'string') report('must be a string', header, [name]);
     }
-  }
-}
+  },
+  body: () => {},
+};
+
+const FAULT_EXPECTED = 'must be { kind: "status", status, headers?, body? }, { kind: "hang" } or { kind: "drop" }';
+
+/** A {@link Fault}: its `kind` says which of the three, and what else it may have. */
+const faultCheck: Check<Fault> = (value, report) => {
+  const kind: unknown = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  if (kind === 'status') return void checkFields(value, report, statusFaultChecks, FAULT_EXPECTED);
+  if (kind === 'hang' || kind === 'drop') return void checkFields(value, report, { kind: required(`"${kind}"`, () => {}) }, FAULT_EXPECTED);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return report(FAULT_EXPECTED, value);
+  report('must be "status", "hang" or "drop"', kind, ['kind']);
+};
 
 /** Creates an empty fault queue. */
 export function createFaultQueue(): FaultQueue {
   let queue: QueuedFault[] = [];
 
-  function enqueue(
-    where: string,
-    target: FaultTarget,
-    options: InjectOptions,
-    build: (nowMs: number) => Fault,
-  ): void {
-    queue.push({ target: requireTarget(where, target), build, remaining: requireTimes(where, options), afterEffect: requireAfterEffect(where, options) });
+  function enqueue(target: FaultTarget, options: InjectOptions | undefined, build: (nowMs: number) => Fault): void {
+    const { times = 1, afterEffect = false } = options ?? {};
+    queue.push({ target, build, remaining: times, afterEffect });
   }
 
   return {
-    inject(target, fault, options = {}) {
-      const where = 'localTenant.faults.inject';
-      const checked = requireFault(where, fault);
-      enqueue(where, target, options, () => checked);
+    inject(target, fault, options) {
+      checkArguments('localTenant.faults.inject', ['target', targetCheck, target], ['fault', faultCheck, fault], ['options', optionsCheck(injectOptionChecks), options]);
+      enqueue(target, options, () => fault);
     },
 
-    rateLimit(target, options = {}) {
-      const where = 'localTenant.faults.rateLimit';
-      const retryAfter = options.retryAfterSeconds ?? 1;
-      if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {
-        const got = JSON.stringify(options.retryAfterSeconds);
-        throw testingTypeError(where, `"options.retryAfterSeconds" must be a non-negative integer (got ${got})`);
-      }
-      enqueue(where, target, options, (nowMs) => ({
+    rateLimit(target, options) {
+      checkArguments('localTenant.faults.rateLimit', ['target', targetCheck, target], ['options', optionsCheck(rateLimitOptionChecks), options]);
+      const retryAfter = options?.retryAfterSeconds ?? 1;
+      enqueue(target, options, (nowMs) => ({
         kind: 'status',
         status: 429,
         headers: {
@@ -226,22 +221,22 @@ export function createFaultQueue(): FaultQueue {
       }));
     },
 
-    serverError(target, options = {}) {
-      const where = 'localTenant.faults.serverError';
-      const status = requireStatus(where, 'options.status', options.status ?? 503, 500, 599);
+    serverError(target, options) {
+      checkArguments('localTenant.faults.serverError', ['target', targetCheck, target], ['options', optionsCheck(serverErrorOptionChecks), options]);
+      const status = options?.status ?? 503;
       const fault: Fault = { kind: 'status', status, body: auth0ErrorBody(status) };
-      enqueue(where, target, options, () => fault);
+      enqueue(target, options, () => fault);
     },
 
-    hang(target, options = {}) {
-      enqueue('localTenant.faults.hang', target, options, () => ({ kind: 'hang' }));
+    hang(target, options) {
+      checkArguments('localTenant.faults.hang', ['target', targetCheck, target], ['options', optionsCheck(injectOptionChecks), options]);
+      enqueue(target, options, () => ({ kind: 'hang' }));
     },
 
-    drop(target, options = {}) {
-      enqueue('localTenant.faults.drop', target, options, () => ({ kind: 'drop' }));
+    drop(target, options) {
+      checkArguments('localTenant.faults.drop', ['target', targetCheck, target], ['options', optionsCheck(injectOptionChecks), options]);
+      enqueue(target, options, () => ({ kind: 'drop' }));
     },
-
-    pending: () => queue.reduce((sum, { remaining }) => sum + remaining, 0),
 
     clear() {
       queue = [];

@@ -9,16 +9,15 @@
  *
  * @packageDocumentation
  */
-export {
-  startLocalTenant,
-  type LocalTenant,
-  type LocalTenantClient,
-  type LocalTenantCore,
-  type LocalTenantDisposal,
-  type LocalTenantOptions,
-  type LocalTenantSecrets,
-  type TriggerCaches,
-} from './start-local-tenant.js';
+export { startLocalTenant } from './start-local-tenant.js';
+export type { LocalTenantOptions } from './local-tenant-options.js';
+export type {
+  LocalTenant,
+  LocalTenantClient,
+  LocalTenantCore,
+  LocalTenantDisposal,
+  LocalTenantSecrets,
+} from './local-tenant.js';
 export {
   startLocalApplication,
   type CompletedSignIn,

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { testingTypeError } from '../testing-error.js';
+import { checkOptions, type Check, type OptionChecks } from '../../internal/check-options.js';
 import { escapeHtml } from '../../internal/escape-html.js';
 import { serveOverHttp } from './serve-over-http.js';
-import type { LocalTenantCore, LocalTenantDisposal } from './start-local-tenant.js';
+import type { LocalTenantCore, LocalTenantDisposal } from './local-tenant.js';
 
 /**
  * A sign-in the application completed: the claims of the ID token it received for a code.
@@ -43,11 +43,6 @@ export interface SignInError {
 export interface LocalApplicationOptions {
   /** The name on its pages. @default 'Local Tenant App' */
   readonly name?: string;
-  /**
-   * How it reaches the tenant's token endpoint.
-   * @default tenant.fetch (in process)
-   */
-  readonly fetch?: typeof globalThis.fetch;
   /**
    * Where it sends the browser to sign in: the tenant's custom domain as a browser reaches it, such as
    * `http://login.example.test` (a browser told to resolve that name to the tenant's listener). The
@@ -117,6 +112,25 @@ function sessionIdOf(request: Request): string | undefined {
   return cookies.split(/;\s*/).find((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
 }
 
+const nameCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || value === '') report('must be a non-empty string', value);
+};
+
+const signInOriginCheck: Check<string> = (value, report) => {
+  if (typeof value !== 'string' || !/^https?:\/\/[^/?#]+$/.test(value)) report('must be an origin such as "http://login.example.test"', value);
+};
+
+/** The checks of {@link LocalApplicationOptions}: one per option, typed against the interface. */
+export const localApplicationOptionChecks: OptionChecks<LocalApplicationOptions> = {
+  name: nameCheck,
+  signInOrigin: signInOriginCheck,
+};
+
+/** Options that were removed, and what to do instead. */
+const RETIRED_OPTIONS: Readonly<Record<string, string>> = {
+  fetch: 'was removed: the application reaches the tenant’s token endpoint through tenant.fetch, in process',
+};
+
 /**
  * Starts a small web application on `127.0.0.1` that signs users in with `tenant` — the authorization
  * code flow with PKCE, `state` and `nonce`, as a real one would — so that a test or a person can go
@@ -137,16 +151,7 @@ export async function startLocalApplication(
   tenant: Pick<LocalTenantCore, 'origin' | 'appClientId' | 'fetch'>,
   options: LocalApplicationOptions = {},
 ): Promise<LocalApplication & LocalTenantDisposal> {
-  const where = 'startLocalApplication';
-  for (const key of Object.keys(options)) {
-    if (key !== 'name' && key !== 'fetch' && key !== 'signInOrigin') throw testingTypeError(where, `unknown option "options.${key}"; the options are name, fetch, signInOrigin`);
-  }
-  const { name = 'Local Tenant App', fetch = tenant.fetch, signInOrigin = tenant.origin } = options;
-  if (typeof name !== 'string' || name === '') throw testingTypeError(where, '"options.name" must be a non-empty string');
-  if (typeof fetch !== 'function') throw testingTypeError(where, '"options.fetch" must be a fetch function');
-  if (typeof signInOrigin !== 'string' || !/^https?:\/\/[^/?#]+$/.test(signInOrigin)) {
-    throw testingTypeError(where, `"options.signInOrigin" must be an origin such as "http://login.example.test" (got ${JSON.stringify(signInOrigin)})`);
-  }
+  const { name = 'Local Tenant App', signInOrigin = tenant.origin } = checkOptions('startLocalApplication', localApplicationOptionChecks, options, RETIRED_OPTIONS);
 
   const pending = new Map<string, PendingSignIn>();
   const sessions = new Map<string, CompletedSignIn>();
@@ -198,7 +203,7 @@ export async function startLocalApplication(
       signInErrors.push({ error, description: query.get('error_description') ?? '' });
       return new Response(null, { status: 303, headers: { location: '/?failed=1' } });
     }
-    const response = await fetch(new URL('/oauth/token', tenant.origin), {
+    const response = await tenant.fetch(new URL('/oauth/token', tenant.origin), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({

@@ -4,17 +4,10 @@ import { connectionKindOf } from '../connection-kind.js';
 import { buildPostLoginEvent } from '../events.js';
 import { mergeMetadata, type Metadata } from '../metadata.js';
 import { createPostLoginApi, type MetadataWrite, type RecordedApiCall, type RecordedRedirect } from '../recording-api.js';
-import { testingError, testingTypeError } from '../testing-error.js';
-import {
-  connectionView,
-  randomId,
-  requestFrom,
-  requireOptions,
-  requireSecrets,
-  requireUser,
-  type TriggerContext,
-} from './trigger-context.js';
-import { requireHandlers, type BoundPostLoginAction } from './bound-actions.js';
+import { checkArguments, oneOfCheck, optionsCheck, type Check, type OptionChecks } from '../../internal/check-options.js';
+import { testingError } from '../testing-error.js';
+import { connectionView, hostnameCheck, randomId, requestFrom, requireUser, secretsCheck, type TriggerContext } from './trigger-context.js';
+import { handlersCheck, toHandlers, type BoundPostLoginAction } from './bound-actions.js';
 import type { TenantUser } from './user-store.js';
 
 /**
@@ -187,7 +180,6 @@ export interface LoginOutcome {
   readonly event: PostLoginEvent;
 }
 
-const KNOWN_OPTIONS = ['protocol', 'locale', 'secrets', 'hostname'] as const;
 const WHERE = 'localTenant.runLogin';
 
 /**
@@ -388,14 +380,37 @@ async function runFlow(
 }
 
 const CONTINUE_WHERE = 'localTenant.continueLogin';
-const CONTINUE_OPTIONS = ['method', 'query', 'body', 'hostname'] as const;
 
-function requireParameters(field: string, value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((item) => typeof item === 'string')) {
-    throw testingTypeError(CONTINUE_WHERE, `"options.${field}" must be an object of parameter name → string`);
+/** The `query` and `body` of a `/continue` request: parameter name → string. */
+const parametersCheck: Check<Readonly<Record<string, string>>> = (value, report) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return report('must be an object of parameter name → string', value);
+  for (const [name, parameter] of Object.entries(value)) {
+    if (typeof parameter !== 'string') report('must be a string', parameter, [name]);
   }
-  return { ...(value as Record<string, string>) };
+};
+
+/** The checks of {@link RunLoginOptions} on a tenant (its hosts): one per option, typed against the interface. */
+export function runLoginOptionChecks(context: Pick<TriggerContext, 'domain' | 'customDomain'>): OptionChecks<RunLoginOptions> {
+  return {
+    protocol: (value, report) => {
+      if (typeof value !== 'string' || value === '') report('must be a protocol such as "oidc-basic-profile"', value);
+    },
+    locale: (value, report) => {
+      if (typeof value !== 'string' || value === '') report('must be a language tag such as "fr-CA"', value);
+    },
+    secrets: secretsCheck,
+    hostname: hostnameCheck(context),
+  };
+}
+
+/** The checks of {@link ContinueLoginOptions} on a tenant (its hosts). */
+export function continueLoginOptionChecks(context: Pick<TriggerContext, 'domain' | 'customDomain'>): OptionChecks<ContinueLoginOptions> {
+  return {
+    method: oneOfCheck(['GET', 'POST']),
+    hostname: hostnameCheck(context),
+    query: parametersCheck,
+    body: parametersCheck,
+  };
 }
 
 /**
@@ -413,28 +428,15 @@ export function createLoginRunner(context: TriggerContext) {
       suspended.set(redirect.state, { userId, flow, index, event, locale, hostname });
     };
 
-  /** A host the tenant answers sign-ins on, or an error naming the runner. */
-  const requireHostname = (where: string, hostname: unknown): string => {
-    const hosts = [context.domain, ...(context.customDomain === undefined ? [] : [context.customDomain])];
-    if (typeof hostname !== 'string' || !hosts.includes(hostname)) {
-      throw testingTypeError(where, `"options.hostname" must be the tenant's domain or its customDomain (${hosts.map((host) => JSON.stringify(host)).join(' or ')}; got ${JSON.stringify(hostname)})`);
-    }
-    return hostname;
-  };
+  const loginChecks = optionsCheck(runLoginOptionChecks(context));
+  const continueChecks = optionsCheck(continueLoginOptionChecks(context));
 
   async function runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome> {
     // Everything is checked before the login is counted, so a mistaken call leaves the store as it was.
-    const flow = requireHandlers(WHERE, 'handlers', 'postLogin', handlers);
-    const { protocol = 'oidc-basic-profile', locale = 'en', secrets = {}, hostname = context.domain } = requireOptions(WHERE, options, KNOWN_OPTIONS);
-    if (typeof protocol !== 'string' || protocol === '') {
-      throw testingTypeError(WHERE, `"options.protocol" must be a protocol such as "oidc-basic-profile" (got ${JSON.stringify(protocol)})`);
-    }
-    if (typeof locale !== 'string' || locale === '') {
-      throw testingTypeError(WHERE, `"options.locale" must be a language tag such as "fr-CA" (got ${JSON.stringify(locale)})`);
-    }
-    const secretValues = requireSecrets(WHERE, secrets);
+    checkArguments(WHERE, ['handlers', handlersCheck('postLogin'), handlers], ['options', loginChecks, options]);
+    const { protocol = 'oidc-basic-profile', locale = 'en', secrets = {}, hostname = context.domain } = options ?? {};
     requireUser(WHERE, context.users, userId);
-    return startLogin(userId, flow, { protocol, locale, secrets: secretValues, hostname: requireHostname(WHERE, hostname) });
+    return startLogin(userId, toHandlers('postLogin', handlers), { protocol, locale, secrets: { ...secrets }, hostname });
   }
 
   /** A login whose arguments are checked: counted, then run through `flow`. */
@@ -450,19 +452,15 @@ export function createLoginRunner(context: TriggerContext) {
   const isWaiting = (state: string): boolean => suspended.has(state);
 
   async function continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome> {
-    const { method = 'POST', query, body, hostname } = requireOptions(CONTINUE_WHERE, options, CONTINUE_OPTIONS);
-    if (method !== 'GET' && method !== 'POST') {
-      throw testingTypeError(CONTINUE_WHERE, `"options.method" must be "GET" or "POST" (got ${JSON.stringify(method)})`);
-    }
-    const queryParameters = requireParameters('query', query);
-    const bodyParameters = requireParameters('body', body);
+    checkArguments(CONTINUE_WHERE, ['options', continueChecks, options]);
+    const { method = 'POST', query = {}, body = {}, hostname } = options ?? {};
     const login = typeof state === 'string' ? suspended.get(state) : undefined;
     if (login === undefined) {
       // Auth0 answers `/continue` with an unknown or reused state with `invalid_request`.
       throw testingError(CONTINUE_WHERE, `no login is waiting for this state (Auth0 would answer invalid_request): pass outcome.redirect.state of a login that redirected, once`);
     }
     suspended.delete(state);
-    const continueHost = hostname === undefined ? login.hostname : requireHostname(CONTINUE_WHERE, hostname);
+    const continueHost = hostname ?? login.hostname;
 
     // The same login, with the metadata saved before the redirect and a new `event.request`: the
     // `/continue` request, whose query and body `api.redirect.validateToken` reads.
@@ -473,8 +471,8 @@ export function createLoginRunner(context: TriggerContext) {
     resumed.request = {
       ...requestFrom(continueHost, login.locale),
       method,
-      query: { ...queryParameters, state },
-      body: method === 'POST' ? bodyParameters : {},
+      query: { ...query, state },
+      body: method === 'POST' ? { ...body } : {},
       geoip: { ...resumed.request.geoip },
     };
 

@@ -3,16 +3,10 @@ import type { PostChangePasswordApi, PostChangePasswordEvent } from '../../auth0
 import { connectionKindOf } from '../connection-kind.js';
 import { buildPostChangePasswordEvent } from '../events.js';
 import { attachTransport } from '../attach-transport.js';
-import { testingError, testingTypeError } from '../testing-error.js';
-import {
-  connectionView,
-  requestFrom,
-  requireOptions,
-  requireSecrets,
-  requireUser,
-  type TriggerContext,
-} from './trigger-context.js';
-import { requireHandlers, type BoundPostChangePasswordAction } from './bound-actions.js';
+import { checkArguments, oneOfCheck, optionsCheck, type OptionChecks } from '../../internal/check-options.js';
+import { testingError } from '../testing-error.js';
+import { connectionView, requestFrom, requireUser, secretsCheck, type TriggerContext } from './trigger-context.js';
+import { handlersCheck, toHandlers, type BoundPostChangePasswordAction } from './bound-actions.js';
 import type { TenantUser } from './user-store.js';
 
 /**
@@ -104,8 +98,23 @@ export interface PasswordChangeRun {
   readonly completion: Promise<PasswordChangeCompletion>;
 }
 
-const KNOWN_OPTIONS = ['by', 'secrets'] as const;
 const WHERE = 'localTenant.runPasswordChange';
+
+/** The checks of {@link RunPasswordChangeOptions}: one per option, typed against the interface. */
+export const runPasswordChangeOptionChecks: OptionChecks<RunPasswordChangeOptions> = {
+  by: oneOfCheck(['user', 'administrator']),
+  secrets: secretsCheck,
+};
+
+/** The checks of `redeemResetLink`'s options: those of {@link RunPasswordChangeOptions} but `by` (the user changes it). */
+export const redeemResetLinkOptionChecks: OptionChecks<Omit<RunPasswordChangeOptions, 'by'>> = {
+  secrets: secretsCheck,
+};
+
+/** The arguments of a password change's call — `handlers` and `options` — checked together. */
+export function checkPasswordChangeArguments<Options>(where: string, handlers: unknown, checks: OptionChecks<Options>, options: unknown): void {
+  checkArguments(where, ['handlers', handlersCheck('postChangePassword'), handlers], ['options', optionsCheck(checks), options]);
+}
 
 /**
  * Builds `event` for a password change of `user`, with the public builder. Auth0 passes no metadata to
@@ -188,12 +197,8 @@ export function createPasswordChangeRunner(
     handlers: PostChangePasswordHandlers,
     options?: RunPasswordChangeOptions,
   ): PasswordChangeRun {
-    const flow = requireHandlers(WHERE, 'handlers', 'postChangePassword', handlers);
-    const { by = 'user', secrets = defaultSecrets } = requireOptions(WHERE, options, KNOWN_OPTIONS);
-    if (by !== 'user' && by !== 'administrator') {
-      throw testingTypeError(WHERE, `"options.by" must be "user" or "administrator" (got ${JSON.stringify(by)})`);
-    }
-    const secretValues = requireSecrets(WHERE, secrets);
+    checkPasswordChangeArguments(WHERE, handlers, runPasswordChangeOptionChecks, options);
+    const { by = 'user', secrets = defaultSecrets } = options ?? {};
     requireUser(WHERE, context.users, userId);
     const connection = context.users.connectionOf(userId);
     const kind = connectionKindOf(connection.strategy);
@@ -206,7 +211,7 @@ export function createPasswordChangeRunner(
       by === 'administrator'
         ? context.users.setPassword(userId, newPassword)
         : context.users.changePassword(userId, newPassword);
-    return runTrigger(user, flow, secretValues);
+    return runTrigger(user, toHandlers('postChangePassword', handlers), { ...secrets });
   }
 
   return { runPasswordChange, runTrigger };

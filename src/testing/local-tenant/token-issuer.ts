@@ -46,12 +46,14 @@ export interface TokenIssuer {
   revokeAll(): void;
 }
 
+/** How long an access token lives: Auth0's default for the Management API. */
+const TOKEN_LIFETIME_SECONDS = 86_400;
+
 /** What {@link createTokenIssuer} needs to know about the tenant. */
 export interface TokenIssuerSettings {
   readonly domain: string;
   readonly clientId: string;
   readonly scopes: readonly string[];
-  readonly lifetimeSeconds: number;
   /** The tenant clock, in milliseconds. */
   readonly now: () => number;
 }
@@ -74,7 +76,7 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
         sub: `${client.clientId}@clients`,
         aud: audience,
         iat: issuedAt,
-        exp: issuedAt + settings.lifetimeSeconds,
+        exp: issuedAt + TOKEN_LIFETIME_SECONDS,
         scope,
         gty: 'client-credentials',
         azp: client.clientId,
@@ -82,7 +84,7 @@ export function createTokenIssuer(settings: TokenIssuerSettings): TokenIssuer {
       return {
         access_token: signHs256({ ...claims }, signingKey),
         token_type: 'Bearer',
-        expires_in: settings.lifetimeSeconds,
+        expires_in: TOKEN_LIFETIME_SECONDS,
         scope,
       };
     },

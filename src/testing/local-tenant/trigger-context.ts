@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Auth0Connection } from '../../auth0/common.js';
 import type { MemoryCache } from '../memory-cache.js';
 import type { TenantConnection } from './connection-store.js';
-import { testingError, testingTypeError } from '../testing-error.js';
+import { NOT_SHOWN, type Check } from '../../internal/check-options.js';
+import { testingError } from '../testing-error.js';
 import { isPlainObject } from '../metadata.js';
 import type { TenantUser, UserRecords } from './user-store.js';
 
@@ -49,31 +50,24 @@ export function connectionView({ id, name, strategy }: TenantConnection): Auth0C
   return { id, name, strategy };
 }
 
-/** Refuses options the runner does not know, naming the known ones; never changes the caller's object. */
-export function requireOptions<Options extends object>(
-  where: string,
-  options: Options | undefined,
-  known: readonly string[],
-): Options {
-  if (options === undefined) return {} as Options;
-  if (!isPlainObject(options)) throw testingTypeError(where, `"options" must be an object (got ${describe(options)})`);
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw testingTypeError(where, `unknown option "options.${key}"; the options are ${known.join(', ')}`);
-    }
+/**
+ * `secrets` of the runners and of `bindActions`: an object of secret name → string. A value is never
+ * quoted (it may be a secret), nor is a `secrets` that is not an object (it may be one secret).
+ */
+export const secretsCheck: Check<Readonly<Record<string, string | undefined>>> = (value, report) => {
+  if (!isPlainObject(value)) return report('must be an object of secret name → string', NOT_SHOWN);
+  for (const [name, secret] of Object.entries(value)) {
+    if (secret !== undefined && typeof secret !== 'string') report('must be a string (the value is not shown)', NOT_SHOWN, [name]);
   }
-  return options;
-}
+};
 
-/** Checks `options.secrets` and returns a copy, so a handler cannot change the caller's object. */
-export function requireSecrets(
-  where: string,
-  secrets: Readonly<Record<string, string | undefined>>,
-): Record<string, string | undefined> {
-  if (!isPlainObject(secrets) || !Object.values(secrets).every((value) => value === undefined || typeof value === 'string')) {
-    throw testingTypeError(where, '"options.secrets" must be an object of secret name → string');
-  }
-  return { ...secrets };
+/** A host the tenant answers sign-ins on: its domain, or its custom domain. */
+export function hostnameCheck(context: Pick<TriggerContext, 'domain' | 'customDomain'>): Check<string> {
+  const hosts = [context.domain, ...(context.customDomain === undefined ? [] : [context.customDomain])];
+  const expected = `must be the tenant's domain or its customDomain: ${hosts.map((host) => JSON.stringify(host)).join(' or ')}`;
+  return (value, report) => {
+    if (typeof value !== 'string' || !hosts.includes(value)) report(expected, value);
+  };
 }
 
 /** The user with this id, or an error naming the runner. */
@@ -81,11 +75,4 @@ export function requireUser(where: string, users: UserRecords, userId: string): 
   const user = typeof userId === 'string' ? users.get(userId) : undefined;
   if (user === undefined) throw testingError(where, `no user has the id ${JSON.stringify(userId)}`);
   return user;
-}
-
-/** A short description of a value for an error message; never a long dump. */
-export function describe(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
 }
