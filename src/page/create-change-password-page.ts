@@ -15,7 +15,7 @@ import { formatIsoTime, parseIsoTime, toIsoInstant, type IsoInstant } from '../o
 import { createBreachedPasswordCheck } from '../password/breached-passwords.js';
 import { loadCommonPasswords } from '../password/common-passwords.js';
 import { passwordRulesFromOption } from '../password/password-policy-option.js';
-import { passwordRulesFromConnection, type PasswordOwner, type PasswordRules } from '../password/password-rules.js';
+import { passwordRulesFromConnection, type PasswordOwner, type PasswordRule, type PasswordRules } from '../password/password-rules.js';
 import { describePasswordRule } from '../password/password-texts.js';
 import { changePasswordPageOptionChecks, type ChangePasswordPageOptions } from './options.js';
 import { createLanguageChooser, type PageLanguage } from './page-language.js';
@@ -491,6 +491,8 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       owner = ownerOf(profile);
       email = profile.email;
     }
+    /** A broken rule in words; past 72 bytes on a connection that would cut the password, `tooLong`. */
+    const reasonOf = (rule: PasswordRule) => (rule.id === 'max-bytes' && rules.maxLengthExceeded !== 'error' ? text('tooLong') : describePasswordRule(rule, text));
     // Every rule at once, the breach check with them: a refusal names each rule the password broke.
     const [broken, breach] = await Promise.all([brokenRules(password, rules, owner), settings.checkBreach?.(password)]);
     if (breach?.verdict === 'breached') broken.push({ id: 'not-breached' });
@@ -501,7 +503,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         reason,
         [...broken.map((rule) => rule.id), ...(mismatch ? ['mismatch'] : [])].join(', '),
         {
-          ...(broken.length > 0 ? { passwordError: { intro: text('passwordRefused'), rules: broken.map((rule) => describePasswordRule(rule, text)) } } : {}),
+          ...(broken.length > 0 ? { passwordError: { intro: text('passwordRefused'), rules: broken.map((rule) => reasonOf(rule)) } } : {}),
           ...(mismatch ? { confirmError: text('mismatch') } : {}),
         },
         email,

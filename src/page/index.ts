@@ -10,6 +10,8 @@ export type { ChangePasswordPageOptions } from './options.js';
 export { DEFAULT_TEXTS, type PageFormTexts, type PageText, type PageTexts } from './page-texts.js';
 export type { PasswordTexts } from '../password/password-texts.js';
 export type { PasswordPolicyOption, ShortPasswordPolicy } from '../password/password-policy-option.js';
+export type { PagePasswordPolicy } from './options.js';
+export type { LocalizedMessage } from '../internal/select-message.js';
 export type { Auth0PasswordOptions, CharacterType, CommonPasswordList, FlexiblePasswordOptions, PasswordStrength } from '../auth0/password-policy.js';
 export type { BreachedPasswordsOptions } from '../password/breached-passwords.js';
 export { createMemorySessionStore, type PageSessionStore } from './session-store.js';

@@ -2,10 +2,16 @@ import { checkFields, checkText, fetchCheck, integerCheck, logCheck, NOT_SHOWN, 
 import type { LogOption } from '../internal/log.js';
 import { isRecord } from '../obligation/obligation.js';
 import { breachedPasswordsCheck, type BreachedPasswordsOptions } from '../password/breached-passwords.js';
-import { passwordPolicyOptionCheck, type PasswordPolicyOption } from '../password/password-policy-option.js';
+import { passwordPolicyOptionCheck, type PasswordPolicyOption, type ShortPasswordPolicy } from '../password/password-policy-option.js';
 import { DEFAULT_TEXTS, TEXT_KEYS, type PageText, type PageTexts } from './page-texts.js';
 import { parseTenantDomain } from '../management/domain.js';
 import { SESSION_STORE_METHODS, type PageSessionStore } from './session-store.js';
+
+/**
+ * 0.2.0's name of the short form of `passwordPolicy`.
+ * @deprecated Use {@link ShortPasswordPolicy}, or `passwordPolicy` in Auth0's shape ({@link PasswordPolicyOption}).
+ */
+export type PagePasswordPolicy = ShortPasswordPolicy;
 
 /** Options of {@link createChangePasswordPage}. */
 export interface ChangePasswordPageOptions {

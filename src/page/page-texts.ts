@@ -39,6 +39,12 @@ export interface PageFormTexts {
   passwordRefused: string;
   /** The two passwords differ. */
   mismatch: string;
+  /**
+   * Among a refusal's reasons: the password is past the 72 bytes Auth0 keeps, on a connection that
+   * would cut it (every legacy policy; `max_length_exceeded: 'truncate'`). Where the connection refuses
+   * such a password itself, the rule `ruleMaxBytes` says it instead.
+   */
+  tooLong: string;
   /** The password could not be set for a reason of ours or Auth0's; the user may try again. */
   unavailable: string;
   /** The link is expired, already used or not valid: the user must sign in again. */
@@ -84,6 +90,7 @@ const ENGLISH_FORM_TEXTS: Readonly<PageFormTexts> = {
   submit: 'Set password and continue',
   passwordRefused: 'This password does not meet these requirements:',
   mismatch: 'The two passwords are not the same.',
+  tooLong: 'This password is too long (at most 72 bytes).',
   unavailable: 'Your password could not be set just now. Please try again.',
   expired: 'This link has expired or was already used. Go back to the application and sign in again.',
   locked: 'Too many attempts. Go back to the application and sign in again.',

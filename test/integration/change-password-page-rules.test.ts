@@ -192,11 +192,14 @@ describe('1. both policy shapes, from the connection or the options, every rule 
     const setupped = setup(tenant, { options: { passwordPolicy: { level: 'none' } }, connectionOptions: { passwordPolicy: 'none' } });
     // 24 characters of 3 bytes each: 72 bytes, accepted; one more character is 75 bytes.
     expect((await choose(setupped, '日'.repeat(24))).status).toBe(200);
-    const other = setup(tenant, { options: { passwordPolicy: { level: 'none' } }, user: { email: 'grace@example.com' } });
-    expect(passwordErrorOf(await (await choose(other, '日'.repeat(25))).text())).toEqual([
-      'This password does not meet these requirements:',
-      'At most 72 bytes (accented letters and other scripts take 2 or more each)',
-    ]);
+    // A legacy policy, which Auth0 would cut: refused all the same, with 0.2.0's words (texts.tooLong).
+    const legacy = setup(tenant, { options: { passwordPolicy: { level: 'none' } }, user: { email: 'grace@example.com' } });
+    expect(passwordErrorOf(await (await choose(legacy, '日'.repeat(25))).text())).toEqual(['This password does not meet these requirements:', 'This password is too long (at most 72 bytes).']);
+    // A policy that refuses it itself lists the rule, and names it.
+    const strict = setup(tenant, { options: { passwordPolicy: { password_options: { complexity: { max_length_exceeded: 'error' } } } }, user: { email: 'hedy@example.com' } });
+    const html = await (await choose(strict, '日'.repeat(25))).text();
+    expect(rulesOf(html)).toContain('At most 72 bytes (accented letters and other scripts take 2 or more each)');
+    expect(passwordErrorOf(html)).toEqual(['This password does not meet these requirements:', 'At most 72 bytes (accented letters and other scripts take 2 or more each)']);
   });
 });
 

@@ -257,7 +257,7 @@ describe('options', () => {
     [{ passwordPolicy: { password_dictionary: { enable: true, dictionary: [''] } } }, '"options.passwordPolicy.password_dictionary.dictionary[0]" must be a non-empty string of at most 50 characters (got "")'],
     [{ texts: { ruleMinLength: { de: 'Mindestens {minimum} Zeichen' } } }, '"options.texts.ruleMinLength.de" must use no placeholder but {min} (found {minimum})'],
     [{ texts: { title: { fr_CA: 'Titre' } } }, '"options.texts.title.fr_CA" must be a language tag such as "fr", "pt-BR" or "default" (got "fr_CA")'],
-    [{ texts: { tooLong: 'x' } }, '"options.texts.tooLong" is not a known option'],
+    [{ texts: { tooShort: 'x' } }, '"options.texts.tooShort" is not a known option'],
     [{ breachedPasswords: { rangeUrl: 'http://api.pwnedpasswords.com/range/' } }, '"options.breachedPasswords.rangeUrl" must be an https:// URL (http:// only for a loopback host such as 127.0.0.1), without query or fragment (got'],
     [{ breachedPasswords: {} }, '"options.breachedPasswords.onUnavailable" is required: "allow" or "refuse" (what to do when the range API cannot answer)'],
     [{ domain: 'acme.auth0.com/x' }, '"options.domain" has a path, a query or a fragment: it must be'],

@@ -126,7 +126,7 @@ describe('examples/page-server/server.mjs, with the page’s texts from PAGE_TEX
   it.for([
     ['a file that is not there', 'missing.json', undefined, /^page-server: PAGE_TEXTS_FILE \(.*missing\.json\): no such file\n$/],
     ['a file that is not JSON', 'broken.json', '{ "title": ', /^page-server: PAGE_TEXTS_FILE \(.*broken\.json\): not JSON: /],
-    ['a text the page does not have', 'unknown.json', '{ "tooLong": "Too long" }', /"options\.texts\.tooLong" is not a known option/],
+    ['a text the page does not have', 'unknown.json', '{ "tooShort": "Too short" }', /"options\.texts\.tooShort" is not a known option/],
   ] as const)('stops at start on %s, saying what is wrong', { timeout: SUBPROCESS_TIMEOUT_MS }, async ([, file, content, expected]) => {
     if (content !== undefined) writeFileSync(join(folder, file), content);
     const { child, output } = startServer({ AUTH0_DOMAIN: 'acme.eu.auth0.com', PAGE_CLIENT_ID: 'id', PAGE_CLIENT_SECRET: 'do-not-print-me', CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY, PAGE_TEXTS_FILE: join(folder, file) });

@@ -17,6 +17,7 @@ export const de: LocaleTexts = {
   submit: 'Passwort festlegen und fortfahren',
   passwordRefused: 'Dieses Passwort erfüllt diese Anforderungen nicht:',
   mismatch: 'Die beiden Passwörter stimmen nicht überein.',
+  tooLong: 'Dieses Passwort ist zu lang (höchstens 72 Byte).',
   unavailable: 'Ihr Passwort konnte gerade nicht festgelegt werden. Bitte versuchen Sie es erneut.',
   expired: 'Dieser Link ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',
   locked: 'Zu viele Versuche. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',

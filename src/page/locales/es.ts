@@ -17,6 +17,7 @@ export const es: LocaleTexts = {
   submit: 'Establecer la contraseña y continuar',
   passwordRefused: 'Esta contraseña no cumple estos requisitos:',
   mismatch: 'Las dos contraseñas no coinciden.',
+  tooLong: 'Esta contraseña es demasiado larga (72 bytes como máximo).',
   unavailable: 'No se ha podido establecer su contraseña en este momento. Inténtelo de nuevo.',
   expired: 'Este enlace ha caducado o ya se ha utilizado. Vuelva a la aplicación e inicie sesión de nuevo.',
   locked: 'Demasiados intentos. Vuelva a la aplicación e inicie sesión de nuevo.',

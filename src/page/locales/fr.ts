@@ -17,6 +17,7 @@ export const fr: LocaleTexts = {
   submit: 'Définir le mot de passe et continuer',
   passwordRefused: 'Ce mot de passe ne respecte pas ces exigences :',
   mismatch: 'Les deux mots de passe ne sont pas identiques.',
+  tooLong: 'Ce mot de passe est trop long (72 octets au maximum).',
   unavailable: 'Votre mot de passe n’a pas pu être défini pour le moment. Veuillez réessayer.',
   expired: 'Ce lien a expiré ou a déjà été utilisé. Revenez à l’application et reconnectez-vous.',
   locked: 'Trop de tentatives. Revenez à l’application et reconnectez-vous.',

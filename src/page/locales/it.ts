@@ -17,6 +17,7 @@ export const it: LocaleTexts = {
   submit: 'Imposta la password e continua',
   passwordRefused: 'Questa password non soddisfa questi requisiti:',
   mismatch: 'Le due password non coincidono.',
+  tooLong: 'Questa password è troppo lunga (al massimo 72 byte).',
   unavailable: 'Al momento non è stato possibile impostare la password. Riprovi.',
   expired: 'Questo link è scaduto o è già stato utilizzato. Torni all’applicazione e acceda di nuovo.',
   locked: 'Troppi tentativi. Torni all’applicazione e acceda di nuovo.',

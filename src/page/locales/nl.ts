@@ -17,6 +17,7 @@ export const nl: LocaleTexts = {
   submit: 'Wachtwoord instellen en doorgaan',
   passwordRefused: 'Dit wachtwoord voldoet niet aan deze eisen:',
   mismatch: 'De twee wachtwoorden zijn niet gelijk.',
+  tooLong: 'Dit wachtwoord is te lang (maximaal 72 bytes).',
   unavailable: 'Uw wachtwoord kon nu niet worden ingesteld. Probeer het opnieuw.',
   expired: 'Deze link is verlopen of al gebruikt. Ga terug naar de applicatie en meld u opnieuw aan.',
   locked: 'Te veel pogingen. Ga terug naar de applicatie en meld u opnieuw aan.',

@@ -21,6 +21,7 @@ export const pl: LocaleTexts = {
   submit: 'Ustaw hasło i kontynuuj',
   passwordRefused: 'To hasło nie spełnia tych wymagań:',
   mismatch: 'Hasła nie są takie same.',
+  tooLong: 'To hasło jest za długie (maksymalna liczba bajtów: 72).',
   unavailable: 'Nie udało się teraz ustawić hasła. Prosimy spróbować ponownie.',
   expired: 'Ten link wygasł lub został już użyty. Należy wrócić do aplikacji i zalogować się ponownie.',
   locked: 'Zbyt wiele prób. Należy wrócić do aplikacji i zalogować się ponownie.',

@@ -17,6 +17,7 @@ export const ptBR: LocaleTexts = {
   submit: 'Definir senha e continuar',
   passwordRefused: 'Esta senha não atende a estes requisitos:',
   mismatch: 'As duas senhas não são iguais.',
+  tooLong: 'Esta senha é longa demais (no máximo 72 bytes).',
   unavailable: 'Não foi possível definir sua senha agora. Tente novamente.',
   expired: 'Este link expirou ou já foi usado. Volte ao aplicativo e entre novamente.',
   locked: 'Muitas tentativas. Volte ao aplicativo e entre novamente.',

@@ -17,6 +17,7 @@ export const sv: LocaleTexts = {
   submit: 'Spara lösenordet och fortsätt',
   passwordRefused: 'Lösenordet uppfyller inte de här kraven:',
   mismatch: 'Lösenorden stämmer inte överens.',
+  tooLong: 'Lösenordet är för långt (högst 72 byte).',
   unavailable: 'Det gick inte att spara ditt lösenord just nu. Försök igen.',
   expired: 'Länken har gått ut eller har redan använts. Gå tillbaka till applikationen och logga in igen.',
   locked: 'För många försök. Gå tillbaka till applikationen och logga in igen.',

@@ -17,6 +17,7 @@ export const zhCN: LocaleTexts = {
   submit: '设置密码并继续',
   passwordRefused: '此密码不符合以下要求：',
   mismatch: '两次输入的密码不一致。',
+  tooLong: '密码过长（最多 72 个字节）。',
   unavailable: '暂时无法设置您的密码，请重试。',
   expired: '此链接已过期或已被使用。请返回应用并重新登录。',
   locked: '尝试次数过多。请返回应用并重新登录。',
