@@ -172,7 +172,9 @@ try {
       }
       return { action: action === undefined ? undefined : decode(action), fields };
     };
-    const alertIn = (html) => decode((/role="alert"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '').replace(/<[^>]+>/g, '').trim());
+    /** The first alert of a page, as text: a sentence, or an intro and the rules it lists. */
+    const alertIn = (html) =>
+      decode((/<(p|div)\b[^>]*\brole="alert"[^>]*>([\s\S]*?)<\/\1>/.exec(html)?.[2] ?? '').replace(/<\/li><li>/g, '; ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
 
     // The connection remembers the last 5 passwords: Auth0 refuses a reused one (PasswordHistoryError).
     pageTenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordHistorySize: 5 });

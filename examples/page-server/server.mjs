@@ -13,9 +13,12 @@
  *   REDIS_URL                    optional: redis://… shared by every instance of the page, so that a
  *                                session sets one password whichever instance serves it (required
  *                                with more than one instance); default: memory, one process
+ *   PAGE_TEXTS_FILE              optional: a JSON file of the page's texts, each a string or one per
+ *                                language tag ({ "title": { "fr": "…", "default": "…" } })
  *   PORT, HOST                   where to listen (default 8080 on 0.0.0.0)
  *   TRUST_PROXY=1                behind a TLS-terminating proxy that sets X-Forwarded-Proto
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createChangePasswordPage, createNodeListener, createRedisSessionStore } from 'auth0-force-password-reset/page';
 
@@ -43,6 +46,19 @@ async function sessionStoreFromEnvironment() {
 }
 const sessionStore = await sessionStoreFromEnvironment();
 
+/** The texts of PAGE_TEXTS_FILE, when it is set; what is wrong with the file stops the server. */
+function textsFromEnvironment() {
+  const file = process.env.PAGE_TEXTS_FILE;
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    console.error(`page-server: PAGE_TEXTS_FILE (${file}): ${error.code === 'ENOENT' ? 'no such file' : error.name === 'SyntaxError' ? `not JSON: ${error.message}` : error.message}`);
+    process.exit(2);
+  }
+}
+const texts = textsFromEnvironment();
+
 // Options are checked here, at start: a mistake stops the server with a message naming the option.
 const page = createChangePasswordPage({
   domain: AUTH0_DOMAIN,
@@ -51,6 +67,8 @@ const page = createChangePasswordPage({
   sessionSecret: CHANGE_PASSWORD_PAGE_SECRET,
   ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
   ...(sessionStore === undefined ? {} : { sessionStore }),
+  // A mistake in the file's texts stops the server too, naming the text (options.texts.…).
+  ...(texts === undefined ? {} : { texts }),
 });
 
 /** The page, and a health check that tells nothing about the tenant. */

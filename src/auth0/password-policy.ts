@@ -10,10 +10,9 @@
  *   Field names and limits as in the Management API's schema, which the `auth0` SDK (v7) types as
  *   `ConnectionPasswordOptions`.
  *
- * Only the types live here. What the rules mean — read, listed and checked — is in
- * `src/password/password-rules.ts`; the functions below are the page's 0.1 interface to them.
+ * Only the types live here, and the legacy summary the local tenant reports. What the rules mean —
+ * read, listed and checked — is in `src/password/password-rules.ts`.
  */
-import { checkNewPassword, listPasswordRules, passwordRulesFromConnection, type PasswordRule, type PasswordRules } from '../password/password-rules.js';
 
 /** Auth0's password strength levels (`options.passwordPolicy` of a database connection). */
 export type PasswordStrength = 'none' | 'low' | 'fair' | 'good' | 'excellent';
@@ -124,66 +123,4 @@ export function passwordPolicyFromOptions(options: Auth0PasswordOptions | null |
     ...(typeof minLength === 'number' ? { minLength } : {}),
     ...(history?.enable === true ? { passwordHistorySize: history.size ?? 5 } : {}),
   };
-}
-
-/** The same policy in Auth0's shape. */
-function toOptions(policy: PasswordPolicy): Auth0PasswordOptions {
-  return {
-    passwordPolicy: policy.passwordPolicy,
-    ...(policy.minLength === undefined ? {} : { password_complexity_options: { min_length: policy.minLength } }),
-  };
-}
-
-const rulesOf = (policy: PasswordPolicy): PasswordRules => passwordRulesFromConnection(toOptions(policy));
-
-/** The minimum length `policy` asks for. */
-export function minimumLength(policy: PasswordPolicy): number {
-  return rulesOf(policy).minLength;
-}
-
-// The words of 0.1's page, kept until the page says the rules in the user's language
-// (src/password/password-texts.ts has the wording that replaces them).
-const CLASS_NAMES = {
-  lowercase: 'lower case letters (a-z)',
-  uppercase: 'upper case letters (A-Z)',
-  number: 'numbers (0-9)',
-  special: 'special characters (e.g. !@#$%^&*)',
-} as const;
-
-function legacyWording(rule: PasswordRule, rules: PasswordRules): string {
-  switch (rule.id) {
-    case 'min-length':
-      return `At least ${rule.min} characters`;
-    case 'character-type':
-      return `Contains ${rules.characterTypes.map((type) => CLASS_NAMES[type]).join(', ')}`;
-    case 'character-types':
-      return `At least ${rule.atLeast} of the following ${rule.types.length} types of characters: ${rule.types.map((type) => CLASS_NAMES[type]).join(', ')}`;
-    case 'no-identical-run':
-      return `No more than ${rule.max} identical characters in a row (e.g., "aaa" not allowed)`;
-    default:
-      return rule.id;
-  }
-}
-
-/**
- * The rules of `policy`'s strength and length, in words, as 0.1's page shows them.
- *
- * @example
- * ```ts
- * describePasswordPolicy({ passwordPolicy: 'good' });
- * // ['At least 8 characters', 'At least 3 of the following 4 types of characters: lower case letters (a-z), …']
- * ```
- */
-export function describePasswordPolicy(policy: PasswordPolicy): string[] {
-  const rules = rulesOf(policy);
-  const wording = listPasswordRules(rules).map((rule) => legacyWording(rule, rules));
-  // `fair` lists its three classes as one rule.
-  return [...new Set(wording)];
-}
-
-/** The first rule of `policy`'s strength and length that `password` breaks, or `undefined`. */
-export function strengthProblem(password: string, policy: PasswordPolicy): string | undefined {
-  const rules = rulesOf(policy);
-  const [broken] = checkNewPassword(password, rules);
-  return broken === undefined ? undefined : legacyWording(broken, rules);
 }

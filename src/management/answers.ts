@@ -15,7 +15,16 @@ export interface AnswerProblem {
 }
 
 /** The fields of a user the library reads. */
-export type UserField = 'app_metadata' | 'created_at' | 'last_password_reset' | 'identities' | 'email';
+export type UserField = 'app_metadata' | 'created_at' | 'last_password_reset' | 'identities' | 'email' | ProfileField;
+
+/**
+ * The profile fields the change-password page may read, for a policy's personal-data rule: Auth0's
+ * root attributes that hold a person's words, and `user_metadata` (whose keys a policy may name).
+ */
+export type ProfileField = 'name' | 'nickname' | 'username' | 'given_name' | 'family_name' | 'phone_number' | 'user_metadata';
+
+/** Every {@link ProfileField}. */
+export const PROFILE_FIELDS: readonly ProfileField[] = ['name', 'nickname', 'username', 'given_name', 'family_name', 'phone_number', 'user_metadata'];
 
 /** A user as read (or as answered after a write), checked: every field as Auth0 sent it. */
 export interface UserSnapshot {
@@ -30,6 +39,8 @@ export interface UserSnapshot {
   readonly identities: readonly unknown[];
   /** As sent, when read (`email` among the fields): a string for a user who has one. */
   readonly email?: unknown;
+  /** The {@link ProfileField}s among those read that Auth0 sent, as sent. */
+  readonly profile?: Readonly<Partial<Record<ProfileField, unknown>>>;
 }
 
 /** One page of a user search. */
@@ -81,6 +92,7 @@ export function checkUser(answer: unknown, userId: string): UserSnapshot | Answe
   if (!isRecord(appMetadata)) return malformed('app_metadata is not an object');
   const identities = answer['identities'] ?? [];
   if (!Array.isArray(identities)) return malformed('identities is not an array');
+  const sent = PROFILE_FIELDS.filter((field) => Object.hasOwn(answer, field));
   return {
     userId,
     appMetadata,
@@ -88,6 +100,7 @@ export function checkUser(answer: unknown, userId: string): UserSnapshot | Answe
     lastPasswordReset: answer['last_password_reset'],
     identities,
     email: answer['email'],
+    ...(sent.length === 0 ? {} : { profile: Object.fromEntries(sent.map((field) => [field, answer[field]])) }),
   };
 }
 

@@ -21,7 +21,7 @@ import { createSdkCall, type SdkRun } from './sdk-call.js';
 import { createTokenSource } from './token-source.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
 
-export type { ConnectionSnapshot, UserField, UserSearchPage, UserSnapshot, UsersExportJob } from './answers.js';
+export { PROFILE_FIELDS, type ConnectionSnapshot, type ProfileField, type UserField, type UserSearchPage, type UserSnapshot, type UsersExportJob } from './answers.js';
 
 /**
  * The one Management API client of the library: the clearer, the administrator tools and the

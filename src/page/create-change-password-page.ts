@@ -1,21 +1,27 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { describePasswordPolicy, minimumLength, passwordPolicyFromOptions, strengthProblem, type Auth0PasswordOptions, type PasswordPolicy } from '../auth0/password-policy.js';
+import type { Auth0PasswordOptions } from '../auth0/password-policy.js';
 import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { checkOptions } from '../internal/check-options.js';
 import { signHs256, verifyHs256 } from '../internal/jwt.js';
 import { createLogEmitter, defaultLogOption, type LogEntry } from '../internal/log.js';
 import { PAGE_SESSION_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
-import { selectMessage, type LocalizedMessage } from '../internal/select-message.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
 import { createManagementApiError, type FailureHint } from '../management/management-api-failure.js';
-import { openManagementClient } from '../management/management-client.js';
+import { openManagementClient, type UserField, type UserSnapshot } from '../management/management-client.js';
 import { createMemoryTokenStore } from '../management/token-store.js';
 import { changedSince } from '../obligation/obligation.js';
 import { formatIsoTime, parseIsoTime, toIsoInstant, type IsoInstant } from '../obligation/time.js';
+import { createBreachedPasswordCheck } from '../password/breached-passwords.js';
+import { loadCommonPasswords } from '../password/common-passwords.js';
+import { passwordRulesFromOption } from '../password/password-policy-option.js';
+import { passwordRulesFromConnection, type PasswordOwner, type PasswordRule, type PasswordRules } from '../password/password-rules.js';
+import { describePasswordRule } from '../password/password-texts.js';
 import { changePasswordPageOptionChecks, type ChangePasswordPageOptions } from './options.js';
-import { DEFAULT_TEXTS, type PageTexts } from './page-texts.js';
-import { renderContinue, renderForm, renderMessage } from './render-page.js';
+import { createLanguageChooser, type PageLanguage } from './page-language.js';
+import { brokenRules, checklistData, ownerOf, pageRulesOf, profileFieldsToRead, rulesShown } from './page-policy.js';
+import type { PageTexts } from './page-texts.js';
+import { renderContinue, renderForm, renderMessage, type PasswordError } from './render-page.js';
 import { createMemorySessionStore, type PageSessionStore } from './session-store.js';
 
 const CALLER = 'createChangePasswordPage';
@@ -25,10 +31,28 @@ const CONTINUE_TOKEN_SECONDS = 60;
 const POLICY_TTL_MS = 5 * 60_000;
 /** The largest form the page reads, counted as it arrives: `Content-Length` may be absent or false. */
 const MAX_BODY_BYTES = 16 * 1024;
-/** Auth0 (bcrypt) keeps 72 bytes of a password; a longer one is refused rather than cut. */
-const MAX_PASSWORD_BYTES = 72;
-/** What Auth0's 400 says when it refuses a password: `PasswordHistoryError: Password has previously been used`. */
-const AUTH0_PASSWORD_REFUSAL = /^Password(?:Strength|History|Dictionary|NoUserInfo)Error: (.+)$/;
+/** What the page reads of a user to show the account and to know whether the obligation is met. */
+const ACCOUNT_FIELDS: readonly UserField[] = ['email', 'last_password_reset'];
+
+/**
+ * Auth0's four known refusals of a password (a 400 whose message starts with the error's name, such as
+ * `PasswordHistoryError: Password has previously been used`), each said in the user's language.
+ */
+const AUTH0_REFUSALS = {
+  PasswordHistoryError: 'refusedHistory',
+  PasswordStrengthError: 'refusedStrength',
+  PasswordDictionaryError: 'refusedDictionary',
+  PasswordNoUserInfoError: 'refusedNoUserInfo',
+} as const satisfies Record<string, keyof PageTexts>;
+type Auth0Refusal = keyof typeof AUTH0_REFUSALS;
+
+/** Why the user is here, by the gate's reason in the session (`src/gate/decide-first-login.ts`). */
+const REASON_TEXTS: Readonly<Record<string, keyof PageTexts>> = {
+  'first-login': 'reasonFirstLogin',
+  flagged: 'reasonFlagged',
+  'passwords-set-before': 'reasonPasswordsSetBefore',
+  'password-too-old': 'reasonPasswordTooOld',
+};
 
 /** The page: a Web-standard request handler. */
 export type ChangePasswordPage = (request: Request) => Promise<Response>;
@@ -45,6 +69,8 @@ interface Session {
   readonly connection: string;
   /** When the obligation began: a password set after it meets it. */
   readonly since: IsoInstant;
+  /** The gate's reason (`first-login`, `flagged`, …), said on the form. */
+  readonly reason: string | undefined;
   readonly locale: string | undefined;
   readonly expiresAt: number;
 }
@@ -54,7 +80,7 @@ type SessionRefusal = 'missing' | 'invalid' | 'expired' | 'used' | 'host-not-all
 /** What became of the one password PATCH of an attempt. */
 type ChangeOutcome =
   | { readonly outcome: 'changed'; readonly at: number }
-  | { readonly outcome: 'refused'; readonly message: string }
+  | { readonly outcome: 'refused'; readonly error: Auth0Refusal }
   | { readonly outcome: 'unavailable'; readonly detail: string };
 
 /** A session store that failed: the page then fails closed, and says which operation in its log. */
@@ -161,15 +187,17 @@ async function readForm(request: Request): Promise<URLSearchParams | 'too-large'
  * The gate (`createFirstLoginGate({ changePasswordPage: { url } })`) sends a user here with a signed
  * `session_token`; Auth0 appends `state`. `GET` checks the token (HS256 with `sessionSecret` only,
  * canonical encoding, `exp`, the login's `host` among `allowedHosts`), reads the user's account through
- * the Management API and shows a form for the new password with the connection's rules in words.
- * `POST` checks the token again, the confirmation and the policy; then it claims the session in
+ * the Management API and shows a form for the new password: why it is required, and the connection's
+ * rules (legacy or Flexible Password Policy) as a checklist — in the login's language. `POST` checks
+ * the token again, the confirmation, every rule (the dictionary, the user's profile, and known breaches
+ * with `breachedPasswords`) and names each one the password broke; then it claims the session in
  * `sessionStore` (one change in flight per session, on any number of instances), counts the attempt,
  * reads the user — a session whose obligation is already met is spent — and sets the password with
  * one `PATCH` (never retried: after a 5xx or a timeout it reads the user to learn what happened). It
- * shows Auth0's refusal inline (a weak password, password history) and sends the browser back to
- * `https://{host}/continue?state=…` with a new token saying when the password changed; the gate's
- * `onContinuePostLogin` takes it from there. A session sets one password, a few failed attempts lock
- * it, and no password, token or secret is ever logged.
+ * shows Auth0's refusal inline, in the user's language (password history, above all), and sends the
+ * browser back to `https://{host}/continue?state=…` with a new token saying when the password changed;
+ * the gate's `onContinuePostLogin` takes it from there. A session sets one password, a few failed
+ * attempts lock it, and no password, token or secret is ever logged.
  *
  * @throws OptionsError when an option is missing or malformed (secrets are never quoted).
  *
@@ -184,6 +212,7 @@ async function readForm(request: Request): Promise<URLSearchParams | 'too-large'
  *   clientSecret: process.env.PAGE_CLIENT_SECRET,
  *   sessionSecret: process.env.CHANGE_PASSWORD_PAGE_SECRET,
  *   allowedHosts: ['acme.eu.auth0.com', 'login.acme.com'],
+ *   breachedPasswords: { onUnavailable: 'allow' },
  * });
  * createServer(createNodeListener(page)).listen(8080);
  * ```
@@ -201,22 +230,23 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     const parsed = parseTenantDomain(given) as TenantDomain;
     allowedOrigins.set(parsed.host, parsed.origin);
   }
+  const transport: typeof globalThis.fetch = (input, init) => (checked.fetch ?? globalThis.fetch)(input, init);
   const settings = {
     domain: domain satisfies TenantDomain,
     clientId: checked.clientId,
     clientSecret: checked.clientSecret,
     sessionSecret: checked.sessionSecret,
-    policy: checked.passwordPolicy === undefined ? undefined : ({ passwordPolicy: checked.passwordPolicy.level, ...(checked.passwordPolicy.minLength === undefined ? {} : { minLength: checked.passwordPolicy.minLength }) } satisfies PasswordPolicy),
-    texts: { ...DEFAULT_TEXTS, ...checked.texts } as Readonly<Record<keyof PageTexts, LocalizedMessage>>,
+    rules: checked.passwordPolicy === undefined ? undefined : pageRulesOf(passwordRulesFromOption(checked.passwordPolicy)),
+    languages: createLanguageChooser(checked.texts),
+    checkBreach: checked.breachedPasswords === undefined ? undefined : createBreachedPasswordCheck(checked.breachedPasswords, transport),
     maxAttempts: checked.maxAttempts ?? 5,
     store: guarded(checked.sessionStore ?? createMemorySessionStore()),
-    transport: checked.fetch,
   };
   const emit = createLogEmitter(checked.log ?? defaultLogOption(), 'change-password-page');
   const log = (fields: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => emit(fields);
   // One token store for the page's life: concurrent requests share one token request.
   const tokens = createMemoryTokenStore();
-  const policies = new Map<string, { policy: PasswordPolicy; until: number }>();
+  const policies = new Map<string, { rules: PasswordRules; until: number }>();
 
   const openClient = () =>
     openManagementClient({
@@ -224,7 +254,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       domain: settings.domain,
       clientId: settings.clientId,
       clientSecret: settings.clientSecret,
-      transport: settings.transport ?? globalThis.fetch,
+      transport,
       tokens,
       requestTimeoutMs: 5_000,
       maxAttempts: 3,
@@ -232,11 +262,11 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       hint,
     });
 
-  /** The connection's password policy: given, or read from Auth0 (and kept a while). */
-  async function policyOf(connection: string): Promise<PasswordPolicy> {
-    if (settings.policy !== undefined) return settings.policy;
+  /** The connection's password rules: given, or read from Auth0 (and kept a while), in either shape. */
+  async function rulesOf(connection: string): Promise<PasswordRules> {
+    if (settings.rules !== undefined) return settings.rules;
     const known = policies.get(connection);
-    if (known !== undefined && known.until > Date.now()) return known.policy;
+    if (known !== undefined && known.until > Date.now()) return known.rules;
     const { options: connectionOptions } = await (await openClient()).readConnection(connection);
     if (connectionOptions === undefined) {
       // Auth0 leaves `options` out for a token without read:connections_options: that is not "no policy".
@@ -253,9 +283,10 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         hint: "grant the page's M2M application read:connections_options, or give the page passwordPolicy",
       });
     }
-    const policy = passwordPolicyFromOptions(connectionOptions as Auth0PasswordOptions);
-    policies.set(connection, { policy, until: Date.now() + POLICY_TTL_MS });
-    return policy;
+    // `password_options`, when there, wins over the legacy keys, as in Auth0.
+    const rules = pageRulesOf(passwordRulesFromConnection(connectionOptions as Auth0PasswordOptions));
+    policies.set(connection, { rules, until: Date.now() + POLICY_TTL_MS });
+    return rules;
   }
 
   /** The session a token opens, or why not. Spent sessions are refused; nothing is claimed yet. */
@@ -264,7 +295,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     const verified = verifyHs256(token, settings.sessionSecret, Math.floor(Date.now() / 1000));
     if ('refused' in verified) return verified.refused === 'expired' ? 'expired' : 'invalid';
     const { claims, signedPart } = verified;
-    const { sub, iss, exp, purpose, connection, host, since, locale } = claims;
+    const { sub, iss, exp, purpose, connection, host, since, locale, reason } = claims;
     const sinceInstant = toIsoInstant(since);
     if (purpose !== PAGE_SESSION_PURPOSE || typeof sub !== 'string' || sub === '' || typeof connection !== 'string' || typeof iss !== 'string' || typeof host !== 'string' || sinceInstant === undefined) {
       return 'invalid';
@@ -282,6 +313,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       host: loginHost,
       connection,
       since: sinceInstant,
+      reason: typeof reason === 'string' ? reason : undefined,
       locale: typeof locale === 'string' ? locale : undefined,
       expiresAt: (exp as number) * 1000,
     };
@@ -291,66 +323,91 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     return new Response(body, { status, headers: headers(nonce, limitForms) });
   }
 
-  const text = (key: keyof PageTexts, locale: string | undefined) => selectMessage(settings.texts[key], locale);
-  const langOf = (locale: string | undefined) => (locale !== undefined && /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(locale) ? locale.replace('_', '-') : 'en');
+  /** The page's language for a request: the session's locale, else (no session) the browser's. */
+  const languageOf = (request: Request, session?: Session): PageLanguage => settings.languages(session?.locale, request.headers.get('accept-language'));
 
-  function messagePage(status: number, message: keyof PageTexts, locale: string | undefined, nonce: string): Response {
-    return respond(status, renderMessage(langOf(locale), nonce, text('title', locale), text(message, locale)), nonce);
+  function messagePage(status: number, message: keyof PageTexts, language: PageLanguage, nonce: string): Response {
+    return respond(status, renderMessage(language.lang, nonce, language.text('title'), language.text(message)), nonce);
   }
 
-  function refusalPage(refusal: SessionRefusal | 'locked', locale: string | undefined, nonce: string): Response {
-    if (refusal === 'locked') return messagePage(429, 'locked', locale, nonce);
-    return messagePage(400, refusal === 'missing' ? 'missingLink' : 'expired', locale, nonce);
+  function refusalPage(refusal: SessionRefusal | 'locked', language: PageLanguage, nonce: string): Response {
+    if (refusal === 'locked') return messagePage(429, 'locked', language, nonce);
+    return messagePage(400, refusal === 'missing' ? 'missingLink' : 'expired', language, nonce);
   }
 
-  async function form(session: Session, token: string, state: string, nonce: string, error: string | undefined, status: number, email: string | undefined): Promise<Response> {
-    const policy = await policyOf(session.connection);
-    const { locale } = session;
+  /** What the form says went wrong with the last attempt. */
+  interface Problems {
+    readonly formError?: string;
+    readonly passwordError?: PasswordError;
+    readonly confirmError?: string;
+  }
+
+  async function form(session: Session, language: PageLanguage, token: string, state: string, nonce: string, problems: Problems, status: number, email: string | undefined): Promise<Response> {
+    const rules = await rulesOf(session.connection);
+    const { text } = language;
+    const why = session.reason !== undefined && Object.hasOwn(REASON_TEXTS, session.reason) ? text(REASON_TEXTS[session.reason] as keyof PageTexts) : text('intro');
     return respond(
       status,
       renderForm({
-        lang: langOf(locale),
+        lang: language.lang,
         nonce,
-        title: text('title', locale),
-        intro: text('intro', locale),
-        accountLabel: text('accountLabel', locale),
-        passwordLabel: text('passwordLabel', locale),
-        confirmLabel: text('confirmLabel', locale),
-        rulesHeading: text('rulesHeading', locale),
-        submit: text('submit', locale),
+        title: text('title'),
+        why,
+        accountLabel: text('accountLabel'),
+        passwordLabel: text('passwordLabel'),
+        confirmLabel: text('confirmLabel'),
+        showPassword: text('showPassword'),
+        hidePassword: text('hidePassword'),
+        rulesHeading: text('rulesHeading'),
+        ruleMet: text('ruleMet'),
+        ruleNotMet: text('ruleNotMet'),
+        submit: text('submit'),
         email,
-        rules: describePasswordPolicy(policy),
-        error,
+        rules: rulesShown(rules, settings.checkBreach !== undefined).map((rule) => {
+          const check = checklistData(rule);
+          return { text: describePasswordRule(rule, text), ...(check === undefined ? {} : { check }) };
+        }),
+        ...problems,
         sessionToken: token,
         state,
-        minLength: minimumLength(policy),
+        minLength: rules.minLength,
       }),
       nonce,
     );
   }
 
-  /** The user's email and whether the session's obligation is already met, as Auth0 has them now. */
-  async function readAccount(session: Session): Promise<{ readonly email: string | undefined; readonly lastPasswordReset: IsoInstant | undefined }> {
-    const user = await (await openClient()).readUser(session.userId, ['email', 'last_password_reset']);
-    return { email: typeof user.email === 'string' ? user.email : undefined, lastPasswordReset: toIsoInstant(user.lastPasswordReset) };
+  /** The user, with `fields`, as Auth0 has them now. */
+  async function readUser(session: Session, fields: readonly UserField[] = ACCOUNT_FIELDS): Promise<UserSnapshot> {
+    return (await openClient()).readUser(session.userId, fields);
   }
 
-  async function handleGet(url: URL, nonce: string): Promise<Response> {
+  /** A read of the user that may fail: the failure is returned (Auth0 could not be asked), not thrown. */
+  const tryReadUser = (session: Session, fields?: readonly UserField[]): Promise<UserSnapshot | ManagementApiError> =>
+    readUser(session, fields).catch((error: unknown) => {
+      if (error instanceof ManagementApiError) return error;
+      throw error;
+    });
+
+  async function handleGet(request: Request, url: URL, nonce: string): Promise<Response> {
     const token = url.searchParams.get(SESSION_TOKEN_PARAMETER);
     const state = url.searchParams.get('state');
     const session = await openSession(token, state);
     if (typeof session === 'string') {
       log({ decision: 'refuse', reason: `session-${session}` });
-      return refusalPage(session, undefined, nonce);
+      return refusalPage(session, languageOf(request), nonce);
     }
+    const language = languageOf(request, session);
     // The account shown is read, not carried in the link: the link lands in logs and histories.
-    const account = await readAccount(session);
-    if (changedSince(account.lastPasswordReset, session.since)) {
+    const account = await readUser(session);
+    if (changedSince(toIsoInstant(account.lastPasswordReset), session.since)) {
       log({ decision: 'refuse', reason: 'session-obligation-met', user_id: session.userId });
-      return refusalPage('used', session.locale, nonce);
+      return refusalPage('used', language, nonce);
     }
+    // The dictionary the rules name starts loading now, so that the user's POST does not wait for it.
+    const list = (await rulesOf(session.connection)).dictionary?.list;
+    if (list !== undefined) void loadCommonPasswords(list).catch(() => {});
     log({ decision: 'show', reason: 'form', user_id: session.userId });
-    return form(session, token as string, state as string, nonce, undefined, 200, account.email);
+    return form(session, language, token as string, state as string, nonce, {}, 200, typeof account.email === 'string' ? account.email : undefined);
   }
 
   /**
@@ -364,14 +421,15 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       return { outcome: 'changed', at: parseIsoTime(after.lastPasswordReset) ?? Date.now() };
     } catch (error) {
       if (!(error instanceof ManagementApiError)) throw error;
-      const refusal = error.status === 400 ? AUTH0_PASSWORD_REFUSAL.exec(error.serverMessage ?? '') : null;
-      if (refusal !== null) return { outcome: 'refused', message: `${refusal[1] as string}.`.replace(/\.\.$/, '.') };
+      const refused = error.status === 400 ? /^(Password\w+Error): /.exec(error.serverMessage ?? '')?.[1] : undefined;
+      if (refused !== undefined && Object.hasOwn(AUTH0_REFUSALS, refused)) return { outcome: 'refused', error: refused as Auth0Refusal };
       const detail = `${error.step}: ${error.reason}`;
       // A 4xx other than a refusal, or a 429 past its retries: Auth0 did nothing.
       if (error.status !== undefined && error.status < 500) return { outcome: 'unavailable', detail };
-      const now = await readAccount(session).catch(() => undefined);
-      if (now?.lastPasswordReset !== undefined && (before === undefined || now.lastPasswordReset > before)) {
-        return { outcome: 'changed', at: parseIsoTime(now.lastPasswordReset) as number };
+      const now = await readUser(session).catch(() => undefined);
+      const changedAt = toIsoInstant(now?.lastPasswordReset);
+      if (changedAt !== undefined && (before === undefined || changedAt > before)) {
+        return { outcome: 'changed', at: parseIsoTime(changedAt) as number };
       }
       return { outcome: 'unavailable', detail: now === undefined ? `${detail}; reading the user back failed too` : detail };
     }
@@ -382,49 +440,89 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     // turned away before it is read.
     if (request.headers.get('sec-fetch-site') === 'cross-site') {
       log({ decision: 'refuse', reason: 'cross-site' });
-      return messagePage(403, 'expired', undefined, nonce);
+      return messagePage(403, 'expired', languageOf(request), nonce);
     }
     const fields = await readForm(request);
     if (fields === 'too-large') {
       log({ decision: 'refuse', reason: 'body-too-large', detail: `over ${MAX_BODY_BYTES} bytes` });
-      return messagePage(413, 'unavailable', undefined, nonce);
+      return messagePage(413, 'unavailable', languageOf(request), nonce);
     }
     const token = fields === 'not-a-form' ? null : fields.get(SESSION_TOKEN_PARAMETER);
     const state = fields === 'not-a-form' ? null : fields.get('state');
     const session = await openSession(token, state);
     if (typeof session === 'string') {
       log({ decision: 'refuse', reason: `session-${session}` });
-      return refusalPage(session, undefined, nonce);
+      return refusalPage(session, languageOf(request), nonce);
     }
-    const { locale, key, expiresAt, userId } = session;
+    const { key, expiresAt, userId } = session;
+    const language = languageOf(request, session);
+    const { text } = language;
     const password = (fields as URLSearchParams).get('password') ?? '';
     const confirm = (fields as URLSearchParams).get('confirm') ?? '';
-    const again = (message: string, status: number, email?: string) => form(session, token as string, state as string, nonce, message, status, email);
+    const again = (problems: Problems, status: number, email?: unknown) =>
+      form(session, language, token as string, state as string, nonce, problems, status, typeof email === 'string' ? email : undefined);
+    const unavailable = () => again({ formError: text('unavailable') }, 503);
 
     /** Locks the session when `attempts` reached the limit; `undefined` when it did not. */
     const lockAt = async (attempts: number): Promise<Response | undefined> => {
       if (attempts < settings.maxAttempts) return undefined;
       await settings.store.spend(key, expiresAt);
       log({ decision: 'refuse', reason: 'session-locked', user_id: userId, detail: `after ${attempts} failed attempts` });
-      return refusalPage('locked', locale, nonce);
+      return refusalPage('locked', language, nonce);
     };
     /** A password the page itself refuses: counted; past the limit the session is locked. */
-    const refuse = async (reason: string, message: string): Promise<Response> => {
+    const refuse = async (reason: string, detail: string, problems: Problems, email?: unknown): Promise<Response> => {
       const locked = await lockAt(await settings.store.countAttempt(key, 1, expiresAt));
       if (locked !== undefined) return locked;
-      log({ decision: 'refuse', reason, user_id: userId });
-      return again(message, 400);
+      log({ decision: 'refuse', reason, user_id: userId, detail });
+      return again(problems, 400, email);
     };
 
-    if (password !== confirm) return refuse('password-mismatch', text('mismatch', locale));
-    if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return refuse('password-too-long', text('tooLong', locale));
-    const problem = strengthProblem(password, await policyOf(session.connection));
-    if (problem !== undefined) return refuse('password-policy', problem);
+    const rules = await rulesOf(session.connection);
+    // The personal-data rule needs the user's profile: read before anything is claimed or counted.
+    let owner: PasswordOwner | undefined;
+    let email: unknown;
+    if (rules.profileFields !== undefined) {
+      const profile = await tryReadUser(session, ['email', ...profileFieldsToRead(rules)]);
+      if (profile instanceof ManagementApiError) {
+        log({ decision: 'fail', reason: 'read-user-failed', user_id: userId, detail: `${profile.step}: ${profile.reason}` });
+        return unavailable();
+      }
+      owner = ownerOf(profile);
+      email = profile.email;
+    }
+    /** A broken rule in words; past 72 bytes on a connection that would cut the password, `tooLong`. */
+    const reasonOf = (rule: PasswordRule) => (rule.id === 'max-bytes' && rules.maxLengthExceeded !== 'error' ? text('tooLong') : describePasswordRule(rule, text));
+    // Every rule at once, the breach check with them: a refusal names each rule the password broke.
+    const [broken, breach] = await Promise.all([brokenRules(password, rules, owner), settings.checkBreach?.(password)]);
+    if (breach?.verdict === 'breached') broken.push({ id: 'not-breached' });
+    const mismatch = password !== confirm;
+    if (broken.length > 0 || mismatch) {
+      const reason = broken.some((rule) => rule.id !== 'not-breached') ? 'password-policy' : broken.length > 0 ? 'password-breached' : 'password-mismatch';
+      return refuse(
+        reason,
+        [...broken.map((rule) => rule.id), ...(mismatch ? ['mismatch'] : [])].join(', '),
+        {
+          ...(broken.length > 0 ? { passwordError: { intro: text('passwordRefused'), rules: broken.map((rule) => reasonOf(rule)) } } : {}),
+          ...(mismatch ? { confirmError: text('mismatch') } : {}),
+        },
+        email,
+      );
+    }
+    if (breach?.verdict === 'unavailable') {
+      // Not the user's failure: nothing counted. `onUnavailable` decides, and the log says which way.
+      const detail = `${breach.reason}; onUnavailable: ${breach.allowed ? 'allow' : 'refuse'}`;
+      if (!breach.allowed) {
+        log({ decision: 'refuse', reason: 'breach-check-unavailable', user_id: userId, detail });
+        return again({ passwordError: { message: text('breachCheckUnavailable') } }, 503, email);
+      }
+      log({ decision: 'warn', reason: 'breach-check-unavailable', user_id: userId, detail });
+    }
 
     // Claimed before Auth0 is asked: one change in flight per session, on every instance.
     if (!(await settings.store.claim(key, expiresAt))) {
       log({ decision: 'refuse', reason: 'session-busy', user_id: userId });
-      return again(text('busy', locale), 409);
+      return again({ formError: text('busy') }, 409, email);
     }
     let spent = false;
     try {
@@ -435,28 +533,26 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         return (await lockAt(attempts)) as Response;
       }
       // A second line that needs no store: a session whose obligation is met set its password already.
-      const before = await readAccount(session).catch((error: unknown) => {
-        if (error instanceof ManagementApiError) return error;
-        throw error;
-      });
+      const before = await tryReadUser(session);
       if (before instanceof ManagementApiError) {
         // Auth0 could not be asked: not the user's failure, and nothing was set.
         await settings.store.countAttempt(key, -1, expiresAt);
         log({ decision: 'fail', reason: 'set-password-failed', user_id: userId, detail: `${before.step}: ${before.reason}` });
-        return again(text('unavailable', locale), 503);
+        return unavailable();
       }
-      if (changedSince(before.lastPasswordReset, session.since)) {
+      const lastReset = toIsoInstant(before.lastPasswordReset);
+      if (changedSince(lastReset, session.since)) {
         await settings.store.spend(key, expiresAt);
         spent = true;
         log({ decision: 'refuse', reason: 'session-obligation-met', user_id: userId });
-        return refusalPage('used', locale, nonce);
+        return refusalPage('used', language, nonce);
       }
-      const change = await changePassword(session, password, before.lastPasswordReset);
+      const change = await changePassword(session, password, lastReset);
       if (change.outcome === 'unavailable') {
         // Auth0's failure, not the user's: the attempt is given back.
         await settings.store.countAttempt(key, -1, expiresAt);
         log({ decision: 'fail', reason: 'set-password-failed', user_id: userId, detail: change.detail });
-        return again(text('unavailable', locale), 503, before.email);
+        return again({ formError: text('unavailable') }, 503, before.email);
       }
       if (change.outcome === 'refused') {
         const locked = await lockAt(attempts);
@@ -464,14 +560,14 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
           spent = true;
           return locked;
         }
-        log({ decision: 'refuse', reason: 'password-refused-by-auth0', user_id: userId });
-        return again(change.message, 400, before.email);
+        log({ decision: 'refuse', reason: 'password-refused-by-auth0', user_id: userId, detail: change.error });
+        return again({ passwordError: { message: text(AUTH0_REFUSALS[change.error]) } }, 400, before.email);
       }
       // Spent: this session cannot set a password again, here or on any other instance.
       await settings.store.spend(key, expiresAt);
       spent = true;
       log({ decision: 'change', reason: 'password-changed', user_id: userId });
-      return wayBack(session, state as string, change.at, nonce);
+      return wayBack(session, language, state as string, change.at, nonce);
     } finally {
       // The claim is given back unless the session is spent: the user may try again. A store that
       // fails here keeps the claim until the link expires: fail closed, the user signs in again.
@@ -480,7 +576,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
   }
 
   /** The page that sends the browser back to `/continue` on the login's host, with the page's token. */
-  function wayBack(session: Session, state: string, changedAt: number, nonce: string): Response {
+  function wayBack(session: Session, language: PageLanguage, state: string, changedAt: number, nonce: string): Response {
     const now = Math.floor(Date.now() / 1000);
     const back = signHs256(
       {
@@ -494,16 +590,16 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       },
       settings.sessionSecret,
     );
-    const { locale } = session;
+    const { text } = language;
     const continueUrl = `${allowedOrigins.get(session.host) as string}/continue?state=${encodeURIComponent(state)}`;
-    return respond(200, renderContinue(langOf(locale), nonce, text('title', locale), text('done', locale), text('continue', locale), continueUrl, back), nonce, false);
+    return respond(200, renderContinue(language.lang, nonce, text('title'), text('done'), text('continue'), continueUrl, back), nonce, false);
   }
 
   const changePasswordPage = async function changePasswordPage(request: Request): Promise<Response> {
     const nonce = randomBytes(16).toString('base64');
     try {
       const url = new URL(request.url);
-      if (request.method === 'GET' || request.method === 'HEAD') return await handleGet(url, nonce);
+      if (request.method === 'GET' || request.method === 'HEAD') return await handleGet(request, url, nonce);
       if (request.method === 'POST') return await handlePost(request, nonce);
       const refused = respond(405, renderMessage('en', nonce, 'Method Not Allowed', 'Method Not Allowed'), nonce);
       refused.headers.set('allow', 'GET, HEAD, POST');
@@ -513,12 +609,12 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       if (error instanceof SessionStoreError) {
         // Fail closed: no password was set (nothing is set before the store answers), and the user may try again.
         log({ decision: 'fail', reason: 'store-unavailable', detail: error.message });
-        return messagePage(503, 'unavailable', undefined, nonce);
+        return messagePage(503, 'unavailable', languageOf(request), nonce);
       }
       // The step and the reason first: a log line is short, and the hint is in the error's fields.
       const detail = error instanceof ManagementApiError ? `${error.step}: ${error.reason}` : error instanceof Error ? error.name : 'non-error thrown';
       log({ decision: 'fail', reason: 'internal-error', detail });
-      return messagePage(500, 'unavailable', undefined, nonce);
+      return messagePage(500, 'unavailable', languageOf(request), nonce);
     }
   };
   return Object.defineProperty(changePasswordPage, 'name', { value: 'changePasswordPage' });

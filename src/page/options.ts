@@ -1,17 +1,17 @@
-import type { PasswordStrength } from '../auth0/password-policy.js';
-import { checkFields, fetchCheck, integerCheck, localizedMessageCheck, logCheck, NOT_SHOWN, required, type Check, type OptionChecks } from '../internal/check-options.js';
+import { checkFields, checkText, fetchCheck, integerCheck, logCheck, NOT_SHOWN, required, type Check, type OptionChecks, type Report } from '../internal/check-options.js';
 import type { LogOption } from '../internal/log.js';
-import { TEXT_KEYS, type PageTexts } from './page-texts.js';
+import { isRecord } from '../obligation/obligation.js';
+import { breachedPasswordsCheck, type BreachedPasswordsOptions } from '../password/breached-passwords.js';
+import { passwordPolicyOptionCheck, type PasswordPolicyOption, type ShortPasswordPolicy } from '../password/password-policy-option.js';
+import { DEFAULT_TEXTS, TEXT_KEYS, type PageText, type PageTexts } from './page-texts.js';
 import { parseTenantDomain } from '../management/domain.js';
 import { SESSION_STORE_METHODS, type PageSessionStore } from './session-store.js';
 
-/** A database connection's password policy, given to the page instead of read from Auth0. */
-export interface PagePasswordPolicy {
-  /** Auth0's strength level of the connection. */
-  level: PasswordStrength;
-  /** The connection's minimum length, when it sets one (it replaces the level's). */
-  minLength?: number;
-}
+/**
+ * 0.2.0's name of the short form of `passwordPolicy`.
+ * @deprecated Use {@link ShortPasswordPolicy}, or `passwordPolicy` in Auth0's shape ({@link PasswordPolicyOption}).
+ */
+export type PagePasswordPolicy = ShortPasswordPolicy;
 
 /** Options of {@link createChangePasswordPage}. */
 export interface ChangePasswordPageOptions {
@@ -43,12 +43,28 @@ export interface ChangePasswordPageOptions {
    */
   allowedHosts?: readonly string[];
   /**
-   * The connection's password policy, checked here before Auth0 is asked. Without it the page reads
-   * the connection's policy through the Management API (once per connection per five minutes).
+   * The connection's password policy, checked here before Auth0 is asked: the connection's `options`
+   * in either of Auth0's shapes — legacy keys (`passwordPolicy`, `password_complexity_options`,
+   * `password_dictionary`, `password_no_personal_info`, `password_history`) or `password_options` (the
+   * Flexible Password Policy, which wins when both are there) — or the short `{ level, minLength? }`.
+   * Without it the page reads the connection's through the Management API (once per connection per
+   * five minutes).
    * @default undefined — read from the connection
    */
-  passwordPolicy?: PagePasswordPolicy;
-  /** The page's texts, each a string or `{ default, [locale]: string }`; the rest stay English. */
+  passwordPolicy?: PasswordPolicyOption;
+  /**
+   * A check of the new password against known breaches, through Have I Been Pwned's range API: only
+   * the first 5 hexadecimal characters of the password's SHA-1 leave the page. `onUnavailable` says
+   * what to do when the API does not answer in `timeoutMs`: `'allow'` (logged) or `'refuse'`.
+   * @default undefined — no breach check
+   */
+  breachedPasswords?: BreachedPasswordsOptions;
+  /**
+   * Any of the page's texts, in any language: a string (shown in every language) or one per
+   * language tag (`{ fr: '…', 'pt-PT': '…', default: '…' }`, `default` standing for English and the
+   * languages the page does not have). The page ships 12 languages; a tag given here adds one.
+   * @default the built-in texts
+   */
   texts?: Partial<PageTexts>;
   /**
    * Failed attempts (different passwords, a policy the password breaks, Auth0's refusal) one
@@ -71,7 +87,8 @@ export interface ChangePasswordPageOptions {
    */
   log?: LogOption;
   /**
-   * The `fetch` the Management API requests go through (an egress proxy; tests against a local tenant).
+   * The `fetch` the Management API requests and the breach check's go through (an egress proxy;
+   * tests against a local tenant).
    * @default globalThis.fetch
    */
   fetch?: typeof globalThis.fetch;
@@ -85,15 +102,31 @@ const hostCheck: Check<string> = (value, report) => {
   if ('problem' in parsed) report(`${parsed.problem}: it must be ${HOST_EXPECTED}`, value);
 };
 
-const policyChecks: OptionChecks<PagePasswordPolicy> = {
-  level: required('"none", "low", "fair", "good" or "excellent"', (value, report) => {
-    if (!['none', 'low', 'fair', 'good', 'excellent'].includes(value as string)) report('must be "none", "low", "fair", "good" or "excellent"', value);
-  }),
-  minLength: integerCheck(1, 72, ''),
+const placeholdersOf = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+
+/** A language tag such as `fr`, `pt-BR` or `zh-Hant-TW`, or `default`. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
+
+/** One text: a non-empty string with no placeholder but the English text's, or one per language tag. */
+const textCheck = (key: keyof PageTexts): Check<PageText> => {
+  const known = placeholdersOf(DEFAULT_TEXTS[key]);
+  const checkOne = (value: unknown, report: Report, path: string[] = []) => {
+    if (!checkText(value, report, path)) return;
+    const unknown = placeholdersOf(value).filter((placeholder) => !known.includes(placeholder));
+    if (unknown.length > 0) report(`must use no placeholder but ${known.length === 0 ? 'none' : known.map((name) => `{${name}}`).join(', ')} (found ${unknown.map((name) => `{${name}}`).join(', ')})`, NOT_SHOWN, path);
+  };
+  return (value, report) => {
+    if (typeof value === 'string') return checkOne(value, report);
+    if (!isRecord(value) || Object.keys(value).length === 0) return report('must be a non-empty string or an object of language tag → text, such as { fr: "…", default: "…" }', value);
+    for (const [tag, text] of Object.entries(value)) {
+      if (tag !== 'default' && !LANGUAGE_TAG.test(tag)) report('must be a language tag such as "fr", "pt-BR" or "default"', tag, [tag]);
+      checkOne(text, report, [tag]);
+    }
+  };
 };
 
 // One check per text: TEXT_KEYS comes from DEFAULT_TEXTS, a record of every key of PageTexts.
-const textChecks = Object.fromEntries(TEXT_KEYS.map((key) => [key, localizedMessageCheck(`texts.${key}`)])) as OptionChecks<Partial<PageTexts>>;
+const textChecks = Object.fromEntries(TEXT_KEYS.map((key) => [key, textCheck(key)])) as OptionChecks<Partial<PageTexts>>;
 
 /** A secret: a non-empty string, never quoted back. */
 const secretCheck = (minBytes: number): Check<string> => (value, report) => {
@@ -115,7 +148,8 @@ export const changePasswordPageOptionChecks: OptionChecks<ChangePasswordPageOpti
     if (!Array.isArray(value) || value.length === 0) return report('must be a non-empty array of host names', value);
     value.forEach((host, index) => hostCheck(host, (expected, input) => report(expected, input, [index])));
   },
-  passwordPolicy: (value, report) => void checkFields(value, report, policyChecks, 'must be { level, minLength? }'),
+  passwordPolicy: passwordPolicyOptionCheck,
+  breachedPasswords: breachedPasswordsCheck,
   texts: (value, report) => void checkFields(value, report, textChecks, 'must be an object of texts'),
   maxAttempts: integerCheck(1, 20, ''),
   sessionStore: (value, report) => {

@@ -1,50 +1,94 @@
-import type { LocalizedMessage } from '../internal/select-message.js';
+import { ENGLISH_PASSWORD_TEXTS, type PasswordTexts } from '../password/password-texts.js';
 
-/** Every text the change-password page shows; each may be localized like the gate's `message`. */
-export interface PageTexts {
+/**
+ * One text of the page, as the `texts` option takes it: a string, shown in every language; or one
+ * per language tag (`{ fr: '…', 'fr-CA': '…', default: '…' }`), where `default` stands for English
+ * and any language the page does not have. A language left out keeps the page's own text in it.
+ */
+export type PageText = string | Readonly<Record<string, string>>;
+
+/** The page's own words, besides the password's ({@link PasswordTexts}). */
+export interface PageFormTexts {
   /** The page's title and heading. */
-  title: LocalizedMessage;
-  /** Why the user is here, above the form. */
-  intro: LocalizedMessage;
+  title: string;
+  /** Why the user is here, above the form, when the session's reason is none of the four below. */
+  intro: string;
+  /** Why the user is here: the first sign-in with a password someone else chose (the gate's `first-login`). */
+  reasonFirstLogin: string;
+  /** Why the user is here: the account was flagged — by an administrator, or at a first sign-in not finished (`flagged`). */
+  reasonFlagged: string;
+  /** Why the user is here: every password set before a cut-off must be replaced, after a breach (`passwords-set-before`). */
+  reasonPasswordsSetBefore: string;
+  /** Why the user is here: the password is older than the tenant allows (`password-too-old`). */
+  reasonPasswordTooOld: string;
   /** The label of the (read-only) account field. */
-  accountLabel: LocalizedMessage;
+  accountLabel: string;
   /** The label of the new password. */
-  passwordLabel: LocalizedMessage;
+  passwordLabel: string;
   /** The label of the confirmation. */
-  confirmLabel: LocalizedMessage;
+  confirmLabel: string;
   /** The heading of the password rules. */
-  rulesHeading: LocalizedMessage;
+  rulesHeading: string;
+  /** Before a rule the password typed meets, for screen readers (the checklist shows a mark). */
+  ruleMet: string;
+  /** Before a rule the password typed does not meet yet, for screen readers. */
+  ruleNotMet: string;
   /** The button that sets the password. */
-  submit: LocalizedMessage;
+  submit: string;
+  /** Above the rules a refused password broke. */
+  passwordRefused: string;
   /** The two passwords differ. */
-  mismatch: LocalizedMessage;
-  /** The password is longer than Auth0 keeps (72 bytes). */
-  tooLong: LocalizedMessage;
+  mismatch: string;
+  /**
+   * Among a refusal's reasons: the password is past the 72 bytes Auth0 keeps, on a connection that
+   * would cut it (every legacy policy; `max_length_exceeded: 'truncate'`). Where the connection refuses
+   * such a password itself, the rule `ruleMaxBytes` says it instead.
+   */
+  tooLong: string;
   /** The password could not be set for a reason of ours or Auth0's; the user may try again. */
-  unavailable: LocalizedMessage;
+  unavailable: string;
   /** The link is expired, already used or not valid: the user must sign in again. */
-  expired: LocalizedMessage;
+  expired: string;
   /** Too many failed attempts on this link. */
-  locked: LocalizedMessage;
+  locked: string;
   /** Another attempt with the same link is being made right now (a second window, a double click). */
-  busy: LocalizedMessage;
+  busy: string;
   /** The page was opened without the link from a sign-in. */
-  missingLink: LocalizedMessage;
+  missingLink: string;
   /** The password is set; the browser goes back to the sign-in. */
-  done: LocalizedMessage;
+  done: string;
   /** The button that goes back to the sign-in when scripts are off. */
-  continue: LocalizedMessage;
+  continue: string;
 }
 
-/** The texts in English, the default of every one. */
-export const DEFAULT_TEXTS: Readonly<Record<keyof PageTexts, string>> = {
+/** Every text of the page in one language: its own and the password's. */
+export type LocaleTexts = Readonly<Record<keyof PageFormTexts | keyof PasswordTexts, string>>;
+
+/** `T`'s keys, each taking a {@link PageText} (a homomorphic mapping: each key keeps its documentation). */
+type AsPageTexts<T> = { [Key in keyof T]: PageText };
+
+/**
+ * Every text of the page, as the `texts` option takes them. Texts with placeholders in braces
+ * (`{min}`, `{max}`, `{atLeast}`, `{types}`) keep them: the page fills them in.
+ */
+export interface PageTexts extends AsPageTexts<PageFormTexts>, AsPageTexts<PasswordTexts> {}
+
+/** The page's own words in English. */
+const ENGLISH_FORM_TEXTS: Readonly<PageFormTexts> = {
   title: 'Choose a new password',
   intro: 'Before you continue, please replace your password.',
+  reasonFirstLogin: 'This is your first sign-in: please replace the password you were given with one of your own.',
+  reasonFlagged: 'A password change has been requested for your account. Choose a new password to continue.',
+  reasonPasswordsSetBefore: 'For your security, passwords set before a certain date must be replaced. Choose a new password to continue.',
+  reasonPasswordTooOld: 'Your password has reached its maximum age. Choose a new password to continue.',
   accountLabel: 'Account',
   passwordLabel: 'New password',
   confirmLabel: 'Confirm the new password',
-  rulesHeading: 'Your password must have:',
+  rulesHeading: 'Password requirements:',
+  ruleMet: 'Met:',
+  ruleNotMet: 'Not met:',
   submit: 'Set password and continue',
+  passwordRefused: 'This password does not meet these requirements:',
   mismatch: 'The two passwords are not the same.',
   tooLong: 'This password is too long (at most 72 bytes).',
   unavailable: 'Your password could not be set just now. Please try again.',
@@ -56,4 +100,8 @@ export const DEFAULT_TEXTS: Readonly<Record<keyof PageTexts, string>> = {
   continue: 'Continue',
 };
 
+/** Every text in English: the default of every one, and the page's language when no other fits. */
+export const DEFAULT_TEXTS: LocaleTexts = { ...ENGLISH_FORM_TEXTS, ...ENGLISH_PASSWORD_TEXTS };
+
+/** The key of every text. */
 export const TEXT_KEYS = Object.keys(DEFAULT_TEXTS) as ReadonlyArray<keyof PageTexts>;

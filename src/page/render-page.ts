@@ -1,20 +1,30 @@
 /**
- * The change-password page's HTML: self-contained (no external asset, no script needed for the
- * form), accessible (labels, described fields, an alert for errors, the page's language), and small.
- * Every value that comes from a request or a token is escaped.
+ * The change-password page's HTML: self-contained (no external asset; the form's one script, under
+ * the nonce, only adds to a form that works without it), accessible (labels, fields described by
+ * their rules and errors, alerts, the language of the texts), and small. Every value that comes from
+ * a request, a token or the options is escaped.
  */
 
 import { escapeHtml } from '../internal/escape-html.js';
+import { FORM_SCRIPT } from './page-script.js';
 
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f4f5f7}
-main{max-width:26rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}
+main{max-width:28rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}
 h1{font-size:1.4rem;margin:0 0 .5rem}p{margin:.5rem 0 1rem}label{display:block;font-weight:600;margin:1rem 0 .25rem}
 input{width:100%;padding:.6rem .7rem;font:inherit;border:1px solid #6b6f7a;border-radius:6px}input[readonly]{background:#f4f5f7}
-input:focus,button:focus{outline:3px solid #1a56db;outline-offset:2px}
-ul{margin:.25rem 0 0;padding-left:1.2rem;color:#3b3f4a;font-size:.9rem}
-button{margin-top:1.5rem;width:100%;padding:.75rem;font:inherit;font-weight:600;color:#fff;background:#1a56db;border:0;border-radius:6px;cursor:pointer}
-[role=alert]{padding:.75rem;border-radius:6px;background:#fdecea;color:#8a1c12;border:1px solid #f5c2bd}
+input:focus,button:focus{outline:3px solid #1a56db;outline-offset:2px}input[aria-invalid=true]{border-color:#a4161a}
+button{font:inherit;border-radius:6px;cursor:pointer}
+#submit,#continue button{margin-top:1.5rem;width:100%;padding:.75rem;font-weight:600;color:#fff;background:#1a56db;border:0}#submit:disabled{background:#6b6f7a;cursor:wait}
+#show-password{margin:.4rem 0 0;padding:.25rem .6rem;color:#1a56db;background:#fff;border:1px solid #1a56db;font-size:.9rem}
+#rules{margin:.75rem 0 0;color:#3b3f4a;font-size:.9rem}#rules p{margin:0}
+#rule-list{margin:.25rem 0 0;padding:0;list-style:none}#rule-list li{padding-left:1.4em;text-indent:-1.4em}
+#rule-list li::before{content:"•";display:inline-block;width:1.4em;text-indent:0}
+#rule-list li[data-met=yes]{color:#0b6b2f}#rule-list li[data-met=yes]::before{content:"✓";content:"✓"/""}
+#rule-list li[data-met=no]::before{content:"✗";content:"✗"/""}
+.state{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.error{margin:.5rem 0 0;padding:.6rem .75rem;border-radius:6px;background:#fdecea;color:#8a1c12;border:1px solid #f5c2bd}
+.error p{margin:0}.error ul{margin:.25rem 0 0;padding-left:1.2rem}
 `.trim();
 
 function page(lang: string, title: string, nonce: string, body: string): string {
@@ -24,51 +34,91 @@ function page(lang: string, title: string, nonce: string, body: string): string 
 <body><main>${body}</main></body></html>`;
 }
 
-/** What the form shows. Texts are already localized. */
+/** One rule in the list: its words, and — for a rule a browser can check alone — what the script checks. */
+export interface RuleView {
+  readonly text: string;
+  /** The rule as `data-*` attributes (`rule`, `min`, `at-least`, …) for the script; absent for a rule only the server can check. */
+  readonly check?: Readonly<Record<string, string | number>>;
+}
+
+/** What went wrong with the new password: the rules it broke (under `intro`), or one sentence. */
+export type PasswordError = { readonly intro: string; readonly rules: readonly string[] } | { readonly message: string };
+
+/** What the form shows. Texts are already in the page's language. */
 export interface FormView {
   readonly lang: string;
   readonly nonce: string;
   readonly title: string;
-  readonly intro: string;
+  /** Why the user must choose a new password. */
+  readonly why: string;
   readonly accountLabel: string;
   readonly passwordLabel: string;
   readonly confirmLabel: string;
+  readonly showPassword: string;
+  readonly hidePassword: string;
   readonly rulesHeading: string;
+  readonly ruleMet: string;
+  readonly ruleNotMet: string;
   readonly submit: string;
   /** The user's email, for the read-only account field (password managers file the password under it). */
   readonly email: string | undefined;
-  /** The password rules, in words. */
-  readonly rules: readonly string[];
-  /** What went wrong with the last attempt, if anything. */
-  readonly error: string | undefined;
+  readonly rules: readonly RuleView[];
+  /** A problem that is not the password's (busy, unavailable), above the form. */
+  readonly formError?: string;
+  /** What is wrong with the new password, under it. */
+  readonly passwordError?: PasswordError;
+  /** What is wrong with the confirmation (the two differ), under it. */
+  readonly confirmError?: string;
   readonly sessionToken: string;
   readonly state: string;
   /** The minimum length, for the browser's own check. */
   readonly minLength: number;
 }
 
-/** The form: new password and confirmation, the rules, and the session (hidden). */
+const dataAttributes = (check: RuleView['check']) =>
+  Object.entries(check ?? {})
+    .map(([name, value]) => ` data-${name}="${escapeHtml(String(value))}"`)
+    .join('');
+
+function renderPasswordError(error: PasswordError): string {
+  if ('message' in error) return `<p class="error" id="password-error" role="alert">${escapeHtml(error.message)}</p>`;
+  const rules = error.rules.map((rule) => `<li>${escapeHtml(rule)}</li>`).join('');
+  return `<div class="error" id="password-error" role="alert"><p>${escapeHtml(error.intro)}</p><ul>${rules}</ul></div>`;
+}
+
+/**
+ * The form: the account, the new password with its rules (a checklist the script ticks off as the user
+ * types), the confirmation, the session (hidden). Each error sits under its field and describes it
+ * (`aria-describedby`); the first field in error takes the focus.
+ */
 export function renderForm(view: FormView): string {
-  const error = view.error === undefined ? '' : `<p role="alert" id="error">${escapeHtml(view.error)}</p>`;
-  const described = `rules${view.error === undefined ? '' : ' error'}`;
+  const { passwordError, confirmError, formError } = view;
   const account =
     view.email === undefined
       ? ''
       : `<label for="username">${escapeHtml(view.accountLabel)}</label><input id="username" name="username" type="email" autocomplete="username" value="${escapeHtml(view.email)}" readonly>`;
-  const rules = view.rules.map((rule) => `<li>${escapeHtml(rule)}</li>`).join('');
+  const focusConfirm = confirmError !== undefined && passwordError === undefined;
+  const invalid = (error: unknown) => (error === undefined ? '' : ' aria-invalid="true"');
+  const rules = view.rules
+    .map((rule) => (rule.check === undefined ? `<li>${escapeHtml(rule.text)}</li>` : `<li${dataAttributes(rule.check)}><span class="state"></span>${escapeHtml(rule.text)}</li>`))
+    .join('');
   return page(
     view.lang,
     view.title,
     view.nonce,
-    `<h1>${escapeHtml(view.title)}</h1><p>${escapeHtml(view.intro)}</p>${error}
+    `<h1>${escapeHtml(view.title)}</h1><p id="why">${escapeHtml(view.why)}</p>${formError === undefined ? '' : `<p class="error" id="form-error" role="alert">${escapeHtml(formError)}</p>`}
 <form method="post" novalidate>
 <input type="hidden" name="session_token" value="${escapeHtml(view.sessionToken)}"><input type="hidden" name="state" value="${escapeHtml(view.state)}">
 ${account}
-<label for="password">${escapeHtml(view.passwordLabel)}</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="${view.minLength}" aria-describedby="${described}"${view.error === undefined ? '' : ' aria-invalid="true"'} autofocus>
-<div id="rules"><span>${escapeHtml(view.rulesHeading)}</span><ul>${rules}</ul></div>
-<label for="confirm">${escapeHtml(view.confirmLabel)}</label><input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
-<button type="submit">${escapeHtml(view.submit)}</button>
-</form>`,
+<label for="password">${escapeHtml(view.passwordLabel)}</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="${view.minLength}" aria-describedby="${passwordError === undefined ? '' : 'password-error '}rules"${invalid(passwordError)}${focusConfirm ? '' : ' autofocus'}>
+<button type="button" id="show-password" aria-controls="password confirm" data-show="${escapeHtml(view.showPassword)}" data-hide="${escapeHtml(view.hidePassword)}" hidden>${escapeHtml(view.showPassword)}</button>
+${passwordError === undefined ? '' : renderPasswordError(passwordError)}
+<div id="rules"><p>${escapeHtml(view.rulesHeading)}</p><ul id="rule-list" data-met="${escapeHtml(view.ruleMet)}" data-not-met="${escapeHtml(view.ruleNotMet)}">${rules}</ul></div>
+<label for="confirm">${escapeHtml(view.confirmLabel)}</label><input id="confirm" name="confirm" type="password" autocomplete="new-password" required${confirmError === undefined ? '' : ' aria-describedby="confirm-error"'}${invalid(confirmError)}${focusConfirm ? ' autofocus' : ''}>
+${confirmError === undefined ? '' : `<p class="error" id="confirm-error" role="alert">${escapeHtml(confirmError)}</p>`}
+<button type="submit" id="submit">${escapeHtml(view.submit)}</button>
+</form>
+<script nonce="${view.nonce}">${FORM_SCRIPT}</script>`,
   );
 }
 

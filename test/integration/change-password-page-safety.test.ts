@@ -1,7 +1,6 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
-import { signHs256 } from '../../src/internal/jwt.js';
 import type { LogEntry } from '../../src/internal/log.js';
 import { createChangePasswordPage } from '../../src/page/create-change-password-page.js';
 import type { ChangePasswordPageOptions } from '../../src/page/options.js';
@@ -10,6 +9,7 @@ import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { buildPostLoginEvent } from '../../src/testing/events.js';
 import { createPostLoginApi } from '../../src/testing/recording-api.js';
 import { tenantTest as it } from '../helpers/local-tenant.js';
+import { signPageSession } from '../helpers/page-session.js';
 import { redisTestsRun, startRedisServer, type RedisServer } from '../helpers/redis-server.mjs';
 
 /**
@@ -38,26 +38,7 @@ function setup(tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> 
     ...options,
   });
   /** A session token as the gate makes it (Auth0's `iss`: the tenant's canonical domain). */
-  const session = (claims: Record<string, unknown> = {}) => {
-    const iat = Math.floor(Date.now() / 1000);
-    return signHs256(
-      {
-        iat,
-        iss: tenant.domain,
-        sub: user.user_id,
-        exp: iat + 600,
-        ip: '127.0.0.1',
-        purpose: 'afpr:change-password',
-        connection: 'Username-Password-Authentication',
-        host: tenant.domain,
-        flag: 'needsPasswordReset',
-        since: new Date(Date.now() - 60_000).toISOString(),
-        reason: 'first-login',
-        ...claims,
-      },
-      KEY,
-    );
-  };
+  const session = (claims: Record<string, unknown> = {}) => signPageSession(KEY, { domain: tenant.domain, userId: user.user_id }, claims);
   return { page, logs, userId: user.user_id, session };
 }
 

@@ -9,6 +9,7 @@ import { createChangePasswordPage } from '../../src/page/create-change-password-
 import type { ChangePasswordPageOptions } from '../../src/page/options.js';
 import type { LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { tenantTest as it } from '../helpers/local-tenant.js';
+import { signPageSession } from '../helpers/page-session.js';
 
 /**
  * The change-password page (issue 12, item 3) against a local tenant: the real SDK sets the password
@@ -47,26 +48,8 @@ function setup(tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> 
     page,
     logs,
     userId: user.user_id,
-    session(claims = {}) {
-      const iat = Math.floor(Date.now() / 1000);
-      return signHs256(
-        {
-          iat,
-          iss: tenant.domain,
-          sub: user.user_id,
-          exp: iat + 600,
-          ip: '127.0.0.1',
-          purpose: 'afpr:change-password',
-          connection: 'Username-Password-Authentication',
-          host: tenant.domain,
-          flag: 'needsPasswordReset',
-          since: new Date().toISOString(),
-          reason: 'first-login',
-          ...claims,
-        },
-        KEY,
-      );
-    },
+    // `since` is now: a password set from here on meets the obligation.
+    session: (claims = {}) => signPageSession(KEY, { domain: tenant.domain, userId: user.user_id }, { since: new Date().toISOString(), ...claims }),
   };
 }
 
@@ -100,11 +83,14 @@ describe('GET: the form', () => {
     expect(html).toMatch(/<input id="password" name="password" type="password" autocomplete="new-password"/);
     expect(html).toMatch(/<input id="confirm" name="confirm" type="password" autocomplete="new-password"/);
     expect(html).toContain('<input id="username" name="username" type="email" autocomplete="username" value="ada@example.com" readonly>');
-    expect(html).toContain('<li>At least 8 characters</li>');
+    expect(html).toContain('<li data-rule="min-length" data-min="8"><span class="state"></span>At least 8 characters</li>');
     expect(html).toContain('name="state" value="st8"');
-    expect(html).not.toMatch(/<script|src=|href=/);
-    expect(Buffer.byteLength(html)).toBeLessThan(10_000);
+    // One script, the form's, under the answer's nonce; nothing loaded from anywhere.
     const csp = response.headers.get('content-security-policy')!;
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(html.match(/<script[^>]*>/g)).toEqual([`<script nonce="${nonce}">`]);
+    expect(html).not.toMatch(/\bsrc=|\bhref=/);
+    expect(Buffer.byteLength(html)).toBeLessThan(16_000);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("form-action 'self'");
@@ -112,11 +98,13 @@ describe('GET: the form', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
-  it('speaks the login’s language when given the texts', async ({ tenant }) => {
-    const { page, session } = setup(tenant, { texts: { title: { default: 'Choose a new password', fr: 'Choisissez un nouveau mot de passe' } } });
+  it('speaks the login’s language, and says so: French text under lang="fr" for a fr-CA login', async ({ tenant }) => {
+    const { page, session } = setup(tenant, { texts: { title: { default: 'Choose a new Acme password', fr: 'Choisissez un nouveau mot de passe Acme' } } });
     const html = await (await get(page, { session_token: session({ locale: 'fr-CA' }), state: 's' })).text();
-    expect(html).toContain('<html lang="fr-CA">');
-    expect(html).toContain('<h1>Choisissez un nouveau mot de passe</h1>');
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<h1>Choisissez un nouveau mot de passe Acme</h1>');
+    expect(html).toContain('<label for="password">Nouveau mot de passe</label>');
+    expect(html).toContain('Au moins 8 caractères');
   });
 
   it.for([
@@ -187,10 +175,14 @@ describe('POST: the change', () => {
     const mismatch = await post(page, { session_token: token, state: 's', password: PASSWORD, confirm: 'other' });
     expect(mismatch.status).toBe(400);
     const html = await mismatch.text();
-    expect(html).toContain('<p role="alert" id="error">The two passwords are not the same.</p>');
+    expect(html).toContain('<p class="error" id="confirm-error" role="alert">The two passwords are not the same.</p>');
+    expect(html).toContain('aria-describedby="confirm-error" aria-invalid="true" autofocus>');
     expect(html).toContain(`name="session_token" value="${token}"`);
     const weak = await (await post(page, { session_token: token, state: 's', password: 'password', confirm: 'password' })).text();
-    expect(weak).toContain('At least 3 of the following 4 types of characters');
+    expect(weak).toContain(
+      '<div class="error" id="password-error" role="alert"><p>This password does not meet these requirements:</p><ul><li>At least 3 of these: lower case letters (a–z), upper case letters (A–Z), numbers (0–9), special characters (such as ! @ # $ % ^ &amp; *)</li></ul></div>',
+    );
+    expect(weak).toContain('aria-describedby="password-error rules" aria-invalid="true" autofocus>');
     expect(tenant.users.verifyPassword(userId, INITIAL)).toBe(true);
   });
 
@@ -199,8 +191,8 @@ describe('POST: the change', () => {
     const { page, session, userId, logs } = setup(tenant);
     const response = await post(page, { session_token: session(), state: 's', password: INITIAL, confirm: INITIAL });
     expect(response.status).toBe(400);
-    expect(await response.text()).toContain('<p role="alert" id="error">Password has previously been used.</p>');
-    expect(logs.at(-1)).toMatchObject({ decision: 'refuse', reason: 'password-refused-by-auth0', user_id: userId });
+    expect(await response.text()).toContain('<p class="error" id="password-error" role="alert">You have previously used this password. Please choose another one.</p>');
+    expect(logs.at(-1)).toMatchObject({ decision: 'refuse', reason: 'password-refused-by-auth0', user_id: userId, detail: 'PasswordHistoryError' });
   });
 
   it('locks a session after five failed attempts', async ({ tenant }) => {
@@ -228,7 +220,7 @@ describe('POST: the change', () => {
     const full = await startTenant({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
     const withPolicy = setup(full, { passwordPolicy: undefined as never });
     const html = await (await get(withPolicy.page, { session_token: withPolicy.session(), state: 's' })).text();
-    expect(html).toContain('<li>At least 8 characters</li>');
+    expect(html).toContain('At least 8 characters</li>');
     await get(withPolicy.page, { session_token: withPolicy.session(), state: 's' });
     expect(full.counts()).toMatchObject({ token: 1 });
 
@@ -259,10 +251,18 @@ describe('options', () => {
     [{ allowedHosts: ['http://login.acme.com'] }, '"options.allowedHosts[0]" uses http://, which only a loopback host (a local tenant) may: it must be a host such as'],
     [{ usedSessions: new Map() }, '"options.usedSessions" is not a known option'],
     [{ sessionStore: { claim() {} } }, '"options.sessionStore" must be a store with claim, release, spend, isSpent, countAttempt (missing: release, spend, isSpent, countAttempt) (got an object)'],
-    [{ passwordPolicy: { level: 'strong' } }, '"options.passwordPolicy.level" must be "none", "low", "fair", "good" or "excellent" (got "strong")'],
+    [{ passwordPolicy: { level: 'strong' } }, '"options.passwordPolicy.level" must be one of "none", "low", "fair", "good", "excellent" (got "strong")'],
+    // Auth0's shape, with Auth0's limits.
+    [{ passwordPolicy: { password_options: { complexity: { min_length: 0 } } } }, '"options.passwordPolicy.password_options.complexity.min_length" must be an integer from 1 to 72 (characters) (got 0)'],
+    [{ passwordPolicy: { password_dictionary: { enable: true, dictionary: [''] } } }, '"options.passwordPolicy.password_dictionary.dictionary[0]" must be a non-empty string of at most 50 characters (got "")'],
+    [{ texts: { ruleMinLength: { de: 'Mindestens {minimum} Zeichen' } } }, '"options.texts.ruleMinLength.de" must use no placeholder but {min} (found {minimum})'],
+    [{ texts: { title: { fr_CA: 'Titre' } } }, '"options.texts.title.fr_CA" must be a language tag such as "fr", "pt-BR" or "default" (got "fr_CA")'],
+    [{ texts: { tooShort: 'x' } }, '"options.texts.tooShort" is not a known option'],
+    [{ breachedPasswords: { rangeUrl: 'http://api.pwnedpasswords.com/range/' } }, '"options.breachedPasswords.rangeUrl" must be an https:// URL (http:// only for a loopback host such as 127.0.0.1), without query or fragment (got'],
+    [{ breachedPasswords: {} }, '"options.breachedPasswords.onUnavailable" is required: "allow" or "refuse" (what to do when the range API cannot answer)'],
     [{ domain: 'acme.auth0.com/x' }, '"options.domain" has a path, a query or a fragment: it must be'],
     [{ maxTries: 3 }, '"options.maxTries" is not a known option'],
-    [{ passwordPolicy: { minLength: 12 } }, '"options.passwordPolicy.level" is required: "none", "low", "fair", "good" or "excellent"'],
+    [{ passwordPolicy: { minLength: 12 } }, '"options.passwordPolicy.level" is required: "none", "low", "fair", "good", "excellent"'],
     // A required option left out (an unset environment variable) is named at creation, not found later
     // as a TypeError or as every session refused.
     [{ domain: undefined }, '"options.domain" is required: the tenant’s canonical domain, such as "acme.eu.auth0.com"'],

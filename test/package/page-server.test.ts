@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,54 @@ describe('examples/page-server/server.mjs', () => {
     expect(code).toBe(0);
     expect(output()).not.toContain(pageClient.clientSecret);
     expect(output()).not.toContain(PAGE_KEY);
+  });
+});
+
+describe('examples/page-server/server.mjs, with the page’s texts from PAGE_TEXTS_FILE', () => {
+  it('shows the file’s texts, each in its language, the page’s own in the others', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
+    const tenant = await startLocalTenant();
+    tenants.push(tenant);
+    const pageClient = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
+    writeFileSync(join(folder, 'texts.json'), JSON.stringify({ title: { fr: 'Votre nouveau mot de passe Acme', default: 'Your new Acme password' }, accountLabel: 'Acme ID' }));
+    const { output } = startServer({
+      AUTH0_DOMAIN: tenant.domain,
+      PAGE_CLIENT_ID: pageClient.clientId,
+      PAGE_CLIENT_SECRET: pageClient.clientSecret,
+      CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY,
+      PAGE_TEXTS_FILE: join(folder, 'texts.json'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    await expect.poll(output, { timeout: 60_000 }).toMatch(/"event":"listening"/);
+    const { port } = JSON.parse(output().split('\n')[0] ?? '{}') as { port: number };
+    const gate = createFirstLoginGate({ changePasswordPage: { url: `http://127.0.0.1:${port}/change-password` }, log: false });
+    const formIn = async (locale: string) => {
+      const user = tenant.users.create({ email: `${locale}@example.com` });
+      const { redirect } = await tenant.runLogin(user.user_id, gate, { locale, secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
+      return (await fetch(redirect!.url)).text();
+    };
+    const french = await formIn('fr-CA');
+    expect(french).toContain('<html lang="fr">');
+    expect(french).toContain('<h1>Votre nouveau mot de passe Acme</h1>');
+    expect(french).toContain('<label for="username">Acme ID</label>');
+    expect(french).toContain('<label for="password">Nouveau mot de passe</label>');
+    const english = await formIn('en-US');
+    expect(english).toContain('<h1>Your new Acme password</h1>');
+    const german = await formIn('de');
+    expect(german).toContain('<h1>Neues Passwort wählen</h1>');
+  });
+
+  it.for([
+    ['a file that is not there', 'missing.json', undefined, /^page-server: PAGE_TEXTS_FILE \(.*missing\.json\): no such file\n$/],
+    ['a file that is not JSON', 'broken.json', '{ "title": ', /^page-server: PAGE_TEXTS_FILE \(.*broken\.json\): not JSON: /],
+    ['a text the page does not have', 'unknown.json', '{ "tooShort": "Too short" }', /"options\.texts\.tooShort" is not a known option/],
+  ] as const)('stops at start on %s, saying what is wrong', { timeout: SUBPROCESS_TIMEOUT_MS }, async ([, file, content, expected]) => {
+    if (content !== undefined) writeFileSync(join(folder, file), content);
+    const { child, output } = startServer({ AUTH0_DOMAIN: 'acme.eu.auth0.com', PAGE_CLIENT_ID: 'id', PAGE_CLIENT_SECRET: 'do-not-print-me', CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY, PAGE_TEXTS_FILE: join(folder, file) });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).not.toBe(0);
+    expect(output()).toMatch(expected);
+    expect(output()).not.toContain('do-not-print-me');
   });
 });
 

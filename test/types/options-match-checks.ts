@@ -21,6 +21,7 @@ import { booleanCheck, flagCheck, integerCheck, type Check, type OptionChecks } 
 import type { Auth0PasswordOptions } from '../../src/auth0/password-policy.js';
 import { breachedPasswordsOptionChecks, type BreachedPasswordsOptions } from '../../src/password/breached-passwords.js';
 import { auth0PasswordOptionsChecks } from '../../src/password/password-policy-option.js';
+import { changePasswordPageOptionChecks, type ChangePasswordPageOptions } from '../../src/page/options.js';
 import { localTenantActionsChecks, type LocalTenantActions } from '../../src/testing/local-tenant/bound-actions.js';
 import {
   injectOptionChecks,
@@ -68,6 +69,8 @@ expectTypeOf(auth0PasswordOptionsChecks).toEqualTypeOf<OptionChecks<Auth0Passwor
 expectTypeOf<keyof typeof auth0PasswordOptionsChecks>().toEqualTypeOf<keyof Auth0PasswordOptions>();
 expectTypeOf(breachedPasswordsOptionChecks).toEqualTypeOf<OptionChecks<BreachedPasswordsOptions>>();
 expectTypeOf<keyof typeof breachedPasswordsOptionChecks>().toEqualTypeOf<keyof BreachedPasswordsOptions>();
+expectTypeOf(changePasswordPageOptionChecks).toEqualTypeOf<OptionChecks<ChangePasswordPageOptions>>();
+expectTypeOf<keyof typeof changePasswordPageOptionChecks>().toEqualTypeOf<keyof ChangePasswordPageOptions>();
 // The administrator tools.
 expectTypeOf(requirePasswordChangeOptionChecks).toEqualTypeOf<OptionChecks<RequirePasswordChangeOptions>>();
 expectTypeOf(waivePasswordChangeOptionChecks).toEqualTypeOf<OptionChecks<WaivePasswordChangeOptions>>();

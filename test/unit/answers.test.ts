@@ -17,6 +17,17 @@ describe('checkUser', () => {
     });
   });
 
+  it('keeps the profile fields sent, as sent, and nothing else of the answer (the page’s personal-data rule)', () => {
+    const answer = { user_id: USER_ID, name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace', nickname: 7, user_metadata: { city: 'London' }, logins_count: 3, picture: 'https://…' };
+    expect((checkUser(answer, USER_ID) as { profile?: unknown }).profile).toEqual({
+      name: 'Ada Lovelace',
+      given_name: 'Ada',
+      family_name: 'Lovelace',
+      nickname: 7,
+      user_metadata: { city: 'London' },
+    });
+  });
+
   it('takes an answer without user_id as about the user asked for (a PATCH may leave it out)', () => {
     expect(checkUser({ app_metadata: { needsPasswordReset: true }, identities: [{ connection: 'db' }] }, USER_ID)).toMatchObject({
       userId: USER_ID,

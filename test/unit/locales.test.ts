@@ -22,7 +22,7 @@ describe('the page’s languages', () => {
   });
 
   it.each(translations)('%s is a translation, not a copy of the English', (_, texts) => {
-    for (const key of ['title', 'intro', 'submit', 'ruleMinLength', 'ruleNotCommon', 'refusedHistory', 'breachCheckUnavailable', 'showPassword'] as const) {
+    for (const key of ['title', 'intro', 'reasonFirstLogin', 'reasonFlagged', 'reasonPasswordsSetBefore', 'reasonPasswordTooOld', 'submit', 'passwordRefused', 'ruleMet', 'busy', 'missingLink', 'ruleMinLength', 'ruleNotCommon', 'refusedHistory', 'breachCheckUnavailable', 'showPassword'] as const) {
       expect(texts[key], key).not.toBe(ENGLISH[key]);
     }
   });

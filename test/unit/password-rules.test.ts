@@ -190,7 +190,8 @@ describe('runs of characters', () => {
 });
 
 describe('the dictionary', () => {
-  it('refuses the whole password when it is on the list, whatever its case, and only then', async () => {
+  // The lists are generated from the devDependency on first use: seconds on a busy machine.
+  it('refuses the whole password when it is on the list, whatever its case, and only then', { timeout: 30_000 }, async () => {
     const options = { dictionary: { active: true, default: 'en_10k' as const } };
     const commonPasswords = await loadCommonPasswords('en_10k');
     expect(brokenFlexible('password', options, { commonPasswords })).toEqual(['not-common']);
@@ -207,7 +208,8 @@ describe('the dictionary', () => {
     expect(broken('badPassword!', options, { commonPasswords })).toEqual([]);
   });
 
-  it('has 10,000 and 100,000 entries: the 10,001st is only on the larger list, the 100,000th too', async () => {
+  // The lists are generated from the devDependency on first use: seconds on a busy machine.
+  it('has 10,000 and 100,000 entries: the 10,001st is only on the larger list, the 100,000th too', { timeout: 30_000 }, async () => {
     const [small, large] = await Promise.all([loadCommonPasswords('en_10k'), loadCommonPasswords('en_100k')]);
     // The first, the 10,000th, the 10,001st and the 100,000th of the source list, most common first.
     expect([small.has('123456'), small.has('brady'), small.has('blue23'), small.has('070162')]).toEqual([true, true, false, false]);

@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** German (Sie). */
 export const de: LocaleTexts = {
   title: 'Neues Passwort wählen',
   intro: 'Bitte ersetzen Sie Ihr Passwort, bevor Sie fortfahren.',
+  reasonFirstLogin: 'Dies ist Ihre erste Anmeldung: Bitte ersetzen Sie das Ihnen mitgeteilte Passwort durch ein eigenes.',
+  reasonFlagged: 'Für Ihr Konto wurde eine Änderung des Passworts angefordert. Wählen Sie ein neues Passwort, um fortzufahren.',
+  reasonPasswordsSetBefore: 'Aus Sicherheitsgründen müssen Passwörter, die vor einem bestimmten Datum festgelegt wurden, ersetzt werden. Wählen Sie ein neues Passwort, um fortzufahren.',
+  reasonPasswordTooOld: 'Ihr Passwort hat seine maximale Gültigkeitsdauer erreicht. Wählen Sie ein neues Passwort, um fortzufahren.',
   accountLabel: 'Konto',
   passwordLabel: 'Neues Passwort',
   confirmLabel: 'Neues Passwort bestätigen',
   rulesHeading: 'Anforderungen an das Passwort:',
+  ruleMet: 'Erfüllt:',
+  ruleNotMet: 'Nicht erfüllt:',
   submit: 'Passwort festlegen und fortfahren',
+  passwordRefused: 'Dieses Passwort erfüllt diese Anforderungen nicht:',
   mismatch: 'Die beiden Passwörter stimmen nicht überein.',
   tooLong: 'Dieses Passwort ist zu lang (höchstens 72 Byte).',
   unavailable: 'Ihr Passwort konnte gerade nicht festgelegt werden. Bitte versuchen Sie es erneut.',
   expired: 'Dieser Link ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',
   locked: 'Zu viele Versuche. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',
   busy: 'Ihr neues Passwort wird bereits in einem anderen Fenster gespeichert. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.',
-  missingLink: 'Diese Seite öffnet sich bei der Anmeldung. Kehren Sie zur Anwendung zurück und melden Sie sich an, um mit einem neuen Link hierher zu gelangen.',
+  missingLink: 'Diese Seite wird während der Anmeldung geöffnet. Kehren Sie zur Anwendung zurück und melden Sie sich an – ein neuer Link führt Sie dann hierher.',
   done: 'Ihr Passwort ist festgelegt. Sie werden weitergeleitet …',
   continue: 'Weiter',
   ruleMinLength: 'Mindestens {min} Zeichen',

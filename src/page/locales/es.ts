@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Spanish (usted). */
 export const es: LocaleTexts = {
   title: 'Elija una contraseña nueva',
   intro: 'Antes de continuar, sustituya su contraseña.',
+  reasonFirstLogin: 'Es su primer inicio de sesión: sustituya la contraseña que le facilitaron por una propia.',
+  reasonFlagged: 'Se ha solicitado un cambio de contraseña para su cuenta. Elija una contraseña nueva para continuar.',
+  reasonPasswordsSetBefore: 'Por seguridad, las contraseñas establecidas antes de cierta fecha deben sustituirse. Elija una contraseña nueva para continuar.',
+  reasonPasswordTooOld: 'Su contraseña ha alcanzado su vigencia máxima. Elija una contraseña nueva para continuar.',
   accountLabel: 'Cuenta',
   passwordLabel: 'Contraseña nueva',
   confirmLabel: 'Confirme la contraseña nueva',
   rulesHeading: 'Requisitos de la contraseña:',
+  ruleMet: 'Cumplido:',
+  ruleNotMet: 'No cumplido:',
   submit: 'Establecer la contraseña y continuar',
+  passwordRefused: 'Esta contraseña no cumple estos requisitos:',
   mismatch: 'Las dos contraseñas no coinciden.',
   tooLong: 'Esta contraseña es demasiado larga (72 bytes como máximo).',
   unavailable: 'No se ha podido establecer su contraseña en este momento. Inténtelo de nuevo.',
   expired: 'Este enlace ha caducado o ya se ha utilizado. Vuelva a la aplicación e inicie sesión de nuevo.',
   locked: 'Demasiados intentos. Vuelva a la aplicación e inicie sesión de nuevo.',
   busy: 'Su nueva contraseña ya se está guardando en otra ventana. Espere un momento y vuelva a intentarlo.',
-  missingLink: 'Esta página se abre desde su inicio de sesión. Vuelva a la aplicación e inicie sesión para llegar aquí con un enlace nuevo.',
+  missingLink: 'Esta página se abre durante el inicio de sesión. Vuelva a la aplicación e inicie sesión: un enlace nuevo le traerá aquí.',
   done: 'Su contraseña se ha establecido. Redirigiendo…',
   continue: 'Continuar',
   ruleMinLength: 'Al menos {min} caracteres',

@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** French (vouvoiement). */
 export const fr: LocaleTexts = {
   title: 'Choisissez un nouveau mot de passe',
   intro: 'Avant de continuer, veuillez remplacer votre mot de passe.',
+  reasonFirstLogin: 'C’est votre première connexion : veuillez remplacer le mot de passe qui vous a été communiqué par un mot de passe personnel.',
+  reasonFlagged: 'Un changement de mot de passe a été demandé pour votre compte. Choisissez un nouveau mot de passe pour continuer.',
+  reasonPasswordsSetBefore: 'Par mesure de sécurité, les mots de passe définis avant une certaine date doivent être remplacés. Choisissez un nouveau mot de passe pour continuer.',
+  reasonPasswordTooOld: 'Votre mot de passe a atteint sa durée de validité maximale. Choisissez un nouveau mot de passe pour continuer.',
   accountLabel: 'Compte',
   passwordLabel: 'Nouveau mot de passe',
   confirmLabel: 'Confirmez le nouveau mot de passe',
   rulesHeading: 'Exigences du mot de passe :',
+  ruleMet: 'Respectée :',
+  ruleNotMet: 'Non respectée :',
   submit: 'Définir le mot de passe et continuer',
+  passwordRefused: 'Ce mot de passe ne respecte pas ces exigences :',
   mismatch: 'Les deux mots de passe ne sont pas identiques.',
   tooLong: 'Ce mot de passe est trop long (72 octets au maximum).',
   unavailable: 'Votre mot de passe n’a pas pu être défini pour le moment. Veuillez réessayer.',
   expired: 'Ce lien a expiré ou a déjà été utilisé. Revenez à l’application et reconnectez-vous.',
   locked: 'Trop de tentatives. Revenez à l’application et reconnectez-vous.',
   busy: 'Votre nouveau mot de passe est déjà en cours d’enregistrement dans une autre fenêtre. Patientez un instant, puis réessayez.',
-  missingLink: 'Cette page s’ouvre depuis votre connexion. Revenez à l’application et connectez-vous pour y revenir avec un nouveau lien.',
+  missingLink: 'Cette page s’ouvre au cours de la connexion. Revenez à l’application et connectez-vous : un nouveau lien vous ramènera ici.',
   done: 'Votre mot de passe est défini. Redirection en cours…',
   continue: 'Continuer',
   ruleMinLength: 'Au moins {min} caractères',

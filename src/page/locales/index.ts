@@ -1,22 +1,20 @@
-import { ENGLISH_PASSWORD_TEXTS } from '../../password/password-texts.js';
-import { DEFAULT_TEXTS } from '../page-texts.js';
+import { DEFAULT_TEXTS, type LocaleTexts } from '../page-texts.js';
 import { de } from './de.js';
 import { es } from './es.js';
 import { fr } from './fr.js';
 import { it } from './it.js';
 import { ja } from './ja.js';
 import { ko } from './ko.js';
-import type { LocaleTexts } from './locale-texts.js';
 import { nl } from './nl.js';
 import { pl } from './pl.js';
 import { ptBR } from './pt-br.js';
 import { sv } from './sv.js';
 import { zhCN } from './zh-cn.js';
 
-export type { LocaleTexts } from './locale-texts.js';
+export type { LocaleTexts } from '../page-texts.js';
 
 /** The texts in English: the default of every locale the page does not ship. */
-export const ENGLISH: LocaleTexts = { ...DEFAULT_TEXTS, ...ENGLISH_PASSWORD_TEXTS };
+export const ENGLISH: LocaleTexts = DEFAULT_TEXTS;
 
 /**
  * The languages the page ships, by the tag a locale is matched against with the gate's rules

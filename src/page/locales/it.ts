@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Italian (Lei). */
 export const it: LocaleTexts = {
   title: 'Scelga una nuova password',
   intro: 'Prima di continuare, sostituisca la password.',
+  reasonFirstLogin: 'Questo è il suo primo accesso: sostituisca la password che le è stata fornita con una password personale.',
+  reasonFlagged: 'Per il suo account è stata richiesta la modifica della password. Scelga una nuova password per continuare.',
+  reasonPasswordsSetBefore: 'Per motivi di sicurezza, le password impostate prima di una certa data devono essere sostituite. Scelga una nuova password per continuare.',
+  reasonPasswordTooOld: 'La sua password ha raggiunto la durata massima consentita. Scelga una nuova password per continuare.',
   accountLabel: 'Account',
   passwordLabel: 'Nuova password',
   confirmLabel: 'Confermi la nuova password',
   rulesHeading: 'Requisiti della password:',
+  ruleMet: 'Soddisfatto:',
+  ruleNotMet: 'Non soddisfatto:',
   submit: 'Imposta la password e continua',
+  passwordRefused: 'Questa password non soddisfa questi requisiti:',
   mismatch: 'Le due password non coincidono.',
   tooLong: 'Questa password è troppo lunga (al massimo 72 byte).',
   unavailable: 'Al momento non è stato possibile impostare la password. Riprovi.',
   expired: 'Questo link è scaduto o è già stato utilizzato. Torni all’applicazione e acceda di nuovo.',
   locked: 'Troppi tentativi. Torni all’applicazione e acceda di nuovo.',
   busy: 'La nuova password è già in fase di impostazione in un’altra finestra. Attenda un momento, poi riprovi.',
-  missingLink: 'Questa pagina si apre dall’accesso. Torni all’applicazione e acceda per arrivare qui con un nuovo link.',
+  missingLink: 'Questa pagina si apre durante l’accesso. Torni all’applicazione e acceda: un nuovo link la riporterà qui.',
   done: 'La password è stata impostata. Reindirizzamento in corso…',
   continue: 'Continua',
   ruleMinLength: 'Almeno {min} caratteri',

@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Japanese (です・ます調). */
 export const ja: LocaleTexts = {
   title: '新しいパスワードの設定',
   intro: '続行する前に、パスワードを変更してください。',
+  reasonFirstLogin: '初めてのサインインです。発行されたパスワードを、ご自身で決めたパスワードに変更してください。',
+  reasonFlagged: 'お使いのアカウントでパスワードの変更が求められています。続行するには、新しいパスワードを設定してください。',
+  reasonPasswordsSetBefore: 'セキュリティ上の理由により、一定の日付より前に設定されたパスワードは変更が必要です。続行するには、新しいパスワードを設定してください。',
+  reasonPasswordTooOld: 'パスワードの有効期限が切れました。続行するには、新しいパスワードを設定してください。',
   accountLabel: 'アカウント',
   passwordLabel: '新しいパスワード',
   confirmLabel: '新しいパスワード（確認）',
   rulesHeading: 'パスワードの条件：',
+  ruleMet: '達成：',
+  ruleNotMet: '未達成：',
   submit: 'パスワードを設定して続行',
+  passwordRefused: 'このパスワードは次の条件を満たしていません：',
   mismatch: '入力された 2 つのパスワードが一致しません。',
   tooLong: 'このパスワードは長すぎます（最大 72 バイト）。',
   unavailable: '現在パスワードを設定できませんでした。もう一度お試しください。',
   expired: 'このリンクは有効期限が切れているか、すでに使用されています。アプリケーションに戻り、もう一度サインインしてください。',
   locked: '試行回数が上限を超えました。アプリケーションに戻り、もう一度サインインしてください。',
   busy: '新しいパスワードは別のウィンドウで設定中です。少し待ってから、もう一度お試しください。',
-  missingLink: 'このページはサインインから開きます。アプリケーションに戻ってサインインし、新しいリンクからアクセスしてください。',
+  missingLink: 'このページはサインインの途中で開きます。アプリケーションに戻ってサインインすると、新しいリンクからこのページが開きます。',
   done: 'パスワードを設定しました。元の画面に戻ります…',
   continue: '続行',
   ruleMinLength: '{min} 文字以上',

@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Korean (해요체 with 합니다체 for statements, as Korean services write). */
 export const ko: LocaleTexts = {
   title: '새 비밀번호 설정',
   intro: '계속하기 전에 비밀번호를 변경해 주세요.',
+  reasonFirstLogin: '첫 로그인입니다. 발급받은 비밀번호를 본인만 아는 비밀번호로 변경해 주세요.',
+  reasonFlagged: '계정에 비밀번호 변경이 요청되었습니다. 계속하려면 새 비밀번호를 설정해 주세요.',
+  reasonPasswordsSetBefore: '보안을 위해 특정 날짜 이전에 설정된 비밀번호는 변경해야 합니다. 계속하려면 새 비밀번호를 설정해 주세요.',
+  reasonPasswordTooOld: '비밀번호 사용 기간이 만료되었습니다. 계속하려면 새 비밀번호를 설정해 주세요.',
   accountLabel: '계정',
   passwordLabel: '새 비밀번호',
   confirmLabel: '새 비밀번호 확인',
   rulesHeading: '비밀번호 요구 사항:',
+  ruleMet: '충족:',
+  ruleNotMet: '미충족:',
   submit: '비밀번호 설정 후 계속',
+  passwordRefused: '이 비밀번호는 다음 요구 사항을 충족하지 않습니다:',
   mismatch: '두 비밀번호가 일치하지 않습니다.',
   tooLong: '비밀번호가 너무 깁니다(최대 72바이트).',
   unavailable: '지금은 비밀번호를 설정할 수 없습니다. 다시 시도해 주세요.',
   expired: '이 링크는 만료되었거나 이미 사용되었습니다. 애플리케이션으로 돌아가 다시 로그인해 주세요.',
   locked: '시도 횟수가 너무 많습니다. 애플리케이션으로 돌아가 다시 로그인해 주세요.',
   busy: '새 비밀번호가 이미 다른 창에서 설정되고 있습니다. 잠시 기다린 후 다시 시도해 주세요.',
-  missingLink: '이 페이지는 로그인 과정에서 열립니다. 애플리케이션으로 돌아가 로그인하면 새 링크로 이곳에 올 수 있습니다.',
+  missingLink: '이 페이지는 로그인 중에 열립니다. 애플리케이션으로 돌아가 로그인하면 새 링크로 이 페이지가 열립니다.',
   done: '비밀번호가 설정되었습니다. 이전 화면으로 돌아갑니다…',
   continue: '계속',
   ruleMinLength: '{min}자 이상',

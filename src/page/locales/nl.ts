@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Dutch (u). */
 export const nl: LocaleTexts = {
   title: 'Kies een nieuw wachtwoord',
   intro: 'Vervang uw wachtwoord voordat u verdergaat.',
+  reasonFirstLogin: 'Dit is uw eerste aanmelding: vervang het wachtwoord dat u hebt gekregen door een eigen wachtwoord.',
+  reasonFlagged: 'Er is een wachtwoordwijziging aangevraagd voor uw account. Kies een nieuw wachtwoord om verder te gaan.',
+  reasonPasswordsSetBefore: 'Om veiligheidsredenen moeten wachtwoorden die vóór een bepaalde datum zijn ingesteld, worden vervangen. Kies een nieuw wachtwoord om verder te gaan.',
+  reasonPasswordTooOld: 'Uw wachtwoord heeft de maximale geldigheidsduur bereikt. Kies een nieuw wachtwoord om verder te gaan.',
   accountLabel: 'Account',
   passwordLabel: 'Nieuw wachtwoord',
   confirmLabel: 'Bevestig het nieuwe wachtwoord',
   rulesHeading: 'Eisen aan het wachtwoord:',
+  ruleMet: 'Voldaan:',
+  ruleNotMet: 'Niet voldaan:',
   submit: 'Wachtwoord instellen en doorgaan',
+  passwordRefused: 'Dit wachtwoord voldoet niet aan deze eisen:',
   mismatch: 'De twee wachtwoorden zijn niet gelijk.',
   tooLong: 'Dit wachtwoord is te lang (maximaal 72 bytes).',
   unavailable: 'Uw wachtwoord kon nu niet worden ingesteld. Probeer het opnieuw.',
   expired: 'Deze link is verlopen of al gebruikt. Ga terug naar de applicatie en meld u opnieuw aan.',
   locked: 'Te veel pogingen. Ga terug naar de applicatie en meld u opnieuw aan.',
   busy: 'Uw nieuwe wachtwoord wordt al in een ander venster ingesteld. Wacht even en probeer het dan opnieuw.',
-  missingLink: 'Deze pagina opent vanuit uw aanmelding. Ga terug naar de applicatie en meld u aan om hier met een nieuwe link te komen.',
+  missingLink: 'Deze pagina wordt geopend tijdens het aanmelden. Ga terug naar de applicatie en meld u aan: een nieuwe link brengt u dan hier.',
   done: 'Uw wachtwoord is ingesteld. U wordt teruggestuurd…',
   continue: 'Doorgaan',
   ruleMinLength: 'Minstens {min} tekens',

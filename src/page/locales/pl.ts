@@ -1,4 +1,4 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /**
  * Polish: labels and buttons in the imperative, as Polish interfaces write them; messages in the
@@ -8,18 +8,25 @@ import type { LocaleTexts } from './locale-texts.js';
 export const pl: LocaleTexts = {
   title: 'Wybierz nowe hasło',
   intro: 'Przed przejściem dalej należy zmienić hasło.',
+  reasonFirstLogin: 'To pierwsze logowanie: należy zastąpić otrzymane hasło własnym.',
+  reasonFlagged: 'Dla tego konta zażądano zmiany hasła. Aby kontynuować, należy wybrać nowe hasło.',
+  reasonPasswordsSetBefore: 'Ze względów bezpieczeństwa hasła ustawione przed określoną datą muszą zostać zmienione. Aby kontynuować, należy wybrać nowe hasło.',
+  reasonPasswordTooOld: 'Upłynął maksymalny okres ważności hasła. Aby kontynuować, należy wybrać nowe hasło.',
   accountLabel: 'Konto',
   passwordLabel: 'Nowe hasło',
   confirmLabel: 'Potwierdź nowe hasło',
   rulesHeading: 'Wymagania dotyczące hasła:',
+  ruleMet: 'Spełnione:',
+  ruleNotMet: 'Niespełnione:',
   submit: 'Ustaw hasło i kontynuuj',
+  passwordRefused: 'To hasło nie spełnia tych wymagań:',
   mismatch: 'Hasła nie są takie same.',
   tooLong: 'To hasło jest za długie (maksymalna liczba bajtów: 72).',
   unavailable: 'Nie udało się teraz ustawić hasła. Prosimy spróbować ponownie.',
   expired: 'Ten link wygasł lub został już użyty. Należy wrócić do aplikacji i zalogować się ponownie.',
   locked: 'Zbyt wiele prób. Należy wrócić do aplikacji i zalogować się ponownie.',
-  busy: 'Nowe hasło jest już ustawiane w innym oknie. Poczekaj chwilę i spróbuj ponownie.',
-  missingLink: 'Ta strona otwiera się podczas logowania. Wróć do aplikacji i zaloguj się, aby trafić tu z nowym linkiem.',
+  busy: 'Nowe hasło jest już ustawiane w innym oknie. Prosimy chwilę poczekać i spróbować ponownie.',
+  missingLink: 'Ta strona otwiera się podczas logowania. Należy wrócić do aplikacji i zalogować się, aby trafić tu z nowym linkiem.',
   done: 'Hasło zostało ustawione. Trwa przekierowanie…',
   continue: 'Kontynuuj',
   ruleMinLength: 'Minimalna liczba znaków: {min}',

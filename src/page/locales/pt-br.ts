@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Brazilian Portuguese. */
 export const ptBR: LocaleTexts = {
   title: 'Escolha uma nova senha',
   intro: 'Antes de continuar, substitua sua senha.',
+  reasonFirstLogin: 'Este é o seu primeiro login: substitua a senha que você recebeu por uma senha só sua.',
+  reasonFlagged: 'Foi solicitada a troca da senha da sua conta. Escolha uma nova senha para continuar.',
+  reasonPasswordsSetBefore: 'Por segurança, as senhas definidas antes de uma determinada data precisam ser substituídas. Escolha uma nova senha para continuar.',
+  reasonPasswordTooOld: 'Sua senha atingiu o prazo máximo de validade. Escolha uma nova senha para continuar.',
   accountLabel: 'Conta',
   passwordLabel: 'Nova senha',
   confirmLabel: 'Confirme a nova senha',
   rulesHeading: 'Requisitos da senha:',
+  ruleMet: 'Atendido:',
+  ruleNotMet: 'Não atendido:',
   submit: 'Definir senha e continuar',
+  passwordRefused: 'Esta senha não atende a estes requisitos:',
   mismatch: 'As duas senhas não são iguais.',
   tooLong: 'Esta senha é longa demais (no máximo 72 bytes).',
   unavailable: 'Não foi possível definir sua senha agora. Tente novamente.',
   expired: 'Este link expirou ou já foi usado. Volte ao aplicativo e entre novamente.',
   locked: 'Muitas tentativas. Volte ao aplicativo e entre novamente.',
   busy: 'Sua nova senha já está sendo definida em outra janela. Aguarde um momento e tente novamente.',
-  missingLink: 'Esta página abre a partir do seu login. Volte ao aplicativo e entre para chegar aqui com um novo link.',
+  missingLink: 'Esta página é aberta durante o login. Volte ao aplicativo e entre: um novo link trará você até aqui.',
   done: 'Sua senha foi definida. Redirecionando…',
   continue: 'Continuar',
   ruleMinLength: 'Pelo menos {min} caracteres',

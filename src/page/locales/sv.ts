@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Swedish (du, as Swedish services write). */
 export const sv: LocaleTexts = {
   title: 'Välj ett nytt lösenord',
   intro: 'Byt ditt lösenord innan du fortsätter.',
+  reasonFirstLogin: 'Det här är din första inloggning: byt ut lösenordet du har fått mot ett eget.',
+  reasonFlagged: 'Ett lösenordsbyte har begärts för ditt konto. Välj ett nytt lösenord för att fortsätta.',
+  reasonPasswordsSetBefore: 'Av säkerhetsskäl måste lösenord som har angetts före ett visst datum bytas ut. Välj ett nytt lösenord för att fortsätta.',
+  reasonPasswordTooOld: 'Ditt lösenord har nått sin längsta giltighetstid. Välj ett nytt lösenord för att fortsätta.',
   accountLabel: 'Konto',
   passwordLabel: 'Nytt lösenord',
   confirmLabel: 'Bekräfta det nya lösenordet',
   rulesHeading: 'Krav på lösenordet:',
+  ruleMet: 'Uppfyllt:',
+  ruleNotMet: 'Inte uppfyllt:',
   submit: 'Spara lösenordet och fortsätt',
+  passwordRefused: 'Lösenordet uppfyller inte de här kraven:',
   mismatch: 'Lösenorden stämmer inte överens.',
   tooLong: 'Lösenordet är för långt (högst 72 byte).',
   unavailable: 'Det gick inte att spara ditt lösenord just nu. Försök igen.',
   expired: 'Länken har gått ut eller har redan använts. Gå tillbaka till applikationen och logga in igen.',
   locked: 'För många försök. Gå tillbaka till applikationen och logga in igen.',
   busy: 'Ditt nya lösenord håller redan på att sparas i ett annat fönster. Vänta en stund och försök sedan igen.',
-  missingLink: 'Den här sidan öppnas från din inloggning. Gå tillbaka till programmet och logga in för att komma hit med en ny länk.',
+  missingLink: 'Den här sidan öppnas under inloggningen. Gå tillbaka till applikationen och logga in, så kommer du hit med en ny länk.',
   done: 'Ditt lösenord är sparat. Du skickas tillbaka …',
   continue: 'Fortsätt',
   ruleMinLength: 'Minst {min} tecken',

@@ -1,21 +1,28 @@
-import type { LocaleTexts } from './locale-texts.js';
+import type { LocaleTexts } from '../page-texts.js';
 
 /** Simplified Chinese (您). */
 export const zhCN: LocaleTexts = {
   title: '设置新密码',
   intro: '继续之前，请更换您的密码。',
+  reasonFirstLogin: '这是您首次登录：请将收到的密码更换为您自己设置的密码。',
+  reasonFlagged: '您的账户需要更改密码。请设置新密码以继续。',
+  reasonPasswordsSetBefore: '出于安全考虑，在特定日期之前设置的密码必须更换。请设置新密码以继续。',
+  reasonPasswordTooOld: '您的密码已到期。请设置新密码以继续。',
   accountLabel: '账号',
   passwordLabel: '新密码',
   confirmLabel: '确认新密码',
   rulesHeading: '密码要求：',
+  ruleMet: '已满足：',
+  ruleNotMet: '未满足：',
   submit: '设置密码并继续',
+  passwordRefused: '此密码不符合以下要求：',
   mismatch: '两次输入的密码不一致。',
   tooLong: '密码过长（最多 72 个字节）。',
   unavailable: '暂时无法设置您的密码，请重试。',
   expired: '此链接已过期或已被使用。请返回应用并重新登录。',
   locked: '尝试次数过多。请返回应用并重新登录。',
   busy: '您的新密码正在另一个窗口中设置。请稍候，然后重试。',
-  missingLink: '此页面需从登录流程中打开。请返回应用程序并登录，以通过新链接进入此页面。',
+  missingLink: '此页面在登录过程中打开。请返回应用并登录，新的链接会将您带到这里。',
   done: '密码已设置，正在返回…',
   continue: '继续',
   ruleMinLength: '至少 {min} 个字符',
