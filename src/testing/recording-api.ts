@@ -64,7 +64,7 @@ export interface RecordedRedirect {
  *
  * @example
  * ```ts
- * const [key, value]: MetadataWrite = api.appMetadataWrites[0]!; // ['needsPasswordReset', true]
+ * const [key, value] = api.appMetadataWrites[0]!; // ['needsPasswordReset', true]
  * ```
  */
 export type MetadataWrite = readonly [key: string, value: MetadataValue | undefined];

@@ -8,7 +8,7 @@ import type { PostLoginApi, PostLoginEvent } from '../../auth0/post-login.js';
  *
  * @example
  * ```ts
- * const onContinuePostLogin: PostLoginContinueActionHandler = (event, api) => {
+ * const onContinuePostLogin = (event: PostLoginEvent, api: PostLoginApi) => {
  *   const claims = api.redirect.validateToken({ secret: event.secrets['PAGE_SECRET'] ?? '' });
  *   if (claims['accepted'] !== true) api.access.deny('Terms not accepted');
  * };
@@ -23,10 +23,11 @@ export type PostLoginContinueActionHandler = (event: PostLoginEvent, api: PostLo
  *
  * @example
  * ```ts
- * const addRoles: PostLoginActionHandler = (event, api) => {
+ * const addRoles = (event: PostLoginEvent, api: PostLoginApi) => {
  *   api.idToken.setCustomClaim('https://acme.example/roles', event.authorization?.roles ?? []);
  * };
- * const termsAction: PostLoginActionHandler = Object.assign(onExecutePostLogin, { onContinuePostLogin });
+ * const termsAction = Object.assign(onExecutePostLogin, { onContinuePostLogin });
+ * await tenant.runLogin(user.user_id, [addRoles, termsAction]);
  * ```
  */
 export type PostLoginActionHandler = ((event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void) & {
@@ -52,7 +53,7 @@ export type PostLoginHandlers = BoundPostLoginAction | readonly BoundPostLoginAc
  *
  * @example
  * ```ts
- * const recordChange: PostChangePasswordActionHandler = (event) => {
+ * const recordChange = (event: PostChangePasswordEvent) => {
  *   console.log(event.user.user_id);
  * };
  * ```
@@ -80,7 +81,7 @@ export type PostChangePasswordHandlers = BoundPostChangePasswordAction | readonl
  * @example
  * ```ts
  * const gate = createFirstLoginGate({ changePasswordPage: { url: page.url } });
- * const action: BoundPostLoginModule = { onExecutePostLogin: gate, onContinuePostLogin: gate.onContinuePostLogin };
+ * await tenant.runLogin(user.user_id, { onExecutePostLogin: gate, onContinuePostLogin: gate.onContinuePostLogin });
  * ```
  */
 export interface BoundPostLoginModule {
@@ -93,7 +94,7 @@ export interface BoundPostLoginModule {
  *
  * @example
  * ```ts
- * const action: BoundPostChangePasswordModule = { onExecutePostChangePassword: createPasswordResetClearer() };
+ * tenant.bindActions({ postChangePassword: { onExecutePostChangePassword: createPasswordResetClearer() } });
  * ```
  */
 export interface BoundPostChangePasswordModule {
@@ -105,7 +106,7 @@ export interface BoundPostChangePasswordModule {
  *
  * @example
  * ```ts
- * const bound: BoundPostLoginAction = require('./actions/post-login.js');
+ * await tenant.runLogin(user.user_id, require('./actions/post-login.js'));
  * ```
  */
 export type BoundPostLoginAction = PostLoginActionHandler | BoundPostLoginModule;
@@ -115,7 +116,7 @@ export type BoundPostLoginAction = PostLoginActionHandler | BoundPostLoginModule
  *
  * @example
  * ```ts
- * const bound: BoundPostChangePasswordAction = createPasswordResetClearer();
+ * tenant.runPasswordChange(user.user_id, 'A-new-passw0rd!', createPasswordResetClearer());
  * ```
  */
 export type BoundPostChangePasswordAction = PostChangePasswordActionHandler | BoundPostChangePasswordModule;

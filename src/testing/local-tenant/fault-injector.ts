@@ -22,7 +22,7 @@ import { TENANT_ROUTES, type TenantRoute } from './tenant-routes.js';
  *
  * @example
  * ```ts
- * const teapot: Fault = { kind: 'status', status: 418, headers: { 'x-test': 'yes' }, body: { teapot: true } };
+ * const teapot = { kind: 'status' as const, status: 418, headers: { 'x-test': 'yes' }, body: { teapot: true } };
  * tenant.faults.inject('token', teapot);
  * ```
  */
@@ -87,8 +87,7 @@ export interface ServerErrorOptions extends InjectOptions {
  *
  * @example
  * ```ts
- * const target: FaultTarget = 'patchUser';
- * tenant.faults.drop(target);
+ * tenant.faults.drop('patchUser');
  * tenant.faults.drop('any', { times: 3 });
  * ```
  */

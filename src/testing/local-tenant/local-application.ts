@@ -10,7 +10,7 @@ import type { LocalTenantCore, LocalTenantDisposal } from './local-tenant.js';
  *
  * @example
  * ```ts
- * const [signIn]: readonly CompletedSignIn[] = app.signIns; // { sub: 'auth0|…', email: 'ada@example.com', claims }
+ * const [signIn] = app.signIns; // { sub: 'auth0|…', email: 'ada@example.com', claims }
  * ```
  */
 export interface CompletedSignIn {

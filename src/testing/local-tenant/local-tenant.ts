@@ -18,7 +18,7 @@ import type { UserStore } from './user-store.js';
  *
  * @example
  * ```ts
- * const { clientId, clientSecret }: LocalTenantClient = tenant.addClient({ scopes: ['update:users'] });
+ * const { clientId, clientSecret } = tenant.addClient({ scopes: ['update:users'] });
  * ```
  */
 export interface LocalTenantClient {
@@ -51,7 +51,7 @@ export type LocalTenantSecrets = {
  *
  * @example
  * ```ts
- * const tenant: LocalTenantCore = await startLocalTenant();
+ * const tenant: LocalTenant = await startLocalTenant();
  * const response = await tenant.fetch(`https://${tenant.domain}/api/v2/users`); // 401: no token
  * await tenant.close();
  * ```

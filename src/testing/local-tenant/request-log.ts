@@ -6,8 +6,7 @@ import { TENANT_ROUTES, type TenantRoute } from './tenant-routes.js';
  *
  * @example
  * ```ts
- * const refused: RequestAuth = 'invalid';
- * expect(tenant.requests.some(({ auth }) => auth === refused)).toBe(false);
+ * expect(tenant.requests.some(({ auth }) => auth === 'invalid')).toBe(false);
  * ```
  */
 export type RequestAuth = 'none' | 'valid' | 'invalid';
@@ -18,7 +17,7 @@ export type RequestAuth = 'none' | 'valid' | 'invalid';
  *
  * @example
  * ```ts
- * const [first]: readonly RecordedRequest[] = tenant.requests; // { method: 'POST', path: '/oauth/token', route: 'token', status: 200, auth: 'none', at }
+ * const [first] = tenant.requests; // { method: 'POST', path: '/oauth/token', route: 'token', status: 200, auth: 'none', at }
  * ```
  */
 export interface RecordedRequest {
@@ -40,7 +39,7 @@ export interface RecordedRequest {
  *
  * @example
  * ```ts
- * const counts: RequestCounts = tenant.counts(); // { token: 1, getUser: 1, patchUser: 1, …, total: 3 }
+ * const counts = tenant.counts(); // { token: 1, getUser: 1, patchUser: 1, …, total: 3 }
  * ```
  */
 export type RequestCounts = { readonly [Route in TenantRoute | 'total']: number };

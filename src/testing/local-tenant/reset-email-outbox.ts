@@ -10,7 +10,7 @@ import type { UserRecords } from './user-store.js';
  *
  * @example
  * ```ts
- * const [email]: readonly ResetEmail[] = tenant.resetEmails;
+ * const [email] = tenant.resetEmails;
  * await tenant.redeemResetLink(email!.link, 'A-new-Passw0rd', clearer).completion;
  * ```
  */

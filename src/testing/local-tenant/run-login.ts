@@ -71,7 +71,7 @@ export interface ContinueLoginOptions {
  *
  * @example
  * ```ts
- * const writes: MetadataWrites = (await tenant.runLogin(user.user_id, gate)).appMetadataWrites;
+ * const writes = (await tenant.runLogin(user.user_id, gate)).appMetadataWrites;
  * ```
  */
 export type MetadataWrites = readonly MetadataWrite[];

@@ -19,8 +19,7 @@ export const TENANT_ROUTES = [
  *
  * @example
  * ```ts
- * const route: TenantRoute = 'getConnection';
- * expect(tenant.counts()[route]).toBe(1);
+ * expect(tenant.counts().getConnection).toBe(1);
  * ```
  */
 export type TenantRoute = (typeof TENANT_ROUTES)[number];

@@ -12,7 +12,7 @@ import { testingError, testingTypeError } from '../testing-error.js';
  *
  * @example
  * ```ts
- * const [identity]: TenantIdentity[] = tenant.users.create().identities; // { connection, provider: 'auth0', user_id, isSocial: false }
+ * const [identity] = tenant.users.create().identities; // { connection, provider: 'auth0', user_id, isSocial: false }
  * ```
  */
 export interface TenantIdentity {
