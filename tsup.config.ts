@@ -72,6 +72,15 @@ const page: Options = {
   splitting: false,
 };
 
+// Auth0's own types (`auth0-force-password-reset/auth0-types`): declarations only — the entry's code is
+// empty, and is there so that the subpath resolves in every loader and resolution. Built apart, so that
+// its declarations are one file of their own and no declaration chunk is shared with the main entry.
+const auth0Types: Options = {
+  ...library,
+  entry: { 'auth0-types': 'src/auth0/index.ts' },
+  splitting: false,
+};
+
 // The `auth0-force-password-reset` bin: one self-contained ESM file (its `#!` line comes from the
 // source, and tsup makes it executable), loading `auth0` lazily like the library.
 const cli: Options = {
@@ -86,5 +95,5 @@ export default defineConfig((overrides) => {
   if (overrides.watch === undefined || overrides.watch === false) rmSync('dist', { recursive: true, force: true });
   mkdirSync('dist', { recursive: true });
   for (const [file, source] of Object.entries(commonPasswordModules())) writeFileSync(`dist/${file}`, source);
-  return [library, testing, admin, page, cli];
+  return [library, auth0Types, testing, admin, page, cli];
 });

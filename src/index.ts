@@ -5,15 +5,17 @@
  * - {@link createFirstLoginGate} → `exports.onExecutePostLogin`
  * - {@link createPasswordResetClearer} → `exports.onExecutePostChangePassword`
  *
+ * Auth0's own types beyond the few a thin action names are in `auth0-force-password-reset/auth0-types`.
+ *
  * @packageDocumentation
  */
 export { createFirstLoginGate, type FirstLoginGate } from './gate/create-first-login-gate.js';
 export type {
-  ChangePasswordPageOptions,
   ExemptOptions,
   FirstLoginGateOptions,
   LocalizedMessage,
   MaxPasswordAgeOptions,
+  PageRedirectOptions,
   PasswordsSetBeforeOptions,
   ResetEmailOptions,
 } from './gate/options.js';
@@ -32,90 +34,15 @@ export {
   type ManagementApiStep,
   type OptionsIssue,
 } from './errors/index.js';
-export type {
-  Auth0AkamaiSignals,
-  Auth0Cache,
-  Auth0CacheDeleteResult,
-  Auth0CacheEntry,
-  Auth0CacheError,
-  Auth0CacheErrorCode,
-  Auth0CacheSetOptions,
-  Auth0CacheWriteResult,
-  Auth0Configuration,
-  Auth0Connection,
-  Auth0CustomDomain,
-  Auth0GeoIp,
-  Auth0Secrets,
-  Auth0Tenant,
-  MetadataValue,
-} from './auth0/common.js';
-export type {
-  Auth0DeviceInfo,
-  Auth0Identity,
-  AuthorizationDetail,
-  ChallengeWithOptions,
-  DuoProviderOptions,
-  EnableMultifactorOptions,
-  EncodeTokenOptions,
-  EnrollmentFactorSelector,
-  EnrollWithOptions,
-  FactorSelector,
-  MultifactorProvider,
-  PostLoginAccessApi,
-  PostLoginAccessTokenApi,
-  PostLoginActionModule,
-  PostLoginApi,
-  PostLoginAuthentication,
-  PostLoginAuthenticationApi,
-  PostLoginAuthenticationMethod,
-  PostLoginAuthenticationMethodName,
-  PostLoginAuthorization,
-  PostLoginClient,
-  PostLoginContinueHandler,
-  PostLoginEnrolledFactor,
-  PostLoginEvent,
-  PostLoginHandler,
-  PostLoginIdTokenApi,
-  PostLoginMultifactorApi,
-  PostLoginOrganization,
-  PostLoginPrompt,
-  PostLoginPromptApi,
-  PostLoginProtocol,
-  PostLoginRedirectApi,
-  PostLoginRefreshToken,
-  PostLoginRefreshTokenApi,
-  PostLoginRequest,
-  PostLoginResourceServer,
-  PostLoginResponseMode,
-  PostLoginRiskAssessment,
-  PostLoginRulesApi,
-  PostLoginSamlResponseApi,
-  PostLoginSecurityContext,
-  PostLoginSession,
-  PostLoginSessionApi,
-  PostLoginSessionTransferToken,
-  PostLoginStats,
-  PostLoginTransaction,
-  PostLoginTransactionApi,
-  PostLoginUser,
-  PostLoginUserApi,
-  PostLoginValidationApi,
-  RedirectTokenPayload,
-  RenderPromptOptions,
-  RiskAssessmentResult,
-  RiskConfidence,
-  SamlAttributeValue,
-  SendUserToOptions,
-  SessionRevokeOptions,
-  TokenExchangeActor,
-  ValidateTokenOptions,
-} from './auth0/post-login.js';
+// The Auth0 types a thin action names; the rest of Auth0's `event` and `api` types are in
+// `auth0-force-password-reset/auth0-types` (src/auth0/index.ts).
 export type {
   PostChangePasswordApi,
   PostChangePasswordEvent,
   PostChangePasswordHandler,
-  PostChangePasswordRequest,
-  PostChangePasswordUser,
-} from './auth0/post-change-password.js';
-export type { Auth0PasswordOptions, PasswordPolicy, PasswordStrength } from './auth0/password-policy.js';
+  PostLoginApi,
+  PostLoginContinueHandler,
+  PostLoginEvent,
+  PostLoginHandler,
+} from './auth0/index.js';
 export { VERSION } from './version.js';

@@ -4,9 +4,9 @@ import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../manage
 import {
   DEFAULT_FLAG,
   obligationKeys,
-  passwordRulesFrom,
+  tenantWideRulesFrom,
   type ObligationKeys,
-  type PasswordRules,
+  type TenantWideRules,
 } from '../obligation/obligation.js';
 import {
   passwordChangeStatusOptionChecks,
@@ -73,7 +73,7 @@ export interface StatusConfig extends AdminConnectionConfig {
   readonly caller: 'passwordChangeStatus';
   readonly connection: string | undefined;
   /** The gate's tenant-wide rules, as the gate resolves them; `undefined` when none is given. */
-  readonly rules: PasswordRules | undefined;
+  readonly rules: TenantWideRules | undefined;
   /** The rules as given, for the report. */
   readonly policyOptions: Pick<PasswordChangeStatusOptions, 'passwordsSetBefore' | 'maxPasswordAgeDays'>;
 }
@@ -167,7 +167,7 @@ export function resolveStatusConfig(options: unknown): StatusConfig {
   return {
     ...connectionConfig(caller, parsed, domain),
     connection: parsed.connection,
-    rules: passwordRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
+    rules: tenantWideRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
     policyOptions: {
       ...(passwordsSetBefore === undefined ? {} : { passwordsSetBefore }),
       ...(maxPasswordAgeDays === undefined ? {} : { maxPasswordAgeDays }),

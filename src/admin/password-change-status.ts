@@ -8,7 +8,7 @@ import {
   passwordSetAt,
   ruleObligation,
   type ObligationKeys,
-  type PasswordRules,
+  type TenantWideRules,
 } from '../obligation/obligation.js';
 import { formatIsoTime, toIsoInstant } from '../obligation/time.js';
 import type { ExportedUser } from './exported-user.js';
@@ -83,14 +83,14 @@ const emptyCounts = (): MutableCounts => ({
  * set (`last_password_reset`, else `created_at`) before the cut-off once that has come, or too long
  * ago. A time that is not one stops the user, as the gate denies a malformed event.
  */
-function stoppedByRules(user: ExportedUser, rules: PasswordRules | undefined, now: number): boolean {
+function stoppedByRules(user: ExportedUser, rules: TenantWideRules | undefined, now: number): boolean {
   if (rules === undefined) return false;
   const setAt = passwordSetAt(user.lastPasswordReset, user.createdAt);
   return setAt === undefined || ruleObligation(setAt, rules, now) !== undefined;
 }
 
 /** Adds one database user to `counts`: the gate's reading of the flag, and the rules at `now`. */
-function count(counts: MutableCounts, user: ExportedUser, keys: ObligationKeys, rules: PasswordRules | undefined, now: number): void {
+function count(counts: MutableCounts, user: ExportedUser, keys: ObligationKeys, rules: TenantWideRules | undefined, now: number): void {
   counts.databaseUsers += 1;
   const value = ownValue(user.appMetadata, keys.flag);
   let stoppedByFlag = false;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { UserOutcome } from '../admin/report.js';
+import { isRecord } from '../obligation/obligation.js';
 import { acquireRunLock, isProcessRunning, type LockHolder } from './acquire-run-lock.js';
 import { quotePath, UsageError } from './parse-arguments.js';
 import { parseJsonObject } from './parse-json-object.js';
@@ -94,7 +95,7 @@ const companions = (path: string) => ({
 function isStateDocument(value: Record<string, unknown> | undefined): value is Record<string, unknown> & StateDocument {
   if (value === undefined) return false;
   const document = value as Partial<StateDocument>;
-  return document.tool === TOOL && typeof document.users === 'object' && document.users !== null && !Array.isArray(document.users);
+  return document.tool === TOOL && isRecord(document.users);
 }
 
 /**

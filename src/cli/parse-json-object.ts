@@ -1,3 +1,5 @@
+import { isRecord } from '../obligation/obligation.js';
+
 /**
  * The object a JSON text holds, or `undefined` — for files the tool wrote itself (the lock, the
  * journal, the state file), where anything else means the file was damaged or is someone else's.
@@ -9,5 +11,5 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   } catch {
     return undefined;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isRecord(value) ? value : undefined;
 }

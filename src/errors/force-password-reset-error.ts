@@ -5,6 +5,14 @@ export type ForcePasswordResetErrorCode =
   | 'ERR_INVALID_EVENT'
   | 'ERR_MANAGEMENT_API';
 
+/** The `name` of each error class of this library: a literal on each class, so that code can tell them apart by it. */
+export type ForcePasswordResetErrorName =
+  | 'ForcePasswordResetError'
+  | 'OptionsError'
+  | 'SecretsError'
+  | 'InvalidEventError'
+  | 'ManagementApiError';
+
 /** The prefix of every message, so a tenant log search for it finds them all. */
 export const MESSAGE_PREFIX = '[auth0-force-password-reset]';
 
@@ -17,7 +25,8 @@ export const MESSAGE_PREFIX = '[auth0-force-password-reset]';
  * `[auth0-force-password-reset] <caller>: <detail>`. Messages never contain a secret or a token.
  */
 export class ForcePasswordResetError extends Error {
-  override name: string = 'ForcePasswordResetError';
+  // The union, not `string`: each subclass narrows it to its own literal (`override name = 'OptionsError' as const`).
+  override name: ForcePasswordResetErrorName = 'ForcePasswordResetError';
   /** A stable, machine-readable code. */
   readonly code: ForcePasswordResetErrorCode;
   /** The public function the error comes from, such as `createPasswordResetClearer`. */

@@ -3,7 +3,7 @@ import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
 import { createLogEmitter, defaultLogOption, MAX_LOG_LINE, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
-import { DEFAULT_FLAG, obligationKeys, passwordRulesFrom } from '../obligation/obligation.js';
+import { DEFAULT_FLAG, obligationKeys, tenantWideRulesFrom } from '../obligation/obligation.js';
 import { formatIsoTime } from '../obligation/time.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
@@ -86,7 +86,7 @@ export function resolveGateOptions(options?: FirstLoginGateOptions): ResolvedGat
             sentMessage: copy(emailSentMessage ?? inLanguagesOf(DEFAULT_EMAIL_SENT_MESSAGE, message)),
             fetch,
           },
-    rules: passwordRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
+    rules: tenantWideRulesFrom({ passwordsSetBefore, maxPasswordAgeDays }),
     exemptPasskeyLogins: exempt?.passkeyLogins ?? false,
     page:
       changePasswordPage === undefined

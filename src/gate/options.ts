@@ -1,6 +1,6 @@
 import type { LogOption } from '../internal/log.js';
 import type { LocalizedMessage } from '../internal/select-message.js';
-import { isRecord, type ObligationKeys, type PasswordRules } from '../obligation/obligation.js';
+import { isRecord, type ObligationKeys, type TenantWideRules } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 import {
@@ -124,7 +124,7 @@ export interface FirstLoginGateOptions {
    * without it. Export `gate.onContinuePostLogin` as `exports.onContinuePostLogin` in the same Action.
    * @default undefined — denied logins are denied
    */
-  changePasswordPage?: ChangePasswordPageOptions;
+  changePasswordPage?: PageRedirectOptions;
   /**
    * The `fetch` the reset-email request goes through (an egress proxy; tests).
    * @default globalThis.fetch
@@ -133,7 +133,7 @@ export interface FirstLoginGateOptions {
 }
 
 /** Where the gate sends users to change the password in the sign-in. */
-export interface ChangePasswordPageOptions {
+export interface PageRedirectOptions {
   /** The page's URL: `https://…`; plain `http://` only for a loopback host (a local rehearsal). */
   url: string;
   /**
@@ -203,7 +203,7 @@ export interface ResetEmailOptions {
 
 export { DEFAULT_EMAIL_SENT_MESSAGE, DEFAULT_MESSAGE } from './default-messages.js';
 
-const changePasswordPageChecks: OptionChecks<ChangePasswordPageOptions> = {
+const changePasswordPageChecks: OptionChecks<PageRedirectOptions> = {
   url: required('the change-password page’s https:// URL', (value, report) => {
     let url: URL | undefined;
     try {
@@ -306,7 +306,7 @@ export interface ResolvedGateOptions {
   /** `undefined`: no change-password page. */
   page: ResolvedPage | undefined;
   /** `undefined`: no tenant-wide rule (the common case: then the gate reads no time for most logins). */
-  rules: PasswordRules | undefined;
+  rules: TenantWideRules | undefined;
   /** `exempt.passkeyLogins`. */
   exemptPasskeyLogins: boolean;
 }

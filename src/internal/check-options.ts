@@ -1,5 +1,5 @@
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { flagNameProblem } from '../obligation/obligation.js';
+import { flagNameProblem, isRecord } from '../obligation/obligation.js';
 import type { LogEntry } from './log.js';
 import type { LocalizedMessage } from './select-message.js';
 
@@ -85,9 +85,6 @@ export function toIssue(path: readonly PropertyKey[], expected: string, input: u
   return { code, path: formatPath(path, root), expected: silent ? expected : `${expected} (got ${describeValue(input)})` };
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Checks an object against a table: unknown keys first, then each key present, in the table's order.
  * A key of `retired` (an option that was removed) is reported with its text — what to do instead —
@@ -100,7 +97,7 @@ export function checkFields<Options>(
   typeError: string,
   retired: Readonly<Record<string, string>> = {},
 ): boolean {
-  if (!isPlainObject(value)) {
+  if (!isRecord(value)) {
     report(typeError, value);
     return false;
   }

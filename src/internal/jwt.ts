@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isRecord } from '../obligation/obligation.js';
 
 /**
  * JSON Web Tokens (RFC 7519), the library's one place for them. Two jobs, kept apart by name:
@@ -54,9 +55,6 @@ function decodeJson(part: string, { canonical }: { readonly canonical: boolean }
     return undefined;
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The claims of a JWT, read WITHOUT checking its signature, its algorithm or its expiry; `{}` for an

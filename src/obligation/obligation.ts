@@ -151,7 +151,7 @@ const DAY_MS = 86_400_000;
  * breach, every password set before it) and a maximum age. They cost no Management API request:
  * the gate decides them from the event alone, for every user at once.
  */
-export interface PasswordRules {
+export interface TenantWideRules {
   /**
    * A password last set before `at` must change — from the user's own deadline on: `at` plus
    * 0 to `graceDays` whole days ({@link graceOffsetDays}); 0 when there is no spread.
@@ -162,7 +162,7 @@ export interface PasswordRules {
 }
 
 /** The rules' options as the gate and the administrator tools take them (checked before). */
-export interface PasswordRuleOptions {
+export interface TenantWideRuleOptions {
   readonly passwordsSetBefore?: string | { readonly at: string; readonly graceDays?: number | undefined } | undefined;
   readonly maxPasswordAgeDays?: number | { readonly days: number; readonly warnDays?: number | undefined } | undefined;
 }
@@ -173,7 +173,7 @@ export interface PasswordRuleOptions {
  * common case, in which the gate reads no time at all for most logins. The gate's and the
  * administrator tools' `status` share it.
  */
-export function passwordRulesFrom(options: PasswordRuleOptions): PasswordRules | undefined {
+export function tenantWideRulesFrom(options: TenantWideRuleOptions): TenantWideRules | undefined {
   const { passwordsSetBefore, maxPasswordAgeDays } = options;
   const { at, graceDays = 0 } = typeof passwordsSetBefore === 'object' ? passwordsSetBefore : { at: passwordsSetBefore, graceDays: undefined };
   const { days, warnDays = 0 } = typeof maxPasswordAgeDays === 'object' ? maxPasswordAgeDays : { days: maxPasswordAgeDays, warnDays: undefined };
@@ -231,7 +231,7 @@ export function graceOffsetDays(userId: unknown, graceDays: number): number {
 }
 
 /** When the cut-off binds this user: the cut-off plus the user's offset in the spread. */
-const cutOffDeadline = (cutOff: NonNullable<PasswordRules['passwordsSetBefore']>, userId: unknown): number =>
+const cutOffDeadline = (cutOff: NonNullable<TenantWideRules['passwordsSetBefore']>, userId: unknown): number =>
   cutOff.ms + graceOffsetDays(userId, cutOff.graceDays) * DAY_MS;
 
 /**
@@ -241,7 +241,7 @@ const cutOffDeadline = (cutOff: NonNullable<PasswordRules['passwordsSetBefore']>
  * before: nothing set before it can be "before" a moment that has not come, and a change made now
  * must not be judged too early once it does.
  */
-export function ruleObligation(setAt: IsoInstant, rules: PasswordRules, now: number, userId?: unknown): RuleObligation | undefined {
+export function ruleObligation(setAt: IsoInstant, rules: TenantWideRules, now: number, userId?: unknown): RuleObligation | undefined {
   const { passwordsSetBefore: cutOff, maxPasswordAge } = rules;
   if (cutOff !== undefined && cutOff.ms <= now && setAt < cutOff.at && cutOffDeadline(cutOff, userId) <= now) {
     return { rule: 'passwords-set-before', since: cutOff.at };
@@ -260,7 +260,7 @@ export function ruleObligation(setAt: IsoInstant, rules: PasswordRules, now: num
  * of the maximum age — up to and including the instant the password becomes too old. The cut-off
  * first, as in {@link ruleObligation}.
  */
-export function ruleWarning(setAt: IsoInstant, rules: PasswordRules, now: number, userId?: unknown): RuleWarning | undefined {
+export function ruleWarning(setAt: IsoInstant, rules: TenantWideRules, now: number, userId?: unknown): RuleWarning | undefined {
   const { passwordsSetBefore: cutOff, maxPasswordAge } = rules;
   if (cutOff !== undefined && cutOff.graceDays > 0 && cutOff.ms <= now && setAt < cutOff.at) {
     const deadline = cutOffDeadline(cutOff, userId);

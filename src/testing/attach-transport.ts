@@ -1,10 +1,4 @@
-/**
- * The library's transport key (`TRANSPORT_KEY` in src/internal/transport.ts), from the global symbol
- * registry. Read here rather than imported: an import would make the toolkit one more entry that
- * reaches that module, and the bundler would split it into a chunk of its own on the gate's load
- * path. `Symbol.for` gives the same symbol either way (the toolkit's tests check that they agree).
- */
-const TRANSPORT_KEY: symbol = Symbol.for('auth0-force-password-reset.transport');
+import { TRANSPORT_KEY } from '../internal/transport.js';
 
 /**
  * Puts `transport` on `api` under the library's transport key, which the gate and the clearer use

@@ -2,7 +2,7 @@ import type { Auth0Connection } from '../auth0/common.js';
 import type { PostChangePasswordEvent } from '../auth0/post-change-password.js';
 import type { Auth0Identity, PostLoginEvent } from '../auth0/post-login.js';
 import { connectionKindOf } from './connection-kind.js';
-import { isPlainObject } from './metadata.js';
+import { isRecord } from '../obligation/obligation.js';
 
 /**
  * Every property optional, all the way down; arrays are replaced, not merged. `undefined` is
@@ -76,11 +76,11 @@ export const TEST_HOSTNAME = 'acme.auth0.test';
 
 /** Merges `overrides` into a copy of `base`: objects merge, arrays and values replace, `undefined` deletes. */
 function merge<T>(base: T, overrides: unknown): T {
-  if (!isPlainObject(overrides)) return structuredClone(base);
+  if (!isRecord(overrides)) return structuredClone(base);
   const out: Record<string, unknown> = structuredClone(base) as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete out[key];
-    else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = merge(out[key], value);
+    else if (isRecord(value) && isRecord(out[key])) out[key] = merge(out[key], value);
     else out[key] = structuredClone(value);
   }
   return out as T;

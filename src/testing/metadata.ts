@@ -1,10 +1,8 @@
+import { isRecord } from '../obligation/obligation.js';
+
 /** A JSON object such as `app_metadata` or `user_metadata`. */
 export type Metadata = Record<string, unknown>;
 
-/** Whether `value` is a plain JSON object (not null, not an array). */
-export function isPlainObject(value: unknown): value is Metadata {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The first key, at any depth, that Auth0 refuses in metadata because it contains `.` or `$`.
@@ -18,7 +16,7 @@ export function findInvalidMetadataKey(value: unknown): string | undefined {
     }
     return undefined;
   }
-  if (!isPlainObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   for (const [key, nested] of Object.entries(value)) {
     if (key.includes('.') || key.includes('$')) return key;
     const invalid = findInvalidMetadataKey(nested);

@@ -7,7 +7,8 @@ import { buildPostLoginEvent } from './events.js';
 import { checkOptions, fetchCheck, type Check, type OptionChecks } from '../internal/check-options.js';
 import { signHs256, verifyHs256Signature } from '../internal/jwt.js';
 import { createMemoryCache, type MemoryCache } from './memory-cache.js';
-import { cloneJson, findInvalidMetadataKey, isPlainObject } from './metadata.js';
+import { cloneJson, findInvalidMetadataKey } from './metadata.js';
+import { isRecord } from '../obligation/obligation.js';
 import { testingError, testingTypeError } from './testing-error.js';
 
 /**
@@ -63,7 +64,7 @@ export interface RecordedRedirect {
  *
  * @example
  * ```ts
- * const [key, value]: MetadataWrite = api.appMetadataWrites[0]!; // ['needsPasswordReset', true]
+ * const [key, value] = api.appMetadataWrites[0]!; // ['needsPasswordReset', true]
  * ```
  */
 export type MetadataWrite = readonly [key: string, value: MetadataValue | undefined];
@@ -402,7 +403,7 @@ export function createPostLoginApi(options?: PostLoginApiOptions): RecordingPost
         if (typeof secret !== 'string' || secret === '') {
           throw testingTypeError('api.redirect.encodeToken', '"secret" must be a non-empty string');
         }
-        if (!isPlainObject(payload)) throw testingTypeError('api.redirect.encodeToken', '"payload" must be an object');
+        if (!isRecord(payload)) throw testingTypeError('api.redirect.encodeToken', '"payload" must be an object');
         const issuedAt = Math.floor(Date.now() / 1000);
         // The payload comes last, as in Auth0: a payload key `sub` would replace the user id.
         const claims = {

@@ -48,6 +48,7 @@ describe.concurrent('the packed tarball', () => {
     expect(code.filter((path) => !packedFiles.includes(`${path}.map`))).toEqual([]);
     for (const entry of [
       'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs',
+      'dist/auth0-types.js', 'dist/auth0-types.cjs', 'dist/auth0-types.d.ts', 'dist/auth0-types.d.cts',
       'dist/admin.js', 'dist/admin.cjs', 'dist/admin.d.ts', 'dist/admin.d.cts', 'dist/cli.js',
       'dist/page.js', 'dist/page.cjs', 'dist/page.d.ts', 'dist/page.d.cts',
     ]) {
@@ -79,7 +80,7 @@ describe.concurrent('the packed tarball', () => {
       analysis: { entrypoints: Record<string, unknown> };
     };
     expect(Object.values(report.problems).flat()).toEqual([]);
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './admin', './package.json', './page', './testing']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './admin', './auth0-types', './package.json', './page', './testing']);
   });
 
   /** A user's TypeScript project with the packed package in its node_modules; returns tsc's output. */
@@ -102,6 +103,7 @@ describe.concurrent('the packed tarball', () => {
     const output = await typeCheckUserProject(
       { target: 'ES2022', module: 'commonjs', exactOptionalPropertyTypes: true },
       `import { createFirstLoginGate, type PostLoginEvent, type PostLoginApi } from 'auth0-force-password-reset';
+import type { PostLoginActionModule, PostLoginUser } from 'auth0-force-password-reset/auth0-types';
 import { buildPostLoginEvent, createPostLoginApi, startLocalTenant, type LocalTenant } from 'auth0-force-password-reset/testing';
 import { requirePasswordChange } from 'auth0-force-password-reset/admin';
 import { createChangePasswordPage, createNodeListener, type ChangePasswordPage } from 'auth0-force-password-reset/page';
@@ -110,9 +112,12 @@ const gate = createFirstLoginGate({ log: false });
 export const page: ChangePasswordPage = createChangePasswordPage({ domain: 'acme.auth0.test', clientId: 'id', clientSecret: 'secret', sessionSecret: 'k'.repeat(32) });
 export const listener = createNodeListener(page);
 export async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
-  api.authentication.challengeWith({ type: 'otp' });
+  const user: PostLoginUser = event.user;
+  if (!user.email_verified) api.authentication.challengeWith({ type: 'otp' });
   await gate(event, api);
 }
+// The main entry's Auth0 types and /auth0-types' are one: a handler typed with one fits the other's module.
+export const actionModule: PostLoginActionModule = { onExecutePostLogin, onContinuePostLogin: gate.onContinuePostLogin };
 export async function check(): Promise<string | undefined> {
   const tenant: LocalTenant = await startLocalTenant();
   const api = createPostLoginApi();

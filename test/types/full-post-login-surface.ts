@@ -1,21 +1,21 @@
 /**
  * Compile-only: a realistic thin action that does more than call the gate — MFA, a redirect with a
  * signed session token and its `onContinuePostLogin`, session and token changes, roles — type-checks
- * against the exported Auth0 types without a single cast, and misuse does not. (Run by
+ * against the Auth0 types of `/auth0-types` without a single cast, and misuse does not. (Run by
  * `npm run typecheck`, part of `npm test`.)
  */
 import { expectTypeOf } from 'vitest';
-import {
-  createFirstLoginGate,
-  type PostChangePasswordEvent,
-  type PostChangePasswordHandler,
-  type PostLoginActionModule,
-  type PostLoginApi,
-  type PostLoginContinueHandler,
-  type PostLoginEvent,
-  type PostLoginHandler,
-  type RedirectTokenPayload,
-} from '../../src/index.js';
+import type {
+  PostChangePasswordEvent,
+  PostChangePasswordHandler,
+  PostLoginActionModule,
+  PostLoginApi,
+  PostLoginContinueHandler,
+  PostLoginEvent,
+  PostLoginHandler,
+  RedirectTokenPayload,
+} from '../../src/auth0/index.js';
+import { createFirstLoginGate } from '../../src/index.js';
 
 const gate = createFirstLoginGate({ log: false });
 const PAGE_URL = 'https://consent.acme.example/terms';

@@ -2,16 +2,20 @@
  * Compile-only: the `/testing` entry as a test author uses it. (Run by `npm run typecheck`.)
  */
 import { expectTypeOf } from 'vitest';
+import type { PasswordStrength } from '../../src/auth0/index.js';
 import type { PostChangePasswordApi, PostLoginApi } from '../../src/index.js';
 import {
   buildPostLoginEvent,
   createPostChangePasswordApi,
   createPostLoginApi,
   startLocalTenant,
+  type LocalApplication,
   type LocalTenant,
+  type LocalTenantOptions,
   type LoginOutcome,
-  type PasswordStrength,
   type RecordedRedirect,
+  type RecordingPostLoginApi,
+  type TenantUser,
 } from '../../src/testing/index.js';
 
 export async function usage(): Promise<void> {
@@ -46,4 +50,26 @@ export async function misuse(tenant: LocalTenant): Promise<void> {
   tenant.connections.setPasswordOptions('db', { password_options: { dictionary: { default: 'en_1m' } } });
   // @ts-expect-error the recording api's records are read-only
   createPostLoginApi().denials = [];
+}
+
+// The names /testing no longer exports are reached through the types it does (docs/upgrading.md lists
+// each): the replacements the upgrade notes give are real types, with the members a test reads.
+export function replacements(tenant: LocalTenant, api: RecordingPostLoginApi, outcome: LoginOutcome, user: TenantUser): void {
+  expectTypeOf(tenant.requests[0]!).toEqualTypeOf<LocalTenant['requests'][number]>();
+  expectTypeOf<LocalTenant['requests'][number]['auth']>().toEqualTypeOf<'none' | 'valid' | 'invalid'>();
+  expectTypeOf<ReturnType<LocalTenant['counts']>['getUser']>().toBeNumber();
+  expectTypeOf<Parameters<LocalTenant['faults']['inject']>[0]>().toMatchTypeOf<string>();
+  expectTypeOf<Parameters<LocalTenant['faults']['rateLimit']>[1]>().toMatchTypeOf<{ times?: number } | undefined>();
+  expectTypeOf<LocalTenant['resetEmails'][number]['link']>().toBeString();
+  expectTypeOf<ReturnType<LocalTenant['connections']['add']>['strategy']>().toBeString();
+  expectTypeOf<Parameters<LocalTenant['connections']['add']>[0]['name']>().toBeString();
+  expectTypeOf<ReturnType<LocalTenant['sessions']['create']>['user_id']>().toBeString();
+  expectTypeOf<ReturnType<LocalTenant['addClient']>['clientSecret']>().toBeString();
+  expectTypeOf<LocalTenant['secrets']['AUTH0_DOMAIN']>().toBeString();
+  expectTypeOf<NonNullable<LocalTenantOptions['plan']>>().toMatchTypeOf<string>();
+  expectTypeOf<LocalApplication['signIns'][number]['sub']>().toBeString();
+  expectTypeOf(api.blockedRequests[0]!.url).toBeString();
+  expectTypeOf(api.appMetadataWrites[0]![0]).toBeString();
+  expectTypeOf(outcome.appMetadataWrites).toEqualTypeOf(api.appMetadataWrites);
+  expectTypeOf(user.identities[0]!.provider).toBeString();
 }

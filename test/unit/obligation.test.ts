@@ -3,7 +3,7 @@ import {
   fnv1a32,
   graceOffsetDays,
   obligationKeys,
-  passwordRulesFrom,
+  tenantWideRulesFrom,
   requestedBy,
   ruleObligation,
   ruleWarning,
@@ -48,26 +48,26 @@ describe('the spread of a passwordsSetBefore cut-off', () => {
   });
 });
 
-describe('passwordRulesFrom', () => {
+describe('tenantWideRulesFrom', () => {
   it('reads the plain options and the object forms alike', () => {
-    const plain = passwordRulesFrom({ passwordsSetBefore: '2026-11-30T00:00:00Z', maxPasswordAgeDays: 90 });
-    const objects = passwordRulesFrom({ passwordsSetBefore: { at: '2026-11-30T00:00:00Z' }, maxPasswordAgeDays: { days: 90 } });
+    const plain = tenantWideRulesFrom({ passwordsSetBefore: '2026-11-30T00:00:00Z', maxPasswordAgeDays: 90 });
+    const objects = tenantWideRulesFrom({ passwordsSetBefore: { at: '2026-11-30T00:00:00Z' }, maxPasswordAgeDays: { days: 90 } });
     const expected = {
       passwordsSetBefore: { at: '2026-11-30T00:00:00.000Z', ms: Date.parse('2026-11-30T00:00:00Z'), graceDays: 0 },
       maxPasswordAge: { ms: 90 * DAY, warnMs: 0 },
     };
     expect(plain).toEqual(expected);
     expect(objects).toEqual(expected);
-    expect(passwordRulesFrom({ passwordsSetBefore: { at: '2026-11-30T00:00:00Z', graceDays: 7 }, maxPasswordAgeDays: { days: 90, warnDays: 14 } })).toEqual({
+    expect(tenantWideRulesFrom({ passwordsSetBefore: { at: '2026-11-30T00:00:00Z', graceDays: 7 }, maxPasswordAgeDays: { days: 90, warnDays: 14 } })).toEqual({
       passwordsSetBefore: { ...expected.passwordsSetBefore, graceDays: 7 },
       maxPasswordAge: { ms: 90 * DAY, warnMs: 14 * DAY },
     });
-    expect(passwordRulesFrom({})).toBeUndefined();
+    expect(tenantWideRulesFrom({})).toBeUndefined();
   });
 });
 
 describe('ruleObligation and ruleWarning', () => {
-  const rules = passwordRulesFrom({ passwordsSetBefore: { at: '2026-11-30T00:00:00Z', graceDays: 7 } })!;
+  const rules = tenantWideRulesFrom({ passwordsSetBefore: { at: '2026-11-30T00:00:00Z', graceDays: 7 } })!;
   const cutOff = Date.parse('2026-11-30T00:00:00Z');
   const before = instant('2026-06-01T00:00:00Z');
 

@@ -1,7 +1,78 @@
 import { checkFields, type Check, type OptionChecks } from '../../internal/check-options.js';
 import { secretsCheck } from './trigger-context.js';
-import type { PostLoginActionHandler, PostLoginContinueActionHandler } from './run-login.js';
-import type { PostChangePasswordActionHandler } from './run-password-change.js';
+import type { PostChangePasswordApi, PostChangePasswordEvent } from '../../auth0/post-change-password.js';
+import type { PostLoginApi, PostLoginEvent } from '../../auth0/post-login.js';
+
+/**
+ * `exports.onContinuePostLogin` as the local tenant runs it. Handlers that return nothing are accepted too.
+ *
+ * @example
+ * ```ts
+ * const onContinuePostLogin = (event: PostLoginEvent, api: PostLoginApi) => {
+ *   const claims = api.redirect.validateToken({ secret: event.secrets['PAGE_SECRET'] ?? '' });
+ *   if (claims['accepted'] !== true) api.access.deny('Terms not accepted');
+ * };
+ * ```
+ */
+export type PostLoginContinueActionHandler = (event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void;
+
+/**
+ * A post-login Action handler as `runLogin` runs it: `exports.onExecutePostLogin`. Handlers that return
+ * nothing are accepted too. An Action that redirects gives its handler its `onContinuePostLogin` as a
+ * property (the gate's handler carries one), which {@link LocalTenantCore.continueLogin} runs.
+ *
+ * @example
+ * ```ts
+ * const addRoles = (event: PostLoginEvent, api: PostLoginApi) => {
+ *   api.idToken.setCustomClaim('https://acme.example/roles', event.authorization?.roles ?? []);
+ * };
+ * const termsAction = Object.assign(onExecutePostLogin, { onContinuePostLogin });
+ * await tenant.runLogin(user.user_id, [addRoles, termsAction]);
+ * ```
+ */
+export type PostLoginActionHandler = ((event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void) & {
+  readonly onContinuePostLogin?: PostLoginContinueActionHandler;
+};
+
+/**
+ * One post-login Action, or the Actions of a post-login flow in the order Auth0 runs them: each a handler
+ * or a module as its file exports it (`require('./actions/post-login.js')`), as `bindActions` takes them.
+ *
+ * @example
+ * ```ts
+ * const flow: PostLoginHandlers = [gate, addRoles]; // in the order Auth0 runs them
+ * await tenant.runLogin(user.user_id, flow);
+ * await tenant.runLogin(user.user_id, require('./actions/post-login.js'));
+ * ```
+ */
+export type PostLoginHandlers = BoundPostLoginAction | readonly BoundPostLoginAction[];
+
+/**
+ * A post-change-password Action handler as `runPasswordChange` runs it:
+ * `exports.onExecutePostChangePassword`. Handlers that return nothing are accepted too.
+ *
+ * @example
+ * ```ts
+ * const recordChange = (event: PostChangePasswordEvent) => {
+ *   console.log(event.user.user_id);
+ * };
+ * ```
+ */
+export type PostChangePasswordActionHandler = (
+  event: PostChangePasswordEvent,
+  api: PostChangePasswordApi,
+) => Promise<void> | void;
+
+/**
+ * One post-change-password Action, or the Actions of the flow in the order Auth0 runs them: each a
+ * handler or a module as its file exports it (`require('./actions/post-change-password.js')`).
+ *
+ * @example
+ * ```ts
+ * const flow: PostChangePasswordHandlers = [clearer, recordChange]; // in the order Auth0 runs them
+ * ```
+ */
+export type PostChangePasswordHandlers = BoundPostChangePasswordAction | readonly BoundPostChangePasswordAction[];
 
 /**
  * A post-login Action as its file exports it: `exports.onExecutePostLogin` and, for an Action that
@@ -10,7 +81,7 @@ import type { PostChangePasswordActionHandler } from './run-password-change.js';
  * @example
  * ```ts
  * const gate = createFirstLoginGate({ changePasswordPage: { url: page.url } });
- * const action: BoundPostLoginModule = { onExecutePostLogin: gate, onContinuePostLogin: gate.onContinuePostLogin };
+ * await tenant.runLogin(user.user_id, { onExecutePostLogin: gate, onContinuePostLogin: gate.onContinuePostLogin });
  * ```
  */
 export interface BoundPostLoginModule {
@@ -23,7 +94,7 @@ export interface BoundPostLoginModule {
  *
  * @example
  * ```ts
- * const action: BoundPostChangePasswordModule = { onExecutePostChangePassword: createPasswordResetClearer() };
+ * tenant.bindActions({ postChangePassword: { onExecutePostChangePassword: createPasswordResetClearer() } });
  * ```
  */
 export interface BoundPostChangePasswordModule {
@@ -35,7 +106,7 @@ export interface BoundPostChangePasswordModule {
  *
  * @example
  * ```ts
- * const bound: BoundPostLoginAction = require('./actions/post-login.js');
+ * await tenant.runLogin(user.user_id, require('./actions/post-login.js'));
  * ```
  */
 export type BoundPostLoginAction = PostLoginActionHandler | BoundPostLoginModule;
@@ -45,7 +116,7 @@ export type BoundPostLoginAction = PostLoginActionHandler | BoundPostLoginModule
  *
  * @example
  * ```ts
- * const bound: BoundPostChangePasswordAction = createPasswordResetClearer();
+ * tenant.runPasswordChange(user.user_id, 'A-new-passw0rd!', createPasswordResetClearer());
  * ```
  */
 export type BoundPostChangePasswordAction = PostChangePasswordActionHandler | BoundPostChangePasswordModule;

@@ -11,7 +11,7 @@ import { testingError } from '../testing-error.js';
  *
  * @example
  * ```ts
- * const { id }: TenantConnection = tenant.connections.get('Username-Password-Authentication')!;
+ * const { id } = tenant.connections.get('Username-Password-Authentication')!;
  * ```
  */
 export interface TenantConnection {
@@ -28,8 +28,7 @@ export interface TenantConnection {
  *
  * @example
  * ```ts
- * const staff: NewConnection = { name: 'staff', strategy: 'auth0', passwordPolicy: 'good', minLength: 12 };
- * tenant.connections.add(staff);
+ * tenant.connections.add({ name: 'staff', strategy: 'auth0', passwordPolicy: 'good', minLength: 12 });
  * ```
  */
 export interface NewConnection {

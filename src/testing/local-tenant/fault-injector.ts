@@ -11,7 +11,7 @@ import {
   type OptionChecks,
 } from '../../internal/check-options.js';
 import { auth0ErrorBody } from './http-messages.js';
-import { TENANT_ROUTES, type TenantRoute } from './request-log.js';
+import { TENANT_ROUTES, type TenantRoute } from './tenant-routes.js';
 
 /**
  * A failure the local tenant can answer a request with instead of handling it:
@@ -22,7 +22,7 @@ import { TENANT_ROUTES, type TenantRoute } from './request-log.js';
  *
  * @example
  * ```ts
- * const teapot: Fault = { kind: 'status', status: 418, headers: { 'x-test': 'yes' }, body: { teapot: true } };
+ * const teapot = { kind: 'status' as const, status: 418, headers: { 'x-test': 'yes' }, body: { teapot: true } };
  * tenant.faults.inject('token', teapot);
  * ```
  */
@@ -87,8 +87,7 @@ export interface ServerErrorOptions extends InjectOptions {
  *
  * @example
  * ```ts
- * const target: FaultTarget = 'patchUser';
- * tenant.faults.drop(target);
+ * tenant.faults.drop('patchUser');
  * tenant.faults.drop('any', { times: 3 });
  * ```
  */

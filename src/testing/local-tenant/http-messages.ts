@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { isRecord } from '../../obligation/obligation.js';
 
 /** A request, read in full, as the endpoint handlers see it. */
 export interface TenantRequest {
@@ -21,7 +22,7 @@ export function parseParameters(request: TenantRequest): Map<string, string> | u
   if (!contentType.includes('json')) return new Map(new URLSearchParams(request.body));
   try {
     const parsed: unknown = JSON.parse(request.body);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    if (!isRecord(parsed)) return undefined;
     return new Map(
       Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
     );

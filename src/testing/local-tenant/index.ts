@@ -31,21 +31,21 @@ export type {
   LocalTenantActions,
   BoundPostChangePasswordModule,
   BoundPostLoginModule,
+  PostChangePasswordActionHandler,
+  PostChangePasswordHandlers,
+  PostLoginActionHandler,
+  PostLoginContinueActionHandler,
+  PostLoginHandlers,
 } from './bound-actions.js';
 export type {
   ContinueLoginOptions,
   LoginOutcome,
   MetadataWrites,
-  PostLoginActionHandler,
-  PostLoginContinueActionHandler,
-  PostLoginHandlers,
   RunLoginOptions,
 } from './run-login.js';
 export type {
   PasswordChangeCompletion,
   PasswordChangeRun,
-  PostChangePasswordActionHandler,
-  PostChangePasswordHandlers,
   RunPasswordChangeOptions,
 } from './run-password-change.js';
 export type { CreateUserInput, TenantIdentity, TenantUser, UserStore } from './user-store.js';
@@ -60,6 +60,7 @@ export type {
   RateLimitOptions,
   ServerErrorOptions,
 } from './fault-injector.js';
-export type { RecordedRequest, RequestAuth, RequestCounts, TenantRoute } from './request-log.js';
+export type { RecordedRequest, RequestAuth, RequestCounts } from './request-log.js';
+export type { TenantRoute } from './tenant-routes.js';
 export type { RateLimitPreset, RateLimitSettings } from './rate-limiter.js';
 export type { ResetEmail } from './reset-email-outbox.js';

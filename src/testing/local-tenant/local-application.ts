@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { checkOptions, type Check, type OptionChecks } from '../../internal/check-options.js';
 import { escapeHtml } from '../../internal/escape-html.js';
+import { isRecord } from '../../obligation/obligation.js';
 import { serveOverHttp } from './serve-over-http.js';
 import type { LocalTenantCore, LocalTenantDisposal } from './local-tenant.js';
 
@@ -9,7 +10,7 @@ import type { LocalTenantCore, LocalTenantDisposal } from './local-tenant.js';
  *
  * @example
  * ```ts
- * const [signIn]: readonly CompletedSignIn[] = app.signIns; // { sub: 'auth0|…', email: 'ada@example.com', claims }
+ * const [signIn] = app.signIns; // { sub: 'auth0|…', email: 'ada@example.com', claims }
  * ```
  */
 export interface CompletedSignIn {
@@ -101,7 +102,7 @@ function claimsOf(token: unknown): Record<string, unknown> | undefined {
   if (typeof token !== 'string') return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+    return isRecord(claims) ? claims : undefined;
   } catch {
     return undefined;
   }

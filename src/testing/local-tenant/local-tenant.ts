@@ -1,10 +1,10 @@
-import type { LocalTenantActions } from './bound-actions.js';
+import type { LocalTenantActions, PostChangePasswordHandlers, PostLoginHandlers } from './bound-actions.js';
 import type { ConnectionStore } from './connection-store.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { RecordedRequest, RequestCounts } from './request-log.js';
 import type { ResetEmail } from './reset-email-outbox.js';
-import type { ContinueLoginOptions, LoginOutcome, PostLoginHandlers, RunLoginOptions } from './run-login.js';
-import type { PasswordChangeRun, PostChangePasswordHandlers, RunPasswordChangeOptions } from './run-password-change.js';
+import type { ContinueLoginOptions, LoginOutcome, RunLoginOptions } from './run-login.js';
+import type { PasswordChangeRun, RunPasswordChangeOptions } from './run-password-change.js';
 import type { SessionStore } from './session-store.js';
 import type { UserStore } from './user-store.js';
 
@@ -18,7 +18,7 @@ import type { UserStore } from './user-store.js';
  *
  * @example
  * ```ts
- * const { clientId, clientSecret }: LocalTenantClient = tenant.addClient({ scopes: ['update:users'] });
+ * const { clientId, clientSecret } = tenant.addClient({ scopes: ['update:users'] });
  * ```
  */
 export interface LocalTenantClient {
@@ -51,7 +51,7 @@ export type LocalTenantSecrets = {
  *
  * @example
  * ```ts
- * const tenant: LocalTenantCore = await startLocalTenant();
+ * const tenant: LocalTenant = await startLocalTenant();
  * const response = await tenant.fetch(`https://${tenant.domain}/api/v2/users`); // 401: no token
  * await tenant.close();
  * ```

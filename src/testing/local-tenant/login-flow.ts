@@ -4,8 +4,9 @@ import { connectionKindOf } from '../connection-kind.js';
 import type { ResolvedActions } from './bound-actions.js';
 import { bearerTokenOf, parseParameters, type TenantRequest, type TenantResponse } from './http-messages.js';
 import { errorPageResponse, loginFormResponse, outcomePageResponse, redirectResponse } from './login-pages.js';
-import type { AuthorizeRequestView, ContinueLoginOptions, LoginOutcome, LoginSettings, PostLoginActionHandler } from './run-login.js';
-import type { PasswordChangeRun, PostChangePasswordActionHandler } from './run-password-change.js';
+import type { AuthorizeRequestView, ContinueLoginOptions, LoginOutcome, LoginSettings } from './run-login.js';
+import type { PasswordChangeRun } from './run-password-change.js';
+import type { PostChangePasswordActionHandler, PostLoginActionHandler } from './bound-actions.js';
 import type { TokenVerdict } from './token-issuer.js';
 import type { TenantUser, UserRecords } from './user-store.js';
 

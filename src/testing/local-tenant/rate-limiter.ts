@@ -7,8 +7,7 @@ import { auth0ErrorBody, type TenantResponse } from './http-messages.js';
  *
  * @example
  * ```ts
- * const plan: RateLimitPreset = 'free';
- * await using tenant = await startLocalTenant({ rateLimit: plan });
+ * await using tenant = await startLocalTenant({ rateLimit: 'free' });
  * ```
  */
 export type RateLimitPreset = 'free' | 'enterprise';
@@ -19,8 +18,7 @@ export type RateLimitPreset = 'free' | 'enterprise';
  * @example
  * ```ts
  * // Fast enough for a benchmark of 100,000 users, with Auth0's headers and 429s.
- * const limit: RateLimitSettings = { perSecond: 250, burst: 50 };
- * await using tenant = await startLocalTenant({ rateLimit: limit });
+ * await using tenant = await startLocalTenant({ rateLimit: { perSecond: 250, burst: 50 } });
  * ```
  */
 export interface RateLimitSettings {

@@ -12,7 +12,8 @@ import {
 } from './http-messages.js';
 import { fetchFailed, socketClosed } from './network-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { PendingRequest, RequestAuth, RequestLog, TenantRoute } from './request-log.js';
+import type { PendingRequest, RequestAuth, RequestLog } from './request-log.js';
+import type { TenantRoute } from './tenant-routes.js';
 import type { ResetEmailOutbox } from './reset-email-outbox.js';
 import { resolveLoginFlowRoute, type LoginFlow, type LoginFlowRoute } from './login-flow.js';
 import { handleTokenRequest } from './token-endpoint.js';

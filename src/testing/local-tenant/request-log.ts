@@ -1,39 +1,12 @@
 import type { Fault } from './fault-injector.js';
-
-/** Every {@link TenantRoute}, in the order {@link RequestCounts} lists them. */
-export const TENANT_ROUTES = [
-  'token', 'getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'createUsersExport', 'getJob',
-  'downloadExport', 'resetEmail', 'authorize', 'continue', 'userinfo', 'revokeAccess', 'deleteSessions',
-  'deleteRefreshTokens', 'other',
-] as const;
-
-/**
- * The endpoints the local tenant tells apart. `token` is `POST /oauth/token`, `getUser` and `patchUser`
- * are `GET` and `PATCH /api/v2/users/{id}`, `listUsers` is `GET /api/v2/users` (list and search),
- * `getConnection` and `listConnections` are `GET /api/v2/connections/{id}` and `GET /api/v2/connections`,
- * `createUsersExport` and `getJob` are `POST /api/v2/jobs/users-exports` and `GET /api/v2/jobs/{id}`,
- * `downloadExport` is the `GET` of an export's file on the download host, `resetEmail` is the
- * Authentication API's `POST /dbconnections/change_password`, `authorize`, `continue` and
- * `userinfo` are the sign-in a browser goes through (`GET`/`POST /authorize`, `GET`/`POST
- * /continue`, `GET /userinfo`; the code grant counts as `token`), `revokeAccess`, `deleteSessions` and
- * `deleteRefreshTokens` are `POST /api/v2/users/{id}/revoke-access`, `DELETE /api/v2/users/{id}/sessions`
- * and `DELETE /api/v2/users/{id}/refresh-tokens`, and `other` is everything else (answered with 404).
- *
- * @example
- * ```ts
- * const route: TenantRoute = 'getConnection';
- * expect(tenant.counts()[route]).toBe(1);
- * ```
- */
-export type TenantRoute = (typeof TENANT_ROUTES)[number];
+import { TENANT_ROUTES, type TenantRoute } from './tenant-routes.js';
 
 /**
  * The bearer token a request carried: none, a valid one, or one refused (bad, expired or revoked).
  *
  * @example
  * ```ts
- * const refused: RequestAuth = 'invalid';
- * expect(tenant.requests.some(({ auth }) => auth === refused)).toBe(false);
+ * expect(tenant.requests.some(({ auth }) => auth === 'invalid')).toBe(false);
  * ```
  */
 export type RequestAuth = 'none' | 'valid' | 'invalid';
@@ -44,7 +17,7 @@ export type RequestAuth = 'none' | 'valid' | 'invalid';
  *
  * @example
  * ```ts
- * const [first]: readonly RecordedRequest[] = tenant.requests; // { method: 'POST', path: '/oauth/token', route: 'token', status: 200, auth: 'none', at }
+ * const [first] = tenant.requests; // { method: 'POST', path: '/oauth/token', route: 'token', status: 200, auth: 'none', at }
  * ```
  */
 export interface RecordedRequest {
@@ -66,7 +39,7 @@ export interface RecordedRequest {
  *
  * @example
  * ```ts
- * const counts: RequestCounts = tenant.counts(); // { token: 1, getUser: 1, patchUser: 1, …, total: 3 }
+ * const counts = tenant.counts(); // { token: 1, getUser: 1, patchUser: 1, …, total: 3 }
  * ```
  */
 export type RequestCounts = { readonly [Route in TenantRoute | 'total']: number };

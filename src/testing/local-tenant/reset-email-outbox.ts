@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TenantResponse } from './http-messages.js';
 import { connectionKindOf } from '../connection-kind.js';
+import { isRecord } from '../../obligation/obligation.js';
 import type { ConnectionStore } from './connection-store.js';
 import type { UserRecords } from './user-store.js';
 
@@ -9,7 +10,7 @@ import type { UserRecords } from './user-store.js';
  *
  * @example
  * ```ts
- * const [email]: readonly ResetEmail[] = tenant.resetEmails;
+ * const [email] = tenant.resetEmails;
  * await tenant.redeemResetLink(email!.link, 'A-new-Passw0rd', clearer).completion;
  * ```
  */
@@ -64,7 +65,7 @@ function parseBody(body: string, contentType: string | undefined): Record<string
   try {
     if ((contentType ?? '').includes('json')) {
       const parsed: unknown = JSON.parse(body);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+      return isRecord(parsed) ? parsed : undefined;
     }
     return Object.fromEntries(new URLSearchParams(body));
   } catch {

@@ -1,5 +1,5 @@
 import type { MetadataValue } from '../../auth0/common.js';
-import type { PostLoginApi, PostLoginEvent, PostLoginProtocol } from '../../auth0/post-login.js';
+import type { PostLoginEvent, PostLoginProtocol } from '../../auth0/post-login.js';
 import { connectionKindOf } from '../connection-kind.js';
 import { buildPostLoginEvent } from '../events.js';
 import { mergeMetadata, type Metadata } from '../metadata.js';
@@ -7,51 +7,8 @@ import { createPostLoginApi, type MetadataWrite, type RecordedApiCall, type Reco
 import { checkArguments, oneOfCheck, optionsCheck, type Check, type OptionChecks } from '../../internal/check-options.js';
 import { testingError } from '../testing-error.js';
 import { connectionView, hostnameCheck, randomId, requestFrom, requireUser, secretsCheck, type TriggerContext } from './trigger-context.js';
-import { handlersCheck, toHandlers, type BoundPostLoginAction } from './bound-actions.js';
+import { handlersCheck, toHandlers, type PostLoginActionHandler, type PostLoginContinueActionHandler, type PostLoginHandlers } from './bound-actions.js';
 import type { TenantUser } from './user-store.js';
-
-/**
- * `exports.onContinuePostLogin` as the local tenant runs it. Handlers that return nothing are accepted too.
- *
- * @example
- * ```ts
- * const onContinuePostLogin: PostLoginContinueActionHandler = (event, api) => {
- *   const claims = api.redirect.validateToken({ secret: event.secrets['PAGE_SECRET'] ?? '' });
- *   if (claims['accepted'] !== true) api.access.deny('Terms not accepted');
- * };
- * ```
- */
-export type PostLoginContinueActionHandler = (event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void;
-
-/**
- * A post-login Action handler as `runLogin` runs it: `exports.onExecutePostLogin`. Handlers that return
- * nothing are accepted too. An Action that redirects gives its handler its `onContinuePostLogin` as a
- * property (the gate's handler carries one), which {@link LocalTenantCore.continueLogin} runs.
- *
- * @example
- * ```ts
- * const addRoles: PostLoginActionHandler = (event, api) => {
- *   api.idToken.setCustomClaim('https://acme.example/roles', event.authorization?.roles ?? []);
- * };
- * const termsAction: PostLoginActionHandler = Object.assign(onExecutePostLogin, { onContinuePostLogin });
- * ```
- */
-export type PostLoginActionHandler = ((event: PostLoginEvent, api: PostLoginApi) => Promise<void> | void) & {
-  readonly onContinuePostLogin?: PostLoginContinueActionHandler;
-};
-
-/**
- * One post-login Action, or the Actions of a post-login flow in the order Auth0 runs them: each a handler
- * or a module as its file exports it (`require('./actions/post-login.js')`), as `bindActions` takes them.
- *
- * @example
- * ```ts
- * const flow: PostLoginHandlers = [gate, addRoles]; // in the order Auth0 runs them
- * await tenant.runLogin(user.user_id, flow);
- * await tenant.runLogin(user.user_id, require('./actions/post-login.js'));
- * ```
- */
-export type PostLoginHandlers = BoundPostLoginAction | readonly BoundPostLoginAction[];
 
 /**
  * Options of {@link LocalTenant.runLogin}.
@@ -114,7 +71,7 @@ export interface ContinueLoginOptions {
  *
  * @example
  * ```ts
- * const writes: MetadataWrites = (await tenant.runLogin(user.user_id, gate)).appMetadataWrites;
+ * const writes = (await tenant.runLogin(user.user_id, gate)).appMetadataWrites;
  * ```
  */
 export type MetadataWrites = readonly MetadataWrite[];

@@ -6,35 +6,8 @@ import { attachTransport } from '../attach-transport.js';
 import { checkArguments, oneOfCheck, optionsCheck, type OptionChecks } from '../../internal/check-options.js';
 import { testingError } from '../testing-error.js';
 import { connectionView, requestFrom, requireUser, secretsCheck, type TriggerContext } from './trigger-context.js';
-import { handlersCheck, toHandlers, type BoundPostChangePasswordAction } from './bound-actions.js';
+import { handlersCheck, toHandlers, type PostChangePasswordActionHandler, type PostChangePasswordHandlers } from './bound-actions.js';
 import type { TenantUser } from './user-store.js';
-
-/**
- * A post-change-password Action handler as `runPasswordChange` runs it:
- * `exports.onExecutePostChangePassword`. Handlers that return nothing are accepted too.
- *
- * @example
- * ```ts
- * const recordChange: PostChangePasswordActionHandler = (event) => {
- *   console.log(event.user.user_id);
- * };
- * ```
- */
-export type PostChangePasswordActionHandler = (
-  event: PostChangePasswordEvent,
-  api: PostChangePasswordApi,
-) => Promise<void> | void;
-
-/**
- * One post-change-password Action, or the Actions of the flow in the order Auth0 runs them: each a
- * handler or a module as its file exports it (`require('./actions/post-change-password.js')`).
- *
- * @example
- * ```ts
- * const flow: PostChangePasswordHandlers = [clearer, recordChange]; // in the order Auth0 runs them
- * ```
- */
-export type PostChangePasswordHandlers = BoundPostChangePasswordAction | readonly BoundPostChangePasswordAction[];
 
 /**
  * Options of {@link LocalTenant.runPasswordChange}.

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { toNodeListener } from '../../internal/node-listener.js';
+import { MAX_BODY_BYTES } from './http-messages.js';
 import type { TenantRequestHandler } from './request-handler.js';
 
 /** A `node:http` server on `127.0.0.1` that serves a {@link TenantRequestHandler}. */
@@ -12,40 +13,10 @@ export interface HttpListener {
 }
 
 /**
- * The Web `Request` for an incoming HTTP request; `signal` aborts when the client goes away. Its URL
- * is on the listener's `host:port`, or on the `Host` the client named when that is one of `names`
- * (a custom domain a browser reaches through a host-resolver rule).
- */
-function toRequest(incoming: IncomingMessage, domain: string, names: readonly string[], signal: AbortSignal): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming.headersDistinct)) {
-    for (const item of value ?? []) headers.append(name, item);
-  }
-  const method = incoming.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const named = incoming.headers.host?.toLowerCase();
-  const host = named !== undefined && names.includes(named) ? named : domain;
-  return new Request(`http://${host}${incoming.url ?? '/'}`, {
-    method,
-    headers,
-    signal,
-    ...(hasBody ? { body: Readable.toWeb(incoming) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit);
-}
-
-async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
-  const payload = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  outgoing.writeHead(response.status, headers);
-  outgoing.end(payload);
-}
-
-/**
  * Serves `handle` over HTTP on `127.0.0.1` and a random port (and under other host `names`, when a
- * client says it is calling one of them): the adapter for clients that need a real socket (`npm run demo`, an administrator rehearsing the CLI against a local tenant). A request the
+ * client says it is calling one of them), through the library's one `node:http` adapter
+ * (`src/internal/node-listener.ts`, as the page's `createNodeListener`): for clients that need a real
+ * socket (`npm run demo`, an administrator rehearsing the CLI against a local tenant). A request the
  * handler rejects (a dropped connection, a hang the client gave up on) has its connection destroyed
  * without a response.
  */
@@ -61,15 +32,25 @@ export async function serveOverHttp(handle: TenantRequestHandler, names: readonl
   const { port } = server.address() as AddressInfo;
   const domain = `127.0.0.1:${port}`;
 
-  server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const gone = new AbortController();
-    outgoing.once('close', () => {
-      if (!outgoing.writableFinished) gone.abort(new Error('the client closed the connection'));
-    });
-    handle(toRequest(incoming, domain, names, gone.signal))
-      .then((response) => writeResponse(response, outgoing))
-      .catch(() => incoming.socket.destroy());
+  const listener = toNodeListener<IncomingMessage, ServerResponse>(handle, {
+    // The listener's own `host:port`, or the `Host` the client named when it is one of `names`.
+    urlOf(incoming) {
+      const named = incoming.headers.host?.toLowerCase();
+      return new URL(`http://${named !== undefined && names.includes(named) ? named : domain}${incoming.url ?? '/'}`);
+    },
+    // As much as the tenant reads in process (a larger body is answered 413 there too).
+    maxBodyBytes: MAX_BODY_BYTES,
+    signalOf(_incoming, outgoing) {
+      const gone = new AbortController();
+      outgoing.once('close', () => {
+        if (!outgoing.writableFinished) gone.abort(new Error('the client closed the connection'));
+      });
+      return gone.signal;
+    },
+    // A dropped connection or a hang the client gave up on: the connection ends without a response.
+    onFailure: (incoming) => incoming.socket.destroy(),
   });
+  server.on('request', listener);
 
   let closed: Promise<void> | undefined;
   return {

@@ -8,7 +8,7 @@ import type { UserRecords } from './user-store.js';
  *
  * @example
  * ```ts
- * const session: TenantSession = tenant.sessions.create(user.user_id); // { id, user_id, created_at, clients: [{ client_id }] }
+ * const session = tenant.sessions.create(user.user_id); // { id, user_id, created_at, clients: [{ client_id }] }
  * ```
  */
 export interface TenantSession {
@@ -26,7 +26,7 @@ export interface TenantSession {
  *
  * @example
  * ```ts
- * const token: TenantRefreshToken = tenant.sessions.issueRefreshToken(user.user_id, { sessionId: session.id });
+ * const token = tenant.sessions.issueRefreshToken(user.user_id, { sessionId: session.id });
  * ```
  */
 export interface TenantRefreshToken {

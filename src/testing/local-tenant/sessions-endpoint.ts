@@ -1,4 +1,4 @@
-import { isPlainObject } from '../metadata.js';
+import { isRecord } from '../../obligation/obligation.js';
 import { errorResponse, type TenantRequest, type TenantResponse } from './http-messages.js';
 import { authorize } from './management-access.js';
 import type { SessionRecords } from './session-store.js';
@@ -60,7 +60,7 @@ export function handleRevokeAccess(request: TenantRequest, encodedId: string, co
       return errorResponse(400, 'Invalid request payload JSON format');
     }
   }
-  if (!isPlainObject(body)) return errorResponse(400, "Payload validation error: 'Expected type object'.", 'invalid_body');
+  if (!isRecord(body)) return errorResponse(400, "Payload validation error: 'Expected type object'.", 'invalid_body');
   const { session_id: sessionId, preserve_refresh_tokens: preserve, ...rest } = body;
   const extra = Object.keys(rest)[0];
   if (extra !== undefined) return errorResponse(400, `Payload validation error: 'Additional properties not allowed: ${extra}'.`, 'invalid_body');

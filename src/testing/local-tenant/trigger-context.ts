@@ -4,7 +4,7 @@ import type { MemoryCache } from '../memory-cache.js';
 import type { TenantConnection } from './connection-store.js';
 import { NOT_SHOWN, type Check } from '../../internal/check-options.js';
 import { testingError } from '../testing-error.js';
-import { isPlainObject } from '../metadata.js';
+import { isRecord } from '../../obligation/obligation.js';
 import type { TenantUser, UserRecords } from './user-store.js';
 
 /** What the trigger runners of a local tenant work with. */
@@ -55,7 +55,7 @@ export function connectionView({ id, name, strategy }: TenantConnection): Auth0C
  * quoted (it may be a secret), nor is a `secrets` that is not an object (it may be one secret).
  */
 export const secretsCheck: Check<Readonly<Record<string, string | undefined>>> = (value, report) => {
-  if (!isPlainObject(value)) return report('must be an object of secret name → string', NOT_SHOWN);
+  if (!isRecord(value)) return report('must be an object of secret name → string', NOT_SHOWN);
   for (const [name, secret] of Object.entries(value)) {
     if (secret !== undefined && typeof secret !== 'string') report('must be a string (the value is not shown)', NOT_SHOWN, [name]);
   }

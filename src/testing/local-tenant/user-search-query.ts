@@ -1,4 +1,4 @@
-import { isPlainObject } from '../metadata.js';
+import { isRecord } from '../../obligation/obligation.js';
 import type { TenantUser } from './user-store.js';
 
 /**
@@ -92,8 +92,8 @@ function tokenize(query: string): Token[] {
 /** Every scalar at `path` in `value`, array levels ignored (as Auth0 indexes them). */
 function valuesAt(value: unknown, path: readonly string[]): unknown[] {
   if (Array.isArray(value)) return value.flatMap((item) => valuesAt(item, path));
-  if (path.length === 0) return value === null || value === undefined || isPlainObject(value) ? [] : [value];
-  if (!isPlainObject(value)) return [];
+  if (path.length === 0) return value === null || value === undefined || isRecord(value) ? [] : [value];
+  if (!isRecord(value)) return [];
   const [head, ...rest] = path as [string, ...string[]];
   return valuesAt(value[head], rest);
 }

@@ -3,13 +3,8 @@ import { describePasswordRule, ENGLISH_PASSWORD_TEXTS } from '../../password/pas
 import { checkNewPassword, passwordRulesFromConnection, type CommonPasswords, type PasswordRule, type PasswordRules } from '../../password/password-rules.js';
 import { connectionKindOf } from '../connection-kind.js';
 import { DEFAULT_DATABASE_CONNECTION, type ConnectionRecords, type TenantConnection } from './connection-store.js';
-import {
-  cloneJson,
-  findInvalidMetadataKey,
-  isPlainObject,
-  mergeMetadata,
-  type Metadata,
-} from '../metadata.js';
+import { cloneJson, findInvalidMetadataKey, mergeMetadata, type Metadata } from '../metadata.js';
+import { isRecord } from '../../obligation/obligation.js';
 import { testingError, testingTypeError } from '../testing-error.js';
 
 /**
@@ -17,7 +12,7 @@ import { testingError, testingTypeError } from '../testing-error.js';
  *
  * @example
  * ```ts
- * const [identity]: TenantIdentity[] = tenant.users.create().identities; // { connection, provider: 'auth0', user_id, isSocial: false }
+ * const [identity] = tenant.users.create().identities; // { connection, provider: 'auth0', user_id, isSocial: false }
  * ```
  */
 export interface TenantIdentity {
@@ -289,7 +284,7 @@ function requireIsoDate(where: string, field: string, value: unknown): string {
 }
 
 function requireMetadata(where: string, field: string, value: unknown): Metadata {
-  if (!isPlainObject(value)) throw testingTypeError(where, `"${field}" must be a plain object`);
+  if (!isRecord(value)) throw testingTypeError(where, `"${field}" must be a plain object`);
   const invalidKey = findInvalidMetadataKey(value);
   if (invalidKey !== undefined) {
     const problem = `"${field}" key ${JSON.stringify(invalidKey)} contains "." or "$", which Auth0 refuses`;

@@ -1,5 +1,6 @@
 import { connectionKindOf } from '../connection-kind.js';
-import { findInvalidMetadataKey, isPlainObject, type Metadata } from '../metadata.js';
+import { findInvalidMetadataKey, type Metadata } from '../metadata.js';
+import { isRecord } from '../../obligation/obligation.js';
 import type { ConnectionStore } from './connection-store.js';
 import { errorResponse, type TenantRequest, type TenantResponse } from './http-messages.js';
 import { authorize, selectFields } from './management-access.js';
@@ -105,7 +106,7 @@ function validatePatch(body: Metadata): ValidPatch | TenantResponse {
   for (const field of ['app_metadata', 'user_metadata'] as const) {
     const value = body[field];
     if (value === undefined) continue;
-    if (!isPlainObject(value)) return wrongType(field, 'object', value);
+    if (!isRecord(value)) return wrongType(field, 'object', value);
     const invalidKey = findInvalidMetadataKey(value);
     if (invalidKey !== undefined) {
       const problem = `Invalid key name ${JSON.stringify(invalidKey)}: keys may not contain "." or "$"`;
@@ -150,7 +151,7 @@ export function handlePatchUser(
   } catch {
     return errorResponse(400, 'Invalid request payload JSON format');
   }
-  if (!isPlainObject(body)) return invalidBody(`Expected type object but found type ${typeName(body)}`);
+  if (!isRecord(body)) return invalidBody(`Expected type object but found type ${typeName(body)}`);
 
   // The narrower scope is enough for app_metadata alone, which is all this library's clearer writes.
   const onlyAppMetadata = Object.keys(body).every((field) => field === 'app_metadata');

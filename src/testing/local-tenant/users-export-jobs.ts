@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { isPlainObject } from '../metadata.js';
+import { isRecord } from '../../obligation/obligation.js';
 import type { ConnectionRecords } from './connection-store.js';
 import { errorResponse, type TenantRequest, type TenantResponse } from './http-messages.js';
 import { authorize } from './management-access.js';
@@ -8,7 +8,7 @@ import type { TokenVerdict } from './token-issuer.js';
 import type { UserRecords } from './user-store.js';
 
 /** How a local tenant's users exports behave. */
-export interface UsersExportSettings {
+export interface UsersExportJobsSettings {
   /** The host the files are served from: a second listener, as Auth0 serves them from a CDN. */
   readonly downloadHost: string;
   /** The file's name, as Auth0 names it after the tenant: `<name>.json.gz`. */
@@ -73,7 +73,7 @@ function valueAt(record: unknown, path: string): unknown {
   for (const part of path.split('.')) {
     const match = /^([^[\]]+)((?:\[\d+\])*)$/.exec(part);
     if (match === null) return undefined;
-    value = isPlainObject(value) && Object.hasOwn(value, match[1] as string) ? value[match[1] as string] : undefined;
+    value = isRecord(value) && Object.hasOwn(value, match[1] as string) ? value[match[1] as string] : undefined;
     for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g)) {
       value = Array.isArray(value) ? value[Number(index[1])] : undefined;
     }
@@ -90,7 +90,7 @@ function parseCreateBody(body: string): { readonly fields: readonly ExportField[
   } catch {
     return errorResponse(400, 'Invalid request payload JSON format');
   }
-  if (!isPlainObject(parsed)) return invalid('Expected type object');
+  if (!isRecord(parsed)) return invalid('Expected type object');
   const { format = 'csv', fields, connection_id: connectionId, limit, ...rest } = parsed;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined) return invalid(`Additional properties not allowed: ${unknown}`);
@@ -104,7 +104,7 @@ function parseCreateBody(body: string): { readonly fields: readonly ExportField[
   if (fields !== undefined) {
     if (!Array.isArray(fields) || fields.length === 0) return invalid('fields must be a non-empty array');
     for (const field of fields) {
-      if (!isPlainObject(field) || typeof field['name'] !== 'string' || field['name'] === '' || field['name'].length > MAX_FIELD_NAME) {
+      if (!isRecord(field) || typeof field['name'] !== 'string' || field['name'] === '' || field['name'].length > MAX_FIELD_NAME) {
         return invalid(`fields[].name must be a string of 1 to ${MAX_FIELD_NAME} characters`);
       }
       const exportAs = field['export_as'];
@@ -129,7 +129,7 @@ function parseCreateBody(body: string): { readonly fields: readonly ExportField[
  * line, each field under its `export_as` (or its name), absent fields left out. The users are the
  * tenant's at the moment the job completes. Jobs are gone after 24 hours.
  */
-export function createUsersExportJobs(settings: UsersExportSettings): UsersExportJobs {
+export function createUsersExportJobs(settings: UsersExportJobsSettings): UsersExportJobs {
   const jobs = new Map<string, ExportJob>();
   const signingKey = randomBytes(32);
   const sign = (path: string, expires: number) => createHmac('sha256', signingKey).update(`${path}?${expires}`).digest('base64url');
