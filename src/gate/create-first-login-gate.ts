@@ -1,6 +1,6 @@
 import type { PostLoginApi, PostLoginContinueHandler, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { createLogEmitter, defaultLogOption, MAX_LOG_LINE, type LogEntry } from '../internal/log.js';
+import { createLogEmitter, defaultLogOption, withAuditFields, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
 import { DEFAULT_FLAG, obligationKeys, passwordRulesFrom, passwordSetAt } from '../obligation/obligation.js';
@@ -17,7 +17,6 @@ import {
 } from './options.js';
 import { createMessageSelector, type MessageSelector } from '../internal/select-message.js';
 import { inLanguagesOf } from './default-messages.js';
-import { VERSION } from '../version.js';
 import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 
@@ -120,30 +119,6 @@ const describeThrown = (error: unknown) => (error instanceof Error ? `${error.na
 /** A handler and what it says: one log entry's fields and, for a deny, the message. */
 type Emit = ReturnType<typeof createLogEmitter>;
 type LogFields = Parameters<Emit>[0];
-
-/**
- * The length of what the emitter puts before an entry's fields on every line of the gate,
- * `{"lib":…,"v":…,"trigger":"post-login"` (the entry's own `{` becomes the comma after it).
- */
-const LINE_PREFIX = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSION, trigger: 'post-login' }).length - 1;
-
-/**
- * The entry with the decision's audit fields (`since`, `due`, `by`) added last, and only as many of
- * them as fit on the line whole: the log emitter shortens `detail` and `user_id` to fit, and they
- * matter more. Each of the three is short (a time, and `by` at most 32 plain characters); a
- * `user_id` past the emitter's 64 characters leaves them out.
- */
-function withAuditFields(fields: LogFields, decision: Pick<GateDecision, 'since' | 'due' | 'by'>): LogFields {
-  let entry = fields;
-  for (const field of ['since', 'due', 'by'] as const) {
-    const value = decision[field];
-    if (value === undefined) continue;
-    const next = { ...entry, [field]: value };
-    if (LINE_PREFIX + JSON.stringify(next).length > MAX_LOG_LINE) break;
-    entry = next;
-  }
-  return entry;
-}
 
 /** What the change-password page and the reset email made of a login the obligation stops. */
 interface PageAndEmail {
@@ -251,7 +226,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
           ...(email === undefined ? {} : { email: email.outcome }),
           ...(detail === undefined ? {} : { detail }),
         };
-        emit(withAuditFields(fields, decision));
+        emit(withAuditFields('post-login', fields, decision));
       }
       if (!enforce) return;
       // Auth0 saves the writes before a redirect, as at the end of the trigger.
@@ -344,7 +319,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       const result = continueAfterPage(event, api, resolved, decideFirstLogin, Date.now);
       const fields = continueLogFields(result);
       const wrote = result.outcome === 'allow' ? result.writes.map(([key]) => key) : [];
-      emit(withAuditFields({ ...fields, ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, ...(wrote.length === 0 ? {} : { wrote }) }, result.audit ?? {}));
+      emit(withAuditFields('post-login', { ...fields, ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, ...(wrote.length === 0 ? {} : { wrote }) }, result.audit ?? {}));
       if (!enforce) return;
       if (result.outcome === 'allow') {
         for (const [key, value] of result.writes) api.user.setAppMetadata(key, value);

@@ -1,5 +1,5 @@
 import type { PostLoginApi, PostLoginEvent } from '../auth0/post-login.js';
-import { MAX_SESSION_ID_LENGTH, MIN_PAGE_SECRET_BYTES, PAGE_SESSION_PURPOSE, SESSION_TOKEN_PARAMETER, type PageSessionPayload } from '../internal/page-session.js';
+import { isAuth0SessionId, MIN_PAGE_SECRET_BYTES, PAGE_SESSION_PURPOSE, SESSION_TOKEN_PARAMETER, type PageSessionPayload } from '../internal/page-session.js';
 import type { ObligationKeys } from '../obligation/obligation.js';
 import { isInteractiveLogin } from './interactive-login.js';
 import type { ResolvedPage } from './options.js';
@@ -37,7 +37,7 @@ export interface PageVisit {
 /** `event.session.id` when it is one the page can name back to Auth0; `undefined` otherwise. */
 function sessionIdOf(event: PostLoginEvent): string | undefined {
   const id = (event as { session?: { id?: unknown } }).session?.id;
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_SESSION_ID_LENGTH && /^[\x21-\x7e]+$/.test(id) ? id : undefined;
+  return isAuth0SessionId(id) ? id : undefined;
 }
 
 /**

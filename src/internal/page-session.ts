@@ -26,8 +26,15 @@ export const PAGE_SESSION_PURPOSE = 'afpr:change-password';
 export const PASSWORD_CHANGED_PURPOSE = 'afpr:password-changed';
 /** The `purpose` of the page's token back to `/continue` after "Not now" in a warning session. */
 export const PASSWORD_CHANGE_SKIPPED_PURPOSE = 'afpr:password-change-skipped';
-/** The longest Auth0 session id the gate passes on (Auth0's `session_id` is at most 50 characters). */
-export const MAX_SESSION_ID_LENGTH = 64;
+/** The longest Auth0 session id passed on (Auth0's `session_id` is at most 50 characters). */
+const MAX_SESSION_ID_LENGTH = 64;
+
+/**
+ * Whether `value` can be an Auth0 session id that the page may name back to the Management API:
+ * 1 to 64 printable ASCII characters. The gate sends only such an id, and the page reads only such.
+ */
+export const isAuth0SessionId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_SESSION_ID_LENGTH && /^[\x21-\x7e]+$/.test(value);
 /** The query parameter (to the page) and form field (to `/continue`) that carries a token. */
 export const SESSION_TOKEN_PARAMETER = 'session_token';
 /** The shortest key either side accepts, in bytes: HS256 wants at least its output size. */
