@@ -10,7 +10,7 @@ import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../manage
 import { createManagementApiError, type FailureHint } from '../management/management-api-failure.js';
 import { openManagementClient, type UserField, type UserSnapshot } from '../management/management-client.js';
 import { createMemoryTokenStore } from '../management/token-store.js';
-import { changedSince, obligationKeys, requestedBy } from '../obligation/obligation.js';
+import { changedSince } from '../obligation/obligation.js';
 import { formatIsoTime, parseIsoTime, toIsoInstant, type IsoInstant } from '../obligation/time.js';
 import { createBreachedPasswordCheck } from '../password/breached-passwords.js';
 import { loadCommonPasswords } from '../password/common-passwords.js';
@@ -32,7 +32,7 @@ const POLICY_TTL_MS = 5 * 60_000;
 /** The largest form the page reads, counted as it arrives: `Content-Length` may be absent or false. */
 const MAX_BODY_BYTES = 16 * 1024;
 /** What the page reads of a user to show the account and to know whether the obligation is met. */
-const ACCOUNT_FIELDS: readonly UserField[] = ['email', 'last_password_reset', 'app_metadata'];
+const ACCOUNT_FIELDS: readonly UserField[] = ['email', 'last_password_reset'];
 
 /**
  * Auth0's four known refusals of a password (a 400 whose message starts with the error's name, such as
@@ -84,8 +84,6 @@ interface Session {
   readonly since: IsoInstant;
   /** A warning session: when the change becomes required. The form then offers "Not now" until then. */
   readonly due: IsoInstant | undefined;
-  /** The `app_metadata` key of the obligation: `<flag>By` says who required the change. */
-  readonly flag: string;
   /** The Auth0 session of the login in progress (`event.session.id`): kept when the others are ended. */
   readonly sessionId: string | undefined;
   /** The gate's reason (`first-login`, `flagged`, …), said on the form. */
@@ -274,16 +272,11 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
   const log = (fields: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => emit(fields);
   /**
    * A line about a session's user, with the obligation's audit fields as the gate logs them: `since`
-   * and `due` from the session, `by` from the user's `app_metadata` when the page read it.
+   * and `due`, from the session. Not `by`: the session carries no name (it travels in a URL), and the
+   * page reads no `app_metadata` — the gate's line for the same login has it.
    */
-  const note = (session: Session, fields: Omit<LogEntry, 'lib' | 'v' | 'trigger' | 'user_id'>, user?: { readonly appMetadata: Record<string, unknown> }) =>
-    emit(
-      withAuditFields('change-password-page', { ...fields, user_id: session.userId }, {
-        since: session.since,
-        due: session.due,
-        by: user === undefined ? undefined : requestedBy(user.appMetadata, obligationKeys(session.flag)),
-      }),
-    );
+  const note = (session: Session, fields: Omit<LogEntry, 'lib' | 'v' | 'trigger' | 'user_id'>) =>
+    emit(withAuditFields('change-password-page', { ...fields, user_id: session.userId }, { since: session.since, due: session.due }));
   // One token store for the page's life: concurrent requests share one token request.
   const tokens = createMemoryTokenStore();
   const policies = new Map<string, { rules: PasswordRules; until: number }>();
@@ -335,7 +328,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     const verified = verifyHs256(token, settings.sessionSecret, Math.floor(Date.now() / 1000));
     if ('refused' in verified) return verified.refused === 'expired' ? 'expired' : 'invalid';
     const { claims, signedPart } = verified;
-    const { sub, iss, exp, purpose, connection, host, since, locale, reason, due, flag, sid } = claims;
+    const { sub, iss, exp, purpose, connection, host, since, locale, reason, due, sid } = claims;
     const sinceInstant = toIsoInstant(since);
     const dueInstant = toIsoInstant(due);
     if (
@@ -345,7 +338,6 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       typeof connection !== 'string' ||
       typeof iss !== 'string' ||
       typeof host !== 'string' ||
-      typeof flag !== 'string' ||
       sinceInstant === undefined ||
       (due !== undefined && dueInstant === undefined)
     ) {
@@ -365,7 +357,6 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       connection,
       since: sinceInstant,
       due: dueInstant,
-      flag,
       sessionId: isAuth0SessionId(sid) ? sid : undefined,
       reason: typeof reason === 'string' ? reason : undefined,
       locale: typeof locale === 'string' ? locale : undefined,
@@ -478,13 +469,13 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     // The account shown is read, not carried in the link: the link lands in logs and histories.
     const account = await readUser(session);
     if (changedSince(toIsoInstant(account.lastPasswordReset), session.since)) {
-      note(session, { decision: 'refuse', reason: 'session-obligation-met' }, account);
+      note(session, { decision: 'refuse', reason: 'session-obligation-met' });
       return refusalPage('used', language, nonce);
     }
     // The dictionary the rules name starts loading now, so that the user's POST does not wait for it.
     const list = (await rulesOf(session.connection)).dictionary?.list;
     if (list !== undefined) void loadCommonPasswords(list).catch(() => {});
-    note(session, { decision: 'show', reason: 'form' }, account);
+    note(session, { decision: 'show', reason: 'form' });
     return form(session, language, token as string, state as string, nonce, {}, 200, typeof account.email === 'string' ? account.email : undefined);
   }
 
@@ -625,14 +616,14 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       if (changedSince(lastReset, session.since)) {
         await settings.store.spend(key, expiresAt);
         spent = true;
-        note(session, { decision: 'refuse', reason: 'session-obligation-met' }, before);
+        note(session, { decision: 'refuse', reason: 'session-obligation-met' });
         return refusalPage('used', language, nonce);
       }
       const change = await changePassword(session, password, lastReset);
       if (change.outcome === 'unavailable') {
         // Auth0's failure, not the user's: the attempt is given back.
         await settings.store.countAttempt(key, -1, expiresAt);
-        note(session, { decision: 'fail', reason: 'set-password-failed', detail: change.detail }, before);
+        note(session, { decision: 'fail', reason: 'set-password-failed', detail: change.detail });
         return again({ formError: text('unavailable') }, 503, before.email);
       }
       if (change.outcome === 'refused') {
@@ -641,20 +632,20 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
           spent = true;
           return locked;
         }
-        note(session, { decision: 'refuse', reason: 'password-refused-by-auth0', detail: change.error }, before);
+        note(session, { decision: 'refuse', reason: 'password-refused-by-auth0', detail: change.error });
         return again({ passwordError: { message: text(AUTH0_REFUSALS[change.error]) } }, 400, before.email);
       }
       // Spent: this session cannot set a password again, here or on any other instance.
       await settings.store.spend(key, expiresAt);
       spent = true;
-      note(session, { decision: 'change', reason: 'password-changed' }, before);
+      note(session, { decision: 'change', reason: 'password-changed' });
       // After the change, never before: whatever becomes of the sign-out, the password stays set.
       const signOut = signOutAsked ? await signOutOthers(session) : undefined;
       if (signOut?.outcome === 'ended') {
         const rest = signOut.more ? '; Auth0 listed more than one page: the rest remain' : '';
-        note(session, { decision: 'change', reason: 'other-sessions-ended', detail: `${signOut.count} ended, the login's kept${rest}` }, before);
+        note(session, { decision: 'change', reason: 'other-sessions-ended', detail: `${signOut.count} ended, the login's kept${rest}` });
       } else if (signOut?.outcome === 'failed') {
-        note(session, { decision: 'warn', reason: 'sign-out-failed', detail: signOut.detail }, before);
+        note(session, { decision: 'warn', reason: 'sign-out-failed', detail: signOut.detail });
       }
       return wayBack(session, language, state as string, nonce, { changedAt: change.at }, signOut?.outcome === 'failed');
     } finally {
