@@ -1,9 +1,9 @@
 /**
- * The README's "Rehearse a run against a local tenant", followed word for word: its script, saved under
- * the name the README gives and run as the README says, against the built package; the `export` lines it
- * prints, "pasted" into the environment; then the README's CLI commands, each run with the bin
- * (`npx auth0-force-password-reset` is `node dist/cli.js`). Change the README and this test reads the new
- * instructions — and fails if they no longer do what the README says they do.
+ * The admin guide's (docs/administrators.md) "Rehearse a run against a local tenant", followed word for word: its script, saved under
+ * the name the guide gives and run as the guide says, against the built package; the `export` lines it
+ * prints, "pasted" into the environment; then the guide's CLI commands, each run with the bin
+ * (`npx auth0-force-password-reset` is `node dist/cli.js`). Change the guide and this test reads the new
+ * instructions — and fails if they no longer do what the guide says they do.
  */
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,21 +13,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFolderWithPackage, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 import { clientCredentialsOf } from '../helpers/local-tenant.js';
 
-const SECTION = '### Rehearse a run against a local tenant';
+const SECTION = '## Rehearse a run against a local tenant';
+/** The guide that holds it. */
+const GUIDE = 'docs/administrators.md';
 
-/** The README section: its prose and its code blocks, in order. */
+/** The guide's section: its prose and its code blocks, in order. */
 function readSection(): { prose: string; blocks: { lang: string; code: string }[] } {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(join(ROOT, GUIDE), 'utf8');
   const start = readme.indexOf(`${SECTION}\n`);
-  if (start === -1) throw new Error(`README.md has no "${SECTION}" section`);
+  if (start === -1) throw new Error(`${GUIDE} has no "${SECTION}" section`);
   const rest = readme.slice(start + SECTION.length);
-  const section = rest.slice(0, rest.search(/^#{1,3} /m));
+  const section = rest.slice(0, rest.search(/^#{1,2} /m));
   const blocks = [...section.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map(([, lang, code]) => ({ lang: lang!, code: code! }));
   return { prose: section.replace(/^```\w+\n[\s\S]*?^```$/gm, ''), blocks };
 }
 
 /**
- * Splits a shell command as `sh` would, for the forms the README uses: words, and '…' or "…" quoting
+ * Splits a shell command as `sh` would, for the forms the guide uses: words, and '…' or "…" quoting
  * (nothing expanded inside). Anything else a shell would interpret (`$`, globs, pipes…) is refused, so
  * the test never follows a command differently from a shell.
  */
@@ -42,11 +44,11 @@ function shellWords(line: string): string[] {
     } else if (character === "'" || character === '"') {
       const end = line.indexOf(character, index + 1);
       const quoted = line.slice(index + 1, end);
-      if (end === -1 || (character === '"' && /[$`\\]/.test(quoted))) throw new Error(`unsupported quoting in the README's command: ${line}`);
+      if (end === -1 || (character === '"' && /[$`\\]/.test(quoted))) throw new Error(`unsupported quoting in the guide's command: ${line}`);
       word = (word ?? '') + quoted;
       index = end;
     } else if (/[$`\\;&|<>(){}*?[\]#~]/.test(character)) {
-      throw new Error(`the README's command has shell syntax this test does not follow ("${character}"): ${line}`);
+      throw new Error(`the guide's command has shell syntax this test does not follow ("${character}"): ${line}`);
     } else {
       word = (word ?? '') + character;
     }
@@ -55,7 +57,7 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-/** One step of the README's shell block: set a variable, or run the CLI with these arguments. */
+/** One step of the guide's shell block: set a variable, or run the CLI with these arguments. */
 type Step = { kind: 'export'; name: string; value: string } | { kind: 'cli'; args: string[]; line: string };
 
 function readSteps(code: string): Step[] {
@@ -69,7 +71,7 @@ function readSteps(code: string): Step[] {
         return { kind: 'export', name: name!, value: value.join('=') };
       }
       if (first === 'npx' && rest[0] === 'auth0-force-password-reset') return { kind: 'cli', args: rest.slice(1), line };
-      throw new Error(`the README's rehearsal has a line this test does not know how to follow: ${line}`);
+      throw new Error(`the guide's rehearsal has a line this test does not know how to follow: ${line}`);
     });
 }
 
@@ -113,8 +115,8 @@ afterEach(() => {
   script = undefined;
 });
 
-describe('README: rehearse a run against a local tenant', () => {
-  it('the script, the pasted export lines and the CLI commands do what the README says', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
+describe('docs/administrators.md: rehearse a run against a local tenant', () => {
+  it('the script, the pasted export lines and the CLI commands do what the guide says', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const { prose, blocks } = readSection();
     const [scriptBlock, commandsBlock, ...others] = blocks;
     expect(others).toEqual([]);
