@@ -145,7 +145,7 @@ try {
     const APP_CALLBACK = 'https://app.example.test/callback';
     const PAGE_URL = 'https://account.example.test/change-password';
     const pageKey = randomBytes(48).toString('base64url');
-    const pageClient = pageTenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
+    const pageClient = pageTenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options', 'read:sessions', 'delete:sessions', 'delete:refresh_tokens'] });
     const page = createChangePasswordPage({ domain: pageTenant.domain, clientId: pageClient.clientId, clientSecret: pageClient.clientSecret, sessionSecret: pageKey, fetch: pageTenant.fetch, log: false });
     const pageGate = createFirstLoginGate({ log, changePasswordPage: { url: PAGE_URL }, ...(sabotage ? { mode: 'report' } : {}) });
     pageTenant.bindActions({

@@ -16,6 +16,8 @@ export type ManagementApiStep =
   | 'read connection'
   | 'export users'
   | 'download export'
+  /** `GET /api/v2/users/{id}/sessions`: listing a user's sessions (the page, to end all but the login's). */
+  | 'list sessions'
   /** `POST /api/v2/users/{id}/revoke-access`: ending a user's sessions and refresh tokens. */
   | 'revoke sessions';
 

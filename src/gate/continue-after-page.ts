@@ -1,20 +1,46 @@
 import type { PostLoginApi, PostLoginEvent } from '../auth0/post-login.js';
 import type { LogEntry } from '../internal/log.js';
-import { PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
+import { PASSWORD_CHANGE_SKIPPED_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
 import { isRecord } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
 import type { GateDecision } from './decide-first-login.js';
 import type { ResolvedGateOptions } from './options.js';
 import { readPageSecret } from './page-redirect.js';
 
-/** What `onContinuePostLogin` concluded: let the login go on, or deny it and why. */
+/**
+ * What `onContinuePostLogin` concluded: let the login go on, or deny it and why — with the audit
+ * fields (`since`, `due`, `by`) of the decision it rests on, for the log line.
+ */
 export type ContinueOutcome =
-  | { readonly outcome: 'allow'; readonly reason: 'page-password-changed'; readonly writes: GateDecision['writes'] }
+  | {
+      readonly outcome: 'allow';
+      /** `page-password-changed`, or `page-not-now`: "Not now" in a warning, still a warning. */
+      readonly reason: 'page-password-changed' | 'page-not-now';
+      readonly writes: GateDecision['writes'];
+      readonly audit?: AuditFields;
+    }
   | {
       readonly outcome: 'deny';
-      readonly reason: 'page-not-configured' | 'page-secret-unusable' | 'page-token-invalid' | 'page-change-too-early' | 'malformed-event';
+      readonly reason:
+        | 'page-not-configured'
+        | 'page-secret-unusable'
+        | 'page-token-invalid'
+        | 'page-change-too-early'
+        /** "Not now", but the login is no longer a warning (the deadline passed, a flag was set). */
+        | 'page-not-now-refused'
+        | 'malformed-event';
       readonly detail: string;
+      readonly audit?: AuditFields;
     };
+
+/** The fields of a decision a log line carries besides its reason. */
+export type AuditFields = Pick<GateDecision, 'since' | 'due' | 'by'>;
+
+const auditOf = ({ since, due, by }: GateDecision): AuditFields => ({
+  ...(since === undefined ? {} : { since }),
+  ...(due === undefined ? {} : { due }),
+  ...(by === undefined ? {} : { by }),
+});
 
 /** The gate's own decision function, passed in so that this lazily loaded code does not import it. */
 export type Decide = (event: unknown, options: ResolvedGateOptions, now: () => number) => GateDecision;
@@ -33,7 +59,9 @@ const laterOf = (a: unknown, b: string): unknown => {
  * (checked by Auth0's `api.redirect.validateToken`: signature, expiry, `sub`, `iss` and the
  * transaction's `state`) says when the password changed; the login goes on only when that change
  * meets the obligation — decided by the gate's own rule, as if the event already showed the change
- * — and the flag is then cleared like the gate's self-healing does. Anything else denies. Never throws.
+ * — and the flag is then cleared like the gate's self-healing does. Or it says the user chose "Not
+ * now" in a warning: the login goes on only while the gate's decision is still a warning. Anything
+ * else denies. Never throws.
  */
 export function continueAfterPage(
   event: PostLoginEvent,
@@ -57,13 +85,16 @@ export function continueAfterPage(
     const reason = error instanceof Error ? error.message.slice(0, 80) : 'not an Error';
     return { outcome: 'deny', reason: 'page-token-invalid', detail: reason };
   }
-  if (!isRecord(claims) || claims['purpose'] !== PASSWORD_CHANGED_PURPOSE) {
+  const purpose = isRecord(claims) ? claims['purpose'] : undefined;
+  if (!isRecord(claims) || (purpose !== PASSWORD_CHANGED_PURPOSE && purpose !== PASSWORD_CHANGE_SKIPPED_PURPOSE)) {
     return { outcome: 'deny', reason: 'page-token-invalid', detail: 'not a token of the change-password page' };
   }
   // Auth0 documents that validateToken checks `sub`; whether it refuses a token without one, it does not say.
   if (typeof claims['sub'] !== 'string' || claims['sub'] !== event.user?.user_id) {
     return { outcome: 'deny', reason: 'page-token-invalid', detail: claims['sub'] === undefined ? 'the token names no user' : 'the token is about another user' };
   }
+  if (purpose === PASSWORD_CHANGE_SKIPPED_PURPOSE) return notNow(event, options, decide, now);
+
   const changedAt = claims['password_changed_at'];
   const changedAtMs = parseIsoTime(changedAt);
   if (typeof changedAt !== 'string' || changedAtMs === undefined) {
@@ -80,10 +111,25 @@ export function continueAfterPage(
   const decision = decide(view, options, now);
   if (decision.outcome === 'allow') return { outcome: 'allow', reason: 'page-password-changed', writes: decision.writes };
   if (decision.reason === 'malformed-event') return { outcome: 'deny', reason: 'malformed-event', detail: decision.detail ?? 'malformed event' };
-  return { outcome: 'deny', reason: 'page-change-too-early', detail: `the page's change does not postdate the obligation (${decision.reason})` };
+  return { outcome: 'deny', reason: 'page-change-too-early', detail: `the page's change does not postdate the obligation (${decision.reason})`, audit: auditOf(decision) };
 }
 
-/** A continue outcome as a log entry's fields. */
+/**
+ * "Not now": the user kept the password in a warning session. The gate's own decision for this login,
+ * now, must still be a warning — a deadline passed while the user was on the page, a flag set
+ * meanwhile or a token replayed outside a warning is refused — and the login then goes on as a
+ * warning does (its writes, if any, applied). Nothing is written for the choice itself: the next
+ * login in the window asks again.
+ */
+function notNow(event: PostLoginEvent, options: ResolvedGateOptions, decide: Decide, now: () => number): ContinueOutcome {
+  const decision = decide(event, options, now);
+  if (decision.outcome === 'warn') return { outcome: 'allow', reason: 'page-not-now', writes: decision.writes, audit: auditOf(decision) };
+  if (decision.reason === 'malformed-event') return { outcome: 'deny', reason: 'malformed-event', detail: decision.detail ?? 'malformed event' };
+  // The detail is the gate's reason alone: the line keeps room for `since` and `by`.
+  return { outcome: 'deny', reason: 'page-not-now-refused', detail: decision.reason, audit: auditOf(decision) };
+}
+
+/** A continue outcome as a log entry's fields (the audit fields apart: the gate adds those that fit). */
 export function continueLogFields(result: ContinueOutcome): Pick<LogEntry, 'decision' | 'reason'> & { detail?: string } {
   return result.outcome === 'allow'
     ? { decision: 'allow', reason: result.reason }

@@ -1,9 +1,9 @@
 import type { PostLoginApi, PostLoginContinueHandler, PostLoginEvent, PostLoginHandler } from '../auth0/post-login.js';
 import { OptionsError, type OptionsIssue } from '../errors/options-error.js';
-import { createLogEmitter, defaultLogOption, MAX_LOG_LINE, type LogEntry } from '../internal/log.js';
+import { createLogEmitter, defaultLogOption, withAuditFields, type LogEntry } from '../internal/log.js';
 import { checkOptions } from '../internal/check-options.js';
 import { transportOf } from '../internal/transport.js';
-import { DEFAULT_FLAG, obligationKeys, tenantWideRulesFrom } from '../obligation/obligation.js';
+import { DEFAULT_FLAG, obligationKeys, passwordSetAt, tenantWideRulesFrom } from '../obligation/obligation.js';
 import { formatIsoTime } from '../obligation/time.js';
 import { decideFirstLogin, type GateDecision } from './decide-first-login.js';
 import {
@@ -13,10 +13,10 @@ import {
   type FirstLoginGateOptions,
   type LocalizedMessage,
   type ResolvedGateOptions,
+  type ResolvedPage,
 } from './options.js';
 import { createMessageSelector, type MessageSelector } from '../internal/select-message.js';
 import { inLanguagesOf } from './default-messages.js';
-import { VERSION } from '../version.js';
 import type { PageRedirectResult } from './page-redirect.js';
 import type { ResetEmailResult } from './send-reset-email.js';
 
@@ -120,30 +120,6 @@ const describeThrown = (error: unknown) => (error instanceof Error ? `${error.na
 type Emit = ReturnType<typeof createLogEmitter>;
 type LogFields = Parameters<Emit>[0];
 
-/**
- * The length of what the emitter puts before an entry's fields on every line of the gate,
- * `{"lib":…,"v":…,"trigger":"post-login"` (the entry's own `{` becomes the comma after it).
- */
-const LINE_PREFIX = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSION, trigger: 'post-login' }).length - 1;
-
-/**
- * The entry with the decision's audit fields (`since`, `due`, `by`) added last, and only as many of
- * them as fit on the line whole: the log emitter shortens `detail` and `user_id` to fit, and they
- * matter more. Each of the three is short (a time, and `by` at most 32 plain characters); a
- * `user_id` past the emitter's 64 characters leaves them out.
- */
-function withAuditFields(fields: LogFields, decision: GateDecision): LogFields {
-  let entry = fields;
-  for (const field of ['since', 'due', 'by'] as const) {
-    const value = decision[field];
-    if (value === undefined) continue;
-    const next = { ...entry, [field]: value };
-    if (LINE_PREFIX + JSON.stringify(next).length > MAX_LOG_LINE) break;
-    entry = next;
-  }
-  return entry;
-}
-
 /** What the change-password page and the reset email made of a login the obligation stops. */
 interface PageAndEmail {
   /** The deny's message: the email-sent one once an email went out (now or within the cooldown). */
@@ -167,8 +143,8 @@ export interface FirstLoginGate extends PostLoginHandler {
   /**
    * `exports.onContinuePostLogin`: when the user comes back from the change-password page
    * (`changePasswordPage`), checks the page's signed token and lets the login go on only if the
-   * password changed after the obligation began — clearing the flag — and denies otherwise. Without
-   * `changePasswordPage` it denies. Never throws.
+   * password changed after the obligation began — clearing the flag — or, after "Not now", only if the
+   * login is still a warning; it denies otherwise. Without `changePasswordPage` it denies. Never throws.
    */
   readonly onContinuePostLogin: PostLoginContinueHandler;
 }
@@ -250,7 +226,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
           ...(email === undefined ? {} : { email: email.outcome }),
           ...(detail === undefined ? {} : { detail }),
         };
-        emit(withAuditFields(fields, decision));
+        emit(withAuditFields('post-login', fields, decision));
       }
       if (!enforce) return;
       // Auth0 saves the writes before a redirect, as at the end of the trigger.
@@ -271,7 +247,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       if (page !== undefined) {
         // Loaded here, not with the module: only logins the obligation stops pay for it.
         const { redirectToPage } = await import('./page-redirect.js');
-        after.redirect = redirectToPage(event, api, page, keys, decision.reason, decision.since as string);
+        after.redirect = redirectToPage(event, api, page, keys, { reason: decision.reason, since: decision.since as string });
       }
       if (after.redirect?.outcome !== 'sent' && resetEmail !== undefined) {
         const { sendResetEmail } = await import('./send-reset-email.js');
@@ -281,6 +257,30 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       }
     } catch (error) {
       return denyAfterFault(event, api, after.message, userId, error);
+    }
+    conclude(event, api, decision, userId, now, after);
+  }
+
+  /**
+   * A warning, on a gate with the change-password page: an interactive login goes to the page, which
+   * offers "Not now" until `due`; any other login, or one the page cannot take, goes on as the warning
+   * it is. Nothing is written for the warning.
+   */
+  async function offerPageBeforeDeadline(event: PostLoginEvent, api: PostLoginApi, decision: GateDecision, page: ResolvedPage, userId: string | undefined, now: () => number): Promise<void> {
+    const after: PageAndEmail = { message: denyMessage, redirect: undefined, email: undefined };
+    try {
+      // The decision read these fields already: a change after the password in use makes the warning moot.
+      const user = event.user as { last_password_reset?: unknown; created_at?: unknown };
+      const setAt = passwordSetAt(user.last_password_reset, user.created_at);
+      if (setAt !== undefined) {
+        const { redirectToPage } = await import('./page-redirect.js');
+        const redirect = redirectToPage(event, api, page, keys, { reason: decision.reason, since: setAt, due: decision.due as string });
+        // A login the page cannot take (a refresh token, prompt=none) is the warning it was without the page.
+        if (redirect.outcome !== 'not-possible') after.redirect = redirect;
+      }
+    } catch (error) {
+      // A warning stays a warning: the login goes on, and the log says what failed.
+      after.redirect = { outcome: 'failed', detail: describeThrown(error) };
     }
     conclude(event, api, decision, userId, now, after);
   }
@@ -300,9 +300,13 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
     }
     // Only a deny because of the obligation says when it began (first login, flag, rules), and only
     // such a login may go to the page or get an email: the one case that waits for anything. A
-    // warning (`warn`, with `due`) is only logged: no page, no email, no write of its own.
+    // warning (`warn`, with `due`) goes to the page, where the user may choose "Not now"; without the
+    // page it is only logged: no email, no write of its own.
     if (enforce && decision.outcome === 'deny' && decision.since !== undefined && (page !== undefined || resetEmail !== undefined)) {
       return stopWithPageOrEmail(event, api, decision, userId, now);
+    }
+    if (enforce && decision.outcome === 'warn' && decision.due !== undefined && page !== undefined) {
+      return offerPageBeforeDeadline(event, api, decision, page, userId, now);
     }
     conclude(event, api, decision, userId, now);
   };
@@ -315,7 +319,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
       const result = continueAfterPage(event, api, resolved, decideFirstLogin, Date.now);
       const fields = continueLogFields(result);
       const wrote = result.outcome === 'allow' ? result.writes.map(([key]) => key) : [];
-      emit({ ...fields, ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, ...(wrote.length === 0 ? {} : { wrote }) });
+      emit(withAuditFields('post-login', { ...fields, ...(userId === undefined ? {} : { user_id: userId }), mode: resolved.mode, ...(wrote.length === 0 ? {} : { wrote }) }, result.audit ?? {}));
       if (!enforce) return;
       if (result.outcome === 'allow') {
         for (const [key, value] of result.writes) api.user.setAppMetadata(key, value);

@@ -93,7 +93,8 @@ export interface FirstLoginGateOptions {
    *
    * `{ at, graceDays }` spreads the deadlines to stage a breach response: each user's is the cut-off
    * plus 0 to `graceDays` whole days, a stable offset from a hash of the user id; until then the
-   * login is a warning (reason `passwords-set-before-grace`), not a deny.
+   * login is a warning (reason `passwords-set-before-grace`), not a deny — with `changePasswordPage`,
+   * an interactive one goes to the page, which offers "Not now".
    * @default undefined
    */
   passwordsSetBefore?: string | PasswordsSetBeforeOptions;
@@ -103,7 +104,8 @@ export interface FirstLoginGateOptions {
    * (8.3.9) still asks for 90 days where a password is the only factor. From 1 to 3650.
    *
    * `{ days, warnDays }` warns before it enforces: in the last `warnDays` days of the password's life
-   * the login is a warning (reason `password-expires-soon`), not a deny.
+   * the login is a warning (reason `password-expires-soon`), not a deny — with `changePasswordPage`,
+   * an interactive one goes to the page, which offers "Not now".
    * @default undefined
    */
   maxPasswordAgeDays?: number | MaxPasswordAgeOptions;
@@ -119,9 +121,11 @@ export interface FirstLoginGateOptions {
    * interactive login that the obligation would deny, the gate writes what it writes today and sends
    * the browser to `url` with a signed `session_token` (Auth0's `api.redirect.encodeToken`); the page
    * sets the password and sends the browser back to Auth0's `/continue`, where the gate's
-   * `onContinuePostLogin` checks the page's token and clears the flag. Every other login — refresh
-   * tokens, password grants, `prompt=none`, or a login where the secret is unusable — is decided as
-   * without it. Export `gate.onContinuePostLogin` as `exports.onContinuePostLogin` in the same Action.
+   * `onContinuePostLogin` checks the page's token and clears the flag. An interactive login in a
+   * warning window (`warnDays`, `graceDays`) goes to the page too, where the user may also choose
+   * "Not now": that login goes on, and the next one asks again. Every other login — refresh tokens,
+   * password grants, `prompt=none`, or a login where the secret is unusable — is decided as without
+   * it. Export `gate.onContinuePostLogin` as `exports.onContinuePostLogin` in the same Action.
    * @default undefined — denied logins are denied
    */
   changePasswordPage?: PageRedirectOptions;
@@ -170,7 +174,8 @@ export interface MaxPasswordAgeOptions {
   days: number;
   /**
    * Warn in the last this many days before the password becomes too old, from 1 to 365 and fewer
-   * than `days`: the login goes on and the warning is logged.
+   * than `days`: the login goes on and the warning is logged — or, with `changePasswordPage`, an
+   * interactive login goes to the page, which offers "Not now".
    * @default undefined — no warning
    */
   warnDays?: number;

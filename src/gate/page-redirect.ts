@@ -1,5 +1,5 @@
 import type { PostLoginApi, PostLoginEvent } from '../auth0/post-login.js';
-import { MIN_PAGE_SECRET_BYTES, PAGE_SESSION_PURPOSE, SESSION_TOKEN_PARAMETER, type PageSessionPayload } from '../internal/page-session.js';
+import { isAuth0SessionId, MIN_PAGE_SECRET_BYTES, PAGE_SESSION_PURPOSE, SESSION_TOKEN_PARAMETER, type PageSessionPayload } from '../internal/page-session.js';
 import type { ObligationKeys } from '../obligation/obligation.js';
 import { isInteractiveLogin } from './interactive-login.js';
 import type { ResolvedPage } from './options.js';
@@ -21,21 +21,32 @@ export function readPageSecret(event: PostLoginEvent, page: ResolvedPage): strin
   return key;
 }
 
+/** Why the user goes to the page: an obligation (`since`), or a warning before one (`due`). */
+export interface PageVisit {
+  /** The gate's reason: `first-login`, `flagged`, …, or a warning's (`password-expires-soon`, …). */
+  readonly reason: string;
+  /**
+   * ISO 8601: a password change after this meets what sent the user — when the obligation began,
+   * or, for a warning, when the current password was set.
+   */
+  readonly since: string;
+  /** A warning: when the change becomes required, ISO 8601. The page then offers "Not now". */
+  readonly due?: string;
+}
+
+/** `event.session.id` when it is one the page can name back to Auth0; `undefined` otherwise. */
+function sessionIdOf(event: PostLoginEvent): string | undefined {
+  const id = (event as { session?: { id?: unknown } }).session?.id;
+  return isAuth0SessionId(id) ? id : undefined;
+}
+
 /**
- * Sends the user to the change-password page with a signed session token, instead of denying.
- * Loaded by the gate only for a login that the obligation would deny, with a page configured.
- * Never throws: a failure is a result, and the gate then denies as it would without the page.
- *
- * @param since - when the obligation began, ISO 8601.
+ * Sends the user to the change-password page with a signed session token, instead of denying (or,
+ * for a warning, instead of letting the login go on unasked). Loaded by the gate only for such a
+ * login, with a page configured. Never throws: a failure is a result, and the gate then decides as it
+ * would without the page.
  */
-export function redirectToPage(
-  event: PostLoginEvent,
-  api: PostLoginApi,
-  page: ResolvedPage,
-  keys: ObligationKeys,
-  reason: string,
-  since: string,
-): PageRedirectResult {
+export function redirectToPage(event: PostLoginEvent, api: PostLoginApi, page: ResolvedPage, keys: ObligationKeys, visit: PageVisit): PageRedirectResult {
   try {
     // The one meaning of "interactive", shared with the reset email: a person at a screen, not prompt=none.
     if (!isInteractiveLogin(event)) return { outcome: 'not-possible', detail: 'not an interactive login' };
@@ -50,14 +61,19 @@ export function redirectToPage(
     const host = event.request?.hostname;
     if (typeof host !== 'string' || host.length === 0) return { outcome: 'not-possible', detail: 'event.request.hostname is missing' };
     const locale = event.transaction?.locale;
-    // No email, no name: the token travels in a URL, into access logs and the browser's history.
+    // The session of this login: the one the page keeps when it signs the user out of the others.
+    const sid = sessionIdOf(event);
+    // No email, no name, no `by` (it may name a person): the token travels in a URL, into access
+    // logs and the browser's history.
     const payload: PageSessionPayload = {
       purpose: PAGE_SESSION_PURPOSE,
       connection: event.connection.name,
       host,
       flag: keys.flag,
-      since,
-      reason,
+      since: visit.since,
+      reason: visit.reason,
+      ...(visit.due === undefined ? {} : { due: visit.due }),
+      ...(sid === undefined ? {} : { sid }),
       ...(typeof locale === 'string' && locale.length > 0 ? { locale } : {}),
     };
     const token = redirect.encodeToken({ secret, payload: { ...payload }, expiresInSeconds: page.expiresInSeconds });

@@ -18,7 +18,7 @@ export interface LogEntry {
    * Post-login: `allow`, `deny`, or `redirect` (to the change-password page). Post-change-password:
    * `clear` (flag set to `false`), `keep` (no write), `skip` (not a database connection) or `fail`.
    * The change-password page: `show` (the form), `refuse` (a session or a password it turned away),
-   * `change` (the password is set) or `fail`. `warn` for a problem that did not change the outcome
+   * `change` (the password is set; the other sessions ended), `skip` ("Not now" in a warning) or `fail`. `warn` for a problem that did not change the outcome
    * (for example a failed cache write).
    */
   decision: 'allow' | 'deny' | 'redirect' | 'clear' | 'keep' | 'skip' | 'fail' | 'warn' | 'show' | 'refuse' | 'change';
@@ -40,16 +40,46 @@ export interface LogEntry {
    * `no-address` or `failed`.
    */
   email?: 'sent' | 'cooldown' | 'not-interactive' | 'no-address' | 'failed';
-  /** The gate: when the obligation that stopped the login began, ISO 8601. */
+  /** The gate and the page: when the obligation that stopped the login began, ISO 8601. */
   since?: string;
-  /** The gate, for a warning: when the obligation begins, ISO 8601. */
+  /** The gate and the page, for a warning: when the obligation begins, ISO 8601. */
   due?: string;
-  /** The gate: who required the change (`<flag>By`, at most 32 characters), when the flag says. */
+  /** The gate and the page: who required the change (`<flag>By`, at most 32 characters), when the flag says. */
   by?: string;
   /** A short human explanation for failures. Never contains a secret or a token. */
   detail?: string;
   /** How long the handler took, in milliseconds (post-change-password only). */
   ms?: number;
+}
+
+/** What a log line says about the obligation besides its reason: since when, until when, and who asked. */
+export interface AuditFields {
+  /** When the obligation began, ISO 8601. */
+  readonly since?: string | undefined;
+  /** A warning: when the obligation begins, ISO 8601. */
+  readonly due?: string | undefined;
+  /** Who required the change (`<flag>By`, at most 32 plain characters). */
+  readonly by?: string | undefined;
+}
+
+/**
+ * The entry with the audit fields (`since`, `due`, `by`) added last, and only as many of them as fit
+ * on the line whole: the emitter shortens `detail` and `user_id` to fit, and they matter more. Each
+ * of the three is short (a time, and `by` at most 32 plain characters); a `user_id` past the
+ * emitter's 64 characters leaves them out. The gate and the change-password page log them alike.
+ */
+export function withAuditFields<Fields extends Omit<LogEntry, 'lib' | 'v' | 'trigger'>>(trigger: LogTrigger, fields: Fields, audit: AuditFields): Fields {
+  // What the emitter puts before the entry's fields: `{"lib":…,"v":…,"trigger":…` (the entry's `{` becomes a comma).
+  const prefix = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSION, trigger }).length - 1;
+  let entry = fields;
+  for (const field of ['since', 'due', 'by'] as const) {
+    const value = audit[field];
+    if (value === undefined) continue;
+    const next = { ...entry, [field]: value };
+    if (prefix + JSON.stringify(next).length > MAX_LOG_LINE) break;
+    entry = next;
+  }
+  return entry;
 }
 
 /** What `log` may be: on (one JSON line per decision through `console.log`), off, or your own function. */

@@ -118,6 +118,27 @@ export function checkUserSearch(answer: { readonly data: unknown; readonly respo
   return { userIds, total };
 }
 
+/** The ids of a user's sessions, from one page of `GET /api/v2/users/{id}/sessions`. */
+export interface SessionIdPage {
+  readonly sessionIds: readonly string[];
+  /** Auth0 has more (a `next` cursor): the page did not list them all. */
+  readonly more: boolean;
+}
+
+/** One page of `GET /api/v2/users/{id}/sessions`, as the SDK's page gives it (`data`, and the body as `response`). */
+export function checkSessionList(answer: { readonly data: unknown; readonly response: unknown }): SessionIdPage | AnswerProblem {
+  const sessions = answer.data;
+  if (!Array.isArray(sessions)) return malformed('no list of sessions');
+  const sessionIds: string[] = [];
+  for (const session of sessions) {
+    const id = isRecord(session) ? session['id'] : undefined;
+    if (typeof id !== 'string' || id === '') return malformed('a session without an id');
+    sessionIds.push(id);
+  }
+  const next = (answer.response as { next?: unknown } | undefined)?.next;
+  return { sessionIds, more: typeof next === 'string' && next !== '' };
+}
+
 /** The database connection named `name`, from the list `GET /api/v2/connections?name=…&strategy=auth0` answers. */
 export function checkConnection(list: unknown, name: string): ConnectionSnapshot | AnswerProblem {
   const found: unknown = Array.isArray(list) ? list.find((connection) => isRecord(connection) && connection['name'] === name) : undefined;

@@ -13,6 +13,7 @@ const STEP_TEXT: Record<ManagementApiStep, (subject: string | undefined) => stri
   'read connection': (name) => `reading connection "${name ?? ''}"`,
   'export users': () => 'exporting users',
   'download export': () => 'downloading the users export',
+  'list sessions': (userId) => `listing the sessions of user "${userId ?? ''}"`,
   // Without a user: the check a run makes before its first user (see the administrator tools).
   'revoke sessions': (userId) =>
     userId === undefined ? 'checking that the tenant lets sessions be revoked' : `revoking the sessions and refresh tokens of user "${userId}"`,

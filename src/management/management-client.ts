@@ -2,10 +2,12 @@ import type { ManagementApiStep } from '../errors/management-api-error.js';
 import {
   checkConnection,
   checkExportJob,
+  checkSessionList,
   checkUser,
   checkUserSearch,
   type AnswerProblem,
   type ConnectionSnapshot,
+  type SessionIdPage,
   type UserField,
   type UserSearchPage,
   type UserSnapshot,
@@ -21,7 +23,7 @@ import { createSdkCall, type SdkRun } from './sdk-call.js';
 import { createTokenSource } from './token-source.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
 
-export { PROFILE_FIELDS, type ConnectionSnapshot, type ProfileField, type UserField, type UserSearchPage, type UserSnapshot, type UsersExportJob } from './answers.js';
+export { PROFILE_FIELDS, type ConnectionSnapshot, type SessionIdPage, type ProfileField, type UserField, type UserSearchPage, type UserSnapshot, type UsersExportJob } from './answers.js';
 
 /**
  * The one Management API client of the library: the clearer, the administrator tools and the
@@ -95,8 +97,16 @@ export interface ManagementClient {
    * (scopes `delete:sessions` and `delete:refresh_tokens`). Auth0 answers 202, "deletion request
    * accepted": it acts later. For Enterprise plans (Auth0's "Manage user sessions with the
    * Management API"); on others Auth0 refuses with a 403.
+   *
+   * With `sessionId`, ends that one session and its refresh tokens only: Auth0's `session_id` names
+   * the session to revoke, not one to keep.
    */
-  revokeAccess(userId: string): Promise<void>;
+  revokeAccess(userId: string, sessionId?: string): Promise<void>;
+  /**
+   * The ids of the user's sessions: `GET /api/v2/users/{id}/sessions` (scope `read:sessions`), the
+   * first page of up to 100 (`more` when Auth0 has another). Enterprise plans only, like revoking.
+   */
+  listSessionIds(userId: string): Promise<SessionIdPage>;
   /** One page of `GET /api/v2/users?q=…&search_engine=v3`, user ids only. */
   searchUsers(query: string, page: number, perPage: number): Promise<UserSearchPage>;
   /**
@@ -214,8 +224,13 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       userCall('update user', userId, (client, requestOptions) => client.users.update(userId, { app_metadata: patch }, requestOptions)),
     setPassword: (userId, password, connection) =>
       userCall('set password', userId, (client, requestOptions) => client.users.update(userId, { password, connection }, requestOptions), false),
-    async revokeAccess(userId) {
-      await call('revoke sessions', userId, (client, requestOptions) => client.users.revokeAccess(userId, {}, requestOptions));
+    async revokeAccess(userId, sessionId) {
+      const body = sessionId === undefined ? {} : { session_id: sessionId };
+      await call('revoke sessions', userId, (client, requestOptions) => client.users.revokeAccess(userId, body, requestOptions));
+    },
+    async listSessionIds(userId) {
+      const { answer, record } = await call('list sessions', userId, (client, requestOptions) => client.users.sessions.list(userId, { take: 100 }, requestOptions));
+      return checked('list sessions', userId, record, checkSessionList(answer));
     },
     async searchUsers(query, page, perPage) {
       const { answer, record } = await call('search users', undefined, (client, requestOptions) =>

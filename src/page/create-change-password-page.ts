@@ -4,8 +4,8 @@ import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { checkOptions } from '../internal/check-options.js';
 import { signHs256, verifyHs256 } from '../internal/jwt.js';
-import { createLogEmitter, defaultLogOption, type LogEntry } from '../internal/log.js';
-import { PAGE_SESSION_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
+import { createLogEmitter, defaultLogOption, withAuditFields, type LogEntry } from '../internal/log.js';
+import { isAuth0SessionId, PAGE_SESSION_PURPOSE, PASSWORD_CHANGE_SKIPPED_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
 import { createManagementApiError, type FailureHint } from '../management/management-api-failure.js';
 import { openManagementClient, type UserField, type UserSnapshot } from '../management/management-client.js';
@@ -52,7 +52,20 @@ const REASON_TEXTS: Readonly<Record<string, keyof PageTexts>> = {
   flagged: 'reasonFlagged',
   'passwords-set-before': 'reasonPasswordsSetBefore',
   'password-too-old': 'reasonPasswordTooOld',
+  'password-expires-soon': 'reasonPasswordExpiresSoon',
+  'passwords-set-before-grace': 'reasonPasswordsSetBeforeGrace',
 };
+
+/** `{date}` in a warning's text: the deadline in the page's language, to the minute, in UTC (said so). */
+function formatDeadline(at: IsoInstant, lang: string): string {
+  const parts: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' };
+  try {
+    return new Intl.DateTimeFormat(lang, parts).format(Date.parse(at));
+  } catch {
+    // A language tag of `texts` that Intl does not know.
+    return new Intl.DateTimeFormat('en', parts).format(Date.parse(at));
+  }
+}
 
 /** The page: a Web-standard request handler. */
 export type ChangePasswordPage = (request: Request) => Promise<Response>;
@@ -67,8 +80,12 @@ interface Session {
   /** The host the user signs in on, in `allowedHosts`: `/continue` is there. */
   readonly host: string;
   readonly connection: string;
-  /** When the obligation began: a password set after it meets it. */
+  /** When the obligation began (in a warning: when the password was set): a password set after it meets it. */
   readonly since: IsoInstant;
+  /** A warning session: when the change becomes required. The form then offers "Not now" until then. */
+  readonly due: IsoInstant | undefined;
+  /** The Auth0 session of the login in progress (`event.session.id`): kept when the others are ended. */
+  readonly sessionId: string | undefined;
   /** The gate's reason (`first-login`, `flagged`, …), said on the form. */
   readonly reason: string | undefined;
   readonly locale: string | undefined;
@@ -76,6 +93,11 @@ interface Session {
 }
 
 type SessionRefusal = 'missing' | 'invalid' | 'expired' | 'used' | 'host-not-allowed' | 'no-state';
+
+/** What ending the user's other sessions came to. */
+type SignOutOutcome =
+  | { readonly outcome: 'ended'; readonly count: number; readonly more: boolean }
+  | { readonly outcome: 'failed'; readonly detail: string };
 
 /** What became of the one password PATCH of an attempt. */
 type ChangeOutcome =
@@ -115,6 +137,9 @@ function guarded(store: PageSessionStore): GuardedStore {
 
 const hint: FailureHint = (failure) => {
   if (failure.status !== 403 || failure.step === 'get token') return undefined;
+  if (failure.step === 'list sessions' || failure.step === 'revoke sessions') {
+    return "signOutOtherSessions needs read:sessions, delete:sessions and delete:refresh_tokens on the page's M2M application, and Auth0's session management (Enterprise plans); or set signOutOtherSessions: 'never'";
+  }
   const missing = failure.requiredScopes === undefined ? 'the scope it names' : `the ${failure.requiredScopes.join(' or ')} scope`;
   return `grant the page's M2M application ${missing}: the page needs read:users and update:users, and read:connections with read:connections_options unless passwordPolicy is given`;
 };
@@ -240,10 +265,18 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     languages: createLanguageChooser(checked.texts),
     checkBreach: checked.breachedPasswords === undefined ? undefined : createBreachedPasswordCheck(checked.breachedPasswords, transport),
     maxAttempts: checked.maxAttempts ?? 5,
+    signOut: checked.signOutOtherSessions ?? 'offer',
     store: guarded(checked.sessionStore ?? createMemorySessionStore()),
   };
   const emit = createLogEmitter(checked.log ?? defaultLogOption(), 'change-password-page');
   const log = (fields: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => emit(fields);
+  /**
+   * A line about a session's user, with the obligation's audit fields as the gate logs them: `since`
+   * and `due`, from the session. Not `by`: the session carries no name (it travels in a URL), and the
+   * page reads no `app_metadata` — the gate's line for the same login has it.
+   */
+  const note = (session: Session, fields: Omit<LogEntry, 'lib' | 'v' | 'trigger' | 'user_id'>) =>
+    emit(withAuditFields('change-password-page', { ...fields, user_id: session.userId }, { since: session.since, due: session.due }));
   // One token store for the page's life: concurrent requests share one token request.
   const tokens = createMemoryTokenStore();
   const policies = new Map<string, { rules: PasswordRules; until: number }>();
@@ -295,9 +328,19 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     const verified = verifyHs256(token, settings.sessionSecret, Math.floor(Date.now() / 1000));
     if ('refused' in verified) return verified.refused === 'expired' ? 'expired' : 'invalid';
     const { claims, signedPart } = verified;
-    const { sub, iss, exp, purpose, connection, host, since, locale, reason } = claims;
+    const { sub, iss, exp, purpose, connection, host, since, locale, reason, due, sid } = claims;
     const sinceInstant = toIsoInstant(since);
-    if (purpose !== PAGE_SESSION_PURPOSE || typeof sub !== 'string' || sub === '' || typeof connection !== 'string' || typeof iss !== 'string' || typeof host !== 'string' || sinceInstant === undefined) {
+    const dueInstant = toIsoInstant(due);
+    if (
+      purpose !== PAGE_SESSION_PURPOSE ||
+      typeof sub !== 'string' ||
+      sub === '' ||
+      typeof connection !== 'string' ||
+      typeof iss !== 'string' ||
+      typeof host !== 'string' ||
+      sinceInstant === undefined ||
+      (due !== undefined && dueInstant === undefined)
+    ) {
       return 'invalid';
     }
     // `iss` is the tenant's domain as Auth0 writes it, not where the user signs in: only `host` says that.
@@ -313,6 +356,8 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       host: loginHost,
       connection,
       since: sinceInstant,
+      due: dueInstant,
+      sessionId: isAuth0SessionId(sid) ? sid : undefined,
       reason: typeof reason === 'string' ? reason : undefined,
       locale: typeof locale === 'string' ? locale : undefined,
       expiresAt: (exp as number) * 1000,
@@ -342,10 +387,32 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     readonly confirmError?: string;
   }
 
-  async function form(session: Session, language: PageLanguage, token: string, state: string, nonce: string, problems: Problems, status: number, email: string | undefined): Promise<Response> {
+  /** Whether "Not now" is still open to this session: a warning whose deadline has not passed. */
+  const mayWait = (session: Session): session is Session & { due: IsoInstant } => session.due !== undefined && Date.now() <= Date.parse(session.due);
+
+  async function form(
+    session: Session,
+    language: PageLanguage,
+    token: string,
+    state: string,
+    nonce: string,
+    problems: Problems,
+    status: number,
+    email: string | undefined,
+    signOutChecked = true,
+  ): Promise<Response> {
     const rules = await rulesOf(session.connection);
     const { text } = language;
-    const why = session.reason !== undefined && Object.hasOwn(REASON_TEXTS, session.reason) ? text(REASON_TEXTS[session.reason] as keyof PageTexts) : text('intro');
+    const reasonText = session.reason !== undefined && Object.hasOwn(REASON_TEXTS, session.reason) ? text(REASON_TEXTS[session.reason] as keyof PageTexts) : text('intro');
+    // A warning's text says until when; one whose deadline passed says why the user is here now.
+    const why = session.due === undefined ? reasonText : mayWait(session) ? reasonText.replace('{date}', formatDeadline(session.due, language.lang)) : text('notNowTooLate');
+    // The other sessions can be told apart from the login's only when the gate sent its session id.
+    const signOut =
+      settings.signOut === 'never' || session.sessionId === undefined
+        ? undefined
+        : settings.signOut === 'always'
+          ? ({ mode: 'always', notice: text('signOutOthersAlways') } as const)
+          : ({ mode: 'offer', label: text('signOutOthers'), checked: signOutChecked } as const);
     return respond(
       status,
       renderForm({
@@ -371,6 +438,8 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         sessionToken: token,
         state,
         minLength: rules.minLength,
+        ...(signOut === undefined ? {} : { signOut }),
+        ...(mayWait(session) ? { notNow: text('notNow') } : {}),
       }),
       nonce,
     );
@@ -400,13 +469,13 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     // The account shown is read, not carried in the link: the link lands in logs and histories.
     const account = await readUser(session);
     if (changedSince(toIsoInstant(account.lastPasswordReset), session.since)) {
-      log({ decision: 'refuse', reason: 'session-obligation-met', user_id: session.userId });
+      note(session, { decision: 'refuse', reason: 'session-obligation-met' });
       return refusalPage('used', language, nonce);
     }
     // The dictionary the rules name starts loading now, so that the user's POST does not wait for it.
     const list = (await rulesOf(session.connection)).dictionary?.list;
     if (list !== undefined) void loadCommonPasswords(list).catch(() => {});
-    log({ decision: 'show', reason: 'form', user_id: session.userId });
+    note(session, { decision: 'show', reason: 'form' });
     return form(session, language, token as string, state as string, nonce, {}, 200, typeof account.email === 'string' ? account.email : undefined);
   }
 
@@ -454,27 +523,30 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       log({ decision: 'refuse', reason: `session-${session}` });
       return refusalPage(session, languageOf(request), nonce);
     }
-    const { key, expiresAt, userId } = session;
+    const { key, expiresAt } = session;
     const language = languageOf(request, session);
     const { text } = language;
+    if ((fields as URLSearchParams).get('action') === 'not-now') return notNow(session, language, token as string, state as string, nonce);
     const password = (fields as URLSearchParams).get('password') ?? '';
     const confirm = (fields as URLSearchParams).get('confirm') ?? '';
+    // The checkbox as the user left it: a form sent without it (unticked) ends nothing.
+    const signOutAsked = settings.signOut === 'always' || (settings.signOut === 'offer' && (fields as URLSearchParams).get('sign_out_others') === 'yes');
     const again = (problems: Problems, status: number, email?: unknown) =>
-      form(session, language, token as string, state as string, nonce, problems, status, typeof email === 'string' ? email : undefined);
+      form(session, language, token as string, state as string, nonce, problems, status, typeof email === 'string' ? email : undefined, signOutAsked);
     const unavailable = () => again({ formError: text('unavailable') }, 503);
 
     /** Locks the session when `attempts` reached the limit; `undefined` when it did not. */
     const lockAt = async (attempts: number): Promise<Response | undefined> => {
       if (attempts < settings.maxAttempts) return undefined;
       await settings.store.spend(key, expiresAt);
-      log({ decision: 'refuse', reason: 'session-locked', user_id: userId, detail: `after ${attempts} failed attempts` });
+      note(session, { decision: 'refuse', reason: 'session-locked', detail: `after ${attempts} failed attempts` });
       return refusalPage('locked', language, nonce);
     };
     /** A password the page itself refuses: counted; past the limit the session is locked. */
     const refuse = async (reason: string, detail: string, problems: Problems, email?: unknown): Promise<Response> => {
       const locked = await lockAt(await settings.store.countAttempt(key, 1, expiresAt));
       if (locked !== undefined) return locked;
-      log({ decision: 'refuse', reason, user_id: userId, detail });
+      note(session, { decision: 'refuse', reason, detail });
       return again(problems, 400, email);
     };
 
@@ -485,7 +557,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     if (rules.profileFields !== undefined) {
       const profile = await tryReadUser(session, ['email', ...profileFieldsToRead(rules)]);
       if (profile instanceof ManagementApiError) {
-        log({ decision: 'fail', reason: 'read-user-failed', user_id: userId, detail: `${profile.step}: ${profile.reason}` });
+        note(session, { decision: 'fail', reason: 'read-user-failed', detail: `${profile.step}: ${profile.reason}` });
         return unavailable();
       }
       owner = ownerOf(profile);
@@ -513,15 +585,15 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       // Not the user's failure: nothing counted. `onUnavailable` decides, and the log says which way.
       const detail = `${breach.reason}; onUnavailable: ${breach.allowed ? 'allow' : 'refuse'}`;
       if (!breach.allowed) {
-        log({ decision: 'refuse', reason: 'breach-check-unavailable', user_id: userId, detail });
+        note(session, { decision: 'refuse', reason: 'breach-check-unavailable', detail });
         return again({ passwordError: { message: text('breachCheckUnavailable') } }, 503, email);
       }
-      log({ decision: 'warn', reason: 'breach-check-unavailable', user_id: userId, detail });
+      note(session, { decision: 'warn', reason: 'breach-check-unavailable', detail });
     }
 
     // Claimed before Auth0 is asked: one change in flight per session, on every instance.
     if (!(await settings.store.claim(key, expiresAt))) {
-      log({ decision: 'refuse', reason: 'session-busy', user_id: userId });
+      note(session, { decision: 'refuse', reason: 'session-busy' });
       return again({ formError: text('busy') }, 409, email);
     }
     let spent = false;
@@ -537,21 +609,21 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       if (before instanceof ManagementApiError) {
         // Auth0 could not be asked: not the user's failure, and nothing was set.
         await settings.store.countAttempt(key, -1, expiresAt);
-        log({ decision: 'fail', reason: 'set-password-failed', user_id: userId, detail: `${before.step}: ${before.reason}` });
+        note(session, { decision: 'fail', reason: 'set-password-failed', detail: `${before.step}: ${before.reason}` });
         return unavailable();
       }
       const lastReset = toIsoInstant(before.lastPasswordReset);
       if (changedSince(lastReset, session.since)) {
         await settings.store.spend(key, expiresAt);
         spent = true;
-        log({ decision: 'refuse', reason: 'session-obligation-met', user_id: userId });
+        note(session, { decision: 'refuse', reason: 'session-obligation-met' });
         return refusalPage('used', language, nonce);
       }
       const change = await changePassword(session, password, lastReset);
       if (change.outcome === 'unavailable') {
         // Auth0's failure, not the user's: the attempt is given back.
         await settings.store.countAttempt(key, -1, expiresAt);
-        log({ decision: 'fail', reason: 'set-password-failed', user_id: userId, detail: change.detail });
+        note(session, { decision: 'fail', reason: 'set-password-failed', detail: change.detail });
         return again({ formError: text('unavailable') }, 503, before.email);
       }
       if (change.outcome === 'refused') {
@@ -560,14 +632,22 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
           spent = true;
           return locked;
         }
-        log({ decision: 'refuse', reason: 'password-refused-by-auth0', user_id: userId, detail: change.error });
+        note(session, { decision: 'refuse', reason: 'password-refused-by-auth0', detail: change.error });
         return again({ passwordError: { message: text(AUTH0_REFUSALS[change.error]) } }, 400, before.email);
       }
       // Spent: this session cannot set a password again, here or on any other instance.
       await settings.store.spend(key, expiresAt);
       spent = true;
-      log({ decision: 'change', reason: 'password-changed', user_id: userId });
-      return wayBack(session, language, state as string, change.at, nonce);
+      note(session, { decision: 'change', reason: 'password-changed' });
+      // After the change, never before: whatever becomes of the sign-out, the password stays set.
+      const signOut = signOutAsked ? await signOutOthers(session) : undefined;
+      if (signOut?.outcome === 'ended') {
+        const rest = signOut.more ? '; Auth0 listed more than one page: the rest remain' : '';
+        note(session, { decision: 'change', reason: 'other-sessions-ended', detail: `${signOut.count} ended, the login's kept${rest}` });
+      } else if (signOut?.outcome === 'failed') {
+        note(session, { decision: 'warn', reason: 'sign-out-failed', detail: signOut.detail });
+      }
+      return wayBack(session, language, state as string, nonce, { changedAt: change.at }, signOut?.outcome === 'failed');
     } finally {
       // The claim is given back unless the session is spent: the user may try again. A store that
       // fails here keeps the claim until the link expires: fail closed, the user signs in again.
@@ -575,8 +655,57 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     }
   }
 
-  /** The page that sends the browser back to `/continue` on the login's host, with the page's token. */
-  function wayBack(session: Session, language: PageLanguage, state: string, changedAt: number, nonce: string): Response {
+  /**
+   * "Not now" in a warning session: the session is spent (one answer per link) and the browser goes
+   * back to `/continue` with a signed "skipped" answer, which the gate accepts only while the login is
+   * still a warning. Past the deadline — or in a session that is no warning — the form asks for a new
+   * password instead. Nothing is counted: this is no failed attempt.
+   */
+  async function notNow(session: Session, language: PageLanguage, token: string, state: string, nonce: string): Promise<Response> {
+    const { text } = language;
+    if (!mayWait(session)) {
+      note(session, { decision: 'refuse', reason: session.due === undefined ? 'not-now-not-a-warning' : 'not-now-too-late' });
+      return form(session, language, token, state, nonce, { formError: text('notNowTooLate') }, 400, undefined);
+    }
+    if (!(await settings.store.claim(session.key, session.expiresAt))) {
+      note(session, { decision: 'refuse', reason: 'session-busy' });
+      return form(session, language, token, state, nonce, { formError: text('busy') }, 409, undefined);
+    }
+    await settings.store.spend(session.key, session.expiresAt);
+    note(session, { decision: 'skip', reason: 'not-now' });
+    return wayBack(session, language, state, nonce, 'skipped');
+  }
+
+  /**
+   * Ends the user's sessions but the login's own, each with its refresh tokens: Auth0's
+   * `revoke-access` takes one `session_id` to revoke, none to keep, so the page lists the sessions
+   * and revokes the others one by one. Auth0 answers 202 and acts soon after. Never throws: a failure
+   * (a missing scope, a plan without session management) is returned, and the password stays set.
+   */
+  async function signOutOthers(session: Session): Promise<SignOutOutcome | undefined> {
+    if (session.sessionId === undefined) {
+      // The gate sends `event.session.id` when Auth0 gives one; without it the login's session cannot be told apart.
+      note(session, { decision: 'warn', reason: 'sign-out-not-possible', detail: 'the login has no session id (event.session.id)' });
+      return undefined;
+    }
+    try {
+      const client = await openClient();
+      const { sessionIds, more } = await client.listSessionIds(session.userId);
+      const others = sessionIds.filter((id) => id !== session.sessionId);
+      for (const id of others) await client.revokeAccess(session.userId, id);
+      return { outcome: 'ended', count: others.length, more };
+    } catch (error) {
+      const detail = error instanceof ManagementApiError ? `${error.step}: ${error.reason}` : error instanceof Error ? error.name : 'non-error thrown';
+      return { outcome: 'failed', detail };
+    }
+  }
+
+  /**
+   * The page that sends the browser back to `/continue` on the login's host, with the page's token:
+   * when the password changed, or that the user chose "Not now". After a sign-out that failed, it
+   * says so and waits for the user's button.
+   */
+  function wayBack(session: Session, language: PageLanguage, state: string, nonce: string, answer: { readonly changedAt: number } | 'skipped', signOutFailed = false): Response {
     const now = Math.floor(Date.now() / 1000);
     const back = signHs256(
       {
@@ -585,14 +714,16 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         iat: now,
         exp: now + CONTINUE_TOKEN_SECONDS,
         state,
-        purpose: PASSWORD_CHANGED_PURPOSE,
-        password_changed_at: formatIsoTime(changedAt) as string,
+        ...(answer === 'skipped'
+          ? { purpose: PASSWORD_CHANGE_SKIPPED_PURPOSE }
+          : { purpose: PASSWORD_CHANGED_PURPOSE, password_changed_at: formatIsoTime(answer.changedAt) as string }),
       },
       settings.sessionSecret,
     );
     const { text } = language;
+    const message = answer === 'skipped' ? text('notNowDone') : signOutFailed ? text('signOutFailed') : text('done');
     const continueUrl = `${allowedOrigins.get(session.host) as string}/continue?state=${encodeURIComponent(state)}`;
-    return respond(200, renderContinue(language.lang, nonce, text('title'), text('done'), text('continue'), continueUrl, back), nonce, false);
+    return respond(200, renderContinue(language.lang, nonce, text('title'), message, text('continue'), continueUrl, back, !signOutFailed), nonce, false);
   }
 
   const changePasswordPage = async function changePasswordPage(request: Request): Promise<Response> {

@@ -1,4 +1,4 @@
-import { checkFields, checkText, fetchCheck, integerCheck, logCheck, NOT_SHOWN, required, type Check, type OptionChecks, type Report } from '../internal/check-options.js';
+import { checkFields, checkText, fetchCheck, integerCheck, logCheck, NOT_SHOWN, oneOfCheck, required, type Check, type OptionChecks, type Report } from '../internal/check-options.js';
 import type { LogOption } from '../internal/log.js';
 import { isRecord } from '../obligation/obligation.js';
 import { breachedPasswordsCheck, type BreachedPasswordsOptions } from '../password/breached-passwords.js';
@@ -21,9 +21,10 @@ export interface ChangePasswordPageOptions {
    */
   domain: string;
   /**
-   * The client id of an M2M application granted `update:users` (to set the password) and, unless
-   * `passwordPolicy` is given, `read:connections` and `read:connections_options` (to read the
-   * connection's password policy). Give the page its own application: the clearer's must not have
+   * The client id of an M2M application granted `read:users` and `update:users` (to set the password);
+   * unless `passwordPolicy` is given, `read:connections` and `read:connections_options` (to read the
+   * connection's password policy); and, unless `signOutOtherSessions` is `'never'`, `read:sessions`,
+   * `delete:sessions` and `delete:refresh_tokens` (to end the user's other sessions). Give the page its own application: the clearer's must not have
    * `update:users`.
    */
   clientId: string;
@@ -72,6 +73,19 @@ export interface ChangePasswordPageOptions {
    * @default 5
    */
   maxAttempts?: number;
+  /**
+   * Once the new password is set, end the user's other Auth0 sessions and their refresh tokens — an
+   * attacker who had the old password keeps no access — and keep the login in progress, which goes on
+   * to the application: `'offer'` asks with a checkbox (checked), `'always'` does it without asking
+   * (the form says so), `'never'` ends nothing. The page lists the user's sessions (`GET
+   * /api/v2/users/{id}/sessions`) and revokes each but the login's own (`POST
+   * /api/v2/users/{id}/revoke-access` with its `session_id`): the page's application needs
+   * `read:sessions`, `delete:sessions` and `delete:refresh_tokens`, and Auth0 offers this on Enterprise
+   * plans only. It never undoes or fails the password change: a refusal is logged (`warn`,
+   * `sign-out-failed`) and the user is told before going back.
+   * @default 'offer'
+   */
+  signOutOtherSessions?: 'never' | 'offer' | 'always';
   /**
    * Where the page keeps which sessions are spent, which has a change in flight, and the attempts of
    * each. One process: the default. Several instances (processes, serverless functions, isolates):
@@ -152,6 +166,7 @@ export const changePasswordPageOptionChecks: OptionChecks<ChangePasswordPageOpti
   breachedPasswords: breachedPasswordsCheck,
   texts: (value, report) => void checkFields(value, report, textChecks, 'must be an object of texts'),
   maxAttempts: integerCheck(1, 20, ''),
+  signOutOtherSessions: oneOfCheck(['never', 'offer', 'always']),
   sessionStore: (value, report) => {
     const store = value as Partial<Record<keyof PageSessionStore, unknown>> | null;
     const missing = typeof store === 'object' && store !== null ? SESSION_STORE_METHODS.filter((method) => typeof store[method] !== 'function') : SESSION_STORE_METHODS;

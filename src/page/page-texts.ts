@@ -21,6 +21,22 @@ export interface PageFormTexts {
   reasonPasswordsSetBefore: string;
   /** Why the user is here: the password is older than the tenant allows (`password-too-old`). */
   reasonPasswordTooOld: string;
+  /** A warning (`password-expires-soon`): the password expires at `{date}`; the user may change it now or later. */
+  reasonPasswordExpiresSoon: string;
+  /** A warning (`passwords-set-before-grace`): the password must be replaced by `{date}`, after a breach; now or later. */
+  reasonPasswordsSetBeforeGrace: string;
+  /** The button of a warning that keeps the password for now and goes on to the application. */
+  notNow: string;
+  /** "Not now" pressed after the deadline passed: the change is required now. */
+  notNowTooLate: string;
+  /** "Not now" was chosen; the browser goes back to the sign-in. */
+  notNowDone: string;
+  /** The checkbox (`signOutOtherSessions: 'offer'`): end the other sessions once the password is set. */
+  signOutOthers: string;
+  /** Under the form with `signOutOtherSessions: 'always'`: the other sessions will be ended. */
+  signOutOthersAlways: string;
+  /** The password is set, but the other sessions could not be ended; the user continues with a button. */
+  signOutFailed: string;
   /** The label of the (read-only) account field. */
   accountLabel: string;
   /** The label of the new password. */
@@ -81,6 +97,14 @@ const ENGLISH_FORM_TEXTS: Readonly<PageFormTexts> = {
   reasonFlagged: 'A password change has been requested for your account. Choose a new password to continue.',
   reasonPasswordsSetBefore: 'For your security, passwords set before a certain date must be replaced. Choose a new password to continue.',
   reasonPasswordTooOld: 'Your password has reached its maximum age. Choose a new password to continue.',
+  reasonPasswordExpiresSoon: 'Your password expires on {date}. You can choose a new one now, or later.',
+  reasonPasswordsSetBeforeGrace: 'For your security, your password must be replaced by {date}. You can choose a new one now, or later.',
+  notNow: 'Not now',
+  notNowTooLate: 'The deadline has passed: choose a new password to continue.',
+  notNowDone: 'You can change your password later. Taking you back…',
+  signOutOthers: 'Sign me out on my other devices',
+  signOutOthersAlways: 'You will be signed out on your other devices.',
+  signOutFailed: 'Your password is set, but your other devices could not be signed out. Continue to the application, and sign out there if you can.',
   accountLabel: 'Account',
   passwordLabel: 'New password',
   confirmLabel: 'Confirm the new password',

@@ -25,6 +25,9 @@ button{font:inherit;border-radius:6px;cursor:pointer}
 .state{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .error{margin:.5rem 0 0;padding:.6rem .75rem;border-radius:6px;background:#fdecea;color:#8a1c12;border:1px solid #f5c2bd}
 .error p{margin:0}.error ul{margin:.25rem 0 0;padding-left:1.2rem}
+.check{display:flex;gap:.5rem;align-items:flex-start;margin:1rem 0 0}.check input{width:auto;margin:.3rem 0 0}.check label{margin:0;font-weight:400}
+#sign-out-notice{margin:1rem 0 0;font-size:.9rem;color:#3b3f4a}
+#not-now{margin-top:.75rem;width:100%;padding:.65rem;color:#1a56db;background:#fff;border:1px solid #1a56db}
 `.trim();
 
 function page(lang: string, title: string, nonce: string, body: string): string {
@@ -73,6 +76,20 @@ export interface FormView {
   readonly state: string;
   /** The minimum length, for the browser's own check. */
   readonly minLength: number;
+  /**
+   * Ending the other sessions once the password is set: a checkbox (`offer`), or a sentence saying it
+   * will be done (`always`); absent when nothing will be ended.
+   */
+  readonly signOut?: { readonly mode: 'offer'; readonly label: string; readonly checked: boolean } | { readonly mode: 'always'; readonly notice: string };
+  /** A warning: the text of the "Not now" button, in a form of its own under the form. */
+  readonly notNow?: string;
+}
+
+/** The checkbox, or the sentence, of `signOutOtherSessions`. */
+function renderSignOut(signOut: FormView['signOut']): string {
+  if (signOut === undefined) return '';
+  if (signOut.mode === 'always') return `<p id="sign-out-notice">${escapeHtml(signOut.notice)}</p>`;
+  return `<div class="check"><input type="checkbox" id="sign-out-others" name="sign_out_others" value="yes"${signOut.checked ? ' checked' : ''}><label for="sign-out-others">${escapeHtml(signOut.label)}</label></div>`;
 }
 
 const dataAttributes = (check: RuleView['check']) =>
@@ -116,8 +133,14 @@ ${passwordError === undefined ? '' : renderPasswordError(passwordError)}
 <div id="rules"><p>${escapeHtml(view.rulesHeading)}</p><ul id="rule-list" data-met="${escapeHtml(view.ruleMet)}" data-not-met="${escapeHtml(view.ruleNotMet)}">${rules}</ul></div>
 <label for="confirm">${escapeHtml(view.confirmLabel)}</label><input id="confirm" name="confirm" type="password" autocomplete="new-password" required${confirmError === undefined ? '' : ' aria-describedby="confirm-error"'}${invalid(confirmError)}${focusConfirm ? ' autofocus' : ''}>
 ${confirmError === undefined ? '' : `<p class="error" id="confirm-error" role="alert">${escapeHtml(confirmError)}</p>`}
+${renderSignOut(view.signOut)}
 <button type="submit" id="submit">${escapeHtml(view.submit)}</button>
 </form>
+${
+  view.notNow === undefined
+    ? ''
+    : `<form method="post" id="not-now-form"><input type="hidden" name="session_token" value="${escapeHtml(view.sessionToken)}"><input type="hidden" name="state" value="${escapeHtml(view.state)}"><button type="submit" id="not-now" name="action" value="not-now">${escapeHtml(view.notNow)}</button></form>`
+}
 <script nonce="${view.nonce}">${FORM_SCRIPT}</script>`,
   );
 }
@@ -130,14 +153,15 @@ export function renderMessage(lang: string, nonce: string, title: string, messag
 /**
  * The way back to Auth0: a form that POSTs the page's token to `/continue` (as Auth0 recommends, so
  * the token is not left in a URL), sent by a tiny script, with a button for browsers without one.
+ * With `autoSubmit` false the message stays until the user presses the button (something to read).
  */
-export function renderContinue(lang: string, nonce: string, title: string, done: string, button: string, continueUrl: string, sessionToken: string): string {
+export function renderContinue(lang: string, nonce: string, title: string, done: string, button: string, continueUrl: string, sessionToken: string, autoSubmit = true): string {
   return page(
     lang,
     title,
     nonce,
-    `<h1>${escapeHtml(title)}</h1><p role="status">${escapeHtml(done)}</p>
+    `<h1>${escapeHtml(title)}</h1><p role="${autoSubmit ? 'status' : 'alert'}">${escapeHtml(done)}</p>
 <form id="continue" method="post" action="${escapeHtml(continueUrl)}"><input type="hidden" name="session_token" value="${escapeHtml(sessionToken)}"><button type="submit">${escapeHtml(button)}</button></form>
-<script nonce="${nonce}">document.getElementById('continue').submit()</script>`,
+${autoSubmit ? `<script nonce="${nonce}">document.getElementById('continue').submit()</script>` : ''}`,
   );
 }

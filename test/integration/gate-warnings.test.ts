@@ -1,8 +1,9 @@
 /**
  * Issue 23, item 2, on a local tenant: the warning window of `maxPasswordAgeDays` and the spread of
  * `passwordsSetBefore`, at their boundaries. The gate has the change-password page and reset emails
- * configured, so a warning that redirected, emailed or wrote would show here; at every row the tenant
- * records no Management API request and the user's `app_metadata` stays as it was.
+ * configured: an interactive login in a warning window goes to the page (which offers "Not now"), one
+ * outside it is let in or stopped; at every row the tenant records no Management API request, sends no
+ * email, and the user's `app_metadata` stays as it was.
  */
 import { afterEach, describe, expect, vi } from 'vitest';
 import { createFirstLoginGate } from '../../src/gate/create-first-login-gate.js';
@@ -47,8 +48,8 @@ describe('maxPasswordAgeDays: { days: 90, warnDays: 14 }, on a local tenant', ()
 
   for (const [name, ms, seen, reason] of [
     ['before the first warning day', DUE - 14 * DAY - 1, 'let in', 'not-flagged'],
-    ['the first warning day', DUE - 14 * DAY, 'let in', 'password-expires-soon'],
-    ['the last warning day, to its last millisecond', DUE, 'let in', 'password-expires-soon'],
+    ['the first warning day', DUE - 14 * DAY, 'sent to the page', 'password-expires-soon'],
+    ['the last warning day, to its last millisecond', DUE, 'sent to the page', 'password-expires-soon'],
     ['a millisecond after', DUE + 1, 'sent to the page', 'password-too-old'],
   ] as const) {
     it(`${name}: ${seen} (${reason}), no Management API request, no write`, async ({ tenant }) => {
@@ -56,7 +57,8 @@ describe('maxPasswordAgeDays: { days: 90, warnDays: 14 }, on a local tenant', ()
       const login = await loginAt(tenant, userId, ms, options);
       expect(login.seen).toBe(seen);
       expect(login.line).toMatchObject({ reason });
-      if (reason === 'password-expires-soon') expect(login.line).toMatchObject({ decision: 'allow', due: iso(DUE) });
+      // With the page, an interactive login in the window goes there, to choose "Not now" or a new password.
+      if (reason === 'password-expires-soon') expect(login.line).toMatchObject({ decision: 'redirect', page: 'sent', due: iso(DUE) });
       expect(login.outcome.appMetadataWrites).toEqual([]);
       expect(login.after).toEqual(login.before);
       expect(tenant.counts().total).toBe(0);
@@ -79,8 +81,8 @@ describe('passwordsSetBefore: { at, graceDays: 7 }, on a local tenant', () => {
   for (const [name, offset, ms, seen, reason] of [
     ['offset 0, before the cut-off', 0, CUT_OFF - 1, 'let in', 'not-flagged'],
     ['offset 0, the first day of the spread', 0, CUT_OFF, 'sent to the page', 'passwords-set-before'],
-    ['the largest offset (7), the first day', 7, CUT_OFF, 'let in', 'passwords-set-before-grace'],
-    ['the largest offset, the last moment of its grace', 7, CUT_OFF + 7 * DAY - 1, 'let in', 'passwords-set-before-grace'],
+    ['the largest offset (7), the first day', 7, CUT_OFF, 'sent to the page', 'passwords-set-before-grace'],
+    ['the largest offset, the last moment of its grace', 7, CUT_OFF + 7 * DAY - 1, 'sent to the page', 'passwords-set-before-grace'],
     ['the largest offset, its own day', 7, CUT_OFF + 7 * DAY, 'sent to the page', 'passwords-set-before'],
   ] as const) {
     it(`${name}: ${seen} (${reason}), no Management API request, no write`, async ({ tenant }) => {
@@ -94,7 +96,7 @@ describe('passwordsSetBefore: { at, graceDays: 7 }, on a local tenant', () => {
       const login = await loginAt(tenant, userId, ms, options);
       expect(login.seen).toBe(seen);
       expect(login.line).toMatchObject({ reason });
-      if (reason === 'passwords-set-before-grace') expect(login.line).toMatchObject({ decision: 'allow', due: iso(CUT_OFF + 7 * DAY) });
+      if (reason === 'passwords-set-before-grace') expect(login.line).toMatchObject({ decision: 'redirect', page: 'sent', due: iso(CUT_OFF + 7 * DAY) });
       expect(login.outcome.appMetadataWrites).toEqual([]);
       expect(login.after).toEqual(login.before);
       expect(tenant.counts().total).toBe(0);

@@ -530,7 +530,7 @@ describe('fault injection', () => {
     const tenant = await start();
 
     expect(() => tenant.faults.hang('getUsers' as 'getUser')).toThrow(
-      '[auth0-force-password-reset] localTenant.faults.hang: "target" must be "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "createUsersExport", "getJob", "downloadExport", "resetEmail", "authorize", "continue", "userinfo", "revokeAccess", "deleteSessions", "deleteRefreshTokens", "other" or "any" (got "getUsers")',
+      '[auth0-force-password-reset] localTenant.faults.hang: "target" must be "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "createUsersExport", "getJob", "downloadExport", "resetEmail", "authorize", "continue", "userinfo", "listSessions", "revokeAccess", "deleteSessions", "deleteRefreshTokens", "other" or "any" (got "getUsers")',
     );
     expect(() => tenant.faults.serverError('any', { status: 404 })).toThrow('"options.status" must be an integer from 500 to 599 (got 404)');
     expect(() => tenant.faults.drop('any', { times: 0 })).toThrow('"options.times" must be a positive integer (got 0)');
@@ -547,12 +547,12 @@ describe('request log', () => {
     await patchUser(tenant, user.user_id, { token, body: { app_metadata: { a: 1 } } });
     await tenant.fetch(`https://${tenant.domain}/api/v2/roles`);
 
-    expect(tenant.counts()).toEqual({ token: 1, getUser: 2, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, createUsersExport: 0, getJob: 0, downloadExport: 0, resetEmail: 0, authorize: 0, continue: 0, userinfo: 0, revokeAccess: 0, deleteSessions: 0, deleteRefreshTokens: 0, other: 1, total: 5 });
+    expect(tenant.counts()).toEqual({ token: 1, getUser: 2, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, createUsersExport: 0, getJob: 0, downloadExport: 0, resetEmail: 0, authorize: 0, continue: 0, userinfo: 0, listSessions: 0, revokeAccess: 0, deleteSessions: 0, deleteRefreshTokens: 0, other: 1, total: 5 });
     expect(tenant.requests.map(({ route }) => route)).toEqual(['token', 'getUser', 'getUser', 'patchUser', 'other']);
 
     tenant.resetCounts();
 
-    expect(tenant.counts()).toEqual({ token: 0, getUser: 0, patchUser: 0, listUsers: 0, getConnection: 0, listConnections: 0, createUsersExport: 0, getJob: 0, downloadExport: 0, resetEmail: 0, authorize: 0, continue: 0, userinfo: 0, revokeAccess: 0, deleteSessions: 0, deleteRefreshTokens: 0, other: 0, total: 0 });
+    expect(tenant.counts()).toEqual({ token: 0, getUser: 0, patchUser: 0, listUsers: 0, getConnection: 0, listConnections: 0, createUsersExport: 0, getJob: 0, downloadExport: 0, resetEmail: 0, authorize: 0, continue: 0, userinfo: 0, listSessions: 0, revokeAccess: 0, deleteSessions: 0, deleteRefreshTokens: 0, other: 0, total: 0 });
     expect(tenant.requests).toEqual([]);
   });
 
@@ -853,7 +853,7 @@ describe('with the real auth0 SDK', () => {
     expect(updated.app_metadata).toEqual({ plan: 'pro', clearedAt: 'now' });
     expect(tenant.users.get(user.user_id)?.app_metadata).toEqual({ plan: 'pro', clearedAt: 'now' });
     // One token, reused by the SDK for both calls.
-    expect(tenant.counts()).toEqual({ token: 1, getUser: 1, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, createUsersExport: 0, getJob: 0, downloadExport: 0, resetEmail: 0, authorize: 0, continue: 0, userinfo: 0, revokeAccess: 0, deleteSessions: 0, deleteRefreshTokens: 0, other: 0, total: 3 });
+    expect(tenant.counts()).toEqual({ token: 1, getUser: 1, patchUser: 1, listUsers: 0, getConnection: 0, listConnections: 0, createUsersExport: 0, getJob: 0, downloadExport: 0, resetEmail: 0, authorize: 0, continue: 0, userinfo: 0, listSessions: 0, revokeAccess: 0, deleteSessions: 0, deleteRefreshTokens: 0, other: 0, total: 3 });
     expect(tenant.requests.every(({ route, auth }) => route === 'token' || auth === 'valid')).toBe(true);
   });
 

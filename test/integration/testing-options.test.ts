@@ -199,7 +199,7 @@ describe('the tenant’s own functions', () => {
   it('the fault injector names the target, the fault and its options, and queues nothing on a mistake', async ({ tenant }) => {
     expect(await messageOf(() => tenant.faults.inject('users' as never, { kind: 'status', status: 99, header: {} } as never, { times: 0, after: true } as never))).toBe(
       `${P} localTenant.faults.inject: ` +
-        '"target" must be "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "createUsersExport", "getJob", "downloadExport", "resetEmail", "authorize", "continue", "userinfo", "revokeAccess", "deleteSessions", "deleteRefreshTokens", "other" or "any" (got "users"); ' +
+        '"target" must be "token", "getUser", "patchUser", "listUsers", "getConnection", "listConnections", "createUsersExport", "getJob", "downloadExport", "resetEmail", "authorize", "continue", "userinfo", "listSessions", "revokeAccess", "deleteSessions", "deleteRefreshTokens", "other" or "any" (got "users"); ' +
         '"fault.header" is not a known option (known: kind, status, headers, body); ' +
         '"fault.status" must be an integer from 200 to 599 (got 99); ' +
         '"options.after" is not a known option (known: times, afterEffect); ' +

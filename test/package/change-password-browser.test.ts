@@ -38,7 +38,9 @@ const pageLog: LogEntry[] = [];
 beforeAll(async () => {
   // The clearer's application has the narrowest scopes; the page has its own.
   tenant = await startLocalTenant({ scopes: ['read:users', 'update:users_app_metadata'] });
-  const pageClient = tenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
+  const pageClient = tenant.addClient({
+    scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options', 'read:sessions', 'delete:sessions', 'delete:refresh_tokens'],
+  });
   const page = createChangePasswordPage({
     domain: tenant.domain,
     clientId: pageClient.clientId,
@@ -51,15 +53,20 @@ beforeAll(async () => {
     pageRequests.push(`${request.method} ${new URL(request.url).pathname}`);
     return page(request);
   });
-  tenant.bindActions({
-    postLogin: createFirstLoginGate({ changePasswordPage: { url: `http://${pageServer.domain}/change-password` }, log: (entry) => void gateLog.push(entry) }),
-    postChangePassword: createPasswordResetClearer({ log: false }),
-    secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY },
-  });
+  bindGate();
   app = await startLocalApplication(tenant);
   browser = await launchChromium();
   mkdirSync(IMAGES, { recursive: true });
 }, 120_000);
+
+/** The tenant's Actions: the gate (with `gateOptions`) sending users to the page, and the clearer. */
+function bindGate(gateOptions: Parameters<typeof createFirstLoginGate>[0] = {}): void {
+  tenant.bindActions({
+    postLogin: createFirstLoginGate({ changePasswordPage: { url: `http://${pageServer.domain}/change-password` }, log: (entry) => void gateLog.push(entry), ...gateOptions }),
+    postChangePassword: createPasswordResetClearer({ log: false }),
+    secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY },
+  });
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -140,8 +147,13 @@ describe('the inline password change, in Chromium, in three languages', () => {
     const { page, context } = browser;
     const email = `ada.${lang}@example.com`;
     const user = await signInToPage(page, language, email);
+    // Signed in elsewhere too (another browser, perhaps the attacker's), with a refresh token there.
+    const elsewhere = tenant.sessions.create(user.user_id, { clientId: 'other-app' });
+    tenant.sessions.issueRefreshToken(user.user_id, { sessionId: elsewhere.id, clientId: 'other-app' });
     const started = performance.now();
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+    // "Sign me out on my other devices", ticked by default (signOutOtherSessions: 'offer').
+    expect(await page.getByLabel(texts.signOutOthers).isChecked()).toBe(true);
     await expect.poll(() => page.locator('#why').textContent()).toBe(texts.reasonFirstLogin);
     const formScan = await scanWithAxe(page);
     expect(violationsOf(formScan)).toEqual([]);
@@ -238,6 +250,11 @@ describe('the inline password change, in Chromium, in three languages', () => {
     expect(pageLog.filter((entry) => entry.user_id === user.user_id).map((entry) => entry.reason)).not.toContain('session-busy');
     expect(tenant.users.verifyPassword(user.user_id, NEW_PASSWORD)).toBe(true);
     expect(tenant.users.get(user.user_id)).toMatchObject({ logins_count: 1, app_metadata: { needsPasswordReset: false } });
+    // The other session and its refresh token are gone; the browser's own session is the one left.
+    const sessions = tenant.sessions.list(user.user_id);
+    expect(sessions.map((session) => session.id)).not.toContain(elsewhere.id);
+    expect(sessions).toHaveLength(1);
+    expect(tenant.sessions.refreshTokens(user.user_id)).toEqual([]);
     await page.getByRole('link', { name: 'Sign out' }).click();
 
     // Reported, never asserted: how long a real browser took, and what axe checked.
@@ -261,6 +278,8 @@ describe('the inline password change, in Chromium, in three languages', () => {
     await expect.poll(() => page.locator('#password-error li').allTextContents()).toEqual([texts.ruleNoProfileData]);
     expect(violationsOf(await scanWithAxe(page))).toEqual([]);
 
+    const elsewhere = tenant.sessions.create(user.user_id, { clientId: 'other-app' });
+    await page.getByLabel(texts.signOutOthers).uncheck();
     await typePassword(page, NEW_PASSWORD);
     await page.locator('#submit').click();
     // The way back waits for the user's click, with the page's words.
@@ -272,6 +291,8 @@ describe('the inline password change, in Chromium, in three languages', () => {
     await page.waitForURL(`${app.origin}/`);
     await expect.poll(() => page.locator('#signed-in').textContent()).toBe(`Signed in as ${email}`);
     expect(tenant.users.verifyPassword(user.user_id, NEW_PASSWORD)).toBe(true);
+    // Unticked: the session elsewhere lives on.
+    expect(tenant.sessions.list(user.user_id).map((session) => session.id)).toContain(elsewhere.id);
     await page.getByRole('link', { name: 'Sign out' }).click();
   }));
 
@@ -303,6 +324,49 @@ describe('the inline password change, in Chromium, in three languages', () => {
   });
 });
 
+describe('"Not now" before a deadline, in Chromium', () => {
+  const DAY = 86_400_000;
+
+  it('a warning offers "Not now" with the deadline: chosen, the user reaches the application with the old password; the next sign-in asks again — axe finds nothing', { timeout: 240_000 }, async () => {
+    const { page } = browser;
+    const email = 'lin.en@example.com';
+    bindGate({ maxPasswordAgeDays: { days: 90, warnDays: 14 } });
+    try {
+      // The password is 80 days old: 10 days before the 90-day limit, inside the 14-day warning.
+      const setAt = new Date(Date.now() - 80 * DAY).toISOString();
+      const user = tenant.users.create({ email, password: INITIAL_PASSWORD, last_password_reset: setAt, logins_count: 4 });
+      const signIn = async () => {
+        await page.goto(`${app.origin}/logout`);
+        await page.getByRole('link', { name: 'Sign in' }).click();
+        await page.getByLabel('Email address').fill(email);
+        await page.getByLabel('Password').fill(INITIAL_PASSWORD);
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await page.waitForURL(`http://${pageServer.domain}/change-password?**`);
+      };
+      await page.setExtraHTTPHeaders({ 'accept-language': 'en-US' });
+      await signIn();
+      await expect.poll(() => page.locator('#why').textContent()).toMatch(/^Your password expires on .+ UTC\. You can choose a new one now, or later\.$/);
+      expect(await page.getByLabel(DEFAULT_TEXTS.signOutOthers).isChecked()).toBe(true);
+      expect(violationsOf(await scanWithAxe(page))).toEqual([]);
+      await page.screenshot({ path: screenshotPath('change-password-page-not-now'), fullPage: true });
+
+      await page.getByRole('button', { name: DEFAULT_TEXTS.notNow }).click();
+      await page.waitForURL(`${app.origin}/`);
+      await expect.poll(() => page.locator('#signed-in').textContent()).toBe(`Signed in as ${email}`);
+      expect(tenant.users.get(user.user_id)?.last_password_reset).toBe(setAt);
+      expect(gateLog).toContainEqual(expect.objectContaining({ decision: 'allow', reason: 'page-not-now', user_id: user.user_id }));
+      expect(pageLog).toContainEqual(expect.objectContaining({ decision: 'skip', reason: 'not-now', user_id: user.user_id, since: setAt }));
+
+      // The next sign-in asks again.
+      await page.getByRole('link', { name: 'Sign out' }).click();
+      await signIn();
+      expect(await page.getByRole('button', { name: DEFAULT_TEXTS.notNow }).count()).toBe(1);
+    } finally {
+      bindGate();
+    }
+  });
+});
+
 /** "At least 3 of these: …" in `texts`' language. */
 function describeFourTypes(texts: typeof DEFAULT_TEXTS): string {
   const types = [texts.typeLowercase, texts.typeUppercase, texts.typeNumber, texts.typeSpecial].join(texts.listSeparator);
@@ -322,7 +386,10 @@ describe('on a custom domain, in Chromium', () => {
 
   beforeAll(async () => {
     customTenant = await startLocalTenant({ customDomain: CUSTOM });
-    const pageClient = customTenant.addClient({ scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options'] });
+    // A tenant without Auth0's session management would set signOutOtherSessions: 'never'; this one has it.
+    const pageClient = customTenant.addClient({
+      scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options', 'read:sessions', 'delete:sessions', 'delete:refresh_tokens'],
+    });
     const page = createChangePasswordPage({
       domain: customTenant.domain,
       clientId: pageClient.clientId,

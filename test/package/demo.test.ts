@@ -54,7 +54,7 @@ describe('npm run demo (examples/demo.mjs against dist/)', () => {
       /^ {2}✔ ada's next login is allowed {2}\[gate: obligation-met\]$/m,
       // The inline change: the page, its two refusals, /continue, the application.
       /^ {2}✔ erin@example\.com signs in \(POST \/authorize\) for the first time: no denial — the browser goes to https:\/\/account\.example\.test\/change-password\?session_token=…&state=…, needsPasswordReset = true saved first {2}\[gate: first-login\]$/m,
-      /^ {2}✔ The page shows its form \(GET: 200; fields confirm, password, session_token, state(, \w+)*\)$/m,
+      /^ {2}✔ The page shows its form \(GET: 200; fields confirm, password, session_token, (sign_out_others, )?state(, \w+)*\)$/m,
       /^ {2}✔ erin tries "password": the page refuses it on the same form, with the connection's rule \(400: ".+"\)$/m,
       /^ {2}✔ erin tries her initial password again: Auth0 refuses it \(password history\), and the page shows Auth0's reason inline \(400: ".*(history|previously).*"\)$/im,
       /^ {2}✔ erin sets "Erin-Chose-This-1": the page sets it \(Management API PATCH\) and answers a form that POSTs a new session_token to http:\/\/127\.0\.0\.1:\d+\/continue\?state=… by itself$/m,

@@ -238,8 +238,14 @@ describe('the post-login handler', () => {
     }
 
     it('a warning lets the login go on: logged with when the change is due; no deny, write, redirect, email or request', async () => {
+      // A login the page cannot take (a refresh-token exchange): the warning is only logged.
       const { gate, entries, requests } = fullGate({ maxPasswordAgeDays: { days: 90, warnDays: 14 } });
-      const event = buildPostLoginEvent({ stats: { logins_count: 9 }, user: { last_password_reset: SET }, secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY } });
+      const event = buildPostLoginEvent({
+        stats: { logins_count: 9 },
+        user: { last_password_reset: SET },
+        secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY },
+        transaction: { protocol: 'oauth2-refresh-token' },
+      });
       const api = createPostLoginApi({ event });
       await at('2026-04-01T00:00:00.000Z', () => gate(event, api));
       expect(api.denials).toEqual([]);
@@ -248,8 +254,30 @@ describe('the post-login handler', () => {
       expect(api.blockedRequests).toEqual([]);
       expect(requests).toEqual([]);
       expect(entries).toEqual([
-        { lib: 'auth0-force-password-reset', v: VERSION, trigger: 'post-login', decision: 'allow', reason: 'password-expires-soon', user_id: event.user.user_id, mode: 'enforce', due: DUE },
+        {
+          lib: 'auth0-force-password-reset',
+          v: VERSION,
+          trigger: 'post-login',
+          decision: 'allow',
+          reason: 'password-expires-soon',
+          user_id: event.user.user_id,
+          mode: 'enforce',
+          due: DUE,
+        },
       ]);
+    });
+
+    it('a warning without the page is only logged, interactive or not', async () => {
+      const { entries, log } = collectLogs();
+      const gate = createFirstLoginGate({ sendResetEmail: true, fetch: (() => Promise.reject(new Error('no request expected'))) as typeof globalThis.fetch, log, maxPasswordAgeDays: { days: 90, warnDays: 14 } });
+      const event = buildPostLoginEvent({ stats: { logins_count: 9 }, user: { last_password_reset: SET } });
+      const api = createPostLoginApi({ event });
+      await at('2026-04-01T00:00:00.000Z', () => gate(event, api));
+      expect(api.denials).toEqual([]);
+      expect(api.redirectedTo).toBeUndefined();
+      expect(api.appMetadataWrites).toEqual([]);
+      expect(entries).toEqual([expect.objectContaining({ decision: 'allow', reason: 'password-expires-soon', due: DUE })]);
+      expect(entries[0]).not.toHaveProperty('page');
     });
 
     it('the same login a millisecond after the deadline goes to the page, the line saying since when', async () => {

@@ -101,7 +101,7 @@ export interface LocalTenantCore {
   readonly connections: ConnectionStore;
   /**
    * The users' sessions and refresh tokens, which the Management API's revoke endpoints end (scopes
-   * `delete:sessions`, `delete:refresh_tokens`; routes `revokeAccess`, `deleteSessions`,
+   * `read:sessions`, `delete:sessions`, `delete:refresh_tokens`; routes `listSessions`, `revokeAccess`, `deleteSessions`,
    * `deleteRefreshTokens`, counted by the rate limit).
    */
   readonly sessions: SessionStore;

@@ -7,6 +7,7 @@ import { errorPageResponse, loginFormResponse, outcomePageResponse, redirectResp
 import type { AuthorizeRequestView, ContinueLoginOptions, LoginOutcome, LoginSettings } from './run-login.js';
 import type { PasswordChangeRun } from './run-password-change.js';
 import type { PostChangePasswordActionHandler, PostLoginActionHandler } from './bound-actions.js';
+import type { SessionRecords } from './session-store.js';
 import type { TokenVerdict } from './token-issuer.js';
 import type { TenantUser, UserRecords } from './user-store.js';
 
@@ -45,6 +46,8 @@ export interface LoginFlowContext {
   /** The one application that may sign users in. */
   readonly appClientId: string;
   readonly users: UserRecords;
+  /** The users' sessions: a sign-in opens one, and a login whose session was ended meanwhile cannot finish. */
+  readonly sessions: SessionRecords;
   /** The tenant clock, in milliseconds. */
   readonly now: () => number;
   /** The Actions bound now. */
@@ -77,6 +80,8 @@ export interface LoginFlow {
 
 /** An `/authorize` request that passed validation: what the way back to the application needs. */
 interface AuthorizationRequest extends AuthorizeRequestView {
+  /** The session the sign-in opened, once the password was checked. */
+  readonly sessionId?: string;
   readonly nonce: string | undefined;
   readonly codeChallenge: string | undefined;
   readonly locale: string;
@@ -199,11 +204,21 @@ export function createLoginFlow(context: LoginFlowContext): LoginFlow {
       suspendedAuthorizations.set(outcome.redirect.state, request);
       return redirectResponse(outcome.redirect.url);
     }
+    const userId = outcome.user.user_id;
+    const { sessionId } = request;
+    const sessionLives = sessionId !== undefined && context.sessions.list(userId).some((session) => session.id === sessionId);
+    if (outcome.allowed && sessionId !== undefined && !sessionLives) {
+      // The session was ended while the login was at an Action's page: there is no one to sign in.
+      return callback(request, { error: 'login_required', error_description: 'The session of this login has ended' });
+    }
     if (outcome.allowed) {
       const code = randomToken();
-      codes.set(code, { userId: outcome.user.user_id, request, idTokenClaims: outcome.idTokenClaims, expiresAt: context.now() + CODE_LIFETIME_MS });
+      const idTokenClaims = sessionId === undefined ? outcome.idTokenClaims : { sid: sessionId, ...outcome.idTokenClaims };
+      codes.set(code, { userId, request, idTokenClaims, expiresAt: context.now() + CODE_LIFETIME_MS });
       return callback(request, { code });
     }
+    // A login that did not finish leaves no session behind.
+    if (sessionLives) context.sessions.revokeAccess(userId, { sessionId, preserveRefreshTokens: true });
     if (outcome.validationError !== undefined) {
       return callback(request, { error: outcome.validationError.errorCode, error_description: outcome.validationError.errorMessage });
     }
@@ -225,15 +240,19 @@ export function createLoginFlow(context: LoginFlowContext): LoginFlow {
     if (user.blocked === true) return callback(authorization, { error: 'unauthorized', error_description: 'user is blocked' });
 
     const actions = context.actions();
+    // The password is right: the sign-in opens a session, whose id the Actions see as `event.session.id`.
+    const session = context.sessions.create(user.user_id);
+    const signedIn: AuthorizationRequest = { ...authorization, sessionId: session.id };
     const outcome = await context.startLogin(user.user_id, actions.postLogin, {
       protocol: 'oidc-basic-profile',
       // The host the browser signs in on: the tenant's domain or its custom domain.
       hostname: request.url.host,
       locale: authorization.locale,
       secrets: { ...context.tenantSecrets, ...actions.secrets },
-      authorize: authorization,
+      authorize: signedIn,
+      sessionId: session.id,
     });
-    return finish(outcome, authorization);
+    return finish(outcome, signedIn);
   }
 
   async function resume(request: TenantRequest): Promise<TenantResponse> {

@@ -20,7 +20,7 @@ import { handleTokenRequest } from './token-endpoint.js';
 import type { TokenIssuer, TokenVerdict } from './token-issuer.js';
 import { handleGetUser, handlePatchUser } from './users-endpoint.js';
 import type { SessionRecords } from './session-store.js';
-import { handleDeleteRefreshTokens, handleDeleteSessions, handleRevokeAccess, type LocalTenantPlan } from './sessions-endpoint.js';
+import { handleDeleteRefreshTokens, handleDeleteSessions, handleListSessions, handleRevokeAccess, type LocalTenantPlan } from './sessions-endpoint.js';
 import type { UsersExportJobs } from './users-export-jobs.js';
 import { handleListUsers } from './users-search-endpoint.js';
 import type { UserRecords } from './user-store.js';
@@ -58,7 +58,7 @@ export interface RequestHandlerContext {
 /** The local tenant as a Web-standard application. */
 export type TenantRequestHandler = (request: Request) => Promise<Response>;
 
-type RouteWithId = 'getUser' | 'patchUser' | 'getConnection' | 'getJob' | 'revokeAccess' | 'deleteSessions' | 'deleteRefreshTokens';
+type RouteWithId = 'getUser' | 'patchUser' | 'getConnection' | 'getJob' | 'listSessions' | 'revokeAccess' | 'deleteSessions' | 'deleteRefreshTokens';
 type ResolvedRoute =
   | { readonly route: Extract<TenantRoute, RouteWithId>; readonly encodedId: string }
   | { readonly route: Exclude<TenantRoute, RouteWithId | LoginFlowRoute> }
@@ -72,7 +72,7 @@ const JOB_PATH = /^\/api\/v2\/jobs\/([^/]+)$/;
 /** The Management API's routes: the ones its rate limit counts. */
 const MANAGEMENT_ROUTES: ReadonlySet<TenantRoute> = new Set([
   'getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'createUsersExport', 'getJob',
-  'revokeAccess', 'deleteSessions', 'deleteRefreshTokens',
+  'listSessions', 'revokeAccess', 'deleteSessions', 'deleteRefreshTokens',
 ]);
 
 function resolveRoute(method: string, path: string, onDownloadHost: boolean): ResolvedRoute {
@@ -92,6 +92,7 @@ function resolveRoute(method: string, path: string, onDownloadHost: boolean): Re
   const sessions = USER_SESSIONS_PATH.exec(path);
   if (sessions !== null) {
     const [, encodedId, what] = sessions as unknown as [string, string, string];
+    if (method === 'GET' && what === 'sessions') return { route: 'listSessions', encodedId };
     if (method === 'POST' && what === 'revoke-access') return { route: 'revokeAccess', encodedId };
     if (method === 'DELETE' && what === 'sessions') return { route: 'deleteSessions', encodedId };
     if (method === 'DELETE' && what === 'refresh-tokens') return { route: 'deleteRefreshTokens', encodedId };
@@ -187,6 +188,8 @@ export function createRequestHandler(context: RequestHandlerContext): TenantRequ
         return send(entry, context.usersExports.get(resolved.encodedId, auth), limit?.headers);
       case 'downloadExport':
         return send(entry, context.usersExports.download(url));
+      case 'listSessions':
+        return send(entry, handleListSessions(resolved.encodedId, sessionsContext), limit?.headers);
       case 'revokeAccess':
         return send(entry, handleRevokeAccess(tenantRequest, resolved.encodedId, sessionsContext), limit?.headers);
       case 'deleteSessions':

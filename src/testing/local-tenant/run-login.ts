@@ -164,6 +164,8 @@ export interface LoginSettings {
   readonly locale: string;
   readonly secrets: Record<string, string | undefined>;
   readonly authorize?: AuthorizeRequestView;
+  /** The tenant session the sign-in opened: `event.session.id`. A random id when none was opened. */
+  readonly sessionId?: string;
 }
 
 /** Builds `event` for a login of `user`, whose `logins_count` already counts this login, with the public builder. */
@@ -211,7 +213,7 @@ function buildLoginEvent(context: TriggerContext, user: TenantUser, settings: Lo
       metadata: {},
     },
     authentication: { methods: [{ name: isDatabase ? 'pwd' : 'federated', timestamp: at }] },
-    session: { id: randomId('', 16) },
+    session: { id: settings.sessionId ?? randomId('', 16) },
     tenant: { id: context.tenantId },
     secrets: settings.secrets,
   });

@@ -78,6 +78,18 @@ export function handleRevokeAccess(request: TenantRequest, encodedId: string, co
   return ACCEPTED;
 }
 
+/**
+ * `GET /api/v2/users/{id}/sessions`: the user's sessions, oldest first, in one page (`{ sessions }`,
+ * no `next`); needs `read:sessions`. None for an unknown user id.
+ */
+export function handleListSessions(encodedId: string, context: SessionsEndpointContext): TenantResponse {
+  const denied = refusal(context, ['read:sessions']);
+  if (denied !== undefined) return denied;
+  const userId = decodeUserId(encodedId);
+  if (userId === undefined) return errorResponse(400, 'Invalid user id', 'invalid_uri');
+  return { status: 200, body: { sessions: context.sessions.list(userId) } };
+}
+
 /** `DELETE /api/v2/users/{id}/sessions`: needs `delete:sessions`; 202. */
 export function handleDeleteSessions(encodedId: string, context: SessionsEndpointContext): TenantResponse {
   const denied = refusal(context, ['delete:sessions']);

@@ -110,10 +110,12 @@ export async function startLocalTenant(options?: LocalTenantOptions): Promise<Lo
   const { runPasswordChange } = passwordChanges;
 
   let actions = settings.actions;
+  const sessions = createSessionStore(users, clock, () => appClientId);
   const loginFlow = createLoginFlow({
     domain,
     appClientId,
     users,
+    sessions,
     now: clock,
     actions: () => actions,
     tenantSecrets: secrets,
@@ -123,7 +125,6 @@ export async function startLocalTenant(options?: LocalTenantOptions): Promise<Lo
     runPasswordChangeTrigger: passwordChanges.runTrigger,
   });
   const otherClients: LocalTenantClient[] = [];
-  const sessions = createSessionStore(users, clock, () => appClientId);
   app = createRequestHandler({
     sessions,
     plan: settings.plan,

@@ -1,7 +1,7 @@
 /** Every {@link TenantRoute}, in the order `tenant.counts()` lists them. */
 export const TENANT_ROUTES = [
   'token', 'getUser', 'patchUser', 'listUsers', 'getConnection', 'listConnections', 'createUsersExport', 'getJob',
-  'downloadExport', 'resetEmail', 'authorize', 'continue', 'userinfo', 'revokeAccess', 'deleteSessions',
+  'downloadExport', 'resetEmail', 'authorize', 'continue', 'userinfo', 'listSessions', 'revokeAccess', 'deleteSessions',
   'deleteRefreshTokens', 'other',
 ] as const;
 
@@ -13,9 +13,10 @@ export const TENANT_ROUTES = [
  * `downloadExport` is the `GET` of an export's file on the download host, `resetEmail` is the
  * Authentication API's `POST /dbconnections/change_password`, `authorize`, `continue` and
  * `userinfo` are the sign-in a browser goes through (`GET`/`POST /authorize`, `GET`/`POST
- * /continue`, `GET /userinfo`; the code grant counts as `token`), `revokeAccess`, `deleteSessions` and
- * `deleteRefreshTokens` are `POST /api/v2/users/{id}/revoke-access`, `DELETE /api/v2/users/{id}/sessions`
- * and `DELETE /api/v2/users/{id}/refresh-tokens`, and `other` is everything else (answered with 404).
+ * /continue`, `GET /userinfo`; the code grant counts as `token`), `listSessions` is `GET
+ * /api/v2/users/{id}/sessions`, `revokeAccess`, `deleteSessions` and `deleteRefreshTokens` are `POST
+ * /api/v2/users/{id}/revoke-access`, `DELETE /api/v2/users/{id}/sessions` and `DELETE
+ * /api/v2/users/{id}/refresh-tokens`, and `other` is everything else (answered with 404).
  *
  * @example
  * ```ts
