@@ -251,8 +251,13 @@ describe('5. custom domains: back to the host the user signs in on', () => {
     expect(tenant.users.get(userId)!.app_metadata['needsPasswordReset']).toBe(false);
   });
 
-  it('takes allowedHosts as https:// URLs too, as users paste them', ({ tenant }) => {
-    expect(() => setup(tenant, { allowedHosts: ['https://login.example.test/', 'HTTPS://Acme.EU.Auth0.com'] })).not.toThrow();
+  it('takes allowedHosts as https:// URLs too, as users paste them: their hosts are allowed, no other', async ({ tenant }) => {
+    const { page, session } = setup(tenant, { allowedHosts: ['https://login.example.test/', 'HTTPS://Acme.EU.Auth0.com'] });
+    const formFor = (host: string) => page(new Request(`${PAGE}?${new URLSearchParams({ session_token: session({ host }), state: 's' })}`));
+    expect((await formFor('acme.eu.auth0.com')).status).toBe(200);
+    expect((await formFor('attacker.example')).status).toBe(400);
+    const answer = await page(formPost({ session_token: session({ host: CUSTOM_DOMAIN }), state: 'st', password: PASSWORD, confirm: PASSWORD }));
+    expect(continueActionOf(await answer.text())).toBe(`https://${CUSTOM_DOMAIN}/continue?state=st`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFirstLoginGate, resolveGateOptions } from '../../../src/gate/create-first-login-gate.js';
+import { DEFAULT_EMAIL_SENT_MESSAGE } from '../../../src/gate/default-messages.js';
 import { selectMessage, type LocalizedMessage } from '../../../src/internal/select-message.js';
 import { OptionsError, isForcePasswordResetError } from '../../../src/errors/index.js';
 import { buildPostLoginEvent } from '../../../src/testing/events.js';
@@ -135,8 +136,11 @@ describe('flag names that JavaScript objects already have', () => {
     expect(messageOf({ flag })).toBe(`${P} "options.flag" must not be a name JavaScript objects already have (got "${key}")`);
   });
 
-  it('accepts a name that merely contains one', () => {
-    expect(() => createFirstLoginGate({ flag: 'constructorOnboarding', log: false })).not.toThrow();
+  it('accepts a name that merely contains one, and writes the flag under it', async () => {
+    const api = createPostLoginApi();
+    await createFirstLoginGate({ flag: 'constructorOnboarding', log: false })(buildPostLoginEvent(), api);
+    expect(api.appMetadataWrites.map(([key]) => key)).toEqual(['constructorOnboarding', 'constructorOnboardingAt']);
+    expect(api.pendingAppMetadata['constructorOnboarding']).toBe(true);
   });
 });
 
@@ -167,8 +171,12 @@ describe('options that contradict each other', () => {
     });
   });
 
-  it('accepts a message in a language the default emailSentMessage has', () => {
-    expect(() => createFirstLoginGate({ message: { default: 'Reset it.', es: 'Restablézcala.', 'pt-BR': 'Redefina.' }, sendResetEmail: true, log: false })).not.toThrow();
+  it('accepts a message in a language the default emailSentMessage has, and says "sent" in that language', () => {
+    const resolved = resolveGateOptions({ message: { default: 'Reset it.', es: 'Restablézcala.', 'pt-BR': 'Redefina.' }, sendResetEmail: true, log: false });
+    const sent = resolved.resetEmail?.sentMessage;
+    expect(Object.keys(sent ?? {}).sort()).toEqual(['default', 'es', 'pt-BR']);
+    expect(selectMessage(sent!, 'pt-BR')).toBe(selectMessage(DEFAULT_EMAIL_SENT_MESSAGE, 'pt-BR'));
+    expect(selectMessage(sent!, 'pt-BR')).not.toBe(selectMessage(DEFAULT_EMAIL_SENT_MESSAGE, 'en'));
   });
 
   it('rejects an emailSentMessage that lacks a locale of message', () => {
@@ -182,14 +190,14 @@ describe('options that contradict each other', () => {
   });
 
   it('accepts a localized message when both are localized alike, or when emails are off', () => {
-    expect(() =>
-      createFirstLoginGate({
-        message: { default: 'Reset it.', es: 'Restablézcala.' },
-        emailSentMessage: { default: 'Check your email.', ES: 'Revise su correo.' },
-        sendResetEmail: true,
-        log: false,
-      }),
-    ).not.toThrow();
-    expect(() => createFirstLoginGate({ message: { default: 'Reset it.', es: 'Restablézcala.' }, log: false })).not.toThrow();
+    const both = resolveGateOptions({
+      message: { default: 'Reset it.', es: 'Restablézcala.' },
+      emailSentMessage: { default: 'Check your email.', ES: 'Revise su correo.' },
+      sendResetEmail: true,
+      log: false,
+    });
+    expect([selectMessage(both.message, 'es-MX'), selectMessage(both.resetEmail!.sentMessage, 'es-MX')]).toEqual(['Restablézcala.', 'Revise su correo.']);
+    const emailsOff = resolveGateOptions({ message: { default: 'Reset it.', es: 'Restablézcala.' }, log: false });
+    expect([selectMessage(emailsOff.message, 'es'), emailsOff.resetEmail]).toEqual(['Restablézcala.', undefined]);
   });
 });

@@ -161,8 +161,13 @@ describe('the redirect to the change-password page', () => {
     expect(() => createFirstLoginGate({ changePasswordPage } as never)).toThrow(`[auth0-force-password-reset] createFirstLoginGate: ${expected}`);
   });
 
-  it('accepts plain http:// for a loopback page', () => {
-    expect(() => createFirstLoginGate({ changePasswordPage: { url: 'http://127.0.0.1:4000/change-password' }, log: false })).not.toThrow();
+  it('accepts plain http:// for a loopback page, and sends the first login there', async () => {
+    const loopback = 'http://127.0.0.1:4000/change-password';
+    const { gate, event, api } = setup({ changePasswordPage: { url: loopback }, log: false });
+    await gate(event, api);
+    const target = new URL(api.redirectedTo!.url);
+    expect(`${target.origin}${target.pathname}`).toBe(loopback);
+    expect(api.denials).toEqual([]);
   });
 });
 
@@ -228,9 +233,14 @@ describe('onContinuePostLogin: back from the page', () => {
   });
 
   it('never throws, whatever the api does', async () => {
-    const { gate, event } = back({});
+    const { gate, event, logs } = back({});
     const broken = { redirect: { validateToken: () => { throw new Error('boom'); } }, access: { deny: () => { throw new Error('no deny'); } } } as unknown as PostLoginApi;
     await expect(gate.onContinuePostLogin(event, broken)).resolves.toBeUndefined();
+    // It decided to deny (the token could not be checked), tried, and said that the deny failed.
+    expect(logs).toEqual([
+      expect.objectContaining({ decision: 'deny', reason: 'page-token-invalid', detail: 'boom' }),
+      expect.objectContaining({ decision: 'warn', reason: 'deny-failed', detail: 'Error: no deny' }),
+    ]);
   });
 
   it('is a named function, exported next to the handler', () => {

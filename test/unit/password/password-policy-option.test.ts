@@ -36,7 +36,11 @@ describe('a password policy given as an option', () => {
       { level: 'good' },
       { level: 'fair', minLength: 10 },
     ];
-    for (const option of accepted) expect(check(option), JSON.stringify(option)).not.toThrow();
+    for (const option of accepted) {
+      // Taken as given (nothing dropped or rewritten), and read into rules beyond the bare minimum length.
+      expect(check(option)().passwordPolicy, JSON.stringify(option)).toEqual(option);
+      expect(listPasswordRules(passwordRulesFromOption(option)).map((rule) => rule.id).filter((id) => id !== 'min-length'), JSON.stringify(option)).not.toEqual([]);
+    }
   });
 
   it('reads each shape as the same rules a connection with those options has', () => {

@@ -172,6 +172,10 @@ describe('the store’s own checks', () => {
         profile_data: { active: true, blocked_fields: ['name'] },
       },
     });
-    expect(() => Array.from({ length: 20 }, (_, index) => tenant.users.create({ email: `u${index}@example.com`, name: 'Aa' }))).not.toThrow();
+    // The tenant refuses a password its rules refuse, so each create succeeding is the password passing.
+    const users = Array.from({ length: 20 }, (_, index) => tenant.users.create({ email: `u${index}@example.com`, name: 'Aa' }));
+    expect(users.map((user) => [user.name, user.identities[0]?.connection])).toEqual(Array.from({ length: 20 }, () => ['Aa', DATABASE]));
+    // A random one: neither empty nor the 72-character floor spelled with one character.
+    for (const user of users) expect([tenant.users.verifyPassword(user.user_id, ''), tenant.users.verifyPassword(user.user_id, 'A'.repeat(72))]).toEqual([false, false]);
   });
 });

@@ -226,7 +226,12 @@ describe('password policies', () => {
 
   it('gives users created without a password a random one that meets the policy', async ({ tenant }) => {
     tenant.connections.add({ name: 'strict', strategy: 'auth0', passwordPolicy: 'excellent', minLength: 30 });
-    expect(() => Array.from({ length: 50 }, () => tenant.users.create({ connection: 'strict' }))).not.toThrow();
+    // The tenant refuses a password its policy refuses, so each create succeeding is the password passing.
+    const users = Array.from({ length: 50 }, () => tenant.users.create({ connection: 'strict' }));
+    expect(users.map((user) => user.identities[0]?.connection)).toEqual(Array.from({ length: 50 }, () => 'strict'));
+    expect(new Set(users.map((user) => user.user_id)).size).toBe(50);
+    // A random one: neither empty nor the policy's floor.
+    for (const user of users) expect([tenant.users.verifyPassword(user.user_id, ''), tenant.users.verifyPassword(user.user_id, 'x'.repeat(30))]).toEqual([false, false]);
   });
 
   it('takes a policy only for database connections, and only a well-formed one', async ({ tenant }) => {
