@@ -26,10 +26,6 @@ function commonPasswords(): Plugin {
 
 /** Without durations from an earlier run: the projects whose files take longest, first. */
 const PROJECT_ORDER = ['package', 'browser', 'integration', 'unit'];
-/** The projects that load dist/: while `npm test` builds it (AFPR_BUILD_STATE, see scripts/test.mjs), they wait for it. */
-const LOADS_DIST = ['package', 'browser'];
-/** Waits, in a package or browser test file, for the build `npm test` runs beside the tests. */
-const WAIT_FOR_BUILD = 'test/helpers/wait-for-build.ts';
 
 /**
  * Starts the slowest files first, whatever their project: a run ends when its slowest file does, and
@@ -37,7 +33,6 @@ const WAIT_FOR_BUILD = 'test/helpers/wait-for-build.ts';
  * of their last run (vitest keeps it in node_modules/.vite); on a first run, by project, then by size.
  * The files of a project that loads its modules once per worker (`isolate: false`) stay together, as
  * one block placed by its slowest file: vitest reuses a worker only for the next file of the same project.
- * While `npm test` builds dist/, the files that do not load it go first: they run during the build.
  */
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -49,8 +44,6 @@ class SlowestFirst extends BaseSequencer {
     const weightOf = (file: TestSpecification) =>
       known ? (durationOf(file) ?? 0) : -PROJECT_ORDER.indexOf(file.project.name) * 1e12 + (cache.getFileStats(keyOf(file))?.size ?? 0);
     const blockOf = (file: TestSpecification) => (file.project.config.isolate ? keyOf(file) : file.project.name);
-    const building = process.env['AFPR_BUILD_STATE'] !== undefined;
-    const waitsForBuild = (file: TestSpecification) => (building && LOADS_DIST.includes(file.project.name) ? 1 : 0);
     const blockWeight = new Map<string, number>();
     for (const file of files) {
       const block = blockOf(file);
@@ -59,7 +52,6 @@ class SlowestFirst extends BaseSequencer {
     }
     return [...files].sort(
       (a, b) =>
-        waitsForBuild(a) - waitsForBuild(b) ||
         (blockWeight.get(blockOf(b)) as number) - (blockWeight.get(blockOf(a)) as number) ||
         blockOf(a).localeCompare(blockOf(b)) ||
         weightOf(b) - weightOf(a),
@@ -109,7 +101,6 @@ export default defineConfig({
           name: 'package',
           include: ['test/package/**/*.test.ts'],
           exclude: ['test/package/**/*-browser.test.ts'],
-          setupFiles: [WAIT_FOR_BUILD],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -121,7 +112,6 @@ export default defineConfig({
           // driven through playwright-core, against dist/ or the sources.
           name: 'browser',
           include: ['test/package/**/*-browser.test.ts'],
-          setupFiles: [WAIT_FOR_BUILD],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
