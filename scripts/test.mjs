@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: builds dist/ when its sources changed (the package and browser tests load it), then runs
-// the type-check (tsc, tests included) and every vitest project at the same time — the type-check needs
-// one core for ten seconds or so, and vitest's tests spend much of their time waiting for child processes
-// and sockets. Arguments go to vitest (`npm test -- --project unit`). Exits non-zero when either fails;
-// tsc's errors are printed after vitest's report.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm test`: the type-check (tsc, tests included) starts at once — it reads src/ and test/, never dist/
+// — beside the build of dist/ when its sources changed (the package and browser tests load it); then
+// every vitest project runs while the type-check goes on — it needs one core for ten seconds or so, and
+// vitest's tests spend much of their time waiting for child processes and sockets. Arguments go to vitest
+// (`npm test -- --project unit`). Exits non-zero when any fails; tsc's errors are printed after vitest's report.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,6 @@ const TSC = join(dirname(require.resolve('typescript/package.json')), 'bin', 'ts
 const VITEST = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
 // The same as `npm run typecheck`: incremental, so a second run re-checks only what changed.
 const TYPECHECK = ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/auth0-force-password-reset/tsconfig.tsbuildinfo'];
-
-const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
 
 /** Runs `node file ...args`; resolves with its exit code (and its output when `quiet`). */
 function run(file, args, quiet) {
@@ -33,6 +30,11 @@ function run(file, args, quiet) {
 
 const started = performance.now();
 const typecheck = run(TSC, TYPECHECK, true).then((result) => ({ ...result, seconds: (performance.now() - started) / 1000 }));
+const build = await run(join(ROOT, 'scripts', 'build.mjs'), ['--if-stale'], false);
+if (build.code !== 0) {
+  await typecheck;
+  process.exit(build.code);
+}
 const vitest = await run(VITEST, ['run', ...process.argv.slice(2)], false);
 const { code, output, seconds } = await typecheck;
 if (code === 0) {

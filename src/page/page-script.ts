@@ -7,7 +7,7 @@
  *
  * Plain ES2017 in a string: the browser runs it as written, and a reader of the page reads it as
  * written. The rule checks mirror `src/password/password-rules.ts` for the rules a browser can check
- * alone; `test/unit/page-script.test.ts` runs both on the same passwords and requires the same answers.
+ * alone; `test/unit/page/page-script.test.ts` runs both on the same passwords and requires the same answers.
  */
 
 /**

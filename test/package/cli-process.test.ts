@@ -7,7 +7,7 @@ import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-packa
 import { cliTest as it, readState, TEMPORARY_PASSWORD } from '../helpers/cli.js';
 
 // The CLI's state-file lock against real processes: one that has ended, one killed mid-run. (The rest of
-// the CLI runs in-process: test/integration/cli.test.ts.)
+// the CLI runs in-process: test/integration/cli/run-cli.test.ts.)
 describe('one run at a time per state file, with real processes', () => {
   it('takes over the lock of a run whose process is gone, with a note', { timeout: SUBPROCESS_TIMEOUT_MS }, async ({ users, cli, dir }) => {
     const ada = users.database();

@@ -124,8 +124,20 @@ function typeCheck(files: readonly string[]): Map<string, string[]> {
   return errors;
 }
 
+/** Preloaded by a server snippet, to tell where it listens: the snippet picks PORT=0, any free port. */
+const LISTENING_PRELOAD = 'report-listening.mjs';
+
 beforeAll(() => {
   project = createProject();
+  writeFileSync(
+    join(project, LISTENING_PRELOAD),
+    `import net from 'node:net';
+     const listen = net.Server.prototype.listen;
+     net.Server.prototype.listen = function (...args) {
+       this.once('listening', () => process.stderr.write('docs-test-listening ' + this.address().port + '\\n'));
+       return listen.apply(this, args);
+     };\n`,
+  );
   mkdirSync(join(project, 'snippets'));
   for (const block of blocks.filter(checked)) {
     const name = `${block.file.replace(/[^A-Za-z0-9]+/g, '-')}-L${block.line}${extensionOf(block)}`;
@@ -214,17 +226,7 @@ async function askHandler(file: string, path: string) {
 
 /** Runs a server module until it listens, asks it for `path`, then stops it. */
 async function askServer(file: string, path: string): Promise<{ status: number; body: string }> {
-  // Told where the server listens: the snippet picks PORT=0, any free port.
-  const preload = join(project, 'report-listening.mjs');
-  writeFileSync(
-    preload,
-    `import net from 'node:net';
-     const listen = net.Server.prototype.listen;
-     net.Server.prototype.listen = function (...args) {
-       this.once('listening', () => process.stderr.write('docs-test-listening ' + this.address().port + '\\n'));
-       return listen.apply(this, args);
-     };\n`,
-  );
+  const preload = join(project, LISTENING_PRELOAD);
   const child = spawn(process.execPath, ['--import', preload, file], { cwd: project, env: SNIPPET_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const port = await new Promise<number>((found, failed) => {
@@ -287,7 +289,10 @@ describe('every code block of the docs is classified', () => {
   });
 });
 
-describe.each(DOCS)('%s', (file) => {
+// Each block runs in a child process of its own, in a folder it only reads (the server preload is written
+// once, below): they run side by side (vitest's maxConcurrency at a time), most of their time being spent
+// waiting for a child process, the docs' rehearsal at scale for its export jobs' polls above all.
+describe.concurrent.each(DOCS)('%s', (file) => {
   const own = blocks.filter((block) => block.file === file && block.marker !== undefined);
   if (own.length === 0) it('has no code block', () => expect(own).toEqual([]));
 

@@ -150,22 +150,29 @@ export async function check(): Promise<string> {
   it('installs into an empty folder with production dependencies only, and loads through require and import on Node 20 and 22', { timeout: 3 * SUBPROCESS_TIMEOUT_MS }, async () => {
     const app = mkdtempSync(join(tmpdir(), 'afpr-install-'));
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'an-actions-repo', private: true }));
+    // Node 22 as npx fetches it, asked once for its executable (each npx start asks the registry), while
+    // npm installs the tarball.
+    const node22Path = run('npx', ['-y', 'node@22', '-p', 'process.execPath'], tmpdir());
+    node22Path.catch(() => undefined); // awaited below, after the install
     await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', tarball], app);
     const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'auth0-force-password-reset', 'package.json'), 'utf8')) as {
       version: string;
     };
     expect(installed.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
-    // The bin, as `npx auth0-force-password-reset` runs it, and the /admin entry through both loaders.
-    expect((await run(join(app, 'node_modules', '.bin', 'auth0-force-password-reset'), ['--version'], app)).trim()).toBe(installed.version);
+    // The bin, as `npx auth0-force-password-reset` runs it, the /admin entry through both loaders, and the
+    // /page entry, which a company hosts: each a process of its own, side by side.
     const adminExports = `console.log(JSON.stringify([typeof require('auth0-force-password-reset/admin').requirePasswordChange]))`;
-    expect((await run(process.execPath, ['-e', adminExports], app)).trim()).toBe('["function"]');
     const adminImport = `const m = await import('auth0-force-password-reset/admin'); console.log(typeof m.waivePasswordChange)`;
-    expect((await run(process.execPath, ['--input-type=module', '-e', adminImport], app)).trim()).toBe('function');
-    // The /page entry, which a company hosts.
     const pageExports = `console.log(typeof require('auth0-force-password-reset/page').createChangePasswordPage)`;
-    expect((await run(process.execPath, ['-e', pageExports], app)).trim()).toBe('function');
     const pageImport = `const m = await import('auth0-force-password-reset/page'); console.log(typeof m.createNodeListener)`;
-    expect((await run(process.execPath, ['--input-type=module', '-e', pageImport], app)).trim()).toBe('function');
+    const outputs = await Promise.all([
+      run(join(app, 'node_modules', '.bin', 'auth0-force-password-reset'), ['--version'], app),
+      run(process.execPath, ['-e', adminExports], app),
+      run(process.execPath, ['--input-type=module', '-e', adminImport], app),
+      run(process.execPath, ['-e', pageExports], app),
+      run(process.execPath, ['--input-type=module', '-e', pageImport], app),
+    ]);
+    expect(outputs.map((output) => output.trim())).toEqual([installed.version, '["function"]', 'function', 'function', 'function']);
 
     const cjs = `const m = require('auth0-force-password-reset'); const t = require('auth0-force-password-reset/testing');
       const gate = m.createFirstLoginGate({ log: false }); const api = t.createPostLoginApi();
@@ -175,17 +182,15 @@ export async function check(): Promise<string> {
       await gate(t.buildPostLoginEvent(), api);
       const { ManagementClient } = await import('auth0');
       process.stdout.write(JSON.stringify({ node: process.version, denied: api.deniedWith, auth0: typeof ManagementClient }));`;
-    // Node 22 as npx fetches it, asked once for its executable (each npx start asks the registry).
-    const node22 = (await run('npx', ['-y', 'node@22', '-p', 'process.execPath'], app)).trim();
-    for (const node of [process.execPath, node22]) {
-      const fromRequire = JSON.parse(await run(node, ['-e', cjs], app)) as { node: string; denied: string };
-      const fromImport = JSON.parse(await run(node, ['--input-type=module', '-e', esm], app)) as { node: string; denied: string };
-      expect(fromRequire).toMatchObject({ denied: 'Please reset your password!', clearer: 'function' });
-      expect(fromImport).toMatchObject({ denied: 'Please reset your password!', auth0: 'function' });
-      if (node === node22) {
-        expect(fromRequire.node).toMatch(/^v22\./);
-        expect(fromImport.node).toMatch(/^v22\./);
-      }
-    }
+    const node22 = (await node22Path).trim();
+    const runs = await Promise.all(
+      [process.execPath, node22].flatMap((node) => [run(node, ['-e', cjs], app), run(node, ['--input-type=module', '-e', esm], app)]),
+    );
+    const [fromRequire20, fromImport20, fromRequire22, fromImport22] = runs.map((output) => JSON.parse(output) as { node: string; denied: string });
+    for (const fromRequire of [fromRequire20, fromRequire22]) expect(fromRequire).toMatchObject({ denied: 'Please reset your password!', clearer: 'function' });
+    for (const fromImport of [fromImport20, fromImport22]) expect(fromImport).toMatchObject({ denied: 'Please reset your password!', auth0: 'function' });
+    expect([fromRequire20!.node, fromImport20!.node]).toEqual([process.version, process.version]);
+    expect(fromRequire22!.node).toMatch(/^v22\./);
+    expect(fromImport22!.node).toMatch(/^v22\./);
   });
 });

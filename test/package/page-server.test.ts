@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFirstLoginGate } from '../../src/index.js';
 import { startLocalTenant, type LocalTenant } from '../../src/testing/local-tenant/index.js';
 import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
@@ -29,7 +30,9 @@ beforeAll(() => {
   symlinkSync(join(ROOT, 'node_modules', 'redis'), join(folder, 'node_modules', 'redis'), 'dir');
 });
 
-afterEach(async () => {
+// The tests run side by side (each waits for its servers, files of its own, ports of its own): what they
+// start is stopped once all have run.
+afterAll(async () => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   await Promise.all(tenants.splice(0).map((tenant) => tenant.close()));
 });
@@ -43,7 +46,15 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
   return { child, output: () => output };
 }
 
-describe('examples/page-server/server.mjs', () => {
+/** The port a server of the example listens on, once its first line says so (60 s at most). */
+async function portOf(output: () => string): Promise<number> {
+  for (const started = Date.now(); !/"event":"listening"/.test(output()); await delay(20)) {
+    if (Date.now() - started > 60_000) throw new Error(`the server did not listen within 60 s:\n${output()}`);
+  }
+  return (JSON.parse(output().split('\n')[0] ?? '{}') as { port: number }).port;
+}
+
+describe('examples/page-server/server.mjs', { concurrent: true }, () => {
   it('names the missing variables, never a value, and exits 2', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const { child, output } = startServer({ AUTH0_DOMAIN: 'acme.eu.auth0.com', PAGE_CLIENT_SECRET: 'do-not-print-me' });
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -63,8 +74,7 @@ describe('examples/page-server/server.mjs', () => {
       PORT: '0',
       HOST: '127.0.0.1',
     });
-    await expect.poll(output, { timeout: 60_000 }).toMatch(/"event":"listening"/);
-    const { port } = JSON.parse(output().split('\n')[0] ?? '{}') as { port: number };
+    const port = await portOf(output);
     const origin = `http://127.0.0.1:${port}`;
 
     const health = await fetch(`${origin}/healthz`);
@@ -89,7 +99,7 @@ describe('examples/page-server/server.mjs', () => {
   });
 });
 
-describe('examples/page-server/server.mjs, with the page’s texts from PAGE_TEXTS_FILE', () => {
+describe('examples/page-server/server.mjs, with the page’s texts from PAGE_TEXTS_FILE', { concurrent: true }, () => {
   it('shows the file’s texts, each in its language, the page’s own in the others', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const tenant = await startLocalTenant();
     tenants.push(tenant);
@@ -104,8 +114,7 @@ describe('examples/page-server/server.mjs, with the page’s texts from PAGE_TEX
       PORT: '0',
       HOST: '127.0.0.1',
     });
-    await expect.poll(output, { timeout: 60_000 }).toMatch(/"event":"listening"/);
-    const { port } = JSON.parse(output().split('\n')[0] ?? '{}') as { port: number };
+    const port = await portOf(output);
     const gate = createFirstLoginGate({ changePasswordPage: { url: `http://127.0.0.1:${port}/change-password` }, log: false });
     const formIn = async (locale: string) => {
       const user = tenant.users.create({ email: `${locale}@example.com` });
@@ -137,7 +146,7 @@ describe('examples/page-server/server.mjs, with the page’s texts from PAGE_TEX
   });
 });
 
-describe.runIf(redisTestsRun())('examples/page-server/server.mjs, two instances sharing one Redis', () => {
+describe.runIf(redisTestsRun())('examples/page-server/server.mjs, two instances sharing one Redis', { concurrent: true }, () => {
   const PASSWORD = 'Brand-New-Passw0rd';
   const INITIAL = 'Initial-Passw0rd!';
 
@@ -158,10 +167,7 @@ describe.runIf(redisTestsRun())('examples/page-server/server.mjs, two instances 
     };
     const servers = [startServer(env), startServer(env)];
     const origins = await Promise.all(
-      servers.map(async ({ output }) => {
-        await expect.poll(output, { timeout: 60_000 }).toMatch(/"event":"listening"/);
-        return `http://127.0.0.1:${(JSON.parse(output().split('\n')[0] ?? '{}') as { port: number }).port}`;
-      }),
+      servers.map(async ({ output }) => `http://127.0.0.1:${await portOf(output)}`),
     );
     const gate = createFirstLoginGate({ changePasswordPage: { url: `${origins[0]}/change-password` }, log: false });
     const user = tenant.users.create({ email: 'ada@example.com', password: INITIAL });

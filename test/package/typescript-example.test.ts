@@ -1,22 +1,24 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { assertBuilt, ROOT, SUBPROCESS_TIMEOUT_MS } from '../helpers/built-package.js';
 
-describe('the TypeScript thin actions in examples/typescript', () => {
-  it('compile with tsc against the built package’s types and run as the CommonJS Auth0 loads', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
+const execFileAsync = promisify(execFile);
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+// Each test compiles its own copy of the example (a child process, tsc): they run side by side.
+describe.concurrent('the TypeScript thin actions in examples/typescript', () => {
+  it('compile with tsc against the built package’s types and run as the CommonJS Auth0 loads', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     assertBuilt();
     const repo = mkdtempSync(join(tmpdir(), 'afpr-ts-actions-'));
     cpSync(join(ROOT, 'examples', 'typescript'), repo, { recursive: true, filter: (source) => !source.includes('/dist') });
     mkdirSync(join(repo, 'node_modules'));
     symlinkSync(ROOT, join(repo, 'node_modules', 'auth0-force-password-reset'), 'dir');
     // skipLibCheck is off in the example: the published .d.cts files are type-checked too.
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
-      cwd: repo,
-      encoding: 'utf8',
-    });
+    await execFileAsync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: repo, encoding: 'utf8' });
     const compiled = readFileSync(join(repo, 'dist', 'post-login.js'), 'utf8');
     expect(compiled).toContain('require("auth0-force-password-reset")');
 
@@ -39,7 +41,7 @@ describe('the TypeScript thin actions in examples/typescript', () => {
     expect(result).toEqual({ denied: 'Please set a new password.', flag: true, clearer: 'onExecutePostChangePassword' });
   });
 
-  it('fails to compile when an option is misspelled (the types are doing their job)', { timeout: SUBPROCESS_TIMEOUT_MS }, () => {
+  it('fails to compile when an option is misspelled (the types are doing their job)', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const repo = mkdtempSync(join(tmpdir(), 'afpr-ts-actions-bad-'));
     cpSync(join(ROOT, 'examples', 'typescript'), repo, { recursive: true, filter: (source) => !source.includes('/dist') });
     mkdirSync(join(repo, 'node_modules'));
@@ -49,10 +51,7 @@ describe('the TypeScript thin actions in examples/typescript', () => {
     execFileSync('sh', ['-c', `cat > ${JSON.stringify(source)}`], { input: text });
     let output = '';
     try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
+      await execFileAsync(process.execPath, [TSC, '-p', 'tsconfig.json', '--noEmit'], { cwd: repo, encoding: 'utf8' });
     } catch (error) {
       output = String((error as { stdout?: string }).stdout);
     }
