@@ -158,8 +158,11 @@ export function decideFirstLogin(event: unknown, options: ResolvedGateOptions, n
     // the clearer does), rather than deny until the clearer runs — or forever, if it never does.
     if (since.from === 'created-at-instead') detail = `${keys.flaggedAtKey} is not a time; measured from created_at`;
     if (!changedSince(changedAt, since.at)) {
+      const flagged: GateDecision = { outcome: 'deny', reason: 'flagged', writes: [], since: since.at };
       const by = requestedBy(appMetadata, keys);
-      return { outcome: 'deny', reason: 'flagged', writes: [], since: since.at, ...(by === undefined ? {} : { by }), ...(detail === undefined ? {} : { detail }) };
+      if (by !== undefined) flagged.by = by;
+      if (detail !== undefined) flagged.detail = detail;
+      return flagged;
     }
     // The user did change the password and the clearer has not run (or failed): heal.
     reason = 'password-changed';

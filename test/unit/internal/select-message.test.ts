@@ -48,4 +48,13 @@ describe('createMessageSelector: the same rule, the locales lower-cased once', (
   it('returns a plain string for every locale', () => {
     expect(createMessageSelector('Set a new password.')('fr')).toBe('Set a new password.');
   });
+
+  it('answers each locale the same the second time, and after it has remembered as many as it keeps', () => {
+    const select = createMessageSelector(messages);
+    // 200 made-up region tags first (more than the selector remembers), then the table, twice.
+    for (let index = 0; index < 200; index += 1) expect(select(`xx-${index}`)).toBe(messages.default);
+    for (let round = 0; round < 2; round += 1) {
+      for (const [locale, expected] of table) expect(select(locale), `${String(locale)}, round ${round + 1}`).toBe(expected);
+    }
+  });
 });
