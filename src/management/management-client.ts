@@ -257,6 +257,8 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
           },
           requestOptions,
         ),
+        // Not sent again after a 5xx or a timeout: the first may have started a job (only a 429 is retried).
+        false,
       );
       return checked('export users', undefined, record, checkExportJob(answer, undefined, secrets()));
     },

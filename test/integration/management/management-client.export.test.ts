@@ -66,6 +66,18 @@ describe('users exports through the client', () => {
     expect(sent.filter((request) => request.url.includes('/api/v2/')).every((request) => request.headers.get('authorization')?.startsWith('Bearer ') === true)).toBe(true);
   });
 
+  test('sends the job request once after a 5xx (the first may have started a job), and again only after a 429', async ({ tenant }) => {
+    const client = await clientOf(tenant);
+    tenant.faults.serverError('createUsersExport', { status: 503 });
+    const error = await rejectionOf(client.createUsersExport([{ name: 'user_id' }]));
+    expect(error).toMatchObject({ step: 'export users', status: 503, attempts: 1 });
+    expect(tenant.counts().createUsersExport).toBe(1);
+
+    tenant.faults.rateLimit('createUsersExport', { retryAfterSeconds: 1 });
+    expect(await client.createUsersExport([{ name: 'user_id' }])).toMatchObject({ status: 'pending' });
+    expect(tenant.counts().createUsersExport).toBe(3);
+  });
+
   test('refuses a location that is not https (or http on this machine), without printing it', async ({ tenant }) => {
     const client = await clientOf(tenant);
     for (const location of ['http://user-exports.example/job_x/t.json.gz?Signature=s3cr3t', 'https://user:pw@user-exports.example/x', 'not a url']) {
