@@ -20,8 +20,8 @@ export type TokenRefusal = 'malformed' | 'algorithm' | 'signature' | 'expired' |
 /** Longer than any token either side makes; a longer one is refused before any work. */
 const MAX_TOKEN_LENGTH = 8_192;
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-/** A little tolerance for clocks that disagree, on `exp` and `nbf`. */
-const CLOCK_TOLERANCE_SECONDS = 5;
+/** A little tolerance for clocks that disagree, on `exp` and `nbf`: a token is accepted this long past its `exp`. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 const sign = (input: string, key: string | Buffer) => createHmac('sha256', key).update(input).digest();
 

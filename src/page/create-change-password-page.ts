@@ -3,7 +3,7 @@ import type { Auth0PasswordOptions } from '../auth0/password-policy.js';
 import { ManagementApiError } from '../errors/management-api-error.js';
 import { OptionsError } from '../errors/options-error.js';
 import { checkOptions } from '../internal/check-options.js';
-import { signHs256, verifyHs256 } from '../internal/jwt.js';
+import { CLOCK_TOLERANCE_SECONDS, signHs256, verifyHs256 } from '../internal/jwt.js';
 import { createLogEmitter, defaultLogOption, withAuditFields, type LogEntry } from '../internal/log.js';
 import { isAuth0SessionId, PAGE_SESSION_PURPOSE, PASSWORD_CHANGE_SKIPPED_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
 import { DOMAIN_EXPECTED, parseTenantDomain, type TenantDomain } from '../management/domain.js';
@@ -31,6 +31,11 @@ const CONTINUE_TOKEN_SECONDS = 60;
 const POLICY_TTL_MS = 5 * 60_000;
 /** The largest form the page reads, counted as it arrives: `Content-Length` may be absent or false. */
 const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * A claim's longest life: two minutes, past the worst one request can take before the session is spent
+ * (a token, the user read, the PATCH and the read after it, each within its 12 s budget).
+ */
+const CLAIM_LEASE_MS = 120_000;
 /** What the page reads of a user to show the account and to know whether the obligation is met. */
 const ACCOUNT_FIELDS: readonly UserField[] = ['email', 'last_password_reset'];
 
@@ -360,7 +365,8 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       sessionId: isAuth0SessionId(sid) ? sid : undefined,
       reason: typeof reason === 'string' ? reason : undefined,
       locale: typeof locale === 'string' ? locale : undefined,
-      expiresAt: (exp as number) * 1000,
+      // As long as the token is accepted (its `exp` and the clock tolerance): a spent link stays spent.
+      expiresAt: ((exp as number) + CLOCK_TOLERANCE_SECONDS) * 1000,
     };
   }
 
@@ -387,6 +393,12 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     readonly confirmError?: string;
   }
 
+  /**
+   * How long a claim lasts at most: past any one request (the Management API's deadline included), so
+   * that a claim whose request never finished — a process killed mid-change, a claim the store made
+   * after it timed out — leaves the link busy for this long, not until it expires.
+   */
+  const claimUntil = (expiresAt: number) => Math.min(expiresAt, Date.now() + CLAIM_LEASE_MS);
   /** Whether "Not now" is still open to this session: a warning whose deadline has not passed. */
   const mayWait = (session: Session): session is Session & { due: IsoInstant } => session.due !== undefined && Date.now() <= Date.parse(session.due);
 
@@ -592,7 +604,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
     }
 
     // Claimed before Auth0 is asked: one change in flight per session, on every instance.
-    if (!(await settings.store.claim(key, expiresAt))) {
+    if (!(await settings.store.claim(key, claimUntil(expiresAt)))) {
       note(session, { decision: 'refuse', reason: 'session-busy' });
       return again({ formError: text('busy') }, 409, email);
     }
@@ -635,10 +647,13 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         note(session, { decision: 'refuse', reason: 'password-refused-by-auth0', detail: change.error });
         return again({ passwordError: { message: text(AUTH0_REFUSALS[change.error]) } }, 400, before.email);
       }
-      // Spent: this session cannot set a password again, here or on any other instance.
-      await settings.store.spend(key, expiresAt);
-      spent = true;
+      // The password is set: that is said first, whatever the store answers next.
       note(session, { decision: 'change', reason: 'password-changed' });
+      // Spent: this session cannot set a password again, here or on any other instance. A store that
+      // fails here gets the claim back below; another try with the link then meets the change it made
+      // (session-obligation-met), and this user goes on.
+      spent = await Promise.resolve(settings.store.spend(key, expiresAt)).then(() => true, () => false);
+      if (!spent) note(session, { decision: 'warn', reason: 'store-spend-failed' });
       // After the change, never before: whatever becomes of the sign-out, the password stays set.
       const signOut = signOutAsked ? await signOutOthers(session) : undefined;
       if (signOut?.outcome === 'ended') {
@@ -667,7 +682,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       note(session, { decision: 'refuse', reason: session.due === undefined ? 'not-now-not-a-warning' : 'not-now-too-late' });
       return form(session, language, token, state, nonce, { formError: text('notNowTooLate') }, 400, undefined);
     }
-    if (!(await settings.store.claim(session.key, session.expiresAt))) {
+    if (!(await settings.store.claim(session.key, claimUntil(session.expiresAt)))) {
       note(session, { decision: 'refuse', reason: 'session-busy' });
       return form(session, language, token, state, nonce, { formError: text('busy') }, 409, undefined);
     }

@@ -112,7 +112,8 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Page
 
   return {
     async claim(key, expiresAt) {
-      return (await send(['SET', sessionKey(key), 'claimed', 'NX', 'PX', ttl(expiresAt)])) !== null;
+      // Redis answers OK when the key was set, nil when it was there: anything else is no claim (fail closed).
+      return (await send(['SET', sessionKey(key), 'claimed', 'NX', 'PX', ttl(expiresAt)])) === 'OK';
     },
     async release(key) {
       await send(['EVAL', RELEASE, '1', sessionKey(key)]);

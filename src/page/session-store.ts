@@ -15,7 +15,8 @@ export interface PageSessionStore {
   /**
    * Takes the session for one password change. `true` for exactly one caller until it is released;
    * `false` for every other — a change is in flight elsewhere, or the session is spent. The claim
-   * lasts until `expiresAt` (epoch ms) at most, when the link has expired anyway.
+   * lasts until `expiresAt` (epoch ms) at most: the page asks for two minutes, or less when the link
+   * ends sooner, so that a claim whose request never finished does not hold the link.
    */
   claim(key: string, expiresAt: number): Promise<boolean> | boolean;
   /**

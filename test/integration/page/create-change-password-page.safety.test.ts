@@ -5,6 +5,7 @@ import type { LogEntry } from '../../../src/internal/log.js';
 import { createChangePasswordPage } from '../../../src/page/create-change-password-page.js';
 import type { ChangePasswordPageOptions } from '../../../src/page/options.js';
 import { createRedisSessionStore } from '../../../src/page/redis-session-store.js';
+import { createMemorySessionStore, type PageSessionStore } from '../../../src/page/session-store.js';
 import type { LocalTenant } from '../../../src/testing/local-tenant/index.js';
 import { buildPostLoginEvent } from '../../../src/testing/events.js';
 import { createPostLoginApi } from '../../../src/testing/recording-api.js';
@@ -81,6 +82,64 @@ describe('1. one link, one password: the store is keyed on what the signature co
     const response = await page(new Request(`${PAGE}?${new URLSearchParams({ session_token: other!, state: 's' })}`));
     expect(response.status).toBe(400);
     expect(logs).toEqual([expect.objectContaining({ decision: 'refuse', reason: 'session-invalid' })]);
+  });
+});
+
+describe('the session store around a change: what it is told, and what a failure of it costs', () => {
+  /** The memory store, with what the page asks of it recorded, and `spend` failing when `failSpend` says so. */
+  function recordingStore(failSpend = () => false) {
+    const store = createMemorySessionStore();
+    const claims: number[] = [];
+    const spends: number[] = [];
+    const recorded: PageSessionStore = {
+      claim: (key, expiresAt) => (claims.push(expiresAt), store.claim(key, expiresAt)),
+      release: (key) => store.release(key),
+      spend: (key, expiresAt) => {
+        spends.push(expiresAt);
+        if (failSpend()) throw new Error('the store is down');
+        return store.spend(key, expiresAt);
+      },
+      isSpent: (key) => store.isSpent(key),
+      countAttempt: (key, change, expiresAt) => store.countAttempt(key, change, expiresAt),
+    };
+    return { store: recorded, claims, spends };
+  }
+
+  it('claims for two minutes at most, whatever the link has left, so a claim that is never given back does not hold the link', async ({ tenant }) => {
+    const { store, claims } = recordingStore();
+    const { page, session } = setup(tenant, { sessionStore: store });
+    const before = Date.now();
+    const answer = await page(formPost({ session_token: session(), state: 's', password: PASSWORD, confirm: PASSWORD }));
+    expect(continueActionOf(await answer.text())).toBeDefined();
+    expect(claims).toHaveLength(1);
+    expect(claims[0]).toBeLessThanOrEqual(Date.now() + 120_000);
+    expect(claims[0]).toBeGreaterThanOrEqual(before + 120_000);
+  });
+
+  it('keeps a spent link spent for as long as its token is accepted: past exp, by the clock tolerance', async ({ tenant }) => {
+    const { store, spends } = recordingStore();
+    const { page, session } = setup(tenant, { sessionStore: store });
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    await page(formPost({ session_token: session({ exp }), state: 's', password: PASSWORD, confirm: PASSWORD }));
+    expect(spends).toEqual([(exp + 5) * 1000]);
+  });
+
+  it('a store that fails after the password is set: the user goes on, the log says it changed, and the link sets no second password', async ({ tenant }) => {
+    let failing = true;
+    const { store } = recordingStore(() => failing);
+    const { page, session, userId, logs } = setup(tenant, { sessionStore: store });
+    const token = session();
+    const answer = await page(formPost({ session_token: token, state: 's', password: PASSWORD, confirm: PASSWORD }));
+    expect(answer.status).toBe(200);
+    expect(continueActionOf(await answer.text())).toBeDefined();
+    expect(tenant.users.verifyPassword(userId, PASSWORD)).toBe(true);
+    expect(logs.map(({ decision, reason }) => `${decision} ${reason}`)).toEqual(expect.arrayContaining(['change password-changed', 'warn store-spend-failed']));
+
+    failing = false;
+    const again = await page(formPost({ session_token: token, state: 's', password: `${PASSWORD}2`, confirm: `${PASSWORD}2` }));
+    expect(continueActionOf(await again.text())).toBeUndefined();
+    expect(tenant.counts().patchUser).toBe(1);
+    expect(logs.at(-1)).toEqual(expect.objectContaining({ decision: 'refuse', reason: 'session-obligation-met' }));
   });
 });
 

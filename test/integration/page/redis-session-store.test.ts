@@ -98,6 +98,15 @@ describe.runIf(redisTestsRun())('createRedisSessionStore, on a real Redis server
   describe('through ioredis', () => contract(() => createRedisSessionStore({ client: ioRedis, prefix: prefix() })));
   describe('through a command function', () => contract(() => createRedisSessionStore({ client: (args) => nodeRedis.sendCommand([...args]), prefix: prefix() })));
 
+  it('takes only Redis’s OK for a claim: a command function that answers nil as undefined claims nothing twice', async () => {
+    const store = createRedisSessionStore({ client: async (args) => (await nodeRedis.sendCommand([...args])) ?? undefined, prefix: prefix() });
+    const expiresAt = Date.now() + 90_000;
+    expect(await store.claim('k', expiresAt)).toBe(true);
+    expect(await store.claim('k', expiresAt)).toBe(false);
+    await store.spend('k', expiresAt);
+    expect(await store.claim('k', expiresAt)).toBe(false);
+  });
+
   it('keeps every key under its prefix, and lets each expire with its session', async () => {
     const chosen = prefix();
     const store = createRedisSessionStore({ client: nodeRedis, prefix: chosen });
