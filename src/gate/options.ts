@@ -13,6 +13,7 @@ import {
   integerCheck,
   logCheck,
   NOT_SHOWN,
+  shownUrl,
   required,
   type Check,
   type OptionChecks,
@@ -217,10 +218,10 @@ const changePasswordPageChecks: OptionChecks<PageRedirectOptions> = {
       url = undefined;
     }
     const expected = 'must be an https:// URL (http:// only for a loopback host such as 127.0.0.1)';
-    if (url === undefined) return report(expected, value);
+    if (url === undefined) return report(expected, shownUrl(value));
     if (url.username !== '' || url.password !== '') return report('must not hold credentials (the value is not shown)', NOT_SHOWN);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return report(expected, value);
-    if (url.hash !== '') report('must not have a #fragment (Auth0 adds the state to the query)', value);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return report(expected, shownUrl(value));
+    if (url.hash !== '') report('must not have a #fragment (Auth0 adds the state to the query)', shownUrl(value));
   }),
   secret: (value, report) => {
     if (typeof value !== 'string' || value.length === 0) report('must be the name of an Action secret', value);

@@ -1,4 +1,4 @@
-import { checkFields, integerCheck, NOT_SHOWN, required, type Check, type OptionChecks } from '../internal/check-options.js';
+import { checkFields, integerCheck, NOT_SHOWN, required, shownUrl, type Check, type OptionChecks } from '../internal/check-options.js';
 import { isLoopbackHost } from '../internal/loopback.js';
 
 /**
@@ -61,10 +61,10 @@ const rangeUrlCheck: Check<string> = (value, report) => {
   try {
     url = new URL(value as string);
   } catch {
-    return report(expected, value);
+    return report(expected, shownUrl(value));
   }
   if (url.username !== '' || url.password !== '') return report('must not hold credentials (the value is not shown)', NOT_SHOWN);
-  if ((url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) || url.search !== '' || url.hash !== '') report(expected, value);
+  if ((url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) || url.search !== '' || url.hash !== '') report(expected, shownUrl(value));
 };
 
 /** The checks of {@link BreachedPasswordsOptions}. */

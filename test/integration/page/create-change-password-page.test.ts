@@ -259,6 +259,9 @@ describe('options', () => {
     [{ texts: { title: { fr_CA: 'Titre' } } }, '"options.texts.title.fr_CA" must be a language tag such as "fr", "pt-BR" or "default" (got "fr_CA")'],
     [{ texts: { tooShort: 'x' } }, '"options.texts.tooShort" is not a known option'],
     [{ breachedPasswords: { rangeUrl: 'http://api.pwnedpasswords.com/range/' } }, '"options.breachedPasswords.rangeUrl" must be an https:// URL (http:// only for a loopback host such as 127.0.0.1), without query or fragment (got'],
+    // A value that may hold a key or credentials is not quoted, whatever else is wrong with it.
+    [{ breachedPasswords: { rangeUrl: 'https://range.example/range/?apikey=k3y-not-for-logs', onUnavailable: 'refuse' } }, '"options.breachedPasswords.rangeUrl" must be an https:// URL (http:// only for a loopback host such as 127.0.0.1), without query or fragment'],
+    [{ breachedPasswords: { rangeUrl: 'https://user:s3cret@range example/range/', onUnavailable: 'refuse' } }, '"options.breachedPasswords.rangeUrl" must be an https:// URL (http:// only for a loopback host such as 127.0.0.1), without query or fragment'],
     [{ breachedPasswords: {} }, '"options.breachedPasswords.onUnavailable" is required: "allow" or "refuse" (what to do when the range API cannot answer)'],
     [{ domain: 'acme.auth0.com/x' }, '"options.domain" has a path, a query or a fragment: it must be'],
     [{ maxTries: 3 }, '"options.maxTries" is not a known option'],
@@ -281,6 +284,7 @@ describe('options', () => {
     expect((error as Error).message).toContain(`[auth0-force-password-reset] createChangePasswordPage: ${expected}`);
     expect((error as Error).message).not.toContain('client-secret-value');
     expect((error as Error).message).not.toContain('short');
+    expect((error as Error).message).not.toMatch(/k3y-not-for-logs|s3cret/);
   });
 
   it('names every missing required option at once', () => {

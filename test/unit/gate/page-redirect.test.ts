@@ -161,6 +161,15 @@ describe('the redirect to the change-password page', () => {
     expect(() => createFirstLoginGate({ changePasswordPage } as never)).toThrow(`[auth0-force-password-reset] createFirstLoginGate: ${expected}`);
   });
 
+  it.each(['https://user:s3cret@login help.example.com/', 'http://login-help.example.com/x?key=k3y'])(
+    'names a page URL that may hold credentials or a key, and never quotes it: %s',
+    (url) => {
+      expect(() => createFirstLoginGate({ changePasswordPage: { url } })).toThrow(
+        /"options\.changePasswordPage\.url" must be an https:\/\/ URL \(http:\/\/ only for a loopback host such as 127\.0\.0\.1\)$/,
+      );
+    },
+  );
+
   it('accepts plain http:// for a loopback page, and sends the first login there', async () => {
     const loopback = 'http://127.0.0.1:4000/change-password';
     const { gate, event, api } = setup({ changePasswordPage: { url: loopback }, log: false });
