@@ -28,7 +28,10 @@ export interface TokenSourceOptions {
 export interface TokenSource {
   /** The token to use now. */
   get(): Promise<TokenRecord>;
-  /** Forgets the token everywhere and gets a new one: the API rejected it (revoked, secret rotated). */
+  /**
+   * Replaces the token in use, which the API rejected (revoked, secret rotated): by the one another
+   * execution stored since, or else forgotten everywhere and asked for again.
+   */
   replace(): Promise<TokenRecord>;
   /** The token in use, once one was needed. */
   readonly current: TokenRecord | undefined;
@@ -100,8 +103,17 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   }
 
   async function obtain(refresh: boolean): Promise<TokenRecord> {
-    if (refresh) store.forget();
-    else if (current !== undefined && (current.expiresAt === 0 || current.expiresAt - CURRENT_TOKEN_MARGIN_MS > Date.now())) {
+    if (refresh) {
+      // Only the rejected token (this client's) is forgotten: another execution that met the same 401
+      // may have stored its replacement already, and that one serves here too.
+      const found = store.read(Date.now());
+      if (found !== undefined && found.record.token !== current?.token) {
+        current = found.record;
+        origin = found.origin;
+        return found.record;
+      }
+      store.forget();
+    } else if (current !== undefined && (current.expiresAt === 0 || current.expiresAt - CURRENT_TOKEN_MARGIN_MS > Date.now())) {
       // This client's own token serves its next call — one of unknown lifetime included — even when
       // too close to expiry to be shared with the next execution.
       return current;

@@ -155,6 +155,20 @@ describe('createTokenSource', () => {
     expect(store.read(Date.now())?.record.token).toBe('token-2');
   });
 
+  it('replaces a rejected token once for executions that met the same 401: the later ones take the replacement', async () => {
+    const endpoint = tokenEndpoint();
+    const store = createMemoryTokenStore();
+    await sourceOf(endpoint.transport, store).get();
+    const first = sourceOf(endpoint.transport, store);
+    const second = sourceOf(endpoint.transport, store);
+    await Promise.all([first.get(), second.get()]);
+    expect(await first.replace()).toMatchObject({ token: 'token-2' });
+    // The second met the 401 with token-1 too, and asks after the first's replacement was stored.
+    expect(await second.replace()).toMatchObject({ token: 'token-2' });
+    expect(endpoint.bodies).toHaveLength(2);
+    expect(store.read(Date.now())?.record.token).toBe('token-2');
+  });
+
   it('keeps its own token for its next call even when too close to expiry to share, until 5 s before', async () => {
     const endpoint = tokenEndpoint((count) => Response.json({ access_token: `token-${count}`, expires_in: 30 }));
     const store = createMemoryTokenStore();
