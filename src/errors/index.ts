@@ -3,7 +3,7 @@ export {
   isForcePasswordResetError,
   type ForcePasswordResetErrorCode,
 } from './force-password-reset-error.js';
-export { OptionsError, describeIssues, type OptionsIssue } from './options-error.js';
+export { OptionsError, type OptionsIssue } from './options-error.js';
 export { SecretsError } from './secrets-error.js';
 export {
   ManagementApiError,

@@ -86,7 +86,7 @@ export function withAuditFields<Fields extends Omit<LogEntry, 'lib' | 'v' | 'tri
 export type LogOption = boolean | ((entry: LogEntry) => void);
 
 /** Auth0 shows a log line in full only when it is short; keep every entry's line under this. */
-export const MAX_LOG_LINE = 255;
+const MAX_LOG_LINE = 255;
 const MAX_USER_ID = 64;
 const MAX_DETAIL = 100;
 
@@ -121,7 +121,7 @@ function fitToLine(entry: LogEntry): LogEntry {
 }
 
 /** The environment variable that silences the JSON lines of every handler whose `log` option is not given. */
-export const LOG_ENVIRONMENT_VARIABLE = 'FORCE_PASSWORD_RESET_LOG';
+const LOG_ENVIRONMENT_VARIABLE = 'FORCE_PASSWORD_RESET_LOG';
 const LOG_OFF = new Set(['0', 'false', 'off', 'no']);
 
 /**

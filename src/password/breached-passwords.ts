@@ -46,7 +46,7 @@ export interface CheckTimers {
   clearTimeout(handle: unknown): void;
 }
 
-export const DEFAULT_RANGE_URL = 'https://api.pwnedpasswords.com/range/';
+const DEFAULT_RANGE_URL = 'https://api.pwnedpasswords.com/range/';
 const DEFAULT_TIMEOUT_MS = 2000;
 /** A padded answer is 800 to 1,000 lines of 40 bytes or so: far less than this. */
 const MAX_ANSWER_BYTES = 256 * 1024;

@@ -106,7 +106,7 @@ const MAX_RUN = 2;
 const DEFAULT_HISTORY_SIZE = 5;
 const ALL_TYPES: readonly CharacterType[] = ['lowercase', 'uppercase', 'number', 'special'];
 /** The fields the legacy `password_no_personal_info` blocks (auth0.com/docs/…/password-options). */
-export const LEGACY_PROFILE_FIELDS: readonly string[] = ['name', 'username', 'nickname', 'email', 'user_metadata.name', 'user_metadata.first', 'user_metadata.last'];
+const LEGACY_PROFILE_FIELDS: readonly string[] = ['name', 'username', 'nickname', 'email', 'user_metadata.name', 'user_metadata.first', 'user_metadata.last'];
 
 /** What each legacy level asks (password-sheriff's `index.js`). */
 const LEVELS: Readonly<Record<PasswordStrength, Pick<PasswordRules, 'minLength' | 'characterTypes' | 'characterTypeRule' | 'identicalCharacters'>>> = {
@@ -264,7 +264,7 @@ const CHARACTER_TYPES: Readonly<Record<CharacterType, RegExp>> = {
 };
 
 /** Whether `password` contains a character of `type`. */
-export function hasCharacterType(password: string, type: CharacterType): boolean {
+function hasCharacterType(password: string, type: CharacterType): boolean {
   return CHARACTER_TYPES[type].test(password);
 }
 

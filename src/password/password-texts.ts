@@ -105,7 +105,7 @@ const TYPE_TEXTS: Readonly<Record<CharacterType, keyof PasswordTexts>> = {
 };
 
 /** The text that says `rule`, and the values of its placeholders. */
-export function ruleText(rule: PasswordRule): { readonly key: keyof PasswordTexts; readonly values: Readonly<Record<string, number | readonly (keyof PasswordTexts)[]>> } {
+function ruleText(rule: PasswordRule): { readonly key: keyof PasswordTexts; readonly values: Readonly<Record<string, number | readonly (keyof PasswordTexts)[]>> } {
   switch (rule.id) {
     case 'min-length':
       return rule.min === 1 ? { key: 'ruleMinLengthOne', values: {} } : { key: 'ruleMinLength', values: { min: rule.min } };

@@ -69,7 +69,7 @@ const run = promisify(execFile);
  * checkouts) unpacking at once never see each other's half-written binary, and nothing is shared
  * through `/tmp`.
  */
-export async function unpackShippedChromium(): Promise<string> {
+async function unpackShippedChromium(): Promise<string> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`@sparticuz/chromium ships a Chromium for linux-x64 only (this is ${process.platform}-${process.arch}): set CHROMIUM_PATH to a Chromium or Chrome of yours`);
   }
