@@ -208,13 +208,18 @@ interface UserRecord {
 // A TEST DOUBLE's hash: one salted SHA-256, cheap on purpose so that a test can create thousands of
 // users in milliseconds. Real password storage needs a slow hash (bcrypt, scrypt, Argon2); the local
 // tenant only ever holds test passwords.
+// What Auth0 keeps of a password is what bcrypt reads: its first 72 bytes (UTF-8), so two passwords that
+// share them sign in alike and meet each other in the history.
+const BCRYPT_BYTES = 72;
+const hashed = (salt: Buffer, password: string) => createHash('sha256').update(salt).update(Buffer.from(password, 'utf8').subarray(0, BCRYPT_BYTES)).digest();
+
 function hashPassword(password: string): PasswordHash {
   const salt = randomBytes(16);
-  return { salt, hash: createHash('sha256').update(salt).update(password, 'utf8').digest() };
+  return { salt, hash: hashed(salt, password) };
 }
 
 function matchesHash(password: string, { salt, hash }: PasswordHash): boolean {
-  return timingSafeEqual(createHash('sha256').update(salt).update(password, 'utf8').digest(), hash);
+  return timingSafeEqual(hashed(salt, password), hash);
 }
 
 // Auth0 keeps at most 24 passwords of history.

@@ -336,6 +336,16 @@ describe('PATCH /api/v2/users/{id}', () => {
     expect(tenant.users.verifyPassword(user.user_id, 'initial-Passw0rd')).toBe(false);
   });
 
+  it('keeps what bcrypt keeps of a password, its first 72 bytes: a longer one signs in as its prefix and meets it in the history', async ({ startTenant: start }) => {
+    const tenant = await start();
+    tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordPolicy: 'good', passwordHistorySize: 3 });
+    const prefix = `Aa1-${'x'.repeat(68)}`; // 72 bytes
+    const user = tenant.users.create({ email: 'long@example.com', password: `${prefix}-first-ending` });
+    expect(tenant.users.verifyPassword(user.user_id, `${prefix}-any-other-ending`)).toBe(true);
+    expect(tenant.users.verifyPassword(user.user_id, prefix.slice(0, -1))).toBe(false);
+    expect(() => tenant.users.changePassword(user.user_id, `${prefix}-second-ending`)).toThrow(/PasswordHistoryError/);
+  });
+
   it('sets email_verified and blocked', async ({ startTenant: start }) => {
     const tenant = await start();
     const user = tenant.users.create({ email: 'ada@example.com' });
