@@ -175,6 +175,10 @@ function headers(nonce: string, limitForms: boolean): Headers {
   });
 }
 
+/** What a log line says of something thrown: a Management API step and its reason, or the error's name — never its message. */
+const detailOf = (error: unknown): string =>
+  error instanceof ManagementApiError ? `${error.step}: ${error.reason}` : error instanceof Error ? error.name : 'non-error thrown';
+
 /** The store's name for a session: the SHA-256 of what the signature covers, never the token. */
 const keyOf = (signedPart: string) => createHash('sha256').update(signedPart).digest('base64url');
 
@@ -710,8 +714,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
       for (const id of others) await client.revokeAccess(session.userId, id);
       return { outcome: 'ended', count: others.length, more };
     } catch (error) {
-      const detail = error instanceof ManagementApiError ? `${error.step}: ${error.reason}` : error instanceof Error ? error.name : 'non-error thrown';
-      return { outcome: 'failed', detail };
+      return { outcome: 'failed', detail: detailOf(error) };
     }
   }
 
@@ -758,7 +761,7 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
         return messagePage(503, 'unavailable', languageOf(request), nonce);
       }
       // The step and the reason first: a log line is short, and the hint is in the error's fields.
-      const detail = error instanceof ManagementApiError ? `${error.step}: ${error.reason}` : error instanceof Error ? error.name : 'non-error thrown';
+      const detail = detailOf(error);
       log({ decision: 'fail', reason: 'internal-error', detail });
       return messagePage(500, 'unavailable', languageOf(request), nonce);
     }

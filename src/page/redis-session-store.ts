@@ -1,4 +1,5 @@
 import { checkOptions, integerCheck, required, type OptionChecks } from '../internal/check-options.js';
+import { isRecord } from '../obligation/obligation.js';
 import type { PageSessionStore } from './session-store.js';
 
 /**
@@ -51,7 +52,7 @@ const CALLER = 'createRedisSessionStore';
 const CLIENT_EXPECTED = 'a node-redis client (sendCommand), an ioredis client (call) or a function (args: string[]) => Promise<unknown>';
 
 /** Whether `value` has a method `name`. */
-const hasMethod = (value: unknown, name: string) => typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[name] === 'function';
+const hasMethod = (value: unknown, name: string) => isRecord(value) && typeof value[name] === 'function';
 
 const redisStoreChecks: OptionChecks<RedisSessionStoreOptions> = {
   client: required(CLIENT_EXPECTED, (value, report) => {
