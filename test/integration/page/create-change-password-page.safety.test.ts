@@ -10,7 +10,7 @@ import type { LocalTenant } from '../../../src/testing/local-tenant/index.js';
 import { buildPostLoginEvent } from '../../../src/testing/events.js';
 import { createPostLoginApi } from '../../../src/testing/recording-api.js';
 import { tenantTest as it } from '../../helpers/local-tenant.js';
-import { signPageSession } from '../../helpers/page-session.js';
+import { INITIAL_PASSWORD, PAGE_KEY, PAGE_URL, setUpPage } from '../../helpers/page-session.js';
 import { redisTestsRun, startRedisServer, type RedisServer } from '../../helpers/redis-server.mjs';
 
 /**
@@ -18,30 +18,14 @@ import { redisTestsRun, startRedisServer, type RedisServer } from '../../helpers
  * client or a hostile request can make of it, and what a custom domain needs. Each test here failed
  * on the page as it was before that issue.
  */
-const KEY = 'a-page-session-key-of-48-bytes-for-the-tests-!!!';
-const PAGE = 'https://login-help.example.test/change-password';
+const KEY = PAGE_KEY;
+const PAGE = PAGE_URL;
 const PASSWORD = 'Brand-New-Passw0rd';
-const INITIAL = 'Initial-Passw0rd!';
+const INITIAL = INITIAL_PASSWORD;
 const CUSTOM_DOMAIN = 'login.example.test';
 
-function setup(tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> = {}) {
-  tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordPolicy: 'good', passwordHistorySize: 3 });
-  const user = tenant.users.create({ email: 'ada@example.com', password: INITIAL });
-  const logs: LogEntry[] = [];
-  const page = createChangePasswordPage({
-    domain: tenant.domain,
-    clientId: tenant.clientId,
-    clientSecret: tenant.clientSecret,
-    sessionSecret: KEY,
-    fetch: tenant.fetch,
-    log: (entry) => void logs.push(entry),
-    passwordPolicy: { level: 'good' },
-    ...options,
-  });
-  /** A session token as the gate makes it (Auth0's `iss`: the tenant's canonical domain). */
-  const session = (claims: Record<string, unknown> = {}) => signPageSession(KEY, { domain: tenant.domain, userId: user.user_id }, claims);
-  return { page, logs, userId: user.user_id, session };
-}
+/** The page and its user; sessions begin a minute ago, as the gate's first login. */
+const setup = (tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> = {}) => setUpPage(tenant, options);
 
 const formPost = (fields: Record<string, string>) =>
   new Request(PAGE, {

@@ -4,54 +4,26 @@ import { createFirstLoginGate } from '../../../src/gate/create-first-login-gate.
 import { createPasswordResetClearer } from '../../../src/clearer/create-password-reset-clearer.js';
 import { OptionsError } from '../../../src/errors/index.js';
 import { signHs256, verifyHs256 } from '../../../src/internal/jwt.js';
-import type { LogEntry } from '../../../src/internal/log.js';
 import { createChangePasswordPage } from '../../../src/page/create-change-password-page.js';
 import type { ChangePasswordPageOptions } from '../../../src/page/options.js';
 import type { LocalTenant } from '../../../src/testing/local-tenant/index.js';
 import { tenantTest as it } from '../../helpers/local-tenant.js';
-import { signPageSession } from '../../helpers/page-session.js';
+import { INITIAL_PASSWORD, PAGE_KEY, PAGE_URL, setUpPage, type PageSetup } from '../../helpers/page-session.js';
 
 /**
  * The change-password page (issue 12, item 3) against a local tenant: the real SDK sets the password
  * through the Management API, the tenant enforces the connection's policy and history as Auth0 does.
  */
-const KEY = 'a-page-session-key-of-48-bytes-for-the-tests-!!!';
-const PAGE = 'https://login-help.example.test/change-password';
+const KEY = PAGE_KEY;
+const PAGE = PAGE_URL;
 const PASSWORD = 'Brand-New-Passw0rd';
-const INITIAL = 'Initial-Passw0rd!';
+const INITIAL = INITIAL_PASSWORD;
 
-interface Setup {
-  readonly tenant: LocalTenant;
-  readonly page: ReturnType<typeof createChangePasswordPage>;
-  readonly logs: LogEntry[];
-  readonly userId: string;
-  /** A session token as the gate's api.redirect.encodeToken makes it. */
-  session(claims?: Record<string, unknown>): string;
-}
+type Setup = PageSetup;
 
-function setup(tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> = {}): Setup {
-  tenant.connections.setPasswordPolicy('Username-Password-Authentication', { passwordPolicy: 'good', passwordHistorySize: 3 });
-  const user = tenant.users.create({ email: 'ada@example.com', password: INITIAL });
-  const logs: LogEntry[] = [];
-  const page = createChangePasswordPage({
-    domain: tenant.domain,
-    clientId: tenant.clientId,
-    clientSecret: tenant.clientSecret,
-    sessionSecret: KEY,
-    fetch: tenant.fetch,
-    log: (entry) => void logs.push(entry),
-    passwordPolicy: { level: 'good' },
-    ...options,
-  });
-  return {
-    tenant,
-    page,
-    logs,
-    userId: user.user_id,
-    // `since` is now: a password set from here on meets the obligation.
-    session: (claims = {}) => signPageSession(KEY, { domain: tenant.domain, userId: user.user_id }, { since: new Date().toISOString(), ...claims }),
-  };
-}
+/** The page and its user; `since` is now: a password set from here on meets the obligation. */
+const setup = (tenant: LocalTenant, options: Partial<ChangePasswordPageOptions> = {}): Setup =>
+  setUpPage(tenant, options, () => ({ since: new Date().toISOString() }));
 
 const get = (page: Setup['page'], query: Record<string, string>) =>
   page(new Request(`${PAGE}?${new URLSearchParams(query)}`));

@@ -6,7 +6,7 @@ import { createChangePasswordPage } from '../../../src/page/create-change-passwo
 import type { ChangePasswordPageOptions } from '../../../src/page/options.js';
 import type { CreateUserInput, LocalTenant } from '../../../src/testing/local-tenant/index.js';
 import { tenantTest as it } from '../../helpers/local-tenant.js';
-import { signPageSession } from '../../helpers/page-session.js';
+import { INITIAL_PASSWORD, PAGE_KEY, PAGE_URL, signPageSession } from '../../helpers/page-session.js';
 import { createPwnedPasswordsStandIn, sha1, type PwnedPasswordsStandIn } from '../../helpers/pwned-passwords.js';
 
 /**
@@ -15,10 +15,10 @@ import { createPwnedPasswordsStandIn, sha1, type PwnedPasswordsStandIn } from '.
  * next to the field; why the change is required; Auth0's refusals and everything else in the user's
  * language. Against a local tenant (the real SDK, Auth0's 400s) and a stand-in of the range API.
  */
-const KEY = 'a-page-session-key-of-48-bytes-for-the-tests-!!!';
-const PAGE = 'https://login-help.example.test/change-password';
+const KEY = PAGE_KEY;
+const PAGE = PAGE_URL;
 const DATABASE = 'Username-Password-Authentication';
-const INITIAL = 'Initial-Passw0rd!';
+const INITIAL = INITIAL_PASSWORD;
 const RANGE_URL = 'https://range.pwned.test/range/';
 const ALL_TYPES = ['lowercase', 'uppercase', 'number', 'special'] as const;
 
