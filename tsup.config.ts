@@ -9,9 +9,11 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const library: Options = {
   entry: { index: 'src/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
-  // dist/ is emptied once, below: tsup runs the three builds at once, and a build's own `clean`
-  // (its .d.ts clean above all) could delete what another one has already written.
+  // The declarations come from scripts/build-declarations.mjs: one TypeScript program for every entry,
+  // where tsup would run one per entry (five programs over mostly the same files).
+  dts: false,
+  // dist/ is emptied once, below: tsup runs the builds at once, and a build's own `clean` could delete
+  // what another one has already written.
   clean: false,
   target: 'node20',
   platform: 'node',
@@ -74,7 +76,7 @@ const page: Options = {
 
 // Auth0's own types (`auth0-force-password-reset/auth0-types`): declarations only — the entry's code is
 // empty, and is there so that the subpath resolves in every loader and resolution. Built apart, so that
-// its declarations are one file of their own and no declaration chunk is shared with the main entry.
+// no chunk is shared with the main entry (its declarations are one file of their own in any case).
 const auth0Types: Options = {
   ...library,
   entry: { 'auth0-types': 'src/auth0/index.ts' },
@@ -87,7 +89,6 @@ const cli: Options = {
   ...library,
   entry: { cli: 'src/cli/main.ts' },
   format: ['esm'],
-  dts: false,
   splitting: false,
 };
 

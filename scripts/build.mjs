@@ -99,12 +99,26 @@ async function main() {
     return 0;
   }
   const started = performance.now();
-  const { code, output } = await runTsup(args.has('--verbose'));
+  // The code (tsup, a child process) and the declarations (one TypeScript program, in this one) side by side.
+  const tsup = runTsup(args.has('--verbose'));
+  const declarations = import('./build-declarations.mjs').then(({ buildDeclarations }) => buildDeclarations(ROOT)).then(
+    (files) => ({ files }),
+    (error) => ({ error }),
+  );
+  const { code, output } = await tsup;
+  const { files, error } = await declarations;
   if (code !== 0) {
     process.stderr.write(output);
     console.error(`scripts/build.mjs: the build failed (tsup exited with ${code})`);
     return code;
   }
+  if (error !== undefined) {
+    console.error(error instanceof Error ? error.message : String(error));
+    console.error('scripts/build.mjs: the build failed (scripts/build-declarations.mjs)');
+    return 1;
+  }
+  for (const [name, text] of files) writeFileSync(join(ROOT, 'dist', name), text);
+  if (args.has('--verbose')) console.log(`DTS ${files.size} files from one program (scripts/build-declarations.mjs)`);
   writeStamp(ROOT, inputs);
   console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s (node scripts/build.mjs --verbose shows tsup's output)`);
   return 0;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: the type-check (tsc, tests included) starts at once — it reads src/ and test/, never dist/
-// — beside the build of dist/ when its sources changed (the package and browser tests load it); then
-// every vitest project runs while the type-check goes on — it needs one core for ten seconds or so, and
-// vitest's tests spend much of their time waiting for child processes and sockets. Arguments go to vitest
-// (`npm test -- --project unit`). Exits non-zero when any fails; tsc's errors are printed after vitest's report.
+// `npm test`: the build of dist/ when its sources changed (the package and browser tests load it), alone —
+// every test waits for it, and it keeps both cores busy (tsup, and the declarations' TypeScript program);
+// then every vitest project runs while the type-check (tsc, tests included: it reads src/ and test/,
+// never dist/) goes on beside it — it needs one core for 15 s or so, and vitest's tests spend much of
+// their time waiting for child processes and sockets. Arguments go to vitest (`npm test -- --project
+// unit`). Exits non-zero when any fails; tsc's errors are printed after vitest's report.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -28,13 +29,10 @@ function run(file, args, quiet) {
   });
 }
 
+const build = await run(join(ROOT, 'scripts', 'build.mjs'), ['--if-stale'], false);
+if (build.code !== 0) process.exit(build.code);
 const started = performance.now();
 const typecheck = run(TSC, TYPECHECK, true).then((result) => ({ ...result, seconds: (performance.now() - started) / 1000 }));
-const build = await run(join(ROOT, 'scripts', 'build.mjs'), ['--if-stale'], false);
-if (build.code !== 0) {
-  await typecheck;
-  process.exit(build.code);
-}
 const vitest = await run(VITEST, ['run', ...process.argv.slice(2)], false);
 const { code, output, seconds } = await typecheck;
 if (code === 0) {

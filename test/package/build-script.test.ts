@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildDeclarations } from '../../scripts/build-declarations.mjs';
 import { inputsHash, isStale, writeStamp } from '../../scripts/build.mjs';
 
 /** A project folder with sources and a dist/, as after a build; returns its path. */
@@ -55,5 +56,37 @@ describe('scripts/build.mjs --if-stale: when dist/ is rebuilt', () => {
     const neverBuilt = builtProject();
     rmSync(join(neverBuilt, 'node_modules'), { recursive: true });
     expect(isStale(neverBuilt)).toBe(true);
+  });
+});
+
+describe('scripts/build-declarations.mjs: every entry’s declarations from one program', () => {
+  /** A project with two entries that share a module, and a tsconfig like the package's. */
+  function twoEntries(shared: string): string {
+    const root = mkdtempSync(join(tmpdir(), 'afpr-declarations-test-'));
+    mkdirSync(join(root, 'src', 'admin'), { recursive: true });
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', lib: ['ES2022'], noEmit: true, types: [] }, include: ['src'] }));
+    writeFileSync(join(root, 'src', 'shared.ts'), shared);
+    writeFileSync(join(root, 'src', 'index.ts'), "export { type Shared, share } from './shared.js';\nexport const one = 1;\n");
+    writeFileSync(join(root, 'src', 'admin', 'index.ts'), "export { share } from '../shared.js';\nexport const two: number = 2;\n");
+    return root;
+  }
+  const ENTRIES = { index: 'src/index.ts', admin: 'src/admin/index.ts' };
+
+  it('writes each entry as one self-contained file, the same text for .d.ts and .d.cts', { timeout: 60_000 }, async () => {
+    const files = await buildDeclarations(twoEntries('/** Shared by both. */\nexport interface Shared { a: string }\nexport function share(value: Shared): string { return value.a; }\n'), ENTRIES);
+    expect([...files.keys()].sort()).toEqual(['admin.d.cts', 'admin.d.ts', 'index.d.cts', 'index.d.ts']);
+    expect(files.get('index.d.cts')).toBe(files.get('index.d.ts'));
+    // The shared module is in each entry's file, not imported from a chunk or the sources.
+    for (const name of ['index.d.ts', 'admin.d.ts']) {
+      expect(files.get(name)).toContain('declare function share(value: Shared): string;');
+      expect(files.get(name)).not.toMatch(/from '\.\.?\//);
+    }
+    expect(files.get('index.d.ts')).toContain('/** Shared by both. */');
+    expect(files.get('admin.d.ts')).toContain('declare const two: number;');
+  });
+
+  it('refuses to build from sources with a type error, naming the file and the line', { timeout: 60_000 }, async () => {
+    const root = twoEntries("export interface Shared { a: string }\nexport function share(value: Shared): number { return value.a; }\n");
+    await expect(buildDeclarations(root, ENTRIES)).rejects.toThrow(/src\/shared\.ts\(2,\d+\): error TS2322/);
   });
 });
