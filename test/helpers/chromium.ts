@@ -27,9 +27,9 @@ export interface Chromium {
 }
 
 /**
- * Starts Chromium through playwright-core: `CHROMIUM_PATH`, else Debian's, else the one the
- * `@sparticuz/chromium` devDependency ships (see `find-chromium.ts`); `args` adds switches of the
- * test's own (a host-resolver rule, say).
+ * Starts Chromium through playwright-core: `CHROMIUM_PATH`, else (on linux-x64) the one the
+ * `@sparticuz/chromium` devDependency ships, else a chromium on `PATH` (see `find-chromium.ts`); `args`
+ * adds switches of the test's own (a host-resolver rule, say).
  */
 export async function launchChromium(options: { readonly source?: ChromiumSource; readonly args?: readonly string[] } = {}): Promise<Chromium> {
   const executablePath = await chromiumExecutable(options.source ?? chooseChromium());

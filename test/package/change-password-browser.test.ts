@@ -12,10 +12,11 @@ import { ROOT } from '../helpers/built-package.js';
 import { launchChromium, scanWithAxe, type AxeSummary, type Chromium } from '../helpers/chromium.js';
 
 /**
- * Issue 12, item 5, and issue 20: a real browser (Debian's Chromium) goes through the whole inline
+ * Issue 12, item 5, and issue 20: a real browser (Chromium, see find-chromium.ts) goes through the whole inline
  * change, over HTTP on loopback — an application, the local tenant's sign-in, the change-password page
  * and `/continue` — as a person would: click, type, paste, read; in English, French and Japanese, with
- * and without JavaScript; axe-core checks each state, and the English ones are the docs' screenshots.
+ * and without JavaScript; axe-core checks each state, and the English ones are the docs' screenshots
+ * (with UPDATE_SCREENSHOTS=1).
  * Nothing here measures speed; the timeouts are only generous upper bounds for a busy CI machine.
  */
 const PAGE_KEY = 'a-shared-page-key-of-at-least-32-bytes!';
@@ -24,8 +25,13 @@ const NEW_PASSWORD = 'Kite-Zebra-Moss-7';
 const EMAIL = 'ada@example.com';
 const DATABASE = 'Username-Password-Authentication';
 const IMAGES = join(ROOT, 'docs', 'images');
-/** A screenshot of the page in one state, for the docs (the README shows the English refusal). */
+/**
+ * Where the screenshot of the page in one state goes, for the docs (the README shows the English
+ * refusal): written only when `UPDATE_SCREENSHOTS=1` asks for it (CONTRIBUTING), so that a test run never
+ * changes a tracked file, nor spends its time encoding PNGs nobody reads.
+ */
 const screenshotPath = (name: string) => join(IMAGES, `${name}.png`);
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 
 let tenant: LocalTenant;
 let app: LocalApplication;
@@ -165,7 +171,7 @@ describe('the inline password change, in Chromium, in three languages', () => {
     // At least 10 characters; 3 kinds of 4; no run of 3; no sequence of 3; then the server's rules (unmarked).
     await expect.poll(states).toEqual(['no', 'no', 'yes', 'yes', null, null, null]);
     expect(await page.locator('#rule-list li').first().textContent()).toBe(`${texts.ruleNotMet} ${texts.ruleMinLength.replace('{min}', '10')}`);
-    if (lang === 'en') await page.screenshot({ path: screenshotPath('change-password-page-typing'), fullPage: true });
+    if (UPDATE_SCREENSHOTS && lang === 'en') await page.screenshot({ path: screenshotPath('change-password-page-typing'), fullPage: true });
     await password.fill('Kite-Zebra');
     await expect.poll(states).toEqual(['yes', 'yes', 'yes', 'yes', null, null, null]);
 
@@ -198,7 +204,7 @@ describe('the inline password change, in Chromium, in three languages', () => {
     expect(tenant.counts().patchUser).toBe(patches);
     const refusalScan = await scanWithAxe(page);
     expect(violationsOf(refusalScan)).toEqual([]);
-    await page.screenshot({ path: screenshotPath(lang === 'en' ? 'change-password-page' : `change-password-page-${lang}`), fullPage: true });
+    if (UPDATE_SCREENSHOTS) await page.screenshot({ path: screenshotPath(lang === 'en' ? 'change-password-page' : `change-password-page-${lang}`), fullPage: true });
 
     // The initial password: it meets every rule the page checks, so Auth0 is asked — and refuses it
     // (password history); the page says so in the user's language.
@@ -286,7 +292,7 @@ describe('the inline password change, in Chromium, in three languages', () => {
     await expect.poll(() => page.locator('[role="status"]').textContent()).toBe(texts.done);
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     expect(violationsOf(await scanWithAxe(page))).toEqual([]);
-    if (lang === 'en') await page.screenshot({ path: screenshotPath('change-password-page-done'), fullPage: true });
+    if (UPDATE_SCREENSHOTS && lang === 'en') await page.screenshot({ path: screenshotPath('change-password-page-done'), fullPage: true });
     await page.getByRole('button', { name: texts.continue }).click();
     await page.waitForURL(`${app.origin}/`);
     await expect.poll(() => page.locator('#signed-in').textContent()).toBe(`Signed in as ${email}`);
@@ -348,7 +354,7 @@ describe('"Not now" before a deadline, in Chromium', () => {
       await expect.poll(() => page.locator('#why').textContent()).toMatch(/^Your password expires on .+ UTC\. You can choose a new one now, or later\.$/);
       expect(await page.getByLabel(DEFAULT_TEXTS.signOutOthers).isChecked()).toBe(true);
       expect(violationsOf(await scanWithAxe(page))).toEqual([]);
-      await page.screenshot({ path: screenshotPath('change-password-page-not-now'), fullPage: true });
+      if (UPDATE_SCREENSHOTS) await page.screenshot({ path: screenshotPath('change-password-page-not-now'), fullPage: true });
 
       await page.getByRole('button', { name: DEFAULT_TEXTS.notNow }).click();
       await page.waitForURL(`${app.origin}/`);

@@ -6,10 +6,10 @@ import { launchChromium, type Chromium } from '../helpers/chromium.js';
 import { chooseChromium, SYSTEM_LOOKUP } from '../helpers/find-chromium.js';
 
 /**
- * The fallback the browser tests take on a machine without Debian's chromium (CI has it, so the other
- * browser tests use that one there): the Chromium that the `@sparticuz/chromium` devDependency ships,
- * chosen with a `PATH` that has no chromium, unpacked into node_modules/.cache and driven by
- * playwright-core.
+ * The Chromium the browser tests take on linux-x64 without CHROMIUM_PATH, whether Debian's chromium is
+ * installed or not: the one the `@sparticuz/chromium` devDependency ships, unpacked into
+ * node_modules/.cache and driven by playwright-core — on a `PATH` with no chromium on it, as on a machine
+ * with Node and the npm registry only.
  */
 let browser: Chromium | undefined;
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('the Chromium an npm package ships', () => {
   it('is what a machine without chromium on PATH gets, and it runs a page', { timeout: 180_000 }, async () => {
-    const source = chooseChromium({ ...SYSTEM_LOOKUP, env: { PATH: '/nonexistent' } });
+    const source = chooseChromium({ ...SYSTEM_LOOKUP, env: { PATH: '/nonexistent' }, platform: 'linux-x64' });
     expect(source).toEqual({ kind: 'npm package', path: undefined });
     browser = await launchChromium({ source });
     // The package's major version is its Chromium's (147.0.2 ships Chromium 147): not Debian's.
