@@ -89,8 +89,9 @@ describe.concurrent('the packed tarball', () => {
     const installed = join(project, 'node_modules', 'auth0-force-password-reset');
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-    // No skipLibCheck, no @types: the published declarations are checked as they are.
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], ...compilerOptions }, files: ['index.ts'] }));
+    // No skipLibCheck, no @types: the published declarations are checked as they are (and auth0's). Only
+    // TypeScript's own lib files go unchecked (skipDefaultLibCheck), which halves each run's CPU.
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], skipDefaultLibCheck: true, ...compilerOptions }, files: ['index.ts'] }));
     writeFileSync(join(project, 'index.ts'), source);
     try {
       return await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project]);
