@@ -138,7 +138,8 @@ describe('docs/administrators.md: rehearse a run against a local tenant', () => 
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
+      // 'close', not 'exit': it comes once the output is read to its end, which is checked below.
+      child.on('close', (code, signal) => resolve({ code, signal })),
     );
     // It "keeps the tenant listening" once it has printed its lines; it must not end on its own.
     await new Promise<void>((resolve, reject) => {

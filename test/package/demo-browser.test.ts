@@ -63,7 +63,8 @@ describe('npm run demo:browser', () => {
     expect(output).not.toMatch(/session_token=|eyJ[\w-]+\./);
 
     demo.kill('SIGINT');
-    const [code] = (await once(demo, 'exit')) as [number | null];
+    // 'close', not 'exit': 'exit' may come before the last of the output is read.
+    const [code] = (await once(demo, 'close')) as [number | null];
     expect(code).toBe(0);
     expect(output).toMatch(/Stopped\.\n$/);
   });

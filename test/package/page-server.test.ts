@@ -57,7 +57,8 @@ async function portOf(output: () => string): Promise<number> {
 describe('examples/page-server/server.mjs', { concurrent: true }, () => {
   it('names the missing variables, never a value, and exits 2', { timeout: SUBPROCESS_TIMEOUT_MS }, async () => {
     const { child, output } = startServer({ AUTH0_DOMAIN: 'acme.eu.auth0.com', PAGE_CLIENT_SECRET: 'do-not-print-me' });
-    const [code] = (await once(child, 'exit')) as [number | null];
+    // 'close', not 'exit': 'exit' may come before the last of the output is read.
+    const [code] = (await once(child, 'close')) as [number | null];
     expect(code).toBe(2);
     expect(output()).toBe('page-server: set PAGE_CLIENT_ID, CHANGE_PASSWORD_PAGE_SECRET (see examples/page-server/README.md)\n');
   });
@@ -92,7 +93,7 @@ describe('examples/page-server/server.mjs', { concurrent: true }, () => {
     expect(tenant.requests.filter(({ route }) => route === 'getConnection' || route === 'listConnections').map(({ status }) => status)).toContain(200);
 
     child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const [code] = (await once(child, 'close')) as [number | null];
     expect(code).toBe(0);
     expect(output()).not.toContain(pageClient.clientSecret);
     expect(output()).not.toContain(PAGE_KEY);
@@ -139,7 +140,7 @@ describe('examples/page-server/server.mjs, with the page’s texts from PAGE_TEX
   ] as const)('stops at start on %s, saying what is wrong', { timeout: SUBPROCESS_TIMEOUT_MS }, async ([, file, content, expected]) => {
     if (content !== undefined) writeFileSync(join(folder, file), content);
     const { child, output } = startServer({ AUTH0_DOMAIN: 'acme.eu.auth0.com', PAGE_CLIENT_ID: 'id', PAGE_CLIENT_SECRET: 'do-not-print-me', CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY, PAGE_TEXTS_FILE: join(folder, file) });
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const [code] = (await once(child, 'close')) as [number | null];
     expect(code).not.toBe(0);
     expect(output()).toMatch(expected);
     expect(output()).not.toContain('do-not-print-me');
