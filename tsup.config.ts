@@ -1,13 +1,14 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 import { COMMON_PASSWORD_FILES, commonPasswordModules } from './scripts/common-passwords.js';
+import { ENTRIES } from './scripts/entries.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
 
 const library: Options = {
-  entry: { index: 'src/index.ts' },
+  entry: { index: ENTRIES.index },
   format: ['esm', 'cjs'],
   // The declarations come from scripts/build-declarations.mjs: one TypeScript program for every entry,
   // where tsup would run one per entry (five programs over mostly the same files).
@@ -53,7 +54,7 @@ const library: Options = {
 // from /admin; `isForcePasswordResetError` recognizes either copy).
 const admin: Options = {
   ...library,
-  entry: { admin: 'src/admin/index.ts' },
+  entry: { admin: ENTRIES.admin },
   splitting: false,
 };
 
@@ -62,7 +63,7 @@ const admin: Options = {
 // becomes a chunk the gate then loads at every cold start (measured: 5 files instead of 3).
 const testing: Options = {
   ...library,
-  entry: { testing: 'src/testing/index.ts' },
+  entry: { testing: ENTRIES.testing },
   splitting: false,
 };
 
@@ -70,7 +71,7 @@ const testing: Options = {
 // an Action: built apart like the administrator tools, for the same reason.
 const page: Options = {
   ...library,
-  entry: { page: 'src/page/index.ts' },
+  entry: { page: ENTRIES.page },
   splitting: false,
 };
 
@@ -79,7 +80,7 @@ const page: Options = {
 // no chunk is shared with the main entry (its declarations are one file of their own in any case).
 const auth0Types: Options = {
   ...library,
-  entry: { 'auth0-types': 'src/auth0/index.ts' },
+  entry: { 'auth0-types': ENTRIES['auth0-types'] },
   splitting: false,
 };
 

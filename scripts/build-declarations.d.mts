@@ -1,3 +1,2 @@
 // Types of scripts/build-declarations.mjs, for the test that imports it (test/package/build-script.test.ts).
-export declare const DECLARATION_ENTRIES: Readonly<Record<string, string>>;
 export declare function buildDeclarations(root?: string, entries?: Readonly<Record<string, string>>): Promise<Map<string, string>>;

@@ -12,26 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import ts from 'typescript';
+import { ENTRIES } from './entries.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * Each entry with declarations: its name in dist/ and its source. The same as tsup.config.ts's entries
- * (the bin, dist/cli.js, has none).
- */
-export const DECLARATION_ENTRIES = {
-  index: 'src/index.ts',
-  'auth0-types': 'src/auth0/index.ts',
-  testing: 'src/testing/index.ts',
-  admin: 'src/admin/index.ts',
-  page: 'src/page/index.ts',
-};
-
-/** A TypeScript diagnostic as tsc prints it: file, line, column, code and message. */
-function formatDiagnostics(diagnostics) {
+/** TypeScript diagnostics as tsc prints them: file (relative to `root`), line, column, code and message. */
+function formatDiagnostics(diagnostics, root) {
   return ts.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (name) => name,
-    getCurrentDirectory: () => ROOT,
+    getCurrentDirectory: () => root,
     getNewLine: () => '\n',
   });
 }
@@ -42,10 +31,10 @@ function formatDiagnostics(diagnostics) {
  * dist/: tsup empties it as it starts, so scripts/build.mjs writes these once tsup is done. Rejects, with
  * tsc's messages, when src/ has a type error: a release is never built from code that does not check.
  */
-export async function buildDeclarations(root = ROOT, entries = DECLARATION_ENTRIES) {
+export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
   const configPath = join(root, 'tsconfig.json');
   const fail = (diagnostics) => {
-    throw new Error(`the declarations were not built: ${configPath} is not usable\n${formatDiagnostics(diagnostics)}`);
+    throw new Error(`the declarations were not built: ${configPath} is not usable\n${formatDiagnostics(diagnostics, root)}`);
   };
   const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => fail([diagnostic]) });
   if (config.errors.length > 0) fail(config.errors);
@@ -77,9 +66,9 @@ async function emitAndRollUp(root, config, emitted, entries) {
     options,
   });
   const diagnostics = ts.getPreEmitDiagnostics(program);
-  if (diagnostics.length > 0) throw new Error(`the declarations were not built: src/ has type errors\n${formatDiagnostics(diagnostics)}`);
+  if (diagnostics.length > 0) throw new Error(`the declarations were not built: src/ has type errors\n${formatDiagnostics(diagnostics, root)}`);
   const { diagnostics: emitDiagnostics } = program.emit(undefined, undefined, undefined, true);
-  if (emitDiagnostics.length > 0) throw new Error(`the declarations were not built\n${formatDiagnostics(emitDiagnostics)}`);
+  if (emitDiagnostics.length > 0) throw new Error(`the declarations were not built\n${formatDiagnostics(emitDiagnostics, root)}`);
 
   const files = new Map();
   await Promise.all(
