@@ -116,14 +116,15 @@ export function continueAfterPage(
 
 /**
  * "Not now": the user kept the password in a warning session. The gate's own decision for this login,
- * now, must still be a warning — a deadline passed while the user was on the page, a flag set
- * meanwhile or a token replayed outside a warning is refused — and the login then goes on as a
- * warning does (its writes, if any, applied). Nothing is written for the choice itself: the next
- * login in the window asks again.
+ * now, must not stop it: still a warning, or nothing to do any more (the password was changed
+ * meanwhile, in another tab or from a reset email — the login the gate would let in anyway). A
+ * deadline passed while the user was on the page, or a flag set meanwhile, is refused. The login then
+ * goes on as the gate's decision does (its writes, if any, applied). Nothing is written for the choice
+ * itself: the next login in the window asks again.
  */
 function notNow(event: PostLoginEvent, options: ResolvedGateOptions, decide: Decide, now: () => number): ContinueOutcome {
   const decision = decide(event, options, now);
-  if (decision.outcome === 'warn') return { outcome: 'allow', reason: 'page-not-now', writes: decision.writes, audit: auditOf(decision) };
+  if (decision.outcome === 'warn' || decision.outcome === 'allow') return { outcome: 'allow', reason: 'page-not-now', writes: decision.writes, audit: auditOf(decision) };
   if (decision.reason === 'malformed-event') return { outcome: 'deny', reason: 'malformed-event', detail: decision.detail ?? 'malformed event' };
   // The detail is the gate's reason alone: the line keeps room for `since` and `by`.
   return { outcome: 'deny', reason: 'page-not-now-refused', detail: decision.reason, audit: auditOf(decision) };

@@ -101,6 +101,16 @@ describe('onContinuePostLogin after "Not now"', () => {
     expect(sessionOf(next.api)).toMatchObject({ due: DUE });
   });
 
+  it('lets it in when the login needs nothing any more (the password changed meanwhile, in another tab): not denied for a choice that no longer matters', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: IN_WINDOW });
+    const { gate, event, api, logs } = skipped({}, KEY, { last_password_reset: '2026-03-31T12:00:00.000Z' });
+    await gate.onContinuePostLogin(event, api);
+    expect(api.denials).toEqual([]);
+    expect(api.appMetadataWrites).toEqual([]);
+    expect(logs).toEqual([expect.objectContaining({ decision: 'allow', reason: 'page-not-now' })]);
+    expect(logs[0]).not.toHaveProperty('due');
+  });
+
   it('refuses it once the deadline has passed (a user who lingered on the page): denied, the line says since when', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.parse(DUE) + 1 });
     const { gate, event, api, logs } = skipped();
