@@ -281,11 +281,15 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
   const log = (fields: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => emit(fields);
   /**
    * A line about a session's user, with the obligation's audit fields as the gate logs them: `since`
-   * and `due`, from the session. Not `by`: the session carries no name (it travels in a URL), and the
-   * page reads no `app_metadata` — the gate's line for the same login has it.
+   * for an obligation, `due` for a warning (whose session's `since` is when the password was set, not
+   * when an obligation began: the gate's warning line has no `since` either). Not `by`: the session
+   * carries no name (it travels in a URL), and the page reads no `app_metadata` — the gate's line for
+   * the same login has it.
    */
   const note = (session: Session, fields: Omit<LogEntry, 'lib' | 'v' | 'trigger' | 'user_id'>) =>
-    emit(withAuditFields('change-password-page', { ...fields, user_id: session.userId }, { since: session.since, due: session.due }));
+    emit(
+      withAuditFields('change-password-page', { ...fields, user_id: session.userId }, session.due === undefined ? { since: session.since } : { due: session.due }),
+    );
   // One token store for the page's life: concurrent requests share one token request.
   const tokens = createMemoryTokenStore();
   const policies = new Map<string, { rules: PasswordRules; until: number }>();
