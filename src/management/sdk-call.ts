@@ -6,7 +6,7 @@ import type { TokenSource } from './token-source.js';
 /**
  * One Management API call through the official `auth0` SDK: built once per client, each call with
  * its own retrying transport (its own attempts, deadline and retry rule) — and a rejected token
- * replaced once.
+ * replaced (by the token endpoint's own, at the latest the second time).
  *
  * The SDK takes one `fetch` for the client and no `fetch` per request; its per-request options are
  * headers, a timeout, retries and an abort signal (`node_modules/auth0/README.md`, "Request
@@ -106,8 +106,10 @@ export function createSdkCall(options: SdkCallOptions): SdkCall {
   return async function call(step, subject, run, idempotent = true) {
     await tokens.get();
     let result = await attempt(run, idempotent);
-    if ('error' in result && result.record.status === 401 && tokens.origin !== 'token-endpoint') {
-      // A token from memory or the cache that the API rejects (revoked, secret rotated): once more.
+    // A token from memory or the cache that the API rejects (revoked, secret rotated) is replaced and the
+    // call sent again. The replacement may be one another execution stored, rejected too if the keys
+    // changed again since: then the second replacement is the token endpoint's own.
+    for (let replaced = 0; replaced < 2 && 'error' in result && result.record.status === 401 && tokens.origin !== 'token-endpoint'; replaced += 1) {
       await tokens.replace();
       result = await attempt(run, idempotent);
     }

@@ -141,6 +141,25 @@ describe('createSdkCall', () => {
     expect(tenant.counts()).toMatchObject({ token: 2, patchUser: 2 });
   });
 
+  test('asks the endpoint when the replacement another execution stored is rejected too (its keys rotated again meanwhile)', async ({ tenant }) => {
+    const user = tenant.users.create();
+    const store = createMemoryTokenStore();
+    // A stale execution holds token A; another met A's rejection, stored its replacement B, and B was
+    // revoked in turn.
+    await (await callOn(tenant, store)).tokens.get();
+    const stale = await callOn(tenant, store);
+    await stale.tokens.get();
+    expect(stale.tokens.origin).toBe('memory');
+    tenant.revokeTokens();
+    await (await callOn(tenant, store)).call('read user', user.user_id, (client, options) => client.users.get(user.user_id, {}, options));
+    tenant.revokeTokens();
+    const { record } = await stale.call('read user', user.user_id, (client, options) => client.users.get(user.user_id, {}, options));
+    expect(record).toMatchObject({ status: 200 });
+    expect(stale.tokens.origin).toBe('token-endpoint');
+    // A, B (the other execution's), then C; A and B each rejected once, C accepted.
+    expect(tenant.counts()).toMatchObject({ token: 3, getUser: 5 });
+  });
+
   test('does not ask again for a token fresh from the endpoint that the API rejects', async ({ tenant }) => {
     const user = tenant.users.create();
     const { call } = await callOn(tenant);
