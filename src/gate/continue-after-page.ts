@@ -14,7 +14,7 @@ import { readPageSecret } from './page-redirect.js';
 export type ContinueOutcome =
   | {
       readonly outcome: 'allow';
-      /** `page-password-changed`, or `page-not-now`: "Not now" in a warning, still a warning. */
+      /** `page-password-changed`, or `page-not-now`: "Not now" in a warning, and nothing stops the login now. */
       readonly reason: 'page-password-changed' | 'page-not-now';
       readonly writes: GateDecision['writes'];
       readonly audit?: AuditFields;
@@ -60,8 +60,8 @@ const laterOf = (a: unknown, b: string): unknown => {
  * transaction's `state`) says when the password changed; the login goes on only when that change
  * meets the obligation — decided by the gate's own rule, as if the event already showed the change
  * — and the flag is then cleared like the gate's self-healing does. Or it says the user chose "Not
- * now" in a warning: the login goes on only while the gate's decision is still a warning. Anything
- * else denies. Never throws.
+ * now" in a warning: the login goes on only while the gate's decision does not stop it (still a warning, or
+ * nothing due any more: the password changed meanwhile). Anything else denies. Never throws.
  */
 export function continueAfterPage(
   event: PostLoginEvent,

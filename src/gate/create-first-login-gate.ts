@@ -144,7 +144,7 @@ export interface FirstLoginGate extends PostLoginHandler {
    * `exports.onContinuePostLogin`: when the user comes back from the change-password page
    * (`changePasswordPage`), checks the page's signed token and lets the login go on only if the
    * password changed after the obligation began — clearing the flag — or, after "Not now", only if the
-   * login is still a warning; it denies otherwise. Without `changePasswordPage` it denies. Never throws.
+   * gate would not stop the login (still a warning, or nothing due any more); it denies otherwise. Without `changePasswordPage` it denies. Never throws.
    */
   readonly onContinuePostLogin: PostLoginContinueHandler;
 }

@@ -14,7 +14,7 @@
  *    the `/continue` request's) and {@link ContinuePayload}.
  * 3. The page → `/continue` when the user chose "Not now" in a warning session (one with `due`): the
  *    same claims with {@link SkippedPayload} — no password involved. The gate accepts it only while
- *    its own decision for the login is still a warning.
+ *    its own decision for the login does not stop it (still a warning, or nothing due any more).
  *
  * `purpose` tells them apart, and from any other token an Action signs with the same key. Only
  * claims signed by us say where the user goes back to: `host`, never `iss`.

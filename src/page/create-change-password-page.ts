@@ -680,8 +680,8 @@ export function createChangePasswordPage(options: ChangePasswordPageOptions): Ch
 
   /**
    * "Not now" in a warning session: the session is spent (one answer per link) and the browser goes
-   * back to `/continue` with a signed "skipped" answer, which the gate accepts only while the login is
-   * still a warning. Past the deadline — or in a session that is no warning — the form asks for a new
+   * back to `/continue` with a signed "skipped" answer, which the gate accepts only while its decision
+   * does not stop the login (still a warning, or nothing due any more). Past the deadline — or in a session that is no warning — the form asks for a new
    * password instead. Nothing is counted: this is no failed attempt.
    */
   async function notNow(session: Session, language: PageLanguage, token: string, state: string, nonce: string): Promise<Response> {
