@@ -79,8 +79,8 @@ export function formatPath(path: readonly PropertyKey[], root = 'options'): stri
 /** Pass as the input of a report whose value must never appear in a message (it may hold a secret). */
 export const NOT_SHOWN: unique symbol = Symbol('not shown');
 
-/** A URL as an error may quote it: not at all when it may hold credentials or a key (an `@`, a query). */
-export const shownUrl = (value: unknown): unknown => (typeof value === 'string' && /[@?]/.test(value) ? NOT_SHOWN : value);
+/** A URL as an error may quote it: not at all when it may hold credentials or a key (an `@`, a query, a fragment). */
+export const shownUrl = (value: unknown): unknown => (typeof value === 'string' && /[@?#]/.test(value) ? NOT_SHOWN : value);
 
 /** The issue for a problem, with ` (got …)` unless the value says nothing (missing, unknown key) or must not be shown. */
 export function toIssue(path: readonly PropertyKey[], expected: string, input: unknown, code = 'custom', root = 'options'): OptionsIssue {

@@ -152,7 +152,8 @@ describe('the redirect to the change-password page', () => {
   it.each([
     [{ url: 'http://login-help.example.com/x' }, '"options.changePasswordPage.url" must be an https:// URL (http:// only for a loopback host such as 127.0.0.1) (got "http://login-help.example.com/x")'],
     [{ url: 'https://user:hunter2@login-help.example.com/' }, '"options.changePasswordPage.url" must not hold credentials (the value is not shown)'],
-    [{ url: 'https://login-help.example.com/#x' }, '"options.changePasswordPage.url" must not have a #fragment (Auth0 adds the state to the query) (got "https://login-help.example.com/#x")'],
+    // Named, never quoted: a fragment may hold a token.
+    [{ url: 'https://login-help.example.com/#access_token=t0k3n' }, '"options.changePasswordPage.url" must not have a #fragment (Auth0 adds the state to the query)'],
     [{ url: PAGE, expiresInSeconds: 5 }, '"options.changePasswordPage.expiresInSeconds" must be an integer from 60 to 3600 (seconds) (got 5)'],
     [{ url: PAGE, secret: '' }, '"options.changePasswordPage.secret" must be the name of an Action secret (got "")'],
     [{ url: PAGE, key: 'x' }, '"options.changePasswordPage.key" is not a known option (known: url, secret, expiresInSeconds)'],
@@ -169,6 +170,12 @@ describe('the redirect to the change-password page', () => {
       );
     },
   );
+
+  it('names a page URL with a #fragment and never quotes it: a fragment may hold a token', () => {
+    const create = () => createFirstLoginGate({ changePasswordPage: { url: 'https://login-help.example.com/#access_token=t0k3n' } });
+    expect(create).toThrow(/"options\.changePasswordPage\.url" must not have a #fragment \(Auth0 adds the state to the query\)$/);
+    expect(create).not.toThrow('t0k3n');
+  });
 
   it('accepts plain http:// for a loopback page, and sends the first login there', async () => {
     const loopback = 'http://127.0.0.1:4000/change-password';
