@@ -63,14 +63,19 @@ export interface AuditFields {
 }
 
 /**
+ * What the emitter puts before an entry's fields, `{"lib":…,"v":…,"trigger":""` (the entry's `{` becomes a
+ * comma), without the trigger's name: plain letters and dashes, which JSON does not escape.
+ */
+const LINE_PREFIX = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSION, trigger: '' }).length - 1;
+
+/**
  * The entry with the audit fields (`since`, `due`, `by`) added last, and only as many of them as fit
  * on the line whole: the emitter shortens `detail` and `user_id` to fit, and they matter more. Each
  * of the three is short (a time, and `by` at most 32 plain characters); a `user_id` past the
  * emitter's 64 characters leaves them out. The gate and the change-password page log them alike.
  */
 export function withAuditFields<Fields extends Omit<LogEntry, 'lib' | 'v' | 'trigger'>>(trigger: LogTrigger, fields: Fields, audit: AuditFields): Fields {
-  // What the emitter puts before the entry's fields: `{"lib":…,"v":…,"trigger":…` (the entry's `{` becomes a comma).
-  const prefix = JSON.stringify({ lib: 'auth0-force-password-reset', v: VERSION, trigger }).length - 1;
+  const prefix = LINE_PREFIX + trigger.length;
   let entry = fields;
   for (const field of ['since', 'due', 'by'] as const) {
     const value = audit[field];
