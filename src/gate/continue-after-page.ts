@@ -1,5 +1,5 @@
 import type { PostLoginApi, PostLoginEvent } from '../auth0/post-login.js';
-import type { LogEntry } from '../internal/log.js';
+import type { AuditFields, LogEntry } from '../internal/log.js';
 import { PASSWORD_CHANGE_SKIPPED_PURPOSE, PASSWORD_CHANGED_PURPOSE, SESSION_TOKEN_PARAMETER } from '../internal/page-session.js';
 import { isRecord } from '../obligation/obligation.js';
 import { parseIsoTime } from '../obligation/time.js';
@@ -32,15 +32,6 @@ export type ContinueOutcome =
       readonly detail: string;
       readonly audit?: AuditFields;
     };
-
-/** The fields of a decision a log line carries besides its reason. */
-export type AuditFields = Pick<GateDecision, 'since' | 'due' | 'by'>;
-
-const auditOf = ({ since, due, by }: GateDecision): AuditFields => ({
-  ...(since === undefined ? {} : { since }),
-  ...(due === undefined ? {} : { due }),
-  ...(by === undefined ? {} : { by }),
-});
 
 /** The gate's own decision function, passed in so that this lazily loaded code does not import it. */
 export type Decide = (event: unknown, options: ResolvedGateOptions, now: () => number) => GateDecision;
@@ -111,7 +102,7 @@ export function continueAfterPage(
   const decision = decide(view, options, now);
   if (decision.outcome === 'allow') return { outcome: 'allow', reason: 'page-password-changed', writes: decision.writes };
   if (decision.reason === 'malformed-event') return { outcome: 'deny', reason: 'malformed-event', detail: decision.detail ?? 'malformed event' };
-  return { outcome: 'deny', reason: 'page-change-too-early', detail: `the page's change does not postdate the obligation (${decision.reason})`, audit: auditOf(decision) };
+  return { outcome: 'deny', reason: 'page-change-too-early', detail: `the page's change does not postdate the obligation (${decision.reason})`, audit: decision };
 }
 
 /**
@@ -124,10 +115,10 @@ export function continueAfterPage(
  */
 function notNow(event: PostLoginEvent, options: ResolvedGateOptions, decide: Decide, now: () => number): ContinueOutcome {
   const decision = decide(event, options, now);
-  if (decision.outcome === 'warn' || decision.outcome === 'allow') return { outcome: 'allow', reason: 'page-not-now', writes: decision.writes, audit: auditOf(decision) };
+  if (decision.outcome === 'warn' || decision.outcome === 'allow') return { outcome: 'allow', reason: 'page-not-now', writes: decision.writes, audit: decision };
   if (decision.reason === 'malformed-event') return { outcome: 'deny', reason: 'malformed-event', detail: decision.detail ?? 'malformed event' };
   // The detail is the gate's reason alone: the line keeps room for `since` and `by`.
-  return { outcome: 'deny', reason: 'page-not-now-refused', detail: decision.reason, audit: auditOf(decision) };
+  return { outcome: 'deny', reason: 'page-not-now-refused', detail: decision.reason, audit: decision };
 }
 
 /** A continue outcome as a log entry's fields (the audit fields apart: the gate adds those that fit). */
