@@ -88,7 +88,7 @@ export async function scanWithAxe(page: Page): Promise<AxeSummary> {
     }
     const { axe } = globalThis as unknown as { axe: { run(context: Document, options: object): Promise<AxeResult> } };
     const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
     return {
       violations: result.violations.map((violation) => ({
         id: violation.id,
