@@ -67,7 +67,7 @@ export async function openAdminClient(config: AdminConnectionConfig, clock: JobC
     requestTimeoutMs: config.requestTimeoutMs,
     maxAttempts: config.maxAttempts,
     requestBudgetMs: REQUEST_BUDGET_MS,
-    sleep: clock.sleep,
+    clock: { sleep: clock.sleep },
     pacer: {
       acquire: async () => {
         await pacer.acquire();

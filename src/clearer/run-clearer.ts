@@ -7,6 +7,7 @@ import { transportOf } from '../internal/transport.js';
 import { DOMAIN_EXPECTED, parseTenantDomain } from '../management/domain.js';
 import type { FailureHint } from '../management/management-api-failure.js';
 import { openManagementClient } from '../management/management-client.js';
+import { SYSTEM_REQUEST_CLOCK, type RequestClock } from '../management/resilient-fetch.js';
 import { createActionTokenStore, type TokenMemo } from '../management/token-store.js';
 import type { ObligationKeys } from '../obligation/obligation.js';
 import { toIsoInstant } from '../obligation/time.js';
@@ -28,6 +29,8 @@ export interface ClearerConfig {
   emit: (entry: Omit<LogEntry, 'lib' | 'v' | 'trigger'>) => void;
   /** Module scope: survives across the executions of one Action instance. */
   tokenMemo: TokenMemo;
+  /** The time an execution runs on: its deadline, timeouts and waits (a test's virtual one). @default the system's */
+  clock?: RequestClock;
 }
 
 const hint: FailureHint = (failure) => {
@@ -53,9 +56,9 @@ export async function runClearer(
   event: PostChangePasswordEvent,
   api: PostChangePasswordApi,
 ): Promise<void> {
-  const { emit, secretNames, keys } = config;
-  const startedAt = performance.now();
-  const elapsed = () => Math.round(performance.now() - startedAt);
+  const { emit, secretNames, keys, clock = SYSTEM_REQUEST_CLOCK } = config;
+  const startedAt = clock.monotonic();
+  const elapsed = () => Math.round(clock.monotonic() - startedAt);
   const userId = typeof event?.user?.user_id === 'string' ? event.user.user_id : undefined;
   const userField = userId === undefined ? {} : { user_id: userId };
 
@@ -109,6 +112,7 @@ export async function runClearer(
       requestTimeoutMs: config.requestTimeoutMs,
       maxAttempts: config.maxAttempts,
       deadline: startedAt + config.deadlineMs,
+      clock,
       hint,
       warn: (reason, detail) => emit({ decision: 'warn', reason, ...userField, detail }),
     });

@@ -332,7 +332,7 @@ export function createFirstLoginGate(options?: FirstLoginGateOptions): FirstLogi
     deny(api, event, denyMessage, emit, resolved.mode, userId);
   };
 
-  // The build is minified; keep the names in stack traces and in `handler.name`.
+  // A bundler may rename a function to avoid a clash; keep the names in stack traces and in `handler.name`.
   Object.defineProperty(onContinuePostLogin, 'name', { value: 'onContinuePostLogin' });
   return Object.defineProperties(onExecutePostLogin, {
     name: { value: 'onExecutePostLogin' },

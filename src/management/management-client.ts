@@ -18,7 +18,7 @@ import { openExportDownload } from './export-download.js';
 import { loadAuth0Sdk } from './load-auth0-sdk.js';
 import { managementApiFailure, type FailureHint } from './management-api-failure.js';
 import type { RequestPacer } from './request-pacer.js';
-import { createRetryingFetch, type AttemptRecord, type RetryWait, type Unreachable } from './resilient-fetch.js';
+import { createRetryingFetch, SYSTEM_REQUEST_CLOCK, type AttemptRecord, type RequestClock, type RetryWait, type Unreachable } from './resilient-fetch.js';
 import { createSdkCall, type SdkRun } from './sdk-call.js';
 import { createTokenSource } from './token-source.js';
 import type { TokenOrigin, TokenRecord, TokenStore } from './token-store.js';
@@ -46,12 +46,12 @@ export interface ManagementClientOptions {
   readonly tokens: TokenStore;
   readonly requestTimeoutMs: number;
   readonly maxAttempts: number;
-  /** `performance.now()` milliseconds: no request runs past it (an Action's execution). */
+  /** A reading of the clock's `monotonic` (`performance.now()`): no request runs past it (an Action's execution). */
   readonly deadline?: number;
   /** How long one request may take in all, retries and waits included (a long administrator run). */
   readonly requestBudgetMs?: number;
-  /** How to wait between attempts (tests). */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** The time requests run on (tests); what it lacks is the system's. @default the system's */
+  readonly clock?: Partial<RequestClock>;
   /** Keeps Management API requests under the tenant's rate limit (not token requests). */
   readonly pacer?: RequestPacer;
   /** More values that must never appear in an error (a temporary password). */
@@ -150,8 +150,9 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
   // Read when a failure is built: `tokens` is there by then.
   const secrets = () => [clientSecret, tokens.current?.token ?? '', ...(options.redact ?? [])];
 
+  const clock: RequestClock = { ...SYSTEM_REQUEST_CLOCK, ...options.clock };
   const requestDeadline = () =>
-    Math.min(options.deadline ?? Number.POSITIVE_INFINITY, performance.now() + (options.requestBudgetMs ?? Number.POSITIVE_INFINITY));
+    Math.min(options.deadline ?? Number.POSITIVE_INFINITY, clock.monotonic() + (options.requestBudgetMs ?? Number.POSITIVE_INFINITY));
 
   /** Token requests are paced never, and the first to meet a host that cannot be reached. */
   const retryingFetch = (request: 'token' | 'api', deadline: number, idempotent: boolean) =>
@@ -161,7 +162,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
       requestTimeoutMs: options.requestTimeoutMs,
       deadline,
       maxAttempts: options.maxAttempts,
-      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      clock,
       ...(request === 'api' && pacer !== undefined ? { beforeAttempt: () => pacer.acquire(), observe: (headers: Headers) => pacer.observe(headers) } : {}),
       ...(options.failFastWhenUnreachable === true ? { finalWhenUnreachable: request === 'api' ? FINAL_FOR_API : FINAL_FOR_TOKEN } : {}),
       ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
@@ -196,6 +197,7 @@ export async function openManagementClient(options: ManagementClientOptions): Pr
     host: domain.host,
     tokens,
     requestDeadline,
+    monotonic: clock.monotonic,
     retryingFetch: (deadline, idempotent) => retryingFetch('api', deadline, idempotent),
     fail,
   });

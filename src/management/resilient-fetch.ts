@@ -42,15 +42,35 @@ export interface RetryWait {
   readonly status: number | undefined;
 }
 
+/**
+ * The time one request runs on: the system's, or a test's virtual one (a 12 s deadline checked in
+ * milliseconds). Every wait and every reading of the time in a request goes through it.
+ */
+export interface RequestClock {
+  /** Monotonic milliseconds (`performance.now()`): deadlines are readings of this clock. */
+  readonly monotonic: () => number;
+  /** Waits `ms` between two attempts. */
+  readonly sleep: (ms: number) => Promise<void>;
+  /** A signal that aborts `ms` from now: one attempt's timeout (`AbortSignal.timeout`). */
+  readonly timeout: (ms: number) => AbortSignal;
+}
+
+/** The system's time. `node:timers/promises` and `AbortSignal.timeout`: a test's fake timers stop neither. */
+export const SYSTEM_REQUEST_CLOCK: RequestClock = {
+  monotonic: () => performance.now(),
+  sleep: (ms) => wait(ms),
+  timeout: (ms) => AbortSignal.timeout(ms),
+};
+
 export interface RetryPolicy {
   /** The `fetch` that sends each attempt. */
   transport: typeof globalThis.fetch;
   requestTimeoutMs: number;
-  /** `performance.now()` milliseconds after which no attempt starts and no wait ends. */
+  /** A reading of the clock's `monotonic` after which no attempt starts and no wait ends. */
   deadline: number;
   maxAttempts: number;
-  /** How to wait between attempts. @default `node:timers/promises` setTimeout (immune to fake timers) */
-  sleep?: (ms: number) => Promise<void>;
+  /** The time the request runs on; what it lacks is the system's. @default {@link SYSTEM_REQUEST_CLOCK} */
+  clock?: Partial<RequestClock>;
   /** Called before every attempt, retries included: a rate-limit pacer waits here. */
   beforeAttempt?: () => Promise<void>;
   /** Called with the headers of every response: a rate-limit pacer reads them. */
@@ -87,7 +107,6 @@ const MAX_BACKOFF_MS = 2_000;
 /** Time kept back for the attempt after a wait: no point waiting to start an attempt with no time. */
 const MIN_ATTEMPT_MS = 250;
 
-const defaultSleep = (ms: number) => wait(ms);
 
 const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 const isRedirect = (status: number) => status >= 300 && status < 400;
@@ -202,20 +221,21 @@ const isJson = (text: string) => {
  * once per SDK call, as its retries are off); the record describes the latest call.
  */
 export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
-  const { transport, requestTimeoutMs, deadline, maxAttempts, sleep = defaultSleep, beforeAttempt, observe, finalWhenUnreachable, onWait, idempotent = true } = policy;
+  const { transport, requestTimeoutMs, deadline, maxAttempts, beforeAttempt, observe, finalWhenUnreachable, onWait, idempotent = true } = policy;
+  const { monotonic, sleep, timeout: timeoutAfter } = { ...SYSTEM_REQUEST_CLOCK, ...policy.clock };
   const record: AttemptRecord = { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined, unreachable: undefined };
 
   async function retryingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     Object.assign(record, { attempts: 0, status: undefined, failure: undefined, gaveUp: undefined, body: undefined, unreachable: undefined });
     for (let attempt = 1; ; attempt += 1) {
       if (beforeAttempt !== undefined) await beforeAttempt();
-      const remaining = deadline - performance.now();
+      const remaining = deadline - monotonic();
       if (remaining <= 0) {
         record.gaveUp = 'the deadline passed';
         throw new Error(record.failure ?? 'deadline passed');
       }
       const timeoutMs = Math.min(requestTimeoutMs, Math.ceil(remaining));
-      const timeout = AbortSignal.timeout(timeoutMs);
+      const timeout = timeoutAfter(timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       record.attempts = attempt;
 
@@ -250,7 +270,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
         const requested = requestedDelayMs(response.headers, Date.now(), status);
         retryWait = requested === undefined ? backoffMs(attempt) : Math.max(requested, 50);
         retryAsked = requested !== undefined;
-        const left = deadline - performance.now();
+        const left = deadline - monotonic();
         if (retryWait + MIN_ATTEMPT_MS > left) {
           record.gaveUp =
             requested === undefined
@@ -276,7 +296,7 @@ export function createRetryingFetch(policy: RetryPolicy): RetryingFetch {
         if (attempt >= maxAttempts || final || !idempotent || causeCode(error) === TEST_NETWORK_REFUSED) throw error;
         record.unreachable = undefined;
         retryWait = backoffMs(attempt);
-        if (performance.now() + retryWait + MIN_ATTEMPT_MS > deadline) {
+        if (monotonic() + retryWait + MIN_ATTEMPT_MS > deadline) {
           record.gaveUp = 'no time left for another attempt';
           throw error;
         }

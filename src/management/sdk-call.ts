@@ -29,8 +29,10 @@ export interface SdkCallOptions {
   /** The tenant's host: the SDK builds `https://{host}/api/v2/…`. */
   readonly host: string;
   readonly tokens: TokenSource;
-  /** A deadline for one attempt of a call, from now (`performance.now()` milliseconds). */
+  /** A deadline for one attempt of a call, from now (a reading of `monotonic`). */
   readonly requestDeadline: () => number;
+  /** The clock `requestDeadline` is a reading of (`performance.now()`). */
+  readonly monotonic: () => number;
   /** The retrying transport of one attempt of a call, keeping `deadline`. */
   readonly retryingFetch: (deadline: number, idempotent: boolean) => RetryingFetch;
   /** The error for a call that failed; `subject` is the user id, or the connection's name. */
@@ -89,7 +91,7 @@ export function createSdkCall(options: SdkCallOptions): SdkCall {
   async function attempt<T>(run: SdkRun<T>, idempotent: boolean) {
     const deadline = options.requestDeadline();
     const retrying = options.retryingFetch(deadline, idempotent);
-    const sdkTimeout = Number.isFinite(deadline) ? Math.ceil((deadline - performance.now()) / 1000) : 3600;
+    const sdkTimeout = Number.isFinite(deadline) ? Math.ceil((deadline - options.monotonic()) / 1000) : 3600;
     calls += 1;
     const id = String(calls);
     inFlight.set(id, retrying);

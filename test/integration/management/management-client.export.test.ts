@@ -23,7 +23,7 @@ function clientOf(tenant: LocalTenant, options: Partial<ManagementClientOptions>
     tokens: createMemoryTokenStore(),
     requestTimeoutMs: 2_000,
     maxAttempts: 3,
-    sleep: async () => {},
+    clock: { sleep: async () => {} },
     ...options,
   });
 }
@@ -195,7 +195,7 @@ describe('waits the client announces', () => {
     const slept: number[] = [];
     const client = await clientOf(tenant, {
       onWait: (wait) => void waits.push(wait),
-      sleep: async (ms) => void slept.push(ms),
+      clock: { sleep: async (ms) => void slept.push(ms) },
     });
     tenant.faults.rateLimit('getUser', { retryAfterSeconds: 12 });
     tenant.faults.serverError('getUser', { status: 503 });

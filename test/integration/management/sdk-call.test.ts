@@ -38,7 +38,7 @@ async function callOn(tenant: LocalTenant, store: TokenStore = createMemoryToken
     return tenant.fetch(input, init);
   });
   const retryingFetch = (deadline: number, idempotent: boolean) =>
-    createRetryingFetch({ transport, idempotent, deadline, requestTimeoutMs: 2_000, maxAttempts: 3, sleep: async () => {} });
+    createRetryingFetch({ transport, idempotent, deadline, requestTimeoutMs: 2_000, maxAttempts: 3, clock: { sleep: async () => {} } });
   const fail = (step: ManagementApiStep, subject: string | undefined, record: AttemptRecord, error: unknown) =>
     managementApiFailure({ caller: 'test', step, userId: subject, record, error, secrets: [tenant.clientSecret], hint: undefined });
   const tokens = createTokenSource({
@@ -55,6 +55,7 @@ async function callOn(tenant: LocalTenant, store: TokenStore = createMemoryToken
     host: domain.host,
     tokens,
     requestDeadline: () => deadline,
+    monotonic: () => performance.now(),
     retryingFetch,
     fail,
   });
