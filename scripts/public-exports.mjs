@@ -26,8 +26,16 @@ export const ENTRY_DECLARATIONS = {
   './page': 'dist/page.d.ts',
 };
 
-/** Every entry whose declaration file exists under `root`, read by one compiler program. */
+/** What `readEntries` read, by root: one compiler program per checkout, however many questions. */
+const entriesByRoot = new Map();
+
+/** Every entry whose declaration file exists under `root`, read by one compiler program (once). */
 function readEntries(root) {
+  if (!entriesByRoot.has(root)) entriesByRoot.set(root, readEntriesOnce(root));
+  return entriesByRoot.get(root);
+}
+
+function readEntriesOnce(root) {
   const entries = Object.entries(ENTRY_DECLARATIONS)
     .map(([entry, file]) => [entry, join(root, file)])
     .filter(([, file]) => existsSync(file));
