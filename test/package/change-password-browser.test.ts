@@ -37,6 +37,9 @@ let tenant: LocalTenant;
 let app: LocalApplication;
 let pageServer: HttpListener;
 let browser: Chromium;
+/** The custom domain of the last tests' tenant: the browser resolves it to that tenant's listener. */
+const CUSTOM = 'login.example.test';
+let customTenant: LocalTenant;
 const pageRequests: string[] = [];
 const gateLog: LogEntry[] = [];
 const pageLog: LogEntry[] = [];
@@ -61,7 +64,11 @@ beforeAll(async () => {
   });
   bindGate();
   app = await startLocalApplication(tenant);
-  browser = await launchChromium();
+  // One browser for every test: the custom-domain tests' tenant is started now, so that its name can be
+  // mapped to its listener (a switch given at launch); no other test goes to that name.
+  customTenant = await startLocalTenant({ customDomain: CUSTOM });
+  const customPort = customTenant.domain.split(':')[1];
+  browser = await launchChromium({ args: [`--host-resolver-rules=MAP ${CUSTOM} 127.0.0.1:${customPort}`] });
   mkdirSync(IMAGES, { recursive: true });
 }, 120_000);
 
@@ -79,6 +86,7 @@ afterAll(async () => {
   await app?.close();
   await pageServer?.close();
   await tenant?.close();
+  await customTenant?.close();
 });
 
 /** A readable failure: which rule, where. */
@@ -386,15 +394,14 @@ describe('on a custom domain, in Chromium', () => {
   // The sign-in happens on login.example.test — resolved by Chromium to the tenant's listener — while
   // Auth0's iss stays the tenant's own domain. The page must send the browser back to the host of the
   // sign-in: https://login.example.test/continue (forwarded to the tenant's plain-HTTP listener here).
-  const CUSTOM = 'login.example.test';
-  let customTenant: LocalTenant;
   let customApp: LocalApplication;
   let customPage: HttpListener;
-  let customBrowser: Chromium;
   const continued: string[] = [];
+  const continueRoute = `https://${CUSTOM}/**`;
 
   beforeAll(async () => {
-    customTenant = await startLocalTenant({ customDomain: CUSTOM });
+    // The earlier tests' cookies (every 127.0.0.1 port shares them) stay out of this sign-in.
+    await browser.context.clearCookies();
     // A tenant without Auth0's session management would set signOutOtherSessions: 'never'; this one has it.
     const pageClient = customTenant.addClient({
       scopes: ['read:users', 'update:users', 'read:connections', 'read:connections_options', 'read:sessions', 'delete:sessions', 'delete:refresh_tokens'],
@@ -414,11 +421,9 @@ describe('on a custom domain, in Chromium', () => {
       secrets: { CHANGE_PASSWORD_PAGE_SECRET: PAGE_KEY },
     });
     customApp = await startLocalApplication(customTenant, { signInOrigin: `http://${CUSTOM}` });
-    const port = customTenant.domain.split(':')[1];
-    customBrowser = await launchChromium({ args: [`--host-resolver-rules=MAP ${CUSTOM} 127.0.0.1:${port}`] });
     // No TLS on loopback: the browser's visit to https://login.example.test/continue is recorded and
     // sent on, body and all (307), to the tenant's listener under the same name.
-    await customBrowser.context.route(`https://${CUSTOM}/**`, async (route) => {
+    await browser.context.route(continueRoute, async (route) => {
       const url = route.request().url();
       continued.push(`${route.request().method()} ${url.replace(/state=[^&]+/, 'state=…')}`);
       await route.fulfill({ status: 307, headers: { location: url.replace(/^https:/, 'http:') } });
@@ -426,14 +431,13 @@ describe('on a custom domain, in Chromium', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await customBrowser?.close();
+    await browser?.context.unroute(continueRoute);
     await customApp?.close();
     await customPage?.close();
-    await customTenant?.close();
   });
 
   it('signs in on the custom domain, changes the password on the page and comes back to that domain’s /continue', { timeout: 240_000 }, async () => {
-    const { page } = customBrowser;
+    const { page } = browser;
     const user = customTenant.users.create({ email: EMAIL, password: INITIAL_PASSWORD });
     await page.goto(customApp.origin);
     await page.getByRole('link', { name: 'Sign in' }).click();
