@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleMessage, Page } from 'playwright-core';
@@ -8,15 +10,17 @@ import { startLocalApplication, startLocalTenant, type LocalApplication, type Lo
 import { createChangePasswordPage, DEFAULT_TEXTS } from '../../src/page/index.js';
 import { BUILT_IN_LOCALES } from '../../src/page/locales/index.js';
 import { serveOverHttp, type HttpListener } from '../../src/testing/local-tenant/serve-over-http.js';
-import { ROOT } from '../helpers/built-package.js';
+import { assertBuilt, ROOT } from '../helpers/built-package.js';
 import { launchChromium, scanWithAxe, type AxeSummary, type Chromium } from '../helpers/chromium.js';
+import { chooseChromium, SYSTEM_LOOKUP } from '../helpers/find-chromium.js';
 
 /**
  * Issue 12, item 5, and issue 20: a real browser (Chromium, see find-chromium.ts) goes through the whole inline
  * change, over HTTP on loopback — an application, the local tenant's sign-in, the change-password page
  * and `/continue` — as a person would: click, type, paste, read; in English, French and Japanese, with
  * and without JavaScript; axe-core checks each state, and the English ones are the docs' screenshots
- * (with UPDATE_SCREENSHOTS=1).
+ * (with UPDATE_SCREENSHOTS=1). Then `npm run demo:browser`, driven with what it prints. All in one
+ * Chromium — the one an npm package ships, on linux-x64 — launched once for the file.
  * Nothing here measures speed; the timeouts are only generous upper bounds for a busy CI machine.
  */
 const PAGE_KEY = 'a-shared-page-key-of-at-least-32-bytes!';
@@ -155,6 +159,37 @@ const LANGUAGES = [
   { language: 'fr-FR', lang: 'fr', texts: BUILT_IN_LOCALES.fr! },
   { language: 'ja', lang: 'ja', texts: BUILT_IN_LOCALES.ja! },
 ];
+
+describe('the Chromium an npm package ships', () => {
+  /**
+   * The Chromium these tests take on linux-x64 without CHROMIUM_PATH, whether Debian's chromium is
+   * installed or not: the one the `@sparticuz/chromium` devDependency ships, unpacked into
+   * node_modules/.cache and driven by playwright-core — on a `PATH` with no chromium on it, as on a
+   * machine with Node and the npm registry only. The file's browser is that one unless CHROMIUM_PATH
+   * chose another; then it is launched here too.
+   */
+  it('is what a machine without chromium on PATH gets, and it runs a page', { timeout: 180_000 }, async () => {
+    const source = chooseChromium({ ...SYSTEM_LOOKUP, env: { PATH: '/nonexistent' }, platform: 'linux-x64' });
+    expect(source).toEqual({ kind: 'npm package', path: undefined });
+    const same = JSON.stringify(chooseChromium()) === JSON.stringify(source);
+    const shippedBrowser = same ? browser : await launchChromium({ source });
+    try {
+      // The package's major version is its Chromium's (147.0.2 ships Chromium 147): not Debian's.
+      const shipped = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json'), 'utf8')) as { version: string };
+      expect(shippedBrowser.context.browser()?.version()).toMatch(new RegExp(`^${shipped.version.split('.')[0]}\\.`));
+      const page = await shippedBrowser.context.newPage();
+      await page.setContent('<title>shipped</title><form><label>Password <input type="password" name="p"></label></form>');
+      await page.getByLabel('Password').fill('typed by a browser');
+      expect(await page.title()).toBe('shipped');
+      expect(await page.inputValue('input[name="p"]')).toBe('typed by a browser');
+      await page.close();
+      // Unpacked once, under node_modules/.cache, not into /tmp.
+      expect(existsSync(join(ROOT, 'node_modules', '.cache', `sparticuz-chromium-${shipped.version}`, 'chromium'))).toBe(true);
+    } finally {
+      if (!same) await shippedBrowser.close();
+    }
+  });
+});
 
 describe('the inline password change, in Chromium, in three languages', () => {
   it.each(LANGUAGES)('$lang: the checklist, the show-password button, paste, a refusal with its reasons and a success on one click of two — axe finds nothing', { timeout: 240_000 }, async ({ language, lang, texts }) => {
@@ -455,5 +490,66 @@ describe('on a custom domain, in Chromium', () => {
     expect(continued).toEqual([`POST https://${CUSTOM}/continue?state=…`]);
     expect(customTenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
     expect(customTenant.users.verifyPassword(user.user_id, NEW_PASSWORD)).toBe(true);
+  });
+});
+
+describe('npm run demo:browser', () => {
+  // examples/demo-browser.mjs against dist/: it prints where to go and whom to sign in as, a person (here
+  // Chromium) can go through the inline change with what it printed, and Ctrl-C stops it cleanly.
+  let demo: ChildProcess;
+  let output = '';
+
+  /** Resolves once the demo has printed `pattern`. */
+  function printed(pattern: RegExp): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (match === null) return;
+        demo.stdout?.off('data', check);
+        resolve(match);
+      };
+      demo.stdout?.on('data', check);
+      demo.once('exit', (code) => reject(new Error(`the demo exited (${code}) before printing ${pattern}:\n${output}`)));
+      check();
+    });
+  }
+
+  beforeAll(async () => {
+    assertBuilt();
+    // The earlier tests' cookies (every 127.0.0.1 port shares them) stay out of this sign-in.
+    await browser.context.clearCookies();
+    demo = spawn(process.execPath, [join(ROOT, 'examples', 'demo-browser.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    demo.stdout?.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
+    demo.stderr?.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
+  });
+
+  afterAll(() => {
+    if (demo !== undefined && demo.exitCode === null) demo.kill('SIGKILL');
+  });
+
+  it('serves an application whose sign-in, with the credentials it prints, leads to the page; and stops on Ctrl-C', { timeout: 240_000 }, async () => {
+    const [, appUrl] = await printed(/Open (http:\/\/127\.0\.0\.1:\d+\/) and choose "Sign in"/);
+    const [, email, password] = await printed(/^ {4}(\S+@example\.com) {3}(\S+) {3}\(new: must choose/m);
+    const { page } = browser;
+
+    await page.goto(appUrl!);
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email address').fill(email!);
+    await page.getByLabel('Password').fill(password!);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // The first sign-in lands on the page the demo printed; the whole way through is the tests' above.
+    const [, pageUrl] = await printed(/The page: {5}(http:\/\/127\.0\.0\.1:\d+\/change-password)/);
+    await page.waitForURL(`${pageUrl!}?**`);
+    await expect.poll(() => page.locator('input[name="confirm"]').count()).toBe(1);
+    // What the Actions decided, as printed: the redirect to the page.
+    await printed(/\[gate\] redirect first-login \(page: sent\)/);
+    // It prints the demo users' credentials on purpose, but never a token.
+    expect(output).not.toMatch(/session_token=|eyJ[\w-]+\./);
+
+    demo.kill('SIGINT');
+    // 'close', not 'exit': 'exit' may come before the last of the output is read.
+    const [code] = (await once(demo, 'close')) as [number | null];
+    expect(code).toBe(0);
+    expect(output).toMatch(/Stopped\.\n$/);
   });
 });
