@@ -44,7 +44,8 @@ export interface RetryWait {
 
 /**
  * The time one request runs on: the system's, or a test's virtual one (a 12 s deadline checked in
- * milliseconds). Every wait and every reading of the time in a request goes through it.
+ * milliseconds). The deadline's readings, each attempt's timeout and the waits between attempts go
+ * through it; dates from the answers (`retry-after`, `x-ratelimit-reset`) are read against `Date.now()`.
  */
 export interface RequestClock {
   /** Monotonic milliseconds (`performance.now()`): deadlines are readings of this clock. */

@@ -10,23 +10,24 @@ export interface VirtualRequestClock {
   /** Virtual milliseconds since the clock was made. */
   readonly now: () => number;
   /**
-   * Moves the time to the earliest timeout not yet fired and fires it (the attempt it belongs to
-   * is abandoned, as `AbortSignal.timeout` abandons it). Throws when none is pending.
+   * Fires the timeout of the latest attempt, moving the time to its end: the attempt is abandoned, as
+   * `AbortSignal.timeout` abandons it. The timeouts of earlier attempts, answered or abandoned, are
+   * never fired again. Throws when that one has fired already, or no attempt was made.
    */
-  fireNextTimeout(): void;
+  fireLatestTimeout(): void;
 }
 
 /**
  * A clock for a request's deadline, timeouts and waits that costs no real time: a sleep moves it
- * forward at once; a timeout fires only when the test calls `fireNextTimeout` — once it has seen the
- * attempt reach the server and hang there. A test of a 12 s deadline then takes milliseconds, and its
+ * forward at once; a timeout fires only when the test calls `fireLatestTimeout` — once it has seen
+ * the attempt reach the server and hang there. A test of a 12 s deadline then takes milliseconds, and its
  * figures are exact, whatever the machine's load.
  */
 export function createVirtualRequestClock(): VirtualRequestClock {
   let now = 0;
   const sleeps: number[] = [];
   const timeouts: number[] = [];
-  const pending: { readonly at: number; readonly controller: AbortController }[] = [];
+  let latest: { readonly at: number; readonly controller: AbortController } | undefined;
   return {
     clock: {
       monotonic: () => now,
@@ -37,19 +38,17 @@ export function createVirtualRequestClock(): VirtualRequestClock {
       timeout: (ms) => {
         timeouts.push(ms);
         const controller = new AbortController();
-        pending.push({ at: now + ms, controller });
+        latest = { at: now + ms, controller };
         return controller.signal;
       },
     },
     sleeps,
     timeouts,
     now: () => now,
-    fireNextTimeout() {
-      pending.sort((a, b) => a.at - b.at);
-      const next = pending.shift();
-      if (next === undefined) throw new Error('no timeout is pending');
-      now = Math.max(now, next.at);
-      next.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    fireLatestTimeout() {
+      if (latest === undefined || latest.controller.signal.aborted) throw new Error('no attempt is waiting for its timeout');
+      now = Math.max(now, latest.at);
+      latest.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     },
   };
 }
