@@ -32,7 +32,8 @@ async function compileExample(): Promise<{ repo: string; errors: string[] }> {
   } catch (error) {
     output = String((error as { stdout?: string }).stdout);
   }
-  return { repo, errors: output.split('\n').filter((line) => / error TS\d+:/.test(line)) };
+  // An error without a file starts its line ("error TS2688: …"): it counts too.
+  return { repo, errors: output.split('\n').filter((line) => /(^|\s)error TS\d+:/.test(line)) };
 }
 
 const MISSPELLED = 'post-login-misspelled.ts';
