@@ -173,19 +173,20 @@ describe('the Chromium an npm package ships', () => {
     expect(source).toEqual({ kind: 'npm package', path: undefined });
     const same = JSON.stringify(chooseChromium()) === JSON.stringify(source);
     const shippedBrowser = same ? browser : await launchChromium({ source });
+    // A tab of its own, closed whatever happens: the tests after this one use the browser's first.
+    const page = await shippedBrowser.context.newPage();
     try {
       // The package's major version is its Chromium's (147.0.2 ships Chromium 147): not Debian's.
       const shipped = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json'), 'utf8')) as { version: string };
       expect(shippedBrowser.context.browser()?.version()).toMatch(new RegExp(`^${shipped.version.split('.')[0]}\\.`));
-      const page = await shippedBrowser.context.newPage();
       await page.setContent('<title>shipped</title><form><label>Password <input type="password" name="p"></label></form>');
       await page.getByLabel('Password').fill('typed by a browser');
       expect(await page.title()).toBe('shipped');
       expect(await page.inputValue('input[name="p"]')).toBe('typed by a browser');
-      await page.close();
       // Unpacked once, under node_modules/.cache, not into /tmp.
       expect(existsSync(join(ROOT, 'node_modules', '.cache', `sparticuz-chromium-${shipped.version}`, 'chromium'))).toBe(true);
     } finally {
+      await page.close();
       if (!same) await shippedBrowser.close();
     }
   });
