@@ -283,7 +283,11 @@ describe('requirePasswordChange over a users export', () => {
     const waits: RunWait[] = [];
     const clock = fakeClock();
     await run('requirePasswordChange', options(tenant, { all: true }, { onWait: (wait) => void waits.push(wait) }), clock);
-    expect(waits).toEqual([{ ms: 12_000, reason: 'rate-limit', status: 429 }]);
+    const [first, ...rest] = waits;
+    expect(first).toEqual({ ms: 12_000, reason: 'rate-limit', status: 429 });
+    // x-ratelimit-reset is in whole seconds of the tenant's clock, which may run a few milliseconds ahead
+    // of this one under load: the pacer may then hold the next start until that second, a few ms more.
+    expect(rest.every((wait) => wait.reason === 'rate-limit' && wait.status === undefined && wait.ms < 1_000)).toBe(true);
 
     const controller = new AbortController();
     const report = await run('requirePasswordChange', options(tenant, { all: true }, { signal: controller.signal, onExport: () => controller.abort() }));
