@@ -85,7 +85,8 @@ describe.concurrent('the packed tarball', () => {
 
   /**
    * The executable of Node 22 as `npx -y node@22` runs it. npx asks the registry at every start (1.4 s of
-   * CPU): the path it gave is kept in node_modules/.cache and used while it still runs Node 22.
+   * CPU): the path it gave is kept in node_modules/.cache and used while it still runs Node 22 — the
+   * 22.x npx fetched then, not a newer one (`npm ci` empties the cache, and npx is asked again).
    */
   async function nodeExecutable22(): Promise<string> {
     const cache = join(ROOT, 'node_modules', '.cache', 'auth0-force-password-reset', 'node22-path');
