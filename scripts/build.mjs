@@ -34,10 +34,10 @@ function filesOf(root, path) {
     .sort();
 }
 
-/** The contents of what dist/ is built from, hashed. */
-export function inputsHash(root) {
+/** The contents of what dist/ is built from (or of other `inputs`: files and folders under `root`), hashed. */
+export function inputsHash(root, inputs = INPUTS) {
   const hash = createHash('sha256');
-  for (const file of INPUTS.flatMap((input) => filesOf(root, input))) {
+  for (const file of inputs.flatMap((input) => filesOf(root, input))) {
     hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
   }
   return hash.digest('hex');

@@ -59,6 +59,26 @@ describe('scripts/build.mjs --if-stale: when dist/ is rebuilt', () => {
   });
 });
 
+describe('inputsHash with inputs of its own (what `npm test` hashes to skip an unneeded type-check)', () => {
+  it('changes with a file of those inputs, and with nothing else', () => {
+    const root = builtProject();
+    mkdirSync(join(root, 'test'));
+    writeFileSync(join(root, 'test', 'a.test.ts'), 'export {};\n');
+    const inputs = ['test', 'tsup.config.ts'];
+    const before = inputsHash(root, inputs);
+    expect(inputsHash(root, inputs)).toBe(before);
+    // Outside the inputs: the same hash.
+    writeFileSync(join(root, 'src', 'gate', 'index.ts'), 'export const gate = 3;\n');
+    expect(inputsHash(root, inputs)).toBe(before);
+    // A file of the inputs edited, added, or renamed: another hash each time.
+    writeFileSync(join(root, 'test', 'a.test.ts'), 'export const a = 1;\n');
+    const edited = inputsHash(root, inputs);
+    expect(edited).not.toBe(before);
+    writeFileSync(join(root, 'test', 'b.test.ts'), 'export {};\n');
+    expect(inputsHash(root, inputs)).not.toBe(edited);
+  });
+});
+
 describe('scripts/build-declarations.mjs: every entry’s declarations from one program', () => {
   /** A project with two entries that share a module, and a tsconfig like the package's. */
   function twoEntries(shared: string): string {
