@@ -1,8 +1,10 @@
 import { test } from 'vitest';
 import type { PostChangePasswordEvent } from '../../src/auth0/post-change-password.js';
-import { createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
+import { clearerConfig, createPasswordResetClearer } from '../../src/clearer/create-password-reset-clearer.js';
 import type { PasswordResetClearerOptions } from '../../src/clearer/options.js';
+import { runClearer } from '../../src/clearer/run-clearer.js';
 import type { LogEntry } from '../../src/internal/log.js';
+import type { RequestClock } from '../../src/management/resilient-fetch.js';
 import { buildPostChangePasswordEvent } from '../../src/testing/events.js';
 import {
   startLocalTenant,
@@ -93,8 +95,12 @@ export interface TenantFixtures {
   users: UserFactory;
   /** Where `clearerFor`'s clearers log (and any other handler a test points at it), fresh for each test. */
   logs: LogEntry[];
-  /** A post-change-password clearer that reaches `tenant` through its `fetch` and logs into `logs`. */
-  clearerFor: (options?: PasswordResetClearerOptions) => ReturnType<typeof createPasswordResetClearer>;
+  /**
+   * A post-change-password clearer that reaches `tenant` through its `fetch` and logs into `logs`. With
+   * `clock` (a test's virtual one), its executions run on it: the same options and defaults, checked by
+   * the factory's own `clearerConfig`.
+   */
+  clearerFor: (options?: PasswordResetClearerOptions, clock?: RequestClock) => ReturnType<typeof createPasswordResetClearer>;
 }
 
 /**
@@ -133,7 +139,12 @@ export const tenantTest = test.extend<TenantFixtures>({
     await use([]);
   },
   clearerFor: async ({ tenant, logs }, use) => {
-    await use((options = {}) => createPasswordResetClearer({ fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options }));
+    await use((options = {}, clock) => {
+      const settings: PasswordResetClearerOptions = { fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options };
+      if (clock === undefined) return createPasswordResetClearer(settings);
+      const config = { ...clearerConfig(settings), clock };
+      return (event, api) => runClearer(config, event, api);
+    });
   },
 });
 

@@ -1,16 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, vi } from 'vitest';
-import { clearerConfig } from '../../../src/clearer/create-password-reset-clearer.js';
-import { runClearer } from '../../../src/clearer/run-clearer.js';
-import type { PasswordResetClearerOptions } from '../../../src/clearer/options.js';
 import { ManagementApiError, SecretsError } from '../../../src/errors/index.js';
-import type { LogEntry } from '../../../src/internal/log.js';
-import type { LocalTenant } from '../../../src/testing/local-tenant/index.js';
 import { buildPostChangePasswordEvent, GOOGLE_CONNECTION } from '../../../src/testing/events.js';
 import type { RecordedRequest } from '../../../src/testing/local-tenant/index.js';
 import { createMemoryCache, type MemoryCache } from '../../../src/testing/memory-cache.js';
 import { NEW_PASSWORD, passwordChangeEventOf as eventFor, statusesOf, tenantTest as it } from '../../helpers/local-tenant.js';
-import { createVirtualRequestClock, type VirtualRequestClock } from '../../helpers/virtual-request-clock.js';
+import { createVirtualRequestClock } from '../../helpers/virtual-request-clock.js';
 
 const apiWith = (cache: MemoryCache = createMemoryCache()) => ({ cache });
 
@@ -20,15 +15,6 @@ const gapsBetween = (requests: readonly RecordedRequest[]) =>
 
 // A timer and `Date.now()` may disagree by a millisecond or so: a wait of N ms is at least N minus this.
 const CLOCK_SLACK_MS = 5;
-
-/**
- * The clearer built from `options` as `createPasswordResetClearer` builds it (the same defaults), its
- * executions run on `virtual`'s clock: its waits and timeouts cost no real time.
- */
-function clearerOnVirtualTime(tenant: LocalTenant, logs: LogEntry[], virtual: VirtualRequestClock, options: PasswordResetClearerOptions = {}) {
-  const config = { ...clearerConfig({ fetch: tenant.fetch, log: (entry) => void logs.push(entry), ...options }), clock: virtual.clock };
-  return (event: ReturnType<typeof eventFor>, api: ReturnType<typeof apiWith>) => runClearer(config, event, api);
-}
 
 describe('the clearer against a local tenant, through the real auth0 SDK', () => {
   it('gets a token, reads the user and sets only the flag to false', async ({ tenant, users, clearerFor, logs }) => {
@@ -195,22 +181,22 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
       expect(tenant.counts()).toMatchObject({ token: 1, getUser: 0 });
     });
 
-    it('retries a 429, honouring retry-after, then succeeds', async ({ tenant, users, logs }) => {
+    it('retries a 429, honouring retry-after, then succeeds', async ({ tenant, users, clearerFor }) => {
       const user = users.flaggedWhoChangedPassword();
       tenant.faults.rateLimit('getUser', { retryAfterSeconds: 3 });
       const virtual = createVirtualRequestClock();
-      await clearerOnVirtualTime(tenant, logs, virtual)(eventFor(tenant, user), apiWith());
+      await clearerFor({}, virtual.clock)(eventFor(tenant, user), apiWith());
       expect(tenant.users.get(user.user_id)!.app_metadata['needsPasswordReset']).toBe(false);
       expect(statusesOf(tenant, 'getUser')).toEqual([429, 200]);
       // It waited what the answer asked, and nothing else.
       expect(virtual.sleeps).toEqual([3_000]);
     });
 
-    it('retries a 429 on the token request too', async ({ tenant, users, logs }) => {
+    it('retries a 429 on the token request too', async ({ tenant, users, clearerFor }) => {
       const user = users.flaggedWhoChangedPassword();
       tenant.faults.rateLimit('token', { retryAfterSeconds: 2 });
       const virtual = createVirtualRequestClock();
-      await clearerOnVirtualTime(tenant, logs, virtual)(eventFor(tenant, user), apiWith());
+      await clearerFor({}, virtual.clock)(eventFor(tenant, user), apiWith());
       expect(statusesOf(tenant, 'token')).toEqual([429, 200]);
       expect(virtual.sleeps).toEqual([2_000]);
     });
@@ -228,11 +214,11 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
       );
     });
 
-    it('retries 5xx with backoff until attempts run out, then names the step and status', async ({ tenant, users, logs }) => {
+    it('retries 5xx with backoff until attempts run out, then names the step and status', async ({ tenant, users, clearerFor, logs }) => {
       const user = users.flaggedWhoChangedPassword();
       tenant.faults.serverError('patchUser', { times: 10, status: 503 });
       const virtual = createVirtualRequestClock();
-      const error = await clearerOnVirtualTime(tenant, logs, virtual, { maxAttempts: 3 })(eventFor(tenant, user), apiWith()).catch((e: unknown) => e);
+      const error = await clearerFor({ maxAttempts: 3 }, virtual.clock)(eventFor(tenant, user), apiWith()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ManagementApiError);
       expect(error).toMatchObject({ step: 'update user', status: 503, attempts: 3 });
       // A wait before each retry, doubling: 250 ms then 500 ms, each with up to 20% jitter either way.
@@ -279,14 +265,14 @@ describe('the clearer against a local tenant, through the real auth0 SDK', () =>
       expect(tenant.counts().patchUser).toBe(0);
     });
 
-    it('with default settings, gives up at its 12 s deadline — inside Auth0’s 20 s limit — when the API never answers', async ({ tenant, users, logs }) => {
+    it('with default settings, gives up at its 12 s deadline — inside Auth0’s 20 s limit — when the API never answers', async ({ tenant, users, clearerFor }) => {
       const user = users.flaggedWhoChangedPassword();
       tenant.faults.hang('any', { times: 100 });
       // The default settings, on a clock that moves when the clearer waits, or when the test fires the
       // timeout of an attempt it has seen hang at the tenant: 12 s checked to the millisecond, in no time.
       const virtual = createVirtualRequestClock();
       let settled = false;
-      const outcome = clearerOnVirtualTime(tenant, logs, virtual)(eventFor(tenant, user), apiWith()).then(
+      const outcome = clearerFor({}, virtual.clock)(eventFor(tenant, user), apiWith()).then(
         () => undefined,
         (e: unknown) => e,
       );
