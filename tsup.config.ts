@@ -10,8 +10,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const library: Options = {
   entry: { index: ENTRIES.index },
   format: ['esm', 'cjs'],
-  // The declarations come from scripts/build-declarations.mjs: one TypeScript program for every entry,
-  // where tsup would run one per entry (five programs over mostly the same files).
+  // The declarations come from scripts/build-declarations.mjs, each file's from that file alone, where
+  // tsup would run one TypeScript program per entry (five programs over mostly the same files).
   dts: false,
   // dist/ is emptied once, below: tsup runs the builds at once, and a build's own `clean` could delete
   // what another one has already written.

@@ -1,84 +1,161 @@
-// The package's declarations (dist/*.d.ts and dist/*.d.cts), from one TypeScript program.
+// The package's declarations (dist/*.d.ts and dist/*.d.cts), without a TypeScript program.
 //
-// tsup's `dts` builds each entry's declarations in a program of its own: five entries, five programs over
-// mostly the same files, ~37 s of CPU on a 2-core machine — the largest part of a cold build. Here one
-// program checks src/ and writes every file's declarations (TypeScript's own emit), then rollup-plugin-dts
-// (the version tsup bundles) rolls each entry's up into one file of its own, as tsup did: no declaration
-// chunk shared between entries, the same text in .d.ts and .d.cts.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// src/ states the type of everything it exports (TypeScript's `isolatedDeclarations`), so each file's
+// declarations come from that file alone (`ts.transpileDeclaration`), where a program that resolves and
+// checks every import took 5–6 s (and tsup's `dts`, one program per entry, ~37 s of CPU). Whether the
+// code type-checks is tsc's question: `npm test` runs it beside the tests, and `prepack` before a release
+// is packed. Then rollup-plugin-dts (the version tsup bundles) rolls each entry's declarations up into one
+// file of its own, as tsup did: no declaration chunk shared between entries, the same text in .d.ts and
+// .d.cts.
+//
+// Each file's declarations and the rolled-up result are kept in node_modules/.cache (which `npm ci`
+// empties), by content: after an edit, only the edited files are transpiled again, and when their
+// declarations did not change (an edit inside a function), nothing is rolled up again.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rollup } from 'rollup';
-import { dts } from 'rollup-plugin-dts';
-import ts from 'typescript';
 import { ENTRIES } from './entries.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SCRIPT = fileURLToPath(import.meta.url);
+/** Where the last build's declarations are kept, under `root`. */
+export const declarationsCachePathOf = (root) => join(root, 'node_modules', '.cache', 'auth0-force-password-reset', 'declarations.json');
+
+let typescript;
+/**
+ * TypeScript, loaded when a file has to be transpiled. Required, not imported: an `import` of its 9 MB
+ * CommonJS file has Node scan all of it for its export names first (0.4–0.6 s here).
+ */
+const ts = () => (typescript ??= createRequire(import.meta.url)('typescript'));
+
+const sha256 = (...texts) => {
+  const hash = createHash('sha256');
+  for (const text of texts) hash.update(text).update('\0');
+  return hash.digest('hex');
+};
 
 /** TypeScript diagnostics as tsc prints them: file (relative to `root`), line, column, code and message. */
 function formatDiagnostics(diagnostics, root) {
-  return ts.formatDiagnostics(diagnostics, {
+  return ts().formatDiagnostics(diagnostics, {
     getCanonicalFileName: (name) => name,
     getCurrentDirectory: () => root,
     getNewLine: () => '\n',
   });
 }
 
-/**
- * The declarations of every entry (`entries`, by default the package's) of the project in `root`: a map
- * from each file's name in dist/ (`index.d.ts`, `index.d.cts`, …) to its text. Nothing is written to
- * dist/: tsup empties it as it starts, so scripts/build.mjs writes these once tsup is done. Rejects, with
- * tsc's messages, when src/ has a type error: a release is never built from code that does not check.
- */
-export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
+/** The compiler options of `root`'s tsconfig.json, for declarations alone. */
+function declarationOptions(root) {
   const configPath = join(root, 'tsconfig.json');
   const fail = (diagnostics) => {
     throw new Error(`the declarations were not built: ${configPath} is not usable\n${formatDiagnostics(diagnostics, root)}`);
   };
-  const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => fail([diagnostic]) });
+  const config = ts().getParsedCommandLineOfConfigFile(configPath, {}, { ...ts().sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => fail([diagnostic]) });
   if (config.errors.length > 0) fail(config.errors);
-  // Outside node_modules: TypeScript takes a file under it for a library's, and the roll-up would leave its
-  // imports as they are.
-  const emitted = mkdtempSync(join(tmpdir(), 'afpr-declarations-'));
-  try {
-    return await emitAndRollUp(root, config, emitted, entries);
-  } finally {
-    rmSync(emitted, { recursive: true, force: true });
-  }
+  return { ...config.options, noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, isolatedDeclarations: true };
 }
 
-/** Emits every declaration into `emitted`, then rolls each entry's up; the map of buildDeclarations. */
-async function emitAndRollUp(root, config, emitted, entries) {
-  const options = {
-    ...config.options,
-    noEmit: false,
-    declaration: true,
-    emitDeclarationOnly: true,
-    declarationMap: false,
-    incremental: false,
-    composite: false,
-    rootDir: join(root, 'src'),
-    outDir: emitted,
-  };
-  const program = ts.createProgram({
-    rootNames: Object.values(entries).map((source) => join(root, source)),
-    options,
-  });
-  const diagnostics = ts.getPreEmitDiagnostics(program);
-  if (diagnostics.length > 0) throw new Error(`the declarations were not built: src/ has type errors\n${formatDiagnostics(diagnostics, root)}`);
-  const { diagnostics: emitDiagnostics } = program.emit(undefined, undefined, undefined, true);
-  if (emitDiagnostics.length > 0) throw new Error(`the declarations were not built\n${formatDiagnostics(emitDiagnostics, root)}`);
+/**
+ * What the cache is valid for: this script, the TypeScript config, and the lockfile (the versions of
+ * TypeScript and rollup-plugin-dts). A cache made under another of them is ignored.
+ */
+function cacheKeyOf(root) {
+  const read = (file) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : '');
+  return sha256(readFileSync(SCRIPT, 'utf8'), read('tsconfig.json'), read('package-lock.json'));
+}
 
-  const files = new Map();
+function readCache(root, key) {
+  try {
+    const cache = JSON.parse(readFileSync(declarationsCachePathOf(root), 'utf8'));
+    if (cache.key === key && typeof cache.files === 'object' && cache.files !== null) return cache;
+  } catch {
+    // None yet, or unreadable: built from scratch.
+  }
+  return { key, files: {}, rolledUp: undefined };
+}
+
+function writeCache(root, cache) {
+  const path = declarationsCachePathOf(root);
+  mkdirSync(dirname(path), { recursive: true });
+  // Written whole, then renamed: a build running at the same time reads the old one or this one.
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(cache));
+  renameSync(partial, path);
+}
+
+/**
+ * The declarations of every entry (`entries`, by default the package's) of the project in `root`: a map
+ * from each file's name in dist/ (`index.d.ts`, `index.d.cts`, …) to its text. Nothing is written to
+ * dist/: tsup empties it as it starts, so scripts/build.mjs writes these once tsup is done. Rejects, with
+ * tsc's messages, when a file of src/ exports something whose type it does not state (TS9007, TS9010…:
+ * its declarations would need the type checker).
+ */
+export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
+  const cache = readCache(root, cacheKeyOf(root));
+  const sources = join(root, 'src');
+  /** Each file's declarations, by its path with `.d.ts` (`.d.cts`, `.d.mts`) for `.ts`. */
+  const declarations = new Map();
+  const files = {};
+  const diagnostics = [];
+  let options;
+  for (const file of readdirSync(sources, { recursive: true }).sort()) {
+    const path = join(sources, file);
+    const name = relative(root, path);
+    if (/\.d\.[cm]?ts$/.test(file)) {
+      declarations.set(path, readFileSync(path, 'utf8'));
+    } else if (/\.[cm]?ts$/.test(file)) {
+      const text = readFileSync(path, 'utf8');
+      const source = sha256(text);
+      let declaration = cache.files[name]?.source === source ? cache.files[name].declaration : undefined;
+      if (declaration === undefined) {
+        options ??= declarationOptions(root);
+        const output = ts().transpileDeclaration(text, { fileName: path, compilerOptions: options, reportDiagnostics: true });
+        diagnostics.push(...output.diagnostics);
+        if (output.diagnostics.length > 0) continue;
+        declaration = output.outputText;
+      }
+      files[name] = { source, declaration };
+      declarations.set(path.replace(/\.([cm]?)ts$/, '.d.$1ts'), declaration);
+    }
+  }
+  if (diagnostics.length > 0) {
+    writeCache(root, { ...cache, files });
+    throw new Error(`the declarations were not built: every export of src/ must state its type (isolatedDeclarations)\n${formatDiagnostics(diagnostics, root)}`);
+  }
+
+  const rolledUpKey = sha256(JSON.stringify(entries), ...[...declarations].flat());
+  const rolledUp = cache.rolledUp?.key === rolledUpKey ? cache.rolledUp.entries : await rollUp(root, entries, declarations);
+  writeCache(root, { key: cache.key, files, rolledUp: { key: rolledUpKey, entries: rolledUp } });
+  const result = new Map();
+  for (const [name, text] of Object.entries(rolledUp)) {
+    for (const extension of ['.d.ts', '.d.cts']) result.set(`${name}${extension}`, text);
+  }
+  return result;
+}
+
+/** Each entry's declarations rolled up into one text, from `declarations` (by path, in memory). */
+async function rollUp(root, entries, declarations) {
+  const [{ rollup }, { dts }] = await Promise.all([import('rollup'), import('rollup-plugin-dts')]);
+  /** Our own imports (`./x.js`, which TypeScript resolves to `./x.ts` or `./x.d.ts`), from `declarations`. */
+  const inMemory = {
+    name: 'declarations-in-memory',
+    resolveId(source, importer) {
+      if (importer === undefined) return declarations.has(source) ? source : null;
+      if (!source.startsWith('.')) return null;
+      const path = join(dirname(importer), source).replace(/\.([cm]?)js$/, '.d.$1ts');
+      return declarations.has(path) ? path : null;
+    },
+    load: (id) => declarations.get(id) ?? null,
+  };
+  const rolledUp = {};
   await Promise.all(
     Object.entries(entries).map(async ([name, source]) => {
-      const input = join(emitted, relative('src', source).replace(/\.ts$/, '.d.ts'));
       const bundle = await rollup({
-        input,
+        input: join(root, source).replace(/\.ts$/, '.d.ts'),
         // Only our own files are rolled up: `auth0` and node:* stay imports.
         external: (id) => !id.startsWith('.') && !id.startsWith('/'),
-        plugins: [dts({ compilerOptions: { ...options, noEmit: true } })],
+        plugins: [inMemory, dts()],
         onwarn(warning, warn) {
           if (warning.code === 'UNRESOLVED_IMPORT' || warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'EMPTY_BUNDLE') return;
           warn(warning);
@@ -87,10 +164,11 @@ async function emitAndRollUp(root, config, emitted, entries) {
       const { output } = await bundle.generate({ format: 'es' });
       await bundle.close();
       if (output.length !== 1) throw new Error(`the declarations of ${name} were split into ${output.length} files, expected one`);
-      for (const extension of ['.d.ts', '.d.cts']) files.set(`${name}${extension}`, output[0].code);
+      rolledUp[name] = output[0].code;
     }),
   );
-  return files;
+  // In the entries' order, whatever order the roll-ups finished in.
+  return Object.fromEntries(Object.keys(entries).map((name) => [name, rolledUp[name]]));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

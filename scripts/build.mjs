@@ -99,7 +99,7 @@ async function main() {
     return 0;
   }
   const started = performance.now();
-  // The code (tsup, a child process) and the declarations (one TypeScript program, in this one) side by side.
+  // The code (tsup, a child process) and the declarations (file by file, in this one) side by side.
   const tsup = runTsup(args.has('--verbose'));
   const declarations = import('./build-declarations.mjs').then(({ buildDeclarations }) => buildDeclarations(ROOT)).then(
     (files) => ({ files }),
@@ -118,7 +118,7 @@ async function main() {
     return 1;
   }
   for (const [name, text] of files) writeFileSync(join(ROOT, 'dist', name), text);
-  if (args.has('--verbose')) console.log(`DTS ${files.size} files from one program (scripts/build-declarations.mjs)`);
+  if (args.has('--verbose')) console.log(`DTS ${files.size} files (scripts/build-declarations.mjs)`);
   writeStamp(ROOT, inputs);
   console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s (node scripts/build.mjs --verbose shows tsup's output)`);
   return 0;

@@ -122,7 +122,7 @@ function connectionConfig<Caller extends AdminCaller>(caller: Caller, parsed: Ad
  * Enough users in flight to reach `rate` when each request takes up to 200 ms (a tenant on another
  * continent): one at 2 requests per second, four at 16.
  */
-export const defaultConcurrency = (rate: number) => Math.max(1, Math.ceil(rate / 5));
+export const defaultConcurrency = (rate: number): number => Math.max(1, Math.ceil(rate / 5));
 
 function selectionOf(users: RequirePasswordChangeOptions['users']): JobSelection {
   if (typeof users === 'string') return { kind: 'ids', userIds: [users] };

@@ -217,7 +217,7 @@ export interface PasswordChangeStatusOptions extends AdminConnectionOptions {
  * nor a control character (see `CONTROL_CHARACTER`), which no id Auth0 issues has and which would
  * reach a terminal.
  */
-export const USER_ID_PATTERN = /^[^\s|]+\|\S+$/;
+export const USER_ID_PATTERN: RegExp = /^[^\s|]+\|\S+$/;
 /** Longer than any id Auth0 issues; keeps a pasted paragraph from being taken for an id. */
 export const MAX_USER_ID_LENGTH = 512;
 
@@ -280,7 +280,7 @@ export const MIN_RATE = 0.1;
  * cloud tiers 50 to 750 (Performance 1500 RPS) and more.
  */
 export const MAX_RATE = 1000;
-export const RATE_EXPECTED = `must be a number of requests per second from ${MIN_RATE} to ${MAX_RATE}`;
+export const RATE_EXPECTED: string = `must be a number of requests per second from ${MIN_RATE} to ${MAX_RATE}`;
 
 /** Requests per second. */
 const rateCheck: Check<number> = (value, report) => {

@@ -37,7 +37,7 @@ const SEARCH_PAGE_SIZE = 100;
  * ahead (see {@link requireChange}). Should the run stop right there, the user stays flagged and a
  * password change within this window does not count — a bounded nuisance, and a re-run fixes it.
  */
-export const PROVISIONAL_FLAG_LEAD_MS = 15 * 60 * 1000;
+export const PROVISIONAL_FLAG_LEAD_MS: number = 15 * 60 * 1000;
 /** A `last_password_reset` this far ahead of our clock is not believed: the user fails instead. */
 const MAX_CLOCK_LEAD_MS = 24 * 60 * 60 * 1000;
 /** What an outcome's `writes` says when the user's sessions and refresh tokens were revoked. */

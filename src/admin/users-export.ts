@@ -28,13 +28,13 @@ const BACKOFF_MS = 1_000;
  * and `app_metadata`; a line past this is no export of Auth0's, and reading it whole would hold it
  * all in memory (a 200 KB gzip can hold a 200 MB line).
  */
-export const MAX_EXPORT_LINE_BYTES = 1024 * 1024;
+export const MAX_EXPORT_LINE_BYTES: number = 1024 * 1024;
 /**
  * How much an export may decompress to: 100 times its compressed size (newline-delimited JSON of
  * users compresses about 5 to 20 times), and never less than 256 MiB. More is a compression bomb.
  */
 export const EXPORT_EXPANSION_LIMIT = 100;
-export const MIN_EXPORT_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+export const MIN_EXPORT_DECOMPRESSED_BYTES: number = 256 * 1024 * 1024;
 
 /** The caps an export is read under (tests make them small). */
 export interface ExportReadLimits {

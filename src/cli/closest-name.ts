@@ -1,5 +1,5 @@
 /** Lower case, without `-` and `_`: `dryRun`, `dry_run` and `dry-run` are spelled alike. */
-export const spelling = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
+export const spelling = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
 
 /** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`: optimal string alignment. */
 function editDistance(a: string, b: string): number {

@@ -118,10 +118,10 @@ const OPTION_LIKE = /^(?:-[A-Za-z]|--[A-Za-z][A-Za-z0-9_-]{0,40})$/;
 const COMMAND_LIKE = /^[a-z][a-z-]{0,30}$/;
 
 /** At most `max` characters of something the user typed (or a file held), quoted and escaped, for a message. */
-export const quote = (text: string, max = 40) => terminalSafeJson(JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text));
+export const quote = (text: string, max = 40): string => terminalSafeJson(JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text));
 
 /** A path the user gave (`--file`, `--state`), quoted: shown whole unless absurdly long, as paths are no secrets. */
-export const quotePath = (path: string) => quote(path, 240);
+export const quotePath = (path: string): string => quote(path, 240);
 
 /**
  * Refuses, before anything else is looked at, an argument that names an option made for a secret —

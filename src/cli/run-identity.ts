@@ -94,7 +94,7 @@ export function describeRun({ command, domain, flag, selection, writes }: RunIde
 }
 
 /** The JSON a state file keeps of its run (next to `tool` and `version`). */
-export const identityRecord = ({ command, domain, flag, selection, writes }: RunIdentity) => ({ command, domain, flag, selection, writes });
+export const identityRecord = ({ command, domain, flag, selection, writes }: RunIdentity): RunIdentity => ({ command, domain, flag, selection, writes });
 
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 

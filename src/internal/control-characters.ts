@@ -9,7 +9,7 @@
  * C0 controls (newlines, ESC, BEL, …), DEL, C1 controls (8-bit CSI and OSC among them), the line and
  * paragraph separators, and the bidirectional overrides and isolates, which reorder what follows.
  */
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+export const CONTROL_CHARACTER: RegExp = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

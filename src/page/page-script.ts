@@ -14,7 +14,7 @@
  * `breaks(password, rule)`: whether `password` breaks the rule that a checklist item's `data-*`
  * attributes describe (`data-rule`, `data-min`, `data-max`, `data-type`, `data-at-least`, `data-types`).
  */
-export const RULE_CHECKS_SCRIPT = String.raw`
+export const RULE_CHECKS_SCRIPT: string = String.raw`
 var TYPES = { lowercase: /[a-z]/, uppercase: /[A-Z]/, number: /[0-9]/, special: /[ !"#$%&'()*+,\-./:;<=>?@[\\\]^_{|}~\x60]/ };
 function isAlphanumeric(code) { return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122); }
 function longestIdenticalRun(text) {
@@ -46,7 +46,7 @@ function breaks(password, rule) {
 }`;
 
 /** The whole script of the form. */
-export const FORM_SCRIPT = `(function () {
+export const FORM_SCRIPT: string = `(function () {
 'use strict';${RULE_CHECKS_SCRIPT}
 var password = document.getElementById('password'), confirm = document.getElementById('confirm');
 var list = document.getElementById('rule-list'), items = list.querySelectorAll('li[data-rule]');

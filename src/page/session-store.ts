@@ -40,7 +40,7 @@ export interface PageSessionStore {
 }
 
 /** The methods every store has, for the option check. */
-export const SESSION_STORE_METHODS = ['claim', 'release', 'spend', 'isSpent', 'countAttempt'] as const satisfies ReadonlyArray<keyof PageSessionStore>;
+export const SESSION_STORE_METHODS: ReadonlyArray<keyof PageSessionStore> = ['claim', 'release', 'spend', 'isSpent', 'countAttempt'];
 
 /**
  * A {@link PageSessionStore} in this process's memory: right for one process, and the page's

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDeclarations } from '../../scripts/build-declarations.mjs';
+import { buildDeclarations, declarationsCachePathOf } from '../../scripts/build-declarations.mjs';
 import { inputsHash, isStale, writeStamp } from '../../scripts/build.mjs';
 
 /** A project folder with sources and a dist/, as after a build; returns its path. */
@@ -79,7 +79,7 @@ describe('inputsHash with inputs of its own (what `npm test` hashes to skip an u
   });
 });
 
-describe('scripts/build-declarations.mjs: every entry’s declarations from one program', () => {
+describe('scripts/build-declarations.mjs: every entry’s declarations, each file’s from that file alone', () => {
   /** A project with two entries that share a module, and a tsconfig like the package's. */
   function twoEntries(shared: string): string {
     const root = mkdtempSync(join(tmpdir(), 'afpr-declarations-test-'));
@@ -91,9 +91,10 @@ describe('scripts/build-declarations.mjs: every entry’s declarations from one 
     return root;
   }
   const ENTRIES = { index: 'src/index.ts', admin: 'src/admin/index.ts' };
+  const SHARED = '/** Shared by both. */\nexport interface Shared { a: string }\nexport function share(value: Shared): string { return value.a; }\n';
 
   it('writes each entry as one self-contained file, the same text for .d.ts and .d.cts', { timeout: 60_000 }, async () => {
-    const files = await buildDeclarations(twoEntries('/** Shared by both. */\nexport interface Shared { a: string }\nexport function share(value: Shared): string { return value.a; }\n'), ENTRIES);
+    const files = await buildDeclarations(twoEntries(SHARED), ENTRIES);
     expect([...files.keys()].sort()).toEqual(['admin.d.cts', 'admin.d.ts', 'index.d.cts', 'index.d.ts']);
     expect(files.get('index.d.cts')).toBe(files.get('index.d.ts'));
     // The shared module is in each entry's file, not imported from a chunk or the sources.
@@ -105,8 +106,34 @@ describe('scripts/build-declarations.mjs: every entry’s declarations from one 
     expect(files.get('admin.d.ts')).toContain('declare const two: number;');
   });
 
-  it('refuses to build from sources with a type error, naming the file and the line', { timeout: 60_000 }, async () => {
-    const root = twoEntries("export interface Shared { a: string }\nexport function share(value: Shared): number { return value.a; }\n");
-    await expect(buildDeclarations(root, ENTRIES)).rejects.toThrow(/src\/shared\.ts\(2,\d+\): error TS2322/);
+  it('refuses an export whose type the file does not state, naming the file and the line', { timeout: 60_000 }, async () => {
+    const root = twoEntries("export interface Shared { a: string }\nexport const share = (value: Shared) => value.a;\n");
+    await expect(buildDeclarations(root, ENTRIES)).rejects.toThrow(/src\/shared\.ts\(2,\d+\): error TS9007/);
+  });
+
+  it('builds from the files as they are now, whatever the last build kept: an edit, a new file, a fixed error', { timeout: 60_000 }, async () => {
+    const root = twoEntries(SHARED);
+    const first = await buildDeclarations(root, ENTRIES);
+    expect(existsSync(declarationsCachePathOf(root))).toBe(true);
+    // The same sources: the same files, from what the first build kept.
+    expect(await buildDeclarations(root, ENTRIES)).toEqual(first);
+
+    // An edit inside a function: the same declarations.
+    writeFileSync(join(root, 'src', 'shared.ts'), SHARED.replace('return value.a;', 'return value.a.trim();'));
+    expect(await buildDeclarations(root, ENTRIES)).toEqual(first);
+
+    // A changed declaration, and one from a new module.
+    writeFileSync(join(root, 'src', 'shared.ts'), `${SHARED.replace('a: string', 'a: string; b?: number')}export { extra } from './extra.js';\n`);
+    writeFileSync(join(root, 'src', 'extra.ts'), 'export const extra: boolean = true;\n');
+    writeFileSync(join(root, 'src', 'index.ts'), "export { type Shared, share, extra } from './shared.js';\nexport const one = 1;\n");
+    const second = await buildDeclarations(root, ENTRIES);
+    expect(second.get('index.d.ts')).toContain('b?: number;');
+    expect(second.get('index.d.ts')).toContain('declare const extra: boolean;');
+
+    // An error in a file the last build took: refused, then built once it is fixed.
+    writeFileSync(join(root, 'src', 'extra.ts'), 'export const extra = [true].length > 0;\n');
+    await expect(buildDeclarations(root, ENTRIES)).rejects.toThrow(/src\/extra\.ts\(1,\d+\): error TS9010/);
+    writeFileSync(join(root, 'src', 'extra.ts'), 'export const extra: boolean = [true].length > 0;\n');
+    expect(await buildDeclarations(root, ENTRIES)).toEqual(second);
   });
 });

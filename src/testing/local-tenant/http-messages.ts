@@ -62,7 +62,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The largest request body the tenant reads. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES: number = 1024 * 1024;
 
 /** Reads the whole request body as UTF-8, refusing more than {@link MAX_BODY_BYTES}. */
 export async function readBody(request: Request): Promise<string> {

@@ -30,7 +30,7 @@ export interface ResetEmail {
 /** Auth0 sends about one reset email per address per minute; faster requests get a 429. */
 export const RESET_EMAIL_INTERVAL_MS = 60_000;
 /** How long a reset link stays valid (Auth0's default ticket lifetime is 5 days). */
-export const RESET_LINK_LIFETIME_MS = 5 * 24 * 60 * 60 * 1000;
+export const RESET_LINK_LIFETIME_MS: number = 5 * 24 * 60 * 60 * 1000;
 
 interface Ticket {
   readonly email: ResetEmail;

@@ -372,13 +372,25 @@ export function continueLoginOptionChecks(context: Pick<TriggerContext, 'domain'
   };
 }
 
+/** What {@link createLoginRunner} makes: the tenant's two login methods, and the login flow's hooks. */
+export interface LoginRunner {
+  /** {@link LocalTenantCore.runLogin}. */
+  runLogin(userId: string, handlers: PostLoginHandlers, options?: RunLoginOptions): Promise<LoginOutcome>;
+  /** {@link LocalTenantCore.continueLogin}. */
+  continueLogin(state: string, options?: ContinueLoginOptions): Promise<LoginOutcome>;
+  /** A login whose arguments are checked: counted, then run through `flow`. */
+  startLogin(userId: string, flow: readonly PostLoginActionHandler[], settings: LoginSettings): Promise<LoginOutcome>;
+  /** Whether a login waits for this `state` at `/continue`. */
+  isWaiting(state: string): boolean;
+}
+
 /**
  * Creates {@link LocalTenantCore.runLogin} and {@link LocalTenantCore.continueLogin} for a tenant: the
  * post-login trigger, run the way Auth0 runs it, redirects and `/continue` included.
  *
  * @param context - the tenant's users, domain, transport and post-login `api.cache`.
  */
-export function createLoginRunner(context: TriggerContext) {
+export function createLoginRunner(context: TriggerContext): LoginRunner {
   // Logins suspended by a redirect, by the `state` Auth0 appended to it; each resumes once.
   const suspended = new Map<string, SuspendedLogin>();
   const suspendFor =

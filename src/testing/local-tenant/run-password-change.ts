@@ -135,6 +135,14 @@ async function runFlow(
   return { ok: true };
 }
 
+/** What {@link createPasswordChangeRunner} makes. */
+export interface PasswordChangeRunner {
+  /** {@link LocalTenant.runPasswordChange}. */
+  runPasswordChange(userId: string, newPassword: string, handlers: PostChangePasswordHandlers, options?: RunPasswordChangeOptions): PasswordChangeRun;
+  /** Runs the trigger for a change already made to `user`: at once for the caller, the handlers later. */
+  runTrigger(user: TenantUser, flow: readonly PostChangePasswordActionHandler[], secrets: Record<string, string | undefined>): PasswordChangeRun;
+}
+
 /**
  * Creates {@link LocalTenant.runPasswordChange} for a tenant — a password change, then the
  * post-change-password trigger, asynchronous and non-blocking as in Auth0 — and `runTrigger`, the
@@ -146,7 +154,7 @@ async function runFlow(
 export function createPasswordChangeRunner(
   context: TriggerContext,
   defaultSecrets: Readonly<Record<string, string>>,
-) {
+): PasswordChangeRunner {
   /** Runs the trigger for a change already made to `user`: at once for the caller, the handlers later. */
   function runTrigger(
     user: TenantUser,

@@ -31,7 +31,7 @@ export interface TriggerContext {
 export const LOCAL_TENANT_ID = 'local';
 
 /** The `event.request` fields both triggers share: a browser on the same machine, on `hostname`. */
-export function requestFrom(hostname: string, language: string) {
+export function requestFrom(hostname: string, language: string): { ip: string; hostname: string; user_agent: string; language: string } {
   return {
     ip: '127.0.0.1',
     hostname,
