@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: the type-check (tsc, tests included: it reads src/ and test/, never dist/) starts first and
-// goes on beside the rest — it needs one core for 15 s or so; the build of dist/ when its sources changed
-// (the package and browser tests load it) runs beside it, and every vitest project once the build is
-// done. Arguments go to vitest (`npm test -- --project unit`). Exits non-zero when any fails; tsc's
-// errors are printed after vitest's report.
+// `npm test`: the build of dist/ when its sources changed (the package and browser tests load it), alone —
+// every test waits for it; then every vitest project runs while the type-check (tsc, tests included)
+// goes on beside it: it needs one core for 10-40 s, and vitest's tests spend much of their time waiting
+// for child processes and sockets. Not beside the build: tsc reads dist/index.d.ts too (a package test
+// imports the package by its own name), which the build deletes and writes again: a tsc started with
+// the build would check whatever the build had written by then. Arguments go to vitest (`npm test --
+// --project unit`). Exits non-zero when any fails; tsc's errors are printed after vitest's report.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,14 +25,10 @@ const TYPECHECK = ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', 
 const TYPECHECK_INPUTS = [...JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')).include, 'tsconfig.json', 'package-lock.json'];
 const TYPECHECK_STAMP = join(ROOT, 'node_modules', '.cache', 'auth0-force-password-reset', 'typecheck-stamp');
 
-const children = new Set();
-
 /** Runs `node file ...args`; resolves with its exit code (and its output when `quiet`). */
 function run(file, args, quiet) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [file, ...args], { cwd: ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
-    children.add(child);
-    child.once('exit', () => children.delete(child));
     let output = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk) => void (output += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk) => void (output += chunk));
@@ -39,18 +37,14 @@ function run(file, args, quiet) {
   });
 }
 
+const build = await run(join(ROOT, 'scripts', 'build.mjs'), ['--if-stale'], false);
+if (build.code !== 0) process.exit(build.code);
 const started = performance.now();
 const checked = inputsHash(ROOT, TYPECHECK_INPUTS);
 const unchanged = existsSync(TYPECHECK_STAMP) && readFileSync(TYPECHECK_STAMP, 'utf8').trim() === checked;
 const typecheck = unchanged
   ? Promise.resolve({ code: 0, output: '', seconds: 0 })
   : run(TSC, TYPECHECK, true).then((result) => ({ ...result, seconds: (performance.now() - started) / 1000 }));
-const build = await run(join(ROOT, 'scripts', 'build.mjs'), ['--if-stale'], false);
-if (build.code !== 0) {
-  // Nothing to test; tsc's verdict is not waited for.
-  for (const child of children) child.kill();
-  process.exit(build.code);
-}
 const vitest = await run(VITEST, ['run', ...process.argv.slice(2)], false);
 const { code, output, seconds } = await typecheck;
 if (unchanged) {
