@@ -85,6 +85,21 @@ function writeCache(root, cache) {
 }
 
 /**
+ * The TypeScript files of `root`'s src/, in a stable order: each one's absolute `path`, its `name` from
+ * `root`, its `text`, and whether it is a declaration file (`.d.ts`, already what the build needs).
+ */
+function sourceFilesOf(root) {
+  const sources = join(root, 'src');
+  return readdirSync(sources, { recursive: true })
+    .filter((file) => /\.[cm]?ts$/.test(file))
+    .sort()
+    .map((file) => {
+      const path = join(sources, file);
+      return { path, name: relative(root, path), text: readFileSync(path, 'utf8'), isDeclarationFile: /\.d\.[cm]?ts$/.test(file) };
+    });
+}
+
+/**
  * The declarations of every entry (`entries`, by default the package's) of the project in `root`: a map
  * from each file's name in dist/ (`index.d.ts`, `index.d.cts`, …) to its text. Nothing is written to
  * dist/: tsup empties it as it starts, so scripts/build.mjs writes these once tsup is done. Rejects, with
@@ -93,19 +108,15 @@ function writeCache(root, cache) {
  */
 export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
   const cache = readCache(root, cacheKeyOf(root));
-  const sources = join(root, 'src');
   /** Each file's declarations, by its path with `.d.ts` (`.d.cts`, `.d.mts`) for `.ts`. */
   const declarations = new Map();
   const files = {};
   const diagnostics = [];
   let options;
-  for (const file of readdirSync(sources, { recursive: true }).sort()) {
-    const path = join(sources, file);
-    const name = relative(root, path);
-    if (/\.d\.[cm]?ts$/.test(file)) {
-      declarations.set(path, readFileSync(path, 'utf8'));
-    } else if (/\.[cm]?ts$/.test(file)) {
-      const text = readFileSync(path, 'utf8');
+  for (const { path, name, text, isDeclarationFile } of sourceFilesOf(root)) {
+    if (isDeclarationFile) {
+      declarations.set(path, text);
+    } else {
       const source = sha256(text);
       let declaration = cache.files[name]?.source === source ? cache.files[name].declaration : undefined;
       if (declaration === undefined) {
@@ -132,6 +143,27 @@ export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
     for (const extension of ['.d.ts', '.d.cts']) result.set(`${name}${extension}`, text);
   }
   return result;
+}
+
+/**
+ * A digest of the declarations of every file of `root`'s src/ as they are now, from what the last build
+ * kept: what the rest of the project can see of src/ (with `isolatedDeclarations`, a file's declarations
+ * are exactly the types the checker gives its exports). `undefined` when the last build did not take
+ * every file as it is now (one edited since, one new), or kept nothing.
+ */
+export function declarationsDigest(root) {
+  const cache = readCache(root, cacheKeyOf(root));
+  const texts = [];
+  for (const { name, text, isDeclarationFile } of sourceFilesOf(root)) {
+    if (isDeclarationFile) {
+      texts.push(name, text);
+    } else {
+      const kept = cache.files[name];
+      if (kept === undefined || kept.source !== sha256(text)) return undefined;
+      texts.push(name, kept.declaration);
+    }
+  }
+  return sha256(...texts);
 }
 
 /** Each entry's declarations rolled up into one text, from `declarations` (by path, in memory). */

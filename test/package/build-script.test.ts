@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDeclarations, declarationsCachePathOf } from '../../scripts/build-declarations.mjs';
+import { buildDeclarations, declarationsCachePathOf, declarationsDigest } from '../../scripts/build-declarations.mjs';
 import { inputsHash, isStale, writeStamp } from '../../scripts/build.mjs';
 
 /** A project folder with sources and a dist/, as after a build; returns its path. */
@@ -135,5 +135,33 @@ describe('scripts/build-declarations.mjs: every entry’s declarations, each fil
     await expect(buildDeclarations(root, ENTRIES)).rejects.toThrow(/src\/extra\.ts\(1,\d+\): error TS9010/);
     writeFileSync(join(root, 'src', 'extra.ts'), 'export const extra: boolean = [true].length > 0;\n');
     expect(await buildDeclarations(root, ENTRIES)).toEqual(second);
+  });
+
+  it('digests what the rest of a project sees of src/: the same after an edit inside a function, not after one to a declaration', { timeout: 60_000 }, async () => {
+    const root = twoEntries(SHARED);
+    // Nothing built yet: nothing to vouch for src/.
+    expect(declarationsDigest(root)).toBeUndefined();
+    await buildDeclarations(root, ENTRIES);
+    const built = declarationsDigest(root);
+    expect(built).toMatch(/^[0-9a-f]{64}$/);
+
+    writeFileSync(join(root, 'src', 'shared.ts'), SHARED.replace('return value.a;', 'return value.a.trim();'));
+    // Edited since the last build: not vouched for until a build takes it.
+    expect(declarationsDigest(root)).toBeUndefined();
+    await buildDeclarations(root, ENTRIES);
+    expect(declarationsDigest(root)).toBe(built);
+
+    writeFileSync(join(root, 'src', 'shared.ts'), SHARED.replace('value: Shared): string', 'value: Shared, trim = false): string'));
+    await buildDeclarations(root, ENTRIES);
+    expect(declarationsDigest(root)).not.toBe(built);
+
+    // A new file is a new declaration, once built.
+    writeFileSync(join(root, 'src', 'shared.ts'), SHARED);
+    await buildDeclarations(root, ENTRIES);
+    expect(declarationsDigest(root)).toBe(built);
+    writeFileSync(join(root, 'src', 'unused.ts'), 'export {};\n');
+    expect(declarationsDigest(root)).toBeUndefined();
+    await buildDeclarations(root, ENTRIES);
+    expect(declarationsDigest(root)).not.toBe(built);
   });
 });
