@@ -16,12 +16,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDirOf } from './cache-dir.mjs';
 import { ENTRIES } from './entries.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = fileURLToPath(import.meta.url);
 /** Where the last build's declarations are kept, under `root`. */
-export const declarationsCachePathOf = (root) => join(root, 'node_modules', '.cache', 'auth0-force-password-reset', 'declarations.json');
+export const declarationsCachePathOf = (root) => join(cacheDirOf(root), 'declarations.json');
 
 let typescript;
 /**
@@ -132,7 +133,9 @@ export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
   }
   if (diagnostics.length > 0) {
     writeCache(root, { ...cache, files });
-    throw new Error(`the declarations were not built: every export of src/ must state its type (isolatedDeclarations)\n${formatDiagnostics(diagnostics, root)}`);
+    // TS9xxx: an export whose type its file does not state; anything else (a syntax error) speaks for itself.
+    const why = diagnostics.every(({ code }) => code >= 9000 && code < 10_000) ? 'every export of src/ must state its type (isolatedDeclarations)' : 'src/ has errors';
+    throw new Error(`the declarations were not built: ${why}\n${formatDiagnostics(diagnostics, root)}`);
   }
 
   const rolledUpKey = sha256(JSON.stringify(entries), ...[...declarations].flat());
@@ -149,9 +152,12 @@ export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
  * A digest of the declarations of every file of `root`'s src/ as they are now, from what the last build
  * kept: what the rest of the project can see of src/ (with `isolatedDeclarations`, a file's declarations
  * are exactly the types the checker gives its exports). `undefined` when the last build did not take
- * every file as it is now (one edited since, one new), or kept nothing.
+ * every file as it is now (one edited since, one new), or kept nothing, or when src/ holds a file that is
+ * not TypeScript (a JSON module's type reaches its importers without any declaration).
  */
 export function declarationsDigest(root) {
+  const entries = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true });
+  if (entries.some((entry) => entry.isFile() && !/\.[cm]?ts$/.test(entry.name))) return undefined;
   const cache = readCache(root, cacheKeyOf(root));
   const texts = [];
   for (const { name, text, isDeclarationFile } of sourceFilesOf(root)) {

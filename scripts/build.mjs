@@ -16,15 +16,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cacheDirOf } from './cache-dir.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** What dist/ is built from: scripts/ too, for code the build config imports from there. */
 export const INPUTS = ['src', 'scripts', 'tsup.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
 /** Where the last build's stamp is kept, under `root`. */
-export const stampPathOf = (root) => join(root, 'node_modules', '.cache', 'auth0-force-password-reset', 'build-stamp.json');
+export const stampPathOf = (root) => join(cacheDirOf(root), 'build-stamp.json');
 
 /** Every file under `path` (or `path` itself), sorted, relative to `root`. */
-function filesOf(root, path) {
+export function filesOf(root, path) {
   const absolute = join(root, path);
   if (!existsSync(absolute)) return [];
   if (!statSync(absolute).isDirectory()) return [path];

@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDeclarations, declarationsCachePathOf, declarationsDigest } from '../../scripts/build-declarations.mjs';
 import { inputsHash, isStale, writeStamp } from '../../scripts/build.mjs';
+import { typecheckHashes, typecheckScope, writeSrcTsconfig } from '../../scripts/test.mjs';
 
 /** A project folder with sources and a dist/, as after a build; returns its path. */
 function builtProject(): string {
@@ -163,5 +166,71 @@ describe('scripts/build-declarations.mjs: every entry’s declarations, each fil
     expect(declarationsDigest(root)).toBeUndefined();
     await buildDeclarations(root, ENTRIES);
     expect(declarationsDigest(root)).not.toBe(built);
+  });
+});
+
+describe('scripts/test.mjs: how much of the project the type-check covers', () => {
+  it('nothing when nothing changed, src/ alone when only src/ changed and not what the rest sees of it, else all', () => {
+    expect(typecheckScope({ all: 'a', rest: 'r' }, { all: 'a', rest: 'r' })).toBe('none');
+    expect(typecheckScope({ all: 'a', rest: 'r' }, { all: 'b', rest: 'r' })).toBe('src');
+    expect(typecheckScope({ all: 'a', rest: 'r' }, { all: 'b', rest: 's' })).toBe('all');
+    // Cannot be told (no digest): all.
+    expect(typecheckScope({ all: 'a', rest: 'r' }, { all: 'b', rest: undefined })).toBe('all');
+    // No clean check yet.
+    expect(typecheckScope({}, { all: 'b', rest: 'r' })).toBe('all');
+  });
+
+  /** A project with src/ and test/, built once; returns its path. */
+  async function builtWithTests(): Promise<string> {
+    const root = mkdtempSync(join(tmpdir(), 'afpr-typecheck-scope-'));
+    mkdirSync(join(root, 'src'));
+    mkdirSync(join(root, 'test'));
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', noEmit: true, types: [] }, include: ['src', 'test'] }));
+    writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(root, 'src', 'index.ts'), 'export function twice(n: number): number { return n * 2; }\n');
+    writeFileSync(join(root, 'test', 'index.test.ts'), "import { twice } from '../src/index.js';\nexport const four: number = twice(2);\n");
+    await buildDeclarations(root, { index: 'src/index.ts' });
+    return root;
+  }
+
+  it('checks src/ alone after an edit inside a function, and everything after any other change', { timeout: 60_000 }, async () => {
+    const root = await builtWithTests();
+    const clean = typecheckHashes(root);
+    expect(clean.rest).toBeDefined();
+    const scopeAfter = async (edit: () => void) => {
+      edit();
+      await buildDeclarations(root, { index: 'src/index.ts' });
+      return typecheckScope(clean, typecheckHashes(root));
+    };
+    expect(await scopeAfter(() => undefined)).toBe('none');
+    expect(await scopeAfter(() => writeFileSync(join(root, 'src', 'index.ts'), 'export function twice(n: number): number { return n + n; }\n'))).toBe('src');
+    // What the tests see of src/ changed.
+    expect(await scopeAfter(() => writeFileSync(join(root, 'src', 'index.ts'), 'export function twice(n: number): string { return `${n + n}`; }\n'))).toBe('all');
+    writeFileSync(join(root, 'src', 'index.ts'), 'export function twice(n: number): number { return n * 2; }\n');
+    // package.json, a test: outside src/.
+    expect(await scopeAfter(() => writeFileSync(join(root, 'package.json'), '{ "type": "commonjs" }\n'))).toBe('all');
+    writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
+    expect(await scopeAfter(() => writeFileSync(join(root, 'test', 'more.test.ts'), 'export {};\n'))).toBe('all');
+  });
+
+  it('checks everything when a file outside src/ augments a module, or src/ holds a JSON module', { timeout: 60_000 }, async () => {
+    const root = await builtWithTests();
+    writeFileSync(join(root, 'test', 'augment.ts'), "declare module '../src/index.js' { export const extra: number; }\nexport {};\n");
+    expect(typecheckHashes(root).rest).toBeUndefined();
+    rmSync(join(root, 'test', 'augment.ts'));
+    expect(typecheckHashes(root).rest).toBeDefined();
+    writeFileSync(join(root, 'src', 'limits.json'), '{ "max": 1 }\n');
+    expect(typecheckHashes(root).rest).toBeUndefined();
+  });
+
+  it('writes a tsconfig that checks src/ alone with the project’s options', { timeout: 60_000 }, async () => {
+    const root = await builtWithTests();
+    const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+    const shown = JSON.parse(execFileSync(process.execPath, [tsc, '--showConfig', '-p', writeSrcTsconfig(root)], { cwd: root, encoding: 'utf8', timeout: 30_000 })) as {
+      compilerOptions: { strict?: boolean };
+      files: string[];
+    };
+    expect(shown.compilerOptions.strict).toBe(true);
+    expect(shown.files.map((file) => file.replace(/^(\.\.\/)+/, ''))).toEqual(['src/index.ts']);
   });
 });
