@@ -30,8 +30,11 @@ export function typecheckInputs(root) {
   return [...include, 'tsconfig.json', 'package.json', 'package-lock.json'];
 }
 
-/** A global or module augmentation: a file outside src/ with one could change what src/'s own files mean. */
-const AUGMENTATION = /\bdeclare\s+(global|module)\b/;
+/**
+ * A global or module augmentation, a statement of its own line: a file outside src/ with one could change
+ * what src/'s own files mean. (The words inside a string, as in a test that writes such a file, are not one.)
+ */
+const AUGMENTATION = /^\s*(export\s+)?declare\s+(global|module)\b/m;
 
 /**
  * The hashes that say what a clean type-check of `root` vouches for: `all`, of everything tsc reads; and
