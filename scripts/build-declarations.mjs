@@ -12,11 +12,11 @@
 // empties), by content: after an edit, only the edited files are transpiled again, and when their
 // declarations did not change (an edit inside a function), nothing is rolled up again.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDirOf } from './cache-dir.mjs';
+import { cacheDirOf, filesOf, writeFileWhole } from './project-files.mjs';
 import { ENTRIES } from './entries.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,28 +76,19 @@ function readCache(root, key) {
   return { key, files: {}, rolledUp: undefined };
 }
 
-function writeCache(root, cache) {
-  const path = declarationsCachePathOf(root);
-  mkdirSync(dirname(path), { recursive: true });
-  // Written whole, then renamed: a build running at the same time reads the old one or this one.
-  const partial = `${path}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(cache));
-  renameSync(partial, path);
-}
+const writeCache = (root, cache) => writeFileWhole(declarationsCachePathOf(root), JSON.stringify(cache));
+
+const TYPESCRIPT_FILE = /\.[cm]?ts$/;
 
 /**
- * The TypeScript files of `root`'s src/, in a stable order: each one's absolute `path`, its `name` from
- * `root`, its `text`, and whether it is a declaration file (`.d.ts`, already what the build needs).
+ * The TypeScript files of `root`'s src/ (of `files`, its files from `root`), in a stable order: each
+ * one's absolute `path`, its `name` from `root`, its `text`, and whether it is a declaration file
+ * (`.d.ts`, already what the build needs).
  */
-function sourceFilesOf(root) {
-  const sources = join(root, 'src');
-  return readdirSync(sources, { recursive: true })
-    .filter((file) => /\.[cm]?ts$/.test(file))
-    .sort()
-    .map((file) => {
-      const path = join(sources, file);
-      return { path, name: relative(root, path), text: readFileSync(path, 'utf8'), isDeclarationFile: /\.d\.[cm]?ts$/.test(file) };
-    });
+function sourceFilesOf(root, files = filesOf(root, 'src')) {
+  return files
+    .filter((name) => TYPESCRIPT_FILE.test(name))
+    .map((name) => ({ path: join(root, name), name, text: readFileSync(join(root, name), 'utf8'), isDeclarationFile: /\.d\.[cm]?ts$/.test(name) }));
 }
 
 /**
@@ -156,11 +147,11 @@ export async function buildDeclarations(root = ROOT, entries = ENTRIES) {
  * not TypeScript (a JSON module's type reaches its importers without any declaration).
  */
 export function declarationsDigest(root) {
-  const entries = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true });
-  if (entries.some((entry) => entry.isFile() && !/\.[cm]?ts$/.test(entry.name))) return undefined;
+  const files = filesOf(root, 'src');
+  if (files.some((name) => !TYPESCRIPT_FILE.test(name))) return undefined;
   const cache = readCache(root, cacheKeyOf(root));
   const texts = [];
-  for (const { name, text, isDeclarationFile } of sourceFilesOf(root)) {
+  for (const { name, text, isDeclarationFile } of sourceFilesOf(root, files)) {
     if (isDeclarationFile) {
       texts.push(name, text);
     } else {

@@ -4,4 +4,3 @@ export declare function stampPathOf(root: string): string;
 export declare function inputsHash(root: string, inputs?: readonly string[]): string;
 export declare function writeStamp(root: string, inputs: string): void;
 export declare function isStale(root: string, inputs?: string): boolean;
-export declare function filesOf(root: string, path: string): string[];

@@ -12,28 +12,17 @@
 // node_modules/.cache, so `npm ci` (which empties node_modules) starts from a clean slate.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cacheDirOf } from './cache-dir.mjs';
+import { cacheDirOf, filesOf, writeFileWhole } from './project-files.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** What dist/ is built from: scripts/ too, for code the build config imports from there. */
 export const INPUTS = ['src', 'scripts', 'tsup.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
 /** Where the last build's stamp is kept, under `root`. */
 export const stampPathOf = (root) => join(cacheDirOf(root), 'build-stamp.json');
-
-/** Every file under `path` (or `path` itself), sorted, relative to `root`. */
-export function filesOf(root, path) {
-  const absolute = join(root, path);
-  if (!existsSync(absolute)) return [];
-  if (!statSync(absolute).isDirectory()) return [path];
-  return readdirSync(absolute, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
-    .sort();
-}
 
 /** The contents of what dist/ is built from (or of other `inputs`: files and folders under `root`), hashed. */
 export function inputsHash(root, inputs = INPUTS) {
@@ -56,8 +45,7 @@ function distHash(root) {
 
 /** Records that dist/ under `root` was built from inputs whose hash is `inputs`. */
 export function writeStamp(root, inputs) {
-  mkdirSync(dirname(stampPathOf(root)), { recursive: true });
-  writeFileSync(stampPathOf(root), `${JSON.stringify({ inputs, dist: distHash(root) })}\n`);
+  writeFileWhole(stampPathOf(root), `${JSON.stringify({ inputs, dist: distHash(root) })}\n`);
 }
 
 /** Whether dist/ under `root` is missing, was changed since the last build, or was built from other inputs. */

@@ -108,7 +108,6 @@ const MAX_BACKOFF_MS = 2_000;
 /** Time kept back for the attempt after a wait: no point waiting to start an attempt with no time. */
 const MIN_ATTEMPT_MS = 250;
 
-
 const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 const isRedirect = (status: number) => status >= 300 && status < 400;
 
